@@ -1,0 +1,123 @@
+# smpsim: scalp micropigmentation simulator.
+# Targets: all check bench demo install uninstall asan valgrind clean
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/smpsim
+DESTDIR ?=
+CC ?= cc
+CFLAGS ?= -O2 -g
+BUILD ?= build
+PKG_CONFIG ?= pkg-config
+
+WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla -Wpointer-arith
+LIBS_PC = cairo libpng inih
+PC_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(LIBS_PC) 2>/dev/null)
+PC_LIBS := $(shell $(PKG_CONFIG) --libs $(LIBS_PC) 2>/dev/null)
+CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
+CHECK_LIBS := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
+
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(WERROR) $(SAN) -Iinclude -Isrc $(PC_CFLAGS) \
+             -DSMP_PRESET_DIR='"$(DATADIR)/presets"' $(CFLAGS) $(CPPFLAGS)
+ALL_LDFLAGS = $(SAN) $(LDFLAGS)
+
+# The point set's size and seed (tools/mkpointset.c): 2^17 points.
+POINTSET_N = 131072
+POINTSET_SEED = 1
+
+LIB_SRC = src/analyze.c src/area.c src/export.c src/field.c src/geom.c src/hairline.c src/image.c \
+          src/layout.c src/plan.c src/sampler.c src/status.c
+CLI_SRC = src/cli/main.c src/cli/cli.c src/cli/layout.c src/cli/analyze.c src/cli/presets.c
+TEST_SRC = $(sort $(wildcard tests/check_*.c))
+
+LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/pointset_data.o
+CLI_OBJ = $(CLI_SRC:%.c=$(BUILD)/%.o)
+TEST_OBJ = $(TEST_SRC:%.c=$(BUILD)/%.o)
+
+# Rebuild everything when the flags change (e.g. -Werror for check).
+FLAGS_ID := $(shell echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' | cksum | cut -d' ' -f1)
+FLAGS_STAMP = $(BUILD)/.flags-$(FLAGS_ID)
+
+all: $(BUILD)/smpsim
+
+$(FLAGS_STAMP):
+	@mkdir -p $(BUILD)
+	@rm -f $(BUILD)/.flags-*
+	@touch $@
+
+$(BUILD)/mkpointset: tools/mkpointset.c src/rng.h
+	@mkdir -p $(@D)
+	$(CC) -O2 -std=c11 $(WARN) -o $@ tools/mkpointset.c -lm
+
+$(BUILD)/pointset_data.c: $(BUILD)/mkpointset
+	$(BUILD)/mkpointset $(POINTSET_N) $(POINTSET_SEED) $@
+
+$(BUILD)/pointset_data.o: $(BUILD)/pointset_data.c src/pointset.h $(FLAGS_STAMP)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/%.o: %.c $(FLAGS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/libsmpsim.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/smpsim: $(CLI_OBJ) $(BUILD)/libsmpsim.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libsmpsim.a $(PC_LIBS) -lm
+	@ln -sf $(BUILD)/smpsim smpsim 2>/dev/null || true
+
+$(BUILD)/check_smpsim: $(TEST_OBJ) $(BUILD)/libsmpsim.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(TEST_OBJ) $(BUILD)/libsmpsim.a $(PC_LIBS) $(CHECK_LIBS) -lm
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
+
+deps:
+	@scripts/deps.sh
+
+deps-tests:
+	@scripts/deps.sh --tests
+
+# make check: strict build, then the Check unit tests and the CLI tests.
+check: deps-tests
+	@$(MAKE) --no-print-directory WERROR=-Werror test-all
+
+test-all: $(BUILD)/smpsim $(BUILD)/check_smpsim
+	$(BUILD)/check_smpsim
+	tests/cli/run.sh $(BUILD)/smpsim
+
+asan: deps-tests
+	@$(MAKE) --no-print-directory BUILD=build-asan WERROR=-Werror \
+	    SAN='-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined' \
+	    CFLAGS='-O1 -g' test-all
+
+valgrind: deps-tests
+	@$(MAKE) --no-print-directory $(BUILD)/smpsim $(BUILD)/check_smpsim
+	CK_FORK=no valgrind -q --error-exitcode=3 --leak-check=full $(BUILD)/check_smpsim
+	SMPSIM_WRAP='valgrind -q --error-exitcode=3 --leak-check=full' tests/cli/run.sh $(BUILD)/smpsim
+
+bench: deps
+	@$(MAKE) --no-print-directory $(BUILD)/smpsim
+	bench/bench.sh $(BUILD)/smpsim
+
+demo: deps
+	@$(MAKE) --no-print-directory $(BUILD)/smpsim
+	@scripts/demo.sh $(BUILD)/smpsim
+
+install: $(BUILD)/smpsim
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/presets
+	install -m 755 $(BUILD)/smpsim $(DESTDIR)$(BINDIR)/smpsim
+	install -m 644 man/smpsim.1 $(DESTDIR)$(MANDIR)/man1/smpsim.1
+	install -m 644 presets/*.smp $(DESTDIR)$(DATADIR)/presets/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/smpsim $(DESTDIR)$(MANDIR)/man1/smpsim.1
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build build-asan smpsim demo-out
+
+.PHONY: all check test-all asan valgrind bench demo install uninstall clean deps deps-tests

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# make bench: speed as ratios measured in one run (quality.md, "Speed").
+# Layout: our dots/s on the reference map (1000 x 1000 mm, 40 -> 100
+# dots/cm^2, about 700,000 dots) against the npm package
+# poisson-disk-sampling 2.3.1 on the same map, with both layouts' quality.
+# Usage: bench/bench.sh path/to/smpsim
+set -u
+bin=$1
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+peer=${SMPSIM_PEER:-$root/../shared/peers/run-peer}
+work=$(mktemp -d /tmp/smpsim-bench-XXXXXX)
+trap 'rm -rf "$work"' EXIT
+W=1000 H=1000 D1=40 D2=100
+
+json_num() { sed -n "s/.*\"$1\":\([0-9.e+-]*\).*/\1/p" | head -1; }
+
+echo "== layout: reference map ${W}x${H} mm, ${D1}->${D2} dots/cm^2"
+best=""
+for i in 1 2 3; do
+  out=$("$bin" layout --area-mm $W,$H --density $D1:$D2 --json -o "$work/ours.csv") || exit 2
+  s=$(echo "$out" | json_num layout)
+  dots=$(echo "$out" | json_num dots)
+  if [ -z "$best" ] || awk "BEGIN{exit !($s < $best)}"; then best=$s; fi
+done
+ours_rate=$(awk "BEGIN{printf \"%.0f\", $dots / $best}")
+echo "smpsim:  $dots dots, sampling $best s (best of 3) = $ours_rate dots/s"
+if command -v /usr/bin/time >/dev/null 2>&1; then
+  rss=$(/usr/bin/time -f %M "$bin" layout --area-mm $W,$H --density $D1:$D2 -o "$work/mem.csv" 2>&1 >/dev/null | tail -1)
+  echo "smpsim:  peak memory for the layout and its CSV: $((rss / 1024)) MB (target < 200 MB)"
+fi
+echo "smpsim quality:"
+"$bin" analyze "$work/ours.csv" --area-mm $W,$H --density $D1:$D2 | sed 's/^/  /'
+
+if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 && [ -x "$peer" ]; then
+  pj=$("$peer" $W $H $D1 $D2 1 "$work/peer.csv") || pj=""
+fi
+if [ -n "${pj:-}" ]; then
+  prate=$(echo "$pj" | json_num points_per_s)
+  pdots=$(echo "$pj" | json_num points)
+  psec=$(echo "$pj" | json_num seconds)
+  echo "peer:    $pdots dots, sampling $psec s = $prate dots/s (poisson-disk-sampling 2.3.1, node $(node --version))"
+  echo "peer quality:"
+  "$bin" analyze "$work/peer.csv" --area-mm $W,$H --density $D1:$D2 | sed 's/^/  /'
+  ratio=$(awk "BEGIN{printf \"%.1f\", $ours_rate / $prate}")
+  echo "RATIO layout throughput smpsim/peer: ${ratio}x (target >= 20x)"
+else
+  echo "peer:    not run (node, npm or ../shared/peers/run-peer missing); smpsim figures alone"
+fi

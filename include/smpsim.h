@@ -1,0 +1,156 @@
+/* smpsim: scalp micropigmentation simulator, public interface.
+ *
+ * The library core never exits, never prints and never reads argv.  Every
+ * function that can fail returns an smp_status and, when given a non-NULL
+ * smp_error, fills in a one-line message that names the file or option at
+ * fault.  Handles are opaque; every _free accepts NULL.
+ *
+ * The pipeline is one-way: plan -> scene -> fields -> layout -> (render ->
+ * compose) -> write.  smp_layout_new() runs the stages up to the layout. */
+#ifndef SMPSIM_H
+#define SMPSIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define SMP_MUST_CHECK __attribute__((warn_unused_result))
+#else
+#define SMP_MUST_CHECK
+#endif
+
+#define SMP_VERSION "0.1.0"
+
+typedef enum smp_status {
+    SMP_OK = 0,
+    SMP_EVALUE,  /* a value the caller gave is malformed or out of range */
+    SMP_EINPUT,  /* an input file is missing, unreadable or malformed */
+    SMP_EOUTPUT, /* an output could not be written */
+    SMP_ELIMIT,  /* the request exceeds a limit (dots, pixels, sizes) */
+    SMP_ENOMEM   /* out of memory */
+} smp_status;
+
+typedef struct smp_error {
+    smp_status status;
+    /* Where the bad value came from: 0 = the caller (command line),
+     * 1 = a file (plan, preset, mask, CSV). */
+    int from_file;
+    char msg[512];
+} smp_error;
+
+/* Dot kinds, from the face inward. */
+typedef enum smp_dot_kind {
+    SMP_DOT_REGULAR = 0,
+    SMP_DOT_TRANSITION = 1,
+    SMP_DOT_SENTINEL = 2
+} smp_dot_kind;
+
+typedef struct smp_dot {
+    double x_mm, y_mm;   /* x right, y down, origin top-left of the area */
+    double diameter_mm;  /* as rendered */
+    double darkness;     /* 0..1: fraction by which it darkens covered skin */
+    int session;         /* 1-based */
+    smp_dot_kind kind;
+} smp_dot;
+
+/* ---- plan: defaults, preset, plan file and options merged ---- */
+typedef struct smp_plan smp_plan;
+
+smp_plan *smp_plan_new(void);
+void smp_plan_free(smp_plan *plan);
+/* Sets option KEY (a long option name, e.g. "density") to VALUE.  ORIGIN
+ * names where it came from for messages ("--density" or "plan.smp:12");
+ * FROM_FILE says whether a bad value is an input error (exit 2) or a usage
+ * error (exit 1).  Values are checked when the plan is resolved. */
+smp_status smp_plan_set(smp_plan *plan, const char *key, const char *value,
+                        const char *origin, int from_file, smp_error *err) SMP_MUST_CHECK;
+/* Reads an INI plan file; later keys override earlier ones. */
+smp_status smp_plan_load(smp_plan *plan, const char *path, smp_error *err) SMP_MUST_CHECK;
+/* Finds NAME.smp on the preset path and loads it. */
+smp_status smp_plan_load_preset(smp_plan *plan, const char *name, smp_error *err) SMP_MUST_CHECK;
+/* Checks every value and builds the typed settings; must succeed before a
+ * layout is made. */
+smp_status smp_plan_resolve(smp_plan *plan, smp_error *err) SMP_MUST_CHECK;
+/* Writes the effective plan as an INI file. */
+void smp_plan_dump(const smp_plan *plan, FILE *out);
+uint64_t smp_plan_seed(const smp_plan *plan);
+
+/* The option table, shared by the CLI and plan files. */
+typedef struct smp_option_info {
+    const char *name;     /* long option and plan key */
+    const char *section;  /* plan file section */
+    const char *metavar;  /* NULL for a yes/no flag */
+    const char *help;     /* one line */
+    const char *fallback; /* default as text, NULL when unset */
+} smp_option_info;
+size_t smp_option_count(void);
+const smp_option_info *smp_option_at(size_t i);
+
+/* Preset path: ./presets, $SMPSIM_PRESETS, PREFIX/share/smpsim/presets.
+ * Calls FN for each preset found (first occurrence of a name wins). */
+typedef void (*smp_preset_fn)(const char *name, const char *path,
+                              const char *description, void *ctx);
+void smp_presets_each(smp_preset_fn fn, void *ctx);
+/* Writes the path of preset NAME into BUF; SMP_EVALUE when not found. */
+smp_status smp_preset_find(const char *name, char *buf, size_t bufsize, smp_error *err) SMP_MUST_CHECK;
+
+/* ---- layout ---- */
+typedef struct smp_layout smp_layout;
+
+typedef struct smp_layout_stats {
+    size_t dots;
+    double area_cm2;        /* treated area */
+    double expected_dots;   /* integral of the density field */
+    double mean_density;    /* dots / cm^2 over the treated area */
+    double px_per_mm_tile;  /* unused by callers; kept for reports */
+    double seconds_scene, seconds_field, seconds_layout;
+    double tile_period_mm;  /* period of the underlying point set */
+} smp_layout_stats;
+
+smp_status smp_layout_new(const smp_plan *plan, smp_layout **out, smp_error *err) SMP_MUST_CHECK;
+void smp_layout_free(smp_layout *layout);
+size_t smp_layout_count(const smp_layout *layout);
+const smp_dot *smp_layout_dots(const smp_layout *layout);
+void smp_layout_get_stats(const smp_layout *layout, smp_layout_stats *stats);
+/* Frame size in mm (the area's bounding rectangle from the origin). */
+void smp_layout_frame(const smp_layout *layout, double *w_mm, double *h_mm);
+
+/* Output format from a path's extension. */
+typedef enum smp_format {
+    SMP_FMT_UNKNOWN = 0, SMP_FMT_CSV, SMP_FMT_JSON, SMP_FMT_SVG, SMP_FMT_PNG
+} smp_format;
+smp_format smp_format_from_path(const char *path);
+/* Writes the layout atomically (temporary file in the same directory, then
+ * rename).  "-" writes CSV or JSON to stdout. */
+smp_status smp_layout_write(const smp_layout *layout, const smp_plan *plan,
+                            const char *path, smp_error *err) SMP_MUST_CHECK;
+
+/* ---- analyze: the quality.md layout metrics ---- */
+typedef struct smp_quality {
+    size_t dots;
+    double expected;          /* integral of lambda over the area */
+    double count_ratio;       /* dots / expected */
+    size_t cells;             /* 10 mm cells wholly inside */
+    double cell_err_median, cell_err_p95;
+    size_t rho_dots;          /* dots >= 3 mm inside */
+    double rho_p5, rho_median, rho_cv;
+    int spectrum_done;        /* 1 when the layout was uniform and >= 256 mm */
+    double spectrum_mean, spectrum_peak_ratio;
+} smp_quality;
+
+/* Reads a dots CSV (header, then x_mm,y_mm,...). Caller frees *dots. */
+smp_status smp_dots_read_csv(const char *path, smp_dot **dots, size_t *n, smp_error *err) SMP_MUST_CHECK;
+/* Metrics for dots in a W x H mm rectangle with density D1 at the left edge
+ * and D2 at the right edge (dots/cm^2). */
+smp_status smp_analyze_rect(const smp_dot *dots, size_t n, double w_mm, double h_mm,
+                            double d1, double d2, smp_quality *q, smp_error *err) SMP_MUST_CHECK;
+
+#ifdef __cplusplus
+}
+#endif
+#endif

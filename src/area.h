@@ -1,0 +1,23 @@
+/* area: the treatment area in mm on the scalp plane: a rectangle, a polygon
+ * or a mask image (white = treat) at a known scale.  The frame is the
+ * rectangle from the origin that holds it; dots never leave the area. */
+#ifndef SMP_AREA_H
+#define SMP_AREA_H
+#include "geom.h"
+#include "image.h"
+#include "plan.h"
+
+typedef struct area {
+    double w, h;          /* frame, mm */
+    const vec2 *poly;     /* borrowed from the settings, or NULL */
+    size_t poly_n;
+    grey_image mask;      /* owned; px == NULL when none */
+    double scale;         /* mask px per mm */
+    double area_mm2;      /* treated area */
+} area;
+
+smp_status area_build(const settings *s, area *a, smp_error *err) SMP_MUST_CHECK;
+void area_free(area *a);
+int area_contains(const area *a, vec2 p);
+
+#endif

@@ -1,0 +1,139 @@
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { OPT_JSON = 1000, OPT_PRESET, OPT_PLAN, OPT_VERSION, OPT_DUMP_PLAN, OPT_PLAN_BASE = 256 };
+
+int cli_report(const smp_error *err)
+{
+    fprintf(stderr, "smpsim: %s\n", err->msg);
+    if (err->status == SMP_EVALUE && !err->from_file) return EXIT_USAGE;
+    return EXIT_INPUT;
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "smpsim %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, " (see 'smpsim %s --help')\n", cmd);
+    return EXIT_USAGE;
+}
+
+void cli_print_plan_options(FILE *f)
+{
+    const char *section = NULL;
+    for (size_t i = 0; i < smp_option_count(); i++) {
+        const smp_option_info *o = smp_option_at(i);
+        if (!strcmp(o->name, "description")) continue;
+        if (!section || strcmp(section, o->section)) {
+            section = o->section;
+            fprintf(f, "\n%c%s options:\n", section[0] - 32, section + 1);
+        }
+        char lhs[64];
+        snprintf(lhs, sizeof lhs, "--%s%s%s", o->name, o->metavar ? " " : "", o->metavar ? o->metavar : "");
+        fprintf(f, "  %-28s %s", lhs, o->help);
+        if (o->fallback && o->metavar) fprintf(f, " [%s]", o->fallback);
+        fputc('\n', f);
+    }
+}
+
+int cli_finish(int status)
+{
+    if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+        fprintf(stderr, "smpsim: standard output: write failed: %s\n", strerror(errno));
+        return EXIT_INPUT;
+    }
+    return status;
+}
+
+int cli_parse_plan(int argc, char **argv, cli_common *c, smp_plan *plan, void (*usage)(void))
+{
+    size_t nopt = smp_option_count();
+    struct option *lo = calloc(nopt + 12, sizeof *lo);
+    struct { int id; const char *value; } *set = calloc((size_t)argc + 1, sizeof *set);
+    int nset = 0, status = -1;
+    if (!lo || !set) { fprintf(stderr, "smpsim: out of memory\n"); free(lo); free(set); return EXIT_INPUT; }
+    size_t k = 0;
+    for (size_t i = 0; i < nopt; i++) {
+        const smp_option_info *o = smp_option_at(i);
+        lo[k++] = (struct option){o->name, o->metavar ? required_argument : no_argument, NULL, OPT_PLAN_BASE + (int)i};
+    }
+    lo[k++] = (struct option){"output", required_argument, NULL, 'o'};
+    lo[k++] = (struct option){"json", no_argument, NULL, OPT_JSON};
+    lo[k++] = (struct option){"preset", required_argument, NULL, OPT_PRESET};
+    lo[k++] = (struct option){"plan", required_argument, NULL, OPT_PLAN};
+    lo[k++] = (struct option){"dump-plan", no_argument, NULL, OPT_DUMP_PLAN};
+    lo[k++] = (struct option){"quiet", no_argument, NULL, 'q'};
+    lo[k++] = (struct option){"verbose", no_argument, NULL, 'v'};
+    lo[k++] = (struct option){"help", no_argument, NULL, 'h'};
+    lo[k++] = (struct option){"version", no_argument, NULL, OPT_VERSION};
+    lo[k] = (struct option){0, 0, 0, 0};
+
+    opterr = 0;
+    optind = 1;
+    int ch;
+    while ((ch = getopt_long(argc, argv, ":o:qvh", lo, NULL)) != -1) {
+        switch (ch) {
+        case 'o': c->output = optarg; break;
+        case OPT_JSON: c->json = 1; break;
+        case OPT_PRESET: c->preset = optarg; break;
+        case OPT_PLAN: c->plan = optarg; break;
+        case OPT_DUMP_PLAN: c->dump_plan = 1; break;
+        case 'q': c->quiet = 1; break;
+        case 'v': c->verbose = 1; break;
+        case 'h': usage(); status = 0; goto out;
+        case OPT_VERSION: printf("smpsim %s\n", SMP_VERSION); status = 0; goto out;
+        case ':':
+            status = cli_usage_error(c->cmd, "option '%s' needs a value", argv[optind - 1]);
+            goto out;
+        case '?':
+            status = cli_usage_error(c->cmd, "unknown option '%s'", argv[optind - 1]);
+            goto out;
+        default:
+            set[nset].id = ch - OPT_PLAN_BASE;
+            set[nset].value = optarg ? optarg : "yes";
+            nset++;
+        }
+    }
+    if (optind < argc) c->positional = argv[optind++];
+    if (optind < argc) {
+        status = cli_usage_error(c->cmd, "unexpected argument '%s'", argv[optind]);
+        goto out;
+    }
+    if (c->positional_is_plan && c->positional) {
+        if (c->plan) {
+            status = cli_usage_error(c->cmd, "give the plan once, as an argument or with --plan");
+            goto out;
+        }
+        c->plan = c->positional;
+    }
+    smp_error err = {0};
+    if (c->preset && smp_plan_load_preset(plan, c->preset, &err) != SMP_OK) {
+        /* An unknown preset named on the command line is a usage error;
+         * a broken preset file is an input error. */
+        status = cli_report(&err);
+        goto out;
+    }
+    if (c->plan && smp_plan_load(plan, c->plan, &err) != SMP_OK) { status = cli_report(&err); goto out; }
+    for (int i = 0; i < nset; i++) {
+        char origin[80];
+        snprintf(origin, sizeof origin, "--%s", smp_option_at((size_t)set[i].id)->name);
+        if (smp_plan_set(plan, smp_option_at((size_t)set[i].id)->name, set[i].value, origin, 0, &err) != SMP_OK) {
+            status = cli_report(&err);
+            goto out;
+        }
+    }
+    if (smp_plan_resolve(plan, &err) != SMP_OK) { status = cli_report(&err); goto out; }
+out:
+    free(lo);
+    free(set);
+    return status;
+}

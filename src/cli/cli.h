@@ -1,0 +1,37 @@
+/* The command-line front end: one file per subcommand, sharing the option
+ * parsing here.  Exit status: 0 success, 1 usage error, 2 input or runtime
+ * error.  Messages: "smpsim: WHAT: what is wrong", one line on stderr. */
+#ifndef SMP_CLI_H
+#define SMP_CLI_H
+#include "smpsim.h"
+
+enum { EXIT_USAGE = 1, EXIT_INPUT = 2 };
+
+typedef struct cli_common {
+    const char *cmd;        /* "layout" */
+    const char *output;     /* -o */
+    const char *preset;
+    const char *plan;
+    const char *positional;
+    int json, quiet, verbose, dump_plan;
+    int positional_is_plan; /* set by the caller: PLAN may stand alone */
+} cli_common;
+
+/* Parses argv for a subcommand that takes plan options, loads preset, plan
+ * and options into PLAN in that order, and resolves it.  Returns -1 to go
+ * on, or an exit status (0 after --help/--version). */
+int cli_parse_plan(int argc, char **argv, cli_common *c, smp_plan *plan,
+                   void (*usage)(void));
+/* Prints "smpsim: MSG" and returns the exit status for ERR. */
+int cli_report(const smp_error *err);
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints the plan options as --help lines. */
+void cli_print_plan_options(FILE *f);
+/* Closes stdout and reports a failed write (a full disk never exits 0). */
+int cli_finish(int status);
+
+int cmd_layout(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
+int cmd_presets(int argc, char **argv);
+
+#endif

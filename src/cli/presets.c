@@ -1,0 +1,89 @@
+/* smpsim presets: list the presets or print one. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void usage(void)
+{
+    printf("Usage: smpsim presets [NAME] [--json]\n"
+           "List the presets with a one-line description, or print preset NAME.\n"
+           "Presets are plan files NAME.smp found in ./presets, $SMPSIM_PRESETS and the installed share folder.\n"
+           "\nOptions:\n"
+           "  --json                       list as JSON\n"
+           "  -h, --help                   show this help\n"
+           "  --version                    show the version\n"
+           "\nExample: smpsim presets mature-receded\n");
+}
+
+typedef struct { int json, count; } list_ctx;
+
+static void print_json_string(const char *s)
+{
+    putchar('"');
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\') putchar('\\');
+        if ((unsigned char)*s < 0x20) printf("\\u%04x", *s); else putchar(*s);
+    }
+    putchar('"');
+}
+
+static void list_one(const char *name, const char *path, const char *description, void *vctx)
+{
+    list_ctx *ctx = vctx;
+    if (ctx->json) {
+        printf("%s{\"name\":", ctx->count ? "," : "");
+        print_json_string(name);
+        printf(",\"path\":");
+        print_json_string(path);
+        printf(",\"description\":");
+        print_json_string(description);
+        printf("}");
+    } else {
+        printf("%-18s %s\n", name, description);
+    }
+    ctx->count++;
+}
+
+int cmd_presets(int argc, char **argv)
+{
+    static const struct option lo[] = {
+        {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'}, {"quiet", no_argument, NULL, 'q'},
+        {"verbose", no_argument, NULL, 'v'}, {0, 0, 0, 0}};
+    list_ctx ctx = {0, 0};
+    int ch;
+    opterr = 0;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "hqv", lo, NULL)) != -1) {
+        switch (ch) {
+        case 'j': ctx.json = 1; break;
+        case 'h': usage(); return 0;
+        case 'V': printf("smpsim %s\n", SMP_VERSION); return 0;
+        case 'q': case 'v': break;
+        default: return cli_usage_error("presets", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind + 1 < argc) return cli_usage_error("presets", "unexpected argument '%s'", argv[optind + 1]);
+    if (optind < argc) {
+        char path[4096];
+        smp_error err = {0};
+        if (smp_preset_find(argv[optind], path, sizeof path, &err) != SMP_OK) return cli_report(&err);
+        FILE *f = fopen(path, "r");
+        if (!f) { fprintf(stderr, "smpsim: %s: cannot open\n", path); return EXIT_INPUT; }
+        char buf[4096];
+        size_t k;
+        while ((k = fread(buf, 1, sizeof buf, f)) > 0) fwrite(buf, 1, k, stdout);
+        fclose(f);
+        return 0;
+    }
+    if (ctx.json) printf("[");
+    smp_presets_each(list_one, &ctx);
+    if (ctx.json) printf("]\n");
+    if (!ctx.count && !ctx.json) {
+        fprintf(stderr, "smpsim: no presets found (looked in ./presets, $SMPSIM_PRESETS and the share folder)\n");
+        return EXIT_INPUT;
+    }
+    return 0;
+}

@@ -1,0 +1,222 @@
+#include "export.h"
+
+#include <cairo-svg.h>
+#include <cairo.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "image.h"
+#include "layout.h"
+#include "plan.h"
+#include "status.h"
+
+const char *dot_kind_name(smp_dot_kind k)
+{
+    return k == SMP_DOT_SENTINEL ? "sentinel" : k == SMP_DOT_TRANSITION ? "transition" : "regular";
+}
+
+smp_format smp_format_from_path(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    if (!dot || strchr(dot, '/')) return SMP_FMT_UNKNOWN;
+    if (!strcasecmp(dot, ".csv")) return SMP_FMT_CSV;
+    if (!strcasecmp(dot, ".json")) return SMP_FMT_JSON;
+    if (!strcasecmp(dot, ".svg")) return SMP_FMT_SVG;
+    if (!strcasecmp(dot, ".png")) return SMP_FMT_PNG;
+    return SMP_FMT_UNKNOWN;
+}
+
+smp_status out_open(out_file *o, const char *path, smp_error *err)
+{
+    memset(o, 0, sizeof *o);
+    o->path = path;
+    if (!strcmp(path, "-")) {
+        o->f = stdout;
+        return SMP_OK;
+    }
+    const char *slash = strrchr(path, '/');
+    size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+    const char *base = slash ? slash + 1 : path;
+    size_t n = dirlen + strlen(base) + 16;
+    o->tmp = malloc(n);
+    if (!o->tmp) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+    snprintf(o->tmp, n, "%.*s.%s.XXXXXX", (int)dirlen, path, base);
+    int fd = mkstemp(o->tmp);
+    if (fd < 0) {
+        int e = errno;
+        free(o->tmp);
+        o->tmp = NULL;
+        return smp_fail(err, SMP_EOUTPUT, 0, "%s: cannot create: %s", path, strerror(e));
+    }
+    o->f = fdopen(fd, "wb");
+    if (!o->f) {
+        close(fd);
+        unlink(o->tmp);
+        free(o->tmp);
+        o->tmp = NULL;
+        return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+    }
+    return SMP_OK;
+}
+
+void out_abort(out_file *o)
+{
+    if (o->f && o->f != stdout) fclose(o->f);
+    if (o->tmp) {
+        unlink(o->tmp);
+        free(o->tmp);
+    }
+    memset(o, 0, sizeof *o);
+}
+
+smp_status out_commit(out_file *o, smp_error *err)
+{
+    if (o->f == stdout) {
+        if (fflush(stdout) != 0 || ferror(stdout))
+            return smp_fail(err, SMP_EOUTPUT, 0, "standard output: write failed: %s", strerror(errno));
+        return SMP_OK;
+    }
+    int bad = ferror(o->f);
+    int e = errno;
+    if (fclose(o->f) != 0) { bad = 1; e = errno; }
+    o->f = NULL;
+    if (!bad) {
+        /* mkstemp makes the file 0600; give it the usual mode. */
+        mode_t um = umask(0);
+        umask(um);
+        chmod(o->tmp, 0666 & ~um);
+        if (rename(o->tmp, o->path) != 0) { bad = 1; e = errno; }
+    }
+    if (bad) {
+        unlink(o->tmp);
+        free(o->tmp);
+        o->tmp = NULL;
+        return smp_fail(err, SMP_EOUTPUT, 0, "%s: write failed: %s", o->path, strerror(e));
+    }
+    free(o->tmp);
+    o->tmp = NULL;
+    return SMP_OK;
+}
+
+/* ---- formats ---- */
+
+static void write_csv(FILE *f, const smp_layout *L)
+{
+    fputs("x_mm,y_mm,diameter_mm,darkness,session,kind\n", f);
+    for (size_t i = 0; i < L->dots.n; i++) {
+        const smp_dot *d = &L->dots.d[i];
+        fprintf(f, "%.4f,%.4f,%.4f,%.4f,%d,%s\n", d->x_mm, d->y_mm, d->diameter_mm, d->darkness,
+                d->session, dot_kind_name(d->kind));
+    }
+}
+
+static void write_json(FILE *f, const smp_layout *L, const smp_plan *plan)
+{
+    const smp_layout_stats *s = &L->stats;
+    fprintf(f, "{\"summary\":{\"dots\":%zu,\"area_cm2\":%.4f,\"expected_dots\":%.1f,"
+               "\"mean_density\":%.3f,\"seed\":%llu,\"frame_mm\":[%.3f,%.3f]},\n\"dots\":[",
+            s->dots, s->area_cm2, s->expected_dots, s->mean_density,
+            (unsigned long long)smp_plan_seed(plan), L->area.w, L->area.h);
+    for (size_t i = 0; i < L->dots.n; i++) {
+        const smp_dot *d = &L->dots.d[i];
+        fprintf(f, "%s\n{\"x_mm\":%.4f,\"y_mm\":%.4f,\"diameter_mm\":%.4f,\"darkness\":%.4f,"
+                   "\"session\":%d,\"kind\":\"%s\"}",
+                i ? "," : "", d->x_mm, d->y_mm, d->diameter_mm, d->darkness, d->session,
+                dot_kind_name(d->kind));
+    }
+    fputs("\n]}\n", f);
+}
+
+static void draw_dots(cairo_t *cr, const smp_layout *L)
+{
+    for (size_t i = 0; i < L->dots.n; i++) {
+        const smp_dot *d = &L->dots.d[i];
+        cairo_set_source_rgba(cr, 0, 0, 0, d->darkness);
+        cairo_arc(cr, d->x_mm, d->y_mm, d->diameter_mm / 2, 0, 2 * M_PI);
+        cairo_fill(cr);
+    }
+}
+
+static cairo_status_t write_stream(void *closure, const unsigned char *data, unsigned int len)
+{
+    return fwrite(data, 1, len, (FILE *)closure) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
+
+/* SVG at true size: the document unit is mm and one user unit is 1 mm. */
+static smp_status write_svg(FILE *f, const smp_layout *L, const char *path, smp_error *err)
+{
+    cairo_surface_t *s = cairo_svg_surface_create_for_stream(write_stream, f, L->area.w, L->area.h);
+    cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_MM);
+    cairo_t *cr = cairo_create(s);
+    draw_dots(cr, L);
+    cairo_destroy(cr);
+    cairo_surface_finish(s);
+    cairo_status_t cs = cairo_surface_status(s);
+    cairo_surface_destroy(s);
+    if (cs != CAIRO_STATUS_SUCCESS)
+        return smp_fail(err, SMP_EOUTPUT, 0, "%s: cannot write SVG: %s", path, cairo_status_to_string(cs));
+    return SMP_OK;
+}
+
+static smp_status write_png(FILE *f, const smp_layout *L, double ppm, const char *path, smp_error *err)
+{
+    double pw = ceil(L->area.w * ppm), ph = ceil(L->area.h * ppm);
+    if (pw * ph > SMP_MAX_PIXELS || pw > 32767 || ph > 32767)
+        return smp_fail(err, SMP_ELIMIT, 0, "%s: a %.0fx%.0f pixel PNG is over the limit; lower --px-per-mm",
+                        path, pw, ph);
+    int w = (int)pw, h = (int)ph;
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(s);
+        return smp_fail(err, SMP_ENOMEM, 0, "%s: out of memory for a %dx%d image", path, w, h);
+    }
+    cairo_t *cr = cairo_create(s);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cairo_scale(cr, ppm, ppm);
+    draw_dots(cr, L);
+    cairo_destroy(cr);
+    cairo_surface_flush(s);
+    /* Opaque ARGB32 in native order to byte-order RGBA, row by row in place. */
+    uint8_t *px = cairo_image_surface_get_data(s);
+    int stride = cairo_image_surface_get_stride(s);
+    for (int y = 0; y < h; y++) {
+        uint32_t *row = (uint32_t *)(px + (size_t)y * stride);
+        for (int x = 0; x < w; x++) {
+            uint32_t v = row[x];
+            uint8_t *b = (uint8_t *)&row[x];
+            b[0] = (uint8_t)(v >> 16); b[1] = (uint8_t)(v >> 8); b[2] = (uint8_t)v; b[3] = 255;
+        }
+    }
+    smp_status st = image_write_png_rgba(f, path, px, w, h, stride, err);
+    cairo_surface_destroy(s);
+    return st;
+}
+
+smp_status smp_layout_write(const smp_layout *L, const smp_plan *plan, const char *path, smp_error *err)
+{
+    smp_format fmt = smp_format_from_path(path);
+    if (!strcmp(path, "-")) fmt = SMP_FMT_CSV;
+    if (fmt == SMP_FMT_UNKNOWN)
+        return smp_fail(err, SMP_EVALUE, 0, "%s: unknown output type (use .csv, .json, .svg or .png)", path);
+    out_file o;
+    smp_status st = out_open(&o, path, err);
+    if (st != SMP_OK) return st;
+    switch (fmt) {
+    case SMP_FMT_CSV: write_csv(o.f, L); break;
+    case SMP_FMT_JSON: write_json(o.f, L, plan); break;
+    case SMP_FMT_SVG: st = write_svg(o.f, L, path, err); break;
+    case SMP_FMT_PNG: st = write_png(o.f, L, plan_settings(plan)->px_per_mm, path, err); break;
+    default: break;
+    }
+    if (st != SMP_OK) {
+        out_abort(&o);
+        return st;
+    }
+    return out_commit(&o, err);
+}

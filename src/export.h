@@ -1,0 +1,24 @@
+/* export: the write stage.  Every file is written to a temporary name in
+ * the destination's folder and renamed into place only when complete, so a
+ * failure never leaves half a file.  "-" means standard output. */
+#ifndef SMP_EXPORT_H
+#define SMP_EXPORT_H
+#include <stdio.h>
+
+#include "smpsim.h"
+
+typedef struct out_file {
+    FILE *f;
+    char *tmp;        /* temporary path, NULL for stdout */
+    const char *path;
+} out_file;
+
+smp_status out_open(out_file *o, const char *path, smp_error *err) SMP_MUST_CHECK;
+/* Flushes, closes and renames; on failure removes the temporary file. */
+smp_status out_commit(out_file *o, smp_error *err) SMP_MUST_CHECK;
+/* Abandons the output: closes and removes the temporary file. */
+void out_abort(out_file *o);
+
+const char *dot_kind_name(smp_dot_kind k);
+
+#endif

@@ -1,0 +1,51 @@
+/* field: target density (dots/mm^2), and the transition position that sets
+ * dot size and darkness, as functions of position in mm.
+ *
+ *   density = base (constant or left-to-right ramp)
+ *           x density map (grey level)          when given
+ *           x hairline profile (see below)      when there is a hairline
+ *           x 0 outside the treatment area
+ *
+ * Hairline profile along the signed distance d from the line (d > 0 behind
+ * it, away from the face): 0 for d <= -sentinel; the sentinel share in
+ * -sentinel < d < 0; from 15 % rising to full over the transition zone
+ * 0 <= d < T (transition_profile); full beyond.  In the sentinel band and the
+ * transition zone a 2D value noise (2.5 mm features) makes denser and
+ * sparser spots, fading out as the zone reaches full density. */
+#ifndef SMP_FIELD_H
+#define SMP_FIELD_H
+#include "area.h"
+#include "hairline.h"
+
+typedef struct field {
+    const area *area;
+    double w, h;
+    double d1, d2;         /* dots/mm^2 at the left and right edges */
+    grey_image map;        /* density map, owned; px == NULL when none */
+    /* hairline: signed distance at grid nodes (x0 + i g, y0 + j g) */
+    float *sd;
+    int gw, gh;
+    double g, x0, y0, band;
+    double transition, sentinel, share, irregularity;
+    uint64_t seed;
+    double lambda_max;     /* an upper bound of the density, dots/mm^2 */
+} field;
+
+smp_status field_build(const settings *s, const area *a, const hairline *hl, field *f,
+                       smp_error *err) SMP_MUST_CHECK;
+void field_free(field *f);
+
+/* Density in dots/mm^2 at P; *T (when non-NULL) receives the position in
+ * the transition zone: 0 at or ahead of the line, 1 at full density, and
+ * *KIND the dot kind a dot there has. */
+double field_density(const field *f, vec2 p, double *t, smp_dot_kind *kind);
+/* Signed distance from the hairline in mm (positive behind it); +inf
+ * without a hairline.  Accurate within the band around the line, clamped
+ * beyond it. */
+double field_signed_distance(const field *f, vec2 p);
+/* Integral of the density over the frame by the midpoint rule with cells of
+ * about STEP mm (coarsened to at most MAX_CELLS cells). */
+double transition_profile(double t);
+double field_integrate(const field *f, double step, double max_cells);
+
+#endif

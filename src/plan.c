@@ -1,0 +1,621 @@
+#include "plan.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include "status.h"
+
+#ifndef SMP_PRESET_DIR
+#define SMP_PRESET_DIR "/usr/local/share/smpsim/presets"
+#endif
+
+enum opt_id {
+    O_DESCRIPTION, O_SEED,
+    O_AREA_MM, O_AREA_POLYGON, O_AREA_MASK, O_SCALE,
+    O_DENSITY, O_DENSITY_MAP, O_CLUSTERING,
+    O_HAIRLINE, O_ANCHORS, O_HAIRLINE_POINTS, O_FACE, O_TRANSITION, O_SENTINEL,
+    O_SENTINEL_SHARE, O_WAVE, O_WAVELENGTH, O_IRREGULARITY, O_ASYMMETRY,
+    O_DOT_MM, O_DOT_VARIATION, O_DARKNESS,
+    O_PX_PER_MM,
+    O_COUNT
+};
+
+/* Defaults come from domain.md where it gives a number. */
+static const smp_option_info options[O_COUNT] = {
+    [O_DESCRIPTION] = {"description", "plan", "TEXT", "one line saying what the plan is for", NULL},
+    [O_SEED] = {"seed", "plan", "N", "random seed; the same seed gives the same layout", "1"},
+    [O_AREA_MM] = {"area-mm", "area", "W,H", "lay dots in a W x H mm rectangle", NULL},
+    [O_AREA_POLYGON] = {"area-polygon", "area", "X,Y X,Y ...", "treatment area as a polygon in mm", NULL},
+    [O_AREA_MASK] = {"area-mask", "area", "FILE.png", "treatment area as a mask image, white = treat (needs --scale)", NULL},
+    [O_SCALE] = {"scale", "area", "PX_PER_MM", "pixels per mm of mask and density-map images", NULL},
+    [O_DENSITY] = {"density", "density", "D|D1:D2", "finished density in dots/cm^2, or a ramp from left to right edge", "80"},
+    [O_DENSITY_MAP] = {"density-map", "density", "FILE.png", "scale density by an image's grey level (white = full)", NULL},
+    [O_CLUSTERING] = {"clustering", "density", NULL, "group dots in follicular units of 1-4 (mostly singles at the front)", "no"},
+    [O_HAIRLINE] = {"hairline", "hairline", "SHAPE", "straight, rounded, widows-peak, mature, m-shape, boxed, broken, female or none", "none"},
+    [O_ANCHORS] = {"anchors", "hairline", "LX,LY:FX,FY:RX,RY", "left temple, front midpoint and right temple, in mm", NULL},
+    [O_HAIRLINE_POINTS] = {"hairline-points", "hairline", "X,Y X,Y ...", "a free hairline as a polyline in mm, left to right", NULL},
+    [O_FACE] = {"face", "hairline", "down|up|left|right", "side of the hairline the face is on", "down"},
+    [O_TRANSITION] = {"transition-mm", "hairline", "MM", "width of the transition zone behind the line", "6"},
+    [O_SENTINEL] = {"sentinel-mm", "hairline", "MM", "depth of the band of sentinel dots ahead of the line", "3"},
+    [O_SENTINEL_SHARE] = {"sentinel-share", "hairline", "FRACTION", "sentinel density as a share of full density", "0.06"},
+    [O_WAVE] = {"wave-mm", "hairline", "MM", "amplitude of the macro waviness of the line", "1.2"},
+    [O_WAVELENGTH] = {"wavelength-mm", "hairline", "MM", "wavelength of the macro waviness", "35"},
+    [O_IRREGULARITY] = {"irregularity", "hairline", "0..1", "micro irregularity: denser and sparser spots at the edge", "0.4"},
+    [O_ASYMMETRY] = {"asymmetry-mm", "hairline", "MM", "largest left/right difference of the line", "2"},
+    [O_DOT_MM] = {"dot-mm", "dots", "MM", "healed dot diameter", "0.25"},
+    [O_DOT_VARIATION] = {"dot-variation", "dots", "FRACTION", "spread of dot diameters (0.25 = +-25 %)", "0.25"},
+    [O_DARKNESS] = {"darkness", "dots", "0..1", "how much a dot darkens the skin it covers", "0.7"},
+    [O_PX_PER_MM] = {"px-per-mm", "output", "N", "resolution of PNG layouts", "10"},
+};
+
+size_t smp_option_count(void) { return O_COUNT; }
+const smp_option_info *smp_option_at(size_t i) { return i < O_COUNT ? &options[i] : NULL; }
+
+static const char *shape_names[] = {
+    [SHAPE_NONE] = "none", [SHAPE_STRAIGHT] = "straight", [SHAPE_ROUNDED] = "rounded",
+    [SHAPE_WIDOWS_PEAK] = "widows-peak", [SHAPE_MATURE] = "mature", [SHAPE_M] = "m-shape",
+    [SHAPE_BOXED] = "boxed", [SHAPE_BROKEN] = "broken", [SHAPE_FEMALE] = "female",
+};
+static const char *face_names[] = {"down", "up", "left", "right"};
+
+const char *hairline_shape_name(hairline_shape s) { return shape_names[s]; }
+
+typedef struct entry {
+    char *value;
+    char *origin;    /* "--density" or "plan.smp" */
+    int from_file;
+} entry;
+
+struct smp_plan {
+    entry e[O_COUNT];
+    settings s;
+    int resolved;
+    /* plan-file parsing state */
+    const char *cur_path;
+    char *cur_dir;
+    unsigned char seen[O_COUNT];
+    int keys_in_file;
+    smp_error *cur_err;
+    int depth;
+};
+
+static char *xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = malloc(n);
+    if (p) memcpy(p, s, n);
+    return p;
+}
+
+smp_plan *smp_plan_new(void)
+{
+    smp_plan *p = calloc(1, sizeof *p);
+    return p;
+}
+
+static void settings_clear(settings *s)
+{
+    free(s->polygon); free(s->hl_points); free(s->area_mask); free(s->density_map);
+    memset(s, 0, sizeof *s);
+}
+
+void smp_plan_free(smp_plan *plan)
+{
+    if (!plan) return;
+    for (int i = 0; i < O_COUNT; i++) { free(plan->e[i].value); free(plan->e[i].origin); }
+    settings_clear(&plan->s);
+    free(plan->cur_dir);
+    free(plan);
+}
+
+const settings *plan_settings(const smp_plan *plan) { return &plan->s; }
+uint64_t smp_plan_seed(const smp_plan *plan) { return plan->s.seed; }
+
+/* ---- value parsers: each returns NULL or a static description of the fault ---- */
+
+static const char *parse_num(const char *v, double lo, double hi, double *out)
+{
+    char *end;
+    errno = 0;
+    while (*v == ' ' || *v == '\t') v++;
+    double d = strtod(v, &end);
+    if (end == v) return "not a number";
+    while (*end == ' ' || *end == '\t') end++;
+    if (*end) return "not a number";
+    if (errno == ERANGE || !isfinite(d)) return "number out of range";
+    if (d < lo || d > hi) return d < lo ? "too small" : "too large";
+    *out = d;
+    return NULL;
+}
+
+static const char *parse_pair(const char **v, vec2 *out, char sep_after)
+{
+    char *end;
+    errno = 0;
+    double x = strtod(*v, &end);
+    if (end == *v || *end != ',') return "expected X,Y";
+    const char *q = end + 1;
+    double y = strtod(q, &end);
+    if (end == q) return "expected X,Y";
+    if (*end && *end != sep_after && !(sep_after == ' ' && (*end == ';' || *end == '\t')))
+        return "expected X,Y";
+    if (!isfinite(x) || !isfinite(y) || fabs(x) > 1e6 || fabs(y) > 1e6) return "coordinate out of range";
+    out->x = x; out->y = y;
+    *v = end;
+    return NULL;
+}
+
+/* "X,Y X,Y ..." (spaces, tabs or semicolons between points). */
+static const char *parse_points(const char *v, vec2 **pts, size_t *n, size_t min_n)
+{
+    size_t cap = 16, k = 0;
+    vec2 *p = malloc(cap * sizeof *p);
+    if (!p) return "out of memory";
+    for (;;) {
+        while (*v == ' ' || *v == ';' || *v == '\t') v++;
+        if (!*v) break;
+        if (k == SMP_MAX_POINTS) { free(p); return "too many points (limit 10000)"; }
+        if (k == cap) {
+            vec2 *q = realloc(p, 2 * cap * sizeof *p);
+            if (!q) { free(p); return "out of memory"; }
+            p = q; cap *= 2;
+        }
+        const char *why = parse_pair(&v, &p[k], ' ');
+        if (why) { free(p); return why; }
+        k++;
+    }
+    if (k < min_n) {
+        free(p);
+        return min_n == 3 ? "needs at least 3 points X,Y" : "needs at least 2 points X,Y";
+    }
+    *pts = p; *n = k;
+    return NULL;
+}
+
+static const char *parse_bool(const char *v, int *out)
+{
+    static const char *yes[] = {"yes", "true", "on", "1"}, *no[] = {"no", "false", "off", "0"};
+    for (int i = 0; i < 4; i++) {
+        if (!strcmp(v, yes[i])) { *out = 1; return NULL; }
+        if (!strcmp(v, no[i])) { *out = 0; return NULL; }
+    }
+    return "expected yes or no";
+}
+
+static const char *parse_enum(const char *v, const char **names, int n, int *out)
+{
+    for (int i = 0; i < n; i++)
+        if (!strcmp(v, names[i])) { *out = i; return NULL; }
+    return "unknown value";
+}
+
+/* Applies one value to S; returns NULL or what is wrong.  DIR is the folder
+ * relative paths are taken from (NULL for the command line). */
+static const char *apply(settings *s, int id, const char *v, const char *dir, char *buf, size_t bufn)
+{
+    const char *why = NULL;
+    switch (id) {
+    case O_DESCRIPTION:
+        return NULL;
+    case O_SEED: {
+        char *end;
+        errno = 0;
+        if (*v == '-' || *v == '+') return "expected a whole number 0 or more";
+        unsigned long long x = strtoull(v, &end, 10);
+        if (end == v || *end) return "expected a whole number 0 or more";
+        if (errno == ERANGE) return "number out of range";
+        s->seed = x;
+        return NULL;
+    }
+    case O_AREA_MM: {
+        vec2 p;
+        const char *q = v;
+        if ((why = parse_pair(&q, &p, '\0'))) return "expected W,H in mm";
+        if (p.x <= 0 || p.y <= 0) return "width and height must be above 0";
+        if (p.x > SMP_MAX_AREA_MM || p.y > SMP_MAX_AREA_MM) return "larger than 20000 mm";
+        s->area_w = p.x; s->area_h = p.y;
+        return NULL;
+    }
+    case O_AREA_POLYGON: {
+        vec2 *p; size_t n;
+        if ((why = parse_points(v, &p, &n, 3))) return why;
+        if (geom_polygon_area(p, n) <= 0) { free(p); return "the polygon has no area"; }
+        for (size_t i = 0; i < n; i++)
+            if (p[i].x < 0 || p[i].y < 0) { free(p); return "coordinates must be 0 or more"; }
+        free(s->polygon);
+        s->polygon = p; s->polygon_n = n;
+        return NULL;
+    }
+    case O_AREA_MASK:
+    case O_DENSITY_MAP: {
+        char *path;
+        if (!*v) return "empty file name";
+        if (dir && v[0] != '/') {
+            size_t n = strlen(dir) + strlen(v) + 2;
+            path = malloc(n);
+            if (path) snprintf(path, n, "%s/%s", dir, v);
+        } else {
+            path = xstrdup(v);
+        }
+        if (!path) return "out of memory";
+        char **slot = id == O_AREA_MASK ? &s->area_mask : &s->density_map;
+        free(*slot);
+        *slot = path;
+        return NULL;
+    }
+    case O_SCALE:
+        return parse_num(v, 0.01, 1000, &s->scale) ? "expected px per mm between 0.01 and 1000" : NULL;
+    case O_DENSITY: {
+        const char *colon = strchr(v, ':');
+        double a, b;
+        if (colon) {
+            size_t n = (size_t)(colon - v);
+            if (n >= bufn) return "expected D or D1:D2";
+            memcpy(buf, v, n); buf[n] = 0;
+            if (parse_num(buf, -INFINITY, INFINITY, &a) || parse_num(colon + 1, -INFINITY, INFINITY, &b))
+                return "expected D or D1:D2 in dots/cm^2";
+        } else {
+            if (parse_num(v, -INFINITY, INFINITY, &a)) return "expected D or D1:D2 in dots/cm^2";
+            b = a;
+        }
+        if (a <= 0 || b <= 0) return "density must be above 0 dots/cm^2";
+        if (a > SMP_MAX_DENSITY || b > SMP_MAX_DENSITY) return "density above 400 dots/cm^2";
+        s->density1 = a; s->density2 = b;
+        return NULL;
+    }
+    case O_CLUSTERING:
+        return parse_bool(v, &s->clustering);
+    case O_HAIRLINE: {
+        int k;
+        if (parse_enum(v, shape_names, (int)(sizeof shape_names / sizeof *shape_names), &k))
+            return "unknown shape (straight, rounded, widows-peak, mature, m-shape, boxed, broken, female, none)";
+        s->shape = (hairline_shape)k;
+        return NULL;
+    }
+    case O_ANCHORS: {
+        const char *q = v;
+        vec2 a[3];
+        for (int i = 0; i < 3; i++) {
+            if (parse_pair(&q, &a[i], i < 2 ? ':' : '\0')) return "expected LX,LY:FX,FY:RX,RY";
+            if (i < 2) { if (*q != ':') return "expected LX,LY:FX,FY:RX,RY"; q++; }
+        }
+        if (*q) return "expected LX,LY:FX,FY:RX,RY";
+        memcpy(s->anchors, a, sizeof a);
+        s->has_anchors = 1;
+        return NULL;
+    }
+    case O_HAIRLINE_POINTS: {
+        vec2 *p; size_t n;
+        if ((why = parse_points(v, &p, &n, 2))) return why;
+        free(s->hl_points);
+        s->hl_points = p; s->hl_n = n;
+        return NULL;
+    }
+    case O_FACE: {
+        int k;
+        if (parse_enum(v, face_names, 4, &k)) return "expected down, up, left or right";
+        s->face = (face_dir)k;
+        return NULL;
+    }
+    case O_TRANSITION:
+        return parse_num(v, 0, 50, &s->transition_mm) ? "expected mm between 0 and 50" : NULL;
+    case O_SENTINEL:
+        return parse_num(v, 0, 30, &s->sentinel_mm) ? "expected mm between 0 and 30" : NULL;
+    case O_SENTINEL_SHARE:
+        return parse_num(v, 0, 1, &s->sentinel_share) ? "expected a fraction between 0 and 1" : NULL;
+    case O_WAVE:
+        return parse_num(v, 0, 20, &s->wave_mm) ? "expected mm between 0 and 20" : NULL;
+    case O_WAVELENGTH:
+        return parse_num(v, 5, 500, &s->wavelength_mm) ? "expected mm between 5 and 500" : NULL;
+    case O_IRREGULARITY:
+        return parse_num(v, 0, 1, &s->irregularity) ? "expected a number between 0 and 1" : NULL;
+    case O_ASYMMETRY:
+        return parse_num(v, 0, 20, &s->asymmetry_mm) ? "expected mm between 0 and 20" : NULL;
+    case O_DOT_MM:
+        return parse_num(v, 0.05, 3, &s->dot_mm) ? "expected mm between 0.05 and 3" : NULL;
+    case O_DOT_VARIATION:
+        return parse_num(v, 0, 0.9, &s->dot_variation) ? "expected a fraction between 0 and 0.9" : NULL;
+    case O_DARKNESS:
+        return parse_num(v, 0.01, 1, &s->darkness) ? "expected a number between 0.01 and 1" : NULL;
+    case O_PX_PER_MM:
+        return parse_num(v, 0.5, 100, &s->px_per_mm) ? "expected px per mm between 0.5 and 100" : NULL;
+    }
+    return "unknown option";
+}
+
+static int find_option(const char *key)
+{
+    for (int i = 0; i < O_COUNT; i++)
+        if (!strcmp(options[i].name, key)) return i;
+    return -1;
+}
+
+static smp_status set_entry(smp_plan *plan, int id, const char *value, const char *origin,
+                            int from_file, const char *dir, smp_error *err)
+{
+    settings scratch;
+    char buf[256];
+    memset(&scratch, 0, sizeof scratch);
+    const char *why = apply(&scratch, id, value, dir, buf, sizeof buf);
+    settings_clear(&scratch);
+    if (why) return smp_fail(err, SMP_EVALUE, from_file, "%s: %s: %s", origin, value, why);
+    entry *e = &plan->e[id];
+    char *v = NULL;
+    /* Paths from a plan file are stored resolved against its folder. */
+    if ((id == O_AREA_MASK || id == O_DENSITY_MAP) && dir && value[0] != '/') {
+        size_t n = strlen(dir) + strlen(value) + 2;
+        v = malloc(n);
+        if (v) snprintf(v, n, "%s/%s", dir, value);
+    } else {
+        v = xstrdup(value);
+    }
+    char *o = xstrdup(origin);
+    if (!v || !o) { free(v); free(o); return smp_fail(err, SMP_ENOMEM, 0, "out of memory"); }
+    free(e->value); free(e->origin);
+    e->value = v; e->origin = o; e->from_file = from_file;
+    plan->resolved = 0;
+    return SMP_OK;
+}
+
+smp_status smp_plan_set(smp_plan *plan, const char *key, const char *value,
+                        const char *origin, int from_file, smp_error *err)
+{
+    int id = find_option(key);
+    if (id < 0) return smp_fail(err, SMP_EVALUE, from_file, "%s: unknown option '%s'", origin, key);
+    return set_entry(plan, id, value, origin, from_file, NULL, err);
+}
+
+/* inih calls this for each key; returning 0 marks the line as the error. */
+static int plan_ini_key(void *user, const char *section, const char *name, const char *value)
+{
+    smp_plan *plan = user;
+    smp_error *err = plan->cur_err;
+    if (err->status != SMP_OK) return 1; /* report only the first fault */
+    plan->keys_in_file++;
+    if (!strcmp(name, "preset") && !strcmp(section, "plan")) {
+        if (plan->keys_in_file != 1) {
+            smp_fail(err, SMP_EINPUT, 1, "preset must be the first key of the plan");
+            return 0;
+        }
+        if (plan->depth > 4) {
+            smp_fail(err, SMP_EINPUT, 1, "presets nest more than 4 deep");
+            return 0;
+        }
+        char path[4096];
+        smp_error sub = {0};
+        if (smp_preset_find(value, path, sizeof path, &sub) != SMP_OK) {
+            smp_fail(err, SMP_EINPUT, 1, "%s", sub.msg);
+            return 0;
+        }
+        /* Load the preset with its own parsing state, then restore ours. */
+        const char *save_path = plan->cur_path;
+        char *save_dir = plan->cur_dir;
+        unsigned char save_seen[O_COUNT];
+        int save_keys = plan->keys_in_file;
+        memcpy(save_seen, plan->seen, sizeof save_seen);
+        plan->cur_dir = NULL;
+        plan->depth++;
+        smp_status st = smp_plan_load(plan, path, &sub);
+        plan->depth--;
+        free(plan->cur_dir);
+        plan->cur_path = save_path; plan->cur_dir = save_dir;
+        plan->keys_in_file = save_keys;
+        plan->cur_err = err;
+        memcpy(plan->seen, save_seen, sizeof save_seen);
+        if (st != SMP_OK) {
+            smp_fail(err, SMP_EINPUT, 1, "in preset '%s': %s", value, sub.msg);
+            return 0;
+        }
+        return 1;
+    }
+    int id = find_option(name);
+    if (id < 0) {
+        smp_fail(err, SMP_EINPUT, 1, "unknown key '%s'", name);
+        return 0;
+    }
+    if (strcmp(section, options[id].section)) {
+        smp_fail(err, SMP_EINPUT, 1, "key '%s' belongs in section [%s], not [%s]", name,
+                 options[id].section, section);
+        return 0;
+    }
+    if (plan->seen[id]) {
+        smp_fail(err, SMP_EINPUT, 1, "duplicate key '%s'", name);
+        return 0;
+    }
+    plan->seen[id] = 1;
+    smp_error sub = {0};
+    if (set_entry(plan, id, value, name, 1, plan->cur_dir, &sub) != SMP_OK) {
+        smp_fail(err, SMP_EINPUT, 1, "%s", sub.msg);
+        return 0;
+    }
+    return 1;
+}
+
+smp_status smp_plan_load(smp_plan *plan, const char *path, smp_error *err)
+{
+    smp_error local = {0};
+    FILE *f = fopen(path, "r");
+    if (!f) return smp_fail(err, SMP_EINPUT, 1, "%s: cannot open: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && !S_ISREG(st.st_mode)) {
+        fclose(f);
+        return smp_fail(err, SMP_EINPUT, 1, "%s: not a regular file", path);
+    }
+    if (st.st_size > 1 << 20) {
+        fclose(f);
+        return smp_fail(err, SMP_EINPUT, 1, "%s: larger than 1 MB, not a plan file", path);
+    }
+    free(plan->cur_dir);
+    const char *slash = strrchr(path, '/');
+    if (slash) {
+        size_t n = (size_t)(slash - path);
+        plan->cur_dir = malloc(n + 2);
+        if (plan->cur_dir) { memcpy(plan->cur_dir, path, n ? n : 1); plan->cur_dir[n ? n : 1] = 0; }
+    } else {
+        plan->cur_dir = NULL;
+    }
+    plan->cur_path = path;
+    plan->cur_err = &local;
+    plan->keys_in_file = 0;
+    memset(plan->seen, 0, sizeof plan->seen);
+    int line = ini_parse_file(f, plan_ini_key, plan);
+    fclose(f);
+    free(plan->cur_dir);
+    plan->cur_dir = NULL;
+    if (line == 0) return SMP_OK;
+    if (local.status == SMP_OK) /* inih's own syntax error */
+        return smp_fail(err, SMP_EINPUT, 1, "%s:%d: not a key = value line or [section]", path, line);
+    return smp_fail(err, local.status == SMP_ENOMEM ? SMP_ENOMEM : SMP_EINPUT, 1, "%s:%d: %s", path,
+                    line, local.msg);
+}
+
+/* ---- presets ---- */
+
+static int preset_dirs(const char *dirs[3])
+{
+    int n = 0;
+    dirs[n++] = "presets";
+    const char *env = getenv("SMPSIM_PRESETS");
+    if (env && *env) dirs[n++] = env;
+    dirs[n++] = SMP_PRESET_DIR;
+    return n;
+}
+
+static int valid_preset_name(const char *name)
+{
+    if (!*name || strlen(name) > 64) return 0;
+    for (const char *c = name; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-' || *c == '_'))
+            return 0;
+    return 1;
+}
+
+smp_status smp_preset_find(const char *name, char *buf, size_t bufsize, smp_error *err)
+{
+    const char *dirs[3];
+    int n = preset_dirs(dirs);
+    if (valid_preset_name(name)) {
+        for (int i = 0; i < n; i++) {
+            snprintf(buf, bufsize, "%s/%s.smp", dirs[i], name);
+            struct stat st;
+            if (stat(buf, &st) == 0 && S_ISREG(st.st_mode)) return SMP_OK;
+        }
+    }
+    return smp_fail(err, SMP_EVALUE, 0, "unknown preset '%s' ('smpsim presets' lists them)", name);
+}
+
+typedef struct { char description[256]; } desc_ctx;
+
+static int desc_handler(void *user, const char *section, const char *name, const char *value)
+{
+    desc_ctx *d = user;
+    if (!strcmp(section, "plan") && !strcmp(name, "description"))
+        snprintf(d->description, sizeof d->description, "%s", value);
+    return 1;
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+void smp_presets_each(smp_preset_fn fn, void *ctx)
+{
+    const char *dirs[3];
+    int nd = preset_dirs(dirs);
+    char *names[512];
+    int nn = 0;
+    for (int i = 0; i < nd; i++) {
+        DIR *d = opendir(dirs[i]);
+        if (!d) continue;
+        struct dirent *de;
+        while ((de = readdir(d)) && nn < 512) {
+            size_t l = strlen(de->d_name);
+            if (l < 5 || strcmp(de->d_name + l - 4, ".smp")) continue;
+            char name[256];
+            snprintf(name, sizeof name, "%.*s", (int)(l - 4), de->d_name);
+            if (!valid_preset_name(name)) continue;
+            int dup = 0;
+            for (int k = 0; k < nn; k++) dup |= !strcmp(names[k], name);
+            if (!dup && (names[nn] = xstrdup(name))) nn++;
+        }
+        closedir(d);
+    }
+    qsort(names, (size_t)nn, sizeof *names, cmp_str);
+    for (int k = 0; k < nn; k++) {
+        char path[4096];
+        desc_ctx dc = {""};
+        if (smp_preset_find(names[k], path, sizeof path, NULL) == SMP_OK) {
+            ini_parse(path, desc_handler, &dc);
+            fn(names[k], path, dc.description, ctx);
+        }
+        free(names[k]);
+    }
+}
+
+smp_status smp_plan_load_preset(smp_plan *plan, const char *name, smp_error *err)
+{
+    char path[4096];
+    smp_status st = smp_preset_find(name, path, sizeof path, err);
+    if (st != SMP_OK) return st;
+    return smp_plan_load(plan, path, err);
+}
+
+/* ---- resolve ---- */
+
+smp_status smp_plan_resolve(smp_plan *plan, smp_error *err)
+{
+    settings *s = &plan->s;
+    char buf[256];
+    settings_clear(s);
+    for (int id = 0; id < O_COUNT; id++) {
+        const entry *e = &plan->e[id];
+        const char *v = e->value ? e->value : options[id].fallback;
+        if (!v) continue;
+        const char *why = apply(s, id, v, NULL, buf, sizeof buf);
+        if (why) /* cannot happen for values checked when set, nor for defaults */
+            return smp_fail(err, SMP_EVALUE, e->from_file, "%s: %s", e->origin ? e->origin : options[id].name, why);
+    }
+    const entry *area = &plan->e[O_AREA_MASK];
+    if (s->area_mask && s->scale <= 0)
+        return smp_fail(err, SMP_EVALUE, area->from_file, "%s: --area-mask needs --scale PX_PER_MM", area->origin);
+    if (s->area_mask && s->polygon)
+        return smp_fail(err, SMP_EVALUE, area->from_file, "%s: give --area-mask or --area-polygon, not both", area->origin);
+    if (!s->area_mask && !s->polygon && s->area_w <= 0)
+        return smp_fail(err, SMP_EVALUE, 0, "no treatment area: give --area-mm W,H, --area-polygon or --area-mask");
+    const entry *an = &plan->e[O_ANCHORS];
+    if (s->has_anchors) {
+        vec2 L = s->anchors[0], F = s->anchors[1], R = s->anchors[2];
+        double w = v2_len(v2_sub(R, L));
+        if (w < 10)
+            return smp_fail(err, SMP_EVALUE, an->from_file, "%s: the temple points are %.1f mm apart; they must be at least 10 mm apart", an->origin, w);
+        vec2 M = v2_scale(v2_add(L, R), 0.5), e = v2_scale(v2_sub(R, L), 1 / w);
+        double along = v2_dot(v2_sub(F, M), e);
+        if (fabs(along) > 0.5 * w)
+            return smp_fail(err, SMP_EVALUE, an->from_file, "%s: the front midpoint must lie between the temple points", an->origin);
+        if (s->shape == SHAPE_NONE) s->shape = SHAPE_ROUNDED;
+    }
+    if (s->hl_points && s->has_anchors)
+        return smp_fail(err, SMP_EVALUE, an->from_file, "%s: give --anchors or --hairline-points, not both", an->origin);
+    plan->resolved = 1;
+    return SMP_OK;
+}
+
+void smp_plan_dump(const smp_plan *plan, FILE *out)
+{
+    const char *section = NULL;
+    fprintf(out, "; smpsim %s effective plan\n", SMP_VERSION);
+    for (int id = 0; id < O_COUNT; id++) {
+        const char *v = plan->e[id].value ? plan->e[id].value : options[id].fallback;
+        if (!v) continue;
+        if (!section || strcmp(section, options[id].section)) {
+            section = options[id].section;
+            fprintf(out, "\n[%s]\n", section);
+        }
+        fprintf(out, "%s = %s\n", options[id].name, v);
+    }
+}

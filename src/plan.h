@@ -1,0 +1,59 @@
+/* plan: every setting of an invocation, from defaults, a preset, a plan file
+ * and options, in that order of precedence (later wins).  Values are checked
+ * as they are set, so a bad value in a plan file is reported with its line;
+ * smp_plan_resolve() then checks how the values fit together. */
+#ifndef SMP_PLAN_H
+#define SMP_PLAN_H
+#include <stdint.h>
+
+#include "geom.h"
+#include "smpsim.h"
+
+typedef enum face_dir { FACE_DOWN = 0, FACE_UP, FACE_LEFT, FACE_RIGHT } face_dir;
+
+typedef enum hairline_shape {
+    SHAPE_NONE = 0,
+    SHAPE_STRAIGHT,
+    SHAPE_ROUNDED,
+    SHAPE_WIDOWS_PEAK,
+    SHAPE_MATURE,
+    SHAPE_M,
+    SHAPE_BOXED,
+    SHAPE_BROKEN,
+    SHAPE_FEMALE
+} hairline_shape;
+
+/* Hard limits: nothing allocates in proportion to an unchecked number. */
+#define SMP_MAX_DOTS 20000000.0   /* dots in one layout */
+#define SMP_MAX_POINTS 10000      /* vertices in a polygon or polyline */
+#define SMP_MAX_AREA_MM 20000.0   /* side of the layout frame */
+#define SMP_MAX_DENSITY 400.0     /* dots/cm^2: 0.25 mm dots 0.5 mm apart */
+
+typedef struct settings {
+    double area_w, area_h; /* frame, mm; 0 when not given */
+    vec2 *polygon;
+    size_t polygon_n;
+    char *area_mask;       /* PNG path, resolved against the plan's folder */
+    double scale;          /* px per mm of mask and map images; 0 = unset */
+    double density1, density2; /* dots/cm^2 at left and right edges */
+    char *density_map;
+    int clustering;
+    hairline_shape shape;
+    int has_anchors;
+    vec2 anchors[3];       /* left temple, front midpoint, right temple */
+    vec2 *hl_points;
+    size_t hl_n;
+    face_dir face;
+    double transition_mm, sentinel_mm, sentinel_share;
+    double wave_mm, wavelength_mm, irregularity, asymmetry_mm;
+    double dot_mm, dot_variation, darkness;
+    uint64_t seed;
+    double px_per_mm;
+} settings;
+
+/* The resolved settings of a plan; valid after smp_plan_resolve(). */
+const settings *plan_settings(const smp_plan *plan);
+
+const char *hairline_shape_name(hairline_shape s);
+
+#endif

@@ -1,0 +1,115 @@
+#include <math.h>
+#include <string.h>
+
+#include "check_suites.h"
+#include "field.h"
+#include "layout.h"
+#include "plan.h"
+
+typedef struct fixture {
+    smp_plan *plan;
+    area a;
+    hairline hl;
+    field f;
+} fixture;
+
+static void make(fixture *x, smp_plan *p, int with_line)
+{
+    smp_error err = {0};
+    memset(x, 0, sizeof *x);
+    x->plan = p;
+    ck_assert_int_eq(area_build(plan_settings(p), &x->a, &err), SMP_OK);
+    if (with_line) ck_assert_int_eq(hairline_build(plan_settings(p), x->a.w, x->a.h, &x->hl, &err), SMP_OK);
+    ck_assert_msg(field_build(plan_settings(p), &x->a, with_line ? &x->hl : NULL, &x->f, &err) == SMP_OK, "%s", err.msg);
+}
+
+static void drop(fixture *x)
+{
+    field_free(&x->f);
+    hairline_free(&x->hl);
+    area_free(&x->a);
+    smp_plan_free(x->plan);
+}
+
+START_TEST(signed_distance_for_every_face)
+{
+    struct { const char *face, *line; vec2 behind, ahead; } cases[] = {
+        {"down", "0,50 100,50", {50, 40}, {50, 53}},
+        {"up", "0,50 100,50", {50, 60}, {50, 47}},
+        {"right", "50,0 50,100", {40, 50}, {53, 50}},
+        {"left", "50,0 50,100", {60, 50}, {47, 50}},
+    };
+    for (int i = 0; i < 4; i++) {
+        fixture x;
+        char face[32], line[64];
+        snprintf(face, sizeof face, "face=%s", cases[i].face);
+        snprintf(line, sizeof line, "hairline-points=%s", cases[i].line);
+        make(&x, test_plan("area-mm=100,100", face, line, "wave-mm=0", "irregularity=0", "asymmetry-mm=0", NULL), 1);
+        ck_assert_double_eq_tol(field_signed_distance(&x.f, cases[i].behind), 10, 0.05);
+        ck_assert_double_eq_tol(field_signed_distance(&x.f, cases[i].ahead), -3, 0.05);
+        drop(&x);
+    }
+}
+END_TEST
+
+START_TEST(hairline_profile)
+{
+    fixture x;
+    make(&x, test_plan("area-mm=100,100", "hairline-points=0,50 100,50", "wave-mm=0", "irregularity=0",
+                       "asymmetry-mm=0", "density=80", "transition-mm=6", "sentinel-mm=3", "sentinel-share=0.06", NULL), 1);
+    double full = 0.8;
+    smp_dot_kind kind;
+    double t;
+    ck_assert_double_eq_tol(field_density(&x.f, v2(50, 20), &t, &kind), full, 1e-9);
+    ck_assert_int_eq(kind, SMP_DOT_REGULAR);
+    ck_assert_double_eq(t, 1);
+    ck_assert_double_eq(field_density(&x.f, v2(50, 53.2), NULL, NULL), 0);
+    ck_assert_double_eq(field_density(&x.f, v2(50, 80), NULL, NULL), 0);
+    ck_assert_double_eq_tol(field_density(&x.f, v2(50, 51.5), &t, &kind), 0.06 * full, 1e-6);
+    ck_assert_int_eq(kind, SMP_DOT_SENTINEL);
+    /* Rising through the transition zone; 2 mm bands: under 90 % before
+     * half the zone, within 10 % in the last band. */
+    double prev = 0;
+    for (double d = 0.05; d < 6; d += 0.1) {
+        double v = field_density(&x.f, v2(50, 50 - d), NULL, &kind);
+        ck_assert_int_eq(kind, SMP_DOT_TRANSITION);
+        ck_assert(v >= prev - 1e-12);
+        prev = v;
+    }
+    double band[3] = {0, 0, 0};
+    for (int b = 0; b < 3; b++) {
+        for (int k = 0; k < 100; k++) band[b] += field_density(&x.f, v2(50, 50 - (2 * b + (k + 0.5) / 50)), NULL, NULL);
+        band[b] /= 100 * full;
+    }
+    ck_assert(band[0] < 0.9 && band[1] < 0.9);
+    ck_assert(band[2] >= 0.9);
+    drop(&x);
+}
+END_TEST
+
+START_TEST(integral_and_area)
+{
+    fixture x;
+    make(&x, test_plan("area-mm=120,80", "density=40:100", NULL), 0);
+    ck_assert_double_eq_tol(field_integrate(&x.f, 0.5, 1e6), 120 * 80 * 0.7, 1e-6 * 6720);
+    ck_assert_double_eq_tol(field_density(&x.f, v2(0, 10), NULL, NULL), 0.4, 1e-9);
+    ck_assert_double_eq_tol(field_density(&x.f, v2(60, 10), NULL, NULL), 0.7, 1e-9);
+    ck_assert_double_eq(field_density(&x.f, v2(121, 10), NULL, NULL), 0);
+    drop(&x);
+    make(&x, test_plan("area-polygon=0,0 100,0 0,100", "density=50", NULL), 0);
+    ck_assert_double_eq_tol(field_integrate(&x.f, 0.25, 1e6), 5000 * 0.5, 0.01 * 2500);
+    ck_assert_double_eq(field_density(&x.f, v2(60, 60), NULL, NULL), 0);
+    drop(&x);
+}
+END_TEST
+
+Suite *field_suite(void)
+{
+    Suite *s = suite_create("field");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, signed_distance_for_every_face);
+    tcase_add_test(tc, hairline_profile);
+    tcase_add_test(tc, integral_and_area);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,58 @@
+#include <math.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "check_suites.h"
+#include "geom.h"
+
+smp_plan *test_plan(const char *first, ...)
+{
+    smp_plan *p = smp_plan_new();
+    smp_error err = {0};
+    va_list ap;
+    va_start(ap, first);
+    for (const char *kv = first; kv; kv = va_arg(ap, const char *)) {
+        char key[64];
+        const char *eq = strchr(kv, '=');
+        ck_assert_ptr_nonnull(eq);
+        snprintf(key, sizeof key, "%.*s", (int)(eq - kv), kv);
+        ck_assert_msg(smp_plan_set(p, key, eq + 1, key, 0, &err) == SMP_OK, "%s", err.msg);
+    }
+    va_end(ap);
+    ck_assert_msg(smp_plan_resolve(p, &err) == SMP_OK, "%s", err.msg);
+    return p;
+}
+
+START_TEST(seg_distance)
+{
+    vec2 a = v2(0, 0), b = v2(10, 0);
+    ck_assert_double_eq_tol(sqrt(geom_seg_dist2(v2(5, 3), a, b)), 3, 1e-12);
+    ck_assert_double_eq_tol(sqrt(geom_seg_dist2(v2(-3, 4), a, b)), 5, 1e-12);
+    ck_assert_double_eq_tol(sqrt(geom_seg_dist2(v2(13, -4), a, b)), 5, 1e-12);
+    ck_assert_double_eq_tol(sqrt(geom_seg_dist2(v2(1, 1), a, a)), sqrt(2), 1e-12);
+}
+END_TEST
+
+START_TEST(polygon)
+{
+    vec2 sq[] = {{0, 0}, {10, 0}, {10, 10}, {0, 10}};
+    vec2 tri[] = {{0, 0}, {8, 0}, {0, 6}};
+    ck_assert_double_eq_tol(geom_polygon_area(sq, 4), 100, 1e-12);
+    ck_assert_double_eq_tol(geom_polygon_area(tri, 3), 24, 1e-12);
+    ck_assert(geom_in_polygon(v2(5, 5), sq, 4));
+    ck_assert(!geom_in_polygon(v2(11, 5), sq, 4));
+    ck_assert(geom_in_polygon(v2(1, 1), tri, 3));
+    ck_assert(!geom_in_polygon(v2(5, 5), tri, 3));
+    ck_assert_double_eq_tol(geom_polygon_edge_dist(v2(5, 3), sq, 4), 3, 1e-12);
+}
+END_TEST
+
+Suite *geom_suite(void)
+{
+    Suite *s = suite_create("geom");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, seg_distance);
+    tcase_add_test(tc, polygon);
+    suite_add_tcase(s, tc);
+    return s;
+}

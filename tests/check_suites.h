@@ -1,0 +1,19 @@
+#ifndef CHECK_SUITES_H
+#define CHECK_SUITES_H
+#include <check.h>
+
+#include "smpsim.h"
+
+Suite *geom_suite(void);
+Suite *plan_suite(void);
+Suite *hairline_suite(void);
+Suite *field_suite(void);
+Suite *sampler_suite(void);
+Suite *analyze_suite(void);
+Suite *export_suite(void);
+
+/* A plan from "key=value" pairs (NULL-terminated), resolved; fails the test
+ * on any error. */
+smp_plan *test_plan(const char *first, ...);
+
+#endif

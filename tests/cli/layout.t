@@ -1,0 +1,80 @@
+# smpsim layout: outputs, determinism, presets and plans.
+
+t "layout help and version"
+run layout --help; expect_status 0; expect_out '^Usage: smpsim layout'; expect_out '--hairline SHAPE'
+run layout --version; expect_status 0; expect_out '^smpsim [0-9]+\.[0-9]+'
+run --help; expect_status 0; expect_out 'layout'
+run; expect_status 1
+
+t "csv has the contract's columns and the expected count"
+run layout --area-mm 100,100 --density 80 -o d.csv; expect_status 0; expect_quiet_err; expect_no_out
+[ "$(head -1 d.csv | cut -d, -f1-5)" = "x_mm,y_mm,diameter_mm,darkness,session" ] || fail "header: $(head -1 d.csv)"
+n=$(($(wc -l <d.csv) - 1))
+[ $n -ge 7840 ] && [ $n -le 8160 ] || fail "$n dots for 8000 expected"
+awk -F, 'NR>1 && ($1<0 || $1>=100 || $2<0 || $2>=100 || $3<=0 || $4<=0 || $4>1 || $5!=1) {bad++} END {exit bad>0}' d.csv ||
+  fail "a dot out of range"
+
+t "same seed gives the same bytes, another seed another layout"
+run layout --area-mm 80,60 --hairline mature --clustering --seed 7 -o a.csv; expect_status 0
+run layout --area-mm 80,60 --hairline mature --clustering --seed 7 -o b.csv; expect_status 0
+run layout --area-mm 80,60 --hairline mature --clustering --seed 8 -o c.csv; expect_status 0
+cmp -s a.csv b.csv || fail "same seed differs"
+cmp -s a.csv c.csv && fail "different seeds give the same layout"
+run layout --area-mm 80,60 --hairline mature --seed 7 --px-per-mm 5 -o a.png; expect_status 0
+run layout --area-mm 80,60 --hairline mature --seed 7 --px-per-mm 5 -o b.png; expect_status 0
+cmp -s a.png b.png || fail "same seed gives different PNGs"
+
+t "json summary, json file, svg at true size, png"
+run layout --area-mm 120,80 --density 40:100 --json; expect_status 0
+expect_out '"dots":[0-9]+'; expect_out '"area_cm2":96\.0000'; expect_out '"expected_dots":6720\.0'; expect_out '"seed":1'
+expect_out '"seconds":\{"scene"'
+run layout --area-mm 30,20 -o d.json; expect_status 0; grep -q '"summary":{"dots":' d.json || fail "json file"
+grep -q '"kind":"regular"' d.json || fail "json dots"
+run layout --area-mm 30,20 -o d.svg; expect_status 0
+grep -q 'width="30mm"' d.svg && grep -q 'height="20mm"' d.svg || fail "svg size: $(head -c 300 d.svg)"
+run layout --area-mm 30,20 --px-per-mm 8 -o d.png; expect_status 0
+[ "$(head -c 8 d.png | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] || fail "not a PNG"
+run layout --area-mm 30,20 -o -; expect_status 0; expect_out '^x_mm,y_mm,diameter_mm,darkness,session'
+expect_only_files d.json d.svg d.png
+
+t "every shape in every face direction"
+for shape in straight rounded widows-peak mature m-shape boxed broken female; do
+  for face in down up left right; do
+    run layout --area-mm 150,150 --hairline $shape --face $face --json
+    expect_status 0
+    grep -qE '"dots":[1-9][0-9]{3,}' out.txt || fail "$shape/$face: $(cat out.txt)"
+  done
+done
+run layout --area-mm 150,100 --hairline mature --anchors 15,80:75,40:135,80 --json; expect_status 0
+run layout --area-mm 150,100 --hairline-points "10,70 40,50 75,45 110,50 140,70" --json; expect_status 0
+
+t "presets and plan files; options override them"
+run presets; expect_status 0
+[ "$(wc -l <out.txt)" -ge 6 ] || fail "fewer than 6 presets"
+run presets edge-up; expect_status 0; expect_out '^hairline = straight'
+run layout --preset edge-up --density 50 --dump-plan; expect_status 0
+expect_out '^hairline = straight'; expect_out '^density = 50$'
+cat >p.smp <<'PLAN'
+[plan]
+preset = mature-receded
+seed = 5
+
+[area]
+area-mm = 90,60
+PLAN
+run layout p.smp --dump-plan; expect_status 0; expect_out '^hairline = mature'; expect_out '^area-mm = 90,60'; expect_out '^seed = 5'
+run layout p.smp -o p.csv; expect_status 0; expect_file p.csv
+run layout --plan p.smp --seed 6 -o q.csv; expect_status 0
+cmp -s p.csv q.csv && fail "--seed did not override the plan"
+for name in $(smpsim presets | cut -d' ' -f1); do
+  run layout --preset "$name" --json; expect_status 0
+done
+
+t "analyze says the reference ramp meets the bar"
+run layout --area-mm 300,300 --density 40:100 -o r.csv; expect_status 0
+run analyze r.csv --area-mm 300,300 --density 40:100; expect_status 0
+expect_out '^count ratio .* ok$'; expect_out '^rho p5 .* ok'
+grep -q FAIL out.txt && fail "analyze reports a failure: $(grep FAIL out.txt)"
+run analyze r.csv --area-mm 300,300 --density 40:100 --json; expect_status 0; expect_out '"rho_p5":0\.[6-9]'
+run analyze --area-mm 300,300; expect_status 1; expect_error 'no dots CSV'
+run analyze nothere.csv --area-mm 10,10; expect_status 2; expect_error 'nothere.csv: cannot open'

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# CLI tests: runs every tests/cli/*.t (bash fragments using the helpers
+# below) against the smpsim binary given as $1, each case in a fresh
+# temporary folder.  Prints one line per failure and "N passed, N failed".
+# SMPSIM_WRAP (e.g. "valgrind -q --error-exitcode=3") prefixes each run.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+export SMPSIM_PRESETS="$root/presets"
+passed=0 failed=0 case_name="" case_ok=1
+work=$(mktemp -d /tmp/smpsim-cli-XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+smpsim() { ${SMPSIM_WRAP:-} "$bin" "$@"; }
+
+fail() { echo "FAIL: $case_name: $*"; case_ok=0; }
+
+end_case() {
+  [ -n "$case_name" ] || return 0
+  if [ $case_ok = 1 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+  case_name=""
+}
+
+# t NAME: starts a case in a fresh empty folder.
+t() {
+  end_case
+  case_name=$1 case_ok=1
+  rm -rf "$work/case"; mkdir -p "$work/case"; cd "$work/case" || exit 2
+}
+
+# run ARGS...: runs smpsim, keeping status, stdout and stderr.
+run() { smpsim "$@" >out.txt 2>err.txt; status=$?; }
+
+expect_status() { [ "$status" = "$1" ] || fail "exit status $status, expected $1 (stderr: $(head -c 300 err.txt))"; }
+# One line on stderr, starting "smpsim", matching the pattern.
+expect_error() {
+  local n; n=$(wc -l <err.txt)
+  [ "$n" = 1 ] || fail "stderr has $n lines, expected 1: $(head -c 300 err.txt)"
+  grep -q '^smpsim' err.txt || fail "stderr does not start with 'smpsim': $(cat err.txt)"
+  grep -qE -- "$1" err.txt || fail "stderr '$(cat err.txt)' does not match '$1'"
+}
+expect_out() { grep -qE -- "$1" out.txt || fail "stdout does not match '$1': $(head -c 300 out.txt)"; }
+expect_no_out() { [ ! -s out.txt ] || fail "stdout not empty"; }
+expect_quiet_err() { [ ! -s err.txt ] || fail "stderr not empty: $(head -c 300 err.txt)"; }
+expect_file() { [ -s "$1" ] || fail "$1 missing or empty"; }
+# No file at all left in the case folder but those named.
+expect_only_files() {
+  local have want
+  have=$(ls -A | grep -vxE 'out.txt|err.txt' | sort | tr '\n' ' ')
+  want=$(printf '%s\n' "$@" | sort | tr '\n' ' ')
+  [ -z "$*" ] && want=""
+  [ "$have" = "$want" ] || fail "files here: '$have', expected '$want'"
+}
+
+for f in "$here"/*.t; do
+  # shellcheck disable=SC1090
+  . "$f"
+done
+end_case
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
