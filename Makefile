@@ -14,7 +14,7 @@ BUILD ?= build
 PKG_CONFIG ?= pkg-config
 
 WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla -Wpointer-arith
-LIBS_PC = cairo libpng inih
+LIBS_PC = cairo libpng inih libjpeg libexif pangocairo
 PC_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(LIBS_PC) 2>/dev/null)
 PC_LIBS := $(shell $(PKG_CONFIG) --libs $(LIBS_PC) 2>/dev/null)
 CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
@@ -29,8 +29,8 @@ POINTSET_N = 131072
 POINTSET_SEED = 1
 
 LIB_SRC = src/analyze.c src/area.c src/export.c src/field.c src/geom.c src/hairline.c src/image.c \
-          src/layout.c src/plan.c src/sampler.c src/status.c
-CLI_SRC = src/cli/main.c src/cli/cli.c src/cli/layout.c src/cli/analyze.c src/cli/presets.c
+          src/layout.c src/pigment.c src/plan.c src/preview.c src/render.c src/sampler.c src/status.c
+CLI_SRC = src/cli/main.c src/cli/cli.c src/cli/layout.c src/cli/analyze.c src/cli/presets.c src/cli/render.c
 TEST_SRC = $(sort $(wildcard tests/check_*.c))
 
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/pointset_data.o
@@ -56,11 +56,13 @@ $(BUILD)/pointset_data.c: $(BUILD)/mkpointset
 	$(BUILD)/mkpointset $(POINTSET_N) $(POINTSET_SEED) $@
 
 $(BUILD)/pointset_data.o: $(BUILD)/pointset_data.c src/pointset.h $(FLAGS_STAMP)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -MMD -MP -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/libsmpsim.a: $(LIB_OBJ)
 	rm -f $@
@@ -69,6 +71,13 @@ $(BUILD)/libsmpsim.a: $(LIB_OBJ)
 $(BUILD)/smpsim: $(CLI_OBJ) $(BUILD)/libsmpsim.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libsmpsim.a $(PC_LIBS) -lm
 	@ln -sf $(BUILD)/smpsim smpsim 2>/dev/null || true
+
+$(BUILD)/mksample: tools/mksample.c $(BUILD)/libsmpsim.a
+	$(CC) $(ALL_CFLAGS) -o $@ tools/mksample.c $(BUILD)/libsmpsim.a $(PC_LIBS) -lm
+
+# The sample photos are committed; this remakes them.
+samples: $(BUILD)/mksample
+	$(BUILD)/mksample samples
 
 $(BUILD)/check_smpsim: $(TEST_OBJ) $(BUILD)/libsmpsim.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $(TEST_OBJ) $(BUILD)/libsmpsim.a $(PC_LIBS) $(CHECK_LIBS) -lm
@@ -120,4 +129,5 @@ uninstall:
 clean:
 	rm -rf build build-asan smpsim demo-out
 
-.PHONY: all check test-all asan valgrind bench demo install uninstall clean deps deps-tests
+PHONY_SAMPLES = samples
+.PHONY: samples all check test-all asan valgrind bench demo install uninstall clean deps deps-tests

@@ -56,6 +56,7 @@ typedef struct smp_dot {
     double darkness;     /* 0..1: fraction by which it darkens covered skin */
     int session;         /* 1-based */
     smp_dot_kind kind;
+    int blown;           /* 1 for a blown-out deposit: wider, softer, cooler */
 } smp_dot;
 
 /* ---- plan: defaults, preset, plan file and options merged ---- */
@@ -120,9 +121,19 @@ void smp_layout_get_stats(const smp_layout *layout, smp_layout_stats *stats);
 /* Frame size in mm (the area's bounding rectangle from the origin). */
 void smp_layout_frame(const smp_layout *layout, double *w_mm, double *h_mm);
 
+/* 0 without a photo; 1 with a photo at a given or measured scale; 2 when
+ * the scale was estimated from the anchors (say so to the user). */
+int smp_layout_photo_scale(const smp_layout *layout, double *px_per_mm);
+
+/* Renders the layout on its photo with the pigment model, composes the
+ * picture the plan asks for (after, side, split, stack, overlay) and writes
+ * it as PNG or JPEG, atomically. */
+smp_status smp_preview_write(const smp_layout *layout, const smp_plan *plan, const char *path,
+                             smp_error *err) SMP_MUST_CHECK;
+
 /* Output format from a path's extension. */
 typedef enum smp_format {
-    SMP_FMT_UNKNOWN = 0, SMP_FMT_CSV, SMP_FMT_JSON, SMP_FMT_SVG, SMP_FMT_PNG
+    SMP_FMT_UNKNOWN = 0, SMP_FMT_CSV, SMP_FMT_JSON, SMP_FMT_SVG, SMP_FMT_PNG, SMP_FMT_JPEG, SMP_FMT_PDF
 } smp_format;
 smp_format smp_format_from_path(const char *path);
 /* Writes the layout atomically (temporary file in the same directory, then

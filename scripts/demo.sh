@@ -1,14 +1,18 @@
 #!/bin/sh
-# make demo: lays out a few presets as PNG (to look at) and SVG (to print
-# at true size) and says where they are.
+# make demo: renders every sample plan as a before/after preview, and lays
+# out a few presets as PNG and true-size SVG; says where everything is.
 set -eu
 bin=$1
 out=demo-out
 mkdir -p "$out"
+for plan in samples/*.smp; do
+  name=$(basename "$plan" .smp)
+  "$bin" render "$plan" -o "$out/$name-preview.png"
+done
 for p in natural-buzz mature-receded widows-peak soft-broken female-density; do
   "$bin" layout --preset "$p" --px-per-mm 6 -o "$out/$p.png"
   "$bin" layout --preset "$p" -o "$out/$p.svg"
 done
-echo "smpsim demo: dot layouts of five presets, as PNG (6 px/mm) and SVG (true size):"
-for f in "$out"/*.png; do echo "  $(pwd)/$f"; done
-echo "  (and the .svg beside each; 'smpsim presets' lists every preset)"
+echo "smpsim demo: before/after previews of the bundled sample photos:"
+for f in "$out"/*-preview.png; do echo "  $(pwd)/$f"; done
+echo "and dot layouts of five presets (PNG at 6 px/mm, SVG at true size) beside them in $(pwd)/$out/"

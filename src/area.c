@@ -5,9 +5,36 @@
 
 #include "status.h"
 
+static smp_status area_shape(const settings *s, area *a, smp_error *err);
+
 smp_status area_build(const settings *s, area *a, smp_error *err)
 {
     memset(a, 0, sizeof *a);
+    smp_status st = area_shape(s, a, err);
+    if (st != SMP_OK || !s->exclude_mask) return st;
+    if (s->scale <= 0) {
+        area_free(a);
+        return smp_fail(err, SMP_EVALUE, 0, "--exclude-mask needs --scale PX_PER_MM or a photo");
+    }
+    if ((st = image_read_grey_png(s->exclude_mask, &a->exclude, err)) != SMP_OK) {
+        area_free(a);
+        return st;
+    }
+    a->scale = s->scale;
+    if (fabs(a->exclude.w / s->scale - a->w) > 1 / s->scale || fabs(a->exclude.h / s->scale - a->h) > 1 / s->scale) {
+        smp_fail(err, SMP_EINPUT, 1, "%s: the exclusion mask must cover the frame: %dx%d pixels", s->exclude_mask,
+                 (int)lround(a->w * s->scale), (int)lround(a->h * s->scale));
+        area_free(a);
+        return SMP_EINPUT;
+    }
+    size_t off = 0, npx = (size_t)a->exclude.w * a->exclude.h;
+    for (size_t i = 0; i < npx; i++) off += a->exclude.px[i] >= 128;
+    a->area_mm2 = fmax(0, a->area_mm2 - off / (s->scale * s->scale));
+    return SMP_OK;
+}
+
+static smp_status area_shape(const settings *s, area *a, smp_error *err)
+{
     if (s->area_mask) {
         smp_status st = image_read_grey_png(s->area_mask, &a->mask, err);
         if (st != SMP_OK) return st;
@@ -50,18 +77,24 @@ smp_status area_build(const settings *s, area *a, smp_error *err)
 
 void area_free(area *a)
 {
-    if (a) grey_image_free(&a->mask);
+    if (!a) return;
+    grey_image_free(&a->mask);
+    grey_image_free(&a->exclude);
+}
+
+static int mask_at(const grey_image *m, double scale, vec2 p)
+{
+    int i = (int)(p.x * scale), j = (int)(p.y * scale);
+    if (i >= m->w) i = m->w - 1;
+    if (j >= m->h) j = m->h - 1;
+    return m->px[(size_t)j * (size_t)m->w + (size_t)i] >= 128;
 }
 
 int area_contains(const area *a, vec2 p)
 {
     if (p.x < 0 || p.y < 0 || p.x >= a->w || p.y >= a->h) return 0;
-    if (a->mask.px) {
-        int i = (int)(p.x * a->scale), j = (int)(p.y * a->scale);
-        if (i >= a->mask.w) i = a->mask.w - 1;
-        if (j >= a->mask.h) j = a->mask.h - 1;
-        return a->mask.px[(size_t)j * (size_t)a->mask.w + (size_t)i] >= 128;
-    }
+    if (a->exclude.px && mask_at(&a->exclude, a->scale, p)) return 0;
+    if (a->mask.px) return mask_at(&a->mask, a->scale, p);
     if (a->poly) return geom_in_polygon(p, a->poly, a->poly_n);
     return 1;
 }

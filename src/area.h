@@ -1,5 +1,6 @@
 /* area: the treatment area in mm on the scalp plane: a rectangle, a polygon
- * or a mask image (white = treat) at a known scale.  The frame is the
+ * or a mask image (white = treat) at a known scale, less an optional
+ * exclusion mask (white = never treat: ears, dense hair).  The frame is the
  * rectangle from the origin that holds it; dots never leave the area. */
 #ifndef SMP_AREA_H
 #define SMP_AREA_H
@@ -13,6 +14,7 @@ typedef struct area {
     size_t poly_n;
     grey_image mask;      /* owned; px == NULL when none */
     double scale;         /* mask px per mm */
+    grey_image exclude;   /* owned; white = never treat; px == NULL when none */
     double area_mm2;      /* treated area */
 } area;
 

@@ -28,6 +28,8 @@ smp_format smp_format_from_path(const char *path)
     if (!strcasecmp(dot, ".json")) return SMP_FMT_JSON;
     if (!strcasecmp(dot, ".svg")) return SMP_FMT_SVG;
     if (!strcasecmp(dot, ".png")) return SMP_FMT_PNG;
+    if (!strcasecmp(dot, ".jpg") || !strcasecmp(dot, ".jpeg")) return SMP_FMT_JPEG;
+    if (!strcasecmp(dot, ".pdf")) return SMP_FMT_PDF;
     return SMP_FMT_UNKNOWN;
 }
 
@@ -107,11 +109,11 @@ smp_status out_commit(out_file *o, smp_error *err)
 
 static void write_csv(FILE *f, const smp_layout *L)
 {
-    fputs("x_mm,y_mm,diameter_mm,darkness,session,kind\n", f);
+    fputs("x_mm,y_mm,diameter_mm,darkness,session,kind,blown\n", f);
     for (size_t i = 0; i < L->dots.n; i++) {
         const smp_dot *d = &L->dots.d[i];
-        fprintf(f, "%.4f,%.4f,%.4f,%.4f,%d,%s\n", d->x_mm, d->y_mm, d->diameter_mm, d->darkness,
-                d->session, dot_kind_name(d->kind));
+        fprintf(f, "%.4f,%.4f,%.4f,%.4f,%d,%s,%d\n", d->x_mm, d->y_mm, d->diameter_mm, d->darkness,
+                d->session, dot_kind_name(d->kind), d->blown);
     }
 }
 
@@ -125,9 +127,9 @@ static void write_json(FILE *f, const smp_layout *L, const smp_plan *plan)
     for (size_t i = 0; i < L->dots.n; i++) {
         const smp_dot *d = &L->dots.d[i];
         fprintf(f, "%s\n{\"x_mm\":%.4f,\"y_mm\":%.4f,\"diameter_mm\":%.4f,\"darkness\":%.4f,"
-                   "\"session\":%d,\"kind\":\"%s\"}",
+                   "\"session\":%d,\"kind\":\"%s\",\"blown\":%s}",
                 i ? "," : "", d->x_mm, d->y_mm, d->diameter_mm, d->darkness, d->session,
-                dot_kind_name(d->kind));
+                dot_kind_name(d->kind), d->blown ? "true" : "false");
     }
     fputs("\n]}\n", f);
 }
@@ -202,7 +204,7 @@ smp_status smp_layout_write(const smp_layout *L, const smp_plan *plan, const cha
 {
     smp_format fmt = smp_format_from_path(path);
     if (!strcmp(path, "-")) fmt = SMP_FMT_CSV;
-    if (fmt == SMP_FMT_UNKNOWN)
+    if (fmt == SMP_FMT_UNKNOWN || fmt == SMP_FMT_JPEG || fmt == SMP_FMT_PDF)
         return smp_fail(err, SMP_EVALUE, 0, "%s: unknown output type (use .csv, .json, .svg or .png)", path);
     out_file o;
     smp_status st = out_open(&o, path, err);

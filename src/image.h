@@ -24,4 +24,31 @@ void grey_image_free(grey_image *img);
 smp_status image_write_png_rgba(FILE *f, const char *path, const uint8_t *px, int w, int h,
                                 int stride, smp_error *err) SMP_MUST_CHECK;
 
+/* A photo or composed frame: cairo's RGB24 layout, one uint32 per pixel
+ * (0x00RRGGBB in native byte order), rows STRIDE bytes apart, so that
+ * cairo can draw on it directly. */
+typedef struct photo {
+    int w, h, stride;
+    uint8_t *px; /* owned */
+} photo;
+
+smp_status photo_alloc(photo *p, int w, int h, smp_error *err) SMP_MUST_CHECK;
+void photo_free(photo *p);
+
+/* Reads a PNG (any bit depth, grey, palette, alpha over white, interlaced)
+ * or JPEG (baseline, progressive, greyscale; CMYK refused) and applies the
+ * EXIF orientation of a JPEG, so the photo is as it is displayed.  The
+ * pixel count is checked against MAX_PIXELS from the header, before
+ * decoding.  *ORIENTATION receives the EXIF value applied (1 when none). */
+smp_status image_read_photo(const char *path, long max_pixels, photo *out, int *orientation,
+                            smp_error *err) SMP_MUST_CHECK;
+/* Writes P as PNG (zlib LEVEL 0-9) or JPEG (QUALITY 1-100) to F.  No
+ * metadata from any input is carried. */
+smp_status image_write_photo_png(FILE *f, const char *path, const photo *p, int level,
+                                 smp_error *err) SMP_MUST_CHECK;
+smp_status image_write_photo_jpeg(FILE *f, const char *path, const photo *p, int quality,
+                                  smp_error *err) SMP_MUST_CHECK;
+/* Applies EXIF orientation O (1-8) to P in place (may swap w and h). */
+smp_status photo_orient(photo *p, int o, smp_error *err) SMP_MUST_CHECK;
+
 #endif

@@ -9,6 +9,7 @@
 #include "field.h"
 #include "hairline.h"
 #include "layout.h"
+#include "pigment.h"
 #include "sampler.h"
 #include "status.h"
 
@@ -19,14 +20,71 @@ static double now(void)
     return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+/* Temple-to-temple distance assumed when the scale must be guessed from
+ * the anchors: about 12 cm across the front of an adult head (temple
+ * points ~1 cm outside the outer eye corners, domain.md). */
+#define ASSUMED_TEMPLES_MM 120.0
+
+static vec2 *scaled(const vec2 *p, size_t n, double k)
+{
+    vec2 *q = malloc(n * sizeof *q);
+    if (q)
+        for (size_t i = 0; i < n; i++) q[i] = v2_scale(p[i], k);
+    return q;
+}
+
+/* The scene: reads the photo, finds its scale and turns every position
+ * given in photo pixels into mm, so that later stages see mm only. */
+static smp_status build_scene(smp_layout *L, const settings *s, smp_error *err)
+{
+    L->mm = *s;
+    if (!s->photo) return SMP_OK;
+    int orient;
+    smp_status st = image_read_photo(s->photo, (long)s->max_pixels, &L->photo, &orient, err);
+    if (st != SMP_OK) return st;
+    if (s->ruler_mm > 0) {
+        L->scale = s->ruler_px / s->ruler_mm;
+    } else if (s->scale > 0) {
+        L->scale = s->scale;
+    } else if (s->has_anchors) {
+        L->scale = v2_len(v2_sub(s->anchors[2], s->anchors[0])) / ASSUMED_TEMPLES_MM;
+        L->scale_estimated = 1;
+    } else {
+        return smp_fail(err, SMP_EVALUE, 0, "%s: no scale: give --scale PX_PER_MM, --ruler or --anchors", s->photo);
+    }
+    if (!(L->scale > 0.05 && L->scale < 1000))
+        return smp_fail(err, SMP_EVALUE, 0, "%s: a scale of %g px/mm is not plausible", s->photo, L->scale);
+    double k = 1 / L->scale;
+    settings *m = &L->mm;
+    m->scale = L->scale;
+    for (int i = 0; i < 3; i++) m->anchors[i] = v2_scale(s->anchors[i], k);
+    if (s->polygon && !(m->polygon = L->owned[0] = scaled(s->polygon, s->polygon_n, k))) goto nomem;
+    if (s->hl_points && !(m->hl_points = L->owned[1] = scaled(s->hl_points, s->hl_n, k))) goto nomem;
+    m->area_w = L->photo.w * k;
+    m->area_h = L->photo.h * k;
+    if (s->area_mask) {
+        grey_image mask;
+        if ((st = image_read_grey_png(s->area_mask, &mask, err)) != SMP_OK) return st;
+        int ok = mask.w == L->photo.w && mask.h == L->photo.h;
+        grey_image_free(&mask);
+        if (!ok)
+            return smp_fail(err, SMP_EINPUT, 1, "%s: the mask must be the photo's size, %dx%d", s->area_mask,
+                            L->photo.w, L->photo.h);
+    }
+    return SMP_OK;
+nomem:
+    return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+}
+
 smp_status smp_layout_new(const smp_plan *plan, smp_layout **outp, smp_error *err)
 {
     *outp = NULL;
-    const settings *s = plan_settings(plan);
     smp_layout *L = calloc(1, sizeof *L);
     if (!L) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
     smp_status st;
     double t0 = now();
+    if ((st = build_scene(L, plan_settings(plan), err)) != SMP_OK) goto fail;
+    const settings *s = &L->mm;
     if ((st = area_build(s, &L->area, err)) != SMP_OK) goto fail;
     if (s->shape != SHAPE_NONE || s->hl_points) {
         if ((st = hairline_build(s, L->area.w, L->area.h, &L->line, err)) != SMP_OK) goto fail;
@@ -43,6 +101,9 @@ smp_status smp_layout_new(const smp_plan *plan, smp_layout **outp, smp_error *er
     }
     double t2 = now();
     if ((st = sampler_fill(&L->field, s, &L->dots, err)) != SMP_OK) goto fail;
+    pigment pg;
+    pigment_from_settings(&pg, s);
+    pigment_apply(&pg, s->seed, L->dots.d, L->dots.n);
     double t3 = now();
     L->stats.dots = L->dots.n;
     L->stats.seconds_scene = t1 - t0;
@@ -63,6 +124,8 @@ void smp_layout_free(smp_layout *L)
 {
     if (!L) return;
     dot_list_free(&L->dots);
+    for (int i = 0; i < 3; i++) free(L->owned[i]);
+    photo_free(&L->photo);
     field_free(&L->field);
     hairline_free(&L->line);
     area_free(&L->area);
@@ -72,6 +135,12 @@ void smp_layout_free(smp_layout *L)
 size_t smp_layout_count(const smp_layout *L) { return L->dots.n; }
 const smp_dot *smp_layout_dots(const smp_layout *L) { return L->dots.d; }
 void smp_layout_get_stats(const smp_layout *L, smp_layout_stats *st) { *st = L->stats; }
+int smp_layout_photo_scale(const smp_layout *L, double *px_per_mm)
+{
+    *px_per_mm = L->scale;
+    return L->photo.px ? (L->scale_estimated ? 2 : 1) : 0;
+}
+
 void smp_layout_frame(const smp_layout *L, double *w, double *h)
 {
     *w = L->area.w;

@@ -2,11 +2,17 @@
 #ifndef SMP_LAYOUT_H
 #define SMP_LAYOUT_H
 #include "area.h"
+#include "image.h"
 #include "field.h"
 #include "hairline.h"
 #include "sampler.h"
 
 struct smp_layout {
+    settings mm;         /* the plan's settings with photo pixels turned into mm */
+    vec2 *owned[3];      /* converted anchor, polygon and polyline arrays */
+    photo photo;         /* the scene's photo, px == NULL without one */
+    double scale;        /* photo px per mm */
+    int scale_estimated; /* 1 when the scale was guessed from the anchors */
     area area;
     hairline line;
     int has_line;

@@ -24,6 +24,8 @@ enum opt_id {
     O_SENTINEL_SHARE, O_WAVE, O_WAVELENGTH, O_IRREGULARITY, O_ASYMMETRY,
     O_DOT_MM, O_DOT_VARIATION, O_DARKNESS,
     O_PX_PER_MM,
+    O_PHOTO, O_RULER, O_MAX_PIXELS,
+    O_EXCLUDE_MASK, O_DILUTION, O_PIGMENT, O_BLOWOUT, O_SHOW, O_COMPOSE, O_WIDTH, O_NO_LABELS, O_PNG_LEVEL, O_QUALITY,
     O_COUNT
 };
 
@@ -51,8 +53,21 @@ static const smp_option_info options[O_COUNT] = {
     [O_ASYMMETRY] = {"asymmetry-mm", "hairline", "MM", "largest left/right difference of the line", "2"},
     [O_DOT_MM] = {"dot-mm", "dots", "MM", "healed dot diameter", "0.25"},
     [O_DOT_VARIATION] = {"dot-variation", "dots", "FRACTION", "spread of dot diameters (0.25 = +-25 %)", "0.25"},
-    [O_DARKNESS] = {"darkness", "dots", "0..1", "how much a dot darkens the skin it covers", "0.7"},
+    [O_DARKNESS] = {"darkness", "dots", "0..1", "how much a dot darkens the skin it covers", "0.85"},
     [O_PX_PER_MM] = {"px-per-mm", "output", "N", "resolution of PNG layouts", "10"},
+    [O_PHOTO] = {"photo", "photo", "FILE", "the client's photo (PNG or JPEG); positions are then in its pixels", NULL},
+    [O_RULER] = {"ruler", "photo", "X1,Y1,X2,Y2,MM", "two photo points a known distance apart, to set the scale", NULL},
+    [O_MAX_PIXELS] = {"max-pixels", "photo", "N", "refuse photos with more pixels than this", "100000000"},
+    [O_EXCLUDE_MASK] = {"exclude-mask", "area", "FILE.png", "areas never to treat, white = exclude (ears, dense hair); the photo's size", NULL},
+    [O_DILUTION] = {"dilution", "render", "W", "pigment dilution, W parts water to 1 part pigment", "1"},
+    [O_PIGMENT] = {"pigment", "render", "#RRGGBB", "pigment colour, overriding the dilution", NULL},
+    [O_BLOWOUT] = {"blowout", "render", "FRACTION", "share of blown-out dots: wider, softer, cooler", "0.02"},
+    [O_SHOW] = {"show", "render", "healed|fresh", "the dots healed, or fresh (first days: larger, darker, red around)", "healed"},
+    [O_COMPOSE] = {"compose", "render", "after|side|split|stack|overlay", "what the picture shows", "side"},
+    [O_WIDTH] = {"width", "render", "PX", "scale the composed picture to this width", NULL},
+    [O_NO_LABELS] = {"no-labels", "render", NULL, "leave out the Before/After labels and the scale bar", "no"},
+    [O_PNG_LEVEL] = {"png-level", "render", "0..9", "PNG compression level", "1"},
+    [O_QUALITY] = {"quality", "render", "1..100", "JPEG quality", "92"},
 };
 
 size_t smp_option_count(void) { return O_COUNT; }
@@ -64,6 +79,7 @@ static const char *shape_names[] = {
     [SHAPE_BOXED] = "boxed", [SHAPE_BROKEN] = "broken", [SHAPE_FEMALE] = "female",
 };
 static const char *face_names[] = {"down", "up", "left", "right"};
+static const char *compose_names[] = {"after", "side", "split", "stack", "overlay"};
 
 const char *hairline_shape_name(hairline_shape s) { return shape_names[s]; }
 
@@ -102,7 +118,7 @@ smp_plan *smp_plan_new(void)
 
 static void settings_clear(settings *s)
 {
-    free(s->polygon); free(s->hl_points); free(s->area_mask); free(s->density_map);
+    free(s->polygon); free(s->hl_points); free(s->area_mask); free(s->density_map); free(s->photo); free(s->exclude_mask);
     memset(s, 0, sizeof *s);
 }
 
@@ -196,6 +212,23 @@ static const char *parse_enum(const char *v, const char **names, int n, int *out
     return "unknown value";
 }
 
+/* Stores a path, taken relative to DIR unless absolute or DIR is NULL. */
+static const char *set_path(char **slot, const char *v, const char *dir)
+{
+    char *path;
+    if (dir && v[0] != '/') {
+        size_t n = strlen(dir) + strlen(v) + 2;
+        path = malloc(n);
+        if (path) snprintf(path, n, "%s/%s", dir, v);
+    } else {
+        path = xstrdup(v);
+    }
+    if (!path) return "out of memory";
+    free(*slot);
+    *slot = path;
+    return NULL;
+}
+
 /* Applies one value to S; returns NULL or what is wrong.  DIR is the folder
  * relative paths are taken from (NULL for the command line). */
 static const char *apply(settings *s, int id, const char *v, const char *dir, char *buf, size_t bufn)
@@ -234,22 +267,22 @@ static const char *apply(settings *s, int id, const char *v, const char *dir, ch
         return NULL;
     }
     case O_AREA_MASK:
-    case O_DENSITY_MAP: {
-        char *path;
         if (!*v) return "empty file name";
-        if (dir && v[0] != '/') {
-            size_t n = strlen(dir) + strlen(v) + 2;
-            path = malloc(n);
-            if (path) snprintf(path, n, "%s/%s", dir, v);
-        } else {
-            path = xstrdup(v);
-        }
-        if (!path) return "out of memory";
-        char **slot = id == O_AREA_MASK ? &s->area_mask : &s->density_map;
-        free(*slot);
-        *slot = path;
+        return set_path(&s->area_mask, v, dir);
+    case O_EXCLUDE_MASK:
+        if (!*v) return "empty file name";
+        return set_path(&s->exclude_mask, v, dir);
+    case O_WIDTH: {
+        double d;
+        if (parse_num(v, 16, 30000, &d) || d != floor(d)) return "expected a whole number of pixels from 16 to 30000";
+        s->width = (int)d;
         return NULL;
     }
+    case O_NO_LABELS:
+        return parse_bool(v, &s->no_labels);
+    case O_DENSITY_MAP:
+        if (!*v) return "empty file name";
+        return set_path(&s->density_map, v, dir);
     case O_SCALE:
         return parse_num(v, 0.01, 1000, &s->scale) ? "expected px per mm between 0.01 and 1000" : NULL;
     case O_DENSITY: {
@@ -326,6 +359,61 @@ static const char *apply(settings *s, int id, const char *v, const char *dir, ch
         return parse_num(v, 0.01, 1, &s->darkness) ? "expected a number between 0.01 and 1" : NULL;
     case O_PX_PER_MM:
         return parse_num(v, 0.5, 100, &s->px_per_mm) ? "expected px per mm between 0.5 and 100" : NULL;
+    case O_PHOTO:
+        if (!*v) return "empty file name";
+        return set_path(&s->photo, v, dir);
+    case O_RULER: {
+        double r[5];
+        const char *q = v;
+        for (int i = 0; i < 5; i++) {
+            char *end;
+            r[i] = strtod(q, &end);
+            if (end == q || !isfinite(r[i]) || (i < 4 ? *end != ',' : *end != 0)) return "expected X1,Y1,X2,Y2,MM";
+            q = end + 1;
+        }
+        if (r[4] <= 0) return "the distance must be above 0 mm";
+        if (hypot(r[2] - r[0], r[3] - r[1]) < 2) return "the two points must be at least 2 pixels apart";
+        s->ruler_px = hypot(r[2] - r[0], r[3] - r[1]);
+        s->ruler_mm = r[4];
+        return NULL;
+    }
+    case O_MAX_PIXELS:
+        return parse_num(v, 1, 1e9, &s->max_pixels) ? "expected a number of pixels between 1 and 1000000000" : NULL;
+    case O_DILUTION:
+        return parse_num(v, 0, 50, &s->dilution) ? "expected water parts between 0 and 50" : NULL;
+    case O_PIGMENT: {
+        unsigned r, g, b;
+        char tail;
+        if (sscanf(v, "#%2x%2x%2x%c", &r, &g, &b, &tail) != 3 || strlen(v) != 7) return "expected #RRGGBB";
+        s->pigment[0] = (uint8_t)r; s->pigment[1] = (uint8_t)g; s->pigment[2] = (uint8_t)b;
+        s->has_pigment = 1;
+        return NULL;
+    }
+    case O_BLOWOUT:
+        return parse_num(v, 0, 1, &s->blowout) ? "expected a fraction between 0 and 1" : NULL;
+    case O_SHOW:
+        if (!strcmp(v, "healed")) s->show_fresh = 0;
+        else if (!strcmp(v, "fresh")) s->show_fresh = 1;
+        else return "expected healed or fresh";
+        return NULL;
+    case O_COMPOSE: {
+        int k;
+        if (parse_enum(v, compose_names, 5, &k)) return "expected after, side, split, stack or overlay";
+        s->compose = k;
+        return NULL;
+    }
+    case O_PNG_LEVEL: {
+        double d;
+        if (parse_num(v, 0, 9, &d) || d != floor(d)) return "expected a whole number from 0 to 9";
+        s->png_level = (int)d;
+        return NULL;
+    }
+    case O_QUALITY: {
+        double d;
+        if (parse_num(v, 1, 100, &d) || d != floor(d)) return "expected a whole number from 1 to 100";
+        s->quality = (int)d;
+        return NULL;
+    }
     }
     return "unknown option";
 }
@@ -349,7 +437,7 @@ static smp_status set_entry(smp_plan *plan, int id, const char *value, const cha
     entry *e = &plan->e[id];
     char *v = NULL;
     /* Paths from a plan file are stored resolved against its folder. */
-    if ((id == O_AREA_MASK || id == O_DENSITY_MAP) && dir && value[0] != '/') {
+    if ((id == O_AREA_MASK || id == O_DENSITY_MAP || id == O_PHOTO || id == O_EXCLUDE_MASK) && dir && value[0] != '/') {
         size_t n = strlen(dir) + strlen(value) + 2;
         v = malloc(n);
         if (v) snprintf(v, n, "%s/%s", dir, value);
@@ -581,11 +669,11 @@ smp_status smp_plan_resolve(smp_plan *plan, smp_error *err)
             return smp_fail(err, SMP_EVALUE, e->from_file, "%s: %s", e->origin ? e->origin : options[id].name, why);
     }
     const entry *area = &plan->e[O_AREA_MASK];
-    if (s->area_mask && s->scale <= 0)
+    if (s->area_mask && s->scale <= 0 && !s->photo)
         return smp_fail(err, SMP_EVALUE, area->from_file, "%s: --area-mask needs --scale PX_PER_MM", area->origin);
     if (s->area_mask && s->polygon)
         return smp_fail(err, SMP_EVALUE, area->from_file, "%s: give --area-mask or --area-polygon, not both", area->origin);
-    if (!s->area_mask && !s->polygon && s->area_w <= 0)
+    if (!s->area_mask && !s->polygon && s->area_w <= 0 && !s->photo)
         return smp_fail(err, SMP_EVALUE, 0, "no treatment area: give --area-mm W,H, --area-polygon or --area-mask");
     const entry *an = &plan->e[O_ANCHORS];
     if (s->has_anchors) {

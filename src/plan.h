@@ -49,7 +49,21 @@ typedef struct settings {
     double dot_mm, dot_variation, darkness;
     uint64_t seed;
     double px_per_mm;
+    /* photo and render */
+    char *photo;
+    double ruler_px, ruler_mm; /* 0 when no ruler */
+    double max_pixels;
+    double dilution, blowout;
+    int has_pigment;
+    uint8_t pigment[3];
+    int compose;               /* compose_mode */
+    int png_level, quality;
+    int show_fresh;            /* --show fresh */
+    char *exclude_mask;
+    int width, no_labels;
 } settings;
+
+typedef enum compose_mode { COMPOSE_AFTER = 0, COMPOSE_SIDE, COMPOSE_SPLIT, COMPOSE_STACK, COMPOSE_OVERLAY } compose_mode;
 
 /* The resolved settings of a plan; valid after smp_plan_resolve(). */
 const settings *plan_settings(const smp_plan *plan);

@@ -238,12 +238,19 @@ END_TEST
 
 START_TEST(dot_attributes)
 {
-    smp_plan *p = test_plan("area-mm=200,120", "hairline=rounded", NULL);
+    smp_plan *p = test_plan("area-mm=200,120", "hairline=rounded", "dilution=0", NULL);
     smp_layout *L = make(p);
     double sum_reg = 0, sum_front = 0, dk_reg = 0, dk_front = 0;
-    size_t nreg = 0, nfront = 0;
+    size_t nreg = 0, nfront = 0, blown = 0;
     for (size_t k = 0; k < L->dots.n; k++) {
         const smp_dot *d = &L->dots.d[k];
+        if (d->blown) {
+            /* 1.8x wider, the same ink: darkness / 1.8^2. */
+            ck_assert(d->diameter_mm >= 0.25 * 0.8 * 0.75 * 1.8 - 1e-9);
+            ck_assert(d->darkness <= 0.85 * 1.1 / 3.24 + 1e-9);
+            blown++;
+            continue;
+        }
         ck_assert(d->diameter_mm >= 0.25 * 0.8 * 0.75 - 1e-9 && d->diameter_mm <= 0.25 * 1.25 + 1e-9);
         ck_assert(d->darkness > 0 && d->darkness <= 1);
         ck_assert_int_eq(d->session, 1);
@@ -253,6 +260,9 @@ START_TEST(dot_attributes)
     ck_assert_double_eq_tol(sum_reg / nreg, 0.25, 0.005);
     ck_assert(sum_front / nfront < 0.9 * sum_reg / nreg);
     ck_assert(dk_front / nfront < 0.85 * dk_reg / nreg);
+    ck_assert_double_eq_tol(dk_reg / nreg, 0.85, 0.01);
+    /* The default blow-out share, 2 %. */
+    ck_assert_msg(fabs((double)blown / L->dots.n - 0.02) < 0.005, "blown share %f", (double)blown / L->dots.n);
     smp_layout_free(L);
     smp_plan_free(p);
 }

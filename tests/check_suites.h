@@ -11,6 +11,8 @@ Suite *field_suite(void);
 Suite *sampler_suite(void);
 Suite *analyze_suite(void);
 Suite *export_suite(void);
+Suite *render_suite(void);
+Suite *image_suite(void);
 
 /* A plan from "key=value" pairs (NULL-terminated), resolved; fails the test
  * on any error. */

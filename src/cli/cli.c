@@ -108,7 +108,10 @@ int cli_parse_plan(int argc, char **argv, cli_common *c, smp_plan *plan, void (*
         status = cli_usage_error(c->cmd, "unexpected argument '%s'", argv[optind]);
         goto out;
     }
-    if (c->positional_is_plan && c->positional) {
+    if (c->positional_is_plan && c->positional &&
+        (smp_format_from_path(c->positional) == SMP_FMT_PNG || smp_format_from_path(c->positional) == SMP_FMT_JPEG)) {
+        c->photo = c->positional;
+    } else if (c->positional_is_plan && c->positional) {
         if (c->plan) {
             status = cli_usage_error(c->cmd, "give the plan once, as an argument or with --plan");
             goto out;
@@ -130,6 +133,10 @@ int cli_parse_plan(int argc, char **argv, cli_common *c, smp_plan *plan, void (*
             status = cli_report(&err);
             goto out;
         }
+    }
+    if (c->photo && smp_plan_set(plan, "photo", c->photo, "PHOTO", 0, &err) != SMP_OK) {
+        status = cli_report(&err);
+        goto out;
     }
     if (smp_plan_resolve(plan, &err) != SMP_OK) { status = cli_report(&err); goto out; }
 out:

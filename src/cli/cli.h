@@ -13,6 +13,7 @@ typedef struct cli_common {
     const char *preset;
     const char *plan;
     const char *positional;
+    const char *photo;      /* the positional argument when it is an image */
     int json, quiet, verbose, dump_plan;
     int positional_is_plan; /* set by the caller: PLAN may stand alone */
 } cli_common;
@@ -33,5 +34,6 @@ int cli_finish(int status);
 int cmd_layout(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_presets(int argc, char **argv);
+int cmd_render(int argc, char **argv);
 
 #endif

@@ -58,7 +58,9 @@ int cmd_layout(int argc, char **argv)
         status = cli_usage_error("layout", "-o - and --json both write to stdout; choose one");
         goto out;
     }
-    if (c.output && strcmp(c.output, "-") && smp_format_from_path(c.output) == SMP_FMT_UNKNOWN) {
+    if (c.output && strcmp(c.output, "-") &&
+        (smp_format_from_path(c.output) == SMP_FMT_UNKNOWN || smp_format_from_path(c.output) == SMP_FMT_JPEG ||
+         smp_format_from_path(c.output) == SMP_FMT_PDF)) {
         status = cli_usage_error("layout", "%s: unknown output type (use .csv, .json, .svg or .png)", c.output);
         goto out;
     }

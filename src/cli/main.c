@@ -9,7 +9,8 @@ static void usage(FILE *f)
     fprintf(f, "Usage: smpsim COMMAND [options]\n"
                "Scalp micropigmentation simulator: follicle-dot layouts behind a shaped hairline.\n"
                "\nCommands:\n"
-               "  layout   [PLAN] -o DOTS.{csv,json,svg,png}   the dot layout alone\n"
+               "  render   PHOTO|PLAN -o OUT.{png,jpg}         before/after preview on a photo\n"
+               "  layout   [PHOTO|PLAN] -o DOTS.{csv,json,svg,png}   the dot layout alone\n"
                "  analyze  DOTS.csv --area-mm W,H              density and naturalness of a layout\n"
                "  presets  [NAME]                              list or describe presets\n"
                "\n'smpsim COMMAND --help' lists a command's options; 'man smpsim' has the details.\n");
@@ -31,6 +32,8 @@ int main(int argc, char **argv)
         status = 0;
     } else if (!strcmp(cmd, "layout")) {
         status = cmd_layout(argc - 1, argv + 1);
+    } else if (!strcmp(cmd, "render")) {
+        status = cmd_render(argc - 1, argv + 1);
     } else if (!strcmp(cmd, "analyze")) {
         status = cmd_analyze(argc - 1, argv + 1);
     } else if (!strcmp(cmd, "presets")) {

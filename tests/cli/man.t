@@ -11,6 +11,7 @@ for cmd in layout analyze presets; do
 done
 
 t "the man page's examples run"
+cp -r "$root/samples" .
 sed -n '/^\.SH EXAMPLES/,/^\.SH /p' "$man" | grep -E '^smpsim ' | sed 's/\\-/-/g; s/\\(em/--/g' >examples.sh
 [ "$(wc -l <examples.sh)" -ge 4 ] || fail "fewer than 4 examples"
 while read -r line; do

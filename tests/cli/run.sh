@@ -53,6 +53,10 @@ expect_only_files() {
   [ "$have" = "$want" ] || fail "files here: '$have', expected '$want'"
 }
 
+# Width and height of a PNG, from its IHDR.
+png_size() { od -An -tu1 -j16 -N8 "$1" | awk '{print $1*16777216+$2*65536+$3*256+$4 "x" $5*16777216+$6*65536+$7*256+$8}'; }
+png_color_type() { od -An -tu1 -j25 -N1 "$1" | tr -d ' '; }
+
 for f in "$here"/*.t; do
   # shellcheck disable=SC1090
   . "$f"

@@ -1,0 +1,56 @@
+# smpsim render: previews on photos, compositions, formats, and bad photos.
+
+t "the samples render out of the box"
+cp "$root"/samples/* .
+run render top.smp -o side.png --json; expect_status 0; expect_quiet_err
+expect_out '"scale_px_per_mm":4\.0000'; expect_out '"scale_estimated":false'
+[ "$(png_size side.png)" = "1608x800" ] || fail "side is $(png_size side.png)"
+[ "$(png_color_type side.png)" = 2 ] || fail "not an RGB PNG"
+run render frontal.smp --compose after --no-labels -o after.png; expect_status 0
+[ "$(png_size after.png)" = "800x800" ] || fail "after is $(png_size after.png)"
+run render frontal.smp --compose stack --width 400 -o stack.png; expect_status 0
+[ "$(png_size stack.png)" = "400x804" ] || fail "stack at 400 wide is $(png_size stack.png)"
+run render frontal.smp --compose split -o split.jpg --quality 80; expect_status 0
+[ "$(head -c 3 split.jpg | od -An -tx1 | tr -d ' \n')" = "ffd8ff" ] || fail "not a JPEG"
+run render top.smp --compose overlay -o ink.png; expect_status 0
+[ "$(png_color_type ink.png)" = 6 ] || fail "overlay is not RGBA"
+run render top.smp -o page.pdf; expect_status 0; [ "$(head -c 4 page.pdf)" = "%PDF" ] || fail "not a PDF"
+run render top.smp --compose after -o page.svg; expect_status 0
+grep -q 'width="200mm"' page.svg || fail "SVG not at true size: $(head -c 300 page.svg)"
+
+t "layout given the photo writes the dots render draws"
+cp "$root"/samples/* .
+run render top.smp -o r.png --json --show fresh; expect_status 0
+n=$(sed -n 's/.*"dots":\([0-9]*\).*/\1/p' out.txt)
+run layout top.smp -o d.csv --show fresh; expect_status 0
+[ "$(($(wc -l <d.csv) - 1))" = "$n" ] || fail "layout has $(($(wc -l <d.csv) - 1)) dots, render drew $n"
+awk -F, 'NR>1 && $7==0 && $3<0.25*1.6*0.8*0.75-0.001 {bad++} END {exit bad>0}' d.csv || fail "fresh dots not enlarged"
+run layout top.jpg --scale 4 --area-polygon "100,100 700,100 700,700" --json; expect_status 0
+expect_out '"area_cm2":112\.5'
+
+t "scale from a ruler, or estimated from the anchors with a warning"
+cp "$root"/samples/top.jpg .
+run render top.jpg --ruler 100,100,500,100,80 --hairline rounded --anchors 190,610:400,700:610,610 -o a.png --json
+expect_status 0; expect_out '"scale_px_per_mm":5\.0000'
+run render top.jpg --hairline rounded --anchors 190,610:400,700:610,610 -o b.png --json
+expect_status 0; expect_out '"scale_estimated":true'; grep -q 'assuming 120 mm' err.txt || fail "no warning"
+run render top.jpg -o c.png; expect_status 1; expect_error "no scale"
+
+t "bad photos and outputs: one line, exit 2, nothing written"
+cp "$root"/samples/top.jpg .
+head -c 3000 top.jpg >cut.jpg
+run render cut.jpg --scale 4 -o o.png; expect_status 2; expect_error "cut\.jpg: truncated or corrupt JPEG"
+printf '\211PNG\r\n\032\n\0\0\0\rIHDR' >cut.png
+run render cut.png --scale 4 -o o.png; expect_status 2; expect_error "cut\.png: truncated or corrupt PNG"
+echo "plain text" >text.jpg
+run render text.jpg --scale 4 -o o.png; expect_status 2; expect_error "text\.jpg: not a PNG or JPEG"
+run render top.jpg --scale 4 --max-pixels 1000 -o o.png; expect_status 2; expect_error "800x800 pixels is over the limit of 1000"
+run render top.jpg --scale 4 -o nodir/o.png; expect_status 2; expect_error "nodir/o\.png: cannot create"
+ln -s top.jpg link.jpg
+run render top.jpg --scale 4 -o link.jpg; expect_status 2; expect_error "would overwrite an input"
+run render top.jpg --scale 4 -o ./top.jpg; expect_status 2; expect_error "would overwrite an input"
+run render top.jpg --scale 4 -o o.gif; expect_status 1; expect_error "unknown output type"
+run render nothere.jpg --scale 4 -o o.png; expect_status 2; expect_error "nothere\.jpg: cannot open"
+printf '\211PNG\r\n\032\n' >/dev/null
+run render top.jpg --scale 4 --area-mask text.jpg -o o.png; expect_status 2; expect_error "text\.jpg: not a PNG"
+expect_only_files top.jpg cut.jpg cut.png text.jpg link.jpg
