@@ -75,6 +75,9 @@ $(BUILD)/smpsim: $(CLI_OBJ) $(BUILD)/libsmpsim.a
 $(BUILD)/mksample: tools/mksample.c $(BUILD)/libsmpsim.a
 	$(CC) $(ALL_CFLAGS) -o $@ tools/mksample.c $(BUILD)/libsmpsim.a $(PC_LIBS) -lm
 
+$(BUILD)/benchrender: tools/benchrender.c $(BUILD)/libsmpsim.a
+	$(CC) $(ALL_CFLAGS) -o $@ tools/benchrender.c $(BUILD)/libsmpsim.a $(PC_LIBS) -lm
+
 # The sample photos are committed; this remakes them.
 samples: $(BUILD)/mksample
 	$(BUILD)/mksample samples
@@ -109,8 +112,8 @@ valgrind: deps-tests
 	SMPSIM_WRAP='valgrind -q --error-exitcode=3 --leak-check=full' tests/cli/run.sh $(BUILD)/smpsim
 
 bench: deps
-	@$(MAKE) --no-print-directory $(BUILD)/smpsim
-	bench/bench.sh $(BUILD)/smpsim
+	@$(MAKE) --no-print-directory $(BUILD)/smpsim $(BUILD)/benchrender
+	bench/bench.sh $(BUILD)/smpsim $(BUILD)/benchrender
 
 demo: deps
 	@$(MAKE) --no-print-directory $(BUILD)/smpsim

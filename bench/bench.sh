@@ -3,9 +3,12 @@
 # Layout: our dots/s on the reference map (1000 x 1000 mm, 40 -> 100
 # dots/cm^2, about 700,000 dots) against the npm package
 # poisson-disk-sampling 2.3.1 on the same map, with both layouts' quality.
-# Usage: bench/bench.sh path/to/smpsim
+# Render: dot rendering against cairo and memcpy (tools/benchrender.c), the
+# stage shares of a whole 12-megapixel JPEG -> PNG preview, its peak memory.
+# Usage: bench/bench.sh path/to/smpsim path/to/benchrender
 set -u
 bin=$1
+benchrender=${2:-}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 peer=${SMPSIM_PEER:-$root/../shared/peers/run-peer}
@@ -46,4 +49,20 @@ if [ -n "${pj:-}" ]; then
   echo "RATIO layout throughput smpsim/peer: ${ratio}x (target >= 20x)"
 else
   echo "peer:    not run (node, npm or ../shared/peers/run-peer missing); smpsim figures alone"
+fi
+
+if [ -n "$benchrender" ]; then
+  echo
+  echo "== dot rendering: 100,000 dots on a 4000x3000 photo"
+  "$benchrender" "$work/big.jpg" || exit 2
+  echo
+  echo "== whole preview: 12-megapixel JPEG in, side-by-side PNG out"
+  args="--scale 10 --hairline rounded --anchors 300,2200:2000,1500:3700,2200 -o $work/big.png"
+  out=$("$bin" render "$work/big.jpg" $args --json) || exit 2
+  echo "$out" | sed -n 's/.*"seconds":{\(.*\)}}/\1/p' | tr ',' '\n' | tr -d '"' |
+    awk -F: '{t[NR]=$1; v[NR]=$2} $1=="total"{tot=$2} END {for (i=1;i<=NR;i++) if (t[i]!="total") printf "  %-8s %7.3f s  %5.1f %%\n", t[i], v[i], 100*v[i]/tot; printf "  total    %7.3f s\n", tot}'
+  if command -v /usr/bin/time >/dev/null 2>&1; then
+    rss=$(/usr/bin/time -f %M "$bin" render "$work/big.jpg" $args 2>&1 >/dev/null | tail -1)
+    echo "peak memory: $((rss / 1024)) MB (target <= 4 x 48 MB frame + 64 MB = 256 MB)"
+  fi
 fi

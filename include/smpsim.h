@@ -131,6 +131,10 @@ int smp_layout_photo_scale(const smp_layout *layout, double *px_per_mm);
 smp_status smp_preview_write(const smp_layout *layout, const smp_plan *plan, const char *path,
                              smp_error *err) SMP_MUST_CHECK;
 
+/* The same, saying how long rendering, composing and encoding took. */
+smp_status smp_preview_write_timed(const smp_layout *layout, const smp_plan *plan, const char *path,
+                                   double seconds[3], smp_error *err) SMP_MUST_CHECK;
+
 /* Output format from a path's extension. */
 typedef enum smp_format {
     SMP_FMT_UNKNOWN = 0, SMP_FMT_CSV, SMP_FMT_JSON, SMP_FMT_SVG, SMP_FMT_PNG, SMP_FMT_JPEG, SMP_FMT_PDF

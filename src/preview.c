@@ -17,6 +17,7 @@
 #include <pango/pangocairo.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "export.h"
 #include "layout.h"
@@ -60,6 +61,13 @@ static int layout_panels(compose_mode mode, double w, double h, double gap, pane
         *fw = w; *fh = h;
         return 1;
     }
+}
+
+static void blit(photo *dst, int dx, int dy, const photo *src, int sx, int sy, int w, int h)
+{
+    for (int y = 0; y < h; y++)
+        memcpy(dst->px + (size_t)(dy + y) * dst->stride + (size_t)dx * 4,
+               src->px + (size_t)(sy + y) * src->stride + (size_t)sx * 4, (size_t)w * 4);
 }
 
 static void label(cairo_t *cr, const char *text, double x, double y, double size)
@@ -152,39 +160,81 @@ static cairo_surface_t *photo_surface(const photo *p)
     return cairo_image_surface_create_for_data(p->px, CAIRO_FORMAT_RGB24, p->w, p->h, p->stride);
 }
 
-static smp_status write_raster(FILE *f, const char *path, smp_format fmt, const smp_layout *L, const settings *s,
-                               const pigment *pg, smp_error *err)
+static void paint_background(cairo_t *cr)
 {
+    cairo_set_source_rgb(cr, ((BACKGROUND >> 16) & 255) / 255.0, ((BACKGROUND >> 8) & 255) / 255.0,
+                         (BACKGROUND & 255) / 255.0);
+    cairo_paint(cr);
+}
+
+/* At full size the after panel is rendered in place in the frame, so a
+ * 12 MP side-by-side needs the photo, the frame and the ink tiles only
+ * (quality.md's memory bar).  Scaled (--width), the after image is made
+ * at full size first and cairo scales both panels down. */
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static smp_status write_raster(FILE *f, const char *path, smp_format fmt, const smp_layout *L, const settings *s,
+                               const pigment *pg, double secs[3], smp_error *err)
+{
+    double t0 = now(), t_render = 0;
     photo after = {0}, frame = {0};
     smp_status st;
     const photo *ph = &L->photo;
-    if ((st = photo_alloc(&after, ph->w, ph->h, err)) != SMP_OK) return st;
-    memcpy(after.px, ph->px, (size_t)ph->stride * ph->h);
-    if ((st = render_dots(&after, L->dots.d, L->dots.n, L->scale, pg, NULL, err)) != SMP_OK) goto out;
     panel pn[2];
     double fw, fh;
     int np = layout_panels((compose_mode)s->compose, ph->w, ph->h, GAP, pn, &fw, &fh);
     double zoom = s->width > 0 ? s->width / fw : 1;
     int ow = (int)lround(fw * zoom), oh = (int)lround(fh * zoom);
     if (oh < 1) oh = 1;
-    if ((st = photo_alloc(&frame, ow, oh, err)) != SMP_OK) goto out;
-    cairo_surface_t *fs = photo_surface(&frame), *bs = photo_surface(ph), *as = photo_surface(&after);
+    if ((st = photo_alloc(&frame, ow, oh, err)) != SMP_OK) return st;
+    cairo_surface_t *fs = photo_surface(&frame), *bs = photo_surface(ph), *as = NULL;
     cairo_t *cr = cairo_create(fs);
-    cairo_set_source_rgb(cr, ((BACKGROUND >> 16) & 255) / 255.0, ((BACKGROUND >> 8) & 255) / 255.0,
-                         (BACKGROUND & 255) / 255.0);
-    cairo_paint(cr);
-    for (int i = 0; i < np; i++) {
-        cairo_save(cr);
-        cairo_scale(cr, zoom, zoom);
-        cairo_rectangle(cr, pn[i].x, pn[i].y, pn[i].w, pn[i].h);
-        cairo_clip(cr);
-        cairo_set_source_surface(cr, pn[i].after ? as : bs, pn[i].x - pn[i].sx, pn[i].y - pn[i].sy);
-        /* At zoom 1 this is a pixel copy: the photo outside the dots stays
-         * byte-identical. */
-        cairo_pattern_set_filter(cairo_get_source(cr), zoom == 1 ? CAIRO_FILTER_NEAREST : CAIRO_FILTER_GOOD);
-        cairo_paint(cr);
-        cairo_restore(cr);
+    if (zoom == 1) {
+        /* Only the gap between panels shows the background. */
+        if (s->compose == COMPOSE_SIDE || s->compose == COMPOSE_STACK) {
+            cairo_save(cr);
+            if (s->compose == COMPOSE_SIDE) cairo_rectangle(cr, ph->w, 0, GAP, ph->h);
+            else cairo_rectangle(cr, 0, ph->h, ph->w, GAP);
+            cairo_clip(cr);
+            paint_background(cr);
+            cairo_restore(cr);
+        }
+        for (int i = 0; i < np; i++)
+            blit(&frame, (int)pn[i].x, (int)pn[i].y, ph, (int)pn[i].sx, (int)pn[i].sy, (int)pn[i].w, (int)pn[i].h);
+        const panel *a = &pn[np - 1];
+        /* A photo-sized view of the frame where the after panel's photo lies. */
+        photo view = {ph->w, ph->h, frame.stride,
+                      frame.px + (size_t)(a->y - a->sy) * frame.stride + (size_t)(a->x - a->sx) * 4};
+        double tr = now();
+        if ((st = render_dots(&view, L->dots.d, L->dots.n, L->scale, pg, NULL, err)) != SMP_OK) goto out;
+        t_render = now() - tr;
+        /* Split: the whole view was rendered; put the before half back. */
+        if (s->compose == COMPOSE_SPLIT) blit(&frame, 0, 0, ph, 0, 0, (int)pn[0].w, ph->h);
+    } else {
+        paint_background(cr);
+        if ((st = photo_alloc(&after, ph->w, ph->h, err)) != SMP_OK) goto out;
+        memcpy(after.px, ph->px, (size_t)ph->stride * ph->h);
+        double tr = now();
+        if ((st = render_dots(&after, L->dots.d, L->dots.n, L->scale, pg, NULL, err)) != SMP_OK) goto out;
+        t_render = now() - tr;
+        as = photo_surface(&after);
+        for (int i = 0; i < np; i++) {
+            cairo_save(cr);
+            cairo_scale(cr, zoom, zoom);
+            cairo_rectangle(cr, pn[i].x, pn[i].y, pn[i].w, pn[i].h);
+            cairo_clip(cr);
+            cairo_set_source_surface(cr, pn[i].after ? as : bs, pn[i].x - pn[i].sx, pn[i].y - pn[i].sy);
+            cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
+            cairo_paint(cr);
+            cairo_restore(cr);
+        }
     }
+    cairo_surface_mark_dirty(fs);
     if (s->compose == COMPOSE_SPLIT) {
         cairo_set_source_rgb(cr, 0.95, 0.95, 0.95);
         cairo_set_line_width(cr, fmax(1, zoom * 2));
@@ -193,12 +243,18 @@ static smp_status write_raster(FILE *f, const char *path, smp_format fmt, const 
         cairo_stroke(cr);
     }
     if (!s->no_labels) annotate(cr, pn, np, zoom, L->scale, s->show_fresh, oh);
-    cairo_destroy(cr);
     cairo_surface_flush(fs);
-    cairo_surface_destroy(fs); cairo_surface_destroy(bs); cairo_surface_destroy(as);
+    double te = now();
     if (fmt == SMP_FMT_PNG) st = image_write_photo_png(f, path, &frame, s->png_level, err);
     else st = image_write_photo_jpeg(f, path, &frame, s->quality, err);
+    secs[0] = t_render;
+    secs[1] = te - t0 - t_render;
+    secs[2] = now() - te;
 out:
+    cairo_destroy(cr);
+    cairo_surface_destroy(fs);
+    cairo_surface_destroy(bs);
+    if (as) cairo_surface_destroy(as);
     photo_free(&after);
     photo_free(&frame);
     return st;
@@ -273,6 +329,14 @@ static smp_status write_vector(FILE *f, const char *path, smp_format fmt, const 
 
 smp_status smp_preview_write(const smp_layout *L, const smp_plan *plan, const char *path, smp_error *err)
 {
+    double secs[3];
+    return smp_preview_write_timed(L, plan, path, secs, err);
+}
+
+smp_status smp_preview_write_timed(const smp_layout *L, const smp_plan *plan, const char *path, double secs[3],
+                                   smp_error *err)
+{
+    secs[0] = secs[1] = secs[2] = 0;
     const settings *s = plan_settings(plan);
     if (!L->photo.px) return smp_fail(err, SMP_EVALUE, 0, "no photo to render on: give PHOTO or --photo");
     smp_format fmt = smp_format_from_path(path);
@@ -287,7 +351,7 @@ smp_status smp_preview_write(const smp_layout *L, const smp_plan *plan, const ch
     if (st != SMP_OK) return st;
     if (s->compose == COMPOSE_OVERLAY) st = write_overlay(o.f, path, L, &pg, err);
     else if (fmt == SMP_FMT_PDF || fmt == SMP_FMT_SVG) st = write_vector(o.f, path, fmt, L, s, &pg, err);
-    else st = write_raster(o.f, path, fmt, L, s, &pg, err);
+    else st = write_raster(o.f, path, fmt, L, s, &pg, secs, err);
     if (st != SMP_OK) {
         out_abort(&o);
         return st;

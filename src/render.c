@@ -6,105 +6,179 @@
 
 #include "status.h"
 
-#define TILE 64
+/* Each dot is applied to the pixels it covers at once, as a 16.16 fixed-
+ * point multiplier per channel: out = in * (1 - c k w).  Dots rarely
+ * overlap (about 4 % of skin is covered at 80 dots/cm^2), so a pixel is
+ * rounded about once, and the rounding of pixels at different coverage
+ * averages out; the ink tests hold this to 5 % at 3 px/mm.  No buffer
+ * beside the photo is needed, so memory stays at the frame.
+ *
+ * Coverage kernels are cached per radius (in 1/8 px steps), sub-pixel
+ * position (1/8 px) and edge (sharp or blown-out soft), each normalised to
+ * sum to 1: a dot then costs its ink times the kernel, with no square root
+ * per pixel.  The 1/16 px of position it rounds away cannot be seen. */
+#define SUB 8          /* sub-pixel steps */
+#define RSTEPS 8       /* radius steps per px */
+#define MAX_R 24.0     /* px: wider dots are drawn at this radius (same ink) */
+#define NRAD 193 /* MAX_R * RSTEPS + 1 */
 
-typedef struct transmit {
-    int tw, th;
-    float **tiles; /* TILE*TILE*3 floats each, NULL where untouched */
-} transmit;
+typedef struct kernel {
+    int off, size; /* pixel offset of the first column/row from floor(centre), and width */
+    int *span;     /* per row, the columns [start, end) with weight */
+    float v[];     /* size * size weights summing to 1 */
+} kernel;
 
-static float *tile_at(transmit *t, int tx, int ty)
+typedef struct kernel_cache {
+    kernel *k[2][NRAD][SUB * SUB];
+} kernel_cache;
+
+static kernel *kernel_make(int blown, int rq, int fx, int fy)
 {
-    float **slot = &t->tiles[(size_t)ty * t->tw + tx];
-    if (!*slot) {
-        *slot = malloc(sizeof(float) * TILE * TILE * 3);
-        if (!*slot) return NULL;
-        for (int i = 0; i < TILE * TILE * 3; i++) (*slot)[i] = 1.0f;
+    float r = (float)rq / RSTEPS;
+    float soft = blown ? 0.35f * r + 0.5f : 0.5f;
+    float R = r > 0.7f ? r : 0.7f, outer = R + soft, inv2s = 1 / (2 * soft);
+    float cx = (fx + 0.5f) / SUB, cy = (fy + 0.5f) / SUB;
+    int off = (int)floorf(cx - outer), end = (int)ceilf(cx + outer);
+    int offy = (int)floorf(cy - outer);
+    if (offy < off) off = offy;
+    if ((int)ceilf(cy + outer) > end) end = (int)ceilf(cy + outer);
+    int size = end - off + 1;
+    kernel *k = malloc(sizeof *k + sizeof(float) * (size_t)size * size);
+    if (!k) return NULL;
+    k->off = off;
+    k->size = size;
+    double sum = 0;
+    for (int j = 0; j < size; j++)
+        for (int i = 0; i < size; i++) {
+            float dx = off + i + 0.5f - cx, dy = off + j + 0.5f - cy;
+            float c = (outer - sqrtf(dx * dx + dy * dy)) * inv2s;
+            c = c < 0 ? 0 : c > 1 ? 1 : c;
+            k->v[j * size + i] = c;
+            sum += c;
+        }
+    for (int q = 0; q < size * size; q++) k->v[q] = (float)(k->v[q] / sum);
+    k->span = malloc(sizeof(int) * 2 * (size_t)size);
+    if (!k->span) { free(k); return NULL; }
+    for (int j = 0; j < size; j++) {
+        int a = 0, b = size;
+        while (a < size && k->v[j * size + a] <= 0) a++;
+        while (b > a && k->v[j * size + b - 1] <= 0) b--;
+        k->span[2 * j] = a;
+        k->span[2 * j + 1] = b;
     }
-    return *slot;
+    return k;
+}
+
+/* Dots come in rank order, scattered over the frame; touching pixels in
+ * that order misses the cache on every row of every dot.  A counting sort
+ * into cells 8 px high and 64 px wide, band by band and left to right,
+ * turns the walk over the frame into a few sequential streams that the
+ * prefetcher follows; the dots are copied into compact records in that
+ * order so that reading them is sequential too. */
+#define CELL 8   /* px high */
+#define CELL_W 64 /* px wide: few cells, so the counts stay in cache */
+
+typedef struct splat {
+    float x, y;     /* centre, px */
+    float r, ink;   /* radius px; ink = pi r^2 darkness, px^2 */
+    int blown;
+} splat;
+
+static splat *spatial_order(const smp_dot *dots, size_t n, double ppm, int w, int h)
+{
+    int cw = w / CELL_W + 1, ch = h / CELL + 1;
+    size_t ncell = (size_t)cw * ch;
+    splat *out = malloc((n ? n : 1) * sizeof *out);
+    uint32_t *cell = malloc((n ? n : 1) * sizeof *cell);
+    size_t *start = calloc(ncell + 1, sizeof *start);
+    if (!out || !start || !cell) { free(out); free(start); free(cell); return NULL; }
+    for (size_t i = 0; i < n; i++) {
+        long cx = (long)(dots[i].x_mm * ppm) / CELL_W, cy = (long)(dots[i].y_mm * ppm) / CELL;
+        cx = cx < 0 ? 0 : cx >= cw ? cw - 1 : cx;
+        cy = cy < 0 ? 0 : cy >= ch ? ch - 1 : cy;
+        cell[i] = (uint32_t)((size_t)cy * cw + (size_t)cx);
+        start[cell[i] + 1]++;
+    }
+    for (size_t c = 0; c < ncell; c++) start[c + 1] += start[c];
+    for (size_t i = 0; i < n; i++) {
+        const smp_dot *d = &dots[i];
+        double r = d->diameter_mm * ppm / 2;
+        out[start[cell[i]]++] = (splat){(float)(d->x_mm * ppm), (float)(d->y_mm * ppm), (float)r,
+                                        (float)(M_PI * r * r * d->darkness), d->blown};
+    }
+    free(start);
+    free(cell);
+    return out;
 }
 
 smp_status render_dots(photo *p, const smp_dot *dots, size_t n, double ppm, const pigment *pg, uint8_t *alpha,
                        smp_error *err)
 {
-    transmit t;
-    t.tw = (p->w + TILE - 1) / TILE;
-    t.th = (p->h + TILE - 1) / TILE;
-    t.tiles = calloc((size_t)t.tw * t.th, sizeof *t.tiles);
-    if (!t.tiles) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
-    float cov[64 * 64];
+    kernel_cache *kc = calloc(1, sizeof *kc);
+    splat *order = kc ? spatial_order(dots, n, ppm, p->w, p->h) : NULL;
+    smp_status st = SMP_OK;
+    if (!order) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto out; }
     for (size_t i = 0; i < n; i++) {
-        const smp_dot *d = &dots[i];
-        int blown = d->blown;
-        double r = d->diameter_mm * ppm / 2;
-        double k = d->darkness;
-        double soft = blown ? 0.35 * r + 0.5 : 0.5; /* blown-out dots have soft edges */
-        double ink_area = M_PI * r * r;
-        double R = fmax(r, 0.7); /* spread sub-pixel dots over a few pixels */
-        double cx = d->x_mm * ppm, cy = d->y_mm * ppm;
-        int x0 = (int)floor(cx - R - soft), x1 = (int)ceil(cx + R + soft);
-        int y0 = (int)floor(cy - R - soft), y1 = (int)ceil(cy + R + soft);
-        if (x1 - x0 >= 64) { x1 = x0 + 63; }
-        if (y1 - y0 >= 64) { y1 = y0 + 63; }
-        double sum = 0;
-        for (int y = y0; y <= y1; y++)
-            for (int x = x0; x <= x1; x++) {
-                double dist = hypot(x + 0.5 - cx, y + 0.5 - cy);
-                double c = (R + soft - dist) / (2 * soft);
-                c = c < 0 ? 0 : c > 1 ? 1 : c;
-                cov[(y - y0) * 64 + (x - x0)] = (float)c;
-                sum += c;
-            }
-        if (sum <= 0) continue;
-        double norm = ink_area / sum;
-        const double *w = blown ? pg->blown_weight : pg->weight;
-        for (int y = y0; y <= y1; y++) {
-            if (y < 0 || y >= p->h) continue;
-            for (int x = x0; x <= x1; x++) {
-                if (x < 0 || x >= p->w) continue;
-                double c = cov[(y - y0) * 64 + (x - x0)] * norm;
-                if (c <= 0) continue;
-                if (c > 1) c = 1;
-                float *tile = tile_at(&t, x / TILE, y / TILE);
-                if (!tile) goto nomem;
-                float *px = tile + ((y % TILE) * TILE + (x % TILE)) * 3;
-                for (int ch = 0; ch < 3; ch++) {
-                    double a = c * k * w[ch];
-                    px[ch] *= (float)(1 - (a > 1 ? 1 : a));
+        const splat *d = &order[i];
+        if (i + 32 < n) {
+            /* Ask for the rows of a dot a little ahead: the loads below
+             * would otherwise wait on memory. */
+            const splat *e = &order[i + 32];
+            int px = (int)e->x - 2, py = (int)e->y - 2;
+            for (int j = 0; j < 5; j++)
+                if (py + j >= 0 && py + j < p->h && px >= 0 && px < p->w)
+                    __builtin_prefetch(p->px + (size_t)(py + j) * p->stride + (size_t)px * 4, 1);
+        }
+        float flx = floorf(d->x), fly = floorf(d->y);
+        int fx = (int)((d->x - flx) * SUB), fy = (int)((d->y - fly) * SUB);
+        int rq = (int)(fminf(d->r, (float)MAX_R) * RSTEPS + 0.5f);
+        kernel **slot = &kc->k[d->blown ? 1 : 0][rq][fy * SUB + fx];
+        if (!*slot && !(*slot = kernel_make(d->blown, rq, fx, fy))) {
+            st = smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+            goto out;
+        }
+        const kernel *k = *slot;
+        /* Ink: the dot's area times its darkness, whatever the pixels. */
+        float ink = d->ink;
+        const double *w = d->blown ? pg->blown_weight : pg->weight;
+        float s0 = ink * (float)w[0] * 65536, s1 = ink * (float)w[1] * 65536, s2 = ink * (float)w[2] * 65536;
+        int x0 = (int)flx + k->off, y0 = (int)fly + k->off, size = k->size;
+        int ia = x0 < 0 ? -x0 : 0, ib = x0 + size > p->w ? p->w - x0 : size;
+        int ja = y0 < 0 ? -y0 : 0, jb = y0 + size > p->h ? p->h - y0 : size;
+        if (alpha) {
+            for (int j = ja; j < jb; j++)
+                for (int q = ia; q < ib; q++) {
+                    float a = k->v[j * size + q] * ink;
+                    if (a <= 0) continue;
+                    if (a > 1) a = 1;
+                    uint8_t *px = &alpha[(size_t)(y0 + j) * p->w + x0 + q];
+                    *px = (uint8_t)(255.5f - (255 - *px) * (1 - a));
                 }
+            continue;
+        }
+        for (int j = ja; j < jb; j++) {
+            uint32_t *row = (uint32_t *)(p->px + (size_t)(y0 + j) * p->stride) + x0;
+            const float *kv = k->v + j * size;
+            int qa = ia > k->span[2 * j] ? ia : k->span[2 * j], qb = ib < k->span[2 * j + 1] ? ib : k->span[2 * j + 1];
+            for (int q = qa; q < qb; q++) {
+                float c = kv[q];
+                int m0 = 65536 - (int)(c * s0 + 0.5f), m1 = 65536 - (int)(c * s1 + 0.5f);
+                int m2 = 65536 - (int)(c * s2 + 0.5f);
+                m0 = m0 < 0 ? 0 : m0; m1 = m1 < 0 ? 0 : m1; m2 = m2 < 0 ? 0 : m2;
+                uint32_t v = row[q];
+                row[q] = ((((v >> 16) & 255) * (uint32_t)m0 + 32768) >> 16) << 16 |
+                         ((((v >> 8) & 255) * (uint32_t)m1 + 32768) >> 16) << 8 |
+                         (((v & 255) * (uint32_t)m2 + 32768) >> 16);
             }
         }
     }
-    /* Apply the touched tiles. */
-    for (int ty = 0; ty < t.th; ty++)
-        for (int tx = 0; tx < t.tw; tx++) {
-            float *tile = t.tiles[(size_t)ty * t.tw + tx];
-            if (!tile) continue;
-            int ye = (ty + 1) * TILE < p->h ? (ty + 1) * TILE : p->h;
-            int xe = (tx + 1) * TILE < p->w ? (tx + 1) * TILE : p->w;
-            for (int y = ty * TILE; y < ye; y++) {
-                uint32_t *row = (uint32_t *)(p->px + (size_t)y * p->stride);
-                for (int x = tx * TILE; x < xe; x++) {
-                    const float *f = tile + ((y % TILE) * TILE + (x % TILE)) * 3;
-                    if (f[0] == 1.0f && f[1] == 1.0f && f[2] == 1.0f) continue;
-                    if (alpha) {
-                        double a = 1 - (f[0] + f[1] + f[2]) / 3;
-                        alpha[(size_t)y * p->w + x] = (uint8_t)lrint(a * 255);
-                        continue;
-                    }
-                    uint32_t v = row[x];
-                    double ch[3] = {(v >> 16) & 255, (v >> 8) & 255, v & 255};
-                    uint32_t o = 0;
-                    for (int c = 0; c < 3; c++) o = o << 8 | (uint32_t)lrint(ch[c] * f[c]);
-                    row[x] = o;
-                }
-            }
-        }
-    for (size_t i = 0; i < (size_t)t.tw * t.th; i++) free(t.tiles[i]);
-    free(t.tiles);
-    return SMP_OK;
-nomem:
-    for (size_t i = 0; i < (size_t)t.tw * t.th; i++) free(t.tiles[i]);
-    free(t.tiles);
-    return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+out:
+    if (kc)
+        for (int b2 = 0; b2 < 2; b2++)
+            for (int r2 = 0; r2 < NRAD; r2++)
+                for (int q = 0; q < SUB * SUB; q++)
+                    if (kc->k[b2][r2][q]) { free(kc->k[b2][r2][q]->span); free(kc->k[b2][r2][q]); }
+    free(kc);
+    free(order);
+    return st;
 }

@@ -71,15 +71,18 @@ int cmd_render(int argc, char **argv)
             goto out;
         }
     double t1 = now();
-    if (smp_preview_write(layout, plan, c.output, &err) != SMP_OK) { status = cli_report(&err); goto out; }
+    double secs[3];
+    if (smp_preview_write_timed(layout, plan, c.output, secs, &err) != SMP_OK) { status = cli_report(&err); goto out; }
     double t2 = now();
     smp_layout_stats st;
     smp_layout_get_stats(layout, &st);
     if (c.json)
         printf("{\"dots\":%zu,\"scale_px_per_mm\":%.4f,\"scale_estimated\":%s,\"area_cm2\":%.4f,"
-               "\"mean_density\":%.3f,\"seed\":%llu,\"seconds\":{\"layout\":%.6f,\"render_write\":%.6f,\"total\":%.6f}}\n",
+               "\"mean_density\":%.3f,\"seed\":%llu,\"seconds\":{\"decode\":%.6f,\"layout\":%.6f,"
+               "\"render\":%.6f,\"compose\":%.6f,\"encode\":%.6f,\"total\":%.6f}}\n",
                st.dots, scale, kind == 2 ? "true" : "false", st.area_cm2, st.mean_density,
-               (unsigned long long)smp_plan_seed(plan), t1 - t0, t2 - t1, t2 - t0);
+               (unsigned long long)smp_plan_seed(plan), st.seconds_scene, t1 - t0 - st.seconds_scene, secs[0],
+               secs[1], secs[2], t2 - t0);
     else if (c.verbose && !c.quiet)
         fprintf(stderr, "smpsim: %s: %zu dots at %.2f px/mm in %.3f s\n", c.output, st.dots, scale, t2 - t0);
     status = 0;
