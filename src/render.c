@@ -111,6 +111,39 @@ static splat *spatial_order(const smp_dot *dots, size_t n, double ppm, int w, in
     return out;
 }
 
+/* Fresh dots: the skin around each is a little red for the first days
+ * (domain.md): a soft halo 2.4x the dot's radius takes up to 5 % of the
+ * green and 6 % of the blue at its centre. */
+static smp_status redden(photo *p, kernel_cache *kc, const splat *d)
+{
+    float rh = fminf(2.4f * d->r + 1.0f, (float)MAX_R);
+    float flx = floorf(d->x), fly = floorf(d->y);
+    int fx = (int)((d->x - flx) * SUB), fy = (int)((d->y - fly) * SUB);
+    int rq = (int)(rh * RSTEPS + 0.5f);
+    kernel **slot = &kc->k[1][rq][fy * SUB + fx];
+    if (!*slot && !(*slot = kernel_make(1, rq, fx, fy))) return SMP_ENOMEM;
+    const kernel *k = *slot;
+    /* The kernel sums to 1; its centre weighs about 1 / (pi rh^2). */
+    float peak = (float)M_PI * rh * rh;
+    float sg = 0.05f * peak * 65536, sb = 0.06f * peak * 65536;
+    int x0 = (int)flx + k->off, y0 = (int)fly + k->off, size = k->size;
+    for (int j = 0; j < size; j++) {
+        int y = y0 + j;
+        if (y < 0 || y >= p->h) continue;
+        uint32_t *row = (uint32_t *)(p->px + (size_t)y * p->stride);
+        for (int q = k->span[2 * j]; q < k->span[2 * j + 1]; q++) {
+            int x = x0 + q;
+            if (x < 0 || x >= p->w) continue;
+            float c = k->v[j * size + q];
+            int mg = 65536 - (int)(c * sg + 0.5f), mb = 65536 - (int)(c * sb + 0.5f);
+            uint32_t v = row[x];
+            row[x] = (v & 0xff0000u) | ((((v >> 8) & 255) * (uint32_t)(mg < 0 ? 0 : mg) + 32768) >> 16) << 8 |
+                     (((v & 255) * (uint32_t)(mb < 0 ? 0 : mb) + 32768) >> 16);
+        }
+    }
+    return SMP_OK;
+}
+
 smp_status render_dots(photo *p, const smp_dot *dots, size_t n, double ppm, const pigment *pg, uint8_t *alpha,
                        smp_error *err)
 {
@@ -170,6 +203,10 @@ smp_status render_dots(photo *p, const smp_dot *dots, size_t n, double ppm, cons
                          ((((v >> 8) & 255) * (uint32_t)m1 + 32768) >> 16) << 8 |
                          (((v & 255) * (uint32_t)m2 + 32768) >> 16);
             }
+        }
+        if (pg->fresh && (st = redden(p, kc, d)) != SMP_OK) {
+            smp_fail(err, st, 0, "out of memory");
+            goto out;
         }
     }
 out:

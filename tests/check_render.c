@@ -122,6 +122,29 @@ START_TEST(sub_pixel_dot_is_a_faint_smudge)
 }
 END_TEST
 
+START_TEST(fresh_dots_redden_the_skin_around_them)
+{
+    smp_error err = {0};
+    photo ph;
+    ck_assert_int_eq(photo_alloc(&ph, 40, 40, &err), SMP_OK);
+    for (int i = 0; i < 1600; i++) ((uint32_t *)ph.px)[i] = 0xc8c8c8;
+    smp_dot d = {2.0, 2.0, 0.4, 0.9, 1, SMP_DOT_REGULAR, 0};
+    pigment pg;
+    settings s;
+    memset(&s, 0, sizeof s);
+    s.show_fresh = 1;
+    pigment_from_settings(&pg, &s);
+    ck_assert_int_eq(render_dots(&ph, &d, 1, 10.0, &pg, NULL, &err), SMP_OK);
+    /* 4 px from the centre, outside the 2 px dot: red kept, green and blue taken. */
+    uint32_t v = ((uint32_t *)(ph.px + 20 * ph.stride))[24];
+    int r = (v >> 16) & 255, g = (v >> 8) & 255, b = v & 255;
+    ck_assert_msg(r == 200 && g < 198 && b < g + 1 && g > 180, "halo %d %d %d", r, g, b);
+    /* Far away nothing changes. */
+    ck_assert_uint_eq(((uint32_t *)(ph.px + 2 * ph.stride))[2], 0xc8c8c8);
+    photo_free(&ph);
+}
+END_TEST
+
 Suite *render_suite(void)
 {
     Suite *s = suite_create("render");
@@ -129,6 +152,7 @@ Suite *render_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, ink_is_conserved_at_any_resolution);
     tcase_add_test(tc, sub_pixel_dot_is_a_faint_smudge);
+    tcase_add_test(tc, fresh_dots_redden_the_skin_around_them);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -210,6 +210,20 @@ START_TEST(masks_and_density_maps)
     smp_layout_free(L);
     smp_plan_free(p);
 
+    /* Exclusion: the white right half of the map image removes its dots. */
+    snprintf(opt, sizeof opt, "exclude-mask=%s", map);
+    p = test_plan("area-mm=100,50", "scale=0.64", opt, NULL);
+    L = make(p);
+    left = right = 0;
+    for (size_t k = 0; k < L->dots.n; k++) {
+        if (L->dots.d[k].x_mm < 49) left++;
+        else if (L->dots.d[k].x_mm > 51) right++;
+    }
+    ck_assert_uint_eq(right, 0);
+    ck_assert(fabs(left / (49 * 50 * 0.8) - 1) < 0.05);
+    smp_layout_free(L);
+    smp_plan_free(p);
+
     smp_error err = {0};
     snprintf(opt, sizeof opt, "area-mask=%s", empty);
     p = test_plan(opt, "scale=3", NULL);

@@ -54,3 +54,15 @@ run render nothere.jpg --scale 4 -o o.png; expect_status 2; expect_error "nother
 printf '\211PNG\r\n\032\n' >/dev/null
 run render top.jpg --scale 4 --area-mask text.jpg -o o.png; expect_status 2; expect_error "text\.jpg: not a PNG"
 expect_only_files top.jpg cut.jpg cut.png text.jpg link.jpg
+
+t "an exclusion mask removes the dots it covers; one of the wrong size is refused"
+cp "$root"/samples/* .
+run render top.smp -o a.png --json; expect_status 0
+all=$(sed -n 's/.*"dots":\([0-9]*\).*/\1/p' out.txt)
+smpsim layout --area-mm 200,200 --density 1 --px-per-mm 4 -o white.png
+run render top.smp --exclude-mask white.png -o b.png --json; expect_status 0
+few=$(sed -n 's/.*"dots":\([0-9]*\).*/\1/p' out.txt)
+[ "$few" -lt $((all / 20)) ] || fail "exclusion kept $few of $all dots"
+smpsim layout --area-mm 200,200 --density 1 --px-per-mm 2 -o small.png
+run render top.smp --exclude-mask small.png -o c.png; expect_status 2; expect_error "small\.png: the exclusion mask must cover the frame: 800x800"
+[ ! -e c.png ] || fail "c.png written"
