@@ -25,6 +25,7 @@
 typedef struct kernel {
     int off, size; /* pixel offset of the first column/row from floor(centre), and width */
     int *span;     /* per row, the columns [start, end) with weight */
+    uint32_t *q;   /* the weights in 16.16 fixed point, for the inner loop */
     float v[];     /* size * size weights summing to 1 */
 } kernel;
 
@@ -58,7 +59,9 @@ static kernel *kernel_make(int blown, int rq, int fx, int fy)
         }
     for (int q = 0; q < size * size; q++) k->v[q] = (float)(k->v[q] / sum);
     k->span = malloc(sizeof(int) * 2 * (size_t)size);
-    if (!k->span) { free(k); return NULL; }
+    k->q = malloc(sizeof(uint32_t) * (size_t)size * size);
+    if (!k->span || !k->q) { free(k->span); free(k->q); free(k); return NULL; }
+    for (int q = 0; q < size * size; q++) k->q[q] = (uint32_t)lrintf(k->v[q] * 65536);
     for (int j = 0; j < size; j++) {
         int a = 0, b = size;
         while (a < size && k->v[j * size + a] <= 0) a++;
@@ -174,7 +177,9 @@ smp_status render_dots(photo *p, const smp_dot *dots, size_t n, double ppm, cons
         /* Ink: the dot's area times its darkness, whatever the pixels. */
         float ink = d->ink;
         const double *w = d->blown ? pg->blown_weight : pg->weight;
-        float s0 = ink * (float)w[0] * 65536, s1 = ink * (float)w[1] * 65536, s2 = ink * (float)w[2] * 65536;
+        /* m = 65536 (1 - weight * ink * w): weights in 16.16, ink * w in 24.8. */
+        uint64_t s0 = (uint64_t)(ink * (float)w[0] * 256 + 0.5f), s1 = (uint64_t)(ink * (float)w[1] * 256 + 0.5f);
+        uint64_t s2 = (uint64_t)(ink * (float)w[2] * 256 + 0.5f);
         int x0 = (int)flx + k->off, y0 = (int)fly + k->off, size = k->size;
         int ia = x0 < 0 ? -x0 : 0, ib = x0 + size > p->w ? p->w - x0 : size;
         int ja = y0 < 0 ? -y0 : 0, jb = y0 + size > p->h ? p->h - y0 : size;
@@ -191,17 +196,16 @@ smp_status render_dots(photo *p, const smp_dot *dots, size_t n, double ppm, cons
         }
         for (int j = ja; j < jb; j++) {
             uint32_t *row = (uint32_t *)(p->px + (size_t)(y0 + j) * p->stride) + x0;
-            const float *kv = k->v + j * size;
+            const uint32_t *kv = k->q + j * size;
             int qa = ia > k->span[2 * j] ? ia : k->span[2 * j], qb = ib < k->span[2 * j + 1] ? ib : k->span[2 * j + 1];
             for (int q = qa; q < qb; q++) {
-                float c = kv[q];
-                int m0 = 65536 - (int)(c * s0 + 0.5f), m1 = 65536 - (int)(c * s1 + 0.5f);
-                int m2 = 65536 - (int)(c * s2 + 0.5f);
-                m0 = m0 < 0 ? 0 : m0; m1 = m1 < 0 ? 0 : m1; m2 = m2 < 0 ? 0 : m2;
+                uint64_t c = kv[q];
+                uint64_t a0 = (c * s0 + 128) >> 8, a1 = (c * s1 + 128) >> 8, a2 = (c * s2 + 128) >> 8;
+                uint32_t m0 = a0 >= 65536 ? 0 : 65536 - (uint32_t)a0, m1 = a1 >= 65536 ? 0 : 65536 - (uint32_t)a1;
+                uint32_t m2 = a2 >= 65536 ? 0 : 65536 - (uint32_t)a2;
                 uint32_t v = row[q];
-                row[q] = ((((v >> 16) & 255) * (uint32_t)m0 + 32768) >> 16) << 16 |
-                         ((((v >> 8) & 255) * (uint32_t)m1 + 32768) >> 16) << 8 |
-                         (((v & 255) * (uint32_t)m2 + 32768) >> 16);
+                row[q] = ((((v >> 16) & 255) * m0 + 32768) >> 16) << 16 | ((((v >> 8) & 255) * m1 + 32768) >> 16) << 8 |
+                         (((v & 255) * m2 + 32768) >> 16);
             }
         }
         if (pg->fresh && (st = redden(p, kc, d)) != SMP_OK) {
@@ -214,7 +218,11 @@ out:
         for (int b2 = 0; b2 < 2; b2++)
             for (int r2 = 0; r2 < NRAD; r2++)
                 for (int q = 0; q < SUB * SUB; q++)
-                    if (kc->k[b2][r2][q]) { free(kc->k[b2][r2][q]->span); free(kc->k[b2][r2][q]); }
+                    if (kc->k[b2][r2][q]) {
+                        free(kc->k[b2][r2][q]->span);
+                        free(kc->k[b2][r2][q]->q);
+                        free(kc->k[b2][r2][q]);
+                    }
     free(kc);
     free(order);
     return st;

@@ -86,6 +86,8 @@ END_TEST
 
 /* A 32x16 JPEG, red in the top-left 16x8 quadrant, blue elsewhere, with an
  * EXIF orientation when O > 0; grey when GREY. */
+static int progressive;
+
 static void write_jpeg(int o, int grey, int cmyk)
 {
     FILE *f = fopen(path, "wb");
@@ -100,6 +102,7 @@ static void write_jpeg(int o, int grey, int cmyk)
     c.in_color_space = grey ? JCS_GRAYSCALE : cmyk ? JCS_CMYK : JCS_RGB;
     jpeg_set_defaults(&c);
     jpeg_set_quality(&c, 95, TRUE);
+    if (progressive) jpeg_simple_progression(&c);
     jpeg_start_compress(&c, TRUE);
     if (o > 0) {
         ExifData *ed = exif_data_new();
@@ -167,6 +170,15 @@ START_TEST(jpeg_grey_cmyk_truncated_and_limits)
     uint32_t v = px_at(&p, 2, 2);
     ck_assert(abs((int)(v >> 16) - 220) < 6 && abs((int)(v & 255) - 220) < 6);
     photo_free(&p);
+    /* Progressive, with an orientation. */
+    progressive = 1;
+    write_jpeg(6, 0, 0);
+    progressive = 0;
+    ck_assert_int_eq(image_read_photo(path, 1000, &p, &o, &err), SMP_OK);
+    ck_assert_int_eq(p.w, 16);
+    ck_assert((px_at(&p, p.w - 3, 2) >> 16) > 150);
+    photo_free(&p);
+    write_jpeg(0, 1, 0);
     ck_assert_int_eq(image_read_photo(path, 100, &p, &o, &err), SMP_ELIMIT);
     ck_assert_msg(strstr(err.msg, "32x16 pixels is over the limit") != NULL, "%s", err.msg);
     write_jpeg(0, 0, 1);
