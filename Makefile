@@ -102,14 +102,15 @@ test-all: $(BUILD)/smpsim $(BUILD)/check_smpsim
 	tests/cli/run.sh $(BUILD)/smpsim
 
 asan: deps-tests
-	@$(MAKE) --no-print-directory BUILD=build-asan WERROR=-Werror \
+	@LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	$(MAKE) --no-print-directory BUILD=build-asan WERROR=-Werror \
 	    SAN='-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined' \
 	    CFLAGS='-O1 -g' test-all
 
 valgrind: deps-tests
 	@$(MAKE) --no-print-directory $(BUILD)/smpsim $(BUILD)/check_smpsim
-	CK_FORK=no valgrind -q --error-exitcode=3 --leak-check=full $(BUILD)/check_smpsim
-	SMPSIM_WRAP='valgrind -q --error-exitcode=3 --leak-check=full' tests/cli/run.sh $(BUILD)/smpsim
+	CK_FORK=no valgrind -q --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite --suppressions=tests/valgrind.supp $(BUILD)/check_smpsim
+	SMPSIM_WRAP='valgrind -q --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite --suppressions=$(CURDIR)/tests/valgrind.supp' tests/cli/run.sh $(BUILD)/smpsim
 
 bench: deps
 	@$(MAKE) --no-print-directory $(BUILD)/smpsim $(BUILD)/benchrender
