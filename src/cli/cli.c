@@ -1,11 +1,15 @@
 #include "cli.h"
 
+#include "../plan.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 enum { OPT_JSON = 1000, OPT_PRESET, OPT_PLAN, OPT_VERSION, OPT_DUMP_PLAN, OPT_PLAN_BASE = 256 };
 
@@ -25,6 +29,46 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     va_end(ap);
     fprintf(stderr, " (see 'smpsim %s --help')\n", cmd);
     return EXIT_USAGE;
+}
+
+void cli_print_general_options(FILE *f, const char *output)
+{
+    fprintf(f, "\nGeneral options:\n"
+               "  -o, --output FILE            %s\n"
+               "  --json                       print a summary as JSON on stdout\n"
+               "  --preset NAME                start from a preset ('smpsim presets' lists them)\n"
+               "  --plan FILE                  read a plan file (INI); options given here override it\n"
+               "  --dump-plan                  print the effective plan and exit\n"
+               "  -q, --quiet                  print nothing but errors\n"
+               "  -v, --verbose                say what was made and how long it took\n"
+               "  -h, --help                   show this help\n"
+               "  --version                    show the version\n",
+            output);
+}
+
+double cli_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+int cli_same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return a && b && stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+int cli_check_output(const cli_common *c, const smp_plan *plan)
+{
+    const settings *s = plan_settings(plan);
+    const char *inputs[] = {c->plan, s->photo, s->area_mask, s->exclude_mask, s->density_map};
+    for (size_t i = 0; i < sizeof inputs / sizeof *inputs; i++)
+        if (cli_same_file(c->output, inputs[i])) {
+            fprintf(stderr, "smpsim: %s: the output would overwrite an input\n", c->output);
+            return EXIT_INPUT;
+        }
+    return 0;
 }
 
 void cli_print_plan_options(FILE *f)

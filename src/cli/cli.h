@@ -26,6 +26,15 @@ int cli_parse_plan(int argc, char **argv, cli_common *c, smp_plan *plan,
 /* Prints "smpsim: MSG" and returns the exit status for ERR. */
 int cli_report(const smp_error *err);
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints the general options of render and layout as --help lines; OUTPUT
+ * says what -o writes. */
+void cli_print_general_options(FILE *f, const char *output);
+/* Monotonic seconds. */
+double cli_now(void);
+/* Whether A and B name the same file (device and inode), by any path. */
+int cli_same_file(const char *a, const char *b);
+/* Refuses (exit 2, one line) an output that is one of the inputs. */
+int cli_check_output(const cli_common *c, const smp_plan *plan);
 /* Prints the plan options as --help lines. */
 void cli_print_plan_options(FILE *f);
 /* Closes stdout and reports a failed write (a full disk never exits 0). */

@@ -1,41 +1,16 @@
 /* smpsim layout: the dot layout alone, as CSV, JSON, SVG or PNG. */
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 
 #include "cli.h"
 
 static void usage(void)
 {
-    printf("Usage: smpsim layout [PLAN] -o DOTS.{csv,json,svg,png} [options]\n"
-           "Lay out SMP dots behind a shaped hairline, density-graded and blue-noise.\n"
-           "\nGeneral options:\n"
-           "  -o, --output FILE            write the layout; type from the extension; - for CSV on stdout\n"
-           "  --json                       print a summary as JSON on stdout\n"
-           "  --preset NAME                start from a preset ('smpsim presets' lists them)\n"
-           "  --plan FILE                  read a plan file (INI); options given here override it\n"
-           "  --dump-plan                  print the effective plan and exit\n"
-           "  -q, --quiet                  print nothing but errors\n"
-           "  -v, --verbose                say what was made and how long it took\n"
-           "  -h, --help                   show this help\n"
-           "  --version                    show the version\n");
+    printf("Usage: smpsim layout [PHOTO|PLAN] -o DOTS.{csv,json,svg,png} [options]\n"
+           "Lay out SMP dots behind a shaped hairline, density-graded and blue-noise.\n");
+    cli_print_general_options(stdout, "write the layout; type from the extension; - for CSV on stdout");
     cli_print_plan_options(stdout);
     printf("\nExample: smpsim layout --area-mm 200,120 --hairline mature -o dots.png\n");
-}
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-/* The output must not be one of the inputs (same device and inode). */
-static int same_file(const char *a, const char *b)
-{
-    struct stat sa, sb;
-    return a && b && stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
 int cmd_layout(int argc, char **argv)
@@ -64,16 +39,12 @@ int cmd_layout(int argc, char **argv)
         status = cli_usage_error("layout", "%s: unknown output type (use .csv, .json, .svg or .png)", c.output);
         goto out;
     }
-    if (c.output && (same_file(c.output, c.plan))) {
-        fprintf(stderr, "smpsim: %s: the output would overwrite an input\n", c.output);
-        status = EXIT_INPUT;
-        goto out;
-    }
-    double t0 = now();
+    if (c.output && (status = cli_check_output(&c, plan)) != 0) goto out;
+    double t0 = cli_now();
     if (smp_layout_new(plan, &layout, &err) != SMP_OK) { status = cli_report(&err); goto out; }
-    double t1 = now();
+    double t1 = cli_now();
     if (c.output && smp_layout_write(layout, plan, c.output, &err) != SMP_OK) { status = cli_report(&err); goto out; }
-    double t2 = now();
+    double t2 = cli_now();
     smp_layout_stats st;
     smp_layout_get_stats(layout, &st);
     if (c.json) {

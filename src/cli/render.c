@@ -1,8 +1,6 @@
 /* smpsim render: the before/after preview on the client's photo. */
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 
 #include "cli.h"
 
@@ -10,32 +8,10 @@ static void usage(void)
 {
     printf("Usage: smpsim render PHOTO|PLAN -o OUT.{png,jpg,pdf,svg} [options]\n"
            "Draw the dot layout on the client's photo: a before/after preview.\n"
-           "Positions (anchors, polygons, hairline points) are in pixels of the photo as displayed.\n"
-           "\nGeneral options:\n"
-           "  -o, --output FILE            write the preview: PNG, JPEG, or PDF/SVG at true size, from the extension\n"
-           "  --json                       print a summary as JSON on stdout\n"
-           "  --preset NAME                start from a preset ('smpsim presets' lists them)\n"
-           "  --plan FILE                  read a plan file (INI); options given here override it\n"
-           "  --dump-plan                  print the effective plan and exit\n"
-           "  -q, --quiet                  print nothing but errors\n"
-           "  -v, --verbose                say what was made and how long it took\n"
-           "  -h, --help                   show this help\n"
-           "  --version                    show the version\n");
+           "Positions (anchors, polygons, hairline points) are in pixels of the photo as displayed.\n");
+    cli_print_general_options(stdout, "write the preview: PNG, JPEG, or PDF/SVG at true size, from the extension");
     cli_print_plan_options(stdout);
     printf("\nExample: smpsim render samples/frontal.smp -o preview.png\n");
-}
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static int same_file(const char *a, const char *b)
-{
-    struct stat sa, sb;
-    return a && b && stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
 int cmd_render(int argc, char **argv)
@@ -55,25 +31,19 @@ int cmd_render(int argc, char **argv)
         status = cli_usage_error("render", "%s: unknown output type (use .png, .jpg, .pdf or .svg)", c.output);
         goto out;
     }
-    double t0 = now();
+    /* Never overwrite the photo or any other input, by any path. */
+    if ((status = cli_check_output(&c, plan)) != 0) goto out;
+    double t0 = cli_now();
     if (smp_layout_new(plan, &layout, &err) != SMP_OK) { status = cli_report(&err); goto out; }
     double scale;
     int kind = smp_layout_photo_scale(layout, &scale);
     if (!kind) { fprintf(stderr, "smpsim: render needs a photo: give PHOTO or --photo\n"); status = EXIT_USAGE; goto out; }
     if (kind == 2 && !c.quiet)
         fprintf(stderr, "smpsim: warning: no scale given; assuming 120 mm between the temple points: %.2f px/mm\n", scale);
-    /* Never overwrite the photo or any other input, by any path. */
-    const char *inputs[] = {c.photo, c.plan};
-    for (int i = 0; i < 2; i++)
-        if (same_file(c.output, inputs[i])) {
-            fprintf(stderr, "smpsim: %s: the output would overwrite an input\n", c.output);
-            status = EXIT_INPUT;
-            goto out;
-        }
-    double t1 = now();
+    double t1 = cli_now();
     double secs[3];
     if (smp_preview_write_timed(layout, plan, c.output, secs, &err) != SMP_OK) { status = cli_report(&err); goto out; }
-    double t2 = now();
+    double t2 = cli_now();
     smp_layout_stats st;
     smp_layout_get_stats(layout, &st);
     if (c.json)

@@ -66,3 +66,9 @@ few=$(sed -n 's/.*"dots":\([0-9]*\).*/\1/p' out.txt)
 smpsim layout --area-mm 200,200 --density 1 --px-per-mm 2 -o small.png
 run render top.smp --exclude-mask small.png -o c.png; expect_status 2; expect_error "small\.png: the exclusion mask must cover the frame: 800x800"
 [ ! -e c.png ] || fail "c.png written"
+
+t "layout refuses to write over the photo or a mask"
+cp "$root"/samples/top.jpg .
+smpsim layout --area-mm 200,200 --density 1 --px-per-mm 4 -o m.png
+run layout top.jpg --scale 4 --exclude-mask m.png -o m.png; expect_status 2; expect_error "m\.png: the output would overwrite an input"
+run layout --photo m.png --scale 4 -o ./m.png; expect_status 2; expect_error "would overwrite an input"
