@@ -145,6 +145,27 @@ START_TEST(fresh_dots_redden_the_skin_around_them)
 }
 END_TEST
 
+START_TEST(pigment_colour_and_dilution)
+{
+    settings s;
+    pigment pg;
+    memset(&s, 0, sizeof s);
+    pigment_from_settings(&pg, &s);
+    ck_assert_double_eq(pg.strength, 1);
+    ck_assert(pg.weight[2] < pg.weight[0]);           /* carbon reads slightly cool */
+    ck_assert(pg.blown_weight[2] < pg.weight[2] - 0.1); /* blown out: bluer */
+    s.dilution = 20;
+    pigment_from_settings(&pg, &s);
+    ck_assert(pg.strength > 0.2 && pg.strength < 0.3);
+    s.has_pigment = 1;
+    s.pigment[0] = 0x60; s.pigment[1] = 0x40; s.pigment[2] = 0x30;
+    pigment_from_settings(&pg, &s);
+    ck_assert_double_eq(pg.strength, 1);
+    ck_assert_double_eq_tol(pg.weight[0], 1 - 0x60 / 255.0, 1e-12);
+    ck_assert_double_eq_tol(pg.weight[2], 1 - 0x30 / 255.0, 1e-12);
+}
+END_TEST
+
 Suite *render_suite(void)
 {
     Suite *s = suite_create("render");
@@ -153,6 +174,7 @@ Suite *render_suite(void)
     tcase_add_test(tc, ink_is_conserved_at_any_resolution);
     tcase_add_test(tc, sub_pixel_dot_is_a_faint_smudge);
     tcase_add_test(tc, fresh_dots_redden_the_skin_around_them);
+    tcase_add_test(tc, pigment_colour_and_dilution);
     suite_add_tcase(s, tc);
     return s;
 }

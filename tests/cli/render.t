@@ -72,3 +72,16 @@ cp "$root"/samples/top.jpg .
 smpsim layout --area-mm 200,200 --density 1 --px-per-mm 4 -o m.png
 run layout top.jpg --scale 4 --exclude-mask m.png -o m.png; expect_status 2; expect_error "m\.png: the output would overwrite an input"
 run layout --photo m.png --scale 4 -o ./m.png; expect_status 2; expect_error "would overwrite an input"
+
+t "pigment, PNG level and quality values are checked; levels trade size"
+cp "$root"/samples/* .
+run render top.smp --pigment '#12' -o a.png; expect_status 1; expect_error "^smpsim: --pigment: #12: expected #RRGGBB"
+run render top.smp --png-level 10 -o a.png; expect_status 1; expect_error "--png-level"
+run render top.smp --quality 0 -o a.jpg; expect_status 1; expect_error "--quality"
+run render top.smp --compose sideways -o a.png; expect_status 1; expect_error "--compose"
+run render top.smp --show weeks -o a.png; expect_status 1; expect_error "--show"
+run render top.smp --compose overlay -o a.jpg; expect_status 1; expect_error "overlay needs a PNG"
+run render top.smp --png-level 0 --pigment '#403a38' -o big.png; expect_status 0
+run render top.smp --png-level 9 --pigment '#403a38' -o small.png; expect_status 0
+[ "$(wc -c <small.png)" -lt "$(wc -c <big.png)" ] || fail "level 9 not smaller than level 0"
+cmp -s small.png big.png && fail "levels gave the same file"
