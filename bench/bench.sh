@@ -65,4 +65,14 @@ if [ -n "$benchrender" ]; then
     rss=$(/usr/bin/time -f %M "$bin" render "$work/big.jpg" $args 2>&1 >/dev/null | tail -1)
     echo "peak memory: $((rss / 1024)) MB (target <= 4 x 48 MB frame + 64 MB = 256 MB)"
   fi
+  echo
+  echo "== sessions strip (3 sessions) against a single after preview, 12 MP JPEG -> PNG"
+  best() { b=""; for i in 1 2 3; do
+      t0=$(date +%s.%N); "$bin" render "$work/big.jpg" $args "$@" >/dev/null 2>&1 || exit 2; t1=$(date +%s.%N)
+      t=$(awk "BEGIN{print $t1 - $t0}"); if [ -z "$b" ] || awk "BEGIN{exit !($t < $b)}"; then b=$t; fi; done; echo "$b"; }
+  after=$(best --compose after)
+  strip=$(best --compose sessions)
+  echo "after:   $after s (best of 3)"
+  echo "strip:   $strip s (best of 3)"
+  echo "RATIO sessions strip/after preview: $(awk "BEGIN{printf \"%.2f\", $strip / $after}")x (target <= 1.5x)"
 fi

@@ -57,6 +57,7 @@ typedef struct smp_dot {
     int session;         /* 1-based */
     smp_dot_kind kind;
     int blown;           /* 1 for a blown-out deposit: wider, softer, cooler */
+    int fresh;           /* 1 in the first days after its session */
 } smp_dot;
 
 /* ---- plan: defaults, preset, plan file and options merged ---- */
@@ -80,6 +81,7 @@ smp_status smp_plan_resolve(smp_plan *plan, smp_error *err) SMP_MUST_CHECK;
 /* Writes the effective plan as an INI file. */
 void smp_plan_dump(const smp_plan *plan, FILE *out);
 uint64_t smp_plan_seed(const smp_plan *plan);
+double smp_plan_dilution(const smp_plan *plan);
 
 /* The option table, shared by the CLI and plan files. */
 typedef struct smp_option_info {
@@ -91,6 +93,9 @@ typedef struct smp_option_info {
 } smp_option_info;
 size_t smp_option_count(void);
 const smp_option_info *smp_option_at(size_t i);
+/* The plan file's sections in the order files and help list them; NULL
+ * past the last. */
+const char *smp_option_section(size_t i);
 
 /* Preset path: ./presets, $SMPSIM_PRESETS, PREFIX/share/smpsim/presets.
  * Calls FN for each preset found (first occurrence of a name wins). */
@@ -134,6 +139,22 @@ smp_status smp_preview_write(const smp_layout *layout, const smp_plan *plan, con
 /* The same, saying how long rendering, composing and encoding took. */
 smp_status smp_preview_write_timed(const smp_layout *layout, const smp_plan *plan, const char *path,
                                    double seconds[3], smp_error *err) SMP_MUST_CHECK;
+
+/* ---- shade: skin and hair colour, and a dilution to start from ---- */
+typedef struct smp_shade {
+    double skin_lab[3], hair_lab[3]; /* CIELAB (D65) */
+    double dilution;                 /* water parts to one part pigment */
+    uint8_t dot_rgb[3];              /* a healed dot's colour on this skin */
+    uint8_t skin_rgb[3];
+    char reason[256];                /* one plain sentence */
+} smp_shade;
+
+/* Measures the plan's photo inside its treatment area (positions in photo
+ * pixels; the whole photo when no area is given). */
+smp_status smp_shade_photo(const smp_plan *plan, smp_shade *out, smp_error *err) SMP_MUST_CHECK;
+/* The shade the layout used when the plan says --dilution auto; 0 when it
+ * did not. */
+int smp_layout_shade(const smp_layout *layout, smp_shade *out);
 
 /* Output format from a path's extension. */
 typedef enum smp_format {

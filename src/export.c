@@ -110,8 +110,8 @@ smp_status out_commit(out_file *o, smp_error *err)
 static void write_csv(FILE *f, const smp_layout *L)
 {
     fputs("x_mm,y_mm,diameter_mm,darkness,session,kind,blown\n", f);
-    for (size_t i = 0; i < L->dots.n; i++) {
-        const smp_dot *d = &L->dots.d[i];
+    for (size_t i = 0; i < L->n_shown; i++) {
+        const smp_dot *d = &L->shown[i];
         fprintf(f, "%.4f,%.4f,%.4f,%.4f,%d,%s,%d\n", d->x_mm, d->y_mm, d->diameter_mm, d->darkness,
                 d->session, dot_kind_name(d->kind), d->blown);
     }
@@ -124,8 +124,8 @@ static void write_json(FILE *f, const smp_layout *L, const smp_plan *plan)
                "\"mean_density\":%.3f,\"seed\":%llu,\"frame_mm\":[%.3f,%.3f]},\n\"dots\":[",
             s->dots, s->area_cm2, s->expected_dots, s->mean_density,
             (unsigned long long)smp_plan_seed(plan), L->area.w, L->area.h);
-    for (size_t i = 0; i < L->dots.n; i++) {
-        const smp_dot *d = &L->dots.d[i];
+    for (size_t i = 0; i < L->n_shown; i++) {
+        const smp_dot *d = &L->shown[i];
         fprintf(f, "%s\n{\"x_mm\":%.4f,\"y_mm\":%.4f,\"diameter_mm\":%.4f,\"darkness\":%.4f,"
                    "\"session\":%d,\"kind\":\"%s\",\"blown\":%s}",
                 i ? "," : "", d->x_mm, d->y_mm, d->diameter_mm, d->darkness, d->session,
@@ -136,8 +136,8 @@ static void write_json(FILE *f, const smp_layout *L, const smp_plan *plan)
 
 static void draw_dots(cairo_t *cr, const smp_layout *L)
 {
-    for (size_t i = 0; i < L->dots.n; i++) {
-        const smp_dot *d = &L->dots.d[i];
+    for (size_t i = 0; i < L->n_shown; i++) {
+        const smp_dot *d = &L->shown[i];
         cairo_set_source_rgba(cr, 0, 0, 0, d->darkness);
         cairo_arc(cr, d->x_mm, d->y_mm, d->diameter_mm / 2, 0, 2 * M_PI);
         cairo_fill(cr);

@@ -206,13 +206,18 @@ static double map_at(const grey_image *m, double u, double v)
 
 double field_density(const field *f, vec2 p, double *t, smp_dot_kind *kind)
 {
+    return field_density_shifted(f, p, 0, t, kind);
+}
+
+double field_density_shifted(const field *f, vec2 p, double shift, double *t, smp_dot_kind *kind)
+{
     if (t) *t = 1;
     if (kind) *kind = SMP_DOT_REGULAR;
     if (!area_contains(f->area, p)) return 0;
     double lam = f->d1 + (f->d2 - f->d1) * (p.x / f->w);
     if (f->map.px) lam *= map_at(&f->map, p.x / f->w, p.y / f->h);
     if (!f->sd) return lam;
-    double d = field_signed_distance(f, p);
+    double d = field_signed_distance(f, p) - shift;
     double k, tt;
     if (d <= -f->sentinel) {
         if (t) *t = 0;

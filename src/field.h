@@ -39,6 +39,9 @@ void field_free(field *f);
  * the transition zone: 0 at or ahead of the line, 1 at full density, and
  * *KIND the dot kind a dot there has. */
 double field_density(const field *f, vec2 p, double *t, smp_dot_kind *kind);
+/* The same with the hairline moved SHIFT mm away from the face (the
+ * first session's raised line). */
+double field_density_shifted(const field *f, vec2 p, double shift, double *t, smp_dot_kind *kind);
 /* Signed distance from the hairline in mm (positive behind it); +inf
  * without a hairline.  Accurate within the band around the line, clamped
  * beyond it. */

@@ -11,6 +11,7 @@
 #include "layout.h"
 #include "pigment.h"
 #include "sampler.h"
+#include "shade.h"
 #include "status.h"
 
 static double now(void)
@@ -90,6 +91,12 @@ smp_status smp_layout_new(const smp_plan *plan, smp_layout **outp, smp_error *er
         if ((st = hairline_build(s, L->area.w, L->area.h, &L->line, err)) != SMP_OK) goto fail;
         L->has_line = 1;
     }
+    if (s->dilution_auto) {
+        /* The shade stage: the suggestion becomes the plan's dilution. */
+        if ((st = shade_measure_area(&L->photo, &L->area, L->scale, s->photo, &L->shade, err)) != SMP_OK) goto fail;
+        L->has_shade = 1;
+        L->mm.dilution = L->shade.dilution;
+    }
     double t1 = now();
     if ((st = field_build(s, &L->area, L->has_line ? &L->line : NULL, &L->field, err)) != SMP_OK) goto fail;
     /* Refuse a request past the dot limit before making it: a coarse
@@ -104,15 +111,20 @@ smp_status smp_layout_new(const smp_plan *plan, smp_layout **outp, smp_error *er
     pigment pg;
     pigment_from_settings(&pg, s);
     pigment_apply(&pg, s->seed, L->dots.d, L->dots.n);
+    show_state show;
+    show_state_from_settings(&show, s);
+    L->shown = malloc((L->dots.n ? L->dots.n : 1) * sizeof *L->shown);
+    if (!L->shown) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto fail; }
+    L->n_shown = pigment_show(&show, L->dots.d, L->dots.n, L->shown);
     double t3 = now();
-    L->stats.dots = L->dots.n;
+    L->stats.dots = L->n_shown;
     L->stats.seconds_scene = t1 - t0;
     L->stats.seconds_field = t2 - t1;
     L->stats.seconds_layout = t3 - t2;
     L->stats.tile_period_mm = sampler_period_mm(L->field.lambda_max);
     L->stats.expected_dots = field_integrate(&L->field, 0.5, 1e6);
     L->stats.area_cm2 = L->area.area_mm2 / 100.0;
-    L->stats.mean_density = L->stats.area_cm2 > 0 ? L->dots.n / L->stats.area_cm2 : 0;
+    L->stats.mean_density = L->stats.area_cm2 > 0 ? L->n_shown / L->stats.area_cm2 : 0;
     *outp = L;
     return SMP_OK;
 fail:
@@ -124,6 +136,7 @@ void smp_layout_free(smp_layout *L)
 {
     if (!L) return;
     dot_list_free(&L->dots);
+    free(L->shown);
     for (int i = 0; i < 3; i++) free(L->owned[i]);
     photo_free(&L->photo);
     field_free(&L->field);
@@ -132,9 +145,15 @@ void smp_layout_free(smp_layout *L)
     free(L);
 }
 
-size_t smp_layout_count(const smp_layout *L) { return L->dots.n; }
-const smp_dot *smp_layout_dots(const smp_layout *L) { return L->dots.d; }
+size_t smp_layout_count(const smp_layout *L) { return L->n_shown; }
+const smp_dot *smp_layout_dots(const smp_layout *L) { return L->shown; }
 void smp_layout_get_stats(const smp_layout *L, smp_layout_stats *st) { *st = L->stats; }
+int smp_layout_shade(const smp_layout *L, smp_shade *out)
+{
+    if (L->has_shade) *out = L->shade;
+    return L->has_shade;
+}
+
 int smp_layout_photo_scale(const smp_layout *L, double *px_per_mm)
 {
     *px_per_mm = L->scale;

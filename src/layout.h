@@ -13,11 +13,15 @@ struct smp_layout {
     photo photo;         /* the scene's photo, px == NULL without one */
     double scale;        /* photo px per mm */
     int scale_estimated; /* 1 when the scale was guessed from the anchors */
+    int has_shade;       /* --dilution auto measured this */
+    smp_shade shade;
     area area;
     hairline line;
     int has_line;
     field field;
-    dot_list dots;
+    dot_list dots;       /* every session, healed */
+    smp_dot *shown;      /* the dots the plan's --show state draws */
+    size_t n_shown;
     smp_layout_stats stats;
 };
 

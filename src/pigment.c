@@ -1,5 +1,6 @@
 #include "pigment.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "rng.h"
@@ -16,6 +17,10 @@ static const double BLOWN[3] = {0.92, 0.90, 0.74};
 #define FRESH_DARKNESS 1.25
 /* Blown-out dots spread 1.8x wider with the same ink. */
 #define BLOWOUT_SIZE 1.8
+/* Fading: touch-ups come after roughly 2-6 years (domain.md); darkness
+ * falls as exp(-Y/7), to 56 % after 4 years, and dots soften 3 % a year. */
+#define FADE_YEARS 7.0
+#define SOFTEN_PER_YEAR 0.03
 
 void pigment_from_settings(pigment *pg, const settings *s)
 {
@@ -30,18 +35,22 @@ void pigment_from_settings(pigment *pg, const settings *s)
      * on the skin.  A given colour already says how dark the ink is. */
     pg->strength = s->has_pigment ? 1.0 : 1.0 / (1.0 + s->dilution / 6.0);
     pg->blowout = s->blowout;
-    pg->fresh = s->show_fresh;
+    pg->session_darkening = s->session_darkening;
+}
+
+void show_state_from_settings(show_state *st, const settings *s)
+{
+    st->upto = s->show_session ? s->show_session : s->sessions;
+    st->fresh_session = s->show_fresh ? st->upto : 0;
+    st->years = s->show_years;
+    st->darkness_scale = 1;
 }
 
 void pigment_apply(const pigment *pg, uint64_t seed, smp_dot *dots, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         smp_dot *d = &dots[i];
-        double dark = d->darkness * pg->strength;
-        if (pg->fresh) {
-            d->diameter_mm *= FRESH_SIZE;
-            dark *= FRESH_DARKNESS;
-        }
+        double dark = d->darkness * pg->strength * (1 + pg->session_darkening * (d->session - 1));
         d->blown = pg->blowout > 0 && rng_unit(rng_hash(seed, RNG_DOT, i, 77)) < pg->blowout;
         if (d->blown) {
             d->diameter_mm *= BLOWOUT_SIZE;
@@ -49,4 +58,26 @@ void pigment_apply(const pigment *pg, uint64_t seed, smp_dot *dots, size_t n)
         }
         d->darkness = dark > 1 ? 1 : dark;
     }
+}
+
+size_t pigment_show(const show_state *st, const smp_dot *base, size_t n, smp_dot *out)
+{
+    size_t k = 0;
+    double fade = exp(-st->years / FADE_YEARS), soften = 1 + SOFTEN_PER_YEAR * st->years;
+    for (size_t i = 0; i < n; i++) {
+        if (base[i].session > st->upto) continue;
+        smp_dot d = base[i];
+        d.fresh = st->fresh_session && d.session == st->fresh_session;
+        double dark = d.darkness * st->darkness_scale;
+        if (d.fresh) {
+            d.diameter_mm *= FRESH_SIZE;
+            dark *= FRESH_DARKNESS;
+        } else if (st->years > 0) {
+            d.diameter_mm *= soften;
+            dark *= fade / (soften * soften); /* the faded ink, spread a little */
+        }
+        d.darkness = dark > 1 ? 1 : dark;
+        out[k++] = d;
+    }
+    return k;
 }

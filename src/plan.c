@@ -24,6 +24,7 @@ enum opt_id {
     O_SENTINEL_SHARE, O_WAVE, O_WAVELENGTH, O_IRREGULARITY, O_ASYMMETRY,
     O_DOT_MM, O_DOT_VARIATION, O_DARKNESS,
     O_PX_PER_MM,
+    O_SESSIONS, O_SESSION_SHARES, O_SESSION_DARKENING, O_FIRST_RAISE, O_HEALING_SPREAD,
     O_PHOTO, O_RULER, O_MAX_PIXELS,
     O_EXCLUDE_MASK, O_DILUTION, O_PIGMENT, O_BLOWOUT, O_SHOW, O_COMPOSE, O_WIDTH, O_NO_LABELS, O_PNG_LEVEL, O_QUALITY,
     O_COUNT
@@ -55,14 +56,19 @@ static const smp_option_info options[O_COUNT] = {
     [O_DOT_VARIATION] = {"dot-variation", "dots", "FRACTION", "spread of dot diameters (0.25 = +-25 %)", "0.25"},
     [O_DARKNESS] = {"darkness", "dots", "0..1", "how much a dot darkens the skin it covers", "0.85"},
     [O_PX_PER_MM] = {"px-per-mm", "output", "N", "resolution of PNG layouts", "10"},
+    [O_SESSIONS] = {"sessions", "sessions", "N", "number of sessions, 1-6", "3"},
+    [O_SESSION_SHARES] = {"session-shares", "sessions", "A,B,C...", "percent of the final dots each session adds (default 40,35,25 for 3)", NULL},
+    [O_SESSION_DARKENING] = {"session-darkening", "sessions", "FRACTION", "how much darker each later session's dots are", "0.06"},
+    [O_FIRST_RAISE] = {"first-session-raise", "sessions", "MM", "place the session-1 hairline this much higher, lowered in session 2", "0"},
+    [O_HEALING_SPREAD] = {"healing-spread", "render", "FRACTION", "how much lighter or darker healing may turn out (healing-range)", "0.3"},
     [O_PHOTO] = {"photo", "photo", "FILE", "the client's photo (PNG or JPEG); positions are then in its pixels", NULL},
     [O_RULER] = {"ruler", "photo", "X1,Y1,X2,Y2,MM", "two photo points a known distance apart, to set the scale", NULL},
     [O_MAX_PIXELS] = {"max-pixels", "photo", "N", "refuse photos with more pixels than this", "100000000"},
     [O_EXCLUDE_MASK] = {"exclude-mask", "area", "FILE.png", "areas never to treat, white = exclude (ears, dense hair); the photo's size", NULL},
-    [O_DILUTION] = {"dilution", "render", "W", "pigment dilution, W parts water to 1 part pigment", "1"},
+    [O_DILUTION] = {"dilution", "render", "W|auto", "pigment dilution, W parts water to 1 part pigment; auto: from the photo", "1"},
     [O_PIGMENT] = {"pigment", "render", "#RRGGBB", "pigment colour, overriding the dilution", NULL},
     [O_BLOWOUT] = {"blowout", "render", "FRACTION", "share of blown-out dots: wider, softer, cooler", "0.02"},
-    [O_SHOW] = {"show", "render", "healed|fresh", "the dots healed, or fresh (first days: larger, darker, red around)", "healed"},
+    [O_SHOW] = {"show", "render", "STATE[,session=K]", "healed, fresh (first days: larger, darker, red around) or years=Y; after session K", "healed"},
     [O_COMPOSE] = {"compose", "render", "after|side|split|stack|overlay", "what the picture shows", "side"},
     [O_WIDTH] = {"width", "render", "PX", "scale the composed picture to this width", NULL},
     [O_NO_LABELS] = {"no-labels", "render", NULL, "leave out the Before/After labels and the scale bar", "no"},
@@ -79,7 +85,7 @@ static const char *shape_names[] = {
     [SHAPE_BOXED] = "boxed", [SHAPE_BROKEN] = "broken", [SHAPE_FEMALE] = "female",
 };
 static const char *face_names[] = {"down", "up", "left", "right"};
-static const char *compose_names[] = {"after", "side", "split", "stack", "overlay"};
+static const char *compose_names[] = {"after", "side", "split", "stack", "overlay", "sessions", "healing-range"};
 
 const char *hairline_shape_name(hairline_shape s) { return shape_names[s]; }
 
@@ -133,6 +139,7 @@ void smp_plan_free(smp_plan *plan)
 
 const settings *plan_settings(const smp_plan *plan) { return &plan->s; }
 uint64_t smp_plan_seed(const smp_plan *plan) { return plan->s.seed; }
+double smp_plan_dilution(const smp_plan *plan) { return plan->s.dilution; }
 
 /* ---- value parsers: each returns NULL or a static description of the fault ---- */
 
@@ -380,7 +387,9 @@ static const char *apply(settings *s, int id, const char *v, const char *dir, ch
     case O_MAX_PIXELS:
         return parse_num(v, 1, 1e9, &s->max_pixels) ? "expected a number of pixels between 1 and 1000000000" : NULL;
     case O_DILUTION:
-        return parse_num(v, 0, 50, &s->dilution) ? "expected water parts between 0 and 50" : NULL;
+        s->dilution_auto = !strcmp(v, "auto");
+        if (s->dilution_auto) return NULL;
+        return parse_num(v, 0, 50, &s->dilution) ? "expected water parts between 0 and 50, or auto" : NULL;
     case O_PIGMENT: {
         unsigned r, g, b;
         char tail;
@@ -391,14 +400,73 @@ static const char *apply(settings *s, int id, const char *v, const char *dir, ch
     }
     case O_BLOWOUT:
         return parse_num(v, 0, 1, &s->blowout) ? "expected a fraction between 0 and 1" : NULL;
-    case O_SHOW:
-        if (!strcmp(v, "healed")) s->show_fresh = 0;
-        else if (!strcmp(v, "fresh")) s->show_fresh = 1;
-        else return "expected healed or fresh";
+    case O_SHOW: {
+        /* A comma list: one of healed, fresh, years=Y; optionally session=K. */
+        char item[64];
+        const char *q = v;
+        int fresh = 0, session = 0, state = 0;
+        double years = 0;
+        while (*q) {
+            size_t n = strcspn(q, ",");
+            if (n == 0 || n >= sizeof item) return "expected healed, fresh or years=Y, and optionally session=K";
+            memcpy(item, q, n);
+            item[n] = 0;
+            q += n + (q[n] == ',');
+            if (!strcmp(item, "healed") || !strcmp(item, "fresh")) {
+                fresh = item[0] == 'f';
+                state++;
+            } else if (!strncmp(item, "years=", 6)) {
+                if (parse_num(item + 6, 0, 50, &years)) return "years=Y needs Y between 0 and 50";
+                state++;
+            } else if (!strncmp(item, "session=", 8)) {
+                double k;
+                if (parse_num(item + 8, 1, 6, &k) || k != floor(k)) return "session=K needs K from 1 to 6";
+                session = (int)k;
+            } else {
+                return "expected healed, fresh or years=Y, and optionally session=K";
+            }
+        }
+        if (state > 1) return "give one of healed, fresh and years=Y";
+        s->show_fresh = fresh;
+        s->show_years = years;
+        s->show_session = session;
         return NULL;
+    }
+    case O_SESSIONS: {
+        double k;
+        if (parse_num(v, 1, 6, &k) || k != floor(k)) return "expected a whole number of sessions from 1 to 6";
+        s->sessions = (int)k;
+        return NULL;
+    }
+    case O_SESSION_SHARES: {
+        const char *q = v;
+        int n = 0;
+        double sum = 0;
+        while (*q) {
+            char *end;
+            if (n == 6) return "at most 6 shares";
+            double x = strtod(q, &end);
+            if (end == q || !isfinite(x) || (*end && *end != ',')) return "expected percentages A,B,C...";
+            if (x <= 0) return "every share must be above 0";
+            s->shares[n++] = x / 100;
+            sum += x;
+            q = end + (*end == ',');
+        }
+        if (!n) return "expected percentages A,B,C...";
+        if (fabs(sum - 100) > 0.5) return "the shares must add up to 100";
+        s->n_shares = n;
+        return NULL;
+    }
+    case O_SESSION_DARKENING:
+        return parse_num(v, 0, 0.5, &s->session_darkening) ? "expected a fraction between 0 and 0.5" : NULL;
+    case O_FIRST_RAISE:
+        return parse_num(v, 0, 40, &s->first_raise_mm) ? "expected mm between 0 and 40" : NULL;
+    case O_HEALING_SPREAD:
+        return parse_num(v, 0, 0.9, &s->healing_spread) ? "expected a fraction between 0 and 0.9" : NULL;
     case O_COMPOSE: {
         int k;
-        if (parse_enum(v, compose_names, 5, &k)) return "expected after, side, split, stack or overlay";
+        if (parse_enum(v, compose_names, 7, &k))
+            return "expected after, side, split, stack, overlay, sessions or healing-range";
         s->compose = k;
         return NULL;
     }
@@ -687,23 +755,47 @@ smp_status smp_plan_resolve(smp_plan *plan, smp_error *err)
             return smp_fail(err, SMP_EVALUE, an->from_file, "%s: the front midpoint must lie between the temple points", an->origin);
         if (s->shape == SHAPE_NONE) s->shape = SHAPE_ROUNDED;
     }
+    /* Sessions: default shares from domain.md, the share count must match,
+     * and --show session=K must name one of them. */
+    static const double defaults[6][6] = {
+        {1}, {0.6, 0.4}, {0.40, 0.35, 0.25}, {0.35, 0.30, 0.20, 0.15},
+        {0.30, 0.25, 0.20, 0.15, 0.10}, {0.25, 0.20, 0.20, 0.15, 0.10, 0.10}};
+    const entry *sh = &plan->e[O_SESSION_SHARES];
+    if (s->n_shares && s->n_shares != s->sessions)
+        return smp_fail(err, SMP_EVALUE, sh->from_file, "%s: %d shares for %d sessions", sh->origin, s->n_shares,
+                        s->sessions);
+    if (!s->n_shares) {
+        memcpy(s->shares, defaults[s->sessions - 1], sizeof s->shares);
+        s->n_shares = s->sessions;
+    }
+    const entry *dl = &plan->e[O_DILUTION];
+    if (s->dilution_auto && !s->photo)
+        return smp_fail(err, SMP_EVALUE, dl->from_file, "%s: auto needs a photo to measure", dl->origin);
+    const entry *sw = &plan->e[O_SHOW];
+    if (s->show_session > s->sessions)
+        return smp_fail(err, SMP_EVALUE, sw->from_file, "%s: session=%d, but the plan has %d sessions", sw->origin,
+                        s->show_session, s->sessions);
     if (s->hl_points && s->has_anchors)
         return smp_fail(err, SMP_EVALUE, an->from_file, "%s: give --anchors or --hairline-points, not both", an->origin);
     plan->resolved = 1;
     return SMP_OK;
 }
 
+static const char *const sections[] = {"plan", "photo", "area", "density", "hairline", "dots", "sessions", "render", "output"};
+
+const char *smp_option_section(size_t i) { return i < sizeof sections / sizeof *sections ? sections[i] : NULL; }
+
 void smp_plan_dump(const smp_plan *plan, FILE *out)
 {
-    const char *section = NULL;
     fprintf(out, "; smpsim %s effective plan\n", SMP_VERSION);
-    for (int id = 0; id < O_COUNT; id++) {
-        const char *v = plan->e[id].value ? plan->e[id].value : options[id].fallback;
-        if (!v) continue;
-        if (!section || strcmp(section, options[id].section)) {
-            section = options[id].section;
-            fprintf(out, "\n[%s]\n", section);
+    for (size_t k = 0; k < sizeof sections / sizeof *sections; k++) {
+        int header = 0;
+        for (int id = 0; id < O_COUNT; id++) {
+            const char *v = plan->e[id].value ? plan->e[id].value : options[id].fallback;
+            if (!v || strcmp(options[id].section, sections[k])) continue;
+            if (!header) fprintf(out, "\n[%s]\n", sections[k]);
+            header = 1;
+            fprintf(out, "%s = %s\n", options[id].name, v);
         }
-        fprintf(out, "%s = %s\n", options[id].name, v);
     }
 }

@@ -54,16 +54,23 @@ typedef struct settings {
     double ruler_px, ruler_mm; /* 0 when no ruler */
     double max_pixels;
     double dilution, blowout;
+    int dilution_auto;         /* --dilution auto: from the photo (shade) */
     int has_pigment;
     uint8_t pigment[3];
     int compose;               /* compose_mode */
     int png_level, quality;
     int show_fresh;            /* --show fresh */
+    double show_years;         /* --show years=Y, 0 = not */
+    int show_session;          /* --show session=K, 0 = all */
+    int sessions, n_shares;
+    double shares[6];          /* fractions summing to 1 */
+    double session_darkening, first_raise_mm, healing_spread;
     char *exclude_mask;
     int width, no_labels;
 } settings;
 
-typedef enum compose_mode { COMPOSE_AFTER = 0, COMPOSE_SIDE, COMPOSE_SPLIT, COMPOSE_STACK, COMPOSE_OVERLAY } compose_mode;
+typedef enum compose_mode { COMPOSE_AFTER = 0, COMPOSE_SIDE, COMPOSE_SPLIT, COMPOSE_STACK, COMPOSE_OVERLAY,
+                            COMPOSE_SESSIONS, COMPOSE_HEALING } compose_mode;
 
 /* The resolved settings of a plan; valid after smp_plan_resolve(). */
 const settings *plan_settings(const smp_plan *plan);

@@ -3,8 +3,16 @@
  * compose: after (the rendered photo), side (before | after), split (left
  * half before, right half after, a thin light line between), stack (before
  * above after), overlay (the ink alone on a transparent PNG, to layer in an
- * image editor).  Labels ("Before", "After - healed") are set with pango and
- * a scale bar in mm sits in the after panel, unless --no-labels.
+ * image editor), sessions (before, then after each session, healed) and
+ * healing-range (healed lighter than expected, as expected, darker).  Labels
+ * are set with pango and a scale bar in mm sits in the after panels, unless
+ * --no-labels.
+ *
+ * A composition is a list of panels, each a part of the photo with the dots
+ * it shows (none for "before").  Panels of three or more are drawn at
+ * 1/sqrt(n) of the photo's size, so a strip holds about the photo's pixels:
+ * the photo is scaled once and each panel's dots are rendered at that
+ * scale, which ink conservation makes exact.
  *
  * Raster outputs (PNG, JPEG) darken the photo's pixels (render.c).  Vector
  * outputs (PDF, SVG) embed the photo at true physical size and draw each
@@ -29,38 +37,110 @@
 #define BACKGROUND 0x202020u
 
 typedef struct panel {
-    double x, y, w, h; /* where the photo's (sx, sy, sw, sh) part goes */
-    double sx, sy, sw, sh;
-    int after;
+    double x, y, w, h;     /* where it goes, in frame units before zoom */
+    double sx, sy;         /* which part of the photo, in photo px */
+    const smp_dot *dots;   /* NULL for "before" */
+    size_t n;
+    char label[48];
 } panel;
 
-/* The panels of a composition for a W x H photo; returns the count and the
- * frame size. */
-static int layout_panels(compose_mode mode, double w, double h, double gap, panel p[2], double *fw, double *fh)
+typedef struct composition {
+    panel p[8];
+    int np;
+    double fw, fh;         /* frame size before zoom */
+    smp_dot *owned[7];     /* dot sets made for this composition */
+    int split;
+} composition;
+
+static void composition_free(composition *c)
 {
-    switch (mode) {
+    for (int i = 0; i < 7; i++) free(c->owned[i]);
+}
+
+static void add_panel(composition *c, double sx, double sy, double w, double h, const smp_dot *dots, size_t n,
+                      const char *label)
+{
+    panel *p = &c->p[c->np++];
+    memset(p, 0, sizeof *p);
+    p->sx = sx; p->sy = sy; p->w = w; p->h = h;
+    p->dots = dots; p->n = n;
+    snprintf(p->label, sizeof p->label, "%s", label);
+}
+
+/* Places the panels in a row (or a column for stack) with GAP between. */
+static void arrange(composition *c, int column, double gap)
+{
+    double x = 0, y = 0;
+    c->fw = c->fh = 0;
+    for (int i = 0; i < c->np; i++) {
+        c->p[i].x = x; c->p[i].y = y;
+        if (column) y += c->p[i].h + gap; else x += c->p[i].w + gap;
+        c->fw = fmax(c->fw, c->p[i].x + c->p[i].w);
+        c->fh = fmax(c->fh, c->p[i].y + c->p[i].h);
+    }
+}
+
+/* The panels for the plan's composition of a W x H photo (in px, or mm
+ * for vector output: UNIT px per unit). */
+static smp_status compose_plan(const smp_layout *L, const settings *s, double w, double h, double gap,
+                               composition *c, smp_error *err)
+{
+    memset(c, 0, sizeof *c);
+    const char *state = s->show_years > 0 ? "years" : s->show_fresh ? "fresh" : "healed";
+    char after[48];
+    if (s->show_years > 0) snprintf(after, sizeof after, "After \u2014 %g years", s->show_years);
+    else if (s->show_session && s->show_session < s->sessions)
+        snprintf(after, sizeof after, "After session %d \u2014 %s", s->show_session, state);
+    else snprintf(after, sizeof after, "After \u2014 %s", state);
+    switch ((compose_mode)s->compose) {
     case COMPOSE_SIDE:
-        p[0] = (panel){0, 0, w, h, 0, 0, w, h, 0};
-        p[1] = (panel){w + gap, 0, w, h, 0, 0, w, h, 1};
-        *fw = 2 * w + gap; *fh = h;
-        return 2;
     case COMPOSE_STACK:
-        p[0] = (panel){0, 0, w, h, 0, 0, w, h, 0};
-        p[1] = (panel){0, h + gap, w, h, 0, 0, w, h, 1};
-        *fw = w; *fh = 2 * h + gap;
-        return 2;
+        add_panel(c, 0, 0, w, h, NULL, 0, "Before");
+        add_panel(c, 0, 0, w, h, L->shown, L->n_shown, after);
+        arrange(c, s->compose == COMPOSE_STACK, gap);
+        return SMP_OK;
     case COMPOSE_SPLIT: {
         double half = floor(w / 2);
-        p[0] = (panel){0, 0, half, h, 0, 0, half, h, 0};
-        p[1] = (panel){half, 0, w - half, h, half, 0, w - half, h, 1};
-        *fw = w; *fh = h;
-        return 2;
+        add_panel(c, 0, 0, half, h, NULL, 0, "Before");
+        add_panel(c, half, 0, w - half, h, L->shown, L->n_shown, after);
+        arrange(c, 0, 0);
+        c->split = 1;
+        return SMP_OK;
+    }
+    case COMPOSE_SESSIONS: {
+        add_panel(c, 0, 0, w, h, NULL, 0, "Before");
+        for (int k = 1; k <= s->sessions; k++) {
+            show_state st = {k, 0, 0, 1};
+            if (!(c->owned[k - 1] = malloc((L->dots.n ? L->dots.n : 1) * sizeof(smp_dot)))) goto nomem;
+            size_t n = pigment_show(&st, L->dots.d, L->dots.n, c->owned[k - 1]);
+            char label[48];
+            snprintf(label, sizeof label, "Session %d \u2014 healed", k);
+            add_panel(c, 0, 0, w, h, c->owned[k - 1], n, label);
+        }
+        arrange(c, 0, gap);
+        return SMP_OK;
+    }
+    case COMPOSE_HEALING: {
+        static const char *names[3] = {"Healed lighter", "As expected", "Healed darker"};
+        for (int k = 0; k < 3; k++) {
+            show_state st;
+            show_state_from_settings(&st, s);
+            st.darkness_scale = 1 + (k - 1) * s->healing_spread;
+            if (!(c->owned[k] = malloc((L->dots.n ? L->dots.n : 1) * sizeof(smp_dot)))) goto nomem;
+            size_t n = pigment_show(&st, L->dots.d, L->dots.n, c->owned[k]);
+            add_panel(c, 0, 0, w, h, c->owned[k], n, names[k]);
+        }
+        arrange(c, 0, gap);
+        return SMP_OK;
     }
     default:
-        p[0] = (panel){0, 0, w, h, 0, 0, w, h, 1};
-        *fw = w; *fh = h;
-        return 1;
+        add_panel(c, 0, 0, w, h, L->shown, L->n_shown, after);
+        arrange(c, 0, gap);
+        return SMP_OK;
     }
+nomem:
+    composition_free(c);
+    return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
 }
 
 static void blit(photo *dst, int dx, int dy, const photo *src, int sx, int sy, int w, int h)
@@ -90,8 +170,8 @@ static void label(cairo_t *cr, const char *text, double x, double y, double size
     g_object_unref(pl);
 }
 
-/* A scale bar of 5, 10, 20 or 50 mm, whichever is nearest a seventh of the
- * panel, at its bottom left; PX_PER_MM in output units. */
+/* A scale bar of 5, 10, 20, 50 or 100 mm, whichever is longest within a
+ * fifth of the panel, at its bottom left; PX_PER_MM in output units. */
 static void scale_bar(cairo_t *cr, const panel *p, double px_per_mm, double size)
 {
     static const double steps[] = {5, 10, 20, 50, 100};
@@ -105,7 +185,7 @@ static void scale_bar(cairo_t *cr, const panel *p, double px_per_mm, double size
     cairo_rectangle(cr, x - size * 0.3, y - size * 1.9, len + size * 0.6, size * 2.3);
     cairo_fill(cr);
     cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_set_line_width(cr, fmax(1, size / 8));
+    cairo_set_line_width(cr, fmax(0.2, size / 8));
     cairo_move_to(cr, x, y - size * 0.3); cairo_line_to(cr, x, y); cairo_line_to(cr, x + len, y);
     cairo_line_to(cr, x + len, y - size * 0.3);
     cairo_stroke(cr);
@@ -120,15 +200,15 @@ static void scale_bar(cairo_t *cr, const panel *p, double px_per_mm, double size
     g_object_unref(pl);
 }
 
-static void annotate(cairo_t *cr, const panel *p, int n, double zoom, double px_per_mm, int fresh, double fh)
+/* Labels and scale bars; ZOOM maps frame units to output units, PX_PER_MM
+ * is frame units per mm. */
+static void annotate(cairo_t *cr, const composition *c, double zoom, double px_per_mm, double size)
 {
-    double size = fmax(11, fh / 26);
-    for (int i = 0; i < n; i++) {
-        panel q = p[i];
+    for (int i = 0; i < c->np; i++) {
+        panel q = c->p[i];
         q.x *= zoom; q.y *= zoom; q.w *= zoom; q.h *= zoom;
-        label(cr, q.after ? (fresh ? "After \u2014 fresh" : "After \u2014 healed") : "Before", q.x + size * 0.6,
-              q.y + size * 0.6, size);
-        if (q.after) scale_bar(cr, &q, px_per_mm * zoom, size);
+        label(cr, q.label, q.x + size * 0.6, q.y + size * 0.6, size);
+        if (q.dots) scale_bar(cr, &q, px_per_mm * zoom, size);
     }
 }
 
@@ -140,7 +220,7 @@ static smp_status write_overlay(FILE *f, const char *path, const smp_layout *L, 
     photo scratch = *p; /* render reads only its size in alpha mode */
     smp_status st = SMP_OK;
     if (!alpha || !rgba) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto out; }
-    if ((st = render_dots(&scratch, L->dots.d, L->dots.n, L->scale, pg, alpha, err)) != SMP_OK) goto out;
+    if ((st = render_dots(&scratch, L->shown, L->n_shown, L->scale, pg, alpha, err)) != SMP_OK) goto out;
     /* The ink's own colour: what fully covered white skin would show. */
     uint8_t ink[3];
     for (int c = 0; c < 3; c++) ink[c] = (uint8_t)lrint(255 * (1 - pg->weight[c]));
@@ -167,10 +247,6 @@ static void paint_background(cairo_t *cr)
     cairo_paint(cr);
 }
 
-/* At full size the after panel is rendered in place in the frame, so a
- * 12 MP side-by-side needs the photo, the frame and the ink tiles only
- * (quality.md's memory bar).  Scaled (--width), the after image is made
- * at full size first and cairo scales both panels down. */
 static double now(void)
 {
     struct timespec ts;
@@ -178,71 +254,80 @@ static double now(void)
     return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+/* Raster: the photo at the output scale (itself at full size, else scaled
+ * once by cairo), each panel copied in and its dots rendered in place in
+ * the frame at that scale.  At full size untouched pixels are the photo's
+ * own bytes. */
 static smp_status write_raster(FILE *f, const char *path, smp_format fmt, const smp_layout *L, const settings *s,
                                const pigment *pg, double secs[3], smp_error *err)
 {
     double t0 = now(), t_render = 0;
-    photo after = {0}, frame = {0};
-    smp_status st;
     const photo *ph = &L->photo;
-    panel pn[2];
-    double fw, fh;
-    int np = layout_panels((compose_mode)s->compose, ph->w, ph->h, GAP, pn, &fw, &fh);
-    double zoom = s->width > 0 ? s->width / fw : 1;
-    int ow = (int)lround(fw * zoom), oh = (int)lround(fh * zoom);
-    if (oh < 1) oh = 1;
-    if ((st = photo_alloc(&frame, ow, oh, err)) != SMP_OK) return st;
-    cairo_surface_t *fs = photo_surface(&frame), *bs = photo_surface(ph), *as = NULL;
-    cairo_t *cr = cairo_create(fs);
-    if (zoom == 1) {
-        /* Only the gap between panels shows the background. */
-        if (s->compose == COMPOSE_SIDE || s->compose == COMPOSE_STACK) {
-            cairo_save(cr);
-            if (s->compose == COMPOSE_SIDE) cairo_rectangle(cr, ph->w, 0, GAP, ph->h);
-            else cairo_rectangle(cr, 0, ph->h, ph->w, GAP);
-            cairo_clip(cr);
-            paint_background(cr);
-            cairo_restore(cr);
-        }
-        for (int i = 0; i < np; i++)
-            blit(&frame, (int)pn[i].x, (int)pn[i].y, ph, (int)pn[i].sx, (int)pn[i].sy, (int)pn[i].w, (int)pn[i].h);
-        const panel *a = &pn[np - 1];
-        /* A photo-sized view of the frame where the after panel's photo lies. */
-        photo view = {ph->w, ph->h, frame.stride,
-                      frame.px + (size_t)(a->y - a->sy) * frame.stride + (size_t)(a->x - a->sx) * 4};
-        double tr = now();
-        if ((st = render_dots(&view, L->dots.d, L->dots.n, L->scale, pg, NULL, err)) != SMP_OK) goto out;
-        t_render = now() - tr;
-        /* Split: the whole view was rendered; put the before half back. */
-        if (s->compose == COMPOSE_SPLIT) blit(&frame, 0, 0, ph, 0, 0, (int)pn[0].w, ph->h);
-    } else {
-        paint_background(cr);
-        if ((st = photo_alloc(&after, ph->w, ph->h, err)) != SMP_OK) goto out;
-        memcpy(after.px, ph->px, (size_t)ph->stride * ph->h);
-        double tr = now();
-        if ((st = render_dots(&after, L->dots.d, L->dots.n, L->scale, pg, NULL, err)) != SMP_OK) goto out;
-        t_render = now() - tr;
-        as = photo_surface(&after);
-        for (int i = 0; i < np; i++) {
-            cairo_save(cr);
-            cairo_scale(cr, zoom, zoom);
-            cairo_rectangle(cr, pn[i].x, pn[i].y, pn[i].w, pn[i].h);
-            cairo_clip(cr);
-            cairo_set_source_surface(cr, pn[i].after ? as : bs, pn[i].x - pn[i].sx, pn[i].y - pn[i].sy);
-            cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
-            cairo_paint(cr);
-            cairo_restore(cr);
-        }
+    photo small = {0}, frame = {0};
+    composition c;
+    smp_status st = compose_plan(L, s, ph->w, ph->h, GAP, &c, err);
+    if (st != SMP_OK) return st;
+    double zoom = s->width > 0 ? s->width / c.fw : c.np >= 3 ? 1 / sqrt(c.np) : 1;
+    const photo *src = ph;
+    cairo_surface_t *fs = NULL;
+    cairo_t *cr = NULL;
+    if (zoom != 1) {
+        int sw = (int)lround(ph->w * zoom), sh = (int)lround(ph->h * zoom);
+        if (sw < 1) sw = 1;
+        if (sh < 1) sh = 1;
+        if ((st = photo_alloc(&small, sw, sh, err)) != SMP_OK) goto out;
+        cairo_surface_t *ss = photo_surface(&small), *bs = photo_surface(ph);
+        cairo_t *sc = cairo_create(ss);
+        cairo_scale(sc, (double)sw / ph->w, (double)sh / ph->h);
+        cairo_set_source_surface(sc, bs, 0, 0);
+        cairo_pattern_set_filter(cairo_get_source(sc), CAIRO_FILTER_GOOD);
+        cairo_paint(sc);
+        cairo_destroy(sc);
+        cairo_surface_flush(ss);
+        cairo_surface_destroy(ss);
+        cairo_surface_destroy(bs);
+        src = &small;
     }
+    /* Panel geometry at the output scale, in whole pixels. */
+    int ox[8], oy[8], ow[8], oh[8], osx[8], osy[8], fw = 0, fh = 0;
+    for (int i = 0; i < c.np; i++) {
+        ox[i] = (int)lround(c.p[i].x * zoom); oy[i] = (int)lround(c.p[i].y * zoom);
+        osx[i] = (int)lround(c.p[i].sx * zoom); osy[i] = (int)lround(c.p[i].sy * zoom);
+        ow[i] = (int)lround((c.p[i].sx + c.p[i].w) * zoom) - osx[i];
+        oh[i] = (int)lround((c.p[i].sy + c.p[i].h) * zoom) - osy[i];
+        if (osx[i] + ow[i] > src->w) ow[i] = src->w - osx[i];
+        if (osy[i] + oh[i] > src->h) oh[i] = src->h - osy[i];
+        if (ox[i] + ow[i] > fw) fw = ox[i] + ow[i];
+        if (oy[i] + oh[i] > fh) fh = oy[i] + oh[i];
+    }
+    if ((st = photo_alloc(&frame, fw, fh, err)) != SMP_OK) goto out;
+    fs = photo_surface(&frame);
+    cr = cairo_create(fs);
+    if (c.np > 1 && !c.split) paint_background(cr); /* the gaps */
+    cairo_surface_flush(fs);
+    for (int i = 0; i < c.np; i++) {
+        blit(&frame, ox[i], oy[i], src, osx[i], osy[i], ow[i], oh[i]);
+        if (!c.p[i].dots) continue;
+        /* A photo-sized view of the frame, placed where this panel's
+         * photo origin lies; render clips to the view, and a split puts
+         * the before half back afterwards. */
+        int vx = ox[i] - osx[i], vy = oy[i] - osy[i];
+        photo view = {src->w, src->h, frame.stride, frame.px + (size_t)vy * frame.stride + (size_t)vx * 4};
+        if (!c.split) { view.w = osx[i] + ow[i]; view.h = osy[i] + oh[i]; }
+        double tr = now();
+        if ((st = render_dots(&view, c.p[i].dots, c.p[i].n, L->scale * zoom, pg, NULL, err)) != SMP_OK) goto out;
+        t_render += now() - tr;
+    }
+    if (c.split) blit(&frame, ox[0], oy[0], src, osx[0], osy[0], ow[0], oh[0]);
     cairo_surface_mark_dirty(fs);
-    if (s->compose == COMPOSE_SPLIT) {
+    if (c.split) {
         cairo_set_source_rgb(cr, 0.95, 0.95, 0.95);
         cairo_set_line_width(cr, fmax(1, zoom * 2));
-        cairo_move_to(cr, pn[1].x * zoom, 0);
-        cairo_line_to(cr, pn[1].x * zoom, oh);
+        cairo_move_to(cr, ox[1], 0);
+        cairo_line_to(cr, ox[1], fh);
         cairo_stroke(cr);
     }
-    if (!s->no_labels) annotate(cr, pn, np, zoom, L->scale, s->show_fresh, oh);
+    if (!s->no_labels) annotate(cr, &c, zoom, L->scale, fmax(11, fh / 26.0));
     cairo_surface_flush(fs);
     double te = now();
     if (fmt == SMP_FMT_PNG) st = image_write_photo_png(f, path, &frame, s->png_level, err);
@@ -251,12 +336,11 @@ static smp_status write_raster(FILE *f, const char *path, smp_format fmt, const 
     secs[1] = te - t0 - t_render;
     secs[2] = now() - te;
 out:
-    cairo_destroy(cr);
-    cairo_surface_destroy(fs);
-    cairo_surface_destroy(bs);
-    if (as) cairo_surface_destroy(as);
-    photo_free(&after);
+    if (cr) cairo_destroy(cr);
+    if (fs) cairo_surface_destroy(fs);
+    photo_free(&small);
     photo_free(&frame);
+    composition_free(&c);
     return st;
 }
 
@@ -271,58 +355,50 @@ static smp_status write_vector(FILE *f, const char *path, smp_format fmt, const 
 {
     const photo *ph = &L->photo;
     double wmm = ph->w / L->scale, hmm = ph->h / L->scale;
-    panel pn[2];
-    double fw, fh;
-    int np = layout_panels((compose_mode)s->compose, wmm, hmm, 4, pn, &fw, &fh);
+    composition c;
+    smp_status st = compose_plan(L, s, wmm, hmm, 4, &c, err);
+    if (st != SMP_OK) return st;
     double pt = 72 / 25.4; /* points per mm */
     cairo_surface_t *surf;
     if (fmt == SMP_FMT_PDF) {
-        surf = cairo_pdf_surface_create_for_stream(write_stream, f, fw * pt, fh * pt);
+        surf = cairo_pdf_surface_create_for_stream(write_stream, f, c.fw * pt, c.fh * pt);
     } else {
-        surf = cairo_svg_surface_create_for_stream(write_stream, f, fw, fh);
+        surf = cairo_svg_surface_create_for_stream(write_stream, f, c.fw, c.fh);
         cairo_svg_surface_set_document_unit(surf, CAIRO_SVG_UNIT_MM);
         pt = 1;
     }
     cairo_surface_t *bs = photo_surface(ph);
     cairo_t *cr = cairo_create(surf);
     cairo_scale(cr, pt, pt);
-    cairo_set_source_rgb(cr, 0.125, 0.125, 0.125);
-    cairo_paint(cr);
-    for (int i = 0; i < np; i++) {
+    if (c.np > 1 && !c.split) paint_background(cr);
+    for (int i = 0; i < c.np; i++) {
+        const panel *p = &c.p[i];
         cairo_save(cr);
-        cairo_rectangle(cr, pn[i].x, pn[i].y, pn[i].w, pn[i].h);
+        cairo_rectangle(cr, p->x, p->y, p->w, p->h);
         cairo_clip(cr);
-        cairo_translate(cr, pn[i].x - pn[i].sx, pn[i].y - pn[i].sy);
+        cairo_translate(cr, p->x - p->sx, p->y - p->sy);
         cairo_save(cr);
         cairo_scale(cr, 1 / L->scale, 1 / L->scale);
         cairo_set_source_surface(cr, bs, 0, 0);
         cairo_paint(cr);
         cairo_restore(cr);
-        if (pn[i].after)
-            for (size_t k = 0; k < L->dots.n; k++) {
-                const smp_dot *d = &L->dots.d[k];
-                const double *w = d->blown ? pg->blown_weight : pg->weight;
-                cairo_set_source_rgba(cr, 1 - w[0], 1 - w[1], 1 - w[2], d->darkness);
-                cairo_arc(cr, d->x_mm, d->y_mm, d->diameter_mm / 2, 0, 2 * M_PI);
-                cairo_fill(cr);
-            }
+        for (size_t k = 0; k < p->n; k++) {
+            const smp_dot *d = &p->dots[k];
+            const double *w = d->blown ? pg->blown_weight : pg->weight;
+            cairo_set_source_rgba(cr, 1 - w[0], 1 - w[1], 1 - w[2], d->darkness);
+            cairo_arc(cr, d->x_mm, d->y_mm, d->diameter_mm / 2, 0, 2 * M_PI);
+            cairo_fill(cr);
+        }
         cairo_restore(cr);
     }
-    if (!s->no_labels) {
-        /* Labels in mm units: about 5 mm high. */
-        for (int i = 0; i < np; i++) {
-            cairo_save(cr);
-            label(cr, pn[i].after ? (s->show_fresh ? "After \u2014 fresh" : "After \u2014 healed") : "Before",
-                  pn[i].x + 3, pn[i].y + 3, fmax(3, fh / 26));
-            if (pn[i].after) scale_bar(cr, &pn[i], 1, fmax(3, fh / 26));
-            cairo_restore(cr);
-        }
-    }
+    /* Labels about 1/26 of the page high, at least 3 mm. */
+    if (!s->no_labels) annotate(cr, &c, 1, 1, fmax(3, c.fh / 26));
     cairo_destroy(cr);
     cairo_surface_finish(surf);
     cairo_status_t cs = cairo_surface_status(surf);
     cairo_surface_destroy(surf);
     cairo_surface_destroy(bs);
+    composition_free(&c);
     if (cs != CAIRO_STATUS_SUCCESS) return smp_fail(err, SMP_EOUTPUT, 0, "%s: cannot write: %s", path, cairo_status_to_string(cs));
     return SMP_OK;
 }

@@ -84,7 +84,7 @@ static kernel *kernel_make(int blown, int rq, int fx, int fy)
 typedef struct splat {
     float x, y;     /* centre, px */
     float r, ink;   /* radius px; ink = pi r^2 darkness, px^2 */
-    int blown;
+    int blown, fresh;
 } splat;
 
 static splat *spatial_order(const smp_dot *dots, size_t n, double ppm, int w, int h)
@@ -107,7 +107,7 @@ static splat *spatial_order(const smp_dot *dots, size_t n, double ppm, int w, in
         const smp_dot *d = &dots[i];
         double r = d->diameter_mm * ppm / 2;
         out[start[cell[i]]++] = (splat){(float)(d->x_mm * ppm), (float)(d->y_mm * ppm), (float)r,
-                                        (float)(M_PI * r * r * d->darkness), d->blown};
+                                        (float)(M_PI * r * r * d->darkness), d->blown, d->fresh};
     }
     free(start);
     free(cell);
@@ -208,7 +208,7 @@ smp_status render_dots(photo *p, const smp_dot *dots, size_t n, double ppm, cons
                          (((v & 255) * m2 + 32768) >> 16);
             }
         }
-        if (pg->fresh && (st = redden(p, kc, d)) != SMP_OK) {
+        if (d->fresh && (st = redden(p, kc, d)) != SMP_OK) {
             smp_fail(err, st, 0, "out of memory");
             goto out;
         }

@@ -68,6 +68,15 @@ smp_status sampler_fill(const field *f, const settings *s, dot_list *out, smp_er
         tx[2 * i + 1] = (float)(y * L);
     }
 
+    /* Sessions by rank: a kept point's relative rank q = u lmax / lambda is
+     * uniform in [0, 1) wherever it lands, and the points with q below a
+     * share C are exactly the ranking's prefix at density C lambda, blue
+     * noise in their own right.  So session k takes q in [C(k-1), C(k)), and
+     * every prefix of sessions is an even layout at its own density. */
+    double cum[7] = {0};
+    for (int k = 0; k < s->n_shares; k++) cum[k + 1] = cum[k] + s->shares[k];
+    cum[s->n_shares] = 1.0 + 1e-9;
+    int raise = s->first_raise_mm > 0 && f->sd && s->n_shares > 1;
     int ncx = (int)ceil(f->w / L), ncy = (int)ceil(f->h / L);
     double inv_n = 1.0 / N;
     double mean_full = s->clustering ? MEAN_UNIT_FULL : 1;
@@ -84,13 +93,23 @@ smp_status sampler_fill(const field *f, const settings *s, dot_list *out, smp_er
                 double lam = field_density(f, p, &t, &kind);
                 if (s->clustering) lam /= 1 + (mean_full - 1) * t;
                 if (lam <= thresh) continue;
+                double q = thresh / lam;
+                int session = 1;
+                while (session < s->n_shares && q >= cum[session]) session++;
+                if (raise) {
+                    /* Session 1 follows the raised line; what it leaves
+                     * near the planned line comes in session 2. */
+                    double lam1 = field_density_shifted(f, p, s->first_raise_mm, NULL, NULL);
+                    if (s->clustering) lam1 /= 1 + (mean_full - 1) * t;
+                    if (session == 1 && thresh >= cum[1] * lam1) session = 2;
+                }
                 uint64_t id = copy * N + i;
                 uint64_t r1 = rng_hash(seed, RNG_DOT, id, 0), r2 = rng_hash(seed, RNG_DOT, id, 1);
                 /* Finer and lighter toward the line: 80 % size, 75 % darkness at it. */
                 double size = s->dot_mm * (0.8 + 0.2 * t) * (1 + s->dot_variation * (2 * rng_unit(r1) - 1));
                 double dark = s->darkness * (0.75 + 0.25 * t) * (1 + 0.1 * (2 * rng_unit(r2) - 1));
                 if (dark > 1) dark = 1;
-                smp_dot d = {p.x, p.y, size, dark, 1, kind, 0};
+                smp_dot d = {p.x, p.y, size, dark, session, kind, 0, 0};
                 if (!s->clustering) {
                     if (dot_push(out, d)) goto nomem;
                     continue;

@@ -32,7 +32,7 @@ static void darkening(double ppm, const char *extra, double *measured, double *p
     snprintf(photo_opt, sizeof photo_opt, "photo=%s", path);
     snprintf(scale_opt, sizeof scale_opt, "scale=%g", ppm);
     /* Dots in the left 40 mm only: the right third must stay untouched. */
-    smp_plan *p = test_plan(photo_opt, scale_opt, "area-polygon=0,0 160,0 160,160 0,160", extra, NULL);
+    smp_plan *p = test_plan(photo_opt, scale_opt, "area-polygon=0,0 160,0 160,160 0,160", "sessions=1", extra, NULL);
     smp_error err = {0};
     /* The polygon is in photo pixels: 40 mm at this scale. */
     char poly[128];
@@ -47,7 +47,7 @@ static void darkening(double ppm, const char *extra, double *measured, double *p
     memcpy(ph.px, L->photo.px, (size_t)ph.stride * ph.h);
     pigment pg;
     pigment_from_settings(&pg, plan_settings(p));
-    ck_assert_int_eq(render_dots(&ph, L->dots.d, L->dots.n, ppm, &pg, NULL, &err), SMP_OK);
+    ck_assert_int_eq(render_dots(&ph, smp_layout_dots(L), smp_layout_count(L), ppm, &pg, NULL, &err), SMP_OK);
     double sum = 0, ink = 0;
     int xe = (int)lround(40 * ppm), ye = (int)lround(40 * ppm);
     for (int y = 0; y < ye; y++)
@@ -56,8 +56,8 @@ static void darkening(double ppm, const char *extra, double *measured, double *p
             sum += 1 - ((v >> 16) & 255) / 200.0;
         }
     *measured = sum / ((double)xe * ye);
-    for (size_t i = 0; i < L->dots.n; i++) {
-        const smp_dot *d = &L->dots.d[i];
+    for (size_t i = 0; i < smp_layout_count(L); i++) {
+        const smp_dot *d = &smp_layout_dots(L)[i];
         ink += M_PI * d->diameter_mm * d->diameter_mm / 4 * d->darkness * (d->blown ? pg.blown_weight[0] : pg.weight[0]);
     }
     *predicted = ink / (40.0 * 40.0);
@@ -98,7 +98,7 @@ START_TEST(sub_pixel_dot_is_a_faint_smudge)
     photo ph;
     ck_assert_int_eq(photo_alloc(&ph, 8, 8, &err), SMP_OK);
     for (int i = 0; i < 64; i++) ((uint32_t *)ph.px)[i] = 0xc8c8c8;
-    smp_dot d = {1.0, 1.0, 0.25, 0.7, 1, SMP_DOT_REGULAR, 0};
+    smp_dot d = {1.0, 1.0, 0.25, 0.7, 1, SMP_DOT_REGULAR, 0, 0};
     pigment pg;
     settings s;
     memset(&s, 0, sizeof s);
@@ -128,11 +128,10 @@ START_TEST(fresh_dots_redden_the_skin_around_them)
     photo ph;
     ck_assert_int_eq(photo_alloc(&ph, 40, 40, &err), SMP_OK);
     for (int i = 0; i < 1600; i++) ((uint32_t *)ph.px)[i] = 0xc8c8c8;
-    smp_dot d = {2.0, 2.0, 0.4, 0.9, 1, SMP_DOT_REGULAR, 0};
+    smp_dot d = {2.0, 2.0, 0.4, 0.9, 1, SMP_DOT_REGULAR, 0, 1};
     pigment pg;
     settings s;
     memset(&s, 0, sizeof s);
-    s.show_fresh = 1;
     pigment_from_settings(&pg, &s);
     ck_assert_int_eq(render_dots(&ph, &d, 1, 10.0, &pg, NULL, &err), SMP_OK);
     /* 4 px from the centre, outside the 2 px dot: red kept, green and blue taken. */

@@ -256,7 +256,7 @@ END_TEST
 
 START_TEST(dot_attributes)
 {
-    smp_plan *p = test_plan("area-mm=200,120", "hairline=rounded", "dilution=0", NULL);
+    smp_plan *p = test_plan("area-mm=200,120", "hairline=rounded", "dilution=0", "sessions=1", NULL);
     smp_layout *L = make(p);
     double sum_reg = 0, sum_front = 0, dk_reg = 0, dk_front = 0;
     size_t nreg = 0, nfront = 0, blown = 0;
@@ -286,6 +286,64 @@ START_TEST(dot_attributes)
 }
 END_TEST
 
+START_TEST(sessions_fill_between_earlier_dots)
+{
+    static const char *shares[] = {NULL, "session-shares=50,30,20"};
+    static const double want[2][3] = {{0.40, 0.35, 0.25}, {0.50, 0.30, 0.20}};
+    for (int v = 0; v < 2; v++) {
+        smp_plan *p = shares[v] ? test_plan("area-mm=300,300", "density=40:100", shares[v], NULL)
+                                : test_plan("area-mm=300,300", "density=40:100", NULL);
+        smp_layout *L = make(p);
+        size_t count[4] = {0};
+        for (size_t k = 0; k < L->dots.n; k++) {
+            ck_assert(L->dots.d[k].session >= 1 && L->dots.d[k].session <= 3);
+            count[L->dots.d[k].session]++;
+        }
+        double cum = 0;
+        smp_dot *sub = malloc(L->dots.n * sizeof *sub);
+        for (int s = 1; s <= 3; s++) {
+            double share = (double)count[s] / L->dots.n;
+            ck_assert_msg(fabs(share - want[v][s - 1]) <= 0.02, "session %d share %f", s, share);
+            /* Sessions 1..s alone: blue noise at their own density. */
+            cum += want[v][s - 1];
+            size_t n = 0;
+            for (size_t k = 0; k < L->dots.n; k++)
+                if (L->dots.d[k].session <= s) sub[n++] = L->dots.d[k];
+            smp_quality q;
+            smp_error err = {0};
+            ck_assert_int_eq(smp_analyze_rect(sub, n, 300, 300, 40 * cum, 100 * cum, &q, &err), SMP_OK);
+            ck_assert_msg(fabs(q.count_ratio - 1) <= 0.02, "prefix %d count %f", s, q.count_ratio);
+            ck_assert_msg(q.rho_p5 >= 0.60, "prefix %d rho p5 %f", s, q.rho_p5);
+            ck_assert_msg(q.rho_median >= 0.70 && q.rho_median <= 0.95, "prefix %d rho median %f", s, q.rho_median);
+            ck_assert_msg(q.rho_cv >= 0.05, "prefix %d rho cv %f", s, q.rho_cv);
+        }
+        free(sub);
+        smp_layout_free(L);
+        smp_plan_free(p);
+    }
+}
+END_TEST
+
+START_TEST(first_session_raise)
+{
+    smp_plan *p = test_plan("area-mm=200,120", "hairline=rounded", "first-session-raise=10", NULL);
+    smp_layout *L = make(p);
+    size_t first = 0, near = 0;
+    for (size_t k = 0; k < L->dots.n; k++) {
+        const smp_dot *d = &L->dots.d[k];
+        double sd = field_signed_distance(&L->field, v2(d->x_mm, d->y_mm));
+        if (d->session == 1) {
+            first++;
+            ck_assert_msg(sd >= 10 - L->field.sentinel - 0.1, "session-1 dot %g mm from the planned line", sd);
+        }
+        if (sd < 3) near++;
+    }
+    ck_assert(first > 0 && near > 0);
+    smp_layout_free(L);
+    smp_plan_free(p);
+}
+END_TEST
+
 Suite *sampler_suite(void)
 {
     Suite *s = suite_create("sampler");
@@ -300,6 +358,8 @@ Suite *sampler_suite(void)
     tcase_add_test(tc, masks_and_density_maps);
     tcase_add_test(tc, refuses_past_the_dot_limit);
     tcase_add_test(tc, dot_attributes);
+    tcase_add_test(tc, sessions_fill_between_earlier_dots);
+    tcase_add_test(tc, first_session_raise);
     suite_add_tcase(s, tc);
     return s;
 }

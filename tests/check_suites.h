@@ -13,6 +13,8 @@ Suite *analyze_suite(void);
 Suite *export_suite(void);
 Suite *render_suite(void);
 Suite *image_suite(void);
+Suite *pigment_suite(void);
+Suite *shade_suite(void);
 
 /* A plan from "key=value" pairs (NULL-terminated), resolved; fails the test
  * on any error. */

@@ -73,19 +73,20 @@ int cli_check_output(const cli_common *c, const smp_plan *plan)
 
 void cli_print_plan_options(FILE *f)
 {
-    const char *section = NULL;
-    for (size_t i = 0; i < smp_option_count(); i++) {
-        const smp_option_info *o = smp_option_at(i);
-        if (!strcmp(o->name, "description")) continue;
-        if (!section || strcmp(section, o->section)) {
-            section = o->section;
-            fprintf(f, "\n%c%s options:\n", section[0] - 32, section + 1);
+    const char *section;
+    for (size_t k = 0; (section = smp_option_section(k)); k++) {
+        int header = 0;
+        for (size_t i = 0; i < smp_option_count(); i++) {
+            const smp_option_info *o = smp_option_at(i);
+            if (!strcmp(o->name, "description") || strcmp(section, o->section)) continue;
+            if (!header) fprintf(f, "\n%c%s options:\n", section[0] - 32, section + 1);
+            header = 1;
+            char lhs[64];
+            snprintf(lhs, sizeof lhs, "--%s%s%s", o->name, o->metavar ? " " : "", o->metavar ? o->metavar : "");
+            fprintf(f, "  %-28s %s", lhs, o->help);
+            if (o->fallback && o->metavar) fprintf(f, " [%s]", o->fallback);
+            fputc('\n', f);
         }
-        char lhs[64];
-        snprintf(lhs, sizeof lhs, "--%s%s%s", o->name, o->metavar ? " " : "", o->metavar ? o->metavar : "");
-        fprintf(f, "  %-28s %s", lhs, o->help);
-        if (o->fallback && o->metavar) fprintf(f, " [%s]", o->fallback);
-        fputc('\n', f);
     }
 }
 

@@ -44,5 +44,6 @@ int cmd_layout(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_presets(int argc, char **argv);
 int cmd_render(int argc, char **argv);
+int cmd_shade(int argc, char **argv);
 
 #endif

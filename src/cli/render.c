@@ -38,6 +38,10 @@ int cmd_render(int argc, char **argv)
     double scale;
     int kind = smp_layout_photo_scale(layout, &scale);
     if (!kind) { fprintf(stderr, "smpsim: render needs a photo: give PHOTO or --photo\n"); status = EXIT_USAGE; goto out; }
+    smp_shade sh;
+    int auto_shade = smp_layout_shade(layout, &sh);
+    if (auto_shade && !c.quiet && !c.json)
+        fprintf(stderr, "smpsim: dilution %g (auto, a starting point to test on the skin): %s\n", sh.dilution, sh.reason);
     if (kind == 2 && !c.quiet)
         fprintf(stderr, "smpsim: warning: no scale given; assuming 120 mm between the temple points: %.2f px/mm\n", scale);
     double t1 = cli_now();
@@ -47,10 +51,11 @@ int cmd_render(int argc, char **argv)
     smp_layout_stats st;
     smp_layout_get_stats(layout, &st);
     if (c.json)
-        printf("{\"dots\":%zu,\"scale_px_per_mm\":%.4f,\"scale_estimated\":%s,\"area_cm2\":%.4f,"
+        printf("{\"dots\":%zu,\"dilution\":%g,\"dilution_auto\":%s,\"scale_px_per_mm\":%.4f,\"scale_estimated\":%s,\"area_cm2\":%.4f,"
                "\"mean_density\":%.3f,\"seed\":%llu,\"seconds\":{\"decode\":%.6f,\"layout\":%.6f,"
                "\"render\":%.6f,\"compose\":%.6f,\"encode\":%.6f,\"total\":%.6f}}\n",
-               st.dots, scale, kind == 2 ? "true" : "false", st.area_cm2, st.mean_density,
+               st.dots, auto_shade ? sh.dilution : smp_plan_dilution(plan), auto_shade ? "true" : "false", scale,
+               kind == 2 ? "true" : "false", st.area_cm2, st.mean_density,
                (unsigned long long)smp_plan_seed(plan), st.seconds_scene, t1 - t0 - st.seconds_scene, secs[0],
                secs[1], secs[2], t2 - t0);
     else if (c.verbose && !c.quiet)

@@ -24,7 +24,8 @@ run render top.smp -o r.png --json --show fresh; expect_status 0
 n=$(sed -n 's/.*"dots":\([0-9]*\).*/\1/p' out.txt)
 run layout top.smp -o d.csv --show fresh; expect_status 0
 [ "$(($(wc -l <d.csv) - 1))" = "$n" ] || fail "layout has $(($(wc -l <d.csv) - 1)) dots, render drew $n"
-awk -F, 'NR>1 && $7==0 && $3<0.25*1.6*0.8*0.75-0.001 {bad++} END {exit bad>0}' d.csv || fail "fresh dots not enlarged"
+awk -F, 'NR>1 && $5==3 && $7==0 && $3<0.25*1.6*0.8*0.75-0.001 {bad++} END {exit bad>0}' d.csv || fail "fresh dots not enlarged"
+awk -F, 'NR>1 && $5<3 && $3>0.25*1.25+0.001 && $7==0 {bad++} END {exit bad>0}' d.csv || fail "earlier sessions not healed"
 run layout top.jpg --scale 4 --area-polygon "100,100 700,100 700,700" --json; expect_status 0
 expect_out '"area_cm2":112\.5'
 
