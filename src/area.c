@@ -98,3 +98,28 @@ int area_contains(const area *a, vec2 p)
     if (a->poly) return geom_in_polygon(p, a->poly, a->poly_n);
     return 1;
 }
+
+void area_bounds(const area *a, double *x0, double *y0, double *x1, double *y1)
+{
+    *x0 = 0; *y0 = 0; *x1 = a->w; *y1 = a->h;
+    if (a->poly) {
+        *x0 = *y0 = INFINITY;
+        *x1 = *y1 = -INFINITY;
+        for (size_t i = 0; i < a->poly_n; i++) {
+            *x0 = fmin(*x0, a->poly[i].x); *x1 = fmax(*x1, a->poly[i].x);
+            *y0 = fmin(*y0, a->poly[i].y); *y1 = fmax(*y1, a->poly[i].y);
+        }
+    } else if (a->mask.px) {
+        int mx0 = a->mask.w, my0 = a->mask.h, mx1 = -1, my1 = -1;
+        for (int y = 0; y < a->mask.h; y++)
+            for (int x = 0; x < a->mask.w; x++)
+                if (a->mask.px[(size_t)y * a->mask.w + x] >= 128) {
+                    if (x < mx0) mx0 = x;
+                    if (x > mx1) mx1 = x;
+                    if (y < my0) my0 = y;
+                    if (y > my1) my1 = y;
+                }
+        *x0 = mx0 / a->scale; *y0 = my0 / a->scale; *x1 = (mx1 + 1) / a->scale; *y1 = (my1 + 1) / a->scale;
+    }
+    *x0 = fmax(0, *x0); *y0 = fmax(0, *y0); *x1 = fmin(a->w, *x1); *y1 = fmin(a->h, *y1);
+}

@@ -21,5 +21,7 @@ typedef struct area {
 smp_status area_build(const settings *s, area *a, smp_error *err) SMP_MUST_CHECK;
 void area_free(area *a);
 int area_contains(const area *a, vec2 p);
+/* The treated area's bounding box in mm, within the frame. */
+void area_bounds(const area *a, double *x0, double *y0, double *x1, double *y1);
 
 #endif

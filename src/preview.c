@@ -80,12 +80,30 @@ static void arrange(composition *c, int column, double gap)
     }
 }
 
+/* Strips of three panels or more show the treated area (its bounding box
+ * and a margin of an eighth either way) rather than the whole photo, so
+ * the dots are drawn larger.  UNIT is photo units per mm. */
+static void crop_to_area(const smp_layout *L, double unit, double w, double h, double *x, double *y, double *cw,
+                         double *ch)
+{
+    double x0, y0, x1, y1;
+    area_bounds(&L->area, &x0, &y0, &x1, &y1);
+    double mx = (x1 - x0) / 8, my = (y1 - y0) / 8;
+    x0 = fmax(0, (x0 - mx) * unit); y0 = fmax(0, (y0 - my) * unit);
+    x1 = fmin(w, (x1 + mx) * unit); y1 = fmin(h, (y1 + my) * unit);
+    *x = floor(x0); *y = floor(y0);
+    *cw = ceil(x1) - *x; *ch = ceil(y1) - *y;
+    if (*cw < 8 || *ch < 8) { *x = *y = 0; *cw = w; *ch = h; }
+}
+
 /* The panels for the plan's composition of a W x H photo (in px, or mm
- * for vector output: UNIT px per unit). */
-static smp_status compose_plan(const smp_layout *L, const settings *s, double w, double h, double gap,
+ * for vector output: UNIT photo units per mm). */
+static smp_status compose_plan(const smp_layout *L, const settings *s, double w, double h, double unit, double gap,
                                composition *c, smp_error *err)
 {
     memset(c, 0, sizeof *c);
+    double cx = 0, cy = 0, cw = w, ch = h;
+    if (s->compose == COMPOSE_SESSIONS || s->compose == COMPOSE_HEALING) crop_to_area(L, unit, w, h, &cx, &cy, &cw, &ch);
     const char *state = s->show_years > 0 ? "years" : s->show_fresh ? "fresh" : "healed";
     char after[48];
     if (s->show_years > 0) snprintf(after, sizeof after, "After \u2014 %g years", s->show_years);
@@ -108,14 +126,14 @@ static smp_status compose_plan(const smp_layout *L, const settings *s, double w,
         return SMP_OK;
     }
     case COMPOSE_SESSIONS: {
-        add_panel(c, 0, 0, w, h, NULL, 0, "Before");
+        add_panel(c, cx, cy, cw, ch, NULL, 0, "Before");
         for (int k = 1; k <= s->sessions; k++) {
             show_state st = {k, 0, 0, 1};
             if (!(c->owned[k - 1] = malloc((L->dots.n ? L->dots.n : 1) * sizeof(smp_dot)))) goto nomem;
             size_t n = pigment_show(&st, L->dots.d, L->dots.n, c->owned[k - 1]);
             char label[48];
             snprintf(label, sizeof label, "Session %d \u2014 healed", k);
-            add_panel(c, 0, 0, w, h, c->owned[k - 1], n, label);
+            add_panel(c, cx, cy, cw, ch, c->owned[k - 1], n, label);
         }
         arrange(c, 0, gap);
         return SMP_OK;
@@ -128,7 +146,7 @@ static smp_status compose_plan(const smp_layout *L, const settings *s, double w,
             st.darkness_scale = 1 + (k - 1) * s->healing_spread;
             if (!(c->owned[k] = malloc((L->dots.n ? L->dots.n : 1) * sizeof(smp_dot)))) goto nomem;
             size_t n = pigment_show(&st, L->dots.d, L->dots.n, c->owned[k]);
-            add_panel(c, 0, 0, w, h, c->owned[k], n, names[k]);
+            add_panel(c, cx, cy, cw, ch, c->owned[k], n, names[k]);
         }
         arrange(c, 0, gap);
         return SMP_OK;
@@ -220,7 +238,7 @@ static smp_status write_overlay(FILE *f, const char *path, const smp_layout *L, 
     photo scratch = *p; /* render reads only its size in alpha mode */
     smp_status st = SMP_OK;
     if (!alpha || !rgba) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto out; }
-    if ((st = render_dots(&scratch, L->shown, L->n_shown, L->scale, pg, alpha, err)) != SMP_OK) goto out;
+    if ((st = render_dots(&scratch, L->shown, L->n_shown, L->scale, 0, 0, pg, alpha, err)) != SMP_OK) goto out;
     /* The ink's own colour: what fully covered white skin would show. */
     uint8_t ink[3];
     for (int c = 0; c < 3; c++) ink[c] = (uint8_t)lrint(255 * (1 - pg->weight[c]));
@@ -256,8 +274,8 @@ static double now(void)
 
 /* Raster: the photo at the output scale (itself at full size, else scaled
  * once by cairo), each panel copied in and its dots rendered in place in
- * the frame at that scale.  At full size untouched pixels are the photo's
- * own bytes. */
+ * the frame at that scale, in a view of the panel alone.  At full size
+ * untouched pixels are the photo's own bytes. */
 static smp_status write_raster(FILE *f, const char *path, smp_format fmt, const smp_layout *L, const settings *s,
                                const pigment *pg, double secs[3], smp_error *err)
 {
@@ -265,9 +283,12 @@ static smp_status write_raster(FILE *f, const char *path, smp_format fmt, const 
     const photo *ph = &L->photo;
     photo small = {0}, frame = {0};
     composition c;
-    smp_status st = compose_plan(L, s, ph->w, ph->h, GAP, &c, err);
+    smp_status st = compose_plan(L, s, ph->w, ph->h, L->scale, GAP, &c, err);
     if (st != SMP_OK) return st;
-    double zoom = s->width > 0 ? s->width / c.fw : c.np >= 3 ? 1 / sqrt(c.np) : 1;
+    /* Many panels: about the photo's pixels in all, never above full size. */
+    double zoom = s->width > 0 ? s->width / c.fw
+                  : c.np >= 3 ? fmin(1, sqrt((double)ph->w * ph->h / (c.np * c.p[0].w * c.p[0].h)))
+                              : 1;
     const photo *src = ph;
     cairo_surface_t *fs = NULL;
     cairo_t *cr = NULL;
@@ -308,17 +329,14 @@ static smp_status write_raster(FILE *f, const char *path, smp_format fmt, const 
     for (int i = 0; i < c.np; i++) {
         blit(&frame, ox[i], oy[i], src, osx[i], osy[i], ow[i], oh[i]);
         if (!c.p[i].dots) continue;
-        /* A photo-sized view of the frame, placed where this panel's
-         * photo origin lies; render clips to the view, and a split puts
-         * the before half back afterwards. */
-        int vx = ox[i] - osx[i], vy = oy[i] - osy[i];
-        photo view = {src->w, src->h, frame.stride, frame.px + (size_t)vy * frame.stride + (size_t)vx * 4};
-        if (!c.split) { view.w = osx[i] + ow[i]; view.h = osy[i] + oh[i]; }
+        /* A view of exactly this panel; the dots are shifted by the part
+         * of the photo it shows. */
+        photo view = {ow[i], oh[i], frame.stride, frame.px + (size_t)oy[i] * frame.stride + (size_t)ox[i] * 4};
         double tr = now();
-        if ((st = render_dots(&view, c.p[i].dots, c.p[i].n, L->scale * zoom, pg, NULL, err)) != SMP_OK) goto out;
+        if ((st = render_dots(&view, c.p[i].dots, c.p[i].n, L->scale * zoom, osx[i], osy[i], pg, NULL, err)) != SMP_OK)
+            goto out;
         t_render += now() - tr;
     }
-    if (c.split) blit(&frame, ox[0], oy[0], src, osx[0], osy[0], ow[0], oh[0]);
     cairo_surface_mark_dirty(fs);
     if (c.split) {
         cairo_set_source_rgb(cr, 0.95, 0.95, 0.95);
@@ -356,7 +374,7 @@ static smp_status write_vector(FILE *f, const char *path, smp_format fmt, const 
     const photo *ph = &L->photo;
     double wmm = ph->w / L->scale, hmm = ph->h / L->scale;
     composition c;
-    smp_status st = compose_plan(L, s, wmm, hmm, 4, &c, err);
+    smp_status st = compose_plan(L, s, wmm, hmm, 1, 4, &c, err);
     if (st != SMP_OK) return st;
     double pt = 72 / 25.4; /* points per mm */
     cairo_surface_t *surf;

@@ -87,7 +87,7 @@ typedef struct splat {
     int blown, fresh;
 } splat;
 
-static splat *spatial_order(const smp_dot *dots, size_t n, double ppm, int w, int h)
+static splat *spatial_order(const smp_dot *dots, size_t n, double ppm, double ox, double oy, int w, int h)
 {
     int cw = w / CELL_W + 1, ch = h / CELL + 1;
     size_t ncell = (size_t)cw * ch;
@@ -96,7 +96,7 @@ static splat *spatial_order(const smp_dot *dots, size_t n, double ppm, int w, in
     size_t *start = calloc(ncell + 1, sizeof *start);
     if (!out || !start || !cell) { free(out); free(start); free(cell); return NULL; }
     for (size_t i = 0; i < n; i++) {
-        long cx = (long)(dots[i].x_mm * ppm) / CELL_W, cy = (long)(dots[i].y_mm * ppm) / CELL;
+        long cx = (long)(dots[i].x_mm * ppm - ox) / CELL_W, cy = (long)(dots[i].y_mm * ppm - oy) / CELL;
         cx = cx < 0 ? 0 : cx >= cw ? cw - 1 : cx;
         cy = cy < 0 ? 0 : cy >= ch ? ch - 1 : cy;
         cell[i] = (uint32_t)((size_t)cy * cw + (size_t)cx);
@@ -106,7 +106,7 @@ static splat *spatial_order(const smp_dot *dots, size_t n, double ppm, int w, in
     for (size_t i = 0; i < n; i++) {
         const smp_dot *d = &dots[i];
         double r = d->diameter_mm * ppm / 2;
-        out[start[cell[i]]++] = (splat){(float)(d->x_mm * ppm), (float)(d->y_mm * ppm), (float)r,
+        out[start[cell[i]]++] = (splat){(float)(d->x_mm * ppm - ox), (float)(d->y_mm * ppm - oy), (float)r,
                                         (float)(M_PI * r * r * d->darkness), d->blown, d->fresh};
     }
     free(start);
@@ -147,11 +147,11 @@ static smp_status redden(photo *p, kernel_cache *kc, const splat *d)
     return SMP_OK;
 }
 
-smp_status render_dots(photo *p, const smp_dot *dots, size_t n, double ppm, const pigment *pg, uint8_t *alpha,
+smp_status render_dots(photo *p, const smp_dot *dots, size_t n, double ppm, double ox, double oy, const pigment *pg, uint8_t *alpha,
                        smp_error *err)
 {
     kernel_cache *kc = calloc(1, sizeof *kc);
-    splat *order = kc ? spatial_order(dots, n, ppm, p->w, p->h) : NULL;
+    splat *order = kc ? spatial_order(dots, n, ppm, ox, oy, p->w, p->h) : NULL;
     smp_status st = SMP_OK;
     if (!order) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto out; }
     for (size_t i = 0; i < n; i++) {

@@ -15,10 +15,12 @@
 #include "pigment.h"
 #include "sampler.h"
 
-/* Draws DOTS (positions in mm) on P at PX_PER_MM.  When ALPHA is non-NULL
+/* Draws DOTS (positions in mm) on P at PX_PER_MM, a dot at (x, y) mm
+ * landing on pixel (x px_per_mm - OX, y px_per_mm - OY): P may be a view
+ * of one panel of a larger frame, and nothing outside it is touched.  When ALPHA is non-NULL
  * (w*h bytes) it receives the ink coverage instead of darkening P (for the
  * overlay). */
-smp_status render_dots(photo *p, const smp_dot *dots, size_t n, double px_per_mm, const pigment *pg,
+smp_status render_dots(photo *p, const smp_dot *dots, size_t n, double px_per_mm, double ox, double oy, const pigment *pg,
                        uint8_t *alpha, smp_error *err) SMP_MUST_CHECK;
 
 #endif

@@ -47,7 +47,7 @@ static void darkening(double ppm, const char *extra, double *measured, double *p
     memcpy(ph.px, L->photo.px, (size_t)ph.stride * ph.h);
     pigment pg;
     pigment_from_settings(&pg, plan_settings(p));
-    ck_assert_int_eq(render_dots(&ph, smp_layout_dots(L), smp_layout_count(L), ppm, &pg, NULL, &err), SMP_OK);
+    ck_assert_int_eq(render_dots(&ph, smp_layout_dots(L), smp_layout_count(L), ppm, 0, 0, &pg, NULL, &err), SMP_OK);
     double sum = 0, ink = 0;
     int xe = (int)lround(40 * ppm), ye = (int)lround(40 * ppm);
     for (int y = 0; y < ye; y++)
@@ -103,7 +103,7 @@ START_TEST(sub_pixel_dot_is_a_faint_smudge)
     settings s;
     memset(&s, 0, sizeof s);
     pigment_from_settings(&pg, &s);
-    ck_assert_int_eq(render_dots(&ph, &d, 1, 3.0, &pg, NULL, &err), SMP_OK);
+    ck_assert_int_eq(render_dots(&ph, &d, 1, 3.0, 0, 0, &pg, NULL, &err), SMP_OK);
     /* A 0.75 px dot: no pixel black, several pixels touched, and the light
      * removed equals the ink: pi/4 * 0.75^2 * 0.7 * 200 levels. */
     int touched = 0, darkest = 255;
@@ -133,7 +133,7 @@ START_TEST(fresh_dots_redden_the_skin_around_them)
     settings s;
     memset(&s, 0, sizeof s);
     pigment_from_settings(&pg, &s);
-    ck_assert_int_eq(render_dots(&ph, &d, 1, 10.0, &pg, NULL, &err), SMP_OK);
+    ck_assert_int_eq(render_dots(&ph, &d, 1, 10.0, 0, 0, &pg, NULL, &err), SMP_OK);
     /* 4 px from the centre, outside the 2 px dot: red kept, green and blue taken. */
     uint32_t v = ((uint32_t *)(ph.px + 20 * ph.stride))[24];
     int r = (v >> 16) & 255, g = (v >> 8) & 255, b = v & 255;
