@@ -25,6 +25,7 @@ enum opt_id {
     O_DOT_MM, O_DOT_VARIATION, O_DARKNESS,
     O_PX_PER_MM,
     O_SESSIONS, O_SESSION_SHARES, O_SESSION_DARKENING, O_FIRST_RAISE, O_HEALING_SPREAD,
+    O_PAPER, O_CLINIC, O_CLIENT, O_DATE, O_LOGO, O_NOTES, O_SESSION_DATES,
     O_PHOTO, O_RULER, O_MAX_PIXELS,
     O_EXCLUDE_MASK, O_DILUTION, O_PIGMENT, O_BLOWOUT, O_SHOW, O_COMPOSE, O_WIDTH, O_NO_LABELS, O_PNG_LEVEL, O_QUALITY,
     O_COUNT
@@ -61,6 +62,13 @@ static const smp_option_info options[O_COUNT] = {
     [O_SESSION_DARKENING] = {"session-darkening", "sessions", "FRACTION", "how much darker each later session's dots are", "0.06"},
     [O_FIRST_RAISE] = {"first-session-raise", "sessions", "MM", "place the session-1 hairline this much higher, lowered in session 2", "0"},
     [O_HEALING_SPREAD] = {"healing-spread", "render", "FRACTION", "how much lighter or darker healing may turn out (healing-range)", "0.3"},
+    [O_PAPER] = {"paper", "print", "a4|letter", "paper size of the printed mock-up", "a4"},
+    [O_CLINIC] = {"clinic", "print", "TEXT", "clinic name on the mock-up", NULL},
+    [O_CLIENT] = {"client", "print", "TEXT", "client name or ID on the mock-up, in any script", NULL},
+    [O_DATE] = {"date", "print", "TEXT", "date on the mock-up (default today, YYYY-MM-DD)", NULL},
+    [O_LOGO] = {"logo", "print", "FILE.png", "clinic logo for the mock-up's first page", NULL},
+    [O_NOTES] = {"notes", "print", "FILE", "practitioner's notes (UTF-8 text) for the first page", NULL},
+    [O_SESSION_DATES] = {"session-dates", "print", "D1,D2,...", "planned date of each session", NULL},
     [O_PHOTO] = {"photo", "photo", "FILE", "the client's photo (PNG or JPEG); positions are then in its pixels", NULL},
     [O_RULER] = {"ruler", "photo", "X1,Y1,X2,Y2,MM", "two photo points a known distance apart, to set the scale", NULL},
     [O_MAX_PIXELS] = {"max-pixels", "photo", "N", "refuse photos with more pixels than this", "100000000"},
@@ -125,6 +133,7 @@ smp_plan *smp_plan_new(void)
 static void settings_clear(settings *s)
 {
     free(s->polygon); free(s->hl_points); free(s->area_mask); free(s->density_map); free(s->photo); free(s->exclude_mask);
+    free(s->clinic); free(s->client); free(s->date); free(s->session_dates); free(s->logo); free(s->notes);
     memset(s, 0, sizeof *s);
 }
 
@@ -276,6 +285,28 @@ static const char *apply(settings *s, int id, const char *v, const char *dir, ch
     case O_AREA_MASK:
         if (!*v) return "empty file name";
         return set_path(&s->area_mask, v, dir);
+    case O_PAPER:
+        if (!strcmp(v, "a4")) s->paper_letter = 0;
+        else if (!strcmp(v, "letter")) s->paper_letter = 1;
+        else return "expected a4 or letter";
+        return NULL;
+    case O_CLINIC:
+    case O_CLIENT:
+    case O_DATE:
+    case O_SESSION_DATES: {
+        /* Text for the page: at most 200 bytes, valid UTF-8 is pango's to judge. */
+        if (strlen(v) > 200) return "longer than 200 characters";
+        char **slot = id == O_CLINIC ? &s->clinic : id == O_CLIENT ? &s->client : id == O_DATE ? &s->date : &s->session_dates;
+        free(*slot);
+        *slot = xstrdup(v);
+        return *slot ? NULL : "out of memory";
+    }
+    case O_LOGO:
+        if (!*v) return "empty file name";
+        return set_path(&s->logo, v, dir);
+    case O_NOTES:
+        if (!*v) return "empty file name";
+        return set_path(&s->notes, v, dir);
     case O_EXCLUDE_MASK:
         if (!*v) return "empty file name";
         return set_path(&s->exclude_mask, v, dir);
@@ -505,7 +536,8 @@ static smp_status set_entry(smp_plan *plan, int id, const char *value, const cha
     entry *e = &plan->e[id];
     char *v = NULL;
     /* Paths from a plan file are stored resolved against its folder. */
-    if ((id == O_AREA_MASK || id == O_DENSITY_MAP || id == O_PHOTO || id == O_EXCLUDE_MASK) && dir && value[0] != '/') {
+    if ((id == O_AREA_MASK || id == O_DENSITY_MAP || id == O_PHOTO || id == O_EXCLUDE_MASK || id == O_LOGO ||
+         id == O_NOTES) && dir && value[0] != '/') {
         size_t n = strlen(dir) + strlen(value) + 2;
         v = malloc(n);
         if (v) snprintf(v, n, "%s/%s", dir, value);
@@ -781,7 +813,8 @@ smp_status smp_plan_resolve(smp_plan *plan, smp_error *err)
     return SMP_OK;
 }
 
-static const char *const sections[] = {"plan", "photo", "area", "density", "hairline", "dots", "sessions", "render", "output"};
+static const char *const sections[] = {"plan",     "photo",  "area",   "density", "hairline",
+                                       "dots",     "sessions", "render", "print",   "output"};
 
 const char *smp_option_section(size_t i) { return i < sizeof sections / sizeof *sections ? sections[i] : NULL; }
 

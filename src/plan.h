@@ -65,6 +65,9 @@ typedef struct settings {
     int sessions, n_shares;
     double shares[6];          /* fractions summing to 1 */
     double session_darkening, first_raise_mm, healing_spread;
+    /* print */
+    int paper_letter;
+    char *clinic, *client, *date, *session_dates, *logo, *notes;
     char *exclude_mask;
     int width, no_labels;
 } settings;
