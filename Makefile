@@ -29,8 +29,8 @@ POINTSET_N = 131072
 POINTSET_SEED = 1
 
 LIB_SRC = src/analyze.c src/area.c src/export.c src/field.c src/geom.c src/hairline.c src/image.c \
-          src/layout.c src/pigment.c src/plan.c src/preview.c src/render.c src/sampler.c src/shade.c src/status.c
-CLI_SRC = src/cli/main.c src/cli/cli.c src/cli/layout.c src/cli/analyze.c src/cli/presets.c src/cli/render.c src/cli/shade.c
+          src/layout.c src/pigment.c src/plan.c src/preview.c src/print.c src/render.c src/sampler.c src/shade.c src/status.c
+CLI_SRC = src/cli/main.c src/cli/cli.c src/cli/layout.c src/cli/analyze.c src/cli/presets.c src/cli/render.c src/cli/shade.c src/cli/print.c
 TEST_SRC = $(sort $(wildcard tests/check_*.c))
 
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/pointset_data.o

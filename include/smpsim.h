@@ -136,6 +136,10 @@ int smp_layout_photo_scale(const smp_layout *layout, double *px_per_mm);
 smp_status smp_preview_write(const smp_layout *layout, const smp_plan *plan, const char *path,
                              smp_error *err) SMP_MUST_CHECK;
 
+/* The patient mock-up: a multi-page PDF at true scale (print.c). */
+smp_status smp_print_write(const smp_layout *layout, const smp_plan *plan, const char *path,
+                           smp_error *err) SMP_MUST_CHECK;
+
 /* The same, saying how long rendering, composing and encoding took. */
 smp_status smp_preview_write_timed(const smp_layout *layout, const smp_plan *plan, const char *path,
                                    double seconds[3], smp_error *err) SMP_MUST_CHECK;

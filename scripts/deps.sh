@@ -4,10 +4,12 @@
 # As root it runs apt-get; otherwise it prints the command to run and fails.
 set -eu
 mods="cairo cairo-svg cairo-pdf libpng libjpeg libexif inih pangocairo"
-debs="pkg-config libcairo2-dev libpng-dev libjpeg-dev libexif-dev libinih-dev libpango1.0-dev fonts-dejavu-core"
+# Fonts for names in any script: DejaVu (Latin, Greek, Cyrillic, Arabic),
+# WenQuanYi Micro Hei (Chinese, Japanese).
+debs="pkg-config libcairo2-dev libpng-dev libjpeg-dev libexif-dev libinih-dev libpango1.0-dev fonts-dejavu-core fonts-wqy-microhei"
 if [ "${1:-}" = "--tests" ]; then
   mods="$mods check"
-  debs="$debs check"
+  debs="$debs check poppler-utils"
 fi
 missing=""
 command -v pkg-config >/dev/null 2>&1 || missing="pkg-config"
@@ -17,6 +19,10 @@ if [ -z "$missing" ]; then
   done
 fi
 command -v cc >/dev/null 2>&1 || { missing="$missing cc"; debs="$debs gcc make"; }
+command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=zh 2>/dev/null)" ] || missing="$missing fonts"
+if [ "${1:-}" = "--tests" ]; then
+  command -v pdftotext >/dev/null 2>&1 || missing="$missing poppler-utils"
+fi
 [ -z "$missing" ] && exit 0
 echo "smpsim: missing build dependencies:$missing" >&2
 cmd="apt-get update && apt-get install -y --no-install-recommends $debs"

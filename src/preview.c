@@ -30,6 +30,7 @@
 #include "export.h"
 #include "layout.h"
 #include "plan.h"
+#include "preview.h"
 #include "render.h"
 #include "status.h"
 
@@ -94,6 +95,11 @@ static void crop_to_area(const smp_layout *L, double unit, double w, double h, d
     *x = floor(x0); *y = floor(y0);
     *cw = ceil(x1) - *x; *ch = ceil(y1) - *y;
     if (*cw < 8 || *ch < 8) { *x = *y = 0; *cw = w; *ch = h; }
+}
+
+void preview_area_crop(const smp_layout *L, double unit, double w, double h, double out[4])
+{
+    crop_to_area(L, unit, w, h, &out[0], &out[1], &out[2], &out[3]);
 }
 
 /* The panels for the plan's composition of a W x H photo (in px, or mm
@@ -168,12 +174,29 @@ static void blit(photo *dst, int dx, int dy, const photo *src, int sx, int sy, i
                src->px + (size_t)(sy + y) * src->stride + (size_t)sx * 4, (size_t)w * 4);
 }
 
-static void label(cairo_t *cr, const char *text, double x, double y, double size)
+PangoLayout *preview_text_layout(cairo_t *cr, const char *font, double size)
 {
     PangoLayout *pl = pango_cairo_create_layout(cr);
-    PangoFontDescription *fd = pango_font_description_from_string("Sans Bold");
+    PangoContext *ctx = pango_layout_get_context(pl);
+    /* Units may be mm (PDF, SVG): hinted metrics and glyph positions
+     * rounded to whole units would space letters apart. */
+    cairo_font_options_t *fo = cairo_font_options_create();
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    pango_cairo_context_set_font_options(ctx, fo);
+    cairo_font_options_destroy(fo);
+    pango_context_set_round_glyph_positions(ctx, FALSE);
+    pango_layout_context_changed(pl);
+    PangoFontDescription *fd = pango_font_description_from_string(font);
     pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
     pango_layout_set_font_description(pl, fd);
+    pango_font_description_free(fd);
+    return pl;
+}
+
+static void label(cairo_t *cr, const char *text, double x, double y, double size)
+{
+    PangoLayout *pl = preview_text_layout(cr, "Sans Bold", size);
     pango_layout_set_text(pl, text, -1);
     int tw, th;
     pango_layout_get_pixel_size(pl, &tw, &th);
@@ -184,7 +207,6 @@ static void label(cairo_t *cr, const char *text, double x, double y, double size
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_move_to(cr, x + pad, y + pad / 2);
     pango_cairo_show_layout(cr, pl);
-    pango_font_description_free(fd);
     g_object_unref(pl);
 }
 
@@ -207,14 +229,10 @@ static void scale_bar(cairo_t *cr, const panel *p, double px_per_mm, double size
     cairo_move_to(cr, x, y - size * 0.3); cairo_line_to(cr, x, y); cairo_line_to(cr, x + len, y);
     cairo_line_to(cr, x + len, y - size * 0.3);
     cairo_stroke(cr);
-    PangoLayout *pl = pango_cairo_create_layout(cr);
-    PangoFontDescription *fd = pango_font_description_from_string("Sans");
-    pango_font_description_set_absolute_size(fd, size * 0.8 * PANGO_SCALE);
-    pango_layout_set_font_description(pl, fd);
+    PangoLayout *pl = preview_text_layout(cr, "Sans", size * 0.8);
     pango_layout_set_text(pl, text, -1);
     cairo_move_to(cr, x, y - size * 1.75);
     pango_cairo_show_layout(cr, pl);
-    pango_font_description_free(fd);
     g_object_unref(pl);
 }
 
@@ -253,7 +271,7 @@ out:
     return st;
 }
 
-static cairo_surface_t *photo_surface(const photo *p)
+cairo_surface_t *preview_surface(const photo *p)
 {
     return cairo_image_surface_create_for_data(p->px, CAIRO_FORMAT_RGB24, p->w, p->h, p->stride);
 }
@@ -297,7 +315,7 @@ static smp_status write_raster(FILE *f, const char *path, smp_format fmt, const 
         if (sw < 1) sw = 1;
         if (sh < 1) sh = 1;
         if ((st = photo_alloc(&small, sw, sh, err)) != SMP_OK) goto out;
-        cairo_surface_t *ss = photo_surface(&small), *bs = photo_surface(ph);
+        cairo_surface_t *ss = preview_surface(&small), *bs = preview_surface(ph);
         cairo_t *sc = cairo_create(ss);
         cairo_scale(sc, (double)sw / ph->w, (double)sh / ph->h);
         cairo_set_source_surface(sc, bs, 0, 0);
@@ -322,7 +340,7 @@ static smp_status write_raster(FILE *f, const char *path, smp_format fmt, const 
         if (oy[i] + oh[i] > fh) fh = oy[i] + oh[i];
     }
     if ((st = photo_alloc(&frame, fw, fh, err)) != SMP_OK) goto out;
-    fs = photo_surface(&frame);
+    fs = preview_surface(&frame);
     cr = cairo_create(fs);
     if (c.np > 1 && !c.split) paint_background(cr); /* the gaps */
     cairo_surface_flush(fs);
@@ -385,7 +403,7 @@ static smp_status write_vector(FILE *f, const char *path, smp_format fmt, const 
         cairo_svg_surface_set_document_unit(surf, CAIRO_SVG_UNIT_MM);
         pt = 1;
     }
-    cairo_surface_t *bs = photo_surface(ph);
+    cairo_surface_t *bs = preview_surface(ph);
     cairo_t *cr = cairo_create(surf);
     cairo_scale(cr, pt, pt);
     if (c.np > 1 && !c.split) paint_background(cr);

@@ -45,5 +45,6 @@ int cmd_analyze(int argc, char **argv);
 int cmd_presets(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 int cmd_shade(int argc, char **argv);
+int cmd_print(int argc, char **argv);
 
 #endif

@@ -1,0 +1,50 @@
+/* smpsim print: the patient mock-up, a multi-page PDF at true scale. */
+#include <stdio.h>
+
+#include "cli.h"
+
+static void usage(void)
+{
+    printf("Usage: smpsim print PHOTO|PLAN -o MOCKUP.pdf [options]\n"
+           "A patient mock-up on A4 or Letter: before and after with the clinic, client and notes; the plan\n"
+           "session by session; a 40 x 40 mm detail at true size beside a millimetre ruler; every setting\n"
+           "and the seed, and a plain statement that it is a simulation, not a guarantee.\n");
+    cli_print_general_options(stdout, "write the mock-up (PDF)");
+    cli_print_plan_options(stdout);
+    printf("\nExample: smpsim print samples/top.smp --client 'J. Doe' -o mockup.pdf\n");
+}
+
+int cmd_print(int argc, char **argv)
+{
+    cli_common c = {.cmd = "print", .positional_is_plan = 1};
+    smp_plan *plan = smp_plan_new();
+    smp_layout *layout = NULL;
+    smp_error err = {0};
+    int status;
+    if (!plan) { fprintf(stderr, "smpsim: out of memory\n"); return EXIT_INPUT; }
+    status = cli_parse_plan(argc, argv, &c, plan, usage);
+    if (status >= 0) goto out;
+    if (c.dump_plan) { smp_plan_dump(plan, stdout); status = 0; goto out; }
+    if (!c.output) { status = cli_usage_error("print", "no output: give -o MOCKUP.pdf"); goto out; }
+    if (smp_format_from_path(c.output) != SMP_FMT_PDF) {
+        status = cli_usage_error("print", "%s: the mock-up is a PDF (use .pdf)", c.output);
+        goto out;
+    }
+    if ((status = cli_check_output(&c, plan)) != 0) goto out;
+    double t0 = cli_now();
+    if (smp_layout_new(plan, &layout, &err) != SMP_OK) { status = cli_report(&err); goto out; }
+    double scale;
+    int kind = smp_layout_photo_scale(layout, &scale);
+    if (!kind) { fprintf(stderr, "smpsim: print needs a photo: give PHOTO or --photo\n"); status = EXIT_USAGE; goto out; }
+    if (kind == 2 && !c.quiet)
+        fprintf(stderr, "smpsim: warning: no scale given; assuming 120 mm between the temple points: %.2f px/mm\n", scale);
+    if (smp_print_write(layout, plan, c.output, &err) != SMP_OK) { status = cli_report(&err); goto out; }
+    if (c.json)
+        printf("{\"output\":\"%s\",\"pages\":4,\"seed\":%llu,\"seconds\":%.3f}\n", c.output,
+               (unsigned long long)smp_plan_seed(plan), cli_now() - t0);
+    status = 0;
+out:
+    smp_layout_free(layout);
+    smp_plan_free(plan);
+    return status;
+}

@@ -1,0 +1,393 @@
+/* print: the patient mock-up, a multi-page PDF at true physical scale.
+ *
+ *   1. clinic, client, date, logo; before and after; practitioner notes
+ *   2. the plan: before and each session (healed), each with its share,
+ *      shade and date
+ *   3. a 40 x 40 mm detail of the after image at true size (1 mm of scalp =
+ *      1 mm of paper) beside a printed millimetre ruler
+ *   4. every setting of the plan and the seed, and the statement that this
+ *      is a simulation, not a guarantee
+ *
+ * cairo's PDF surface draws, pango sets every text (any script: the
+ * install brings DejaVu for Latin, Greek, Cyrillic and Arabic and
+ * WenQuanYi Micro Hei for Chinese and Japanese).  Page units are mm. */
+#include <cairo-pdf.h>
+#include <cairo.h>
+#include <errno.h>
+#include <math.h>
+#include <pango/pangocairo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "export.h"
+#include "layout.h"
+#include "pigment.h"
+#include "plan.h"
+#include "preview.h"
+#include "render.h"
+#include "status.h"
+
+#define PT_PER_MM (72 / 25.4)
+#define MARGIN 15.0
+#define DETAIL_MM 40.0
+#define DETAIL_PX_PER_MM 20.0 /* 508 dpi: a 0.25 mm dot is 5 px */
+#define NOTES_MAX 20000
+
+typedef struct page {
+    cairo_t *cr;
+    double w, h; /* mm */
+} page;
+
+/* Sets TEXT at (X, Y) mm, wrapped to WIDTH mm; returns its height in mm. */
+static double text(cairo_t *cr, double x, double y, double width, const char *font, double size, const char *t)
+{
+    PangoLayout *pl = preview_text_layout(cr, font, size);
+    pango_layout_set_width(pl, (int)(width * PANGO_SCALE));
+    pango_layout_set_wrap(pl, PANGO_WRAP_WORD_CHAR);
+    pango_layout_set_auto_dir(pl, TRUE);
+    pango_layout_set_text(pl, t, -1);
+    PangoRectangle ink, logical;
+    pango_layout_get_extents(pl, &ink, &logical);
+    cairo_move_to(cr, x, y);
+    pango_cairo_show_layout(cr, pl);
+    g_object_unref(pl);
+    return (double)logical.height / PANGO_SCALE;
+}
+
+/* Draws photo P's part (sx, sy, sw, sh) px into the box (x, y, w, h) mm. */
+static void image_box(cairo_t *cr, const photo *p, double sx, double sy, double sw, double sh, double x, double y,
+                      double w, double h)
+{
+    cairo_surface_t *s = preview_surface(p);
+    cairo_save(cr);
+    cairo_rectangle(cr, x, y, w, h);
+    cairo_clip(cr);
+    cairo_translate(cr, x, y);
+    cairo_scale(cr, w / sw, h / sh);
+    cairo_set_source_surface(cr, s, -sx, -sy);
+    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
+    cairo_paint(cr);
+    cairo_restore(cr);
+    cairo_surface_destroy(s);
+}
+
+static void caption(cairo_t *cr, double x, double y, double w, const char *t)
+{
+    cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+    text(cr, x, y, w, "Sans", 3.2, t);
+}
+
+/* The after photo: the shown dots rendered at the photo's own scale. */
+static smp_status render_after(const smp_layout *L, const smp_dot *dots, size_t n, const pigment *pg, photo *out,
+                               smp_error *err)
+{
+    smp_status st = photo_alloc(out, L->photo.w, L->photo.h, err);
+    if (st != SMP_OK) return st;
+    memcpy(out->px, L->photo.px, (size_t)L->photo.stride * L->photo.h);
+    return render_dots(out, dots, n, L->scale, 0, 0, pg, NULL, err);
+}
+
+static smp_status page_one(page *pg_, const smp_layout *L, const settings *s, const pigment *pg, const char *notes,
+                           const photo *logo, smp_error *err)
+{
+    cairo_t *cr = pg_->cr;
+    double x = MARGIN, y = MARGIN, w = pg_->w - 2 * MARGIN;
+    char date[64];
+    if (s->date) {
+        snprintf(date, sizeof date, "%s", s->date);
+    } else {
+        time_t now = time(NULL);
+        strftime(date, sizeof date, "%Y-%m-%d", localtime(&now));
+    }
+    if (logo) {
+        double lw = 30, lh = 30.0 * logo->h / logo->w;
+        if (lh > 20) { lw *= 20 / lh; lh = 20; }
+        image_box(cr, logo, 0, 0, logo->w, logo->h, pg_->w - MARGIN - lw, y, lw, lh);
+    }
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    y += text(cr, x, y, w - 35, "Sans Bold", 7, s->clinic ? s->clinic : "Scalp micropigmentation");
+    y += 1;
+    cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
+    char line[512];
+    snprintf(line, sizeof line, "Preview for %s \u2014 %s", s->client ? s->client : "the client", date);
+    y += text(cr, x, y, w - 35, "Sans", 4.5, line);
+    y += 6;
+    /* Before and after side by side, fitted to the width. */
+    photo after;
+    smp_status st = render_after(L, L->shown, L->n_shown, pg, &after, err);
+    if (st != SMP_OK) return st;
+    double gap = 4, pw = (w - gap) / 2, ph = pw * L->photo.h / L->photo.w;
+    if (ph > 110) { ph = 110; pw = ph * L->photo.w / L->photo.h; }
+    image_box(cr, &L->photo, 0, 0, L->photo.w, L->photo.h, x, y, pw, ph);
+    image_box(cr, &after, 0, 0, after.w, after.h, x + pw + gap, y, pw, ph);
+    photo_free(&after);
+    caption(cr, x, y + ph + 1.5, pw, "Before");
+    caption(cr, x + pw + gap, y + ph + 1.5, pw, s->show_fresh ? "After \u2014 fresh" : "After \u2014 healed");
+    y += ph + 10;
+    if (notes && *notes) {
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        y += text(cr, x, y, w, "Sans Bold", 4, "Notes");
+        y += 1;
+        cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+        y += text(cr, x, y, w, "Sans", 3.5, notes);
+    }
+    cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
+    text(cr, x, pg_->h - MARGIN - 5, w, "Sans Italic", 3,
+         "A simulation, not a guarantee: how the skin takes and heals the pigment varies from person to person.");
+    return SMP_OK;
+}
+
+static smp_status page_plan(page *pg_, const smp_layout *L, const settings *s, const pigment *pg, smp_error *err)
+{
+    cairo_t *cr = pg_->cr;
+    double x = MARGIN, y = MARGIN, w = pg_->w - 2 * MARGIN;
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    y += text(cr, x, y, w, "Sans Bold", 6, "The plan, session by session");
+    y += 2;
+    char line[512];
+    snprintf(line, sizeof line,
+             "%d sessions, each placing dots between the earlier ones. Each shows the result once healed.",
+             s->sessions);
+    cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
+    y += text(cr, x, y, w, "Sans", 3.6, line) + 5;
+    double crop[4];
+    preview_area_crop(L, L->scale, L->photo.w, L->photo.h, crop);
+    /* Two panels a row. */
+    int n = s->sessions + 1;
+    double gap = 5, pw = (w - gap) / 2, ph = pw * crop[3] / crop[2];
+    double max_ph = (pg_->h - y - MARGIN - 12 * ((n + 1) / 2)) / ((n + 1) / 2);
+    if (ph > max_ph) { ph = max_ph; pw = ph * crop[2] / crop[3]; }
+    char dates[6][64] = {{0}};
+    if (s->session_dates) {
+        const char *q = s->session_dates;
+        for (int k = 0; k < 6 && *q; k++) {
+            size_t len = strcspn(q, ",");
+            snprintf(dates[k], sizeof dates[k], "%.*s", (int)(len < 63 ? len : 63), q);
+            q += len + (q[len] == ',');
+        }
+    }
+    smp_dot *dots = malloc((L->dots.n ? L->dots.n : 1) * sizeof *dots);
+    if (!dots) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+    smp_status st = SMP_OK;
+    for (int k = 0; k < n; k++) {
+        double px = x + (k % 2) * (pw + gap), py = y + (k / 2) * (ph + 12);
+        if (k == 0) {
+            image_box(cr, &L->photo, crop[0], crop[1], crop[2], crop[3], px, py, pw, ph);
+            caption(cr, px, py + ph + 1.2, pw, "Before");
+            continue;
+        }
+        show_state sh = {k, 0, 0, 1};
+        size_t m = pigment_show(&sh, L->dots.d, L->dots.n, dots);
+        photo after;
+        if ((st = render_after(L, dots, m, pg, &after, err)) != SMP_OK) break;
+        image_box(cr, &after, crop[0], crop[1], crop[2], crop[3], px, py, pw, ph);
+        photo_free(&after);
+        double dark = 100 * pg->session_darkening * (k - 1);
+        snprintf(line, sizeof line, "Session %d%s%s \u2014 %.0f %% of the dots; dilution %g:1", k,
+                 dates[k - 1][0] ? ", " : "", dates[k - 1], 100 * s->shares[k - 1], L->mm.dilution);
+        if (dark > 0) {
+            size_t l = strlen(line);
+            snprintf(line + l, sizeof line - l, ", %.0f %% darker", dark);
+        }
+        caption(cr, px, py + ph + 1.2, pw, line);
+    }
+    free(dots);
+    return st;
+}
+
+/* A millimetre ruler from (X, Y) along x, LEN mm: ticks every mm, longer
+ * every 5, longest every 10 with the number. */
+static void ruler(cairo_t *cr, double x, double y, double len)
+{
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_set_line_width(cr, 0.15);
+    cairo_move_to(cr, x, y);
+    cairo_line_to(cr, x + len, y);
+    cairo_stroke(cr);
+    for (int mm = 0; mm <= (int)len; mm++) {
+        double t = mm % 10 == 0 ? 5 : mm % 5 == 0 ? 3 : 1.8;
+        cairo_move_to(cr, x + mm, y);
+        cairo_line_to(cr, x + mm, y + t);
+        cairo_stroke(cr);
+        if (mm % 10 == 0) {
+            char n[16];
+            snprintf(n, sizeof n, "%d", mm / 10);
+            text(cr, x + mm - 1, y + 5.5, 10, "Sans", 2.6, n);
+        }
+    }
+    text(cr, x + len + 2, y - 1, 20, "Sans", 2.6, "cm");
+}
+
+static smp_status page_detail(page *pg_, const smp_layout *L, const pigment *pg, smp_error *err)
+{
+    cairo_t *cr = pg_->cr;
+    double x = MARGIN, y = MARGIN, w = pg_->w - 2 * MARGIN;
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    y += text(cr, x, y, w, "Sans Bold", 6, "At true size");
+    y += 2;
+    cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
+    y += text(cr, x, y, w, "Sans", 3.6,
+              "A 40 \u00d7 40 mm part of the treated scalp, printed 1:1: one millimetre of scalp is one millimetre "
+              "of paper, so the dots below are their real size. Check the print against the ruler: its "
+              "ten-millimetre marks must be one centimetre apart; if not, print at 100 % with no fitting to the page.") + 6;
+    /* Centre: the front of the hairline when there is one, else the area. */
+    double cx, cy;
+    if (L->has_line) {
+        cx = L->line.anchors[1].x; cy = L->line.anchors[1].y;
+        vec2 away = v2_scale(L->line.face, -1);
+        cx += away.x * 8; cy += away.y * 8;
+    } else {
+        double x0, y0, x1, y1;
+        area_bounds(&L->area, &x0, &y0, &x1, &y1);
+        cx = (x0 + x1) / 2; cy = (y0 + y1) / 2;
+    }
+    double fw = L->photo.w / L->scale, fh = L->photo.h / L->scale;
+    double x0 = fmin(fmax(cx - DETAIL_MM / 2, 0), fmax(0, fw - DETAIL_MM));
+    double y0 = fmin(fmax(cy - DETAIL_MM / 2, 0), fmax(0, fh - DETAIL_MM));
+    /* The photo's part, scaled up once, then the dots at that scale. */
+    int side = (int)(DETAIL_MM * DETAIL_PX_PER_MM);
+    photo d;
+    smp_status st = photo_alloc(&d, side, side, err);
+    if (st != SMP_OK) return st;
+    cairo_surface_t *ds = preview_surface(&d), *ps = preview_surface(&L->photo);
+    cairo_t *dc = cairo_create(ds);
+    cairo_set_source_rgb(dc, 1, 1, 1);
+    cairo_paint(dc);
+    cairo_scale(dc, DETAIL_PX_PER_MM / L->scale, DETAIL_PX_PER_MM / L->scale);
+    cairo_set_source_surface(dc, ps, -x0 * L->scale, -y0 * L->scale);
+    cairo_pattern_set_filter(cairo_get_source(dc), CAIRO_FILTER_GOOD);
+    cairo_paint(dc);
+    cairo_destroy(dc);
+    cairo_surface_flush(ds);
+    cairo_surface_destroy(ds);
+    cairo_surface_destroy(ps);
+    st = render_dots(&d, L->shown, L->n_shown, DETAIL_PX_PER_MM, x0 * DETAIL_PX_PER_MM, y0 * DETAIL_PX_PER_MM, pg,
+                     NULL, err);
+    if (st == SMP_OK) {
+        image_box(cr, &d, 0, 0, side, side, x, y, DETAIL_MM, DETAIL_MM);
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        cairo_set_line_width(cr, 0.2);
+        cairo_rectangle(cr, x, y, DETAIL_MM, DETAIL_MM);
+        cairo_stroke(cr);
+        ruler(cr, x, y + DETAIL_MM + 4, 100);
+        double sum = 0;
+        size_t k = 0;
+        for (size_t i = 0; i < L->n_shown; i++)
+            if (!L->shown[i].blown) { sum += L->shown[i].diameter_mm; k++; }
+        char line[200];
+        snprintf(line, sizeof line, "Dots %.2f mm across on average; %.0f per cm\u00b2 on average over the treated area.",
+                 k ? sum / k : 0.0, L->stats.mean_density);
+        caption(cr, x + DETAIL_MM + 6, y, w - DETAIL_MM - 6, line);
+    }
+    photo_free(&d);
+    return st;
+}
+
+static smp_status page_parameters(page *pg_, const smp_plan *plan, smp_error *err)
+{
+    cairo_t *cr = pg_->cr;
+    double x = MARGIN, y = MARGIN, w = pg_->w - 2 * MARGIN;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (!m) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+    smp_plan_dump(plan, m);
+    fclose(m);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    y += text(cr, x, y, w, "Sans Bold", 6, "Every setting of this preview");
+    y += 2;
+    char line[256];
+    snprintf(line, sizeof line,
+             "Seed %llu. With this plan and seed smpsim makes exactly the same dots again (save the text below "
+             "as a .smp file).", (unsigned long long)smp_plan_seed(plan));
+    cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
+    y += text(cr, x, y, w, "Sans", 3.6, line) + 4;
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    y += text(cr, x, y, w, "DejaVu Sans Mono", 2.5, buf) + 8;
+    free(buf);
+    cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+    text(cr, x, fmax(y, pg_->h - MARGIN - 20), w, "Sans Bold", 3.8,
+         "This is a simulation, not a guarantee. How the skin takes the pigment, how it heals and how it fades "
+         "vary with the skin, the body and the technique, so the healed result may be lighter or darker than "
+         "shown here. Discuss the plan with your practitioner.");
+    return SMP_OK;
+}
+
+static smp_status read_notes(const char *path, char **out, smp_error *err)
+{
+    *out = NULL;
+    if (!path) return SMP_OK;
+    FILE *f = fopen(path, "rb");
+    if (!f) return smp_fail(err, SMP_EINPUT, 1, "%s: cannot open: %s", path, strerror(errno));
+    char *buf = malloc(NOTES_MAX + 1);
+    if (!buf) { fclose(f); return smp_fail(err, SMP_ENOMEM, 0, "out of memory"); }
+    size_t n = fread(buf, 1, NOTES_MAX + 1, f);
+    fclose(f);
+    if (n > NOTES_MAX) {
+        free(buf);
+        return smp_fail(err, SMP_ELIMIT, 1, "%s: notes longer than %d bytes", path, NOTES_MAX);
+    }
+    buf[n] = 0;
+    if (!g_utf8_validate(buf, (gssize)n, NULL)) {
+        free(buf);
+        return smp_fail(err, SMP_EINPUT, 1, "%s: not UTF-8 text", path);
+    }
+    *out = buf;
+    return SMP_OK;
+}
+
+static cairo_status_t write_stream(void *closure, const unsigned char *data, unsigned int len)
+{
+    return fwrite(data, 1, len, (FILE *)closure) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
+
+smp_status smp_print_write(const smp_layout *L, const smp_plan *plan, const char *path, smp_error *err)
+{
+    const settings *s = plan_settings(plan);
+    if (!L->photo.px) return smp_fail(err, SMP_EVALUE, 0, "print needs a photo: give PHOTO or --photo");
+    if (smp_format_from_path(path) != SMP_FMT_PDF)
+        return smp_fail(err, SMP_EVALUE, 0, "%s: the mock-up is a PDF (use .pdf)", path);
+    char *notes = NULL;
+    photo logo = {0};
+    int orient;
+    smp_status st = read_notes(s->notes, &notes, err);
+    if (st != SMP_OK) return st;
+    if (s->logo && (st = image_read_photo(s->logo, 25000000L, &logo, &orient, err)) != SMP_OK) {
+        free(notes);
+        return st;
+    }
+    pigment pg;
+    pigment_from_settings(&pg, &L->mm);
+    out_file o;
+    if ((st = out_open(&o, path, err)) != SMP_OK) goto done;
+    page p = {NULL, s->paper_letter ? 215.9 : 210, s->paper_letter ? 279.4 : 297};
+    cairo_surface_t *surf = cairo_pdf_surface_create_for_stream(write_stream, o.f, p.w * PT_PER_MM, p.h * PT_PER_MM);
+    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE, "Scalp micropigmentation preview");
+    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR, "smpsim " SMP_VERSION);
+    p.cr = cairo_create(surf);
+    cairo_scale(p.cr, PT_PER_MM, PT_PER_MM);
+    if ((st = page_one(&p, L, s, &pg, notes, s->logo ? &logo : NULL, err)) == SMP_OK) {
+        cairo_show_page(p.cr);
+        if ((st = page_plan(&p, L, s, &pg, err)) == SMP_OK) {
+            cairo_show_page(p.cr);
+            if ((st = page_detail(&p, L, &pg, err)) == SMP_OK) {
+                cairo_show_page(p.cr);
+                if ((st = page_parameters(&p, plan, err)) == SMP_OK) cairo_show_page(p.cr);
+            }
+        }
+    }
+    cairo_destroy(p.cr);
+    cairo_surface_finish(surf);
+    cairo_status_t cs = cairo_surface_status(surf);
+    cairo_surface_destroy(surf);
+    if (st == SMP_OK && cs != CAIRO_STATUS_SUCCESS)
+        st = smp_fail(err, SMP_EOUTPUT, 0, "%s: cannot write: %s", path, cairo_status_to_string(cs));
+    if (st != SMP_OK) out_abort(&o);
+    else st = out_commit(&o, err);
+done:
+    free(notes);
+    photo_free(&logo);
+    return st;
+}
