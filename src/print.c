@@ -118,10 +118,13 @@ static smp_status page_one(page *pg_, const smp_layout *L, const settings *s, co
     photo after;
     smp_status st = render_after(L, L->shown, L->n_shown, pg, &after, err);
     if (st != SMP_OK) return st;
-    double gap = 4, pw = (w - gap) / 2, ph = pw * L->photo.h / L->photo.w;
-    if (ph > 110) { ph = 110; pw = ph * L->photo.w / L->photo.h; }
-    image_box(cr, &L->photo, 0, 0, L->photo.w, L->photo.h, x, y, pw, ph);
-    image_box(cr, &after, 0, 0, after.w, after.h, x + pw + gap, y, pw, ph);
+    /* The treated area and a margin, as large as the page allows. */
+    double crop[4];
+    preview_area_crop(L, L->scale, L->photo.w, L->photo.h, crop);
+    double gap = 4, pw = (w - gap) / 2, ph = pw * crop[3] / crop[2];
+    if (ph > 110) { ph = 110; pw = ph * crop[2] / crop[3]; }
+    image_box(cr, &L->photo, crop[0], crop[1], crop[2], crop[3], x, y, pw, ph);
+    image_box(cr, &after, crop[0], crop[1], crop[2], crop[3], x + pw + gap, y, pw, ph);
     photo_free(&after);
     caption(cr, x, y + ph + 1.5, pw, "Before");
     caption(cr, x + pw + gap, y + ph + 1.5, pw, s->show_fresh ? "After \u2014 fresh" : "After \u2014 healed");
