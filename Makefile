@@ -28,9 +28,9 @@ ALL_LDFLAGS = $(SAN) $(LDFLAGS)
 POINTSET_N = 131072
 POINTSET_SEED = 1
 
-LIB_SRC = src/analyze.c src/area.c src/export.c src/field.c src/geom.c src/hairline.c src/image.c \
+LIB_SRC = src/analyze.c src/area.c src/batch.c src/export.c src/field.c src/geom.c src/hairline.c src/image.c \
           src/layout.c src/pigment.c src/plan.c src/preview.c src/print.c src/render.c src/sampler.c src/shade.c src/status.c
-CLI_SRC = src/cli/main.c src/cli/cli.c src/cli/layout.c src/cli/analyze.c src/cli/presets.c src/cli/render.c src/cli/shade.c src/cli/print.c
+CLI_SRC = src/cli/main.c src/cli/cli.c src/cli/layout.c src/cli/analyze.c src/cli/presets.c src/cli/render.c src/cli/shade.c src/cli/print.c src/cli/batch.c
 TEST_SRC = $(sort $(wildcard tests/check_*.c))
 
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/pointset_data.o
@@ -121,13 +121,16 @@ demo: deps
 	@scripts/demo.sh $(BUILD)/smpsim
 
 install: $(BUILD)/smpsim
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/presets
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/presets \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 755 $(BUILD)/smpsim $(DESTDIR)$(BINDIR)/smpsim
 	install -m 644 man/smpsim.1 $(DESTDIR)$(MANDIR)/man1/smpsim.1
 	install -m 644 presets/*.smp $(DESTDIR)$(DATADIR)/presets/
+	install -m 644 completions/smpsim.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/smpsim
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/smpsim $(DESTDIR)$(MANDIR)/man1/smpsim.1
+	rm -f $(DESTDIR)$(BINDIR)/smpsim $(DESTDIR)$(MANDIR)/man1/smpsim.1 \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/smpsim
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:

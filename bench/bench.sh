@@ -75,4 +75,15 @@ if [ -n "$benchrender" ]; then
   echo "after:   $after s (best of 3)"
   echo "strip:   $strip s (best of 3)"
   echo "RATIO sessions strip/after preview: $(awk "BEGIN{printf \"%.2f\", $strip / $after}")x (target <= 1.5x)"
+  echo
+  echo "== batch: 20 jobs of 2-megapixel photos, -j 2 against -j 1 ($(nproc) cores)"
+  "$bin" render "$work/big.jpg" --scale 10 --compose after --no-labels --width 1633 -o "$work/two.jpg" >/dev/null || exit 2
+  printf 'photo,output,scale,hairline,anchors,seed\n' >"$work/batch.csv"
+  for i in $(seq 1 20); do printf 'two.jpg,b%d.png,4.08,rounded,130:900:816:600:1500:900,%d\n' "$i" "$i" >>"$work/batch.csv"; done
+  sed -i 's/130:900:816:600:1500:900/"130,900:816,600:1500,900"/' "$work/batch.csv"
+  tb() { t0=$(date +%s.%N); "$bin" batch "$work/batch.csv" -q -j "$1" >/dev/null || exit 2; t1=$(date +%s.%N); awk "BEGIN{print $t1 - $t0}"; }
+  j1=$(tb 1); j2=$(tb 2)
+  echo "-j 1:    $j1 s"
+  echo "-j 2:    $j2 s"
+  echo "RATIO batch throughput -j 2/-j 1: $(awk "BEGIN{printf \"%.2f\", $j1 / $j2}")x (target >= 1.8x on two cores)"
 fi

@@ -160,6 +160,10 @@ smp_status smp_shade_photo(const smp_plan *plan, smp_shade *out, smp_error *err)
  * did not. */
 int smp_layout_shade(const smp_layout *layout, smp_shade *out);
 
+/* Removes the temporary file of an output being written, if any; safe to
+ * call from a signal handler (a batch worker stopped by Ctrl-C). */
+void smp_discard_partial_output(void);
+
 /* Output format from a path's extension. */
 typedef enum smp_format {
     SMP_FMT_UNKNOWN = 0, SMP_FMT_CSV, SMP_FMT_JSON, SMP_FMT_SVG, SMP_FMT_PNG, SMP_FMT_JPEG, SMP_FMT_PDF

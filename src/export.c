@@ -33,6 +33,21 @@ smp_format smp_format_from_path(const char *path)
     return SMP_FMT_UNKNOWN;
 }
 
+/* The temporary file being written, for smp_discard_partial_output():
+ * one at a time per process. */
+static char pending[4096];
+
+void smp_discard_partial_output(void)
+{
+    if (pending[0]) unlink(pending); /* async-signal-safe */
+}
+
+static void pending_set(const char *tmp)
+{
+    if (tmp && strlen(tmp) < sizeof pending) memcpy(pending, tmp, strlen(tmp) + 1);
+    else pending[0] = 0;
+}
+
 smp_status out_open(out_file *o, const char *path, smp_error *err)
 {
     memset(o, 0, sizeof *o);
@@ -55,6 +70,7 @@ smp_status out_open(out_file *o, const char *path, smp_error *err)
         o->tmp = NULL;
         return smp_fail(err, SMP_EOUTPUT, 0, "%s: cannot create: %s", path, strerror(e));
     }
+    pending_set(o->tmp);
     o->f = fdopen(fd, "wb");
     if (!o->f) {
         close(fd);
@@ -68,6 +84,7 @@ smp_status out_open(out_file *o, const char *path, smp_error *err)
 
 void out_abort(out_file *o)
 {
+    pending_set(NULL);
     if (o->f && o->f != stdout) fclose(o->f);
     if (o->tmp) {
         unlink(o->tmp);
@@ -96,10 +113,12 @@ smp_status out_commit(out_file *o, smp_error *err)
     }
     if (bad) {
         unlink(o->tmp);
+        pending_set(NULL);
         free(o->tmp);
         o->tmp = NULL;
         return smp_fail(err, SMP_EOUTPUT, 0, "%s: write failed: %s", o->path, strerror(e));
     }
+    pending_set(NULL);
     free(o->tmp);
     o->tmp = NULL;
     return SMP_OK;

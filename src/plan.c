@@ -828,7 +828,13 @@ void smp_plan_dump(const smp_plan *plan, FILE *out)
             if (!v || strcmp(options[id].section, sections[k])) continue;
             if (!header) fprintf(out, "\n[%s]\n", sections[k]);
             header = 1;
-            fprintf(out, "%s = %s\n", options[id].name, v);
+            /* Files as absolute paths, so the dump works from anywhere. */
+            char *abs = NULL;
+            if (plan->e[id].value && (id == O_PHOTO || id == O_AREA_MASK || id == O_DENSITY_MAP ||
+                                      id == O_EXCLUDE_MASK || id == O_LOGO || id == O_NOTES))
+                abs = realpath(v, NULL);
+            fprintf(out, "%s = %s\n", options[id].name, abs ? abs : v);
+            free(abs);
         }
     }
 }

@@ -46,5 +46,6 @@ int cmd_presets(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 int cmd_shade(int argc, char **argv);
 int cmd_print(int argc, char **argv);
+int cmd_batch(int argc, char **argv);
 
 #endif

@@ -11,6 +11,7 @@ static void usage(FILE *f)
                "\nCommands:\n"
                "  render   PHOTO|PLAN -o OUT.{png,jpg}         before/after preview on a photo\n"
                "  layout   [PHOTO|PLAN] -o DOTS.{csv,json,svg,png}   the dot layout alone\n"
+               "  batch    MANIFEST [-j N] [--shard I/N]       many jobs, progress, JSON lines\n"
                "  print    PHOTO|PLAN -o MOCKUP.pdf            multi-page patient mock-up at true scale\n"
                "  shade    PHOTO|PLAN [--json]                 skin and hair colour, a dilution to start from\n"
                "  analyze  DOTS.csv --area-mm W,H              density and naturalness of a layout\n"
@@ -36,6 +37,8 @@ int main(int argc, char **argv)
         status = cmd_layout(argc - 1, argv + 1);
     } else if (!strcmp(cmd, "render")) {
         status = cmd_render(argc - 1, argv + 1);
+    } else if (!strcmp(cmd, "batch")) {
+        status = cmd_batch(argc - 1, argv + 1);
     } else if (!strcmp(cmd, "print")) {
         status = cmd_print(argc - 1, argv + 1);
     } else if (!strcmp(cmd, "shade")) {

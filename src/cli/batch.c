@@ -1,0 +1,263 @@
+/* smpsim batch: many jobs from a manifest, in worker processes.
+ *
+ * Each job runs in a child process of its own, so that one job's failure,
+ * even a crash, never stops the others.  The parent keeps -j children
+ * busy, reads each one's result from a pipe, prints one JSON line per job
+ * and, on a terminal, a progress bar.  Ctrl-C: the parent stops the
+ * workers (each removes the file it was writing), reports what finished
+ * and exits 130.  Scheduling cannot change any output: every job is a
+ * pure function of its inputs and seed. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../batch.h"
+#include "cli.h"
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+static void worker_stop(int sig)
+{
+    (void)sig;
+    smp_discard_partial_output();
+    _exit(130);
+}
+
+static void usage(void)
+{
+    printf("Usage: smpsim batch MANIFEST [-j N] [--shard I/N] [--resume] [--report FILE]\n"
+           "Run many jobs: a CSV manifest with a header (photo, plan, output, command, then option names\n"
+           "as further columns) or a plain list of plan files (each rendered to PLAN.png).\n"
+           "One JSON line per job on stdout (or --report FILE); a summary on stderr.\n"
+           "Exit status 0 when every job succeeded, 2 when any failed, 130 when interrupted.\n"
+           "\nOptions:\n"
+           "  -j, --jobs N                 workers at once [the number of cores]\n"
+           "  --shard I/N                  run only the I-th of N slices of the manifest (1 <= I <= N)\n"
+           "  --resume                     skip jobs whose output is newer than their photo and plan\n"
+           "  --report FILE                write the JSON lines to FILE instead of stdout\n"
+           "  -q, --quiet                  no progress bar and no summary\n"
+           "  -v, --verbose                a line on stderr for each failed job\n"
+           "  -h, --help                   show this help\n"
+           "  --version                    show the version\n"
+           "\nExample: smpsim batch clients.csv -j 4 --report report.jsonl\n");
+}
+
+static void json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; s && *s; s++) {
+        if (*s == '"' || *s == '\\') fputc('\\', f);
+        if ((unsigned char)*s < 0x20) fprintf(f, "\\u%04x", *s);
+        else fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+typedef struct worker {
+    pid_t pid;
+    int fd;
+    size_t job;
+} worker;
+
+static double now(void) { return cli_now(); }
+
+static void progress(size_t done, size_t total, size_t failed, double t0)
+{
+    double el = now() - t0, rate = el > 0 ? done / el : 0;
+    int width = 30, fill = total ? (int)(width * done / total) : width;
+    char bar[64];
+    for (int i = 0; i < width; i++) bar[i] = i < fill ? '#' : '.';
+    bar[width] = 0;
+    fprintf(stderr, "\rsmpsim batch [%s] %zu/%zu, %zu failed, %.1f jobs/s, %.0f s left ", bar, done, total, failed,
+            rate, rate > 0 ? (total - done) / rate : 0.0);
+    fflush(stderr);
+}
+
+int cmd_batch(int argc, char **argv)
+{
+    static const struct option lo[] = {
+        {"jobs", required_argument, NULL, 'j'}, {"shard", required_argument, NULL, 's'},
+        {"resume", no_argument, NULL, 'r'},     {"report", required_argument, NULL, 'R'},
+        {"quiet", no_argument, NULL, 'q'},      {"verbose", no_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'h'},       {"version", no_argument, NULL, 'V'},
+        {"json", no_argument, NULL, 'J'},       {0, 0, 0, 0}};
+    long jobs = sysconf(_SC_NPROCESSORS_ONLN);
+    int shard_i = 1, shard_n = 1, resume = 0, quiet = 0, verbose = 0, ch;
+    const char *report = NULL;
+    opterr = 0;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, ":j:qvh", lo, NULL)) != -1) {
+        char *end;
+        switch (ch) {
+        case 'j':
+            jobs = strtol(optarg, &end, 10);
+            if (*end || jobs < 1 || jobs > 256) return cli_usage_error("batch", "--jobs: %s: expected 1 to 256", optarg);
+            break;
+        case 's':
+            if (sscanf(optarg, "%d/%d%c", &shard_i, &shard_n, (char[1]){0}) != 2 || shard_n < 1 || shard_i < 1 ||
+                shard_i > shard_n || shard_n > 100000)
+                return cli_usage_error("batch", "--shard: %s: expected I/N with 1 <= I <= N", optarg);
+            break;
+        case 'r': resume = 1; break;
+        case 'R': report = optarg; break;
+        case 'q': quiet = 1; break;
+        case 'v': verbose = 1; break;
+        case 'J': break;
+        case 'h': usage(); return 0;
+        case 'V': printf("smpsim %s\n", SMP_VERSION); return 0;
+        case ':': return cli_usage_error("batch", "option '%s' needs a value", argv[optind - 1]);
+        default: return cli_usage_error("batch", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind >= argc) return cli_usage_error("batch", "no manifest given");
+    if (optind + 1 < argc) return cli_usage_error("batch", "unexpected argument '%s'", argv[optind + 1]);
+    if (jobs < 1) jobs = 1;
+    batch_manifest m;
+    smp_error err = {0};
+    if (batch_read(argv[optind], &m, &err) != SMP_OK) return cli_report(&err);
+    FILE *rep = stdout;
+    if (report && !(rep = fopen(report, "w"))) {
+        fprintf(stderr, "smpsim: %s: cannot create: %s\n", report, strerror(errno));
+        batch_free(&m);
+        return EXIT_INPUT;
+    }
+    /* This shard's jobs: every N-th from the I-th. */
+    size_t *todo = malloc((m.n ? m.n : 1) * sizeof *todo), total = 0;
+    worker *w = calloc((size_t)jobs, sizeof *w);
+    if (!todo || !w) { fprintf(stderr, "smpsim: out of memory\n"); free(todo); free(w); batch_free(&m); return EXIT_INPUT; }
+    for (size_t i = 0; i < m.n; i++)
+        if ((long)(i % (size_t)shard_n) == shard_i - 1) todo[total++] = i;
+
+    struct sigaction sa, old_int, old_term;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    fflush(stdout);
+    fflush(stderr);
+    int bar = !quiet && isatty(2);
+    double t0 = now();
+    size_t next = 0, done = 0, ok = 0, failed = 0, skipped = 0, interrupted = 0;
+    int running = 0;
+    while (next < total || running > 0) {
+        while (!stop_requested && running < jobs && next < total) {
+            int fds[2];
+            if (pipe(fds) != 0) break;
+            size_t j = todo[next++];
+            fflush(NULL);
+            pid_t pid = fork();
+            if (pid == 0) {
+                struct sigaction ws;
+                memset(&ws, 0, sizeof ws);
+                ws.sa_handler = worker_stop;
+                sigemptyset(&ws.sa_mask);
+                sigaction(SIGINT, &ws, NULL);
+                sigaction(SIGTERM, &ws, NULL);
+                close(fds[0]);
+                batch_result res;
+                smp_error e = {0};
+                smp_status st = batch_run(&m.jobs[j], resume, &res, &e);
+                char msg[700];
+                int n = snprintf(msg, sizeof msg, "%d\t%zu\t%.6f\t%d\t%s", st, res.dots, res.seconds, res.skipped,
+                                 st == SMP_OK ? "" : e.msg);
+                if (write(fds[1], msg, (size_t)(n < (int)sizeof msg ? n : (int)sizeof msg - 1)) < 0) _exit(3);
+                _exit(0);
+            }
+            close(fds[1]);
+            if (pid < 0) {
+                close(fds[0]);
+                next--;
+                break;
+            }
+            for (int k = 0; k < jobs; k++)
+                if (!w[k].pid) { w[k] = (worker){pid, fds[0], j}; break; }
+            running++;
+        }
+        if (!running) break;
+        int ws;
+        pid_t pid = waitpid(-1, &ws, 0);
+        if (pid < 0) {
+            if (errno == EINTR && stop_requested)
+                for (int k = 0; k < jobs; k++)
+                    if (w[k].pid) kill(w[k].pid, SIGTERM);
+            continue;
+        }
+        int k = 0;
+        while (k < jobs && w[k].pid != pid) k++;
+        if (k == jobs) continue;
+        char msg[700] = {0};
+        ssize_t got = read(w[k].fd, msg, sizeof msg - 1), total_got = got > 0 ? got : 0;
+        while (got > 0 && total_got < (ssize_t)sizeof msg - 1 &&
+               (got = read(w[k].fd, msg + total_got, sizeof msg - 1 - (size_t)total_got)) > 0)
+            total_got += got;
+        msg[total_got] = 0;
+        close(w[k].fd);
+        const batch_job *job = &m.jobs[w[k].job];
+        w[k].pid = 0;
+        running--;
+        done++;
+        int st = -1, skip = 0;
+        size_t dots = 0;
+        double secs = 0;
+        char reason[700] = "";
+        if (WIFEXITED(ws) && WEXITSTATUS(ws) == 0 && sscanf(msg, "%d\t%zu\t%lf\t%d\t", &st, &dots, &secs, &skip) == 4) {
+            char *tab = msg;
+            for (int t = 0; t < 4 && tab; t++) tab = strchr(tab, '\t') ? strchr(tab, '\t') + 1 : NULL;
+            if (tab) snprintf(reason, sizeof reason, "%s", tab);
+        } else if (WIFSIGNALED(ws) && (WTERMSIG(ws) == SIGTERM || stop_requested)) {
+            st = -2;
+            snprintf(reason, sizeof reason, "interrupted");
+        } else if (WIFSIGNALED(ws)) {
+            snprintf(reason, sizeof reason, "the job crashed (signal %d)", WTERMSIG(ws));
+        } else if (WIFEXITED(ws) && WEXITSTATUS(ws) == 130) {
+            st = -2;
+            snprintf(reason, sizeof reason, "interrupted");
+        } else {
+            snprintf(reason, sizeof reason, "the job ended without a result");
+        }
+        const char *status = st == 0 ? (skip ? "skipped" : "ok") : st == -2 ? "interrupted" : "failed";
+        if (st == 0 && skip) skipped++;
+        else if (st == 0) ok++;
+        else if (st == -2) interrupted++;
+        else failed++;
+        fprintf(rep, "{\"line\":%d,\"status\":\"%s\",\"output\":", job->line, status);
+        json_string(rep, job->output);
+        fprintf(rep, ",\"dots\":%zu,\"seconds\":%.3f,\"error\":", dots, secs);
+        if (st == 0) fputs("null", rep);
+        else json_string(rep, reason);
+        fputs("}\n", rep);
+        fflush(rep);
+        if (verbose && st != 0 && st != -2) fprintf(stderr, "%ssmpsim: line %d: %s\n", bar ? "\n" : "", job->line, reason);
+        if (bar) progress(done, total, failed, t0);
+    }
+    if (bar) fputc('\n', stderr);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    size_t not_started = total - next;
+    if (!quiet || stop_requested)
+        fprintf(stderr, "smpsim batch: %zu jobs: %zu ok, %zu failed, %zu skipped%s%s in %.1f s\n", total, ok, failed,
+                skipped, stop_requested ? ", interrupted" : "",
+                stop_requested && not_started ? " before the rest started" : "", now() - t0);
+    int status = stop_requested ? 130 : failed ? EXIT_INPUT : 0;
+    if (rep != stdout && fclose(rep) != 0) {
+        fprintf(stderr, "smpsim: %s: write failed\n", report);
+        status = EXIT_INPUT;
+    }
+    free(todo);
+    free(w);
+    batch_free(&m);
+    return status;
+}

@@ -1,0 +1,96 @@
+# smpsim batch: manifests, failures, parallelism, shards, resume, Ctrl-C; plans round-trip.
+
+t "a manifest mixing good jobs with a missing photo, a corrupt photo and a bad plan"
+cp "$root"/samples/* .
+head -c 3000 top.jpg >cut.jpg
+printf '[area]\nbogus = 1\n' >bad.smp
+cat >m.csv <<'CSV'
+photo,plan,output,seed,compose
+,top.smp,a.png,1,after
+,frontal.smp,b.png,2,
+nothere.jpg,,c.png,3,
+cut.jpg,,d.png,4,
+,bad.smp,e.png,5,
+,top.smp,f.csv,6,
+CSV
+run batch m.csv -j 2; expect_status 2
+for f in a.png b.png f.csv; do expect_file $f; done
+for f in c.png d.png e.png; do [ ! -e $f ] || fail "$f written by a failed job"; done
+[ "$(grep -c '"status":"ok"' out.txt)" = 3 ] || fail "ok lines: $(cat out.txt)"
+grep -q '"line":4,"status":"failed".*nothere.jpg: cannot open' out.txt || fail "missing photo not reported"
+grep -q '"line":5,"status":"failed".*cut.jpg: truncated or corrupt JPEG' out.txt || fail "corrupt photo not reported"
+grep -q '"line":6,"status":"failed".*bad.smp:2: unknown key' out.txt || fail "bad plan not reported"
+grep -q '^smpsim batch: 6 jobs: 3 ok, 3 failed, 0 skipped' err.txt || fail "summary: $(cat err.txt)"
+ls -A | grep -q '^\.' && fail "temporary files left: $(ls -A | grep '^\.')"
+true
+
+t "outputs do not depend on -j or shards; resume skips what is done"
+cp "$root"/samples/* .
+printf 'plan,output,seed,show\n' >m.csv
+for i in 1 2 3 4 5 6; do printf 'top.smp,out/%d.png,%d,%s\n' $i $i "$([ $i = 3 ] && echo fresh)" >>m.csv; done
+printf 'top.smp,out/7.csv,7,\n' >>m.csv
+mkdir out
+run batch m.csv -j 1 -q; expect_status 0; expect_quiet_err; mv out one; mkdir out
+run batch m.csv -j 2 --report r.jsonl; expect_status 0; expect_no_out; mv out two; mkdir out
+[ "$(wc -l <r.jsonl)" = 7 ] || fail "report has $(wc -l <r.jsonl) lines"
+run batch m.csv --shard 1/2; expect_status 0; run batch m.csv --shard 2/2; expect_status 0
+[ "$(grep -c '"status"' out.txt)" = 3 ] || fail "shard 2/2 ran $(grep -c '"status"' out.txt) jobs"
+for f in 1.png 2.png 3.png 4.png 5.png 6.png 7.csv; do
+  cmp -s one/$f two/$f || fail "$f differs between -j 1 and -j 2"
+  cmp -s one/$f out/$f || fail "$f differs between -j 1 and shards"
+done
+run batch m.csv --resume; expect_status 0
+[ "$(grep -c '"status":"skipped"' out.txt)" = 7 ] || fail "resume did not skip: $(head -c 300 out.txt)"
+touch top.smp
+run batch m.csv --resume; expect_status 0
+[ "$(grep -c '"status":"ok"' out.txt)" = 7 ] || fail "resume skipped jobs whose plan changed"
+
+t "a plain list of plan files renders each beside its plan"
+cp "$root"/samples/* .
+printf 'top.smp\n# a comment\n\nfrontal.smp\n' >list.txt
+run batch list.txt; expect_status 0
+expect_file top.png; expect_file frontal.png
+
+t "Ctrl-C stops the workers, leaves no partial files and reports what finished"
+cp "$root"/samples/* .
+printf 'plan,output,seed\n' >m.csv
+for i in $(seq 1 40); do printf 'top.smp,o%d.png,%d\n' $i $i >>m.csv; done
+"$bin" batch m.csv -j 2 >out.txt 2>err.txt &
+pid=$!
+sleep 0.6
+kill -INT $pid
+wait $pid; status=$?
+expect_status 130
+grep -q 'interrupted' err.txt || fail "no interruption summary: $(cat err.txt)"
+ls -A | grep -q '^\.' && fail "temporary files left: $(ls -A | grep '^\.')"
+n=$(ls o*.png 2>/dev/null | wc -l)
+[ "$n" -lt 40 ] || fail "all 40 finished before the interrupt"
+[ "$(grep -c '"status":"ok"' out.txt)" = "$n" ] || fail "report does not match the files: $n files"
+
+t "batch usage errors"
+run batch; expect_status 1; expect_error "no manifest"
+run batch m.csv --shard 3/2; expect_status 1; expect_error "--shard"
+run batch m.csv -j 0; expect_status 1; expect_error "--jobs"
+run batch nothere.csv; expect_status 2; expect_error "nothere\.csv: cannot open"
+printf 'photo,output,frobnicate\nx.jpg,y.png,1\n' >u.csv
+run batch u.csv; expect_status 2; expect_error "u\.csv:1: unknown column 'frobnicate'"
+
+t "--dump-plan round-trips: the dumped plan renders the same picture"
+cp "$root"/samples/* .
+mkdir elsewhere
+run render top.smp --seed 9 --hairline mature --dump-plan; expect_status 0
+cp out.txt elsewhere/dumped.smp
+run render top.smp --seed 9 --hairline mature -o a.png; expect_status 0
+run render elsewhere/dumped.smp -o b.png; expect_status 0
+cmp -s a.png b.png || fail "the dumped plan renders differently"
+
+t "bash completion offers subcommands, options and presets"
+# shellcheck disable=SC1091
+PATH="$(dirname "$bin"):$PATH"
+. "$root/completions/smpsim.bash"
+COMP_WORDS=(smpsim re); COMP_CWORD=1; _smpsim
+[ "${COMPREPLY[*]}" = "render" ] || fail "subcommand: ${COMPREPLY[*]}"
+COMP_WORDS=(smpsim render --hair); COMP_CWORD=2; _smpsim
+printf '%s\n' "${COMPREPLY[@]}" | grep -qx -- '--hairline' || fail "option: ${COMPREPLY[*]}"
+COMP_WORDS=(smpsim layout --preset wid); COMP_CWORD=3; _smpsim
+[ "${COMPREPLY[*]}" = "widows-peak" ] || fail "preset: ${COMPREPLY[*]}"
