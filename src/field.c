@@ -112,10 +112,12 @@ static smp_status build_distance(field *f, const hairline *hl, smp_error *err)
     return st;
 }
 
-smp_status field_build(const settings *s, const area *a, const hairline *hl, field *f, smp_error *err)
+smp_status field_build(const settings *s, const area *a, const hairline *hl, const regions *r, field *f,
+                       smp_error *err)
 {
     memset(f, 0, sizeof *f);
     f->area = a;
+    f->regions = r && r->any ? r : NULL;
     f->w = a->w;
     f->h = a->h;
     f->d1 = s->density1 / 100.0;
@@ -159,7 +161,8 @@ smp_status field_build(const settings *s, const area *a, const hairline *hl, fie
             shape_max = fmax(shape_max, k * (1 + f->irregularity * (1 - tt)));
         }
     }
-    f->lambda_max = base_max * map_max * shape_max;
+    double region_max = f->regions ? fmax(1, f->regions->scar_density) : 1;
+    f->lambda_max = base_max * map_max * shape_max * region_max;
     return SMP_OK;
 }
 
@@ -215,6 +218,12 @@ double field_density_shifted(const field *f, vec2 p, double shift, double *t, sm
     if (kind) *kind = SMP_DOT_REGULAR;
     if (!area_contains(f->area, p)) return 0;
     double lam = f->d1 + (f->d2 - f->d1) * (p.x / f->w);
+    if (f->regions) {
+        double dens, dark;
+        regions_eval(f->regions, p, &dens, &dark);
+        lam *= dens;
+        if (lam <= 0) return 0;
+    }
     if (f->map.px) lam *= map_at(&f->map, p.x / f->w, p.y / f->h);
     if (!f->sd) return lam;
     double d = field_signed_distance(f, p) - shift;
@@ -240,6 +249,14 @@ double field_density_shifted(const field *f, vec2 p, double shift, double *t, sm
                      noise2(f->seed, RNG_NOISE, p.x / IRREGULARITY_MM, p.y / IRREGULARITY_MM);
     if (t) *t = tt;
     return lam * k;
+}
+
+double field_darkness(const field *f, vec2 p)
+{
+    if (!f->regions) return 1;
+    double dens, dark;
+    regions_eval(f->regions, p, &dens, &dark);
+    return dark;
 }
 
 double field_integrate(const field *f, double step, double max_cells)

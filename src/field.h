@@ -16,6 +16,7 @@
 #define SMP_FIELD_H
 #include "area.h"
 #include "hairline.h"
+#include "regions.h"
 
 typedef struct field {
     const area *area;
@@ -28,10 +29,11 @@ typedef struct field {
     double g, x0, y0, band;
     double transition, sentinel, share, irregularity;
     uint64_t seed;
+    const regions *regions; /* scars, patches, thinning; may be NULL */
     double lambda_max;     /* an upper bound of the density, dots/mm^2 */
 } field;
 
-smp_status field_build(const settings *s, const area *a, const hairline *hl, field *f,
+smp_status field_build(const settings *s, const area *a, const hairline *hl, const regions *r, field *f,
                        smp_error *err) SMP_MUST_CHECK;
 void field_free(field *f);
 
@@ -42,6 +44,9 @@ double field_density(const field *f, vec2 p, double *t, smp_dot_kind *kind);
 /* The same with the hairline moved SHIFT mm away from the face (the
  * first session's raised line). */
 double field_density_shifted(const field *f, vec2 p, double shift, double *t, smp_dot_kind *kind);
+/* The darkness factor of the regions at P (1 outside scars, lighter in
+ * thinning mode). */
+double field_darkness(const field *f, vec2 p);
 /* Signed distance from the hairline in mm (positive behind it); +inf
  * without a hairline.  Accurate within the band around the line, clamped
  * beyond it. */

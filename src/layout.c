@@ -61,6 +61,8 @@ static smp_status build_scene(smp_layout *L, const settings *s, smp_error *err)
     for (int i = 0; i < 3; i++) m->anchors[i] = v2_scale(s->anchors[i], k);
     if (s->polygon && !(m->polygon = L->owned[0] = scaled(s->polygon, s->polygon_n, k))) goto nomem;
     if (s->hl_points && !(m->hl_points = L->owned[1] = scaled(s->hl_points, s->hl_n, k))) goto nomem;
+    if (s->scar_line && !(m->scar_line = L->owned[2] = scaled(s->scar_line, s->scar_n, k))) goto nomem;
+    if (s->patch_poly && !(m->patch_poly = L->owned[3] = scaled(s->patch_poly, s->patch_n, k))) goto nomem;
     m->area_w = L->photo.w * k;
     m->area_h = L->photo.h * k;
     if (s->area_mask) {
@@ -97,8 +99,11 @@ smp_status smp_layout_new(const smp_plan *plan, smp_layout **outp, smp_error *er
         L->has_shade = 1;
         L->mm.dilution = L->shade.dilution;
     }
+    if ((st = regions_build(s, L->photo.px ? &L->photo : NULL, L->photo.px ? L->scale : s->scale, &L->regions, err)) !=
+        SMP_OK)
+        goto fail;
     double t1 = now();
-    if ((st = field_build(s, &L->area, L->has_line ? &L->line : NULL, &L->field, err)) != SMP_OK) goto fail;
+    if ((st = field_build(s, &L->area, L->has_line ? &L->line : NULL, &L->regions, &L->field, err)) != SMP_OK) goto fail;
     /* Refuse a request past the dot limit before making it: a coarse
      * integral is enough to say how many it would make. */
     double rough = field_integrate(&L->field, 1.0, 40000);
@@ -137,7 +142,8 @@ void smp_layout_free(smp_layout *L)
     if (!L) return;
     dot_list_free(&L->dots);
     free(L->shown);
-    for (int i = 0; i < 3; i++) free(L->owned[i]);
+    for (int i = 0; i < 4; i++) free(L->owned[i]);
+    regions_free(&L->regions);
     photo_free(&L->photo);
     field_free(&L->field);
     hairline_free(&L->line);

@@ -5,11 +5,12 @@
 #include "image.h"
 #include "field.h"
 #include "hairline.h"
+#include "regions.h"
 #include "sampler.h"
 
 struct smp_layout {
     settings mm;         /* the plan's settings with photo pixels turned into mm */
-    vec2 *owned[3];      /* converted anchor, polygon and polyline arrays */
+    vec2 *owned[4];      /* converted polygon, polyline, scar line and patch arrays */
     photo photo;         /* the scene's photo, px == NULL without one */
     double scale;        /* photo px per mm */
     int scale_estimated; /* 1 when the scale was guessed from the anchors */
@@ -18,6 +19,7 @@ struct smp_layout {
     area area;
     hairline line;
     int has_line;
+    regions regions;     /* scars, patches, thinning */
     field field;
     dot_list dots;       /* every session, healed */
     smp_dot *shown;      /* the dots the plan's --show state draws */

@@ -24,6 +24,8 @@ enum opt_id {
     O_SENTINEL_SHARE, O_WAVE, O_WAVELENGTH, O_IRREGULARITY, O_ASYMMETRY,
     O_DOT_MM, O_DOT_VARIATION, O_DARKNESS,
     O_PX_PER_MM,
+    O_MODE, O_SCAR_LINE, O_SCAR_WIDTH, O_SCAR_MASK, O_SCAR_DENSITY, O_SCAR_DARKNESS, O_PATCH_MASK, O_PATCH_POLYGON,
+    O_FEATHER,
     O_SESSIONS, O_SESSION_SHARES, O_SESSION_DARKENING, O_FIRST_RAISE, O_HEALING_SPREAD,
     O_PAPER, O_CLINIC, O_CLIENT, O_DATE, O_LOGO, O_NOTES, O_SESSION_DATES,
     O_PHOTO, O_RULER, O_MAX_PIXELS,
@@ -57,6 +59,15 @@ static const smp_option_info options[O_COUNT] = {
     [O_DOT_VARIATION] = {"dot-variation", "dots", "FRACTION", "spread of dot diameters (0.25 = +-25 %)", "0.25"},
     [O_DARKNESS] = {"darkness", "dots", "0..1", "how much a dot darkens the skin it covers", "0.85"},
     [O_PX_PER_MM] = {"px-per-mm", "output", "N", "resolution of PNG layouts", "10"},
+    [O_MODE] = {"mode", "regions", "normal|thinning", "thinning: no new line, dots only where scalp shows, under the hair", "normal"},
+    [O_SCAR_LINE] = {"scar-line", "regions", "X,Y X,Y ...", "a strip scar (FUT) along this line", NULL},
+    [O_SCAR_WIDTH] = {"scar-width", "regions", "MM", "width of the strip scar", "6"},
+    [O_SCAR_MASK] = {"scar-mask", "regions", "FILE.png", "scars as a mask, white = scar; the photo's size", NULL},
+    [O_SCAR_DENSITY] = {"scar-density", "regions", "FRACTION", "density inside scars, as a share of the rest", "0.7"},
+    [O_SCAR_DARKNESS] = {"scar-darkness", "regions", "FRACTION", "darkness inside scars, as a share of the rest", "0.75"},
+    [O_PATCH_MASK] = {"patch-mask", "regions", "FILE.png", "alopecia patches as a mask: dots only there", NULL},
+    [O_PATCH_POLYGON] = {"patch-polygon", "regions", "X,Y X,Y ...", "an alopecia patch as a polygon: dots only there", NULL},
+    [O_FEATHER] = {"feather-mm", "regions", "MM", "width of the irregular soft edge of scars and patches", "3"},
     [O_SESSIONS] = {"sessions", "sessions", "N", "number of sessions, 1-6", "3"},
     [O_SESSION_SHARES] = {"session-shares", "sessions", "A,B,C...", "percent of the final dots each session adds (default 40,35,25 for 3)", NULL},
     [O_SESSION_DARKENING] = {"session-darkening", "sessions", "FRACTION", "how much darker each later session's dots are", "0.06"},
@@ -134,6 +145,7 @@ static void settings_clear(settings *s)
 {
     free(s->polygon); free(s->hl_points); free(s->area_mask); free(s->density_map); free(s->photo); free(s->exclude_mask);
     free(s->clinic); free(s->client); free(s->date); free(s->session_dates); free(s->logo); free(s->notes);
+    free(s->scar_line); free(s->patch_poly); free(s->scar_mask); free(s->patch_mask);
     memset(s, 0, sizeof *s);
 }
 
@@ -285,6 +297,36 @@ static const char *apply(settings *s, int id, const char *v, const char *dir, ch
     case O_AREA_MASK:
         if (!*v) return "empty file name";
         return set_path(&s->area_mask, v, dir);
+    case O_MODE:
+        if (!strcmp(v, "normal")) s->thinning = 0;
+        else if (!strcmp(v, "thinning")) s->thinning = 1;
+        else return "expected normal or thinning";
+        return NULL;
+    case O_SCAR_LINE:
+    case O_PATCH_POLYGON: {
+        vec2 *pts;
+        size_t n;
+        if ((why = parse_points(v, &pts, &n, id == O_SCAR_LINE ? 2 : 3))) return why;
+        vec2 **slot = id == O_SCAR_LINE ? &s->scar_line : &s->patch_poly;
+        free(*slot);
+        *slot = pts;
+        if (id == O_SCAR_LINE) s->scar_n = n; else s->patch_n = n;
+        return NULL;
+    }
+    case O_SCAR_WIDTH:
+        return parse_num(v, 0.5, 50, &s->scar_width_mm) ? "expected mm between 0.5 and 50" : NULL;
+    case O_SCAR_DENSITY:
+        return parse_num(v, 0, 2, &s->scar_density) ? "expected a share between 0 and 2" : NULL;
+    case O_SCAR_DARKNESS:
+        return parse_num(v, 0.1, 1.5, &s->scar_darkness) ? "expected a share between 0.1 and 1.5" : NULL;
+    case O_FEATHER:
+        return parse_num(v, 0, 20, &s->feather_mm) ? "expected mm between 0 and 20" : NULL;
+    case O_SCAR_MASK:
+        if (!*v) return "empty file name";
+        return set_path(&s->scar_mask, v, dir);
+    case O_PATCH_MASK:
+        if (!*v) return "empty file name";
+        return set_path(&s->patch_mask, v, dir);
     case O_PAPER:
         if (!strcmp(v, "a4")) s->paper_letter = 0;
         else if (!strcmp(v, "letter")) s->paper_letter = 1;
@@ -537,7 +579,7 @@ static smp_status set_entry(smp_plan *plan, int id, const char *value, const cha
     char *v = NULL;
     /* Paths from a plan file are stored resolved against its folder. */
     if ((id == O_AREA_MASK || id == O_DENSITY_MAP || id == O_PHOTO || id == O_EXCLUDE_MASK || id == O_LOGO ||
-         id == O_NOTES) && dir && value[0] != '/') {
+         id == O_NOTES || id == O_SCAR_MASK || id == O_PATCH_MASK) && dir && value[0] != '/') {
         size_t n = strlen(dir) + strlen(value) + 2;
         v = malloc(n);
         if (v) snprintf(v, n, "%s/%s", dir, value);
@@ -800,6 +842,9 @@ smp_status smp_plan_resolve(smp_plan *plan, smp_error *err)
         memcpy(s->shares, defaults[s->sessions - 1], sizeof s->shares);
         s->n_shares = s->sessions;
     }
+    const entry *md = &plan->e[O_MODE];
+    if (s->thinning && !s->photo)
+        return smp_fail(err, SMP_EVALUE, md->from_file, "%s: thinning needs a photo to find the scalp", md->origin);
     const entry *dl = &plan->e[O_DILUTION];
     if (s->dilution_auto && !s->photo)
         return smp_fail(err, SMP_EVALUE, dl->from_file, "%s: auto needs a photo to measure", dl->origin);
@@ -813,7 +858,7 @@ smp_status smp_plan_resolve(smp_plan *plan, smp_error *err)
     return SMP_OK;
 }
 
-static const char *const sections[] = {"plan",     "photo",  "area",   "density", "hairline",
+static const char *const sections[] = {"plan",     "photo",    "area",   "density", "hairline", "regions",
                                        "dots",     "sessions", "render", "print",   "output"};
 
 const char *smp_option_section(size_t i) { return i < sizeof sections / sizeof *sections ? sections[i] : NULL; }
@@ -831,7 +876,8 @@ void smp_plan_dump(const smp_plan *plan, FILE *out)
             /* Files as absolute paths, so the dump works from anywhere. */
             char *abs = NULL;
             if (plan->e[id].value && (id == O_PHOTO || id == O_AREA_MASK || id == O_DENSITY_MAP ||
-                                      id == O_EXCLUDE_MASK || id == O_LOGO || id == O_NOTES))
+                                      id == O_EXCLUDE_MASK || id == O_LOGO || id == O_NOTES || id == O_SCAR_MASK ||
+                                      id == O_PATCH_MASK))
                 abs = realpath(v, NULL);
             fprintf(out, "%s = %s\n", options[id].name, abs ? abs : v);
             free(abs);

@@ -65,6 +65,12 @@ typedef struct settings {
     int sessions, n_shares;
     double shares[6];          /* fractions summing to 1 */
     double session_darkening, first_raise_mm, healing_spread;
+    /* regions */
+    int thinning;
+    vec2 *scar_line, *patch_poly;
+    size_t scar_n, patch_n;
+    char *scar_mask, *patch_mask;
+    double scar_width_mm, scar_density, scar_darkness, feather_mm;
     /* print */
     int paper_letter;
     char *clinic, *client, *date, *session_dates, *logo, *notes;

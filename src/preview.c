@@ -353,6 +353,19 @@ static smp_status write_raster(FILE *f, const char *path, smp_format fmt, const 
         double tr = now();
         if ((st = render_dots(&view, c.p[i].dots, c.p[i].n, L->scale * zoom, osx[i], osy[i], pg, NULL, err)) != SMP_OK)
             goto out;
+        if (L->regions.hair) {
+            /* Thinning: the dots sit under the hair, so hair pixels stay. */
+            for (int y = 0; y < oh[i]; y++) {
+                int hy = (int)((osy[i] + y) / zoom);
+                if (hy >= L->regions.hair_h) break;
+                uint32_t *row = (uint32_t *)(view.px + (size_t)y * view.stride);
+                const uint32_t *orig = (const uint32_t *)(src->px + (size_t)(osy[i] + y) * src->stride) + osx[i];
+                for (int x = 0; x < ow[i]; x++) {
+                    int hx = (int)((osx[i] + x) / zoom);
+                    if (hx < L->regions.hair_w && L->regions.hair[(size_t)hy * L->regions.hair_w + hx]) row[x] = orig[x];
+                }
+            }
+        }
         t_render += now() - tr;
     }
     cairo_surface_mark_dirty(fs);

@@ -20,7 +20,7 @@ static void make(fixture *x, smp_plan *p, int with_line)
     x->plan = p;
     ck_assert_int_eq(area_build(plan_settings(p), &x->a, &err), SMP_OK);
     if (with_line) ck_assert_int_eq(hairline_build(plan_settings(p), x->a.w, x->a.h, &x->hl, &err), SMP_OK);
-    ck_assert_msg(field_build(plan_settings(p), &x->a, with_line ? &x->hl : NULL, &x->f, &err) == SMP_OK, "%s", err.msg);
+    ck_assert_msg(field_build(plan_settings(p), &x->a, with_line ? &x->hl : NULL, NULL, &x->f, &err) == SMP_OK, "%s", err.msg);
 }
 
 static void drop(fixture *x)

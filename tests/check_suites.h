@@ -16,6 +16,7 @@ Suite *image_suite(void);
 Suite *pigment_suite(void);
 Suite *shade_suite(void);
 Suite *print_suite(void);
+Suite *regions_suite(void);
 
 /* A plan from "key=value" pairs (NULL-terminated), resolved; fails the test
  * on any error. */

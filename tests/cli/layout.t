@@ -66,8 +66,9 @@ run layout p.smp --dump-plan; expect_status 0; expect_out '^hairline = mature'; 
 run layout p.smp -o p.csv; expect_status 0; expect_file p.csv
 run layout --plan p.smp --seed 6 -o q.csv; expect_status 0
 cmp -s p.csv q.csv && fail "--seed did not override the plan"
+cp "$root"/samples/top.jpg .
 for name in $(smpsim presets | cut -d' ' -f1); do
-  run layout --preset "$name" --json; expect_status 0
+  run layout --preset "$name" top.jpg --scale 4 --json; expect_status 0
 done
 
 t "analyze says the reference ramp meets the bar"

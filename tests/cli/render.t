@@ -86,3 +86,15 @@ run render top.smp --png-level 0 --pigment '#403a38' -o big.png; expect_status 0
 run render top.smp --png-level 9 --pigment '#403a38' -o small.png; expect_status 0
 [ "$(wc -c <small.png)" -lt "$(wc -c <big.png)" ] || fail "level 9 not smaller than level 0"
 cmp -s small.png big.png && fail "levels gave the same file"
+
+t "scars, patches and thinning on a photo"
+cp "$root"/samples/* .
+run render top.smp --scar-line "250,300 550,320" --scar-width 10 --compose after -o scar.png; expect_status 0
+run render top.jpg --scale 4 --patch-polygon "300,300 450,280 480,420 330,450" --json -o patch.png; expect_status 0
+run layout top.jpg --scale 4 --patch-polygon "300,300 450,280 480,420 330,450" -o patch.csv; expect_status 0
+awk -F, 'NR>1 && ($1 < 70 || $1 > 125 || $2 < 65 || $2 > 117) {bad++} END {exit bad>0}' patch.csv || fail "dots outside the patch"
+run render top.jpg --scale 4 --mode thinning -o thin.png; expect_status 0
+run layout --area-mm 50,50 --mode thinning -o d.csv; expect_status 1; expect_error "thinning needs a photo"
+run render top.jpg --scale 4 --scar-mask nothere.png -o x.png; expect_status 2; expect_error "nothere\.png: cannot open"
+smpsim layout --area-mm 100,100 --density 1 --px-per-mm 2 -o small.png
+run render top.jpg --scale 4 --patch-mask small.png -o x.png; expect_status 2; expect_error "small\.png: the mask must be the photo's size, 800x800"

@@ -1,0 +1,234 @@
+#include "regions.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hairline.h"
+#include "rng.h"
+#include "shade.h"
+#include "status.h"
+
+#define EDGE_NOISE_MM 4.0
+
+static double smooth01(double t)
+{
+    t = t < 0 ? 0 : t > 1 ? 1 : t;
+    return t * t * (3 - 2 * t);
+}
+
+/* Separable box blur, three passes: close to a Gaussian of about R px. */
+static void blur(float *v, int w, int h, int r)
+{
+    if (r < 1) return;
+    float *tmp = malloc(sizeof(float) * (size_t)(w > h ? w : h));
+    if (!tmp) return;
+    for (int pass = 0; pass < 3; pass++) {
+        for (int y = 0; y < h; y++) {
+            float *row = v + (size_t)y * w;
+            double acc = 0;
+            int n = 0;
+            for (int x = -r; x < w + r; x++) {
+                if (x + r < w) { acc += row[x + r < 0 ? 0 : x + r]; n++; }
+                if (x - r - 1 >= 0) { acc -= row[x - r - 1]; n--; }
+                if (x >= 0 && x < w) tmp[x] = (float)(n ? acc / n : 0);
+            }
+            memcpy(row, tmp, sizeof(float) * (size_t)w);
+        }
+        for (int x = 0; x < w; x++) {
+            double acc = 0;
+            int n = 0;
+            for (int y = -r; y < h + r; y++) {
+                if (y + r < h) { acc += v[(size_t)(y + r) * w + x]; n++; }
+                if (y - r - 1 >= 0) { acc -= v[(size_t)(y - r - 1) * w + x]; n--; }
+                if (y >= 0 && y < h) tmp[y] = (float)(n ? acc / n : 0);
+            }
+            for (int y = 0; y < h; y++) v[(size_t)y * w + x] = tmp[y];
+        }
+    }
+    free(tmp);
+}
+
+static smp_status soft_from_png(const char *path, double scale, double frame_w, double frame_h, double feather,
+                                soft_mask *m, smp_error *err)
+{
+    grey_image g;
+    smp_status st = image_read_grey_png(path, &g, err);
+    if (st != SMP_OK) return st;
+    if (fabs(g.w / scale - frame_w) > 1 / scale || fabs(g.h / scale - frame_h) > 1 / scale) {
+        int ew = (int)lround(frame_w * scale), eh = (int)lround(frame_h * scale);
+        grey_image_free(&g);
+        return smp_fail(err, SMP_EINPUT, 1, "%s: the mask must be the photo's size, %dx%d", path, ew, eh);
+    }
+    size_t n = (size_t)g.w * g.h, on = 0;
+    m->v = malloc(n * sizeof *m->v);
+    if (!m->v) { grey_image_free(&g); return smp_fail(err, SMP_ENOMEM, 0, "out of memory"); }
+    for (size_t i = 0; i < n; i++) { m->v[i] = g.px[i] >= 128; on += g.px[i] >= 128; }
+    m->w = g.w;
+    m->h = g.h;
+    m->scale = scale;
+    grey_image_free(&g);
+    if (!on) {
+        free(m->v);
+        m->v = NULL;
+        return smp_fail(err, SMP_EINPUT, 1, "%s: the mask has no white pixels", path);
+    }
+    blur(m->v, m->w, m->h, (int)lround(feather * scale / 2));
+    return SMP_OK;
+}
+
+static double soft_at(const soft_mask *m, vec2 p)
+{
+    int x = (int)(p.x * m->scale), y = (int)(p.y * m->scale);
+    if (x < 0 || y < 0 || x >= m->w || y >= m->h) return 0;
+    return m->v[(size_t)y * m->w + x];
+}
+
+/* The share of scalp: a pixel is scalp when its lightness is nearer the
+ * skin's than the hair's (shade.c measures both) and its neighbourhood is
+ * smooth; hair is darker and textured. */
+smp_status regions_scalp_map(const photo *p, double scale, soft_mask *scalp, uint8_t **hair, smp_error *err)
+{
+    shade sh;
+    smp_status st = shade_measure(p, NULL, "photo", &sh, err);
+    if (st != SMP_OK) return st;
+    size_t n = (size_t)p->w * p->h;
+    float *l = malloc(n * sizeof *l);
+    uint8_t *skin = malloc(n);
+    uint8_t *hm = malloc(n);
+    scalp->v = malloc(n * sizeof *scalp->v);
+    if (!l || !hm || !scalp->v || !skin) {
+        free(l); free(hm); free(scalp->v); free(skin);
+        scalp->v = NULL;
+        return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+    }
+    for (int y = 0; y < p->h; y++)
+        for (int x = 0; x < p->w; x++) {
+            uint32_t c = ((const uint32_t *)(p->px + (size_t)y * p->stride))[x];
+            uint8_t rgb[3] = {(uint8_t)(c >> 16), (uint8_t)(c >> 8), (uint8_t)c};
+            double lab[3];
+            srgb_to_lab(rgb, lab);
+            l[(size_t)y * p->w + x] = (float)lab[0];
+            /* Skin-coloured: near the measured skin's hue and chroma, so a
+             * wall or a shirt as light as skin is not taken for scalp. */
+            double da = lab[1] - sh.skin_lab[1], db = lab[2] - sh.skin_lab[2];
+            skin[(size_t)y * p->w + x] = da * da + db * db < 16.0 * 16.0 && fabs(lab[0] - sh.skin_lab[0]) < 30;
+        }
+    double mid = (sh.skin_lab[0] + sh.hair_lab[0]) / 2;
+    for (size_t i = 0; i < n; i++) {
+        int is_hair = l[i] < mid;
+        hm[i] = (uint8_t)is_hair;
+        scalp->v[i] = (float)(!is_hair && skin[i]);
+    }
+    free(l);
+    free(skin);
+    scalp->w = p->w;
+    scalp->h = p->h;
+    scalp->scale = scale;
+    /* How much scalp shows within about a millimetre. */
+    blur(scalp->v, p->w, p->h, (int)lround(scale * 0.7));
+    *hair = hm;
+    return SMP_OK;
+}
+
+smp_status regions_build(const settings *s, const photo *p, double scale, regions *r, smp_error *err)
+{
+    memset(r, 0, sizeof *r);
+    r->feather = s->feather_mm;
+    r->seed = s->seed;
+    r->scar_density = s->scar_density;
+    r->scar_darkness = s->scar_darkness;
+    r->thinning_darkness = 0.75; /* thinning: a lighter shade, under the hair */
+    double fw = p ? p->w / scale : s->area_w, fh = p ? p->h / scale : s->area_h;
+    smp_status st = SMP_OK;
+    if (s->scar_line) {
+        r->scar_line = s->scar_line;
+        r->scar_n = s->scar_n;
+        r->scar_half = s->scar_width_mm / 2;
+        r->any = 1;
+    }
+    if (s->scar_mask) {
+        if (!(scale > 0)) return smp_fail(err, SMP_EVALUE, 0, "--scar-mask needs a photo or --scale");
+        if ((st = soft_from_png(s->scar_mask, scale, fw, fh, r->feather, &r->scar_mask, err)) != SMP_OK) goto fail;
+        r->any = 1;
+    }
+    if (s->patch_poly) {
+        r->patch_poly = s->patch_poly;
+        r->patch_n = s->patch_n;
+        r->any = 1;
+    }
+    if (s->patch_mask) {
+        if (!(scale > 0)) return smp_fail(err, SMP_EVALUE, 0, "--patch-mask needs a photo or --scale");
+        if ((st = soft_from_png(s->patch_mask, scale, fw, fh, r->feather, &r->patch_mask, err)) != SMP_OK) goto fail;
+        r->any = 1;
+    }
+    if (s->thinning) {
+        if (!p) return smp_fail(err, SMP_EVALUE, 0, "--mode thinning needs a photo");
+        if ((st = regions_scalp_map(p, scale, &r->scalp, &r->hair, err)) != SMP_OK) goto fail;
+        r->hair_w = p->w;
+        r->hair_h = p->h;
+        r->any = 1;
+    }
+    return SMP_OK;
+fail:
+    regions_free(r);
+    return st;
+}
+
+void regions_free(regions *r)
+{
+    if (!r) return;
+    free(r->scar_mask.v);
+    free(r->patch_mask.v);
+    free(r->scalp.v);
+    free(r->hair);
+    memset(r, 0, sizeof *r);
+}
+
+static double polyline_dist(vec2 p, const vec2 *pts, size_t n)
+{
+    double best = INFINITY;
+    for (size_t i = 0; i + 1 < n; i++) best = fmin(best, geom_seg_dist2(p, pts[i], pts[i + 1]));
+    return sqrt(best);
+}
+
+void regions_eval(const regions *r, vec2 p, double *density, double *darkness)
+{
+    *density = 1;
+    *darkness = 1;
+    if (!r->any) return;
+    double f = r->feather > 0 ? r->feather : 1e-6;
+    /* The boundary wanders by a third of the feather width. */
+    double wander = f / 3 * noise2(r->seed, RNG_NOISE + 16, p.x / EDGE_NOISE_MM, p.y / EDGE_NOISE_MM);
+    double scar = 0;
+    if (r->scar_line) {
+        double d = polyline_dist(p, r->scar_line, r->scar_n) - r->scar_half + wander;
+        scar = fmax(scar, 1 - smooth01(d / f + 0.5));
+    }
+    if (r->scar_mask.v) scar = fmax(scar, smooth01((soft_at(&r->scar_mask, p) - 0.5) * 2 + 0.5 + wander / f));
+    if (scar > 0) {
+        *density *= 1 + scar * (r->scar_density - 1);
+        *darkness *= 1 + scar * (r->scar_darkness - 1);
+    }
+    if (r->patch_poly || r->patch_mask.v) {
+        double in = 0;
+        if (r->patch_poly) {
+            double d = geom_polygon_edge_dist(p, r->patch_poly, r->patch_n);
+            if (!geom_in_polygon(p, r->patch_poly, r->patch_n)) d = -d;
+            in = fmax(in, smooth01((d + wander) / f + 0.5));
+        }
+        if (r->patch_mask.v) in = fmax(in, smooth01((soft_at(&r->patch_mask, p) - 0.5) * 2 + 0.5 + wander / f));
+        *density *= in;
+    }
+    if (r->scalp.v) {
+        /* Density rises with the scalp that shows; none on hair itself. */
+        int x = (int)(p.x * r->scalp.scale), y = (int)(p.y * r->scalp.scale);
+        if (x >= 0 && y >= 0 && x < r->hair_w && y < r->hair_h && r->hair[(size_t)y * r->hair_w + x]) {
+            *density = 0;
+            return;
+        }
+        double show = soft_at(&r->scalp, p);
+        *density *= smooth01((show - 0.15) / 0.7);
+        *darkness *= r->thinning_darkness;
+    }
+}

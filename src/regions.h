@@ -1,0 +1,58 @@
+/* regions: the per-region factors of the density field (design.md):
+ *
+ *   scar     inside a strip scar (a line with a width) or a scar mask, dots
+ *            follow their own density and darkness (sparser and lighter by
+ *            default: scar tissue takes pigment unpredictably, domain.md),
+ *            blended over a feathered edge so density shows no seam;
+ *   patch    alopecia patches (a mask or a polygon): dots only there, with
+ *            an irregular feathered edge so the boundary shows no line;
+ *   thinning where hair remains, dots only where scalp shows between the
+ *            hairs, more where more shows, lighter, and drawn under the hair.
+ *
+ * Feathering: a smoothstep over --feather-mm across the boundary, whose
+ * position wanders by a third of that with 2D noise (4 mm features). */
+#ifndef SMP_REGIONS_H
+#define SMP_REGIONS_H
+#include "geom.h"
+#include "image.h"
+#include "plan.h"
+
+typedef struct soft_mask {
+    float *v;       /* 0..1, blurred over the feather width; NULL when none */
+    int w, h;
+    double scale;   /* px per mm */
+} soft_mask;
+
+typedef struct regions {
+    int any;
+    /* scars */
+    const vec2 *scar_line;
+    size_t scar_n;
+    double scar_half;
+    soft_mask scar_mask;
+    double scar_density, scar_darkness;
+    /* patches */
+    const vec2 *patch_poly;
+    size_t patch_n;
+    soft_mask patch_mask;
+    /* thinning: how much scalp shows, and where hair is */
+    soft_mask scalp;
+    uint8_t *hair;  /* photo px: 1 where hair covers the scalp */
+    int hair_w, hair_h;
+    double thinning_darkness;
+    double feather;
+    uint64_t seed;
+} regions;
+
+/* Builds the regions for S on the scene's photo P (NULL without one) at
+ * SCALE px/mm.  Positions in S are in mm already. */
+smp_status regions_build(const settings *s, const photo *p, double scale, regions *r, smp_error *err) SMP_MUST_CHECK;
+void regions_free(regions *r);
+/* The factors at P: density (0 = no dots) and darkness. */
+void regions_eval(const regions *r, vec2 p, double *density, double *darkness);
+/* Hair and skin classification of a photo, exposed for tests and shade:
+ * the share of scalp pixels in WINDOW mm around each pixel, and the hair
+ * mask.  Callers free both. */
+smp_status regions_scalp_map(const photo *p, double scale, soft_mask *scalp, uint8_t **hair, smp_error *err) SMP_MUST_CHECK;
+
+#endif

@@ -1,0 +1,150 @@
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check_suites.h"
+#include "image.h"
+#include "layout.h"
+#include "plan.h"
+
+static smp_layout *make(smp_plan *p)
+{
+    smp_layout *L = NULL;
+    smp_error err = {0};
+    ck_assert_msg(smp_layout_new(p, &L, &err) == SMP_OK, "%s", err.msg);
+    return L;
+}
+
+START_TEST(scar_is_lighter_and_sparser)
+{
+    /* A 10 mm strip scar across a 100 x 60 mm area; compare inside with
+     * well outside (beyond the feather). */
+    smp_plan *p = test_plan("area-mm=100,60", "sessions=1", "scar-line=0,30 100,30", "scar-width=10",
+                            "scar-density=0.5", "scar-darkness=0.6", NULL);
+    smp_layout *L = make(p);
+    size_t in = 0, out = 0;
+    double dark_in = 0, dark_out = 0;
+    for (size_t k = 0; k < L->dots.n; k++) {
+        const smp_dot *d = &L->dots.d[k];
+        if (d->blown) continue;
+        double dy = fabs(d->y_mm - 30);
+        if (dy < 3) { in++; dark_in += d->darkness; }
+        else if (dy > 10) { out++; dark_out += d->darkness; }
+    }
+    double dens_in = in / (100.0 * 6), dens_out = out / (100.0 * 40);
+    ck_assert_msg(fabs(dens_in / dens_out - 0.5) < 0.08, "density ratio %f", dens_in / dens_out);
+    ck_assert_msg(fabs((dark_in / in) / (dark_out / out) - 0.6) < 0.05, "darkness ratio %f", (dark_in / in) / (dark_out / out));
+    smp_layout_free(L);
+    smp_plan_free(p);
+}
+END_TEST
+
+START_TEST(no_dots_outside_patches)
+{
+    smp_plan *p = test_plan("area-mm=100,100", "patch-polygon=30,30 70,30 70,70 30,70", "feather-mm=3", NULL);
+    smp_layout *L = make(p);
+    size_t inside = 0;
+    for (size_t k = 0; k < L->dots.n; k++) {
+        const smp_dot *d = &L->dots.d[k];
+        /* The feathered edge wanders at most 1.5 + 1 mm outside. */
+        ck_assert_msg(d->x_mm > 27 && d->x_mm < 73 && d->y_mm > 27 && d->y_mm < 73, "dot at %g,%g", d->x_mm, d->y_mm);
+        inside += d->x_mm > 35 && d->x_mm < 65 && d->y_mm > 35 && d->y_mm < 65;
+    }
+    ck_assert_msg(fabs(inside / (30.0 * 30 * 0.8) - 1) < 0.05, "inner density off: %zu", inside);
+    smp_layout_free(L);
+    smp_plan_free(p);
+}
+END_TEST
+
+/* A 400x400 photo at 4 px/mm: skin with dark hair strokes on a grid. */
+static const char *hair_photo(char *path, uint8_t **hair_out)
+{
+    smp_error err = {0};
+    photo ph;
+    ck_assert_int_eq(photo_alloc(&ph, 400, 400, &err), SMP_OK);
+    uint8_t *hair = calloc(400 * 400, 1);
+    for (int y = 0; y < 400; y++)
+        for (int x = 0; x < 400; x++) {
+            /* Hair: 3 px wide strokes every 12 px, denser on the left. */
+            int period = x < 200 ? 8 : 16;
+            int h = (x + y / 3) % period < 3;
+            hair[y * 400 + x] = (uint8_t)h;
+            ((uint32_t *)(ph.px + (size_t)y * ph.stride))[x] = h ? 0x2a2018u : 0xd9a88cu;
+        }
+    FILE *f = fopen(path, "wb");
+    ck_assert_int_eq(image_write_photo_png(f, path, &ph, 1, &err), SMP_OK);
+    fclose(f);
+    photo_free(&ph);
+    *hair_out = hair;
+    return path;
+}
+
+START_TEST(thinning_keeps_dots_off_hair)
+{
+    char path[] = "/tmp/smpsim-hair-XXXXXX.png", opt[64];
+    close(mkstemps(path, 4));
+    uint8_t *hair;
+    hair_photo(path, &hair);
+    snprintf(opt, sizeof opt, "photo=%s", path);
+    smp_plan *p = test_plan(opt, "scale=4", "mode=thinning", NULL);
+    smp_layout *L = make(p);
+    size_t on_hair = 0, left = 0, right = 0;
+    for (size_t k = 0; k < L->dots.n; k++) {
+        int x = (int)(L->dots.d[k].x_mm * 4), y = (int)(L->dots.d[k].y_mm * 4);
+        on_hair += hair[y * 400 + x];
+        if (x < 180) left++;
+        else if (x > 220) right++;
+    }
+    ck_assert(L->dots.n > 500);
+    ck_assert_msg(on_hair < L->dots.n / 20, "%zu of %zu dots on hair", on_hair, L->dots.n);
+    /* More scalp shows on the right: more dots there. */
+    ck_assert_msg(right > left, "left %zu right %zu", left, right);
+    smp_layout_free(L);
+    smp_plan_free(p);
+    free(hair);
+    unlink(path);
+}
+END_TEST
+
+START_TEST(mask_errors)
+{
+    char path[] = "/tmp/smpsim-rmask-XXXXXX.png", opt[96];
+    close(mkstemps(path, 4));
+    uint8_t px[20 * 10 * 4];
+    memset(px, 0, sizeof px);
+    for (int i = 3; i < (int)sizeof px; i += 4) px[i] = 255;
+    FILE *f = fopen(path, "wb");
+    smp_error err = {0};
+    ck_assert_int_eq(image_write_png_rgba(f, path, px, 20, 10, 80, &err), SMP_OK);
+    fclose(f);
+    /* Black everywhere: an empty mask. */
+    snprintf(opt, sizeof opt, "scar-mask=%s", path);
+    smp_plan *p = test_plan("area-mm=5,2.5", "scale=4", opt, NULL);
+    smp_layout *L = NULL;
+    ck_assert_int_eq(smp_layout_new(p, &L, &err), SMP_EINPUT);
+    ck_assert_msg(strstr(err.msg, "no white pixels") != NULL, "%s", err.msg);
+    smp_plan_free(p);
+    /* The wrong size. */
+    snprintf(opt, sizeof opt, "patch-mask=%s", path);
+    p = test_plan("area-mm=50,50", "scale=4", opt, NULL);
+    ck_assert_int_eq(smp_layout_new(p, &L, &err), SMP_EINPUT);
+    ck_assert_msg(strstr(err.msg, "must be the photo's size, 200x200") != NULL, "%s", err.msg);
+    smp_plan_free(p);
+    unlink(path);
+}
+END_TEST
+
+Suite *regions_suite(void)
+{
+    Suite *s = suite_create("regions");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, scar_is_lighter_and_sparser);
+    tcase_add_test(tc, no_dots_outside_patches);
+    tcase_add_test(tc, thinning_keeps_dots_off_hair);
+    tcase_add_test(tc, mask_errors);
+    suite_add_tcase(s, tc);
+    return s;
+}
