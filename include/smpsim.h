@@ -82,6 +82,8 @@ smp_status smp_plan_resolve(smp_plan *plan, smp_error *err) SMP_MUST_CHECK;
 void smp_plan_dump(const smp_plan *plan, FILE *out);
 uint64_t smp_plan_seed(const smp_plan *plan);
 double smp_plan_dilution(const smp_plan *plan);
+/* --save-area's path, or NULL. */
+const char *smp_plan_save_area(const smp_plan *plan);
 
 /* The option table, shared by the CLI and plan files. */
 typedef struct smp_option_info {
@@ -163,6 +165,12 @@ int smp_layout_shade(const smp_layout *layout, smp_shade *out);
 /* Removes the temporary file of an output being written, if any; safe to
  * call from a signal handler (a batch worker stopped by Ctrl-C). */
 void smp_discard_partial_output(void);
+
+/* --area auto: the confidence of the scalp found (0..1), 0 otherwise. */
+double smp_layout_area_confidence(const smp_layout *layout);
+/* Writes the treatment area as a mask PNG of the photo's size (white =
+ * treat), atomically, for correcting in an image editor. */
+smp_status smp_layout_save_area(const smp_layout *layout, const char *path, smp_error *err) SMP_MUST_CHECK;
 
 /* Output format from a path's extension. */
 typedef enum smp_format {

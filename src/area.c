@@ -33,6 +33,24 @@ smp_status area_build(const settings *s, area *a, smp_error *err)
     return SMP_OK;
 }
 
+smp_status area_build_mask(const settings *s, grey_image *mask, area *a, smp_error *err)
+{
+    settings t = *s;
+    t.area_mask = NULL;
+    t.polygon = NULL;
+    smp_status st = area_build(&t, a, err); /* the frame and any exclusion */
+    if (st != SMP_OK) return st;
+    a->mask = *mask;
+    memset(mask, 0, sizeof *mask);
+    a->scale = s->scale;
+    a->w = a->mask.w / s->scale;
+    a->h = a->mask.h / s->scale;
+    size_t on = 0, npx = (size_t)a->mask.w * a->mask.h;
+    for (size_t i = 0; i < npx; i++) on += a->mask.px[i] >= 128;
+    a->area_mm2 = (double)on / (s->scale * s->scale);
+    return SMP_OK;
+}
+
 static smp_status area_shape(const settings *s, area *a, smp_error *err)
 {
     if (s->area_mask) {

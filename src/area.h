@@ -19,6 +19,8 @@ typedef struct area {
 } area;
 
 smp_status area_build(const settings *s, area *a, smp_error *err) SMP_MUST_CHECK;
+/* The same with the area given as a mask at S's scale; takes MASK over. */
+smp_status area_build_mask(const settings *s, grey_image *mask, area *a, smp_error *err) SMP_MUST_CHECK;
 void area_free(area *a);
 int area_contains(const area *a, vec2 p);
 /* The treated area's bounding box in mm, within the frame. */

@@ -241,3 +241,28 @@ smp_status smp_layout_write(const smp_layout *L, const smp_plan *plan, const cha
     }
     return out_commit(&o, err);
 }
+
+smp_status smp_layout_save_area(const smp_layout *L, const char *path, smp_error *err)
+{
+    if (!L->photo.px) return smp_fail(err, SMP_EVALUE, 0, "%s: --save-area needs a photo", path);
+    if (smp_format_from_path(path) != SMP_FMT_PNG) return smp_fail(err, SMP_EVALUE, 0, "%s: the area is saved as a PNG", path);
+    int w = L->photo.w, h = L->photo.h;
+    uint8_t *px = malloc((size_t)w * h * 4);
+    if (!px) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            uint8_t v = area_contains(&L->area, v2((x + 0.5) / L->scale, (y + 0.5) / L->scale)) ? 255 : 0;
+            uint8_t *q = px + ((size_t)y * w + x) * 4;
+            q[0] = q[1] = q[2] = v;
+            q[3] = 255;
+        }
+    out_file o;
+    smp_status st = out_open(&o, path, err);
+    if (st == SMP_OK) {
+        st = image_write_png_rgba(o.f, path, px, w, h, w * 4, err);
+        if (st != SMP_OK) out_abort(&o);
+        else st = out_commit(&o, err);
+    }
+    free(px);
+    return st;
+}

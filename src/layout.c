@@ -11,6 +11,7 @@
 #include "layout.h"
 #include "pigment.h"
 #include "sampler.h"
+#include "scalp.h"
 #include "shade.h"
 #include "status.h"
 
@@ -88,7 +89,15 @@ smp_status smp_layout_new(const smp_plan *plan, smp_layout **outp, smp_error *er
     double t0 = now();
     if ((st = build_scene(L, plan_settings(plan), err)) != SMP_OK) goto fail;
     const settings *s = &L->mm;
-    if ((st = area_build(s, &L->area, err)) != SMP_OK) goto fail;
+    if (s->area_auto) {
+        /* The scene finds the scalp itself. */
+        uint8_t *mask;
+        if ((st = scalp_detect(&L->photo, L->scale, s->photo, &mask, &L->area_confidence, err)) != SMP_OK) goto fail;
+        grey_image g = {L->photo.w, L->photo.h, mask};
+        if ((st = area_build_mask(s, &g, &L->area, err)) != SMP_OK) { free(g.px); goto fail; }
+    } else if ((st = area_build(s, &L->area, err)) != SMP_OK) {
+        goto fail;
+    }
     if (s->shape != SHAPE_NONE || s->hl_points) {
         if ((st = hairline_build(s, L->area.w, L->area.h, &L->line, err)) != SMP_OK) goto fail;
         L->has_line = 1;
@@ -154,6 +163,8 @@ void smp_layout_free(smp_layout *L)
 size_t smp_layout_count(const smp_layout *L) { return L->n_shown; }
 const smp_dot *smp_layout_dots(const smp_layout *L) { return L->shown; }
 void smp_layout_get_stats(const smp_layout *L, smp_layout_stats *st) { *st = L->stats; }
+double smp_layout_area_confidence(const smp_layout *L) { return L->area_confidence; }
+
 int smp_layout_shade(const smp_layout *L, smp_shade *out)
 {
     if (L->has_shade) *out = L->shade;

@@ -15,6 +15,7 @@ struct smp_layout {
     double scale;        /* photo px per mm */
     int scale_estimated; /* 1 when the scale was guessed from the anchors */
     int has_shade;       /* --dilution auto measured this */
+    double area_confidence; /* --area auto: how sure, 0..1 */
     smp_shade shade;
     area area;
     hairline line;

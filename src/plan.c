@@ -18,7 +18,7 @@
 
 enum opt_id {
     O_DESCRIPTION, O_SEED,
-    O_AREA_MM, O_AREA_POLYGON, O_AREA_MASK, O_SCALE,
+    O_AREA_MM, O_AREA_POLYGON, O_AREA_MASK, O_AREA_AUTO, O_SAVE_AREA, O_SCALE,
     O_DENSITY, O_DENSITY_MAP, O_CLUSTERING,
     O_HAIRLINE, O_ANCHORS, O_HAIRLINE_POINTS, O_FACE, O_TRANSITION, O_SENTINEL,
     O_SENTINEL_SHARE, O_WAVE, O_WAVELENGTH, O_IRREGULARITY, O_ASYMMETRY,
@@ -40,6 +40,8 @@ static const smp_option_info options[O_COUNT] = {
     [O_AREA_MM] = {"area-mm", "area", "W,H", "lay dots in a W x H mm rectangle", NULL},
     [O_AREA_POLYGON] = {"area-polygon", "area", "X,Y X,Y ...", "treatment area as a polygon in mm", NULL},
     [O_AREA_MASK] = {"area-mask", "area", "FILE.png", "treatment area as a mask image, white = treat (needs --scale)", NULL},
+    [O_AREA_AUTO] = {"area", "area", "auto", "find the bald or thinning scalp in the photo", NULL},
+    [O_SAVE_AREA] = {"save-area", "area", "FILE.png", "write the treatment area as a mask, to correct and pass back", NULL},
     [O_SCALE] = {"scale", "area", "PX_PER_MM", "pixels per mm of mask and density-map images", NULL},
     [O_DENSITY] = {"density", "density", "D|D1:D2", "finished density in dots/cm^2, or a ramp from left to right edge", "80"},
     [O_DENSITY_MAP] = {"density-map", "density", "FILE.png", "scale density by an image's grey level (white = full)", NULL},
@@ -145,7 +147,7 @@ static void settings_clear(settings *s)
 {
     free(s->polygon); free(s->hl_points); free(s->area_mask); free(s->density_map); free(s->photo); free(s->exclude_mask);
     free(s->clinic); free(s->client); free(s->date); free(s->session_dates); free(s->logo); free(s->notes);
-    free(s->scar_line); free(s->patch_poly); free(s->scar_mask); free(s->patch_mask);
+    free(s->scar_line); free(s->patch_poly); free(s->scar_mask); free(s->patch_mask); free(s->save_area);
     memset(s, 0, sizeof *s);
 }
 
@@ -161,6 +163,7 @@ void smp_plan_free(smp_plan *plan)
 const settings *plan_settings(const smp_plan *plan) { return &plan->s; }
 uint64_t smp_plan_seed(const smp_plan *plan) { return plan->s.seed; }
 double smp_plan_dilution(const smp_plan *plan) { return plan->s.dilution; }
+const char *smp_plan_save_area(const smp_plan *plan) { return plan->s.save_area; }
 
 /* ---- value parsers: each returns NULL or a static description of the fault ---- */
 
@@ -349,6 +352,13 @@ static const char *apply(settings *s, int id, const char *v, const char *dir, ch
     case O_NOTES:
         if (!*v) return "empty file name";
         return set_path(&s->notes, v, dir);
+    case O_AREA_AUTO:
+        if (strcmp(v, "auto")) return "expected auto";
+        s->area_auto = 1;
+        return NULL;
+    case O_SAVE_AREA:
+        if (!*v) return "empty file name";
+        return set_path(&s->save_area, v, dir);
     case O_EXCLUDE_MASK:
         if (!*v) return "empty file name";
         return set_path(&s->exclude_mask, v, dir);
@@ -842,6 +852,11 @@ smp_status smp_plan_resolve(smp_plan *plan, smp_error *err)
         memcpy(s->shares, defaults[s->sessions - 1], sizeof s->shares);
         s->n_shares = s->sessions;
     }
+    const entry *aa = &plan->e[O_AREA_AUTO];
+    if (s->area_auto && !s->photo)
+        return smp_fail(err, SMP_EVALUE, aa->from_file, "%s: auto needs a photo to find the scalp in", aa->origin);
+    if (s->area_auto && (s->polygon || s->area_mask))
+        return smp_fail(err, SMP_EVALUE, aa->from_file, "%s: give auto, --area-polygon or --area-mask, one of them", aa->origin);
     const entry *md = &plan->e[O_MODE];
     if (s->thinning && !s->photo)
         return smp_fail(err, SMP_EVALUE, md->from_file, "%s: thinning needs a photo to find the scalp", md->origin);

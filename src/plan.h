@@ -65,6 +65,8 @@ typedef struct settings {
     int sessions, n_shares;
     double shares[6];          /* fractions summing to 1 */
     double session_darkening, first_raise_mm, healing_spread;
+    int area_auto;             /* --area auto */
+    char *save_area;
     /* regions */
     int thinning;
     vec2 *scar_line, *patch_poly;

@@ -17,6 +17,7 @@ Suite *pigment_suite(void);
 Suite *shade_suite(void);
 Suite *print_suite(void);
 Suite *regions_suite(void);
+Suite *scalp_suite(void);
 
 /* A plan from "key=value" pairs (NULL-terminated), resolved; fails the test
  * on any error. */

@@ -45,6 +45,10 @@ int cmd_layout(int argc, char **argv)
     double t1 = cli_now();
     if (c.output && smp_layout_write(layout, plan, c.output, &err) != SMP_OK) { status = cli_report(&err); goto out; }
     double t2 = cli_now();
+    if (smp_plan_save_area(plan) && smp_layout_save_area(layout, smp_plan_save_area(plan), &err) != SMP_OK) {
+        status = cli_report(&err);
+        goto out;
+    }
     smp_layout_stats st;
     smp_layout_get_stats(layout, &st);
     if (c.json) {

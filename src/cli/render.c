@@ -42,19 +42,26 @@ int cmd_render(int argc, char **argv)
     int auto_shade = smp_layout_shade(layout, &sh);
     if (auto_shade && !c.quiet && !c.json)
         fprintf(stderr, "smpsim: dilution %g (auto, a starting point to test on the skin): %s\n", sh.dilution, sh.reason);
+    if (smp_layout_area_confidence(layout) > 0 && !c.quiet && !c.json)
+        fprintf(stderr, "smpsim: found the scalp with confidence %.2f; check it with --save-area FILE.png\n",
+                smp_layout_area_confidence(layout));
     if (kind == 2 && !c.quiet)
         fprintf(stderr, "smpsim: warning: no scale given; assuming 120 mm between the temple points: %.2f px/mm\n", scale);
     double t1 = cli_now();
     double secs[3];
     if (smp_preview_write_timed(layout, plan, c.output, secs, &err) != SMP_OK) { status = cli_report(&err); goto out; }
     double t2 = cli_now();
+    if (smp_plan_save_area(plan) && smp_layout_save_area(layout, smp_plan_save_area(plan), &err) != SMP_OK) {
+        status = cli_report(&err);
+        goto out;
+    }
     smp_layout_stats st;
     smp_layout_get_stats(layout, &st);
     if (c.json)
-        printf("{\"dots\":%zu,\"dilution\":%g,\"dilution_auto\":%s,\"scale_px_per_mm\":%.4f,\"scale_estimated\":%s,\"area_cm2\":%.4f,"
+        printf("{\"dots\":%zu,\"area_confidence\":%.3f,\"dilution\":%g,\"dilution_auto\":%s,\"scale_px_per_mm\":%.4f,\"scale_estimated\":%s,\"area_cm2\":%.4f,"
                "\"mean_density\":%.3f,\"seed\":%llu,\"seconds\":{\"decode\":%.6f,\"layout\":%.6f,"
                "\"render\":%.6f,\"compose\":%.6f,\"encode\":%.6f,\"total\":%.6f}}\n",
-               st.dots, auto_shade ? sh.dilution : smp_plan_dilution(plan), auto_shade ? "true" : "false", scale,
+               st.dots, smp_layout_area_confidence(layout), auto_shade ? sh.dilution : smp_plan_dilution(plan), auto_shade ? "true" : "false", scale,
                kind == 2 ? "true" : "false", st.area_cm2, st.mean_density,
                (unsigned long long)smp_plan_seed(plan), st.seconds_scene, t1 - t0 - st.seconds_scene, secs[0],
                secs[1], secs[2], t2 - t0);

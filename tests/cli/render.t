@@ -98,3 +98,14 @@ run layout --area-mm 50,50 --mode thinning -o d.csv; expect_status 1; expect_err
 run render top.jpg --scale 4 --scar-mask nothere.png -o x.png; expect_status 2; expect_error "nothere\.png: cannot open"
 smpsim layout --area-mm 100,100 --density 1 --px-per-mm 2 -o small.png
 run render top.jpg --scale 4 --patch-mask small.png -o x.png; expect_status 2; expect_error "small\.png: the mask must be the photo's size, 800x800"
+
+t "--area auto finds the scalp, saves it, and refuses a photo with no answer"
+cp "$root"/samples/* .
+run render top.jpg --scale 4 --area auto --save-area area.png --json -o a.png; expect_status 0
+expect_out '"area_confidence":(0\.[3-9]|1\.0)'
+[ "$(png_size area.png)" = "800x800" ] || fail "area mask is $(png_size area.png)"
+run render top.jpg --scale 4 --area-mask area.png -o b.png; expect_status 0
+smpsim layout --area-mm 100,100 --density 0.01 --px-per-mm 3 -o grey.png
+run render grey.png --scale 3 --area auto -o c.png; expect_status 2; expect_error "grey\.png: no scalp area could be told apart"
+[ ! -e c.png ] || fail "c.png written"
+run layout --area-mm 10,10 --area auto -o d.csv; expect_status 1; expect_error "auto needs a photo"

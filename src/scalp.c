@@ -1,0 +1,153 @@
+#include "scalp.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shade.h"
+#include "status.h"
+
+static int cmp_float(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return x < y ? -1 : x > y;
+}
+
+static float median_of(float *v, size_t n)
+{
+    qsort(v, n, sizeof *v, cmp_float);
+    return v[n / 2];
+}
+
+/* Box mean over (2r+1)^2 by an integral image. */
+static void box_mean(const float *in, float *out, int w, int h, int r)
+{
+    double *ii = calloc((size_t)(w + 1) * (h + 1), sizeof *ii);
+    if (!ii) { memcpy(out, in, sizeof(float) * (size_t)w * h); return; }
+    for (int y = 0; y < h; y++) {
+        double row = 0;
+        for (int x = 0; x < w; x++) {
+            row += in[(size_t)y * w + x];
+            ii[(size_t)(y + 1) * (w + 1) + x + 1] = ii[(size_t)y * (w + 1) + x + 1] + row;
+        }
+    }
+    for (int y = 0; y < h; y++) {
+        int y0 = y - r < 0 ? 0 : y - r, y1 = y + r + 1 > h ? h : y + r + 1;
+        for (int x = 0; x < w; x++) {
+            int x0 = x - r < 0 ? 0 : x - r, x1 = x + r + 1 > w ? w : x + r + 1;
+            double s = ii[(size_t)y1 * (w + 1) + x1] - ii[(size_t)y0 * (w + 1) + x1] - ii[(size_t)y1 * (w + 1) + x0] +
+                       ii[(size_t)y0 * (w + 1) + x0];
+            out[(size_t)y * w + x] = (float)(s / ((double)(y1 - y0) * (x1 - x0)));
+        }
+    }
+    free(ii);
+}
+
+/* Flood fill from (sx, sy) over pixels where in[] == from, writing to. */
+static size_t flood(uint8_t *m, int w, int h, int sx, int sy, uint8_t from, uint8_t to)
+{
+    if (m[(size_t)sy * w + sx] != from) return 0;
+    int *stack = malloc(sizeof(int) * 2 * (size_t)w * h);
+    if (!stack) return 0;
+    size_t top = 0, n = 0;
+    stack[top++] = sx; stack[top++] = sy;
+    m[(size_t)sy * w + sx] = to;
+    while (top) {
+        int y = stack[--top], x = stack[--top];
+        n++;
+        static const int dx[4] = {1, -1, 0, 0}, dy[4] = {0, 0, 1, -1};
+        for (int k = 0; k < 4; k++) {
+            int nx = x + dx[k], ny = y + dy[k];
+            if (nx < 0 || ny < 0 || nx >= w || ny >= h || m[(size_t)ny * w + nx] != from) continue;
+            m[(size_t)ny * w + nx] = to;
+            stack[top++] = nx; stack[top++] = ny;
+        }
+    }
+    free(stack);
+    return n;
+}
+
+smp_status scalp_detect(const photo *p, double scale, const char *what, uint8_t **out, double *confidence,
+                        smp_error *err)
+{
+    int w = p->w, h = p->h;
+    size_t n = (size_t)w * h;
+    float *L = malloc(n * sizeof *L), *A = malloc(n * sizeof *A), *B = malloc(n * sizeof *B);
+    float *tmp = malloc(n * sizeof *tmp), *var = malloc(n * sizeof *var);
+    uint8_t *m = malloc(n);
+    smp_status st = SMP_OK;
+    *out = NULL;
+    if (!L || !A || !B || !tmp || !var || !m) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            uint32_t c = ((const uint32_t *)(p->px + (size_t)y * p->stride))[x];
+            uint8_t rgb[3] = {(uint8_t)(c >> 16), (uint8_t)(c >> 8), (uint8_t)c};
+            double lab[3];
+            srgb_to_lab(rgb, lab);
+            size_t i = (size_t)y * w + x;
+            L[i] = (float)lab[0]; A[i] = (float)lab[1]; B[i] = (float)lab[2];
+        }
+    /* The skin: medians over the middle ninth of the photo. */
+    size_t k = 0;
+    float *sample = malloc(n / 9 * sizeof *sample + 64);
+    if (!sample) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
+    float skin[3];
+    float *chan[3] = {L, A, B};
+    for (int c = 0; c < 3; c++) {
+        k = 0;
+        for (int y = h / 3; y < 2 * h / 3; y++)
+            for (int x = w / 3; x < 2 * w / 3; x++) sample[k++] = chan[c][(size_t)y * w + x];
+        skin[c] = k ? median_of(sample, k) : 0;
+    }
+    free(sample);
+    double chroma = hypot(skin[1], skin[2]);
+    /* Texture: the local standard deviation of lightness over ~0.5 mm. */
+    int r = (int)fmax(1, lround(scale * 0.5));
+    box_mean(L, tmp, w, h, r);
+    for (size_t i = 0; i < n; i++) var[i] = (L[i] - tmp[i]) * (L[i] - tmp[i]);
+    box_mean(var, var, w, h, r);
+    for (size_t i = 0; i < n; i++) {
+        double dc = hypot(A[i] - skin[1], B[i] - skin[2]);
+        double dl = fabs(L[i] - skin[0]);
+        int colour = dc < fmax(6, 0.45 * chroma) && dl < 25;
+        int smooth = var[i] < 16; /* L* standard deviation under 4 */
+        tmp[i] = (float)(colour && smooth);
+    }
+    /* Close the small gaps over about 1.5 mm, then keep what is mostly scalp. */
+    box_mean(tmp, var, w, h, (int)fmax(1, lround(scale * 1.5)));
+    for (size_t i = 0; i < n; i++) m[i] = var[i] > 0.5f ? 1 : 0;
+    /* The connected region through the middle (or the nearest candidate). */
+    int sx = w / 2, sy = h / 2;
+    if (!m[(size_t)sy * w + sx]) {
+        double best = INFINITY;
+        for (int y = h / 4; y < 3 * h / 4; y++)
+            for (int x = w / 4; x < 3 * w / 4; x++)
+                if (m[(size_t)y * w + x] && hypot(x - w / 2, y - h / 2) < best) { best = hypot(x - w / 2, y - h / 2); sx = x; sy = y; }
+    }
+    size_t region = m[(size_t)sy * w + sx] ? flood(m, w, h, sx, sy, 1, 2) : 0;
+    /* Holes: whatever the border cannot reach without crossing the region. */
+    for (size_t i = 0; i < n; i++) m[i] = m[i] == 2 ? 2 : 0;
+    for (int x = 0; x < w; x++) { flood(m, w, h, x, 0, 0, 3); flood(m, w, h, x, h - 1, 0, 3); }
+    for (int y = 0; y < h; y++) { flood(m, w, h, 0, y, 0, 3); flood(m, w, h, w - 1, y, 0, 3); }
+    size_t found = 0;
+    for (size_t i = 0; i < n; i++) { m[i] = m[i] == 3 ? 0 : 255; found += m[i] == 255; }
+    double share = (double)found / n;
+    /* Confidence: how far the region's colour stands from the rest. */
+    double in_l = 0, out_l = 0, in_c = 0, out_c = 0;
+    size_t ni = 0, no = 0;
+    for (size_t i = 0; i < n; i += 3) {
+        double c = hypot(A[i] - skin[1], B[i] - skin[2]);
+        if (m[i]) { in_l += L[i]; in_c += c; ni++; } else { out_l += L[i]; out_c += c; no++; }
+    }
+    double sep = ni && no ? fabs(in_l / ni - out_l / no) / 20 + fabs(in_c / ni - out_c / no) / 10 : 0;
+    *confidence = fmin(1, sep) * (region ? 1 : 0);
+    if (!region || share < 0.02 || share > 0.9 || chroma < 4 || *confidence < 0.3) {
+        st = smp_fail(err, SMP_EINPUT, 1, "%s: no scalp area could be told apart in the photo; give --area-polygon or --area-mask", what);
+        goto done;
+    }
+    *out = m;
+    m = NULL;
+done:
+    free(L); free(A); free(B); free(tmp); free(var); free(m);
+    return st;
+}

@@ -1,0 +1,98 @@
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_suites.h"
+#include "rng.h"
+#include "scalp.h"
+
+typedef struct { uint8_t skin[3], hair[3], bg[3]; double light; } scene;
+
+/* A 300x300 top view at 3 px/mm: a head of textured hair around a bald
+ * oval of skin, lit from the left, on a plain background.  TRUTH gets the
+ * bald oval. */
+static void draw(const scene *sc, photo *p, uint8_t *truth)
+{
+    smp_error err = {0};
+    ck_assert_int_eq(photo_alloc(p, 300, 300, &err), SMP_OK);
+    for (int y = 0; y < 300; y++)
+        for (int x = 0; x < 300; x++) {
+            double hx = (x - 150) / 115.0, hy = (y - 155) / 130.0;
+            double bx = (x - 150) / 72.0, by = (y - 135) / 82.0;
+            int head = hx * hx + hy * hy < 1, bald = bx * bx + by * by < 1;
+            truth[y * 300 + x] = (uint8_t)bald;
+            double light = 1 - sc->light / 2 + sc->light * x / 300.0;
+            double noise = (rng_unit(rng_hash(5, 9, (uint64_t)x, (uint64_t)y)) - 0.5) * 6;
+            double c[3];
+            for (int k = 0; k < 3; k++) {
+                if (bald) c[k] = sc->skin[k] * light + noise;
+                else if (head) {
+                    /* Strands: bright and dark stripes a pixel or two wide. */
+                    int stripe = (x * 3 + y * 5 + (int)(rng_hash(6, 9, (uint64_t)(x / 3), (uint64_t)(y / 9)) % 5)) % 4 < 2;
+                    c[k] = sc->hair[k] * light * (stripe ? 1.35 : 0.6) + noise;
+                } else c[k] = sc->bg[k] + noise / 3;
+                c[k] = c[k] < 0 ? 0 : c[k] > 255 ? 255 : c[k];
+            }
+            ((uint32_t *)(p->px + (size_t)y * p->stride))[x] =
+                (uint32_t)c[0] << 16 | (uint32_t)c[1] << 8 | (uint32_t)c[2];
+        }
+}
+
+START_TEST(finds_the_scalp_on_generated_photos)
+{
+    static const scene scenes[] = {
+        {{245, 215, 195}, {25, 20, 18}, {60, 90, 160}, 0.3},   /* very fair, black hair, blue */
+        {{230, 190, 160}, {200, 170, 110}, {128, 128, 128}, 0.2}, /* fair, blond, grey */
+        {{200, 150, 115}, {80, 55, 35}, {240, 240, 240}, 0.4},  /* medium, brown, white */
+        {{170, 125, 90}, {25, 20, 18}, {80, 140, 80}, 0.3},     /* olive, black, green */
+        {{130, 90, 65}, {150, 150, 150}, {10, 10, 10}, 0.2},    /* brown, grey hair, black */
+        {{90, 60, 45}, {25, 20, 18}, {200, 200, 220}, 0.3},     /* dark, black, pale */
+        {{65, 43, 32}, {120, 110, 100}, {60, 90, 160}, 0.25},   /* very dark, grey-brown, blue */
+    };
+    for (size_t i = 0; i < sizeof scenes / sizeof *scenes; i++) {
+        photo p;
+        uint8_t truth[300 * 300], *mask = NULL;
+        double conf;
+        smp_error err = {0};
+        draw(&scenes[i], &p, truth);
+        ck_assert_msg(scalp_detect(&p, 3, "generated", &mask, &conf, &err) == SMP_OK, "scene %zu: %s", i, err.msg);
+        size_t inter = 0, uni = 0;
+        for (int k = 0; k < 300 * 300; k++) {
+            inter += truth[k] && mask[k];
+            uni += truth[k] || mask[k];
+        }
+        double iou = (double)inter / uni;
+        ck_assert_msg(iou >= 0.85, "scene %zu: IoU %.3f", i, iou);
+        ck_assert(conf > 0.3 && conf <= 1);
+        free(mask);
+        photo_free(&p);
+    }
+}
+END_TEST
+
+START_TEST(refuses_a_photo_with_no_answer)
+{
+    photo p;
+    smp_error err = {0};
+    ck_assert_int_eq(photo_alloc(&p, 200, 150, &err), SMP_OK);
+    for (int i = 0; i < 200 * 150; i++) ((uint32_t *)p.px)[i] = 0x808080;
+    uint8_t *mask = NULL;
+    double conf;
+    ck_assert_int_eq(scalp_detect(&p, 3, "grey.png", &mask, &conf, &err), SMP_EINPUT);
+    ck_assert_ptr_null(mask);
+    ck_assert_msg(strstr(err.msg, "grey.png: no scalp area") != NULL, "%s", err.msg);
+    photo_free(&p);
+}
+END_TEST
+
+Suite *scalp_suite(void)
+{
+    Suite *s = suite_create("scalp");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, finds_the_scalp_on_generated_photos);
+    tcase_add_test(tc, refuses_a_photo_with_no_answer);
+    suite_add_tcase(s, tc);
+    return s;
+}
