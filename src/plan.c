@@ -24,7 +24,7 @@ enum opt_id {
     O_SENTINEL_SHARE, O_WAVE, O_WAVELENGTH, O_IRREGULARITY, O_ASYMMETRY,
     O_DOT_MM, O_DOT_VARIATION, O_DARKNESS,
     O_PX_PER_MM,
-    O_MODE, O_SCAR_LINE, O_SCAR_WIDTH, O_SCAR_MASK, O_SCAR_DENSITY, O_SCAR_DARKNESS, O_PATCH_MASK, O_PATCH_POLYGON,
+    O_MODE, O_SCAR_LINE, O_SCAR_WIDTH, O_SCAR_MASK, O_SCAR_DOTS, O_SCAR_DENSITY, O_SCAR_DARKNESS, O_PATCH_MASK, O_PATCH_POLYGON,
     O_FEATHER,
     O_SESSIONS, O_SESSION_SHARES, O_SESSION_DARKENING, O_FIRST_RAISE, O_HEALING_SPREAD,
     O_PAPER, O_CLINIC, O_CLIENT, O_DATE, O_LOGO, O_NOTES, O_SESSION_DATES,
@@ -65,6 +65,7 @@ static const smp_option_info options[O_COUNT] = {
     [O_SCAR_LINE] = {"scar-line", "regions", "X,Y X,Y ...", "a strip scar (FUT) along this line", NULL},
     [O_SCAR_WIDTH] = {"scar-width", "regions", "MM", "width of the strip scar", "6"},
     [O_SCAR_MASK] = {"scar-mask", "regions", "FILE.png", "scars as a mask, white = scar; the photo's size", NULL},
+    [O_SCAR_DOTS] = {"scar-dots", "regions", NULL, "find FUE dot scars (pale dots under 1.2 mm) in the photo and treat them as scars", "no"},
     [O_SCAR_DENSITY] = {"scar-density", "regions", "FRACTION", "density inside scars, as a share of the rest", "0.7"},
     [O_SCAR_DARKNESS] = {"scar-darkness", "regions", "FRACTION", "darkness inside scars, as a share of the rest", "0.75"},
     [O_PATCH_MASK] = {"patch-mask", "regions", "FILE.png", "alopecia patches as a mask: dots only there", NULL},
@@ -316,6 +317,8 @@ static const char *apply(settings *s, int id, const char *v, const char *dir, ch
         if (id == O_SCAR_LINE) s->scar_n = n; else s->patch_n = n;
         return NULL;
     }
+    case O_SCAR_DOTS:
+        return parse_bool(v, &s->scar_dots);
     case O_SCAR_WIDTH:
         return parse_num(v, 0.5, 50, &s->scar_width_mm) ? "expected mm between 0.5 and 50" : NULL;
     case O_SCAR_DENSITY:

@@ -68,7 +68,7 @@ typedef struct settings {
     int area_auto;             /* --area auto */
     char *save_area;
     /* regions */
-    int thinning;
+    int thinning, scar_dots;
     vec2 *scar_line, *patch_poly;
     size_t scar_n, patch_n;
     char *scar_mask, *patch_mask;

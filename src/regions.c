@@ -131,6 +131,66 @@ smp_status regions_scalp_map(const photo *p, double scale, soft_mask *scalp, uin
     return SMP_OK;
 }
 
+/* FUE scars: pale dots under about 1.2 mm, lighter than the skin around
+ * them by 5 L* or more; blobs larger than that are not dot scars. */
+smp_status regions_find_dot_scars(const photo *p, double scale, soft_mask *m, size_t *count, smp_error *err)
+{
+    int w = p->w, h = p->h;
+    size_t n = (size_t)w * h;
+    float *l = malloc(n * sizeof *l), *mean = malloc(n * sizeof *mean);
+    uint8_t *cand = calloc(n, 1);
+    int *stack = malloc(sizeof(int) * 2 * n);
+    m->v = calloc(n, sizeof *m->v);
+    *count = 0;
+    if (!l || !mean || !cand || !stack || !m->v) {
+        free(l); free(mean); free(cand); free(stack); free(m->v);
+        m->v = NULL;
+        return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+    }
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            uint32_t c = ((const uint32_t *)(p->px + (size_t)y * p->stride))[x];
+            uint8_t rgb[3] = {(uint8_t)(c >> 16), (uint8_t)(c >> 8), (uint8_t)c};
+            double lab[3];
+            srgb_to_lab(rgb, lab);
+            l[(size_t)y * w + x] = mean[(size_t)y * w + x] = (float)lab[0];
+        }
+    blur(mean, w, h, (int)fmax(2, lround(scale * 1.5)));
+    for (size_t i = 0; i < n; i++) cand[i] = l[i] - mean[i] > 5;
+    double max_px = M_PI * pow(0.7 * scale, 2) * 1.5;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            if (cand[(size_t)y * w + x] != 1) continue;
+            /* One blob: collect it, then keep it if it is dot-sized. */
+            size_t top = 0, first = 0;
+            stack[top++] = x; stack[top++] = y;
+            cand[(size_t)y * w + x] = 2;
+            while (first < top) {
+                int cx = stack[first++], cy = stack[first++];
+                static const int dx[4] = {1, -1, 0, 0}, dy[4] = {0, 0, 1, -1};
+                for (int k = 0; k < 4; k++) {
+                    int nx = cx + dx[k], ny = cy + dy[k];
+                    if (nx < 0 || ny < 0 || nx >= w || ny >= h || cand[(size_t)ny * w + nx] != 1) continue;
+                    cand[(size_t)ny * w + nx] = 2;
+                    stack[top++] = nx; stack[top++] = ny;
+                }
+            }
+            size_t px = top / 2;
+            if (px >= 2 && px <= max_px) {
+                for (size_t q = 0; q < top; q += 2) m->v[(size_t)stack[q + 1] * w + stack[q]] = 1;
+                (*count)++;
+            }
+        }
+    free(l); free(mean); free(cand); free(stack);
+    m->w = w;
+    m->h = h;
+    m->scale = scale;
+    /* Grow each scar by half a millimetre: the pale rim the eye sees. */
+    blur(m->v, w, h, (int)fmax(1, lround(scale * 0.5)));
+    for (size_t i = 0; i < n; i++) m->v[i] = m->v[i] > 0.05f ? 1.0f : 0.0f;
+    return SMP_OK;
+}
+
 smp_status regions_build(const settings *s, const photo *p, double scale, regions *r, smp_error *err)
 {
     memset(r, 0, sizeof *r);
@@ -150,6 +210,14 @@ smp_status regions_build(const settings *s, const photo *p, double scale, region
     if (s->scar_mask) {
         if (!(scale > 0)) return smp_fail(err, SMP_EVALUE, 0, "--scar-mask needs a photo or --scale");
         if ((st = soft_from_png(s->scar_mask, scale, fw, fh, r->feather, &r->scar_mask, err)) != SMP_OK) goto fail;
+        r->any = 1;
+    }
+    if (s->scar_dots) {
+        if (!p) return smp_fail(err, SMP_EVALUE, 0, "--scar-dots needs a photo to find the scars in");
+        if (r->scar_mask.v) return smp_fail(err, SMP_EVALUE, 0, "give --scar-dots or --scar-mask, not both");
+        if ((st = regions_find_dot_scars(p, scale, &r->scar_mask, &r->dot_scars, err)) != SMP_OK) goto fail;
+        /* A soft edge of its own: the feather is wider than a dot scar. */
+        blur(r->scar_mask.v, r->scar_mask.w, r->scar_mask.h, (int)fmax(1, lround(scale * 0.3)));
         r->any = 1;
     }
     if (s->patch_poly) {

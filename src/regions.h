@@ -1,6 +1,7 @@
 /* regions: the per-region factors of the density field (design.md):
  *
- *   scar     inside a strip scar (a line with a width) or a scar mask, dots
+ *   scar     inside a strip scar (a line with a width), a scar mask or the
+ *            FUE dot scars found in the photo (--scar-dots), dots
  *            follow their own density and darkness (sparser and lighter by
  *            default: scar tissue takes pigment unpredictably, domain.md),
  *            blended over a feathered edge so density shows no seam;
@@ -31,6 +32,7 @@ typedef struct regions {
     double scar_half;
     soft_mask scar_mask;
     double scar_density, scar_darkness;
+    size_t dot_scars;   /* --scar-dots: how many were found */
     /* patches */
     const vec2 *patch_poly;
     size_t patch_n;
@@ -53,6 +55,9 @@ void regions_eval(const regions *r, vec2 p, double *density, double *darkness);
 /* Hair and skin classification of a photo, exposed for tests and shade:
  * the share of scalp pixels in WINDOW mm around each pixel, and the hair
  * mask.  Callers free both. */
+/* Finds FUE dot scars (pale dots under about 1.2 mm) in P: a mask of them
+ * and their count. */
+smp_status regions_find_dot_scars(const photo *p, double scale, soft_mask *m, size_t *count, smp_error *err) SMP_MUST_CHECK;
 smp_status regions_scalp_map(const photo *p, double scale, soft_mask *scalp, uint8_t **hair, smp_error *err) SMP_MUST_CHECK;
 
 #endif

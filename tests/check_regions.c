@@ -8,6 +8,7 @@
 #include "image.h"
 #include "layout.h"
 #include "plan.h"
+#include "regions.h"
 
 static smp_layout *make(smp_plan *p)
 {
@@ -136,6 +137,54 @@ START_TEST(mask_errors)
 }
 END_TEST
 
+START_TEST(fue_dot_scars_are_found_and_treated_lighter)
+{
+    /* Skin at 4 px/mm with 40 pale dots of 0.8 mm and one pale 6 mm patch
+     * that is not a dot scar. */
+    smp_error err = {0};
+    photo ph;
+    ck_assert_int_eq(photo_alloc(&ph, 400, 400, &err), SMP_OK);
+    double cx[40], cy[40];
+    for (int k = 0; k < 40; k++) { cx[k] = 30 + (k % 8) * 45 + (k / 8) * 3; cy[k] = 30 + (k / 8) * 70; }
+    for (int y = 0; y < 400; y++)
+        for (int x = 0; x < 400; x++) {
+            int pale = hypot(x - 200, y - 370) < 12;
+            for (int k = 0; k < 40; k++) pale |= hypot(x - cx[k], y - cy[k]) < 1.6;
+            ((uint32_t *)(ph.px + (size_t)y * ph.stride))[x] = pale ? 0xf0d2c0u : 0xc8987cu;
+        }
+    soft_mask m;
+    size_t count;
+    ck_assert_int_eq(regions_find_dot_scars(&ph, 4, &m, &count, &err), SMP_OK);
+    ck_assert_msg(count >= 38 && count <= 40, "found %zu of 40", count);
+    ck_assert(m.v[(size_t)370 * 400 + 200] == 0); /* the big patch is not a dot scar */
+    free(m.v);
+    char path[] = "/tmp/smpsim-fue-XXXXXX.png", opt[64];
+    close(mkstemps(path, 4));
+    FILE *f = fopen(path, "wb");
+    ck_assert_int_eq(image_write_photo_png(f, path, &ph, 1, &err), SMP_OK);
+    fclose(f);
+    photo_free(&ph);
+    snprintf(opt, sizeof opt, "photo=%s", path);
+    smp_plan *p = test_plan(opt, "scale=4", "scar-dots=yes", "sessions=1", "density=200", NULL);
+    smp_layout *L = make(p);
+    double in = 0, out = 0;
+    size_t nin = 0, nout = 0;
+    for (size_t i = 0; i < L->dots.n; i++) {
+        const smp_dot *d = &L->dots.d[i];
+        if (d->blown) continue;
+        double best = 1e9;
+        for (int k = 0; k < 40; k++) best = fmin(best, hypot(d->x_mm * 4 - cx[k], d->y_mm * 4 - cy[k]));
+        if (best < 1.5) { in += d->darkness; nin++; }
+        else if (best > 12) { out += d->darkness; nout++; }
+    }
+    ck_assert(nin > 5 && nout > 100);
+    ck_assert_msg(in / nin < 0.9 * out / nout, "scar dots %f vs %f", in / nin, out / nout);
+    smp_layout_free(L);
+    smp_plan_free(p);
+    unlink(path);
+}
+END_TEST
+
 Suite *regions_suite(void)
 {
     Suite *s = suite_create("regions");
@@ -145,6 +194,7 @@ Suite *regions_suite(void)
     tcase_add_test(tc, no_dots_outside_patches);
     tcase_add_test(tc, thinning_keeps_dots_off_hair);
     tcase_add_test(tc, mask_errors);
+    tcase_add_test(tc, fue_dot_scars_are_found_and_treated_lighter);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -109,3 +109,6 @@ smpsim layout --area-mm 100,100 --density 0.01 --px-per-mm 3 -o grey.png
 run render grey.png --scale 3 --area auto -o c.png; expect_status 2; expect_error "grey\.png: no scalp area could be told apart"
 [ ! -e c.png ] || fail "c.png written"
 run layout --area-mm 10,10 --area auto -o d.csv; expect_status 1; expect_error "auto needs a photo"
+run render top.jpg --scale 4 --scar-dots --json -o fue.png; expect_status 0
+run render top.jpg --scale 4 --preset fue-scars -o fue2.png; expect_status 0
+run layout --area-mm 20,20 --scar-dots -o d.csv; expect_status 1; expect_error "scar-dots needs a photo"
