@@ -89,7 +89,8 @@ smp_status scalp_detect(const photo *p, double scale, const char *what, uint8_t 
         }
     /* The skin: medians over the middle ninth of the photo. */
     size_t k = 0;
-    float *sample = malloc(n / 9 * sizeof *sample + 64);
+    size_t box = (size_t)(2 * h / 3 - h / 3) * (size_t)(2 * w / 3 - w / 3);
+    float *sample = malloc((box ? box : 1) * sizeof *sample);
     if (!sample) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
     float skin[3];
     float *chan[3] = {L, A, B};
