@@ -102,18 +102,21 @@ smp_status regions_scalp_map(const photo *p, double scale, soft_mask *scalp, uin
         scalp->v = NULL;
         return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
     }
-    for (int y = 0; y < p->h; y++)
-        for (int x = 0; x < p->w; x++) {
-            uint32_t c = ((const uint32_t *)(p->px + (size_t)y * p->stride))[x];
-            uint8_t rgb[3] = {(uint8_t)(c >> 16), (uint8_t)(c >> 8), (uint8_t)c};
-            double lab[3];
-            srgb_to_lab(rgb, lab);
-            l[(size_t)y * p->w + x] = (float)lab[0];
-            /* Skin-coloured: near the measured skin's hue and chroma, so a
-             * wall or a shirt as light as skin is not taken for scalp. */
-            double da = lab[1] - sh.skin_lab[1], db = lab[2] - sh.skin_lab[2];
-            skin[(size_t)y * p->w + x] = da * da + db * db < 16.0 * 16.0 && fabs(lab[0] - sh.skin_lab[0]) < 30;
-        }
+    float *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
+    if (!a || !b) {
+        free(a); free(b); free(l); free(hm); free(scalp->v); free(skin);
+        scalp->v = NULL;
+        return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+    }
+    photo_to_lab(p, l, a, b);
+    for (size_t i = 0; i < n; i++) {
+        /* Skin-coloured: near the measured skin's hue and chroma, so a
+         * wall or a shirt as light as skin is not taken for scalp. */
+        double da = a[i] - sh.skin_lab[1], db = b[i] - sh.skin_lab[2];
+        skin[i] = da * da + db * db < 16.0 * 16.0 && fabs(l[i] - sh.skin_lab[0]) < 30;
+    }
+    free(a);
+    free(b);
     double mid = (sh.skin_lab[0] + sh.hair_lab[0]) / 2;
     for (size_t i = 0; i < n; i++) {
         int is_hair = l[i] < mid;
@@ -147,14 +150,8 @@ smp_status regions_find_dot_scars(const photo *p, double scale, soft_mask *m, si
         m->v = NULL;
         return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
     }
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++) {
-            uint32_t c = ((const uint32_t *)(p->px + (size_t)y * p->stride))[x];
-            uint8_t rgb[3] = {(uint8_t)(c >> 16), (uint8_t)(c >> 8), (uint8_t)c};
-            double lab[3];
-            srgb_to_lab(rgb, lab);
-            l[(size_t)y * w + x] = mean[(size_t)y * w + x] = (float)lab[0];
-        }
+    photo_to_lab(p, l, NULL, NULL);
+    memcpy(mean, l, n * sizeof *mean);
     blur(mean, w, h, (int)fmax(2, lround(scale * 1.5)));
     for (size_t i = 0; i < n; i++) cand[i] = l[i] - mean[i] > 5;
     double max_px = M_PI * pow(0.7 * scale, 2) * 1.5;

@@ -78,15 +78,7 @@ smp_status scalp_detect(const photo *p, double scale, const char *what, uint8_t 
     smp_status st = SMP_OK;
     *out = NULL;
     if (!L || !A || !B || !tmp || !var || !m) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++) {
-            uint32_t c = ((const uint32_t *)(p->px + (size_t)y * p->stride))[x];
-            uint8_t rgb[3] = {(uint8_t)(c >> 16), (uint8_t)(c >> 8), (uint8_t)c};
-            double lab[3];
-            srgb_to_lab(rgb, lab);
-            size_t i = (size_t)y * w + x;
-            L[i] = (float)lab[0]; A[i] = (float)lab[1]; B[i] = (float)lab[2];
-        }
+    photo_to_lab(p, L, A, B);
     /* The skin: medians over the middle ninth of the photo. */
     size_t k = 0;
     size_t box = (size_t)(2 * h / 3 - h / 3) * (size_t)(2 * w / 3 - w / 3);

@@ -29,6 +29,21 @@ void srgb_to_lab(const uint8_t rgb[3], double lab[3])
     lab[2] = 200 * (fy - fz);
 }
 
+void photo_to_lab(const photo *p, float *l, float *a, float *b)
+{
+    for (int y = 0; y < p->h; y++)
+        for (int x = 0; x < p->w; x++) {
+            uint32_t c = ((const uint32_t *)(p->px + (size_t)y * p->stride))[x];
+            uint8_t rgb[3] = {(uint8_t)(c >> 16), (uint8_t)(c >> 8), (uint8_t)c};
+            double lab[3];
+            srgb_to_lab(rgb, lab);
+            size_t i = (size_t)y * p->w + x;
+            l[i] = (float)lab[0];
+            if (a) a[i] = (float)lab[1];
+            if (b) b[i] = (float)lab[2];
+        }
+}
+
 double shade_dilution(double skin_l, double hair_l)
 {
     double hair = fmin(1, fmax(0, (hair_l - 15) / 45));

@@ -32,5 +32,7 @@ smp_status shade_measure_area(const photo *p, const area *a, double scale, const
 /* The suggestion for a skin and hair lightness (L*), exposed for tests. */
 double shade_dilution(double skin_l, double hair_l);
 void srgb_to_lab(const uint8_t rgb[3], double lab[3]);
+/* The photo's CIELAB planes (w*h floats each; A and B may be NULL). */
+void photo_to_lab(const photo *p, float *l, float *a, float *b);
 
 #endif

@@ -189,3 +189,26 @@ out:
     free(set);
     return status;
 }
+
+int cli_photo_layout(const cli_common *c, const smp_plan *plan, smp_layout **layout, double *scale)
+{
+    smp_error err = {0};
+    *layout = NULL;
+    if (smp_layout_new(plan, layout, &err) != SMP_OK) return cli_report(&err);
+    int kind = smp_layout_photo_scale(*layout, scale);
+    if (!kind) {
+        fprintf(stderr, "smpsim: %s needs a photo: give PHOTO or --photo\n", c->cmd);
+        return EXIT_USAGE;
+    }
+    int say = !c->quiet && !c->json;
+    smp_shade sh;
+    if (smp_layout_shade(*layout, &sh) && say)
+        fprintf(stderr, "smpsim: dilution %g (auto, a starting point to test on the skin): %s\n", sh.dilution, sh.reason);
+    if (smp_layout_area_confidence(*layout) > 0 && say)
+        fprintf(stderr, "smpsim: found the scalp with confidence %.2f; check it with --save-area FILE.png\n",
+                smp_layout_area_confidence(*layout));
+    if (kind == 2 && !c->quiet)
+        fprintf(stderr, "smpsim: warning: no scale given; assuming 120 mm between the temple points: %.2f px/mm\n",
+                *scale);
+    return -1;
+}

@@ -35,6 +35,10 @@ double cli_now(void);
 int cli_same_file(const char *a, const char *b);
 /* Refuses (exit 2, one line) an output that is one of the inputs. */
 int cli_check_output(const cli_common *c, const smp_plan *plan);
+/* For commands drawing on a photo: makes the layout, refuses one without a
+ * photo, and says what was estimated or measured (scale, shade, area).
+ * Returns -1 to go on, or an exit status. */
+int cli_photo_layout(const cli_common *c, const smp_plan *plan, smp_layout **layout, double *scale);
 /* Prints the plan options as --help lines. */
 void cli_print_plan_options(FILE *f);
 /* Closes stdout and reports a failed write (a full disk never exits 0). */

@@ -32,12 +32,8 @@ int cmd_print(int argc, char **argv)
     }
     if ((status = cli_check_output(&c, plan)) != 0) goto out;
     double t0 = cli_now();
-    if (smp_layout_new(plan, &layout, &err) != SMP_OK) { status = cli_report(&err); goto out; }
     double scale;
-    int kind = smp_layout_photo_scale(layout, &scale);
-    if (!kind) { fprintf(stderr, "smpsim: print needs a photo: give PHOTO or --photo\n"); status = EXIT_USAGE; goto out; }
-    if (kind == 2 && !c.quiet)
-        fprintf(stderr, "smpsim: warning: no scale given; assuming 120 mm between the temple points: %.2f px/mm\n", scale);
+    if ((status = cli_photo_layout(&c, plan, &layout, &scale)) >= 0) goto out;
     if (smp_print_write(layout, plan, c.output, &err) != SMP_OK) { status = cli_report(&err); goto out; }
     if (c.json)
         printf("{\"output\":\"%s\",\"pages\":4,\"seed\":%llu,\"seconds\":%.3f}\n", c.output,

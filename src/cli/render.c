@@ -34,19 +34,11 @@ int cmd_render(int argc, char **argv)
     /* Never overwrite the photo or any other input, by any path. */
     if ((status = cli_check_output(&c, plan)) != 0) goto out;
     double t0 = cli_now();
-    if (smp_layout_new(plan, &layout, &err) != SMP_OK) { status = cli_report(&err); goto out; }
     double scale;
-    int kind = smp_layout_photo_scale(layout, &scale);
-    if (!kind) { fprintf(stderr, "smpsim: render needs a photo: give PHOTO or --photo\n"); status = EXIT_USAGE; goto out; }
+    if ((status = cli_photo_layout(&c, plan, &layout, &scale)) >= 0) goto out;
     smp_shade sh;
     int auto_shade = smp_layout_shade(layout, &sh);
-    if (auto_shade && !c.quiet && !c.json)
-        fprintf(stderr, "smpsim: dilution %g (auto, a starting point to test on the skin): %s\n", sh.dilution, sh.reason);
-    if (smp_layout_area_confidence(layout) > 0 && !c.quiet && !c.json)
-        fprintf(stderr, "smpsim: found the scalp with confidence %.2f; check it with --save-area FILE.png\n",
-                smp_layout_area_confidence(layout));
-    if (kind == 2 && !c.quiet)
-        fprintf(stderr, "smpsim: warning: no scale given; assuming 120 mm between the temple points: %.2f px/mm\n", scale);
+    int kind = smp_layout_photo_scale(layout, &scale);
     double t1 = cli_now();
     double secs[3];
     if (smp_preview_write_timed(layout, plan, c.output, secs, &err) != SMP_OK) { status = cli_report(&err); goto out; }
