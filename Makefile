@@ -1,5 +1,5 @@
 # smpsim: scalp micropigmentation simulator.
-# Targets: all check bench demo install uninstall asan valgrind clean
+# Targets: all check bench demo install uninstall asan valgrind fuzz clean
 .DELETE_ON_ERROR:
 .SUFFIXES:
 
@@ -112,6 +112,24 @@ valgrind: deps-tests
 	CK_FORK=no valgrind -q --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite --suppressions=tests/valgrind.supp $(BUILD)/check_smpsim
 	SMPSIM_WRAP='valgrind -q --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite --suppressions=$(CURDIR)/tests/valgrind.supp' tests/cli/run.sh $(BUILD)/smpsim
 
+# make fuzz: libFuzzer harnesses (clang) for plan files, manifests, images
+# and the option parsers, each run FUZZ_SECONDS on a seed corpus.
+FUZZ_SECONDS ?= 60
+FUZZ_SAN = -fsanitize=address,undefined -fno-omit-frame-pointer
+FUZZ_CLI = build-fuzz/src/cli/cli.o build-fuzz/src/cli/layout.o build-fuzz/src/cli/analyze.o \
+           build-fuzz/src/cli/presets.o build-fuzz/src/cli/render.o build-fuzz/src/cli/shade.o \
+           build-fuzz/src/cli/print.o build-fuzz/src/cli/batch.o
+
+fuzz: deps
+	@$(MAKE) --no-print-directory $(BUILD)/smpsim
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang SAN='$(FUZZ_SAN) -fsanitize=fuzzer-no-link' \
+	    CFLAGS='-O1 -g' build-fuzz/libsmpsim.a $(FUZZ_CLI)
+	@for h in plan manifest image options; do \
+	    clang $(FUZZ_SAN) -fsanitize=fuzzer -Iinclude -Isrc $(PC_CFLAGS) -O1 -g -o build-fuzz/fuzz_$$h \
+	        tests/fuzz/fuzz_$$h.c $$( [ $$h = options ] && echo $(FUZZ_CLI) ) build-fuzz/libsmpsim.a $(PC_LIBS) -lm \
+	        || exit 1; done
+	scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS) $(BUILD)/smpsim
+
 bench: deps
 	@$(MAKE) --no-print-directory $(BUILD)/smpsim $(BUILD)/benchrender
 	bench/bench.sh $(BUILD)/smpsim $(BUILD)/benchrender
@@ -134,7 +152,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build build-asan smpsim demo-out
+	rm -rf build build2 build-asan build-fuzz smpsim demo-out
 
 PHONY_SAMPLES = samples
-.PHONY: samples all check test-all asan valgrind bench demo install uninstall clean deps deps-tests
+.PHONY: fuzz samples all check test-all asan valgrind bench demo install uninstall clean deps deps-tests

@@ -9,7 +9,7 @@ mods="cairo cairo-svg cairo-pdf libpng libjpeg libexif inih pangocairo"
 debs="pkg-config libcairo2-dev libpng-dev libjpeg-dev libexif-dev libinih-dev libpango1.0-dev fonts-dejavu-core fonts-wqy-microhei"
 if [ "${1:-}" = "--tests" ]; then
   mods="$mods check"
-  debs="$debs check poppler-utils"
+  debs="$debs check poppler-utils libimage-exiftool-perl"
 fi
 missing=""
 command -v pkg-config >/dev/null 2>&1 || missing="pkg-config"
@@ -22,6 +22,7 @@ command -v cc >/dev/null 2>&1 || { missing="$missing cc"; debs="$debs gcc make";
 command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=zh 2>/dev/null)" ] || missing="$missing fonts"
 if [ "${1:-}" = "--tests" ]; then
   command -v pdftotext >/dev/null 2>&1 || missing="$missing poppler-utils"
+  command -v exiftool >/dev/null 2>&1 || missing="$missing exiftool"
 fi
 [ -z "$missing" ] && exit 0
 echo "smpsim: missing build dependencies:$missing" >&2

@@ -116,6 +116,7 @@ smp_status batch_read(const char *path, batch_manifest *m, smp_error *err)
                         }
                         opt_cols[n_opt] = i;
                         if (!(m->keys[n_opt++] = strdup(fields[i]))) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto out; }
+                        m->n_keys = n_opt; /* so that batch_free frees them on any error */
                     }
                 }
                 m->n_keys = n_opt;

@@ -18,6 +18,7 @@ Suite *shade_suite(void);
 Suite *print_suite(void);
 Suite *regions_suite(void);
 Suite *scalp_suite(void);
+Suite *batch_suite(void);
 
 /* A plan from "key=value" pairs (NULL-terminated), resolved; fails the test
  * on any error. */

@@ -97,7 +97,7 @@ int cmd_batch(int argc, char **argv)
     int shard_i = 1, shard_n = 1, resume = 0, quiet = 0, verbose = 0, ch;
     const char *report = NULL;
     opterr = 0;
-    optind = 1;
+    optind = 0; /* GNU: a full reset, whatever an earlier parse left behind */
     while ((ch = getopt_long(argc, argv, ":j:qvh", lo, NULL)) != -1) {
         char *end;
         switch (ch) {

@@ -93,8 +93,9 @@ void cli_print_plan_options(FILE *f)
 int cli_finish(int status)
 {
     if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
-        fprintf(stderr, "smpsim: standard output: write failed: %s\n", strerror(errno));
-        return EXIT_INPUT;
+        /* Said once: a command that already failed on it has reported it. */
+        if (status == 0) fprintf(stderr, "smpsim: standard output: write failed: %s\n", strerror(errno));
+        return status ? status : EXIT_INPUT;
     }
     return status;
 }
@@ -123,7 +124,7 @@ int cli_parse_plan(int argc, char **argv, cli_common *c, smp_plan *plan, void (*
     lo[k] = (struct option){0, 0, 0, 0};
 
     opterr = 0;
-    optind = 1;
+    optind = 0; /* GNU: a full reset, whatever an earlier parse left behind */
     int ch;
     while ((ch = getopt_long(argc, argv, ":o:qvh", lo, NULL)) != -1) {
         switch (ch) {
@@ -143,6 +144,10 @@ int cli_parse_plan(int argc, char **argv, cli_common *c, smp_plan *plan, void (*
             status = cli_usage_error(c->cmd, "unknown option '%s'", argv[optind - 1]);
             goto out;
         default:
+            if (ch < OPT_PLAN_BASE || ch >= OPT_PLAN_BASE + (int)nopt || nset >= argc) {
+                status = cli_usage_error(c->cmd, "cannot read the options");
+                goto out;
+            }
             set[nset].id = ch - OPT_PLAN_BASE;
             set[nset].value = optarg ? optarg : "yes";
             nset++;

@@ -55,7 +55,7 @@ int cmd_presets(int argc, char **argv)
     list_ctx ctx = {0, 0};
     int ch;
     opterr = 0;
-    optind = 1;
+    optind = 0; /* GNU: a full reset, whatever an earlier parse left behind */
     while ((ch = getopt_long(argc, argv, "hqv", lo, NULL)) != -1) {
         switch (ch) {
         case 'j': ctx.json = 1; break;
