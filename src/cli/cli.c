@@ -217,3 +217,19 @@ int cli_photo_layout(const cli_common *c, const smp_plan *plan, smp_layout **lay
                 *scale);
     return -1;
 }
+
+int cli_begin_output(int argc, char **argv, cli_common *c, smp_plan *plan, void (*usage)(void),
+                     int (*writes)(smp_format), const char *give, const char *types)
+{
+    int status = cli_parse_plan(argc, argv, c, plan, usage);
+    if (status >= 0) return status;
+    if (c->dump_plan) {
+        smp_plan_dump(plan, stdout);
+        return 0;
+    }
+    if (!c->output) return cli_usage_error(c->cmd, "no output: give -o %s", give);
+    if (!writes(smp_format_from_path(c->output)))
+        return cli_usage_error(c->cmd, "%s: unknown output type (%s)", c->output, types);
+    /* Never overwrite the photo or any other input, by any path. */
+    return cli_check_output(c, plan) ? EXIT_INPUT : -1;
+}

@@ -35,6 +35,12 @@ double cli_now(void);
 int cli_same_file(const char *a, const char *b);
 /* Refuses (exit 2, one line) an output that is one of the inputs. */
 int cli_check_output(const cli_common *c, const smp_plan *plan);
+/* The start of a command that writes one file: parses into PLAN, answers
+ * --help, --version and --dump-plan, and checks -o: given (else "give -o
+ * GIVE"), of a type WRITES accepts (else the hint TYPES), and none of the
+ * inputs.  Returns -1 to go on, or an exit status. */
+int cli_begin_output(int argc, char **argv, cli_common *c, smp_plan *plan, void (*usage)(void),
+                     int (*writes)(smp_format), const char *give, const char *types);
 /* For commands drawing on a photo: makes the layout, refuses one without a
  * photo, and says what was estimated or measured (scale, shade, area).
  * Returns -1 to go on, or an exit status. */

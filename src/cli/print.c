@@ -14,6 +14,8 @@ static void usage(void)
     printf("\nExample: smpsim print samples/top.smp --client 'J. Doe' -o mockup.pdf\n");
 }
 
+static int prints(smp_format f) { return f == SMP_FMT_PDF; }
+
 int cmd_print(int argc, char **argv)
 {
     cli_common c = {.cmd = "print", .positional_is_plan = 1};
@@ -22,15 +24,9 @@ int cmd_print(int argc, char **argv)
     smp_error err = {0};
     int status;
     if (!plan) { fprintf(stderr, "smpsim: out of memory\n"); return EXIT_INPUT; }
-    status = cli_parse_plan(argc, argv, &c, plan, usage);
-    if (status >= 0) goto out;
-    if (c.dump_plan) { smp_plan_dump(plan, stdout); status = 0; goto out; }
-    if (!c.output) { status = cli_usage_error("print", "no output: give -o MOCKUP.pdf"); goto out; }
-    if (smp_format_from_path(c.output) != SMP_FMT_PDF) {
-        status = cli_usage_error("print", "%s: the mock-up is a PDF (use .pdf)", c.output);
+    if ((status = cli_begin_output(argc, argv, &c, plan, usage, prints, "MOCKUP.pdf",
+                                   "use .pdf: the mock-up is a PDF")) >= 0)
         goto out;
-    }
-    if ((status = cli_check_output(&c, plan)) != 0) goto out;
     double t0 = cli_now();
     double scale;
     if ((status = cli_photo_layout(&c, plan, &layout, &scale)) >= 0) goto out;

@@ -14,6 +14,11 @@ static void usage(void)
     printf("\nExample: smpsim render samples/frontal.smp -o preview.png\n");
 }
 
+static int renders(smp_format f)
+{
+    return f == SMP_FMT_PNG || f == SMP_FMT_JPEG || f == SMP_FMT_PDF || f == SMP_FMT_SVG;
+}
+
 int cmd_render(int argc, char **argv)
 {
     cli_common c = {.cmd = "render", .positional_is_plan = 1};
@@ -22,17 +27,9 @@ int cmd_render(int argc, char **argv)
     smp_error err = {0};
     int status;
     if (!plan) { fprintf(stderr, "smpsim: out of memory\n"); return EXIT_INPUT; }
-    status = cli_parse_plan(argc, argv, &c, plan, usage);
-    if (status >= 0) goto out;
-    if (c.dump_plan) { smp_plan_dump(plan, stdout); status = 0; goto out; }
-    if (!c.output) { status = cli_usage_error("render", "no output: give -o FILE.png, .jpg, .pdf or .svg"); goto out; }
-    smp_format fmt = smp_format_from_path(c.output);
-    if (fmt != SMP_FMT_PNG && fmt != SMP_FMT_JPEG && fmt != SMP_FMT_PDF && fmt != SMP_FMT_SVG) {
-        status = cli_usage_error("render", "%s: unknown output type (use .png, .jpg, .pdf or .svg)", c.output);
+    if ((status = cli_begin_output(argc, argv, &c, plan, usage, renders, "FILE.png, .jpg, .pdf or .svg",
+                                   "use .png, .jpg, .pdf or .svg")) >= 0)
         goto out;
-    }
-    /* Never overwrite the photo or any other input, by any path. */
-    if ((status = cli_check_output(&c, plan)) != 0) goto out;
     double t0 = cli_now();
     double scale;
     if ((status = cli_photo_layout(&c, plan, &layout, &scale)) >= 0) goto out;
