@@ -1,10 +1,10 @@
 #include "image.h"
 
 #include <png.h>
-#include <sys/mman.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "bulk.h"
 #include "status.h"
 
 void grey_image_free(grey_image *img)
@@ -84,19 +84,7 @@ smp_status photo_alloc(photo *p, int w, int h, smp_error *err)
     memset(p, 0, sizeof *p);
     if (w <= 0 || h <= 0 || (long)w * h > SMP_MAX_PIXELS * 4L)
         return smp_fail(err, SMP_ELIMIT, 0, "a %dx%d image is too large", w, h);
-    size_t bytes = (size_t)w * h * 4;
-    void *mem = NULL;
-    if (bytes >= (8u << 20)) {
-        /* Big frames on 2 MB pages where the kernel offers them: first
-         * touching 48 MB in 4 KB pages costs 12,000 page faults, which on
-         * virtual machines took longer than composing the picture. */
-        if (posix_memalign(&mem, 2u << 20, bytes) != 0) mem = NULL;
-#ifdef MADV_HUGEPAGE
-        if (mem) madvise(mem, bytes, MADV_HUGEPAGE);
-#endif
-    } else {
-        mem = malloc(bytes);
-    }
+    void *mem = bulk_alloc((size_t)w * h * 4);
     p->px = mem;
     if (!p->px) return smp_fail(err, SMP_ENOMEM, 0, "out of memory for a %dx%d image", w, h);
     p->w = w;

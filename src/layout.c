@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "area.h"
+#include "bulk.h"
 #include "field.h"
 #include "hairline.h"
 #include "layout.h"
@@ -121,15 +122,23 @@ smp_status smp_layout_new(const smp_plan *plan, smp_layout **outp, smp_error *er
         goto fail;
     }
     double t2 = now();
-    if ((st = sampler_fill(&L->field, s, &L->dots, err)) != SMP_OK) goto fail;
+    size_t expect = (size_t)(rough * (s->clustering ? 1.1 : 1.0));
+    if ((st = sampler_fill(&L->field, s, expect, &L->dots, err)) != SMP_OK) goto fail;
     pigment pg;
     pigment_from_settings(&pg, s);
     pigment_apply(&pg, s->seed, L->dots.d, L->dots.n);
     show_state show;
     show_state_from_settings(&show, s);
-    L->shown = malloc((L->dots.n ? L->dots.n : 1) * sizeof *L->shown);
-    if (!L->shown) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto fail; }
-    L->n_shown = pigment_show(&show, L->dots.d, L->dots.n, L->shown);
+    if (show.upto >= s->sessions && !show.fresh_session && show.years == 0) {
+        /* Healed, every session: the dots as they are, no copy. */
+        L->shown = L->dots.d;
+        L->n_shown = L->dots.n;
+    } else {
+        L->shown = bulk_alloc((L->dots.n ? L->dots.n : 1) * sizeof *L->shown);
+        if (!L->shown) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto fail; }
+        L->owns_shown = 1;
+        L->n_shown = pigment_show(&show, L->dots.d, L->dots.n, L->shown);
+    }
     double t3 = now();
     L->stats.dots = L->n_shown;
     L->stats.seconds_scene = t1 - t0;
@@ -149,8 +158,8 @@ fail:
 void smp_layout_free(smp_layout *L)
 {
     if (!L) return;
+    if (L->owns_shown) free(L->shown);
     dot_list_free(&L->dots);
-    free(L->shown);
     for (int i = 0; i < 4; i++) free(L->owned[i]);
     regions_free(&L->regions);
     photo_free(&L->photo);

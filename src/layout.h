@@ -23,8 +23,9 @@ struct smp_layout {
     regions regions;     /* scars, patches, thinning */
     field field;
     dot_list dots;       /* every session, healed */
-    smp_dot *shown;      /* the dots the plan's --show state draws */
+    smp_dot *shown;      /* the dots the plan's --show state draws (may be dots.d) */
     size_t n_shown;
+    int owns_shown;
     smp_layout_stats stats;
 };
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bulk.h"
 #include "pointset.h"
 #include "rng.h"
 #include "status.h"
@@ -19,7 +20,7 @@ static int dot_push(dot_list *l, smp_dot d)
 {
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 4096;
-        smp_dot *p = realloc(l->d, cap * sizeof *p);
+        smp_dot *p = bulk_realloc(l->d, l->cap * sizeof *p, cap * sizeof *p);
         if (!p) return -1;
         l->d = p;
         l->cap = cap;
@@ -42,9 +43,14 @@ static int unit_size(double t, double u)
 
 #define MEAN_UNIT_FULL (1 + 0.72 * (164.0 / 72 - 1))
 
-smp_status sampler_fill(const field *f, const settings *s, dot_list *out, smp_error *err)
+smp_status sampler_fill(const field *f, const settings *s, size_t expect, dot_list *out, smp_error *err)
 {
     memset(out, 0, sizeof *out);
+    /* One allocation for the expected count and a margin, most of the time. */
+    if (expect) {
+        out->cap = expect + expect / 16 + 1024;
+        if (!(out->d = bulk_alloc(out->cap * sizeof *out->d))) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+    }
     const unsigned N = pointset_n;
     double lmax = f->lambda_max;
     if (!(lmax > 0)) return SMP_OK;

@@ -26,8 +26,9 @@ typedef struct dot_list {
 
 void dot_list_free(dot_list *l);
 
-/* Fills OUT with the dots for field F and the dot settings of S. */
-smp_status sampler_fill(const field *f, const settings *s, dot_list *out, smp_error *err) SMP_MUST_CHECK;
+/* Fills OUT with the dots for field F and the dot settings of S; EXPECT
+ * (0 when unknown) sizes the list. */
+smp_status sampler_fill(const field *f, const settings *s, size_t expect, dot_list *out, smp_error *err) SMP_MUST_CHECK;
 
 /* The tile's period in mm for a density bound in dots/mm^2. */
 double sampler_period_mm(double lambda_max);
