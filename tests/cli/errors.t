@@ -3,7 +3,7 @@
 
 t "malformed numbers and bad values are usage errors"
 for bad in "--density abc" "--density 0" "--density -5" "--density 40:" "--area-mm 100" "--seed x" \
-           "--transition-mm -1" "--px-per-mm 0"; do
+           "--transition-mm -1" "--px-per-mm 0" "--wavelength-mm 2" "--sentinel-share 1.5" "--width 3"; do
   # shellcheck disable=SC2086
   run layout --area-mm 50,50 $bad -o d.csv
   expect_status 1; expect_error "^smpsim: ${bad%% *}: "

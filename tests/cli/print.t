@@ -8,7 +8,10 @@ run print top.smp --client "J. Doe" -o a4.pdf; expect_status 0; expect_quiet_err
 pdfinfo a4.pdf >info.txt
 grep -q '^Pages: *4$' info.txt || fail "pages: $(grep Pages info.txt)"
 grep -q '^Page size: *595.276 x 841.89 pts' info.txt || fail "A4: $(grep 'Page size' info.txt)"
-run print top.smp --paper letter -o letter.pdf; expect_status 0
+run print top.smp --paper letter --date 2027-03-14 --session-dates 2027-04-01,2027-05-02,2027-06-03 -o letter.pdf
+expect_status 0
+pdftotext -f 1 -l 1 letter.pdf - | grep -q "2027-03-14" || fail "page 1 lacks the --date"
+pdftotext -f 2 -l 2 letter.pdf - | tr '\n' ' ' | grep -q "Session 2, 2027-05-02" || fail "page 2 lacks the session dates"
 pdfinfo letter.pdf | grep -q '^Page size: *612 x 792 pts' || fail "Letter: $(pdfinfo letter.pdf | grep 'Page size')"
 
 t "names and notes in any script are in the text"
