@@ -162,6 +162,19 @@ smp_status smp_shade_photo(const smp_plan *plan, smp_shade *out, smp_error *err)
  * did not. */
 int smp_layout_shade(const smp_layout *layout, smp_shade *out);
 
+/* --density auto: the density chosen to match the hair around the
+ * alopecia patches, and what it was measured from. */
+typedef struct smp_density_match {
+    double density;          /* dots/cm^2 */
+    double darkness;         /* the plan's, or more when the hair is darker than 115 dots/cm^2 give */
+    double dilution;         /* the plan's, or less (only with --dilution auto) */
+    double inside, around;   /* mean grey (0-255) in the patches and around them */
+    int limited;             /* 1: the hair asked for more (or less) than the limits */
+    char reason[256];        /* one plain sentence */
+} smp_density_match;
+/* 1 and the match when the plan says --density auto, 0 otherwise. */
+int smp_layout_density_match(const smp_layout *layout, smp_density_match *out);
+
 /* Removes the temporary file of an output being written, if any; safe to
  * call from a signal handler (a batch worker stopped by Ctrl-C). */
 void smp_discard_partial_output(void);

@@ -1,6 +1,7 @@
 /* layout: runs the pipeline from a resolved plan to the dots:
  * scene (area, hairline) -> field -> sampler.  Owns what each stage makes. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -81,6 +82,72 @@ nomem:
     return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
 }
 
+/* Density limits of --density auto: below 20 dots/cm^2 a patch reads as
+ * scattered dots; above 115, the top of the finished range, it starts to
+ * look painted (domain.md).  Hair darker than that gets darker dots, up to
+ * a darkness of 1. */
+#define MATCH_MIN 20.0
+#define MATCH_MAX 115.0
+
+/* --density auto: the dots must take from the patch's skin what the hair
+ * takes from the skin around it.  Dots that rarely overlap darken a region
+ * by density x mean ink (pigment.h), so the density is the ring's
+ * darkening, 1 - around / inside, over one dot's ink.  Past 115 dots/cm^2
+ * the dots get darker instead, then (with --dilution auto) less diluted. */
+static smp_status match_density(smp_layout *L, const patch_levels *lv, smp_error *err)
+{
+    smp_density_match *m = &L->match;
+    settings *s = &L->mm;
+    m->inside = lv->inside;
+    m->around = lv->around;
+    double dark = 1 - lv->around / lv->inside;
+    if (!(dark > 0.002))
+        return smp_fail(err, SMP_EINPUT, 1,
+                        "%s: the skin around the patches is no darker than inside them: no hair to match; give --density",
+                        s->photo);
+    double dark0 = s->darkness, dil0 = s->dilution;
+    double d = dark / pigment_mean_ink_mm2(s) * 100;
+    m->density = fmax(MATCH_MIN, floor(fmin(d, MATCH_MAX) + 0.5));
+    m->darkness = s->darkness;
+    m->dilution = s->dilution;
+    if (d > MATCH_MAX) {
+        /* Darker dots: the sampled darkness varies by +-10 % and stops at 1. */
+        s->darkness = m->darkness = fmax(s->darkness, fmin(1 / 1.1, s->darkness * d / MATCH_MAX));
+        d = dark / pigment_mean_ink_mm2(s) * 100;
+    }
+    if (d > MATCH_MAX && L->has_shade && s->dilution > 0) {
+        /* Less water, when the plan left the shade to smpsim: strength
+         * 1 / (1 + W/6) (pigment.c) must grow by d / MATCH_MAX. */
+        double strength = 1 / (1 + s->dilution / 6) * d / MATCH_MAX;
+        double w = strength >= 1 ? 0 : floor(6 * (1 / strength - 1) * 2) / 2;
+        s->dilution = m->dilution = L->shade.dilution = w;
+        size_t r = strlen(L->shade.reason);
+        snprintf(L->shade.reason + r, sizeof L->shade.reason - r, "; matching the hair around the patches takes %g", w);
+        d = dark / pigment_mean_ink_mm2(s) * 100;
+    }
+    m->limited = d < MATCH_MIN - 0.5 || d > MATCH_MAX + 0.5;
+    int n = snprintf(m->reason, sizeof m->reason, "the hair around the patches darkens the skin by %.1f %% (grey %.0f against %.0f inside)",
+                     dark * 100, lv->around, lv->inside);
+    size_t k = n > 0 && (size_t)n < sizeof m->reason ? (size_t)n : 0, left = sizeof m->reason - k;
+    if (d > MATCH_MAX + 0.5 && L->has_shade)
+        snprintf(m->reason + k, left, "; even undiluted at darkness %.2f, %g dots/cm^2 cannot: the patches will stay lighter",
+                 m->darkness, m->density);
+    else if (d > MATCH_MAX + 0.5)
+        snprintf(m->reason + k, left, "; %g dots/cm^2 at darkness %.2f cannot: the patches will stay lighter (try "
+                 "--dilution auto)", m->density, m->darkness);
+    else if (d < MATCH_MIN - 0.5)
+        snprintf(m->reason + k, left, "; %g dots/cm^2 is the sparsest that reads as hair: the patches will be a little darker",
+                 m->density);
+    else if (m->dilution != dil0 || m->darkness != dark0)
+        snprintf(m->reason + k, left, "; at darkness %.2f and dilution %g these dots darken the patches as much",
+                 m->darkness, m->dilution);
+    else
+        snprintf(m->reason + k, left, "; these dots darken the patches as much");
+    s->density1 = s->density2 = m->density;
+    L->has_match = 1;
+    return SMP_OK;
+}
+
 smp_status smp_layout_new(const smp_plan *plan, smp_layout **outp, smp_error *err)
 {
     *outp = NULL;
@@ -103,15 +170,25 @@ smp_status smp_layout_new(const smp_plan *plan, smp_layout **outp, smp_error *er
         if ((st = hairline_build(s, L->area.w, L->area.h, &L->line, err)) != SMP_OK) goto fail;
         L->has_line = 1;
     }
-    if (s->dilution_auto) {
-        /* The shade stage: the suggestion becomes the plan's dilution. */
-        if ((st = shade_measure_area(&L->photo, &L->area, L->scale, s->photo, &L->shade, err)) != SMP_OK) goto fail;
-        L->has_shade = 1;
-        L->mm.dilution = L->shade.dilution;
-    }
     if ((st = regions_build(s, L->photo.px ? &L->photo : NULL, L->photo.px ? L->scale : s->scale, &L->regions, err)) !=
         SMP_OK)
         goto fail;
+    patch_levels lv = {0};
+    if (s->density_auto &&
+        (st = regions_patch_levels(&L->regions, &L->photo, s->photo, L->scale, &L->area, &lv, err)) != SMP_OK)
+        goto fail;
+    if (s->dilution_auto) {
+        /* The shade stage: the suggestion becomes the plan's dilution.
+         * With patches to match, the skin is the patches' own and the
+         * hair is the hair around them. */
+        st = lv.core ? shade_measure(&L->photo, lv.core, s->photo, &L->shade, err)
+                     : shade_measure_area(&L->photo, &L->area, L->scale, s->photo, &L->shade, err);
+        if (st != SMP_OK) { free(lv.core); goto fail; }
+        L->has_shade = 1;
+        L->mm.dilution = L->shade.dilution;
+    }
+    free(lv.core);
+    if (s->density_auto && (st = match_density(L, &lv, err)) != SMP_OK) goto fail;
     double t1 = now();
     if ((st = field_build(s, &L->area, L->has_line ? &L->line : NULL, &L->regions, &L->field, err)) != SMP_OK) goto fail;
     /* Refuse a request past the dot limit before making it: a coarse
@@ -178,6 +255,12 @@ int smp_layout_shade(const smp_layout *L, smp_shade *out)
 {
     if (L->has_shade) *out = L->shade;
     return L->has_shade;
+}
+
+int smp_layout_density_match(const smp_layout *L, smp_density_match *out)
+{
+    if (L->has_match) *out = L->match;
+    return L->has_match;
 }
 
 int smp_layout_photo_scale(const smp_layout *L, double *px_per_mm)

@@ -17,6 +17,8 @@ struct smp_layout {
     int has_shade;       /* --dilution auto measured this */
     double area_confidence; /* --area auto: how sure, 0..1 */
     smp_shade shade;
+    int has_match;       /* --density auto matched this */
+    smp_density_match match;
     area area;
     hairline line;
     int has_line;

@@ -38,6 +38,22 @@ void pigment_from_settings(pigment *pg, const settings *s)
     pg->session_darkening = s->session_darkening;
 }
 
+double pigment_mean_ink_mm2(const settings *s)
+{
+    pigment pg;
+    pigment_from_settings(&pg, s);
+    /* Diameters vary uniformly by +-v: E[d^2] = d^2 (1 + v^2 / 3).  The
+     * darkness varies by +-10 % around the plan's (sampler.c), and each
+     * session is a little darker than the one before. */
+    double v = s->dot_variation, d2 = s->dot_mm * s->dot_mm * (1 + v * v / 3);
+    double sessions = 0;
+    for (int k = 0; k < s->n_shares; k++) sessions += s->shares[k] * (1 + pg.session_darkening * k);
+    if (s->n_shares == 0) sessions = 1;
+    double dark = fmin(1, s->darkness * pg.strength * sessions);
+    double w = (pg.weight[0] + pg.weight[1] + pg.weight[2]) / 3;
+    return M_PI / 4 * d2 * dark * w;
+}
+
 void show_state_from_settings(show_state *st, const settings *s)
 {
     st->upto = s->show_session ? s->show_session : s->sessions;

@@ -35,6 +35,13 @@ typedef struct show_state {
 } show_state;
 
 void pigment_from_settings(pigment *pg, const settings *s);
+/* What one healed dot of the defined zone takes from the skin on average:
+ * E[ink] x mean channel weight, in mm^2 (ink = pi r^2 x darkness; the
+ * renderer multiplies each pixel by 1 - weight x ink x kernel, and the
+ * kernel sums to 1).  A region with D dots per mm^2 that rarely overlap is
+ * then darkened by the fraction D x this, which is how --density auto
+ * turns the darkening the hair around a patch gives into a density. */
+double pigment_mean_ink_mm2(const settings *s);
 void show_state_from_settings(show_state *st, const settings *s);
 /* The healed dots: strength, session darkening and blow-out applied to
  * diameter, darkness and the blown flag; deterministic in SEED and index. */

@@ -43,7 +43,7 @@ static const smp_option_info options[O_COUNT] = {
     [O_AREA_AUTO] = {"area", "area", "auto", "find the bald or thinning scalp in the photo", NULL},
     [O_SAVE_AREA] = {"save-area", "area", "FILE.png", "write the treatment area as a mask, to correct and pass back", NULL},
     [O_SCALE] = {"scale", "area", "PX_PER_MM", "pixels per mm of mask and density-map images", NULL},
-    [O_DENSITY] = {"density", "density", "D|D1:D2", "finished density in dots/cm^2, or a ramp from left to right edge", "80"},
+    [O_DENSITY] = {"density", "density", "D|D1:D2|auto", "finished density in dots/cm^2, a ramp from left to right edge, or auto: match the hair around the patches", "80"},
     [O_DENSITY_MAP] = {"density-map", "density", "FILE.png", "scale density by an image's grey level (white = full)", NULL},
     [O_CLUSTERING] = {"clustering", "density", NULL, "group dots in follicular units of 1-4 (mostly singles at the front)", "no"},
     [O_HAIRLINE] = {"hairline", "hairline", "SHAPE", "straight, rounded, widows-peak, mature, m-shape, boxed, broken, female or none", "none"},
@@ -379,6 +379,8 @@ static const char *apply(settings *s, int id, const char *v, const char *dir, ch
     case O_SCALE:
         return parse_num(v, 0.01, 1000, &s->scale) ? "expected px per mm between 0.01 and 1000" : NULL;
     case O_DENSITY: {
+        s->density_auto = !strcmp(v, "auto");
+        if (s->density_auto) return NULL;
         const char *colon = strchr(v, ':');
         double a, b;
         if (colon) {
@@ -386,9 +388,9 @@ static const char *apply(settings *s, int id, const char *v, const char *dir, ch
             if (n >= bufn) return "expected D or D1:D2";
             memcpy(buf, v, n); buf[n] = 0;
             if (parse_num(buf, -INFINITY, INFINITY, &a) || parse_num(colon + 1, -INFINITY, INFINITY, &b))
-                return "expected D or D1:D2 in dots/cm^2";
+                return "expected D or D1:D2 in dots/cm^2, or auto";
         } else {
-            if (parse_num(v, -INFINITY, INFINITY, &a)) return "expected D or D1:D2 in dots/cm^2";
+            if (parse_num(v, -INFINITY, INFINITY, &a)) return "expected D or D1:D2 in dots/cm^2, or auto";
             b = a;
         }
         if (a <= 0 || b <= 0) return "density must be above 0 dots/cm^2";
@@ -866,6 +868,11 @@ smp_status smp_plan_resolve(smp_plan *plan, smp_error *err)
     const entry *dl = &plan->e[O_DILUTION];
     if (s->dilution_auto && !s->photo)
         return smp_fail(err, SMP_EVALUE, dl->from_file, "%s: auto needs a photo to measure", dl->origin);
+    const entry *de = &plan->e[O_DENSITY];
+    if (s->density_auto && (!s->photo || (!s->patch_poly && !s->patch_mask)))
+        return smp_fail(err, SMP_EVALUE, de->from_file,
+                        "%s: auto needs a photo and --patch-mask or --patch-polygon: it matches the hair around the patches",
+                        de->origin);
     const entry *sw = &plan->e[O_SHOW];
     if (s->show_session > s->sessions)
         return smp_fail(err, SMP_EVALUE, sw->from_file, "%s: session=%d, but the plan has %d sessions", sw->origin,

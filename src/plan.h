@@ -36,6 +36,7 @@ typedef struct settings {
     char *area_mask;       /* PNG path, resolved against the plan's folder */
     double scale;          /* px per mm of mask and map images; 0 = unset */
     double density1, density2; /* dots/cm^2 at left and right edges */
+    int density_auto;      /* --density auto: matched to the hair around the patches */
     char *density_map;
     int clustering;
     hairline_shape shape;

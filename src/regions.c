@@ -257,6 +257,20 @@ static double polyline_dist(vec2 p, const vec2 *pts, size_t n)
     return sqrt(best);
 }
 
+/* How far P is inside the patches: 1 well inside, 0 outside, a smoothstep
+ * over the feather across an edge moved by WANDER mm. */
+static double patch_in(const regions *r, vec2 p, double wander)
+{
+    double f = r->feather > 0 ? r->feather : 1e-6, in = 0;
+    if (r->patch_poly) {
+        double d = geom_polygon_edge_dist(p, r->patch_poly, r->patch_n);
+        if (!geom_in_polygon(p, r->patch_poly, r->patch_n)) d = -d;
+        in = fmax(in, smooth01((d + wander) / f + 0.5));
+    }
+    if (r->patch_mask.v) in = fmax(in, smooth01((soft_at(&r->patch_mask, p) - 0.5) * 2 + 0.5 + wander / f));
+    return in;
+}
+
 void regions_eval(const regions *r, vec2 p, double *density, double *darkness)
 {
     *density = 1;
@@ -275,16 +289,7 @@ void regions_eval(const regions *r, vec2 p, double *density, double *darkness)
         *density *= 1 + scar * (r->scar_density - 1);
         *darkness *= 1 + scar * (r->scar_darkness - 1);
     }
-    if (r->patch_poly || r->patch_mask.v) {
-        double in = 0;
-        if (r->patch_poly) {
-            double d = geom_polygon_edge_dist(p, r->patch_poly, r->patch_n);
-            if (!geom_in_polygon(p, r->patch_poly, r->patch_n)) d = -d;
-            in = fmax(in, smooth01((d + wander) / f + 0.5));
-        }
-        if (r->patch_mask.v) in = fmax(in, smooth01((soft_at(&r->patch_mask, p) - 0.5) * 2 + 0.5 + wander / f));
-        *density *= in;
-    }
+    if (r->patch_poly || r->patch_mask.v) *density *= patch_in(r, p, wander);
     if (r->scalp.v) {
         /* Density rises with the scalp that shows; none on hair itself. */
         int x = (int)(p.x * r->scalp.scale), y = (int)(p.y * r->scalp.scale);
@@ -296,4 +301,96 @@ void regions_eval(const regions *r, vec2 p, double *density, double *darkness)
         *density *= smooth01((show - 0.15) / 0.7);
         *darkness *= r->thinning_darkness;
     }
+}
+
+/* The ring around the patches that --density auto matches: from where the
+ * feathered edge ends to this far out. */
+#define RING_MM 6.0
+
+smp_status regions_patch_levels(const regions *r, const photo *p, const char *what, double scale, const area *a,
+                                patch_levels *out, smp_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!r->patch_poly && !r->patch_mask.v) return smp_fail(err, SMP_EVALUE, 0, "no patches to match");
+    /* Inside-ness on a grid of half-millimetre cells (coarser for a very
+     * large photo), without the wander: the edge itself is what moves. */
+    double fw = p->w / scale, fh = p->h / scale;
+    double cell = fmax(0.5, sqrt(fw * fh / 250000.0));
+    int nx = (int)ceil(fw / cell), ny = (int)ceil(fh / cell);
+    size_t nc = (size_t)nx * ny;
+    float *in = malloc(nc * sizeof *in), *dist = malloc(nc * sizeof *dist);
+    uint8_t *inarea = malloc(nc);
+    out->core = calloc((size_t)p->w * p->h, 1);
+    if (!in || !dist || !inarea || !out->core) {
+        free(in); free(dist); free(inarea); free(out->core);
+        out->core = NULL;
+        return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+    }
+    for (int j = 0; j < ny; j++)
+        for (int i = 0; i < nx; i++) {
+            vec2 c = v2((i + 0.5) * cell, (j + 0.5) * cell);
+            size_t k = (size_t)j * nx + i;
+            in[k] = (float)patch_in(r, c, 0);
+            inarea[k] = (uint8_t)area_contains(a, c);
+            dist[k] = in[k] > 0.02f ? 0 : INFINITY;
+        }
+    /* Distance from the patches, two chamfer passes (1 and sqrt 2). */
+    const float d1 = (float)cell, d2 = (float)(cell * M_SQRT2);
+    for (int j = 0; j < ny; j++)
+        for (int i = 0; i < nx; i++) {
+            float *d = &dist[(size_t)j * nx + i];
+            if (i > 0) *d = fminf(*d, d[-1] + d1);
+            if (j > 0) {
+                *d = fminf(*d, d[-nx] + d1);
+                if (i > 0) *d = fminf(*d, d[-nx - 1] + d2);
+                if (i + 1 < nx) *d = fminf(*d, d[-nx + 1] + d2);
+            }
+        }
+    for (int j = ny - 1; j >= 0; j--)
+        for (int i = nx - 1; i >= 0; i--) {
+            float *d = &dist[(size_t)j * nx + i];
+            if (i + 1 < nx) *d = fminf(*d, d[1] + d1);
+            if (j + 1 < ny) {
+                *d = fminf(*d, d[nx] + d1);
+                if (i + 1 < nx) *d = fminf(*d, d[nx + 1] + d2);
+                if (i > 0) *d = fminf(*d, d[nx - 1] + d2);
+            }
+        }
+    /* Every pixel (every 2nd or 4th each way on a big photo) adds its grey
+     * to the core or the ring. */
+    int step = (size_t)p->w * p->h > 4000000 ? 4 : (size_t)p->w * p->h > 1000000 ? 2 : 1;
+    double sum_core = 0, sum_ring = 0;
+    size_t n_core = 0, n_ring = 0;
+    for (int y = 0; y < p->h; y += step) {
+        int j = (int)((y + 0.5) / scale / cell);
+        if (j >= ny) j = ny - 1;
+        const uint32_t *row = (const uint32_t *)(p->px + (size_t)y * p->stride);
+        for (int x = 0; x < p->w; x += step) {
+            int i = (int)((x + 0.5) / scale / cell);
+            if (i >= nx) i = nx - 1;
+            size_t k = (size_t)j * nx + i;
+            if (!inarea[k]) continue;
+            uint32_t c = row[x];
+            double grey = (((c >> 16) & 255) + ((c >> 8) & 255) + (c & 255)) / 3.0;
+            if (in[k] >= 0.98f) {
+                sum_core += grey;
+                n_core++;
+                out->core[(size_t)y * p->w + x] = 1;
+            } else if (in[k] <= 0.02f && dist[k] <= RING_MM) {
+                sum_ring += grey;
+                n_ring++;
+                out->core[(size_t)y * p->w + x] = 2;
+            }
+        }
+    }
+    free(in); free(dist); free(inarea);
+    if (n_core < 50 || n_ring < 50) {
+        free(out->core);
+        out->core = NULL;
+        return smp_fail(err, SMP_EINPUT, 1, "%s: too little of the photo %s the patches to match the hair there",
+                        what, n_core < 50 ? "inside" : "around");
+    }
+    out->inside = sum_core / n_core;
+    out->around = sum_ring / n_ring;
+    return SMP_OK;
 }

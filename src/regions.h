@@ -14,6 +14,7 @@
  * position wanders by a third of that with 2D noise (4 mm features). */
 #ifndef SMP_REGIONS_H
 #define SMP_REGIONS_H
+#include "area.h"
 #include "geom.h"
 #include "image.h"
 #include "plan.h"
@@ -50,6 +51,17 @@ typedef struct regions {
  * SCALE px/mm.  Positions in S are in mm already. */
 smp_status regions_build(const settings *s, const photo *p, double scale, regions *r, smp_error *err) SMP_MUST_CHECK;
 void regions_free(regions *r);
+
+/* --density auto: the mean grey (0-255, mean of R, G, B) of the photo well
+ * inside the patches and in a ring of about 6 mm around them, within the
+ * area; CORE (photo px: 1 = well inside, 2 = the ring) tells shade.c
+ * where the skin and the hair to match are.  SMP_EINPUT when either has too few pixels. */
+typedef struct patch_levels {
+    double inside, around;
+    uint8_t *core;          /* the caller frees */
+} patch_levels;
+smp_status regions_patch_levels(const regions *r, const photo *p, const char *what, double scale, const area *a,
+                                patch_levels *out, smp_error *err) SMP_MUST_CHECK;
 /* The factors at P: density (0 = no dots) and darkness. */
 void regions_eval(const regions *r, vec2 p, double *density, double *darkness);
 /* Hair and skin classification of a photo, exposed for tests and shade:

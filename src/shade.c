@@ -91,7 +91,7 @@ static double luma_l(uint32_t v)
 smp_status shade_measure(const photo *p, const uint8_t *mask, const char *what, shade *out, smp_error *err)
 {
     memset(out, 0, sizeof *out);
-    size_t n = 0, cap = (size_t)p->w * p->h;
+    size_t n = 0, n_ring = 0, cap = (size_t)p->w * p->h;
     int x0 = p->w, y0 = p->h, x1 = -1, y1 = -1;
     /* Every 4th pixel each way is plenty for a median. */
     int step = p->w * p->h > 1000000 ? 4 : 1;
@@ -99,7 +99,10 @@ smp_status shade_measure(const photo *p, const uint8_t *mask, const char *what, 
     if (!v) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
     for (int y = 0; y < p->h; y += step)
         for (int x = 0; x < p->w; x += step) {
-            if (mask && !mask[(size_t)y * p->w + x]) continue;
+            if (mask && mask[(size_t)y * p->w + x] != 1) {
+                n_ring += mask && mask[(size_t)y * p->w + x] == 2;
+                continue;
+            }
             uint32_t c = ((const uint32_t *)(p->px + (size_t)y * p->stride))[x];
             v[n].rgb = c;
             v[n].l = (float)luma_l(c);
@@ -116,12 +119,26 @@ smp_status shade_measure(const photo *p, const uint8_t *mask, const char *what, 
     qsort(v, n, sizeof *v, cmp_l);
     median_rgb(v, n * 2 / 5, n, out->skin_rgb);
     srgb_to_lab(out->skin_rgb, out->skin_lab);
-    /* Hair: around the area too, where the fringe is. */
+    /* Hair: given around the area (a patch's ring: the stubble there is
+     * sparse, so its darkest 5 %), or around the area's bounding box too,
+     * where the fringe is. */
+    size_t m = 0;
+    double share = 0.12;
+    if (n_ring >= 50) {
+        share = 0.02;
+        for (int y = 0; y < p->h; y += step)
+            for (int x = 0; x < p->w; x += step) {
+                if (mask[(size_t)y * p->w + x] != 2) continue;
+                uint32_t c = ((const uint32_t *)(p->px + (size_t)y * p->stride))[x];
+                v[m].rgb = c;
+                v[m].l = (float)luma_l(c);
+                m++;
+            }
+    }
     int gx = (x1 - x0) / 4, gy = (y1 - y0) / 4;
     x0 = x0 - gx < 0 ? 0 : x0 - gx; y0 = y0 - gy < 0 ? 0 : y0 - gy;
     x1 = x1 + gx >= p->w ? p->w - 1 : x1 + gx; y1 = y1 + gy >= p->h ? p->h - 1 : y1 + gy;
-    size_t m = 0;
-    for (int y = y0; y <= y1; y += step)
+    for (int y = y0; y <= y1 && n_ring < 50; y += step)
         for (int x = x0; x <= x1; x += step) {
             if (m >= cap / ((size_t)step * step) + 16) break;
             uint32_t c = ((const uint32_t *)(p->px + (size_t)y * p->stride))[x];
@@ -131,7 +148,7 @@ smp_status shade_measure(const photo *p, const uint8_t *mask, const char *what, 
         }
     qsort(v, m, sizeof *v, cmp_l);
     uint8_t hair[3];
-    median_rgb(v, 0, m * 12 / 100 + 1, hair);
+    median_rgb(v, 0, (size_t)(m * share) + 1, hair);
     srgb_to_lab(hair, out->hair_lab);
     free(v);
     out->dilution = shade_dilution(out->skin_lab[0], out->hair_lab[0]);

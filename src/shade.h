@@ -22,8 +22,10 @@
 
 typedef smp_shade shade;
 
-/* Measures P inside MASK (w*h bytes, nonzero = area; NULL = the whole
- * photo).  SMP_EINPUT when too few skin pixels give an answer. */
+/* Measures P: the skin where MASK (w*h bytes) is 1, the hair where it is 2
+ * (a patch's surroundings) or, with none of those, in and around the skin;
+ * MASK NULL = the whole photo.  SMP_EINPUT when too few skin pixels give
+ * an answer. */
 smp_status shade_measure(const photo *p, const uint8_t *mask, const char *what, shade *out,
                          smp_error *err) SMP_MUST_CHECK;
 /* Measures the photo inside an area given in mm at SCALE px/mm. */

@@ -9,6 +9,7 @@
 #include "layout.h"
 #include "plan.h"
 #include "regions.h"
+#include "render.h"
 
 static smp_layout *make(smp_plan *p)
 {
@@ -109,6 +110,128 @@ START_TEST(thinning_keeps_dots_off_hair)
 }
 END_TEST
 
+/* A 100 x 100 mm shaved head at 6 px/mm: skin with stubble (dark 2 x 2 px
+ * specks, STUBBLE per cm^2) everywhere but a bare patch of 20 mm radius in
+ * the middle. */
+static void stubble_photo(const char *path, int stubble)
+{
+    smp_error err = {0};
+    photo ph;
+    ck_assert_int_eq(photo_alloc(&ph, 600, 600, &err), SMP_OK);
+    for (int y = 0; y < 600; y++)
+        for (int x = 0; x < 600; x++) ((uint32_t *)(ph.px + (size_t)y * ph.stride))[x] = 0xc89a80u;
+    uint64_t r = 12345;
+    for (int k = 0; k < stubble * 100; k++) {
+        r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+        int x = (int)((r >> 33) % 599), y = (int)((r >> 13) % 599);
+        if (hypot(x - 300, y - 300) < 120) continue;
+        for (int j = 0; j < 2; j++)
+            for (int i = 0; i < 2; i++) ((uint32_t *)(ph.px + (size_t)(y + j) * ph.stride))[x + i] = 0x3c3028u;
+    }
+    FILE *f = fopen(path, "wb");
+    ck_assert_int_eq(image_write_photo_png(f, path, &ph, 1, &err), SMP_OK);
+    fclose(f);
+    photo_free(&ph);
+}
+
+/* Mean grey of PH within mm radii R0..R1 of the middle. */
+static double ring_grey(const photo *ph, double r0, double r1)
+{
+    double sum = 0;
+    size_t n = 0;
+    for (int y = 0; y < ph->h; y++)
+        for (int x = 0; x < ph->w; x++) {
+            double r = hypot(x + 0.5 - 300, y + 0.5 - 300) / 6;
+            if (r < r0 || r >= r1) continue;
+            uint32_t c = ((const uint32_t *)(ph->px + (size_t)y * ph->stride))[x];
+            sum += (((c >> 16) & 255) + ((c >> 8) & 255) + (c & 255)) / 3.0;
+            n++;
+        }
+    return sum / n;
+}
+
+/* --density auto on a stubble photo: the match, and the patch's mean grey
+ * over the ring's after rendering and before. */
+static void match_patch(int stubble, const char *extra, smp_density_match *m, double *after_ratio, double *before_ratio)
+{
+    char path[] = "/tmp/smpsim-stubble-XXXXXX.png", opt[64], poly[1024] = "patch-polygon=";
+    close(mkstemps(path, 4));
+    stubble_photo(path, stubble);
+    snprintf(opt, sizeof opt, "photo=%s", path);
+    size_t k = strlen(poly);
+    for (int i = 0; i < 32; i++)
+        k += (size_t)snprintf(poly + k, sizeof poly - k, "%.1f,%.1f ", 300 + 120 * cos(i * M_PI / 16),
+                              300 + 120 * sin(i * M_PI / 16));
+    smp_plan *p = test_plan(opt, "scale=6", "density=auto", "feather-mm=3", poly, extra, NULL);
+    smp_error err = {0};
+    smp_layout *L = make(p);
+    ck_assert(smp_layout_density_match(L, m));
+    photo ph;
+    ck_assert_int_eq(photo_alloc(&ph, 600, 600, &err), SMP_OK);
+    memcpy(ph.px, L->photo.px, (size_t)ph.stride * ph.h);
+    *before_ratio = ring_grey(&ph, 0, 14) / ring_grey(&ph, 26, 32);
+    pigment pg;
+    pigment_from_settings(&pg, &L->mm);
+    ck_assert_int_eq(render_dots(&ph, smp_layout_dots(L), smp_layout_count(L), 6, 0, 0, &pg, NULL, &err), SMP_OK);
+    *after_ratio = ring_grey(&ph, 0, 14) / ring_grey(&ph, 26, 32);
+    photo_free(&ph);
+    smp_layout_free(L);
+    smp_plan_free(p);
+    unlink(path);
+}
+
+START_TEST(patch_density_matches_the_hair_around)
+{
+    double after, before, after2, before2, after3, before3;
+    smp_density_match m1, m2, m3;
+    match_patch(40, NULL, &m1, &after, &before);
+    /* Bare, the patch is clearly lighter; treated, it reads as the ring. */
+    ck_assert_msg(before > 1.025, "the patch is only %.3f lighter before", before);
+    ck_assert_msg(!m1.limited, "%s", m1.reason);
+    ck_assert_msg(fabs(after - 1) < 0.006, "patch/ring grey %.4f after (density %g)", after, m1.density);
+    /* Half the stubble asks for half the dots. */
+    match_patch(20, NULL, &m2, &after2, &before2);
+    ck_assert_msg(!m2.limited, "%s", m2.reason);
+    ck_assert_msg(fabs(after2 - 1) < 0.006, "patch/ring grey %.4f after (density %g)", after2, m2.density);
+    ck_assert_msg(m1.density / m2.density > 1.8 && m1.density / m2.density < 2.2, "densities %g and %g", m1.density,
+                  m2.density);
+    ck_assert_double_eq(m1.darkness, 0.85);
+    /* Heavy stubble: 115 dots/cm^2 at most, darker dots, and it says the
+     * patch stays lighter. */
+    match_patch(100, NULL, &m3, &after3, &before3);
+    ck_assert_msg(m3.limited && m3.density == 115 && m3.darkness > 0.85, "%g at %g", m3.density, m3.darkness);
+    ck_assert_msg(strstr(m3.reason, "will stay lighter"), "%s", m3.reason);
+    ck_assert_msg(after3 > 1 && after3 < before3 - 0.03, "patch/ring %.4f after, %.4f before", after3, before3);
+    /* With the shade left to smpsim too, less water makes up the rest. */
+    smp_density_match m4;
+    match_patch(70, "dilution=auto", &m4, &after3, &before3);
+    ck_assert_msg(!m4.limited && m4.density == 115 && m4.dilution < 6, "%s", m4.reason);
+    ck_assert_msg(fabs(after3 - 1) < 0.006, "patch/ring grey %.4f after (dilution %g)", after3, m4.dilution);
+}
+END_TEST
+
+START_TEST(patch_density_needs_hair_around)
+{
+    char path[] = "/tmp/smpsim-bare-XXXXXX.png", opt[64];
+    close(mkstemps(path, 4));
+    stubble_photo(path, 0);
+    snprintf(opt, sizeof opt, "photo=%s", path);
+    smp_plan *p = test_plan(opt, "scale=6", "density=auto", "patch-polygon=200,200 400,200 400,400 200,400", NULL);
+    smp_layout *L = NULL;
+    smp_error err = {0};
+    ck_assert_int_eq(smp_layout_new(p, &L, &err), SMP_EINPUT);
+    ck_assert_msg(strstr(err.msg, "no hair to match") && strstr(err.msg, path), "%s", err.msg);
+    smp_plan_free(p);
+    /* Without patches there is nothing to match. */
+    p = test_plan(opt, "scale=6", NULL);
+    ck_assert_int_eq(smp_plan_set(p, "density", "auto", "t", 0, &err), SMP_OK);
+    ck_assert_int_eq(smp_plan_resolve(p, &err), SMP_EVALUE);
+    ck_assert_msg(strstr(err.msg, "needs a photo and --patch-mask or --patch-polygon"), "%s", err.msg);
+    smp_plan_free(p);
+    unlink(path);
+}
+END_TEST
+
 START_TEST(mask_errors)
 {
     char path[] = "/tmp/smpsim-rmask-XXXXXX.png", opt[96];
@@ -194,6 +317,8 @@ Suite *regions_suite(void)
     tcase_add_test(tc, no_dots_outside_patches);
     tcase_add_test(tc, thinning_keeps_dots_off_hair);
     tcase_add_test(tc, mask_errors);
+    tcase_add_test(tc, patch_density_matches_the_hair_around);
+    tcase_add_test(tc, patch_density_needs_hair_around);
     tcase_add_test(tc, fue_dot_scars_are_found_and_treated_lighter);
     suite_add_tcase(s, tc);
     return s;

@@ -2,7 +2,9 @@
  *
  * Two plausible photos at a known scale (4 px/mm): a top-down view and an
  * upright frontal view of a balding head: skin with shading and pores, a
- * horseshoe of short hair at the sides and back, a plain background.
+ * horseshoe of short hair at the sides and back, a plain background.  A
+ * third, patches.jpg, is a close-up (8 px/mm) of the back of a buzz-cut
+ * head with two bare alopecia areata patches.
  * Deterministic: the same program gives the same files.
  * Usage: mksample OUTDIR */
 #include <cairo.h>
@@ -77,8 +79,50 @@ static int front_hair(double nx, double ny)
     return bx * bx + by * by > 1 && ny < 0.35 && fabs(nx) > 0.3;
 }
 
+/* Alopecia areata patches of the close-up: irregular coin-sized blobs
+ * (centre and mean radius in px; the edge wanders with angle). */
+static const double PATCHES[2][3] = {{330, 360, 150}, {600, 590, 85}};
+
+static double patch_edge(int i, double a)
+{
+    return PATCHES[i][2] * (1 + 0.10 * sin(3 * a + i) + 0.06 * sin(5 * a + 2 * i) + 0.04 * cos(7 * a));
+}
+
+static int in_patch(double x, double y, double margin)
+{
+    for (int i = 0; i < 2; i++) {
+        double dx = x - PATCHES[i][0], dy = y - PATCHES[i][1];
+        if (hypot(dx, dy) < patch_edge(i, atan2(dy, dx)) + margin) return 1;
+    }
+    return 0;
+}
+
+/* Buzz-cut stubble: about 90 follicular units per cm^2, each a short dark
+ * speck or two; fewer toward a patch's edge, none inside. */
+static void stubble(cairo_t *cr, double w, double h, double ppm, uint64_t *k)
+{
+    double units = w * h / (ppm * ppm) / 100 * 90;
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+    for (int i = 0; i < (int)units; i++) {
+        double x = w * u(k), y = h * u(k);
+        if (in_patch(x, y, 0)) continue;
+        if (in_patch(x, y, 3 * ppm) && u(k) < 0.5) continue;
+        int hairs = 1 + (u(k) < 0.55) + (u(k) < 0.2);
+        for (int j = 0; j < hairs; j++) {
+            double a = 2 * M_PI * u(k), x1 = x + 0.15 * ppm * cos(a) * j, y1 = y + 0.15 * ppm * sin(a) * j;
+            double shade = 0.12 + 0.12 * u(k), dir = 1.9 + 0.5 * (u(k) - 0.5), len = (0.15 + 0.2 * u(k)) * ppm;
+            cairo_set_source_rgba(cr, shade, shade * 0.9, shade * 0.85, 0.55 + 0.25 * u(k));
+            cairo_set_line_width(cr, (0.09 + 0.04 * u(k)) * ppm);
+            cairo_move_to(cr, x1, y1);
+            cairo_line_to(cr, x1 + len * cos(dir), y1 + len * sin(dir));
+            cairo_stroke(cr);
+        }
+    }
+}
+
 static int save(cairo_surface_t *s, const char *dir, const char *name)
 {
+    int png = strstr(name, ".png") != NULL;
     char path[1024];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     photo p = {cairo_image_surface_get_width(s), cairo_image_surface_get_height(s),
@@ -86,7 +130,8 @@ static int save(cairo_surface_t *s, const char *dir, const char *name)
     cairo_surface_flush(s);
     FILE *f = fopen(path, "wb");
     smp_error err = {0};
-    if (!f || image_write_photo_jpeg(f, path, &p, 88, &err) != SMP_OK || fclose(f) != 0) {
+    if (!f || (png ? image_write_photo_png(f, path, &p, 9, &err) : image_write_photo_jpeg(f, path, &p, 88, &err)) != SMP_OK ||
+        fclose(f) != 0) {
         fprintf(stderr, "mksample: %s: cannot write %s\n", path, err.msg);
         return 1;
     }
@@ -125,6 +170,35 @@ int main(int argc, char **argv)
     cairo_move_to(cr, 430, 635); cairo_curve_to(cr, 460, 620, 510, 620, 540, 640); cairo_stroke(cr);
     cairo_destroy(cr);
     if (save(s, argv[1], "frontal.jpg")) return 2;
+    cairo_surface_destroy(s);
+
+    /* Close-up of the back of a buzz-cut head at 8 px/mm, 100 x 100 mm:
+     * skin filling the frame, lit from the upper left, stubble, patches. */
+    s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, W, H);
+    cr = cairo_create(s);
+    skin(cr, 330, 300, 900, 900, &k);
+    stubble(cr, W, H, 2 * S, &k);
+    cairo_destroy(cr);
+    if (save(s, argv[1], "patches.jpg")) return 2;
+    cairo_surface_destroy(s);
+    /* The patches as a practitioner would paint them: a rough ellipse over
+     * each, a little beyond the bare skin. */
+    s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, W, H);
+    cr = cairo_create(s);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_paint(cr);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    for (int i = 0; i < 2; i++) {
+        cairo_save(cr);
+        cairo_translate(cr, PATCHES[i][0], PATCHES[i][1]);
+        cairo_rotate(cr, 0.3);
+        cairo_scale(cr, 1.08, 0.98);
+        cairo_arc(cr, 0, 0, PATCHES[i][2] * 1.05, 0, 2 * M_PI);
+        cairo_restore(cr);
+        cairo_fill(cr);
+    }
+    cairo_destroy(cr);
+    if (save(s, argv[1], "patches-mask.png")) return 2;
     cairo_surface_destroy(s);
     return 0;
 }

@@ -195,6 +195,20 @@ out:
     return status;
 }
 
+void cli_say_measured(const cli_common *c, const smp_layout *layout)
+{
+    int say = !c->quiet && !c->json;
+    smp_shade sh;
+    if (smp_layout_shade(layout, &sh) && say)
+        fprintf(stderr, "smpsim: dilution %g (auto, a starting point to test on the skin): %s\n", sh.dilution, sh.reason);
+    smp_density_match dm;
+    if (smp_layout_density_match(layout, &dm) && say)
+        fprintf(stderr, "smpsim: density %g dots/cm^2 (auto, from the photo): %s\n", dm.density, dm.reason);
+    if (smp_layout_area_confidence(layout) > 0 && say)
+        fprintf(stderr, "smpsim: found the scalp with confidence %.2f; check it with --save-area FILE.png\n",
+                smp_layout_area_confidence(layout));
+}
+
 int cli_photo_layout(const cli_common *c, const smp_plan *plan, smp_layout **layout, double *scale)
 {
     smp_error err = {0};
@@ -205,13 +219,7 @@ int cli_photo_layout(const cli_common *c, const smp_plan *plan, smp_layout **lay
         fprintf(stderr, "smpsim: %s needs a photo: give PHOTO or --photo\n", c->cmd);
         return EXIT_USAGE;
     }
-    int say = !c->quiet && !c->json;
-    smp_shade sh;
-    if (smp_layout_shade(*layout, &sh) && say)
-        fprintf(stderr, "smpsim: dilution %g (auto, a starting point to test on the skin): %s\n", sh.dilution, sh.reason);
-    if (smp_layout_area_confidence(*layout) > 0 && say)
-        fprintf(stderr, "smpsim: found the scalp with confidence %.2f; check it with --save-area FILE.png\n",
-                smp_layout_area_confidence(*layout));
+    cli_say_measured(c, *layout);
     if (kind == 2 && !c->quiet)
         fprintf(stderr, "smpsim: warning: no scale given; assuming 120 mm between the temple points: %.2f px/mm\n",
                 *scale);

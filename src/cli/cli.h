@@ -44,6 +44,9 @@ int cli_begin_output(int argc, char **argv, cli_common *c, smp_plan *plan, void 
 /* For commands drawing on a photo: makes the layout, refuses one without a
  * photo, and says what was estimated or measured (scale, shade, area).
  * Returns -1 to go on, or an exit status. */
+/* Says on stderr what the layout measured in the photo (--dilution auto,
+ * --density auto, --area auto), unless quiet or JSON. */
+void cli_say_measured(const cli_common *c, const smp_layout *layout);
 int cli_photo_layout(const cli_common *c, const smp_plan *plan, smp_layout **layout, double *scale);
 /* Prints the plan options as --help lines. */
 void cli_print_plan_options(FILE *f);

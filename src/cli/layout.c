@@ -42,6 +42,7 @@ int cmd_layout(int argc, char **argv)
     if (c.output && (status = cli_check_output(&c, plan)) != 0) goto out;
     double t0 = cli_now();
     if (smp_layout_new(plan, &layout, &err) != SMP_OK) { status = cli_report(&err); goto out; }
+    cli_say_measured(&c, layout);
     double t1 = cli_now();
     if (c.output && smp_layout_write(layout, plan, c.output, &err) != SMP_OK) { status = cli_report(&err); goto out; }
     double t2 = cli_now();

@@ -35,6 +35,8 @@ int cmd_render(int argc, char **argv)
     if ((status = cli_photo_layout(&c, plan, &layout, &scale)) >= 0) goto out;
     smp_shade sh;
     int auto_shade = smp_layout_shade(layout, &sh);
+    smp_density_match dm;
+    int auto_density = smp_layout_density_match(layout, &dm);
     int kind = smp_layout_photo_scale(layout, &scale);
     double t1 = cli_now();
     double secs[3];
@@ -46,12 +48,16 @@ int cmd_render(int argc, char **argv)
     }
     smp_layout_stats st;
     smp_layout_get_stats(layout, &st);
+    char dbuf[160] = "null";
+    if (auto_density)
+        snprintf(dbuf, sizeof dbuf, "{\"density\":%g,\"darkness\":%.3f,\"dilution\":%g,\"inside\":%.1f,\"around\":%.1f,\"limited\":%s}",
+                 dm.density, dm.darkness, dm.dilution, dm.inside, dm.around, dm.limited ? "true" : "false");
     if (c.json)
         printf("{\"dots\":%zu,\"area_confidence\":%.3f,\"dilution\":%g,\"dilution_auto\":%s,\"scale_px_per_mm\":%.4f,\"scale_estimated\":%s,\"area_cm2\":%.4f,"
-               "\"mean_density\":%.3f,\"seed\":%llu,\"seconds\":{\"decode\":%.6f,\"layout\":%.6f,"
+               "\"mean_density\":%.3f,\"density_auto\":%s,\"seed\":%llu,\"seconds\":{\"decode\":%.6f,\"layout\":%.6f,"
                "\"render\":%.6f,\"compose\":%.6f,\"encode\":%.6f,\"total\":%.6f}}\n",
                st.dots, smp_layout_area_confidence(layout), auto_shade ? sh.dilution : smp_plan_dilution(plan), auto_shade ? "true" : "false", scale,
-               kind == 2 ? "true" : "false", st.area_cm2, st.mean_density,
+               kind == 2 ? "true" : "false", st.area_cm2, st.mean_density, auto_density ? dbuf : "null",
                (unsigned long long)smp_plan_seed(plan), st.seconds_scene, t1 - t0 - st.seconds_scene, secs[0],
                secs[1], secs[2], t2 - t0);
     else if (c.verbose && !c.quiet)

@@ -99,6 +99,24 @@ run render top.jpg --scale 4 --scar-mask nothere.png -o x.png; expect_status 2; 
 smpsim layout --area-mm 100,100 --density 1 --px-per-mm 2 -o small.png
 run render top.jpg --scale 4 --patch-mask small.png -o x.png; expect_status 2; expect_error "small\.png: the mask must be the photo's size, 800x800"
 
+t "alopecia patches matched to the stubble around them"
+cp "$root"/samples/* .
+run render patches.smp -o p.png --json; expect_status 0
+expect_out '"density_auto":\{"density":1[01][0-9],'
+expect_out '"limited":false'
+run render patches.smp -o p.png; expect_status 0
+expect_err_has "density 1[01][0-9] dots/cm\^2 \(auto, from the photo\): the hair around the patches darkens the skin by"
+expect_err_has "^smpsim: dilution [0-9.]+ \(auto"
+# a fixed shade too light for the stubble: says the patches stay lighter
+run render patches.smp --dilution 15 -o p.png; expect_status 0
+expect_error "the patches will stay lighter \(try --dilution auto\)"
+run render patches.smp --density 80 -o fixed.png --json; expect_status 0; expect_out '"density_auto":null'
+run render top.smp --density auto -o x.png; expect_status 1
+expect_error "auto needs a photo and --patch-mask or --patch-polygon"
+run render top.jpg --scale 4 --density auto --patch-polygon "0,0 800,0 800,800 0,800" -o x.png; expect_status 2
+expect_error "top\.jpg: too little of the photo around the patches"
+[ ! -e x.png ] || fail "x.png written"
+
 t "--area auto finds the scalp, saves it, and refuses a photo with no answer"
 cp "$root"/samples/* .
 run render top.jpg --scale 4 --area auto --save-area area.png --json -o a.png; expect_status 0

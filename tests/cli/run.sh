@@ -43,6 +43,7 @@ expect_error() {
 expect_out() { grep -qE -- "$1" out.txt || fail "stdout does not match '$1': $(head -c 300 out.txt)"; }
 expect_no_out() { [ ! -s out.txt ] || fail "stdout not empty"; }
 expect_quiet_err() { [ ! -s err.txt ] || fail "stderr not empty: $(head -c 300 err.txt)"; }
+expect_err_has() { grep -qE -- "$1" err.txt || fail "stderr does not match '$1': $(head -c 300 err.txt)"; }
 expect_file() { [ -s "$1" ] || fail "$1 missing or empty"; }
 # No file at all left in the case folder but those named.
 expect_only_files() {
