@@ -181,6 +181,9 @@ void smp_discard_partial_output(void);
 
 /* --area auto: the confidence of the scalp found (0..1), 0 otherwise. */
 double smp_layout_area_confidence(const smp_layout *layout);
+/* A note on a choice the layout made for the user (say, no thinning area
+ * found, so the whole photo), or NULL. */
+const char *smp_layout_note(const smp_layout *layout);
 /* Writes the treatment area as a mask PNG of the photo's size (white =
  * treat), atomically, for correcting in an image editor. */
 smp_status smp_layout_save_area(const smp_layout *layout, const char *path, smp_error *err) SMP_MUST_CHECK;

@@ -157,10 +157,24 @@ smp_status smp_layout_new(const smp_plan *plan, smp_layout **outp, smp_error *er
     double t0 = now();
     if ((st = build_scene(L, plan_settings(plan), err)) != SMP_OK) goto fail;
     const settings *s = &L->mm;
-    if (s->area_auto) {
+    /* Thinning with no area given treats the thinning region the scene
+     * finds, not arms, a face or a warm wall that look like skin; when
+     * none stands out, wherever scalp shows in the photo. */
+    int thinning_auto = s->thinning && s->photo && !s->polygon && !s->area_mask && !s->area_auto;
+    uint8_t *mask = NULL;
+    if (s->area_auto || thinning_auto) {
         /* The scene finds the scalp itself. */
-        uint8_t *mask;
-        if ((st = scalp_detect(&L->photo, L->scale, s->photo, &mask, &L->area_confidence, err)) != SMP_OK) goto fail;
+        smp_error quiet = {0};
+        st = scalp_detect(&L->photo, L->scale, s->photo, &mask, &L->area_confidence, thinning_auto ? &quiet : err);
+        if (st != SMP_OK && !(thinning_auto && st == SMP_EINPUT)) goto fail;
+        if (st != SMP_OK) {
+            L->area_confidence = 0;
+            snprintf(L->note, sizeof L->note,
+                     "no thinning area stood out in the photo: dots wherever scalp shows in it; give --area-polygon or "
+                     "--area-mask to keep them to the scalp");
+        }
+    }
+    if (mask) {
         grey_image g = {L->photo.w, L->photo.h, mask};
         if ((st = area_build_mask(s, &g, &L->area, err)) != SMP_OK) { free(g.px); goto fail; }
     } else if ((st = area_build(s, &L->area, err)) != SMP_OK) {
@@ -256,6 +270,8 @@ int smp_layout_shade(const smp_layout *L, smp_shade *out)
     if (L->has_shade) *out = L->shade;
     return L->has_shade;
 }
+
+const char *smp_layout_note(const smp_layout *L) { return L->note[0] ? L->note : NULL; }
 
 int smp_layout_density_match(const smp_layout *L, smp_density_match *out)
 {

@@ -16,6 +16,7 @@ struct smp_layout {
     int scale_estimated; /* 1 when the scale was guessed from the anchors */
     int has_shade;       /* --dilution auto measured this */
     double area_confidence; /* --area auto: how sure, 0..1 */
+    char note[256];      /* what the user should know about a choice made for them */
     smp_shade shade;
     int has_match;       /* --density auto matched this */
     smp_density_match match;

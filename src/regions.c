@@ -6,6 +6,7 @@
 
 #include "hairline.h"
 #include "rng.h"
+#include "scalp.h"
 #include "shade.h"
 #include "status.h"
 
@@ -85,12 +86,13 @@ static double soft_at(const soft_mask *m, vec2 p)
 }
 
 /* The share of scalp: a pixel is scalp when its lightness is nearer the
- * skin's than the hair's (shade.c measures both) and its neighbourhood is
- * smooth; hair is darker and textured. */
+ * skin's than the hair's and its hue and chroma are the skin's (scalp.c
+ * estimates both from the photo's smooth skin-hued pixels, so a light shirt
+ * or wall is not taken for the skin). */
 smp_status regions_scalp_map(const photo *p, double scale, soft_mask *scalp, uint8_t **hair, smp_error *err)
 {
     shade sh;
-    smp_status st = shade_measure(p, NULL, "photo", &sh, err);
+    smp_status st = scalp_skin(p, scale, sh.skin_lab, &sh.hair_lab[0], err);
     if (st != SMP_OK) return st;
     size_t n = (size_t)p->w * p->h;
     float *l = malloc(n * sizeof *l);

@@ -1,6 +1,7 @@
 #include "scalp.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,6 +68,79 @@ static size_t flood(uint8_t *m, int w, int h, int sx, int sy, uint8_t from, uint
     return n;
 }
 
+/* The skin's CIELAB colour (see scalp.h); VAR is the local variance of
+ * L*.  -1 when out of memory. */
+static int skin_estimate(int w, int h, const float *L, const float *A, const float *B, const float *var, float skin[3])
+{
+    size_t n = (size_t)w * h;
+    /* The skin: in the middle half of the photo, the smooth pixels of a
+     * skin hue (hair is textured; a bald crown need not be in the very
+     * middle), and of those the lighter half (thinning hair darkens the
+     * rest).  Without enough of them, the middle ninth's medians. */
+    const float *chan[3] = {L, A, B};
+    size_t box = (size_t)(3 * h / 4 - h / 4 + 1) * (size_t)(3 * w / 4 - w / 4 + 1);
+    float *sample = malloc(box * sizeof *sample);
+    uint8_t *pick = malloc(n);
+    if (!sample || !pick) { free(sample); free(pick); return -1; }
+    size_t k = 0;
+    memset(pick, 0, n);
+    for (int y = h / 4; y < 3 * h / 4; y++)
+        for (int x = w / 4; x < 3 * w / 4; x++) {
+            size_t i = (size_t)y * w + x;
+            double hue = atan2(B[i], A[i]) * 180 / M_PI;
+            if (var[i] < 16 && A[i] > 2 && B[i] > 2 && hue > 15 && hue < 85) { pick[i] = 1; sample[k++] = L[i]; }
+        }
+    if (k >= box / 50 && k >= 20) {
+        float lmid = median_of(sample, k);
+        for (size_t i = 0; i < n; i++) pick[i] = pick[i] && L[i] >= lmid;
+    } else {
+        memset(pick, 0, n);
+        for (int y = h / 3; y < 2 * h / 3; y++)
+            for (int x = w / 3; x < 2 * w / 3; x++) pick[(size_t)y * w + x] = 1;
+    }
+    for (int c = 0; c < 3; c++) {
+        k = 0;
+        for (size_t i = 0; i < n; i++)
+            if (pick[i]) sample[k++] = chan[c][i];
+        skin[c] = k ? median_of(sample, k) : 0;
+    }
+    free(sample);
+    free(pick);
+    return 0;
+}
+
+/* Texture: the local variance of lightness over about R px. */
+static void local_variance(const float *L, float *tmp, float *var, int w, int h, int r)
+{
+    box_mean(L, tmp, w, h, r);
+    for (size_t i = 0; i < (size_t)w * h; i++) var[i] = (L[i] - tmp[i]) * (L[i] - tmp[i]);
+    box_mean(var, var, w, h, r);
+}
+
+smp_status scalp_skin(const photo *p, double scale, double skin_lab[3], double *hair_l, smp_error *err)
+{
+    int w = p->w, h = p->h;
+    size_t n = (size_t)w * h;
+    float *L = malloc(n * sizeof *L), *A = malloc(n * sizeof *A), *B = malloc(n * sizeof *B);
+    float *tmp = malloc(n * sizeof *tmp), *var = malloc(n * sizeof *var);
+    smp_status st = SMP_OK;
+    float skin[3];
+    if (!L || !A || !B || !tmp || !var) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
+    photo_to_lab(p, L, A, B);
+    local_variance(L, tmp, var, w, h, (int)fmax(1, lround(scale * 0.5)));
+    if (skin_estimate(w, h, L, A, B, var, skin)) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
+    for (int c = 0; c < 3; c++) skin_lab[c] = skin[c];
+    /* The hair: the darkest sixteenth of the middle half. */
+    size_t k = 0;
+    for (int y = h / 4; y < 3 * h / 4; y++)
+        for (int x = w / 4; x < 3 * w / 4; x++) tmp[k++] = L[(size_t)y * w + x];
+    qsort(tmp, k, sizeof *tmp, cmp_float);
+    *hair_l = k ? tmp[k / 16] : 0;
+done:
+    free(L); free(A); free(B); free(tmp); free(var);
+    return st;
+}
+
 smp_status scalp_detect(const photo *p, double scale, const char *what, uint8_t **out, double *confidence,
                         smp_error *err)
 {
@@ -79,45 +153,51 @@ smp_status scalp_detect(const photo *p, double scale, const char *what, uint8_t 
     *out = NULL;
     if (!L || !A || !B || !tmp || !var || !m) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
     photo_to_lab(p, L, A, B);
-    /* The skin: medians over the middle ninth of the photo. */
-    size_t k = 0;
-    size_t box = (size_t)(2 * h / 3 - h / 3) * (size_t)(2 * w / 3 - w / 3);
-    float *sample = malloc((box ? box : 1) * sizeof *sample);
-    if (!sample) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
-    float skin[3];
-    float *chan[3] = {L, A, B};
-    for (int c = 0; c < 3; c++) {
-        k = 0;
-        for (int y = h / 3; y < 2 * h / 3; y++)
-            for (int x = w / 3; x < 2 * w / 3; x++) sample[k++] = chan[c][(size_t)y * w + x];
-        skin[c] = k ? median_of(sample, k) : 0;
-    }
-    free(sample);
-    double chroma = hypot(skin[1], skin[2]);
     /* Texture: the local standard deviation of lightness over ~0.5 mm. */
-    int r = (int)fmax(1, lround(scale * 0.5));
-    box_mean(L, tmp, w, h, r);
-    for (size_t i = 0; i < n; i++) var[i] = (L[i] - tmp[i]) * (L[i] - tmp[i]);
-    box_mean(var, var, w, h, r);
+    local_variance(L, tmp, var, w, h, (int)fmax(1, lround(scale * 0.5)));
+    float skin[3];
+    if (skin_estimate(w, h, L, A, B, var, skin)) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
+    double chroma = hypot(skin[1], skin[2]);
     for (size_t i = 0; i < n; i++) {
         double dc = hypot(A[i] - skin[1], B[i] - skin[2]);
         double dl = fabs(L[i] - skin[0]);
         int colour = dc < fmax(6, 0.45 * chroma) && dl < 25;
+        /* A shine on a bald crown: lighter, paler, same hue side. */
+        double c = hypot(A[i], B[i]);
+        if (!colour && L[i] > skin[0] && L[i] - skin[0] < 40 && c < chroma && c > 0.25 * chroma &&
+            A[i] * skin[1] + B[i] * skin[2] > 0.9 * c * chroma)
+            colour = 1;
         int smooth = var[i] < 16; /* L* standard deviation under 4 */
         tmp[i] = (float)(colour && smooth);
     }
     /* Close the small gaps over about 1.5 mm, then keep what is mostly scalp. */
     box_mean(tmp, var, w, h, (int)fmax(1, lround(scale * 1.5)));
     for (size_t i = 0; i < n; i++) m[i] = var[i] > 0.5f ? 1 : 0;
-    /* The connected region through the middle (or the nearest candidate). */
-    int sx = w / 2, sy = h / 2;
-    if (!m[(size_t)sy * w + sx]) {
-        double best = INFINITY;
-        for (int y = h / 4; y < 3 * h / 4; y++)
-            for (int x = w / 4; x < 3 * w / 4; x++)
-                if (m[(size_t)y * w + x] && hypot(x - w / 2, y - h / 2) < best) { best = hypot(x - w / 2, y - h / 2); sx = x; sy = y; }
-    }
-    size_t region = m[(size_t)sy * w + sx] ? flood(m, w, h, sx, sy, 1, 2) : 0;
+    /* Hairs lying across a thinning crown cut it into strips: bridge cuts
+     * under two and a half millimetres (a closing: grow, then shrink). */
+    int rc = (int)fmax(1, lround(scale * 1.25));
+    for (size_t i = 0; i < n; i++) tmp[i] = m[i];
+    box_mean(tmp, var, w, h, rc);
+    for (size_t i = 0; i < n; i++) tmp[i] = var[i] > 0.001f ? 1.0f : 0.0f;
+    box_mean(tmp, var, w, h, rc);
+    for (size_t i = 0; i < n; i++) m[i] = var[i] > 0.999f ? 1 : 0;
+    /* The largest connected region reaching into the middle half. */
+    size_t region = 0;
+    int bx = -1, by = -1;
+    for (int y = h / 4; y < 3 * h / 4; y++)
+        for (int x = w / 4; x < 3 * w / 4; x++) {
+            if (m[(size_t)y * w + x] != 1) continue;
+            size_t got = flood(m, w, h, x, y, 1, 4);
+            if (got > region) {
+                if (bx >= 0) flood(m, w, h, bx, by, 2, 3);
+                flood(m, w, h, x, y, 4, 2);
+                region = got;
+                bx = x;
+                by = y;
+            } else {
+                flood(m, w, h, x, y, 4, 3);
+            }
+        }
     /* Holes: whatever the border cannot reach without crossing the region. */
     for (size_t i = 0; i < n; i++) m[i] = m[i] == 2 ? 2 : 0;
     for (int x = 0; x < w; x++) { flood(m, w, h, x, 0, 0, 3); flood(m, w, h, x, h - 1, 0, 3); }

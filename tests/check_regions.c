@@ -232,6 +232,49 @@ START_TEST(patch_density_needs_hair_around)
 }
 END_TEST
 
+/* A 400x400 top view at 4 px/mm: dense hair over the head, thinning in an
+ * oval in its middle, and bare skin (a forearm) in the corner outside it. */
+START_TEST(thinning_keeps_to_the_thinning_area)
+{
+    char path[] = "/tmp/smpsim-crown-XXXXXX.png", opt[64];
+    close(mkstemps(path, 4));
+    smp_error err = {0};
+    photo ph;
+    ck_assert_int_eq(photo_alloc(&ph, 400, 400, &err), SMP_OK);
+    for (int y = 0; y < 400; y++)
+        for (int x = 0; x < 400; x++) {
+            double head = hypot(x - 190, y - 190), thin = hypot((x - 190) / 90.0, (y - 180) / 70.0);
+            uint32_t c = 0x303844u; /* a dark blue chair */
+            if (hypot(x - 400, y - 400) < 90) c = 0xd9a88cu;
+            if (head < 170) {
+                int period = thin < 1 ? 30 : 4, width = thin < 1 ? 2 : 3;
+                c = (x + y / 3) % period < width ? 0x2a2018u : 0xd9a88cu;
+            }
+            ((uint32_t *)(ph.px + (size_t)y * ph.stride))[x] = c;
+        }
+    FILE *f = fopen(path, "wb");
+    ck_assert_int_eq(image_write_photo_png(f, path, &ph, 1, &err), SMP_OK);
+    fclose(f);
+    photo_free(&ph);
+    snprintf(opt, sizeof opt, "photo=%s", path);
+    smp_plan *p = test_plan(opt, "scale=4", "mode=thinning", NULL);
+    smp_layout *L = make(p);
+    ck_assert_msg(!smp_layout_note(L), "%s", smp_layout_note(L));
+    ck_assert(smp_layout_area_confidence(L) > 0.3);
+    size_t arm = 0, thin = 0;
+    for (size_t k = 0; k < L->dots.n; k++) {
+        double x = L->dots.d[k].x_mm * 4, y = L->dots.d[k].y_mm * 4;
+        arm += hypot(x - 400, y - 400) < 95;
+        thin += hypot((x - 190) / 90.0, (y - 180) / 70.0) < 1;
+    }
+    ck_assert_msg(arm == 0, "%zu dots on the forearm", arm);
+    ck_assert_msg(thin > 300 && thin > L->dots.n * 9 / 10, "%zu of %zu dots in the thinning area", thin, L->dots.n);
+    smp_layout_free(L);
+    smp_plan_free(p);
+    unlink(path);
+}
+END_TEST
+
 START_TEST(mask_errors)
 {
     char path[] = "/tmp/smpsim-rmask-XXXXXX.png", opt[96];
@@ -317,6 +360,7 @@ Suite *regions_suite(void)
     tcase_add_test(tc, no_dots_outside_patches);
     tcase_add_test(tc, thinning_keeps_dots_off_hair);
     tcase_add_test(tc, mask_errors);
+    tcase_add_test(tc, thinning_keeps_to_the_thinning_area);
     tcase_add_test(tc, patch_density_matches_the_hair_around);
     tcase_add_test(tc, patch_density_needs_hair_around);
     tcase_add_test(tc, fue_dot_scars_are_found_and_treated_lighter);

@@ -7,7 +7,7 @@
 #include "rng.h"
 #include "scalp.h"
 
-typedef struct { uint8_t skin[3], hair[3], bg[3]; double light; } scene;
+typedef struct { uint8_t skin[3], hair[3], bg[3]; double light; double bx, by, brx, bry; } scene;
 
 /* A 300x300 top view at 3 px/mm: a head of textured hair around a bald
  * oval of skin, lit from the left, on a plain background.  TRUTH gets the
@@ -19,7 +19,8 @@ static void draw(const scene *sc, photo *p, uint8_t *truth)
     for (int y = 0; y < 300; y++)
         for (int x = 0; x < 300; x++) {
             double hx = (x - 150) / 115.0, hy = (y - 155) / 130.0;
-            double bx = (x - 150) / 72.0, by = (y - 135) / 82.0;
+            double bx = (x - (sc->brx ? sc->bx : 150)) / (sc->brx ? sc->brx : 72.0);
+            double by = (y - (sc->brx ? sc->by : 135)) / (sc->brx ? sc->bry : 82.0);
             int head = hx * hx + hy * hy < 1, bald = bx * bx + by * by < 1;
             truth[y * 300 + x] = (uint8_t)bald;
             double light = 1 - sc->light / 2 + sc->light * x / 300.0;
@@ -42,13 +43,13 @@ static void draw(const scene *sc, photo *p, uint8_t *truth)
 START_TEST(finds_the_scalp_on_generated_photos)
 {
     static const scene scenes[] = {
-        {{245, 215, 195}, {25, 20, 18}, {60, 90, 160}, 0.3},   /* very fair, black hair, blue */
-        {{230, 190, 160}, {200, 170, 110}, {128, 128, 128}, 0.2}, /* fair, blond, grey */
-        {{200, 150, 115}, {80, 55, 35}, {240, 240, 240}, 0.4},  /* medium, brown, white */
-        {{170, 125, 90}, {25, 20, 18}, {80, 140, 80}, 0.3},     /* olive, black, green */
-        {{130, 90, 65}, {150, 150, 150}, {10, 10, 10}, 0.2},    /* brown, grey hair, black */
-        {{90, 60, 45}, {25, 20, 18}, {200, 200, 220}, 0.3},     /* dark, black, pale */
-        {{65, 43, 32}, {120, 110, 100}, {60, 90, 160}, 0.25},   /* very dark, grey-brown, blue */
+        {{245, 215, 195}, {25, 20, 18}, {60, 90, 160}, 0.3, 0, 0, 0, 0},   /* very fair, black hair, blue */
+        {{230, 190, 160}, {200, 170, 110}, {128, 128, 128}, 0.2, 0, 0, 0, 0}, /* fair, blond, grey */
+        {{200, 150, 115}, {80, 55, 35}, {240, 240, 240}, 0.4, 0, 0, 0, 0},  /* medium, brown, white */
+        {{170, 125, 90}, {25, 20, 18}, {80, 140, 80}, 0.3, 0, 0, 0, 0},     /* olive, black, green */
+        {{130, 90, 65}, {150, 150, 150}, {10, 10, 10}, 0.2, 0, 0, 0, 0},    /* brown, grey hair, black */
+        {{90, 60, 45}, {25, 20, 18}, {200, 200, 220}, 0.3, 0, 0, 0, 0},     /* dark, black, pale */
+        {{65, 43, 32}, {120, 110, 100}, {60, 90, 160}, 0.25, 0, 0, 0, 0},   /* very dark, grey-brown, blue */
     };
     for (size_t i = 0; i < sizeof scenes / sizeof *scenes; i++) {
         photo p;
@@ -65,6 +66,34 @@ START_TEST(finds_the_scalp_on_generated_photos)
         double iou = (double)inter / uni;
         ck_assert_msg(iou >= 0.85, "scene %zu: IoU %.3f", i, iou);
         ck_assert(conf > 0.3 && conf <= 1);
+        free(mask);
+        photo_free(&p);
+    }
+}
+END_TEST
+
+START_TEST(finds_a_crown_off_the_middle)
+{
+    /* The bald crown up and to the left; hair in the middle of the photo,
+     * as when a back view is framed on the whole head. */
+    static const scene sc[] = {
+        {{200, 150, 115}, {40, 30, 25}, {220, 220, 225}, 0.3, 100, 95, 48, 52},
+        {{90, 60, 45}, {25, 20, 18}, {200, 200, 220}, 0.3, 200, 100, 45, 50},
+    };
+    for (size_t i = 0; i < 2; i++) {
+        photo p;
+        uint8_t truth[300 * 300], *mask = NULL;
+        double conf;
+        smp_error err = {0};
+        draw(&sc[i], &p, truth);
+        ck_assert(!truth[150 * 300 + 150]);
+        ck_assert_msg(scalp_detect(&p, 3, "generated", &mask, &conf, &err) == SMP_OK, "%s", err.msg);
+        size_t inter = 0, uni = 0;
+        for (int k = 0; k < 300 * 300; k++) {
+            inter += truth[k] && mask[k];
+            uni += truth[k] || mask[k];
+        }
+        ck_assert_msg((double)inter / uni >= 0.85, "scene %zu: IoU %.3f", i, (double)inter / uni);
         free(mask);
         photo_free(&p);
     }
@@ -92,6 +121,7 @@ Suite *scalp_suite(void)
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, finds_the_scalp_on_generated_photos);
+    tcase_add_test(tc, finds_a_crown_off_the_middle);
     tcase_add_test(tc, refuses_a_photo_with_no_answer);
     suite_add_tcase(s, tc);
     return s;

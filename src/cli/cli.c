@@ -207,6 +207,8 @@ void cli_say_measured(const cli_common *c, const smp_layout *layout)
     if (smp_layout_area_confidence(layout) > 0 && say)
         fprintf(stderr, "smpsim: found the scalp with confidence %.2f; check it with --save-area FILE.png\n",
                 smp_layout_area_confidence(layout));
+    if (smp_layout_note(layout) && !c->quiet)
+        fprintf(stderr, "smpsim: note: %s\n", smp_layout_note(layout));
 }
 
 int cli_photo_layout(const cli_common *c, const smp_plan *plan, smp_layout **layout, double *scale)

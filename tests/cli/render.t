@@ -94,6 +94,9 @@ run render top.jpg --scale 4 --patch-polygon "300,300 450,280 480,420 330,450" -
 run layout top.jpg --scale 4 --patch-polygon "300,300 450,280 480,420 330,450" -o patch.csv; expect_status 0
 awk -F, 'NR>1 && ($1 < 70 || $1 > 125 || $2 < 65 || $2 > 117) {bad++} END {exit bad>0}' patch.csv || fail "dots outside the patch"
 run render top.jpg --scale 4 --mode thinning -o thin.png; expect_status 0
+expect_error "found the scalp with confidence (0\.[3-9][0-9]|1\.00); check it with --save-area FILE\.png"
+run render top.jpg --scale 4 --mode thinning --area-polygon "0,0 800,0 800,800 0,800" -o thin.png; expect_status 0
+expect_quiet_err
 run layout --area-mm 50,50 --mode thinning -o d.csv; expect_status 1; expect_error "thinning needs a photo"
 run render top.jpg --scale 4 --scar-mask nothere.png -o x.png; expect_status 2; expect_error "nothere\.png: cannot open"
 smpsim layout --area-mm 100,100 --density 1 --px-per-mm 2 -o small.png
