@@ -175,9 +175,10 @@ typedef struct smp_density_match {
 /* 1 and the match when the plan says --density auto, 0 otherwise. */
 int smp_layout_density_match(const smp_layout *layout, smp_density_match *out);
 
-/* Removes the temporary file of an output being written, if any; safe to
- * call from a signal handler (a batch worker stopped by Ctrl-C). */
-void smp_discard_partial_output(void);
+/* Removes the temporary file of an output being written, if any, and
+ * returns the name that output was for (NULL when none was being written);
+ * safe to call from a signal handler (Ctrl-C, SIGTERM). */
+const char *smp_discard_partial_output(void);
 
 /* --area auto: the confidence of the scalp found (0..1), 0 otherwise. */
 double smp_layout_area_confidence(const smp_layout *layout);

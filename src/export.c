@@ -33,20 +33,40 @@ smp_format smp_format_from_path(const char *path)
     return SMP_FMT_UNKNOWN;
 }
 
-/* The temporary file being written, for smp_discard_partial_output():
- * one at a time per process. */
-static char pending[4096];
+/* The temporary file being written and the name it is for, for
+ * smp_discard_partial_output() in a signal handler: one at a time per
+ * process. */
+static char pending[4096], pending_dest[4096];
 
-void smp_discard_partial_output(void)
+const char *smp_discard_partial_output(void)
 {
-    if (pending[0]) unlink(pending); /* async-signal-safe */
+    if (!pending[0]) return NULL;
+    unlink(pending); /* async-signal-safe */
+    pending[0] = 0;
+    return pending_dest;
 }
 
-static void pending_set(const char *tmp)
+static void pending_set(const char *tmp, const char *dest)
 {
-    if (tmp && strlen(tmp) < sizeof pending) memcpy(pending, tmp, strlen(tmp) + 1);
-    else pending[0] = 0;
+    pending[0] = 0;
+    if (!tmp || strlen(tmp) >= sizeof pending || strlen(dest) >= sizeof pending_dest) return;
+    memcpy(pending_dest, dest, strlen(dest) + 1);
+    memcpy(pending, tmp, strlen(tmp) + 1);
 }
+
+/* The reason the last failed write of this thread failed, for the message. */
+static _Thread_local int stream_errno;
+
+cairo_status_t out_cairo_write(void *closure, const unsigned char *data, unsigned int len)
+{
+    if (fwrite(data, 1, len, (FILE *)closure) == len) return CAIRO_STATUS_SUCCESS;
+    stream_errno = errno;
+    return CAIRO_STATUS_WRITE_ERROR;
+}
+
+int out_stream_errno(void) { return stream_errno; }
+
+void out_forget_pending(void) { pending[0] = 0; }
 
 smp_status out_open(out_file *o, const char *path, smp_error *err)
 {
@@ -54,6 +74,15 @@ smp_status out_open(out_file *o, const char *path, smp_error *err)
     o->path = path;
     if (!strcmp(path, "-")) {
         o->f = stdout;
+        return SMP_OK;
+    }
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) return smp_fail(err, SMP_EOUTPUT, 0, "%s: is a folder", path);
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        /* A device or a pipe (/dev/stdout, /dev/null, a FIFO) is written in
+         * place: there is no file to replace, and renaming over it would
+         * replace the device itself. */
+        if (!(o->f = fopen(path, "wb"))) return smp_fail(err, SMP_EOUTPUT, 0, "%s: cannot write: %s", path, strerror(errno));
         return SMP_OK;
     }
     const char *slash = strrchr(path, '/');
@@ -70,7 +99,7 @@ smp_status out_open(out_file *o, const char *path, smp_error *err)
         o->tmp = NULL;
         return smp_fail(err, SMP_EOUTPUT, 0, "%s: cannot create: %s", path, strerror(e));
     }
-    pending_set(o->tmp);
+    pending_set(o->tmp, path);
     o->f = fdopen(fd, "wb");
     if (!o->f) {
         close(fd);
@@ -84,7 +113,7 @@ smp_status out_open(out_file *o, const char *path, smp_error *err)
 
 void out_abort(out_file *o)
 {
-    pending_set(NULL);
+    pending_set(NULL, NULL);
     if (o->f && o->f != stdout) fclose(o->f);
     if (o->tmp) {
         unlink(o->tmp);
@@ -104,6 +133,8 @@ smp_status out_commit(out_file *o, smp_error *err)
     int e = errno;
     if (fclose(o->f) != 0) { bad = 1; e = errno; }
     o->f = NULL;
+    if (!o->tmp) /* written in place */
+        return bad ? smp_fail(err, SMP_EOUTPUT, 0, "%s: write failed: %s", o->path, strerror(e)) : SMP_OK;
     if (!bad) {
         /* mkstemp makes the file 0600; give it the usual mode. */
         mode_t um = umask(0);
@@ -113,12 +144,12 @@ smp_status out_commit(out_file *o, smp_error *err)
     }
     if (bad) {
         unlink(o->tmp);
-        pending_set(NULL);
+        pending_set(NULL, NULL);
         free(o->tmp);
         o->tmp = NULL;
         return smp_fail(err, SMP_EOUTPUT, 0, "%s: write failed: %s", o->path, strerror(e));
     }
-    pending_set(NULL);
+    pending_set(NULL, NULL);
     free(o->tmp);
     o->tmp = NULL;
     return SMP_OK;
@@ -163,24 +194,19 @@ static void draw_dots(cairo_t *cr, const smp_layout *L)
     }
 }
 
-static cairo_status_t write_stream(void *closure, const unsigned char *data, unsigned int len)
-{
-    return fwrite(data, 1, len, (FILE *)closure) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
-}
-
 /* SVG at true size: the document unit is mm and one user unit is 1 mm. */
 static smp_status write_svg(FILE *f, const smp_layout *L, const char *path, smp_error *err)
 {
-    cairo_surface_t *s = cairo_svg_surface_create_for_stream(write_stream, f, L->area.w, L->area.h);
+    cairo_surface_t *s = cairo_svg_surface_create_for_stream(out_cairo_write, f, L->area.w, L->area.h);
     cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_MM);
     cairo_t *cr = cairo_create(s);
     draw_dots(cr, L);
     cairo_destroy(cr);
     cairo_surface_finish(s);
+    int e = out_stream_errno();
     cairo_status_t cs = cairo_surface_status(s);
     cairo_surface_destroy(s);
-    if (cs != CAIRO_STATUS_SUCCESS)
-        return smp_fail(err, SMP_EOUTPUT, 0, "%s: cannot write SVG: %s", path, cairo_status_to_string(cs));
+    if (cs != CAIRO_STATUS_SUCCESS) return smp_fail_write(err, f, e, path, "SVG", cairo_status_to_string(cs));
     return SMP_OK;
 }
 

@@ -3,6 +3,7 @@
  * failure never leaves half a file.  "-" means standard output. */
 #ifndef SMP_EXPORT_H
 #define SMP_EXPORT_H
+#include <cairo.h>
 #include <stdio.h>
 
 #include "smpsim.h"
@@ -18,6 +19,14 @@ smp_status out_open(out_file *o, const char *path, smp_error *err) SMP_MUST_CHEC
 smp_status out_commit(out_file *o, smp_error *err) SMP_MUST_CHECK;
 /* Abandons the output: closes and removes the temporary file. */
 void out_abort(out_file *o);
+/* In a forked child: the output the parent is writing is not this
+ * process's to remove when stopped. */
+void out_forget_pending(void);
+
+/* Cairo's write callback for a FILE; out_stream_errno() is the reason the
+ * last failed one failed, since cairo and pango may change errno since. */
+cairo_status_t out_cairo_write(void *file, const unsigned char *data, unsigned int len);
+int out_stream_errno(void);
 
 const char *dot_kind_name(smp_dot_kind k);
 

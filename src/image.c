@@ -1,6 +1,7 @@
 #include "image.h"
 
 #include <png.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,16 @@ void grey_image_free(grey_image *img)
     if (!img) return;
     free(img->px);
     img->px = NULL;
+}
+
+/* One message for every image past the pixel limit, in megapixels when
+ * the limit is a whole number of them. */
+static smp_status over_limit(smp_error *err, const char *path, unsigned w, unsigned h, long limit)
+{
+    if (limit >= 1000000 && limit % 1000000 == 0)
+        return smp_fail(err, SMP_ELIMIT, 1, "%s: %ux%u pixels is over the limit of %ld megapixels", path, w, h,
+                        limit / 1000000);
+    return smp_fail(err, SMP_ELIMIT, 1, "%s: %ux%u pixels is over the limit of %ld pixels", path, w, h, limit);
 }
 
 smp_status image_read_grey_png(const char *path, grey_image *out, smp_error *err)
@@ -35,8 +46,7 @@ smp_status image_read_grey_png(const char *path, grey_image *out, smp_error *err
     if ((long)im.width * (long)im.height > SMP_MAX_PIXELS) {
         png_image_free(&im);
         fclose(f);
-        return smp_fail(err, SMP_ELIMIT, 1, "%s: %ux%u pixels is over the limit of 100 megapixels",
-                        path, im.width, im.height);
+        return over_limit(err, path, im.width, im.height, SMP_MAX_PIXELS);
     }
     im.format = PNG_FORMAT_GRAY;
     uint8_t *px = malloc((size_t)im.width * im.height);
@@ -68,7 +78,7 @@ smp_status image_write_png_rgba(FILE *f, const char *path, const uint8_t *px, in
     im.height = (png_uint_32)h;
     im.format = PNG_FORMAT_RGBA;
     if (!png_image_write_to_stdio(&im, f, 0, px, stride, NULL))
-        return smp_fail(err, SMP_EOUTPUT, 0, "%s: cannot write PNG: %s", path, im.message);
+        return smp_fail_write(err, f, errno, path, "PNG", im.message);
     return SMP_OK;
 }
 
@@ -134,7 +144,7 @@ static smp_status read_png_photo(const char *path, FILE *f, long max_pixels, pho
     png_read_info(png, info);
     png_uint_32 w = png_get_image_width(png, info), h = png_get_image_height(png, info);
     if ((long)w * (long)h > max_pixels) {
-        st = smp_fail(err, SMP_ELIMIT, 1, "%s: %ux%u pixels is over the limit of %ld", path, w, h, max_pixels);
+        st = over_limit(err, path, w, h, max_pixels);
         goto done;
     }
     int ct = png_get_color_type(png, info);
@@ -227,8 +237,7 @@ static smp_status read_jpeg_photo(const char *path, FILE *f, long max_pixels, ph
     jpeg_save_markers(&d, JPEG_APP0 + 1, 0xffff);
     jpeg_read_header(&d, TRUE);
     if ((long)d.image_width * (long)d.image_height > max_pixels) {
-        st = smp_fail(err, SMP_ELIMIT, 1, "%s: %ux%u pixels is over the limit of %ld", path, d.image_width,
-                      d.image_height, max_pixels);
+        st = over_limit(err, path, d.image_width, d.image_height, max_pixels);
         goto out;
     }
     if (d.jpeg_color_space == JCS_CMYK || d.jpeg_color_space == JCS_YCCK) {
@@ -316,7 +325,7 @@ smp_status image_write_photo_png(FILE *f, const char *path, const photo *p, int 
     volatile smp_status st = SMP_OK;
     if (!png || !info || !row) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto out; }
     if (setjmp(png_jmpbuf(png))) {
-        st = smp_fail(err, SMP_EOUTPUT, 0, "%s: cannot write PNG", path);
+        st = smp_fail_write(err, f, errno, path, "PNG", "libpng failed");
         goto out;
     }
     png_init_io(png, f);
@@ -353,7 +362,7 @@ smp_status image_write_photo_jpeg(FILE *f, const char *path, const photo *p, int
     je.mgr.error_exit = jpeg_fail;
     if (!row) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
     if (setjmp(je.jb)) {
-        st = smp_fail(err, SMP_EOUTPUT, 0, "%s: cannot write JPEG: %s", path, je.msg);
+        st = smp_fail_write(err, f, errno, path, "JPEG", je.msg);
         goto out;
     }
     jpeg_create_compress(&c);

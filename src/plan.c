@@ -1,5 +1,6 @@
 #include "plan.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <ini.h>
 #include <limits.h>
@@ -128,6 +129,7 @@ struct smp_plan {
     int keys_in_file;
     smp_error *cur_err;
     int depth;
+    struct plan_scan *scan; /* the file being read, line by line */
 };
 
 static char *xstrdup(const char *s)
@@ -589,6 +591,9 @@ static smp_status set_entry(smp_plan *plan, int id, const char *value, const cha
     memset(&scratch, 0, sizeof scratch);
     const char *why = apply(&scratch, id, value, dir, buf, sizeof buf);
     settings_clear(&scratch);
+    /* A long value (a list of points) is quoted by its start alone. */
+    if (why && strlen(value) > 60)
+        return smp_fail(err, SMP_EVALUE, from_file, "%s: %.40s...: %s", origin, value, why);
     if (why) return smp_fail(err, SMP_EVALUE, from_file, "%s: %s: %s", origin, value, why);
     entry *e = &plan->e[id];
     char *v = NULL;
@@ -618,11 +623,64 @@ smp_status smp_plan_set(smp_plan *plan, const char *key, const char *value,
 }
 
 /* inih calls this for each key; returning 0 marks the line as the error. */
+/* A plan file as read before inih sees it: which of inih's calls are
+ * continuation lines (an indented line carrying on the value above, for
+ * long lists), the line of each call, and the key whose value is being
+ * gathered.  The plan file's grammar stays inih's; this only mirrors its
+ * rules for which lines call the handler. */
+#define PLAN_MAX_LINE 199 /* inih's line buffer is 200 bytes with the NUL */
+typedef struct plan_scan {
+    unsigned char *cont; /* per handler call: 1 for a continuation line */
+    int *line;           /* per handler call: its line number */
+    int ncalls, call, syntax_line;
+    int pend_id, pend_line; /* the key being gathered (-1: none) */
+    char *pend;
+    size_t pend_len;
+    int err_line;
+} plan_scan;
+
+/* Applies the value gathered for the last key, once its continuation
+ * lines are in. */
+static int plan_flush(smp_plan *plan)
+{
+    plan_scan *sc = plan->scan;
+    if (sc->pend_id < 0) return 1;
+    int id = sc->pend_id;
+    sc->pend_id = -1;
+    smp_error sub = {0};
+    if (set_entry(plan, id, sc->pend, options[id].name, 1, plan->cur_dir, &sub) != SMP_OK) {
+        smp_fail(plan->cur_err, sub.status == SMP_ENOMEM ? SMP_ENOMEM : SMP_EINPUT, 1, "%s", sub.msg);
+        sc->err_line = sc->pend_line;
+        return 0;
+    }
+    return 1;
+}
+
 static int plan_ini_key(void *user, const char *section, const char *name, const char *value)
 {
     smp_plan *plan = user;
     smp_error *err = plan->cur_err;
+    plan_scan *sc = plan->scan;
+    int call = sc->call++;
     if (err->status != SMP_OK) return 1; /* report only the first fault */
+    int line = call < sc->ncalls ? sc->line[call] : 0;
+    if (call < sc->ncalls && sc->cont[call]) {
+        if (sc->pend_id < 0) {
+            smp_fail(err, SMP_EINPUT, 1, "an indented line continues only a key's value");
+            sc->err_line = line;
+            return 0;
+        }
+        size_t add = strlen(value);
+        char *grown = realloc(sc->pend, sc->pend_len + add + 2);
+        if (!grown) { smp_fail(err, SMP_ENOMEM, 1, "out of memory"); sc->err_line = line; return 0; }
+        sc->pend = grown;
+        sc->pend[sc->pend_len++] = ' ';
+        memcpy(sc->pend + sc->pend_len, value, add + 1);
+        sc->pend_len += add;
+        return 1;
+    }
+    if (!plan_flush(plan)) return 1;
+    sc->err_line = line;
     plan->keys_in_file++;
     if (!strcmp(name, "preset") && !strcmp(section, "plan")) {
         if (plan->keys_in_file != 1) {
@@ -675,12 +733,55 @@ static int plan_ini_key(void *user, const char *section, const char *name, const
         return 0;
     }
     plan->seen[id] = 1;
-    smp_error sub = {0};
-    if (set_entry(plan, id, value, name, 1, plan->cur_dir, &sub) != SMP_OK) {
-        smp_fail(err, SMP_EINPUT, 1, "%s", sub.msg);
-        return 0;
-    }
+    /* Gathered until the next key, for continuation lines. */
+    size_t n = strlen(value);
+    char *v = malloc(n + 1);
+    if (!v) { smp_fail(err, SMP_ENOMEM, 1, "out of memory"); return 0; }
+    memcpy(v, value, n + 1);
+    free(sc->pend);
+    sc->pend = v;
+    sc->pend_len = n;
+    sc->pend_id = id;
+    sc->pend_line = line;
     return 1;
+}
+
+/* Mirrors inih's reading of BUF: fills SC with the handler calls to come;
+ * returns the first line over PLAN_MAX_LINE, or 0. */
+static int plan_prescan(const char *buf, size_t len, plan_scan *sc)
+{
+    int lines = 1;
+    for (size_t i = 0; i < len; i++) lines += buf[i] == '\n';
+    sc->cont = calloc((size_t)lines, 1);
+    sc->line = calloc((size_t)lines, sizeof *sc->line);
+    if (!sc->cont || !sc->line) return -1;
+    int lineno = 0, have_name = 0;
+    for (size_t i = 0; i < len;) {
+        size_t end = i;
+        while (end < len && buf[end] != '\n') end++;
+        lineno++;
+        size_t n = end - i;
+        if (n && buf[end - 1] == '\r') n--;
+        if (n > PLAN_MAX_LINE) return lineno;
+        size_t a = i, b = i + n;
+        while (a < b && isspace((unsigned char)buf[a])) a++;
+        while (b > a && isspace((unsigned char)buf[b - 1])) b--;
+        if (a == b || buf[a] == ';' || buf[a] == '#') {
+            /* blank or comment: no call */
+        } else if (have_name && a > i) {
+            sc->cont[sc->ncalls] = 1;
+            sc->line[sc->ncalls++] = lineno;
+        } else if (buf[a] == '[') {
+            have_name = 0;
+        } else if (memchr(buf + a, '=', b - a) || memchr(buf + a, ':', b - a)) {
+            sc->line[sc->ncalls++] = lineno;
+            have_name = 1;
+        } else if (!sc->syntax_line) {
+            sc->syntax_line = lineno;
+        }
+        i = end + 1;
+    }
+    return 0;
 }
 
 smp_status smp_plan_load(smp_plan *plan, const char *path, smp_error *err)
@@ -693,9 +794,26 @@ smp_status smp_plan_load(smp_plan *plan, const char *path, smp_error *err)
         fclose(f);
         return smp_fail(err, SMP_EINPUT, 1, "%s: not a regular file", path);
     }
-    if (st.st_size > 1 << 20) {
-        fclose(f);
-        return smp_fail(err, SMP_EINPUT, 1, "%s: larger than 1 MB, not a plan file", path);
+    /* The whole file, at most 1 MB, read once: the size is what is read,
+     * whatever fstat said. */
+    char *buf = malloc((1 << 20) + 2);
+    if (!buf) { fclose(f); return smp_fail(err, SMP_ENOMEM, 0, "out of memory"); }
+    size_t len = fread(buf, 1, (1 << 20) + 1, f);
+    int rerr = ferror(f);
+    fclose(f);
+    if (rerr) { free(buf); return smp_fail(err, SMP_EINPUT, 1, "%s: read error", path); }
+    if (len > 1 << 20) { free(buf); return smp_fail(err, SMP_ELIMIT, 1, "%s: larger than 1 MB, not a plan file", path); }
+    buf[len] = 0;
+    if (memchr(buf, 0, len)) { free(buf); return smp_fail(err, SMP_EINPUT, 1, "%s: not a text file", path); }
+    plan_scan sc = {.pend_id = -1};
+    int over = plan_prescan(buf, len, &sc);
+    smp_status result = SMP_OK;
+    if (over) {
+        result = over < 0 ? smp_fail(err, SMP_ENOMEM, 0, "out of memory")
+                          : smp_fail(err, SMP_ELIMIT, 1,
+                                     "%s:%d: line longer than %d characters (continue a long list on indented lines)",
+                                     path, over, PLAN_MAX_LINE);
+        goto done;
     }
     free(plan->cur_dir);
     const char *slash = strrchr(path, '/');
@@ -706,19 +824,28 @@ smp_status smp_plan_load(smp_plan *plan, const char *path, smp_error *err)
     } else {
         plan->cur_dir = NULL;
     }
+    plan_scan *outer = plan->scan;
+    plan->scan = &sc;
     plan->cur_path = path;
     plan->cur_err = &local;
     plan->keys_in_file = 0;
     memset(plan->seen, 0, sizeof plan->seen);
-    int line = ini_parse_file(f, plan_ini_key, plan);
-    fclose(f);
+    ini_parse_string(buf, plan_ini_key, plan);
+    if (local.status == SMP_OK) plan_flush(plan);
+    plan->scan = outer;
     free(plan->cur_dir);
     plan->cur_dir = NULL;
-    if (line == 0) return SMP_OK;
-    if (local.status == SMP_OK) /* inih's own syntax error */
-        return smp_fail(err, SMP_EINPUT, 1, "%s:%d: not a key = value line or [section]", path, line);
-    return smp_fail(err, local.status == SMP_ENOMEM ? SMP_ENOMEM : SMP_EINPUT, 1, "%s:%d: %s", path,
-                    line, local.msg);
+    if (sc.syntax_line && (local.status == SMP_OK || sc.syntax_line < sc.err_line))
+        result = smp_fail(err, SMP_EINPUT, 1, "%s:%d: not a key = value line or [section]", path, sc.syntax_line);
+    else if (local.status != SMP_OK)
+        result = smp_fail(err, local.status == SMP_ENOMEM ? SMP_ENOMEM : SMP_EINPUT, 1, "%s:%d: %s", path,
+                          sc.err_line, local.msg);
+done:
+    free(sc.cont);
+    free(sc.line);
+    free(sc.pend);
+    free(buf);
+    return result;
 }
 
 /* ---- presets ---- */
@@ -888,6 +1015,27 @@ static const char *const sections[] = {"plan",     "photo",    "area",   "densit
 
 const char *smp_option_section(size_t i) { return i < sizeof sections / sizeof *sections ? sections[i] : NULL; }
 
+/* "name = value", a long list carried on over indented lines, broken at
+ * spaces, so that every line stays within PLAN_MAX_LINE and reads back. */
+static void dump_value(FILE *out, const char *name, const char *v)
+{
+    fprintf(out, "%s =", name);
+    size_t col = strlen(name) + 2, width = 100;
+    while (*v) {
+        while (*v == ' ') v++;
+        size_t w = strcspn(v, " ");
+        if (!w) break;
+        if (col > strlen(name) + 2 && col + 1 + w > width) {
+            fputs("\n   ", out);
+            col = 3;
+        }
+        fprintf(out, " %.*s", (int)w, v);
+        col += 1 + w;
+        v += w;
+    }
+    fputc('\n', out);
+}
+
 void smp_plan_dump(const smp_plan *plan, FILE *out)
 {
     fprintf(out, "; smpsim %s effective plan\n", SMP_VERSION);
@@ -904,7 +1052,7 @@ void smp_plan_dump(const smp_plan *plan, FILE *out)
                                       id == O_EXCLUDE_MASK || id == O_LOGO || id == O_NOTES || id == O_SCAR_MASK ||
                                       id == O_PATCH_MASK))
                 abs = realpath(v, NULL);
-            fprintf(out, "%s = %s\n", options[id].name, abs ? abs : v);
+            dump_value(out, options[id].name, abs ? abs : v);
             free(abs);
         }
     }

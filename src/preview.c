@@ -21,6 +21,7 @@
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
 #include <cairo.h>
+#include <errno.h>
 #include <math.h>
 #include <pango/pangocairo.h>
 #include <stdlib.h>
@@ -307,6 +308,12 @@ static smp_status write_raster(FILE *f, const char *path, smp_format fmt, const 
     double zoom = s->width > 0 ? s->width / c.fw
                   : c.np >= 3 ? fmin(1, sqrt((double)ph->w * ph->h / (c.np * c.p[0].w * c.p[0].h)))
                               : 1;
+    /* No frame past four times a photo's limit (a strip of panels) is allocated. */
+    if (c.fw * zoom * c.fh * zoom > 4.0 * SMP_MAX_PIXELS) {
+        composition_free(&c);
+        return smp_fail(err, SMP_ELIMIT, 0, "%s: a %.0fx%.0f pixel preview is over the limit of %ld megapixels; lower --width",
+                        path, c.fw * zoom, c.fh * zoom, 4 * SMP_MAX_PIXELS / 1000000);
+    }
     const photo *src = ph;
     cairo_surface_t *fs = NULL;
     cairo_t *cr = NULL;
@@ -393,11 +400,6 @@ out:
     return st;
 }
 
-static cairo_status_t write_stream(void *closure, const unsigned char *data, unsigned int len)
-{
-    return fwrite(data, 1, len, (FILE *)closure) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
-}
-
 /* PDF and SVG at true size: one unit of the page is 1 mm of scalp. */
 static smp_status write_vector(FILE *f, const char *path, smp_format fmt, const smp_layout *L, const settings *s,
                                const pigment *pg, smp_error *err)
@@ -410,9 +412,9 @@ static smp_status write_vector(FILE *f, const char *path, smp_format fmt, const 
     double pt = 72 / 25.4; /* points per mm */
     cairo_surface_t *surf;
     if (fmt == SMP_FMT_PDF) {
-        surf = cairo_pdf_surface_create_for_stream(write_stream, f, c.fw * pt, c.fh * pt);
+        surf = cairo_pdf_surface_create_for_stream(out_cairo_write, f, c.fw * pt, c.fh * pt);
     } else {
-        surf = cairo_svg_surface_create_for_stream(write_stream, f, c.fw, c.fh);
+        surf = cairo_svg_surface_create_for_stream(out_cairo_write, f, c.fw, c.fh);
         cairo_svg_surface_set_document_unit(surf, CAIRO_SVG_UNIT_MM);
         pt = 1;
     }
@@ -444,11 +446,12 @@ static smp_status write_vector(FILE *f, const char *path, smp_format fmt, const 
     if (!s->no_labels) annotate(cr, &c, 1, 1, fmax(3, c.fh / 26));
     cairo_destroy(cr);
     cairo_surface_finish(surf);
+    int e = out_stream_errno();
     cairo_status_t cs = cairo_surface_status(surf);
     cairo_surface_destroy(surf);
     cairo_surface_destroy(bs);
     composition_free(&c);
-    if (cs != CAIRO_STATUS_SUCCESS) return smp_fail(err, SMP_EOUTPUT, 0, "%s: cannot write: %s", path, cairo_status_to_string(cs));
+    if (cs != CAIRO_STATUS_SUCCESS) return smp_fail_write(err, f, e, path, "the preview", cairo_status_to_string(cs));
     return SMP_OK;
 }
 

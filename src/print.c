@@ -341,11 +341,6 @@ static smp_status read_notes(const char *path, char **out, smp_error *err)
     return SMP_OK;
 }
 
-static cairo_status_t write_stream(void *closure, const unsigned char *data, unsigned int len)
-{
-    return fwrite(data, 1, len, (FILE *)closure) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
-}
-
 smp_status smp_print_write(const smp_layout *L, const smp_plan *plan, const char *path, smp_error *err)
 {
     const settings *s = plan_settings(plan);
@@ -366,7 +361,7 @@ smp_status smp_print_write(const smp_layout *L, const smp_plan *plan, const char
     out_file o;
     if ((st = out_open(&o, path, err)) != SMP_OK) goto done;
     page p = {NULL, s->paper_letter ? 215.9 : 210, s->paper_letter ? 279.4 : 297};
-    cairo_surface_t *surf = cairo_pdf_surface_create_for_stream(write_stream, o.f, p.w * PT_PER_MM, p.h * PT_PER_MM);
+    cairo_surface_t *surf = cairo_pdf_surface_create_for_stream(out_cairo_write, o.f, p.w * PT_PER_MM, p.h * PT_PER_MM);
     cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE, "Scalp micropigmentation preview");
     cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR, "smpsim " SMP_VERSION);
     p.cr = cairo_create(surf);
@@ -383,10 +378,11 @@ smp_status smp_print_write(const smp_layout *L, const smp_plan *plan, const char
     }
     cairo_destroy(p.cr);
     cairo_surface_finish(surf);
+    int e = out_stream_errno();
     cairo_status_t cs = cairo_surface_status(surf);
     cairo_surface_destroy(surf);
     if (st == SMP_OK && cs != CAIRO_STATUS_SUCCESS)
-        st = smp_fail(err, SMP_EOUTPUT, 0, "%s: cannot write: %s", path, cairo_status_to_string(cs));
+        st = smp_fail_write(err, o.f, e, path, "the mock-up", cairo_status_to_string(cs));
     if (st != SMP_OK) out_abort(&o);
     else st = out_commit(&o, err);
 done:

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "../batch.h"
+#include "../export.h"
 #include "cli.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -127,16 +128,34 @@ int cmd_batch(int argc, char **argv)
     batch_manifest m;
     smp_error err = {0};
     if (batch_read(argv[optind], &m, &err) != SMP_OK) return cli_report(&err);
-    FILE *rep = stdout;
-    if (report && !(rep = fopen(report, "w"))) {
-        fprintf(stderr, "smpsim: %s: cannot create: %s\n", report, strerror(errno));
+    /* The report, like every output, is written under a temporary name
+     * and renamed when the batch ends (interrupted or not: it then lists
+     * the jobs that finished). */
+    if (report && cli_same_file(report, argv[optind])) {
+        fprintf(stderr, "smpsim: %s: the output would overwrite an input\n", report);
         batch_free(&m);
         return EXIT_INPUT;
+    }
+    out_file rep_out = {0};
+    FILE *rep = stdout;
+    if (report) {
+        if (out_open(&rep_out, report, &err) != SMP_OK) {
+            batch_free(&m);
+            return cli_report(&err);
+        }
+        rep = rep_out.f;
     }
     /* This shard's jobs: every N-th from the I-th. */
     size_t *todo = malloc((m.n ? m.n : 1) * sizeof *todo), total = 0;
     worker *w = calloc((size_t)jobs, sizeof *w);
-    if (!todo || !w) { fprintf(stderr, "smpsim: out of memory\n"); free(todo); free(w); batch_free(&m); return EXIT_INPUT; }
+    if (!todo || !w) {
+        fprintf(stderr, "smpsim: out of memory\n");
+        if (report) out_abort(&rep_out);
+        free(todo);
+        free(w);
+        batch_free(&m);
+        return EXIT_INPUT;
+    }
     for (size_t i = 0; i < m.n; i++)
         if ((long)(i % (size_t)shard_n) == shard_i - 1) todo[total++] = i;
 
@@ -160,6 +179,7 @@ int cmd_batch(int argc, char **argv)
             fflush(NULL);
             pid_t pid = fork();
             if (pid == 0) {
+                out_forget_pending(); /* the report's temporary file is the parent's */
                 struct sigaction ws;
                 memset(&ws, 0, sizeof ws);
                 ws.sa_handler = worker_stop;
@@ -252,10 +272,7 @@ int cmd_batch(int argc, char **argv)
                 skipped, stop_requested ? ", interrupted" : "",
                 stop_requested && not_started ? " before the rest started" : "", now() - t0);
     int status = stop_requested ? 130 : failed ? EXIT_INPUT : 0;
-    if (rep != stdout && fclose(rep) != 0) {
-        fprintf(stderr, "smpsim: %s: write failed\n", report);
-        status = EXIT_INPUT;
-    }
+    if (report && out_commit(&rep_out, &err) != SMP_OK) status = cli_report(&err);
     free(todo);
     free(w);
     batch_free(&m);

@@ -62,12 +62,20 @@ int cli_same_file(const char *a, const char *b)
 int cli_check_output(const cli_common *c, const smp_plan *plan)
 {
     const settings *s = plan_settings(plan);
-    const char *inputs[] = {c->plan, s->photo, s->area_mask, s->exclude_mask, s->density_map};
-    for (size_t i = 0; i < sizeof inputs / sizeof *inputs; i++)
-        if (cli_same_file(c->output, inputs[i])) {
-            fprintf(stderr, "smpsim: %s: the output would overwrite an input\n", c->output);
-            return EXIT_INPUT;
-        }
+    const char *inputs[] = {c->plan,        s->photo,      s->area_mask, s->exclude_mask,
+                            s->density_map, s->scar_mask,  s->patch_mask, s->logo};
+    const char *outputs[] = {c->output, s->save_area};
+    for (size_t o = 0; o < sizeof outputs / sizeof *outputs; o++)
+        for (size_t i = 0; i < sizeof inputs / sizeof *inputs; i++)
+            if (cli_same_file(outputs[o], inputs[i])) {
+                fprintf(stderr, "smpsim: %s: the output would overwrite an input\n", outputs[o]);
+                return EXIT_INPUT;
+            }
+    if (c->output && s->save_area &&
+        (!strcmp(c->output, s->save_area) || cli_same_file(c->output, s->save_area))) {
+        fprintf(stderr, "smpsim: %s: named for both -o and --save-area\n", s->save_area);
+        return EXIT_USAGE;
+    }
     return 0;
 }
 

@@ -1,8 +1,41 @@
 /* smpsim: command-line front end.  Dispatches to one file per subcommand. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+
+/* Stopped by Ctrl-C, SIGTERM or SIGHUP: the file being written is removed,
+ * one line says so, and the exit status is 128 + the signal.  Only
+ * async-signal-safe calls here. */
+static void on_signal(int sig)
+{
+    const char *dest = smp_discard_partial_output();
+    const char *name = sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP";
+    char line[4300];
+    size_t n = 0;
+    const char *parts[] = {"smpsim: stopped by ", name, dest ? ": " : "", dest ? dest : "",
+                           dest ? " was not written" : "", "\n"};
+    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
+        for (const char *p = parts[i]; *p && n < sizeof line - 1; p++) line[n++] = *p;
+    if (write(2, line, n) < 0) { /* nothing more to do */ }
+    _exit(128 + sig);
+}
+
+static void catch_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) sigaction(sigs[i], &sa, NULL);
+    /* Past a file-size limit (ulimit -f) a write fails with EFBIG and is
+     * reported like a full disk, rather than killing the process with half
+     * a file. */
+    signal(SIGXFSZ, SIG_IGN);
+}
 
 static void usage(FILE *f)
 {
@@ -27,6 +60,7 @@ int main(int argc, char **argv)
     }
     const char *cmd = argv[1];
     int status;
+    catch_signals();
     if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help")) {
         usage(stdout);
         status = 0;

@@ -3,6 +3,7 @@
 # below) against the smpsim binary given as $1, each case in a fresh
 # temporary folder.  Prints one line per failure and "N passed, N failed".
 # SMPSIM_WRAP (e.g. "valgrind -q --error-exitcode=3") prefixes each run.
+# Further arguments name the files to run (say "errors safety"); all by default.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -58,7 +59,10 @@ expect_only_files() {
 png_size() { od -An -tu1 -j16 -N8 "$1" | awk '{print $1*16777216+$2*65536+$3*256+$4 "x" $5*16777216+$6*65536+$7*256+$8}'; }
 png_color_type() { od -An -tu1 -j25 -N1 "$1" | tr -d ' '; }
 
-for f in "$here"/*.t; do
+shift
+files=("$here"/*.t)
+[ $# -gt 0 ] && files=("${@/#/$here/}") && files=("${files[@]/%/.t}")
+for f in "${files[@]}"; do
   # shellcheck disable=SC1090
   . "$f"
 done

@@ -26,3 +26,69 @@ smpsim layout --area-mm 50,50 -o - >/dev/full 2>err.txt; status=$?
 expect_status 2; expect_error "standard output: write failed"
 smpsim analyze --help >/dev/full 2>err.txt; status=$?
 expect_status 2
+
+t "a full disk on a file output: exit 2, the reason, the device left alone"
+ln -s /dev/full full.csv; ln -s /dev/full full.png; ln -s /dev/full full.jpg; ln -s /dev/full full.pdf; ln -s /dev/full full.svg
+cp "$root"/samples/top.jpg in.jpg
+for out in full.csv full.png full.svg; do
+  run layout --area-mm 50,50 -o $out; expect_status 2; expect_error "^smpsim: $out: write failed: No space left on device$"
+done
+for out in full.png full.jpg full.pdf full.svg; do
+  run render in.jpg --scale 4 -o $out; expect_status 2; expect_error "^smpsim: $out: write failed: No space left on device$"
+done
+run print in.jpg --scale 4 -o full.pdf; expect_status 2; expect_error "^smpsim: full\.pdf: write failed: No space left on device$"
+cp "$root"/samples/top.smp "$root"/samples/top.jpg .; printf 'top.smp\n' >list.txt
+run batch list.txt -q --report full.csv; expect_status 2; expect_error "full\.csv: write failed: No space left on device"
+[ -c /dev/full ] && [ -L full.png ] || fail "the device or the link to it was replaced"
+expect_only_files full.csv full.png full.jpg full.pdf full.svg in.jpg list.txt top.smp top.jpg top.png
+
+t "past a file-size limit: exit 2, the reason, the old file kept, no partial file"
+echo old >big.png; echo old >big.pdf
+(ulimit -f 20; smpsim layout --area-mm 200,200 --px-per-mm 10 -o big.png >out.txt 2>err.txt); status=$?
+expect_status 2; expect_error "^smpsim: big\.png: write failed: File too large$"
+(ulimit -f 20; smpsim render "$root"/samples/top.jpg --scale 4 -o big.pdf >out.txt 2>err.txt); status=$?
+expect_status 2; expect_error "^smpsim: big\.pdf: write failed: File too large$"
+[ "$(cat big.png big.pdf)" = "$(printf 'old\nold')" ] || fail "the old files were changed"
+expect_only_files big.png big.pdf
+
+t "an output folder that cannot be written: exit 2, the reason"
+if [ "$(id -u)" = 0 ]; then target=/sys/x.png; else mkdir ro; chmod 555 ro; target=ro/x.png; fi
+run layout --area-mm 50,50 -o $target; expect_status 2
+expect_error "^smpsim: $target: cannot create: (Permission denied|Read-only file system)$"
+run layout --area-mm 50,50 -o nodir/x.png; expect_status 2; expect_error "^smpsim: nodir/x\.png: cannot create: No such file or directory$"
+mkdir adir.png
+run layout --area-mm 50,50 -o adir.png; expect_status 2; expect_error "^smpsim: adir\.png: is a folder$"
+[ -d adir.png ] || fail "the folder was replaced"
+
+t "stopped mid-write: the old file kept, no partial file, the message says so"
+for sig in TERM INT HUP; do
+  echo old >k.png
+  # A bare binary (not under SMPSIM_WRAP) so that the signal reaches smpsim.
+  "$bin" layout --area-mm 300,300 --px-per-mm 25 --density 1 -o k.png >out.txt 2>err.txt &
+  pid=$!
+  for _ in $(seq 1 2000); do compgen -G '.k.png.*' >/dev/null && break; sleep 0.01; done
+  compgen -G '.k.png.*' >/dev/null || fail "SIG$sig: the temporary file never appeared"
+  kill -$sig $pid; wait $pid; status=$?
+  case $sig in TERM) expect_status 143 ;; INT) expect_status 130 ;; HUP) expect_status 129 ;; esac
+  expect_error "^smpsim: stopped by SIG$sig: k\.png was not written$"
+  [ "$(cat k.png)" = old ] || fail "SIG$sig: k.png was changed"
+  expect_only_files k.png
+done
+# SIGKILL cannot be caught: the old file still stands (the hidden
+# temporary file may stay behind).
+"$bin" layout --area-mm 300,300 --px-per-mm 25 --density 1 -o k.png >out.txt 2>err.txt &
+pid=$!
+for _ in $(seq 1 2000); do compgen -G '.k.png.*' >/dev/null && break; sleep 0.01; done
+kill -KILL $pid; wait $pid 2>/dev/null
+[ "$(cat k.png)" = old ] || fail "SIGKILL: k.png was changed"
+
+t "an output that is an input, by another path, is refused"
+cp "$root"/samples/top.jpg in.jpg; ln in.jpg hard.jpg; ln -s "$PWD/in.jpg" soft.jpg
+sum=$(cksum <in.jpg)
+for out in hard.jpg soft.jpg ./in.jpg ../case/in.jpg; do
+  run render in.jpg --scale 4 -o $out; expect_status 2; expect_error "the output would overwrite an input"
+done
+run render in.jpg --scale 4 --save-area hard.jpg -o a.png; expect_status 2; expect_error "hard\.jpg: the output would overwrite an input"
+printf 'photo,output\nin.jpg,x.png\n' >m.csv
+run batch m.csv --report m.csv; expect_status 2; expect_error "m\.csv: the output would overwrite an input"
+[ "$(cksum <in.jpg)" = "$sum" ] || fail "the photo changed"

@@ -1,0 +1,89 @@
+# Limits: every input that can grow stops at a stated limit with a one-line
+# message naming what is over it, before anything is allocated for it.
+
+# A PNG whose header says 20000x20000 pixels (400 megapixels), 99 bytes.
+huge_png() {
+  printf '\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x4e\x20\x00\x00\x4e\x20\x08\x00\x00\x00\x00\xc6\x1b\x19\xe5\x00\x00\x00\x2a\x49\x44\x41\x54\x78\x9c\xed\xc1\x31\x01\x00\x00\x00\xc2\xa0\xf5\x4f\x6d\x0d\x0f\xa0\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\xb8\x30\x4e\x21\x00\x01\x3e\xb5\xd5\xb5\x00\x00\x00\x00\x49\x45\x4e\x44\xae\x42\x60\x82' >"$1"
+}
+
+t "pixels: photos, masks and logos past the limit are refused from their header"
+huge_png huge.png; cp "$root"/samples/top.jpg top.jpg
+# Under a 1 GB address-space limit: the refusal must not come from trying.
+lim() { (ulimit -v 1000000; run "$@"; echo "$status" >status.txt); status=$(cat status.txt); }
+lim render huge.png --scale 4 -o a.png; expect_status 2
+expect_error "^smpsim: huge\.png: 20000x20000 pixels is over the limit of 100 megapixels$"
+lim layout --area-mask huge.png --scale 4 -o a.csv; expect_status 2; expect_error "huge\.png: 20000x20000 pixels is over the limit of 100 megapixels"
+lim render top.jpg --scale 4 --scar-mask huge.png -o a.png; expect_status 2; expect_error "huge\.png: 20000x20000 pixels is over the limit"
+lim render top.jpg --scale 4 --patch-mask huge.png -o a.png; expect_status 2; expect_error "huge\.png: 20000x20000 pixels is over the limit"
+lim layout --area-mm 100,100 --density-map huge.png -o a.csv; expect_status 2; expect_error "huge\.png: 20000x20000 pixels is over the limit"
+lim print top.jpg --scale 4 --logo huge.png -o a.pdf; expect_status 2; expect_error "huge\.png: 20000x20000 pixels is over the limit of 25 megapixels"
+lim render top.jpg --scale 4 --max-pixels 640000 -o a.png; expect_status 0
+lim render top.jpg --scale 4 --max-pixels 639999 -o a.png; expect_status 2; expect_error "top\.jpg: 800x800 pixels is over the limit of 639999 pixels"
+expect_only_files huge.png top.jpg a.png status.txt
+
+t "pixels: outputs past the limit are refused before they are drawn"
+smpsim layout --area-mm 10,400 --px-per-mm 1 -o tall.png
+run render tall.png --scale 1 --area-mm 10,400 --width 30000 --compose after -o t.png; expect_status 2
+expect_error "^smpsim: t\.png: a 30000x1200000 pixel preview is over the limit of 400 megapixels; lower --width$"
+run layout --area-mm 2000,2000 --density 1 --px-per-mm 10 -o big.png; expect_status 2
+expect_error "^smpsim: big\.png: a 20000x20000 pixel PNG is over the limit; lower --px-per-mm$"
+expect_only_files tall.png
+
+t "dots: a layout past 20 million dots is refused before it is made"
+run layout --area-mm 20000,20000 --density 400 -o d.csv; expect_status 2
+expect_error "the plan would make about [0-9]+ dots; the limit is 20000000"
+run layout --area-mm 20001,10 -o d.csv; expect_status 1; expect_error "^smpsim: --area-mm: .*larger than 20000 mm"
+run layout --area-mm 100,100 --density 401 -o d.csv; expect_status 1; expect_error "^smpsim: --density: "
+expect_only_files
+
+t "points: at most 10000 in a polygon or polyline"
+true
+# N points around a circle, in whole mm (a long argument stays under 128 kB).
+pts() { awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) printf "%s%d,%d", (i ? " " : ""), 50 + 40 * cos(i * 6.2831853 / n), 50 + 40 * sin(i * 6.2831853 / n) }'; }
+run layout --area-mm 100,100 --area-polygon "$(pts 10000)" -o d.csv; expect_status 0
+run layout --area-mm 100,100 --area-polygon "$(pts 10001)" -o d.csv; expect_status 1
+expect_error "^smpsim: --area-polygon: 90,50 89,50 [0-9, ]+\.\.\.: too many points \(limit 10000\)$"
+run layout --area-mm 100,100 --scar-line "$(pts 10001)" -o d.csv; expect_status 1; expect_error "too many points \(limit 10000\)"
+
+t "sessions: 1 to 6, one share each"
+run layout --area-mm 50,50 --sessions 7 -o d.csv; expect_status 1; expect_error "^smpsim: --sessions: "
+run layout --area-mm 50,50 --sessions 2 --session-shares 50,30,20 -o d.csv; expect_status 1; expect_error "3 shares for 2 sessions"
+run batch x.csv -j 257; expect_status 1; expect_error "--jobs: 257: expected 1 to 256"
+
+t "plan files: 1 MB, lines of 199 characters, text only; long lists carry on over indented lines"
+{ echo "[area]"; echo "area-mm = 100,100"; for _ in $(seq 1 11000); do printf '; %095d\n' 0; done; } >big.smp
+run layout --plan big.smp -o d.csv; expect_status 2; expect_error "^smpsim: big\.smp: larger than 1 MB, not a plan file$"
+{ echo "[area]"; printf 'area-polygon = %s\n' "$(pts 60)"; } >long.smp
+run layout --plan long.smp -o d.csv; expect_status 2
+expect_error "^smpsim: long\.smp:2: line longer than 199 characters \(continue a long list on indented lines\)$"
+printf '[area]\narea-mm = 100,100\x00\n' >nul.smp
+run layout --plan nul.smp -o d.csv; expect_status 2; expect_error "^smpsim: nul\.smp: not a text file$"
+# What --dump-plan writes reads back, however long its lists.
+smpsim layout --area-mm 100,100 --area-polygon "$(pts 500)" --dump-plan >dump.smp
+awk 'length($0) > 199 { bad = 1 } END { exit bad }' dump.smp || fail "--dump-plan wrote a line over 199 characters"
+run layout --plan dump.smp -o a.csv; expect_status 0
+smpsim layout --area-mm 100,100 --area-polygon "$(pts 500)" -o b.csv
+cmp -s a.csv b.csv || fail "the dumped plan makes another layout"
+printf '[area]\narea-mm = 100,100\narea-polygon = 10,10 90,10\n    90,90 x,90\n' >cont.smp
+run layout --plan cont.smp -o d.csv; expect_status 2; expect_error "^smpsim: cont\.smp:3: area-polygon: .*expected X,Y"
+printf '[area]\n    area-mm = 100,100\n[density]\n    density = 50\n' >lead.smp
+run layout --plan lead.smp -o d.csv; expect_status 0
+
+t "manifests: a million jobs, lines of 65536 characters"
+yes nothere.smp | head -n 1000001 >big.txt
+run batch big.txt -q; expect_status 2; expect_error "^smpsim: big\.txt: more than 1000000 jobs$"
+{ echo "plan,output"; printf 'a.smp,%070000d.png\n' 0; } >long.csv
+run batch long.csv -q; expect_status 2; expect_error "^smpsim: long\.csv:2: line longer than 65536 characters$"
+
+t "print: names and dates of 200 characters, notes of 20000 bytes"
+cp "$root"/samples/top.jpg top.jpg
+run print top.jpg --scale 4 --client "$(printf '%0201d' 0)" -o m.pdf; expect_status 1
+expect_error "^smpsim: --client: .*longer than 200 characters"
+run print top.jpg --scale 4 --clinic "$(printf '%0201d' 0)" -o m.pdf; expect_status 1; expect_error "^smpsim: --clinic: "
+printf '%020001d' 0 >notes.txt
+run print top.jpg --scale 4 --notes notes.txt -o m.pdf; expect_status 2; expect_error "^smpsim: notes\.txt: notes longer than 20000 bytes$"
+expect_only_files top.jpg notes.txt
+
+t "dot files for analyze: lines of 1023 characters"
+{ echo "x_mm,y_mm,diameter_mm,darkness,session"; printf '1,1,0.3,0.8,1%01100d\n' 0; } >long.csv
+run analyze long.csv --area-mm 10,10; expect_status 2; expect_error "^smpsim: long\.csv:2: line longer than 1023 characters$"
