@@ -12,16 +12,24 @@
 
 smp_status smp_dots_read_csv(const char *path, smp_dot **dots, size_t *n, smp_error *err)
 {
+    return analyze_read_csv(path, (size_t)SMP_MAX_DOTS, dots, n, err);
+}
+
+smp_status analyze_read_csv(const char *path, size_t max_dots, smp_dot **dots, size_t *n, smp_error *err)
+{
     *dots = NULL;
     *n = 0;
     FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
     if (!f) return smp_fail(err, SMP_EINPUT, 1, "%s: cannot open: %s", path, strerror(errno));
-    char line[1024];
+    char line[1024] = "";
     smp_status st = SMP_OK;
     size_t cap = 0, k = 0, lineno = 1;
     smp_dot *d = NULL;
-    if (!fgets(line, sizeof line, f) ||
-        strncmp(line, "x_mm,y_mm,diameter_mm,darkness,session", 38) != 0) {
+    if (!fgets(line, sizeof line, f) && ferror(f)) {
+        st = smp_fail(err, SMP_EINPUT, 1, "%s: read error", path);
+        goto out;
+    }
+    if (strncmp(line, "x_mm,y_mm,diameter_mm,darkness,session", 38) != 0) {
         st = smp_fail(err, SMP_EINPUT, 1, "%s:1: not a dots CSV (expected header x_mm,y_mm,diameter_mm,darkness,session)", path);
         goto out;
     }
@@ -51,12 +59,13 @@ smp_status smp_dots_read_csv(const char *path, smp_dot **dots, size_t *n, smp_er
         }
         dot.x_mm = v[0]; dot.y_mm = v[1]; dot.diameter_mm = v[2]; dot.darkness = v[3];
         dot.session = (int)v[4];
+        if (k == max_dots) {
+            st = smp_fail(err, SMP_ELIMIT, 1, "%s: more than %zu dots", path, max_dots);
+            goto out;
+        }
         if (k == cap) {
-            if (cap >= (size_t)SMP_MAX_DOTS) {
-                st = smp_fail(err, SMP_ELIMIT, 1, "%s: more than %.0f dots", path, SMP_MAX_DOTS);
-                goto out;
-            }
             cap = cap ? cap * 2 : 4096;
+            if (cap > max_dots) cap = max_dots;
             smp_dot *q = realloc(d, cap * sizeof *q);
             if (!q) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto out; }
             d = q;

@@ -12,4 +12,7 @@ void analyze_fft(double *z, size_t n, int inverse);
  * frees the result.  NULL when out of memory. */
 double *analyze_nn_distances(const smp_dot *dots, size_t n, double w, double h);
 
+/* smp_dots_read_csv with another limit than SMP_MAX_DOTS (for tests). */
+smp_status analyze_read_csv(const char *path, size_t max_dots, smp_dot **dots, size_t *n, smp_error *err);
+
 #endif

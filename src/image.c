@@ -32,7 +32,7 @@ smp_status image_read_grey_png(const char *path, grey_image *out, smp_error *err
     im.version = PNG_IMAGE_VERSION;
     memset(out, 0, sizeof *out);
     FILE *f = fopen(path, "rb");
-    if (!f) return smp_fail(err, SMP_EINPUT, 1, "%s: cannot open", path);
+    if (!f) return smp_fail(err, SMP_EINPUT, 1, "%s: cannot open: %s", path, strerror(errno));
     unsigned char sig[8];
     if (fread(sig, 1, 8, f) != 8 || png_sig_cmp(sig, 0, 8)) {
         fclose(f);
@@ -300,7 +300,7 @@ smp_status image_read_photo(const char *path, long max_pixels, photo *out, int *
     memset(out, 0, sizeof *out);
     *orientation = 1;
     FILE *f = fopen(path, "rb");
-    if (!f) return smp_fail(err, SMP_EINPUT, 1, "%s: cannot open", path);
+    if (!f) return smp_fail(err, SMP_EINPUT, 1, "%s: cannot open: %s", path, strerror(errno));
     unsigned char sig[8] = {0};
     size_t got = fread(sig, 1, 8, f);
     rewind(f);

@@ -170,19 +170,19 @@ const char *smp_plan_save_area(const smp_plan *plan) { return plan->s.save_area;
 
 /* ---- value parsers: each returns NULL or a static description of the fault ---- */
 
-static const char *parse_num(const char *v, double lo, double hi, double *out)
+/* A number from LO to HI alone, spaces around it allowed: 0 and *OUT, or
+ * 1 (each caller says what it expected). */
+static int parse_num(const char *v, double lo, double hi, double *out)
 {
     char *end;
     errno = 0;
     while (*v == ' ' || *v == '\t') v++;
     double d = strtod(v, &end);
-    if (end == v) return "not a number";
+    if (end == v) return 1;
     while (*end == ' ' || *end == '\t') end++;
-    if (*end) return "not a number";
-    if (errno == ERANGE || !isfinite(d)) return "number out of range";
-    if (d < lo || d > hi) return d < lo ? "too small" : "too large";
+    if (*end || errno == ERANGE || !isfinite(d) || d < lo || d > hi) return 1;
     *out = d;
-    return NULL;
+    return 0;
 }
 
 static const char *parse_pair(const char **v, vec2 *out, char sep_after)
@@ -239,11 +239,12 @@ static const char *parse_bool(const char *v, int *out)
     return "expected yes or no";
 }
 
-static const char *parse_enum(const char *v, const char **names, int n, int *out)
+/* 0 and *OUT when V is one of NAMES, 1 otherwise. */
+static int parse_enum(const char *v, const char **names, int n, int *out)
 {
     for (int i = 0; i < n; i++)
-        if (!strcmp(v, names[i])) { *out = i; return NULL; }
-    return "unknown value";
+        if (!strcmp(v, names[i])) { *out = i; return 0; }
+    return 1;
 }
 
 /* Stores a path, taken relative to DIR unless absolute or DIR is NULL. */
@@ -952,6 +953,13 @@ smp_status smp_plan_resolve(smp_plan *plan, smp_error *err)
         if (why) /* cannot happen for values checked when set, nor for defaults */
             return smp_fail(err, SMP_EVALUE, e->from_file, "%s: %s", e->origin ? e->origin : options[id].name, why);
     }
+    /* Checked before anything is written, so that no output is left
+     * behind by a failure that could be foreseen. */
+    const entry *sa = &plan->e[O_SAVE_AREA];
+    if (s->save_area && !s->photo)
+        return smp_fail(err, SMP_EVALUE, sa->from_file, "%s: --save-area needs a photo", s->save_area);
+    if (s->save_area && smp_format_from_path(s->save_area) != SMP_FMT_PNG)
+        return smp_fail(err, SMP_EVALUE, sa->from_file, "%s: the area is saved as a PNG", s->save_area);
     const entry *area = &plan->e[O_AREA_MASK];
     if (s->area_mask && s->scale <= 0 && !s->photo)
         return smp_fail(err, SMP_EVALUE, area->from_file, "%s: --area-mask needs --scale PX_PER_MM", area->origin);

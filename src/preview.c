@@ -466,7 +466,7 @@ smp_status smp_preview_write_timed(const smp_layout *L, const smp_plan *plan, co
 {
     secs[0] = secs[1] = secs[2] = 0;
     const settings *s = plan_settings(plan);
-    if (!L->photo.px) return smp_fail(err, SMP_EVALUE, 0, "no photo to render on: give PHOTO or --photo");
+    if (!L->photo.px) return smp_fail(err, SMP_EVALUE, 0, "render needs a photo: give PHOTO or --photo");
     smp_format fmt = smp_format_from_path(path);
     if (fmt != SMP_FMT_PNG && fmt != SMP_FMT_JPEG && fmt != SMP_FMT_PDF && fmt != SMP_FMT_SVG)
         return smp_fail(err, SMP_EVALUE, 0, "%s: unknown output type (use .png, .jpg, .pdf or .svg)", path);

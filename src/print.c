@@ -346,7 +346,7 @@ smp_status smp_print_write(const smp_layout *L, const smp_plan *plan, const char
     const settings *s = plan_settings(plan);
     if (!L->photo.px) return smp_fail(err, SMP_EVALUE, 0, "print needs a photo: give PHOTO or --photo");
     if (smp_format_from_path(path) != SMP_FMT_PDF)
-        return smp_fail(err, SMP_EVALUE, 0, "%s: the mock-up is a PDF (use .pdf)", path);
+        return smp_fail(err, SMP_EVALUE, 0, "%s: unknown output type (use .pdf: the mock-up is a PDF)", path);
     char *notes = NULL;
     photo logo = {0};
     int orient;

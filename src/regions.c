@@ -230,7 +230,7 @@ smp_status regions_build(const settings *s, const photo *p, double scale, region
         r->any = 1;
     }
     if (s->thinning) {
-        if (!p) return smp_fail(err, SMP_EVALUE, 0, "--mode thinning needs a photo");
+        if (!p) return smp_fail(err, SMP_EVALUE, 0, "--mode: thinning needs a photo to find the scalp");
         if ((st = regions_scalp_map(p, scale, &r->scalp, &r->hair, err)) != SMP_OK) goto fail;
         r->hair_w = p->w;
         r->hair_h = p->h;
@@ -313,7 +313,7 @@ smp_status regions_patch_levels(const regions *r, const photo *p, const char *wh
                                 patch_levels *out, smp_error *err)
 {
     memset(out, 0, sizeof *out);
-    if (!r->patch_poly && !r->patch_mask.v) return smp_fail(err, SMP_EVALUE, 0, "no patches to match");
+    if (!r->patch_poly && !r->patch_mask.v) return smp_fail(err, SMP_EVALUE, 0, "--density: auto needs a photo and --patch-mask or --patch-polygon: it matches the hair around the patches");
     /* Inside-ness on a grid of half-millimetre cells (coarser for a very
      * large photo), without the wander: the edge itself is what moves. */
     double fw = p->w / scale, fh = p->h / scale;

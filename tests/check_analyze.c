@@ -74,6 +74,22 @@ START_TEST(csv_reader)
     fclose(f);
     ck_assert_int_eq(smp_dots_read_csv(path, &d, &n, &err), SMP_EINPUT);
     ck_assert_ptr_nonnull(strstr(err.msg, "not a dots CSV"));
+    /* The dot limit, exactly: ten dots pass a limit of ten, eleven do not. */
+    for (int lines = 10; lines <= 11; lines++) {
+        f = fopen(path, "w");
+        fputs("x_mm,y_mm,diameter_mm,darkness,session\n", f);
+        for (int i = 0; i < lines; i++) fprintf(f, "%d,1,0.25,0.7,1\n", i);
+        fclose(f);
+        smp_status st = analyze_read_csv(path, 10, &d, &n, &err);
+        if (lines == 10) {
+            ck_assert_int_eq(st, SMP_OK);
+            ck_assert_uint_eq(n, 10);
+            free(d);
+        } else {
+            ck_assert_int_eq(st, SMP_ELIMIT);
+            ck_assert_msg(strstr(err.msg, ": more than 10 dots") != NULL, "%s", err.msg);
+        }
+    }
     unlink(path);
 }
 END_TEST

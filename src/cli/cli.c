@@ -249,5 +249,6 @@ int cli_begin_output(int argc, char **argv, cli_common *c, smp_plan *plan, void 
     if (!writes(smp_format_from_path(c->output)))
         return cli_usage_error(c->cmd, "%s: unknown output type (%s)", c->output, types);
     /* Never overwrite the photo or any other input, by any path. */
-    return cli_check_output(c, plan) ? EXIT_INPUT : -1;
+    int st = cli_check_output(c, plan);
+    return st ? st : -1;
 }

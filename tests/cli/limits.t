@@ -1,13 +1,8 @@
 # Limits: every input that can grow stops at a stated limit with a one-line
 # message naming what is over it, before anything is allocated for it.
 
-# A PNG whose header says 20000x20000 pixels (400 megapixels), 99 bytes.
-huge_png() {
-  printf '\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x4e\x20\x00\x00\x4e\x20\x08\x00\x00\x00\x00\xc6\x1b\x19\xe5\x00\x00\x00\x2a\x49\x44\x41\x54\x78\x9c\xed\xc1\x31\x01\x00\x00\x00\xc2\xa0\xf5\x4f\x6d\x0d\x0f\xa0\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\xb8\x30\x4e\x21\x00\x01\x3e\xb5\xd5\xb5\x00\x00\x00\x00\x49\x45\x4e\x44\xae\x42\x60\x82' >"$1"
-}
-
 t "pixels: photos, masks and logos past the limit are refused from their header"
-huge_png huge.png; cp "$root"/samples/top.jpg top.jpg
+cp "$root"/tests/cli/data/huge-header.png huge.png; cp "$root"/samples/top.jpg top.jpg
 # Under a 1 GB address-space limit: the refusal must not come from trying.
 lim() { (ulimit -v 1000000; run "$@"; echo "$status" >status.txt); status=$(cat status.txt); }
 lim render huge.png --scale 4 -o a.png; expect_status 2

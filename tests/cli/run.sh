@@ -13,7 +13,14 @@ passed=0 failed=0 case_name="" case_ok=1
 work=$(mktemp -d /tmp/smpsim-cli-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
-smpsim() { ${SMPSIM_WRAP:-} "$bin" "$@"; }
+# Every run's stderr is also kept in $work/stderr.log, for the catalogue
+# check (tests/cli/diagnostics.pl) at the end.
+smpsim() {
+  local s e="$work/stderr.$BASHPID"
+  ${SMPSIM_WRAP:-} "$bin" "$@" 2>"$e"; s=$?
+  cat "$e" >&2; cat "$e" >>"$work/stderr.log"; rm -f "$e"
+  return $s
+}
 
 fail() { echo "FAIL: $case_name: $*"; case_ok=0; }
 
@@ -62,10 +69,21 @@ png_color_type() { od -An -tu1 -j25 -N1 "$1" | tr -d ' '; }
 shift
 files=("$here"/*.t)
 [ $# -gt 0 ] && files=("${@/#/$here/}") && files=("${files[@]/%/.t}")
+every_file=$(( $# == 0 ))
 for f in "${files[@]}"; do
   # shellcheck disable=SC1090
   . "$f"
 done
 end_case
+# With every file run: each message the sources can print is in the man
+# page and was printed by some test above.
+if [ $every_file = 1 ]; then
+  touch "$work/stderr.log"
+  if perl "$here/diagnostics.pl" "$root" "$work/stderr.log" >"$work/diag.txt"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1)); sed 's/^/FAIL: /' "$work/diag.txt"
+  fi
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
