@@ -102,15 +102,23 @@ test-all: $(BUILD)/smpsim $(BUILD)/check_smpsim
 	tests/cli/run.sh $(BUILD)/smpsim
 
 asan: deps-tests
-	@LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	@LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 SMPSIM_SANITIZED=1 \
 	$(MAKE) --no-print-directory BUILD=build-asan WERROR=-Werror \
 	    SAN='-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined' \
 	    CFLAGS='-O1 -g' test-all
 
+# make valgrind: the unit tests and the CLI tests under valgrind, two at a
+# time, one process per tests/cli/*.t file; VALGRIND_CLI names the files
+# (all by default; CI names the error, limit and safety ones).
+VALGRIND = valgrind -q --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite \
+           --suppressions=$(CURDIR)/tests/valgrind.supp
+VALGRIND_CLI ?= $(notdir $(basename $(wildcard tests/cli/*.t)))
 valgrind: deps-tests
+	@scripts/deps.sh --valgrind
 	@$(MAKE) --no-print-directory $(BUILD)/smpsim $(BUILD)/check_smpsim
-	CK_FORK=no valgrind -q --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite --suppressions=tests/valgrind.supp $(BUILD)/check_smpsim
-	SMPSIM_WRAP='valgrind -q --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite --suppressions=$(CURDIR)/tests/valgrind.supp' tests/cli/run.sh $(BUILD)/smpsim
+	@(echo units; printf '%s\n' $(VALGRIND_CLI)) | xargs -P 2 -I{} sh -c \
+	    'if [ {} = units ]; then CK_FORK=no $(VALGRIND) $(BUILD)/check_smpsim; \
+	     else echo "valgrind: tests/cli/{}.t"; SMPSIM_WRAP="$(VALGRIND)" tests/cli/run.sh $(BUILD)/smpsim {}; fi'
 
 # make fuzz: libFuzzer harnesses (clang) for plan files, manifests, images
 # and the option parsers, each run FUZZ_SECONDS on a seed corpus.
@@ -121,6 +129,7 @@ FUZZ_CLI = build-fuzz/src/cli/cli.o build-fuzz/src/cli/layout.o build-fuzz/src/c
            build-fuzz/src/cli/print.o build-fuzz/src/cli/batch.o
 
 fuzz: deps
+	@scripts/deps.sh --clang
 	@$(MAKE) --no-print-directory $(BUILD)/smpsim
 	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang SAN='$(FUZZ_SAN) -fsanitize=fuzzer-no-link' \
 	    CFLAGS='-O1 -g' build-fuzz/libsmpsim.a $(FUZZ_CLI)

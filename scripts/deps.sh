@@ -1,13 +1,24 @@
 #!/bin/sh
 # Installs smpsim's build dependencies when pkg-config cannot find them.
-# Usage: scripts/deps.sh [--tests]   (--tests adds Check and poppler-utils)
+# Usage: scripts/deps.sh [--tests] [--valgrind] [--clang]
+#   --tests adds Check, poppler-utils and exiftool; --valgrind and --clang
+#   the tools of make valgrind and make fuzz.
 # As root it runs apt-get; otherwise it prints the command to run and fails.
 set -eu
 mods="cairo cairo-svg cairo-pdf libpng libjpeg libexif inih pangocairo"
 # Fonts for names in any script: DejaVu (Latin, Greek, Cyrillic, Arabic),
 # WenQuanYi Micro Hei (Chinese, Japanese).
 debs="pkg-config libcairo2-dev libpng-dev libjpeg-dev libexif-dev libinih-dev libpango1.0-dev fonts-dejavu-core fonts-wqy-microhei"
-if [ "${1:-}" = "--tests" ]; then
+tests=0 tools=""
+for a in "$@"; do
+  case $a in
+  --tests) tests=1 ;;
+  --valgrind) tools="$tools valgrind" ;;
+  --clang) tools="$tools clang" ;;
+  *) echo "scripts/deps.sh: unknown option $a" >&2; exit 2 ;;
+  esac
+done
+if [ $tests = 1 ]; then
   mods="$mods check"
   debs="$debs check poppler-utils libimage-exiftool-perl"
 fi
@@ -20,7 +31,15 @@ if [ -z "$missing" ]; then
 fi
 command -v cc >/dev/null 2>&1 || { missing="$missing cc"; debs="$debs gcc make"; }
 command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=zh 2>/dev/null)" ] || missing="$missing fonts"
-if [ "${1:-}" = "--tests" ]; then
+for t in $tools; do
+  command -v "$t" >/dev/null 2>&1 || { missing="$missing $t"; debs="$debs $t"; }
+done
+# libFuzzer comes with clang's runtime libraries, only recommended by clang.
+case $tools in *clang*)
+  ls "$(clang -print-resource-dir 2>/dev/null)"/lib/linux/libclang_rt.fuzzer-*.a >/dev/null 2>&1 ||
+    { missing="$missing libFuzzer"; debs="$debs clang libclang-rt-dev"; } ;;
+esac
+if [ $tests = 1 ]; then
   command -v pdftotext >/dev/null 2>&1 || missing="$missing poppler-utils"
   command -v exiftool >/dev/null 2>&1 || missing="$missing exiftool"
 fi

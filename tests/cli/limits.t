@@ -4,7 +4,11 @@
 t "pixels: photos, masks and logos past the limit are refused from their header"
 cp "$root"/tests/cli/data/huge-header.png huge.png; cp "$root"/samples/top.jpg top.jpg
 # Under a 1 GB address-space limit: the refusal must not come from trying.
-lim() { (ulimit -v 1000000; run "$@"; echo "$status" >status.txt); status=$(cat status.txt); }
+# (Not under ASan or valgrind, which reserve far more address space.)
+lim() {
+  if [ -n "${SMPSIM_SANITIZED:-}${SMPSIM_WRAP:-}" ]; then run "$@"; echo "$status" >status.txt; return; fi
+  (ulimit -v 1000000; run "$@"; echo "$status" >status.txt); status=$(cat status.txt)
+}
 lim render huge.png --scale 4 -o a.png; expect_status 2
 expect_error "^smpsim: huge\.png: 20000x20000 pixels is over the limit of 100 megapixels$"
 lim layout --area-mask huge.png --scale 4 -o a.csv; expect_status 2; expect_error "huge\.png: 20000x20000 pixels is over the limit of 100 megapixels"

@@ -1,11 +1,13 @@
 # Data safety: no metadata from the client's photo in any output; a full
 # disk never exits 0.
 
-t "outputs carry no metadata from the photo (EXIF, GPS, camera, comments)"
+t "outputs carry no metadata from the photo (EXIF, GPS, camera, serial, comments, ICC profile name)"
 cp "$root"/samples/top.jpg in.jpg
 exiftool -q -overwrite_original -GPSLatitude=48.8584 -GPSLatitudeRef=N -GPSLongitude=2.2945 -GPSLongitudeRef=E \
-  -Make=SecretCam -Model=SpyPhone -SerialNumber=SN123456 -Comment=PatientSecret -Artist=DrWho in.jpg
+  -Make=SecretCam -Model=SpyPhone -SerialNumber=SN123456 -Comment=PatientSecret -Artist=DrWho \
+  "-ICC_Profile<=$root/tests/cli/data/tiny.icc" in.jpg
 exiftool in.jpg | grep -q SecretCam || fail "the test photo has no tags"
+exiftool in.jpg | grep -q ClinicSecretProfile || fail "the test photo has no ICC profile"
 for out in a.png a.jpg a.pdf a.svg; do
   run render in.jpg --scale 4 --hairline rounded --anchors 190,610:400,700:610,610 -o $out; expect_status 0
 done
@@ -13,11 +15,15 @@ run print in.jpg --scale 4 -o m.pdf; expect_status 0
 run layout in.jpg --scale 4 -o l.png; expect_status 0
 run layout in.jpg --scale 4 -o l.svg; expect_status 0
 run render in.jpg --scale 4 --compose overlay -o o.png; expect_status 0
-for f in a.png a.jpg a.pdf a.svg m.pdf l.png l.svg o.png; do
-  if exiftool -a -G1 "$f" | grep -Eiq 'SecretCam|SpyPhone|SN123456|PatientSecret|DrWho|GPS'; then
-    fail "$f carries metadata from the photo: $(exiftool -a -G1 "$f" | grep -Ei 'SecretCam|SpyPhone|SN123456|PatientSecret|DrWho|GPS' | head -3)"
+run layout in.jpg --scale 4 -o l.csv; expect_status 0
+run layout in.jpg --scale 4 -o l.json; expect_status 0
+run render in.jpg --scale 4 --area auto --save-area area.png --compose sessions -o s.jpg; expect_status 0
+run shade in.jpg --scale 4 --json; expect_status 0; cp out.txt shade.json
+for f in a.png a.jpg a.pdf a.svg m.pdf l.png l.svg o.png l.csv l.json area.png s.jpg shade.json; do
+  if exiftool -a -G1 "$f" | grep -Eiq 'SecretCam|SpyPhone|SN123456|PatientSecret|DrWho|GPS|ClinicSecretProfile'; then
+    fail "$f carries metadata from the photo: $(exiftool -a -G1 "$f" | grep -Ei 'SecretCam|SpyPhone|SN123456|PatientSecret|DrWho|GPS|ClinicSecretProfile' | head -3)"
   fi
-  grep -aEq 'SecretCam|SpyPhone|SN123456|PatientSecret' "$f" && fail "$f contains the photo's tags as bytes"
+  grep -aEq 'SecretCam|SpyPhone|SN123456|PatientSecret|ClinicSecretProfile' "$f" && fail "$f contains the photo's tags as bytes"
 done
 true
 
