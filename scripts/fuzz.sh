@@ -8,7 +8,7 @@ dir=$1 secs=$2 bin=$3
 mkdir -p "$dir/corpus/plan" "$dir/corpus/manifest" "$dir/corpus/image" "$dir/corpus/options" "$dir/crashes"
 # Committed seeds (tests/fuzz/corpus/HARNESS/), the presets and samples,
 # and truncated and bit-flipped copies of the sample photos.
-for h in plan manifest options; do cp tests/fuzz/corpus/$h/* "$dir/corpus/$h/"; done
+for h in plan manifest image options; do cp tests/fuzz/corpus/$h/* "$dir/corpus/$h/"; done
 cp presets/*.smp samples/*.smp "$dir/corpus/plan/"
 cp samples/*.csv "$dir/corpus/manifest/"
 cp tests/cli/data/*.png tests/cli/data/*.jpg "$dir/corpus/image/"
