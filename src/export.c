@@ -77,8 +77,9 @@ smp_status out_open(out_file *o, const char *path, smp_error *err)
         return SMP_OK;
     }
     struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) return smp_fail(err, SMP_EOUTPUT, 0, "%s: is a folder", path);
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+    int exists = stat(path, &st) == 0;
+    if (exists && S_ISDIR(st.st_mode)) return smp_fail(err, SMP_EOUTPUT, 0, "%s: is a folder", path);
+    if (exists && !S_ISREG(st.st_mode)) {
         /* A device or a pipe (/dev/stdout, /dev/null, a FIFO) is written in
          * place: there is no file to replace, and renaming over it would
          * replace the device itself. */

@@ -7,7 +7,7 @@
 #include "hairline.h"
 #include "rng.h"
 #include "scalp.h"
-#include "shade.h"
+#include "shade.h" /* photo_to_lab */
 #include "status.h"
 
 #define EDGE_NOISE_MM 4.0
@@ -91,35 +91,33 @@ static double soft_at(const soft_mask *m, vec2 p)
  * or wall is not taken for the skin). */
 smp_status regions_scalp_map(const photo *p, double scale, soft_mask *scalp, uint8_t **hair, smp_error *err)
 {
-    shade sh;
-    smp_status st = scalp_skin(p, scale, sh.skin_lab, &sh.hair_lab[0], err);
-    if (st != SMP_OK) return st;
     size_t n = (size_t)p->w * p->h;
-    float *l = malloc(n * sizeof *l);
+    float *l = malloc(n * sizeof *l), *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
     uint8_t *skin = malloc(n);
     uint8_t *hm = malloc(n);
     scalp->v = malloc(n * sizeof *scalp->v);
-    if (!l || !hm || !scalp->v || !skin) {
-        free(l); free(hm); free(scalp->v); free(skin);
-        scalp->v = NULL;
-        return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
-    }
-    float *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
-    if (!a || !b) {
-        free(a); free(b); free(l); free(hm); free(scalp->v); free(skin);
+    if (!l || !a || !b || !hm || !scalp->v || !skin) {
+        free(l); free(a); free(b); free(hm); free(scalp->v); free(skin);
         scalp->v = NULL;
         return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
     }
     photo_to_lab(p, l, a, b);
+    double skin_lab[3], hair_l;
+    smp_status st = scalp_skin(p->w, p->h, l, a, b, scale, skin_lab, &hair_l, err);
+    if (st != SMP_OK) {
+        free(l); free(a); free(b); free(hm); free(scalp->v); free(skin);
+        scalp->v = NULL;
+        return st;
+    }
     for (size_t i = 0; i < n; i++) {
         /* Skin-coloured: near the measured skin's hue and chroma, so a
          * wall or a shirt as light as skin is not taken for scalp. */
-        double da = a[i] - sh.skin_lab[1], db = b[i] - sh.skin_lab[2];
-        skin[i] = da * da + db * db < 16.0 * 16.0 && fabs(l[i] - sh.skin_lab[0]) < 30;
+        double da = a[i] - skin_lab[1], db = b[i] - skin_lab[2];
+        skin[i] = da * da + db * db < 16.0 * 16.0 && fabs(l[i] - skin_lab[0]) < 30;
     }
     free(a);
     free(b);
-    double mid = (sh.skin_lab[0] + sh.hair_lab[0]) / 2;
+    double mid = (skin_lab[0] + hair_l) / 2;
     for (size_t i = 0; i < n; i++) {
         int is_hair = l[i] < mid;
         hm[i] = (uint8_t)is_hair;
@@ -313,7 +311,10 @@ smp_status regions_patch_levels(const regions *r, const photo *p, const char *wh
                                 patch_levels *out, smp_error *err)
 {
     memset(out, 0, sizeof *out);
-    if (!r->patch_poly && !r->patch_mask.v) return smp_fail(err, SMP_EVALUE, 0, "--density: auto needs a photo and --patch-mask or --patch-polygon: it matches the hair around the patches");
+    if (!r->patch_poly && !r->patch_mask.v)
+        return smp_fail(err, SMP_EVALUE, 0,
+                        "--density: auto needs a photo and --patch-mask or --patch-polygon: it matches the hair around "
+                        "the patches");
     /* Inside-ness on a grid of half-millimetre cells (coarser for a very
      * large photo), without the wander: the edge itself is what moves. */
     double fw = p->w / scale, fh = p->h / scale;

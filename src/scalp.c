@@ -1,7 +1,6 @@
 #include "scalp.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -117,16 +116,14 @@ static void local_variance(const float *L, float *tmp, float *var, int w, int h,
     box_mean(var, var, w, h, r);
 }
 
-smp_status scalp_skin(const photo *p, double scale, double skin_lab[3], double *hair_l, smp_error *err)
+smp_status scalp_skin(int w, int h, const float *L, const float *A, const float *B, double scale, double skin_lab[3],
+                      double *hair_l, smp_error *err)
 {
-    int w = p->w, h = p->h;
     size_t n = (size_t)w * h;
-    float *L = malloc(n * sizeof *L), *A = malloc(n * sizeof *A), *B = malloc(n * sizeof *B);
     float *tmp = malloc(n * sizeof *tmp), *var = malloc(n * sizeof *var);
     smp_status st = SMP_OK;
     float skin[3];
-    if (!L || !A || !B || !tmp || !var) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
-    photo_to_lab(p, L, A, B);
+    if (!tmp || !var) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
     local_variance(L, tmp, var, w, h, (int)fmax(1, lround(scale * 0.5)));
     if (skin_estimate(w, h, L, A, B, var, skin)) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
     for (int c = 0; c < 3; c++) skin_lab[c] = skin[c];
@@ -137,7 +134,8 @@ smp_status scalp_skin(const photo *p, double scale, double skin_lab[3], double *
     qsort(tmp, k, sizeof *tmp, cmp_float);
     *hair_l = k ? tmp[k / 16] : 0;
 done:
-    free(L); free(A); free(B); free(tmp); free(var);
+    free(tmp);
+    free(var);
     return st;
 }
 

@@ -22,7 +22,9 @@ smp_status scalp_detect(const photo *p, double scale, const char *what, uint8_t 
                         smp_error *err) SMP_MUST_CHECK;
 
 /* The skin's colour as above (CIELAB) and the hair's lightness (the
- * darkest sixteenth of the middle half), for --mode thinning. */
-smp_status scalp_skin(const photo *p, double scale, double skin_lab[3], double *hair_l, smp_error *err) SMP_MUST_CHECK;
+ * darkest sixteenth of the middle half), for --mode thinning, from the
+ * photo's CIELAB planes (W*H each) that the caller already has. */
+smp_status scalp_skin(int w, int h, const float *L, const float *A, const float *B, double scale, double skin_lab[3],
+                      double *hair_l, smp_error *err) SMP_MUST_CHECK;
 
 #endif
