@@ -52,12 +52,13 @@ typedef enum smp_dot_kind {
 
 typedef struct smp_dot {
     double x_mm, y_mm;   /* x right, y down, origin top-left of the area */
-    double diameter_mm;  /* as rendered */
-    double darkness;     /* 0..1: fraction by which it darkens covered skin */
+    double diameter_mm;  /* of the pigment deposit, as rendered */
+    double darkness;     /* 0..1: how opaque the deposit's ink is (dilution, session, state) */
     int session;         /* 1-based */
     smp_dot_kind kind;
-    int blown;           /* 1 for a blown-out deposit: wider, softer, cooler */
+    int blown;           /* 1 for a blown-out deposit: deeper, wider, fainter, cooler */
     int fresh;           /* 1 in the first days after its session */
+    double depth_mm;     /* of the deposit under the skin's surface; 0 until the pigment stage sets it */
 } smp_dot;
 
 /* ---- plan: defaults, preset, plan file and options merged ---- */

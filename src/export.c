@@ -12,6 +12,7 @@
 
 #include "image.h"
 #include "layout.h"
+#include "pigment.h"
 #include "plan.h"
 #include "status.h"
 
@@ -158,18 +159,47 @@ smp_status out_commit(out_file *o, smp_error *err)
 
 /* ---- formats ---- */
 
+/* How wide each deposit looks (pigment_apparent_mm), interpolated from a
+ * table per depth: a layout has a few depths (healed, fresh, blown) and
+ * the exact figure takes a few thousand evaluations. */
+#define APPARENT_STEP 0.02
+#define APPARENT_N 151 /* diameters 0 to 3 mm */
+typedef struct apparent_tables {
+    double depth[4];
+    double t[4][APPARENT_N];
+    int n;
+} apparent_tables;
+
+static double apparent_mm(apparent_tables *a, double d, double z)
+{
+    int k = 0;
+    while (k < a->n && a->depth[k] != z) k++;
+    if (k == a->n) {
+        if (a->n == 4) return pigment_apparent_mm(d, z);
+        a->depth[k] = z;
+        for (int i = 0; i < APPARENT_N; i++) a->t[k][i] = pigment_apparent_mm(i * APPARENT_STEP + 1e-3, z);
+        a->n++;
+    }
+    double f = d / APPARENT_STEP;
+    int i = (int)f;
+    if (i >= APPARENT_N - 1) return pigment_apparent_mm(d, z);
+    return a->t[k][i] + (a->t[k][i + 1] - a->t[k][i]) * (f - i);
+}
+
 static void write_csv(FILE *f, const smp_layout *L)
 {
-    fputs("x_mm,y_mm,diameter_mm,darkness,session,kind,blown\n", f);
+    apparent_tables a = {0};
+    fputs("x_mm,y_mm,diameter_mm,darkness,session,kind,blown,depth_mm,apparent_mm\n", f);
     for (size_t i = 0; i < L->n_shown; i++) {
         const smp_dot *d = &L->shown[i];
-        fprintf(f, "%.4f,%.4f,%.4f,%.4f,%d,%s,%d\n", d->x_mm, d->y_mm, d->diameter_mm, d->darkness,
-                d->session, dot_kind_name(d->kind), d->blown);
+        fprintf(f, "%.4f,%.4f,%.4f,%.4f,%d,%s,%d,%.3f,%.3f\n", d->x_mm, d->y_mm, d->diameter_mm, d->darkness,
+                d->session, dot_kind_name(d->kind), d->blown, d->depth_mm, apparent_mm(&a, d->diameter_mm, d->depth_mm));
     }
 }
 
 static void write_json(FILE *f, const smp_layout *L, const smp_plan *plan)
 {
+    apparent_tables a = {0};
     const smp_layout_stats *s = &L->stats;
     fprintf(f, "{\"summary\":{\"dots\":%zu,\"area_cm2\":%.4f,\"expected_dots\":%.1f,"
                "\"mean_density\":%.3f,\"seed\":%llu,\"frame_mm\":[%.3f,%.3f]},\n\"dots\":[",
@@ -178,9 +208,10 @@ static void write_json(FILE *f, const smp_layout *L, const smp_plan *plan)
     for (size_t i = 0; i < L->n_shown; i++) {
         const smp_dot *d = &L->shown[i];
         fprintf(f, "%s\n{\"x_mm\":%.4f,\"y_mm\":%.4f,\"diameter_mm\":%.4f,\"darkness\":%.4f,"
-                   "\"session\":%d,\"kind\":\"%s\",\"blown\":%s}",
+                   "\"session\":%d,\"kind\":\"%s\",\"blown\":%s,\"depth_mm\":%.3f,\"apparent_mm\":%.3f}",
                 i ? "," : "", d->x_mm, d->y_mm, d->diameter_mm, d->darkness, d->session,
-                dot_kind_name(d->kind), d->blown ? "true" : "false");
+                dot_kind_name(d->kind), d->blown ? "true" : "false", d->depth_mm,
+                apparent_mm(&a, d->diameter_mm, d->depth_mm));
     }
     fputs("\n]}\n", f);
 }

@@ -101,29 +101,32 @@ static smp_status match_density(smp_layout *L, const patch_levels *lv, smp_error
     m->inside = lv->inside;
     m->around = lv->around;
     double dark = 1 - lv->around / lv->inside;
+    /* The absorbance of linear light the hair adds (grey levels are about
+     * linear light to the power 1/2.2). */
+    double absorb = -PIGMENT_GAMMA * log(lv->around / lv->inside);
     if (!(dark > 0.002))
         return smp_fail(err, SMP_EINPUT, 1,
                         "%s: the skin around the patches is no darker than inside them: no hair to match; give --density",
                         s->photo);
     double dark0 = s->darkness, dil0 = s->dilution;
-    double d = dark / pigment_mean_ink_mm2(s) * 100;
+    double d = absorb / pigment_mean_ink_mm2(s) * 100;
     m->density = fmax(MATCH_MIN, floor(fmin(d, MATCH_MAX) + 0.5));
     m->darkness = s->darkness;
     m->dilution = s->dilution;
     if (d > MATCH_MAX) {
         /* Darker dots: the sampled darkness varies by +-10 % and stops at 1. */
         s->darkness = m->darkness = fmax(s->darkness, fmin(1 / 1.1, s->darkness * d / MATCH_MAX));
-        d = dark / pigment_mean_ink_mm2(s) * 100;
+        d = absorb / pigment_mean_ink_mm2(s) * 100;
     }
     if (d > MATCH_MAX && L->has_shade && s->dilution > 0) {
         /* Less water, when the plan left the shade to smpsim: strength
          * 1 / (1 + W/6) (pigment.c) must grow by d / MATCH_MAX. */
         double strength = 1 / (1 + s->dilution / 6) * d / MATCH_MAX;
-        double w = strength >= 1 ? 0 : floor(6 * (1 / strength - 1) * 2) / 2;
+        double w = strength >= 1 ? 0 : round(6 * (1 / strength - 1) * 2) / 2;
         s->dilution = m->dilution = L->shade.dilution = w;
         size_t r = strlen(L->shade.reason);
         snprintf(L->shade.reason + r, sizeof L->shade.reason - r, "; matching the hair around the patches takes %g", w);
-        d = dark / pigment_mean_ink_mm2(s) * 100;
+        d = absorb / pigment_mean_ink_mm2(s) * 100;
     }
     m->limited = d < MATCH_MIN - 0.5 || d > MATCH_MAX + 0.5;
     int n = snprintf(m->reason, sizeof m->reason, "the hair around the patches darkens the skin by %.1f %% (grey %.0f against %.0f inside)",

@@ -1,30 +1,55 @@
 /* pigment: what the ink looks like in the skin, and what it does to each
- * dot's size and darkness, session by session and over time.
+ * dot's size, depth and ink, session by session and over time.
  *
- * - Dilution (water parts W to one of pigment) sets the strength: diluted
- *   ink darkens less.  --pigment '#RRGGBB' gives the colour directly.
- * - Carbon under skin reads as a slightly cool grey; a blown-out deposit
- *   (too deep or too wet) spreads 1.8x wider with the same ink, so it is
- *   softer and lighter per area, and reads cooler, blue-grey (Tyndall).
+ * A healed impression is a deposit of carbon in the upper dermis, seen
+ * through skin that scatters light sideways (docs/render.md, "The pigment
+ * model"): it darkens a soft halo much wider than itself around a small
+ * dark core, more in red than in blue, so treated skin turns cooler as
+ * well as darker.  pigment_optics() gives that per channel as a function
+ * of depth; the renderer draws the core per dot and the halo as a field.
+ *
+ * - Dilution (water parts W to one of pigment) sets how opaque the ink is.
+ *   --pigment '#RRGGBB' gives the ink's colour directly.
+ * - A blown-out deposit (too deep or too wet) sits at BLOWN_DEPTH_MM and
+ *   spreads 1.3x: fainter, wider, blue-green.
  * - Each later session is a little darker (--session-darkening).
  * - Healed is the default state.  Fresh (the first days after a session)
- *   dots are 1.6x larger (domain.md) and darker, with a faint redness
- *   around them.  Years later, carbon fades to a lighter, slightly softer
- *   version of the same grey, never bluer.
+ *   deposits are 1.6x larger (domain.md), more opaque and shallower (ink
+ *   still in the epidermis and scab), so crisp and dark, with a faint
+ *   redness around them.  Years later, carbon fades to a lighter, slightly
+ *   softer version of the same grey, never bluer.
  *
  * The layout applies these to the dots, so that `smpsim layout` writes
- * exactly the diameter and darkness that `smpsim render` draws. */
+ * exactly the diameter, ink and depth that `smpsim render` draws. */
 #ifndef SMP_PIGMENT_H
 #define SMP_PIGMENT_H
 #include "plan.h"
 
+/* sRGB values are close to linear light to the power 1/2.2: a
+ * transmission T of the light multiplies an 8-bit value by T^(1/2.2). */
+#define PIGMENT_GAMMA 2.2
+
+/* Where a blown-out deposit sits, mm. */
+#define BLOWN_DEPTH_MM 0.4
+
 typedef struct pigment {
-    double weight[3];       /* darkening per channel (R, G, B) at full darkness */
-    double blown_weight[3]; /* the same for blown-out dots */
-    double strength;        /* from the dilution: 1 for undiluted carbon */
+    double weight[3];       /* how much the ink absorbs per channel: 1 for carbon */
+    double strength;        /* ink opacity from the dilution: 1 for undiluted carbon */
     double blowout;         /* share of blown-out dots */
     double session_darkening;
+    double depth_mm;        /* of a healed deposit (--depth-mm) */
 } pigment;
+
+/* What one deposit at a depth does to the light, per channel (R, G, B):
+ * it removes GAIN x its geometric area x its ink opacity, in mm^2 of skin
+ * darkened to black (integral of 1 - transmission, for a faint deposit);
+ * the share HALO of that as a Gaussian of SIGMA_MM, the rest in a core the
+ * size of the deposit. */
+typedef struct deposit_optics {
+    double gain[3];
+    double halo[3];
+    double sigma_mm[3];
+} deposit_optics;
 
 /* Which dots show, and in what state. */
 typedef struct show_state {
@@ -35,16 +60,27 @@ typedef struct show_state {
 } show_state;
 
 void pigment_from_settings(pigment *pg, const settings *s);
-/* What one healed dot of the defined zone takes from the skin on average:
- * E[ink] x mean channel weight, in mm^2 (ink = pi r^2 x darkness; the
- * renderer multiplies each pixel by 1 - weight x ink x kernel, and the
- * kernel sums to 1).  A region with D dots per mm^2 that rarely overlap is
- * then darkened by the fraction D x this, which is how --density auto
- * turns the darkening the hair around a patch gives into a density. */
+/* The optics of a deposit DEPTH_MM under the surface. */
+void pigment_optics(double depth_mm, deposit_optics *o);
+/* How much the skin above a deposit at DEPTH_MM blurs its core: the
+ * Gaussian's sigma in mm. */
+double pigment_core_blur_mm(double depth_mm);
+/* A disc of radius R blurred by a Gaussian of S, at distance RHO from its
+ * centre, unnormalised (any unit of length). */
+double pigment_blurred_disc(double r, double s, double rho);
+/* How wide a deposit of DIAMETER_MM at DEPTH_MM looks: the diameter at
+ * which its darkening (green) falls to half its peak. */
+double pigment_apparent_mm(double diameter_mm, double depth_mm);
+/* What one healed dot of the defined zone takes from the skin on average,
+ * over the three channels: E[area x ink] x gain, in mm^2.  A region with D dots per mm^2
+ * then has a mean absorbance D x this (transmission exp(-D x this)), which
+ * is how --density auto turns the darkening the hair around a patch gives
+ * into a density. */
 double pigment_mean_ink_mm2(const settings *s);
 void show_state_from_settings(show_state *st, const settings *s);
-/* The healed dots: strength, session darkening and blow-out applied to
- * diameter, darkness and the blown flag; deterministic in SEED and index. */
+/* The healed dots: strength, session darkening, depth and blow-out applied
+ * to diameter, darkness, depth and the blown flag; deterministic in SEED
+ * and index. */
 void pigment_apply(const pigment *pg, uint64_t seed, smp_dot *dots, size_t n);
 /* Copies the dots of sessions 1..upto from BASE to OUT in the given state;
  * returns how many. OUT has room for N. */

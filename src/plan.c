@@ -23,7 +23,7 @@ enum opt_id {
     O_DENSITY, O_DENSITY_MAP, O_CLUSTERING,
     O_HAIRLINE, O_ANCHORS, O_HAIRLINE_POINTS, O_FACE, O_TRANSITION, O_SENTINEL,
     O_SENTINEL_SHARE, O_WAVE, O_WAVELENGTH, O_IRREGULARITY, O_ASYMMETRY,
-    O_DOT_MM, O_DOT_VARIATION, O_DARKNESS,
+    O_DOT_MM, O_DOT_VARIATION, O_DARKNESS, O_DEPTH_MM,
     O_PX_PER_MM,
     O_MODE, O_SCAR_LINE, O_SCAR_WIDTH, O_SCAR_MASK, O_SCAR_DOTS, O_SCAR_DENSITY, O_SCAR_DARKNESS, O_PATCH_MASK, O_PATCH_POLYGON,
     O_FEATHER,
@@ -58,9 +58,10 @@ static const smp_option_info options[O_COUNT] = {
     [O_WAVELENGTH] = {"wavelength-mm", "hairline", "MM", "wavelength of the macro waviness", "35"},
     [O_IRREGULARITY] = {"irregularity", "hairline", "0..1", "micro irregularity: denser and sparser spots at the edge", "0.4"},
     [O_ASYMMETRY] = {"asymmetry-mm", "hairline", "MM", "largest left/right difference of the line", "2"},
-    [O_DOT_MM] = {"dot-mm", "dots", "MM", "healed dot diameter", "0.25"},
+    [O_DOT_MM] = {"dot-mm", "dots", "MM", "diameter of a healed pigment deposit", "0.5"},
     [O_DOT_VARIATION] = {"dot-variation", "dots", "FRACTION", "spread of dot diameters (0.25 = +-25 %)", "0.25"},
-    [O_DARKNESS] = {"darkness", "dots", "0..1", "how much a dot darkens the skin it covers", "0.85"},
+    [O_DARKNESS] = {"darkness", "dots", "0..1", "how opaque a deposit's ink is before dilution", "1"},
+    [O_DEPTH_MM] = {"depth-mm", "dots", "MM", "depth of the deposits under the skin's surface (deeper: fainter, wider, cooler)", "0.2"},
     [O_PX_PER_MM] = {"px-per-mm", "output", "N", "resolution of PNG layouts", "10"},
     [O_MODE] = {"mode", "regions", "normal|thinning", "thinning: no new line, dots only where scalp shows, under the hair", "normal"},
     [O_SCAR_LINE] = {"scar-line", "regions", "X,Y X,Y ...", "a strip scar (FUT) along this line", NULL},
@@ -455,6 +456,8 @@ static const char *apply(settings *s, int id, const char *v, const char *dir, ch
         return parse_num(v, 0, 0.9, &s->dot_variation) ? "expected a fraction between 0 and 0.9" : NULL;
     case O_DARKNESS:
         return parse_num(v, 0.01, 1, &s->darkness) ? "expected a number between 0.01 and 1" : NULL;
+    case O_DEPTH_MM:
+        return parse_num(v, 0.05, 1, &s->depth_mm) ? "expected mm between 0.05 and 1" : NULL;
     case O_PX_PER_MM:
         return parse_num(v, 0.5, 100, &s->px_per_mm) ? "expected px per mm between 0.5 and 100" : NULL;
     case O_PHOTO:

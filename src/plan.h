@@ -47,7 +47,7 @@ typedef struct settings {
     face_dir face;
     double transition_mm, sentinel_mm, sentinel_share;
     double wave_mm, wavelength_mm, irregularity, asymmetry_mm;
-    double dot_mm, dot_variation, darkness;
+    double dot_mm, dot_variation, darkness, depth_mm;
     uint64_t seed;
     double px_per_mm;
     /* photo and render */

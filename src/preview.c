@@ -251,23 +251,41 @@ static void annotate(cairo_t *cr, const composition *c, double zoom, double px_p
 
 static smp_status write_overlay(FILE *f, const char *path, const smp_layout *L, const pigment *pg, smp_error *err)
 {
+    /* The pigment drawn on white skin: transmission T per channel.  Over
+     * white, an overlay of alpha 1 - T(green) and colour chosen so that
+     * it composites back to T reproduces it; over a real photo it is close
+     * to the multiplicative model. */
     const photo *p = &L->photo;
     size_t n = (size_t)p->w * p->h;
-    uint8_t *alpha = calloc(n, 1), *rgba = malloc(n * 4);
-    photo scratch = *p; /* render reads only its size in alpha mode */
+    uint8_t *rgba = malloc(n * 4);
+    photo white = {0};
     smp_status st = SMP_OK;
-    if (!alpha || !rgba) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto out; }
-    if ((st = render_dots(&scratch, L->shown, L->n_shown, L->scale, 0, 0, pg, alpha, err)) != SMP_OK) goto out;
-    /* The ink's own colour: what fully covered white skin would show. */
-    uint8_t ink[3];
-    for (int c = 0; c < 3; c++) ink[c] = (uint8_t)lrint(255 * (1 - pg->weight[c]));
-    for (size_t i = 0; i < n; i++) {
-        rgba[4 * i] = ink[0]; rgba[4 * i + 1] = ink[1]; rgba[4 * i + 2] = ink[2];
-        rgba[4 * i + 3] = alpha[i];
+    if (!rgba) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto out; }
+    if ((st = photo_alloc(&white, p->w, p->h, err)) != SMP_OK) goto out;
+    for (int y = 0; y < p->h; y++) memset(white.px + (size_t)y * white.stride, 0xff, (size_t)p->w * 4);
+    /* Pure white would read as shine: use the brightest skin. */
+    for (int y = 0; y < p->h; y++) {
+        uint32_t *row = (uint32_t *)(white.px + (size_t)y * white.stride);
+        for (int x = 0; x < p->w; x++) row[x] = 0xffd8c0u;
+    }
+    if ((st = render_dots(&white, L->shown, L->n_shown, L->scale, 0, 0, pg, err)) != SMP_OK) goto out;
+    static const double base[3] = {255, 216, 192};
+    for (int y = 0; y < p->h; y++) {
+        const uint32_t *row = (const uint32_t *)(white.px + (size_t)y * white.stride);
+        for (int x = 0; x < p->w; x++) {
+            uint8_t *o = rgba + 4 * ((size_t)y * p->w + x);
+            double t[3] = {((row[x] >> 16) & 255) / base[0], ((row[x] >> 8) & 255) / base[1], (row[x] & 255) / base[2]};
+            double a = 1 - fmin(1, t[1]);
+            for (int c = 0; c < 3; c++) {
+                double col = a > 0.004 ? 255 * (fmin(1, t[c]) - 1 + a) / a : 0;
+                o[c] = (uint8_t)lrint(col < 0 ? 0 : col > 255 ? 255 : col);
+            }
+            o[3] = (uint8_t)lrint(255 * a);
+        }
     }
     st = image_write_png_rgba(f, path, rgba, p->w, p->h, p->w * 4, err);
 out:
-    free(alpha);
+    photo_free(&white);
     free(rgba);
     return st;
 }
@@ -358,7 +376,7 @@ static smp_status write_raster(FILE *f, const char *path, smp_format fmt, const 
          * of the photo it shows. */
         photo view = {ow[i], oh[i], frame.stride, frame.px + (size_t)oy[i] * frame.stride + (size_t)ox[i] * 4};
         double tr = now();
-        if ((st = render_dots(&view, c.p[i].dots, c.p[i].n, L->scale * zoom, osx[i], osy[i], pg, NULL, err)) != SMP_OK)
+        if ((st = render_dots(&view, c.p[i].dots, c.p[i].n, L->scale * zoom, osx[i], osy[i], pg, err)) != SMP_OK)
             goto out;
         if (L->regions.hair) {
             /* Thinning: the dots sit under the hair, so hair pixels stay. */
@@ -420,27 +438,32 @@ static smp_status write_vector(FILE *f, const char *path, smp_format fmt, const 
     }
     cairo_surface_t *bs = preview_surface(ph);
     cairo_t *cr = cairo_create(surf);
+    photo after[8] = {{0}};
     cairo_scale(cr, pt, pt);
     if (c.np > 1 && !c.split) paint_background(cr);
-    for (int i = 0; i < c.np; i++) {
+    for (int i = 0; i < c.np && st == SMP_OK; i++) {
         const panel *p = &c.p[i];
+        /* A panel with dots shows the photo rendered at its own pixels:
+         * the halos are a raster effect, the page keeps true size. */
+        cairo_surface_t *src = bs, *rs = NULL;
+        if (p->dots) {
+            photo *a = &after[i];
+            if ((st = photo_alloc(a, ph->w, ph->h, err)) != SMP_OK) break;
+            for (int y = 0; y < ph->h; y++)
+                memcpy(a->px + (size_t)y * a->stride, ph->px + (size_t)y * ph->stride, (size_t)ph->w * 4);
+            if ((st = render_dots(a, p->dots, p->n, L->scale, 0, 0, pg, err)) != SMP_OK) break;
+            src = rs = preview_surface(a);
+        }
         cairo_save(cr);
         cairo_rectangle(cr, p->x, p->y, p->w, p->h);
         cairo_clip(cr);
         cairo_translate(cr, p->x - p->sx, p->y - p->sy);
-        cairo_save(cr);
         cairo_scale(cr, 1 / L->scale, 1 / L->scale);
-        cairo_set_source_surface(cr, bs, 0, 0);
+        cairo_set_source_surface(cr, src, 0, 0);
         cairo_paint(cr);
         cairo_restore(cr);
-        for (size_t k = 0; k < p->n; k++) {
-            const smp_dot *d = &p->dots[k];
-            const double *w = d->blown ? pg->blown_weight : pg->weight;
-            cairo_set_source_rgba(cr, 1 - w[0], 1 - w[1], 1 - w[2], d->darkness);
-            cairo_arc(cr, d->x_mm, d->y_mm, d->diameter_mm / 2, 0, 2 * M_PI);
-            cairo_fill(cr);
-        }
-        cairo_restore(cr);
+        /* The pixels stay until the page is finished: cairo may read them then. */
+        if (rs) cairo_surface_destroy(rs);
     }
     /* Labels about 1/26 of the page high, at least 3 mm. */
     if (!s->no_labels) annotate(cr, &c, 1, 1, fmax(3, c.fh / 26));
@@ -450,7 +473,9 @@ static smp_status write_vector(FILE *f, const char *path, smp_format fmt, const 
     cairo_status_t cs = cairo_surface_status(surf);
     cairo_surface_destroy(surf);
     cairo_surface_destroy(bs);
+    for (int i = 0; i < 8; i++) photo_free(&after[i]);
     composition_free(&c);
+    if (st != SMP_OK) return st;
     if (cs != CAIRO_STATUS_SUCCESS) return smp_fail_write(err, f, e, path, "the preview", cairo_status_to_string(cs));
     return SMP_OK;
 }

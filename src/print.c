@@ -86,7 +86,7 @@ static smp_status render_after(const smp_layout *L, const smp_dot *dots, size_t 
     smp_status st = photo_alloc(out, L->photo.w, L->photo.h, err);
     if (st != SMP_OK) return st;
     memcpy(out->px, L->photo.px, (size_t)L->photo.stride * L->photo.h);
-    return render_dots(out, dots, n, L->scale, 0, 0, pg, NULL, err);
+    return render_dots(out, dots, n, L->scale, 0, 0, pg, err);
 }
 
 static smp_status page_one(page *pg_, const smp_layout *L, const settings *s, const pigment *pg, const char *notes,
@@ -266,8 +266,7 @@ static smp_status page_detail(page *pg_, const smp_layout *L, const pigment *pg,
     cairo_surface_flush(ds);
     cairo_surface_destroy(ds);
     cairo_surface_destroy(ps);
-    st = render_dots(&d, L->shown, L->n_shown, DETAIL_PX_PER_MM, x0 * DETAIL_PX_PER_MM, y0 * DETAIL_PX_PER_MM, pg,
-                     NULL, err);
+    st = render_dots(&d, L->shown, L->n_shown, DETAIL_PX_PER_MM, x0 * DETAIL_PX_PER_MM, y0 * DETAIL_PX_PER_MM, pg, err);
     if (st == SMP_OK) {
         image_box(cr, &d, 0, 0, side, side, x, y, DETAIL_MM, DETAIL_MM);
         cairo_set_source_rgb(cr, 0, 0, 0);

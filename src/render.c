@@ -1,49 +1,71 @@
 #include "render.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "bulk.h"
 #include "status.h"
 
-/* Each dot is applied to the pixels it covers at once, as a 16.16 fixed-
- * point multiplier per channel: out = in * (1 - c k w).  Dots rarely
- * overlap (about 4 % of skin is covered at 80 dots/cm^2), so a pixel is
- * rounded about once, and the rounding of pixels at different coverage
- * averages out; the ink tests hold this to 5 % at 3 px/mm.  No buffer
- * beside the photo is needed, so memory stays at the frame.
+#define GAMMA PIGMENT_GAMMA
+
+/* ---- cores ----
+ * The core is the deposit seen through the skin above it, which blurs it
+ * (pigment_core_blur_mm).  Its absorbance, a kernel summing to the core's
+ * effect in px^2, is added to a band of rows kept beside the frame and
+ * applied with the halo in one pass (below): the core's effect is the same
+ * at any resolution (a 0.5 mm deposit on a 3 px/mm photo is a small smudge
+ * of the right weight, not a black pixel).
  *
- * Coverage kernels are cached per radius (in 1/8 px steps), sub-pixel
- * position (1/8 px) and edge (sharp or blown-out soft), each normalised to
- * sum to 1: a dot then costs its ink times the kernel, with no square root
- * per pixel.  The 1/16 px of position it rounds away cannot be seen. */
+ * Kernels are cached per radius (1/8 px steps), blur (1/4 px steps) and
+ * sub-pixel position (1/8 px), made from a radial profile cached per
+ * radius and blur.  The 1/16 px of position they round away cannot be
+ * seen. */
 #define SUB 8          /* sub-pixel steps */
 #define RSTEPS 8       /* radius steps per px */
-#define MAX_R 24.0     /* px: wider dots are drawn at this radius (same ink) */
-#define NRAD 193 /* MAX_R * RSTEPS + 1 */
+#define MAX_R 24.0     /* px: wider cores are drawn at this radius (same effect) */
+#define NRAD 193       /* MAX_R * RSTEPS + 1 */
+#define BSTEPS 4       /* blur steps per px */
+#define NBLUR 25       /* blurs up to 6 px */
+#define CORE_REACH 2.5 /* blur sigmas past the deposit's edge: 99 % of the core */
 
 typedef struct kernel {
-    int off, size; /* pixel offset of the first column/row from floor(centre), and width */
+    int off, size; /* offset of the first column/row from floor(centre), and width */
     int *span;     /* per row, the columns [start, end) with weight */
-    uint32_t *q;   /* the weights in 16.16 fixed point, for the inner loop */
     float v[];     /* size * size weights summing to 1 */
 } kernel;
 
 typedef struct kernel_cache {
-    kernel *k[2][NRAD][SUB * SUB];
+    kernel **k;    /* [NBLUR][NRAD][SUB * SUB], made on first use */
+    float **prof;  /* [NBLUR][NRAD]: the radial profile every 1/8 px */
 } kernel_cache;
 
-static kernel *kernel_make(int blown, int rq, int fx, int fy)
+static int kernel_extent(float r, float sg) { return (int)ceilf(r + CORE_REACH * sg) + 1; }
+
+static const float *profile_get(kernel_cache *kc, int rq, int bq)
+{
+    float **slot = &kc->prof[(size_t)bq * NRAD + rq];
+    if (*slot) return *slot;
+    float r = (float)rq / RSTEPS, sg = fmaxf(0.5f, (float)bq / BSTEPS);
+    int nt = (int)ceilf((r + CORE_REACH * sg) * 8) + 2;
+    float *t = malloc(sizeof(float) * (size_t)nt);
+    if (!t) return NULL;
+    for (int i = 0; i < nt; i++) t[i] = (float)pigment_blurred_disc(r, sg, i / 8.0);
+    t[nt - 1] = t[nt - 2] = 0;
+    return *slot = t;
+}
+
+static kernel *kernel_make(kernel_cache *kc, int rq, int bq, int fx, int fy)
 {
     float r = (float)rq / RSTEPS;
-    float soft = blown ? 0.35f * r + 0.5f : 0.5f;
-    float R = r > 0.7f ? r : 0.7f, outer = R + soft, inv2s = 1 / (2 * soft);
+    /* Half a pixel of blur at least: a sub-pixel core spreads over a few
+     * pixels instead of aliasing. */
+    float sg = fmaxf(0.5f, (float)bq / BSTEPS), outer = r + CORE_REACH * sg;
+    const float *tab = profile_get(kc, rq, bq);
+    if (!tab) return NULL;
     float cx = (fx + 0.5f) / SUB, cy = (fy + 0.5f) / SUB;
-    int off = (int)floorf(cx - outer), end = (int)ceilf(cx + outer);
-    int offy = (int)floorf(cy - outer);
-    if (offy < off) off = offy;
-    if ((int)ceilf(cy + outer) > end) end = (int)ceilf(cy + outer);
-    int size = end - off + 1;
+    int ext = kernel_extent(r, sg), off = -ext, size = 2 * ext + 1;
     kernel *k = malloc(sizeof *k + sizeof(float) * (size_t)size * size);
     if (!k) return NULL;
     k->off = off;
@@ -52,16 +74,18 @@ static kernel *kernel_make(int blown, int rq, int fx, int fy)
     for (int j = 0; j < size; j++)
         for (int i = 0; i < size; i++) {
             float dx = off + i + 0.5f - cx, dy = off + j + 0.5f - cy;
-            float c = (outer - sqrtf(dx * dx + dy * dy)) * inv2s;
-            c = c < 0 ? 0 : c > 1 ? 1 : c;
+            float rho = sqrtf(dx * dx + dy * dy);
+            float c = 0;
+            if (rho < outer) {
+                float f = rho * 8;
+                int t = (int)f;
+                c = tab[t] + (tab[t + 1] - tab[t]) * (f - t);
+            }
             k->v[j * size + i] = c;
             sum += c;
         }
-    for (int q = 0; q < size * size; q++) k->v[q] = (float)(k->v[q] / sum);
-    k->span = malloc(sizeof(int) * 2 * (size_t)size);
-    k->q = malloc(sizeof(uint32_t) * (size_t)size * size);
-    if (!k->span || !k->q) { free(k->span); free(k->q); free(k); return NULL; }
-    for (int q = 0; q < size * size; q++) k->q[q] = (uint32_t)lrintf(k->v[q] * 65536);
+    for (int q = 0; q < size * size; q++) k->v[q] = sum > 0 ? (float)(k->v[q] / sum) : 0;
+    if (!(k->span = malloc(sizeof(int) * 2 * (size_t)size))) { free(k); return NULL; }
     for (int j = 0; j < size; j++) {
         int a = 0, b = size;
         while (a < size && k->v[j * size + a] <= 0) a++;
@@ -72,33 +96,103 @@ static kernel *kernel_make(int blown, int rq, int fx, int fy)
     return k;
 }
 
-/* Dots come in rank order, scattered over the frame; touching pixels in
- * that order misses the cache on every row of every dot.  A counting sort
- * into cells 8 px high and 64 px wide, band by band and left to right,
- * turns the walk over the frame into a few sequential streams that the
- * prefetcher follows; the dots are copied into compact records in that
- * order so that reading them is sequential too. */
-#define CELL 8   /* px high */
-#define CELL_W 64 /* px wide: few cells, so the counts stay in cache */
+static void kernel_cache_free(kernel_cache *kc)
+{
+    if (!kc) return;
+    if (kc->k)
+        for (size_t i = 0; i < (size_t)NBLUR * NRAD * SUB * SUB; i++)
+            if (kc->k[i]) {
+                free(kc->k[i]->span);
+                free(kc->k[i]);
+            }
+    if (kc->prof)
+        for (size_t i = 0; i < (size_t)NBLUR * NRAD; i++) free(kc->prof[i]);
+    free(kc->k);
+    free(kc->prof);
+    free(kc);
+}
+
+static kernel_cache *kernel_cache_new(void)
+{
+    kernel_cache *kc = calloc(1, sizeof *kc);
+    if (!kc) return NULL;
+    kc->k = calloc((size_t)NBLUR * NRAD * SUB * SUB, sizeof *kc->k);
+    kc->prof = calloc((size_t)NBLUR * NRAD, sizeof *kc->prof);
+    if (!kc->k || !kc->prof) {
+        kernel_cache_free(kc);
+        return NULL;
+    }
+    return kc;
+}
+
+/* The kernel of a core of radius R px blurred by S px at (X, Y). */
+static const kernel *kernel_get(kernel_cache *kc, float r, float s, float x, float y)
+{
+    float flx = floorf(x), fly = floorf(y);
+    int fx = (int)((x - flx) * SUB), fy = (int)((y - fly) * SUB);
+    int rq = (int)(fminf(r, (float)MAX_R) * RSTEPS + 0.5f);
+    int bq = (int)fminf(s * BSTEPS + 0.5f, NBLUR - 1);
+    kernel **slot = &kc->k[((size_t)bq * NRAD + rq) * SUB * SUB + (size_t)(fy * SUB + fx)];
+    if (!*slot) *slot = kernel_make(kc, rq, bq, fx, fy);
+    return *slot;
+}
+
+/* ---- shine ----
+ * A specular highlight is light reflected at the surface, above the ink
+ * (domain.md): it stays as bright over pigment as beside it.  Skin, even
+ * very fair skin, keeps a clear hue; a highlight is near-white and
+ * unsaturated.  So the pigment fades out as the darkest channel rises
+ * from 185 to 210 (L* about 76 to 84) and the spread of the channels falls
+ * from 32 to 16.  shine_keep() is the share of the pixel kept from the
+ * pigment, in the form the pixel loop computes it. */
+#define SHINE_LO 185.0f
+#define SHINE_HI 210.0f
+#define SAT_LO 16.0f
+#define SAT_HI 32.0f
+
+/* min and max without a call to fminf (NaN rules): none of ours is NaN. */
+static inline float lesser(float a, float b) { return a < b ? a : b; }
+static inline float greater(float a, float b) { return a > b ? a : b; }
+static inline float clamp01(float v) { return lesser(greater(v, 0), 1); }
+
+static inline float shine_keep(float r, float g, float b)
+{
+    float mn = lesser(r, lesser(g, b)), mx = greater(r, greater(g, b));
+    return clamp01((mn - SHINE_LO) * (1 / (SHINE_HI - SHINE_LO))) * clamp01((SAT_HI - (mx - mn)) * (1 / (SAT_HI - SAT_LO)));
+}
+
+double render_pigment_share(uint32_t v)
+{
+    return 1 - shine_keep((float)((v >> 16) & 255), (float)((v >> 8) & 255), (float)(v & 255));
+}
+
+/* ---- dots in frame order ----
+ * Dots come in rank order, scattered over the frame.  A counting sort by
+ * bands of BAND rows, left to right within a band, lets the pass below
+ * take them as it walks down the frame; the dots are copied into compact
+ * records in that order so that reading them is sequential too. */
+#define BAND 8     /* rows */
+#define CELL_W 64  /* px wide: few cells, so the counts stay in cache */
 
 typedef struct splat {
-    float x, y;     /* centre, px */
-    float r, ink;   /* radius px; ink = pi r^2 darkness, px^2 */
+    float x, y;       /* centre, px */
+    float r, ink;     /* radius px; ink = pi r^2 darkness, px^2 */
+    float depth;      /* mm */
+    int band;         /* the band of rows it is sorted into */
     int blown, fresh;
 } splat;
 
 static splat *spatial_order(const smp_dot *dots, size_t n, double ppm, double ox, double oy, int w, int h)
 {
-    int cw = w / CELL_W + 1, ch = h / CELL + 1;
+    int cw = w / CELL_W + 1, ch = h / BAND + 1;
     size_t ncell = (size_t)cw * ch;
     splat *out = malloc((n ? n : 1) * sizeof *out);
     uint32_t *cell = malloc((n ? n : 1) * sizeof *cell);
     size_t *start = calloc(ncell + 1, sizeof *start);
     if (!out || !start || !cell) { free(out); free(start); free(cell); return NULL; }
     for (size_t i = 0; i < n; i++) {
-        long cx = (long)(dots[i].x_mm * ppm - ox) / CELL_W, cy = (long)(dots[i].y_mm * ppm - oy) / CELL;
-        cx = cx < 0 ? 0 : cx >= cw ? cw - 1 : cx;
-        cy = cy < 0 ? 0 : cy >= ch ? ch - 1 : cy;
+        double x = dots[i].x_mm * ppm - ox, y = dots[i].y_mm * ppm - oy;
+        long cx = x < 0 ? 0 : x >= w ? cw - 1 : (long)x / CELL_W, cy = y < 0 ? 0 : y >= h ? ch - 1 : (long)y / BAND;
         cell[i] = (uint32_t)((size_t)cy * cw + (size_t)cx);
         start[cell[i] + 1]++;
     }
@@ -107,11 +201,352 @@ static splat *spatial_order(const smp_dot *dots, size_t n, double ppm, double ox
         const smp_dot *d = &dots[i];
         double r = d->diameter_mm * ppm / 2;
         out[start[cell[i]]++] = (splat){(float)(d->x_mm * ppm - ox), (float)(d->y_mm * ppm - oy), (float)r,
-                                        (float)(M_PI * r * r * d->darkness), d->blown, d->fresh};
+                                        (float)(M_PI * r * r * d->darkness), (float)d->depth_mm,
+                                        (int)(cell[i] / (uint32_t)cw), d->blown, d->fresh};
     }
     free(start);
     free(cell);
     return out;
+}
+
+/* ---- halos ----
+ * The halo part of every deposit goes into a grid of absorbance per
+ * channel, cells of about HALO_CELL_MM, as a point (bilinear); the grid is
+ * then blurred once per channel with the halo's Gaussian.  A deposit whose
+ * halo is wider than the grid's (blown out, or deeper than the rest) adds
+ * its extra width as a small Gaussian splat: Gaussians add variances.  The
+ * blur is cut at HALO_REACH sigma, so beyond that no pixel is touched. */
+#define HALO_CELL_MM 0.25
+#define HALO_REACH 3.0
+
+typedef struct halo_grid {
+    int c;           /* px per cell */
+    int m;           /* cells of margin around the view */
+    int gw, gh;
+    double sigma[3]; /* the blur, in cells */
+    float *a[3];     /* absorbance of linear light per cell (one block) */
+    uint8_t *lit;    /* per grid row: 1 when some cell in it is above 0 */
+} halo_grid;
+
+static void halo_free(halo_grid *g)
+{
+    free(g->a[0]);
+    free(g->lit);
+}
+
+static void splat_point(float *a, const halo_grid *g, float fx, float fy, float mass)
+{
+    int i = (int)floorf(fx), j = (int)floorf(fy);
+    float tx = fx - i, ty = fy - j;
+    if (i < 0 || j < 0 || i + 1 >= g->gw || j + 1 >= g->gh) return;
+    float *r0 = a + (size_t)j * g->gw + i, *r1 = r0 + g->gw;
+    r0[0] += mass * (1 - tx) * (1 - ty);
+    r0[1] += mass * tx * (1 - ty);
+    r1[0] += mass * (1 - tx) * ty;
+    r1[1] += mass * tx * ty;
+}
+
+static void splat_gauss(float *a, const halo_grid *g, float fx, float fy, float mass, float s)
+{
+    int R = (int)ceilf(3 * s), ci = (int)lroundf(fx), cj = (int)lroundf(fy);
+    float w[64];
+    if (R > 31) R = 31;
+    double sum = 0;
+    for (int i = -R; i <= R; i++) {
+        float dx = ci + i - fx;
+        w[i + R] = expf(-dx * dx / (2 * s * s));
+    }
+    for (int j = -R; j <= R; j++) {
+        float dy = cj + j - fy, wy = expf(-dy * dy / (2 * s * s));
+        for (int i = -R; i <= R; i++) sum += w[i + R] * wy;
+    }
+    float norm = (float)(mass / sum);
+    for (int j = -R; j <= R; j++) {
+        int y = cj + j;
+        if (y < 0 || y >= g->gh) continue;
+        float dy = y - fy, wy = expf(-dy * dy / (2 * s * s)) * norm;
+        float *row = a + (size_t)y * g->gw;
+        for (int i = -R; i <= R; i++) {
+            int x = ci + i;
+            if (x >= 0 && x < g->gw) row[x] += w[i + R] * wy;
+        }
+    }
+}
+
+/* The pixel loops in two versions, chosen when the program starts: with
+ * AVX2 (8 floats at a time) where the processor has it, else the baseline
+ * (SSE2 on x86-64).  Other compilers and machines get the baseline. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define WIDE_LOOP __attribute__((target_clones("avx2", "default")))
+#else
+#define WIDE_LOOP
+#endif
+
+/* DST[x] += K * SRC[x]: the blur's inner loop, written so that the compiler
+ * vectorises it. */
+WIDE_LOOP static void axpy(float *restrict dst, const float *restrict src, float k, int n)
+{
+    for (int x = 0; x < n; x++) dst[x] += k * src[x];
+}
+
+static int blur_radius(double s) { return (int)ceil(HALO_REACH * s); }
+
+/* Separable Gaussian of S cells on a W x H plane, cut at HALO_REACH sigma;
+ * COL is scratch of W x (H + 2 blur_radius(S)) floats. */
+static smp_status blur_plane(float *a, int w, int h, double s, float *col)
+{
+    int R = blur_radius(s);
+    float *k = malloc(sizeof(float) * (size_t)(2 * R + 1));
+    float *tmp = malloc(sizeof(float) * (size_t)(w + 2 * R));
+    float *acc = malloc(sizeof(float) * (size_t)w);
+    if (!k || !tmp || !acc) { free(k); free(tmp); free(acc); return SMP_ENOMEM; }
+    double sum = 0;
+    for (int i = -R; i <= R; i++) sum += k[i + R] = (float)exp(-(double)i * i / (2 * s * s));
+    for (int i = 0; i <= 2 * R; i++) k[i] = (float)(k[i] / sum);
+    /* Rows, into the middle of a plane padded with R empty rows above and
+     * below; empty rows stay empty. */
+    memset(col, 0, sizeof(float) * (size_t)w * R);
+    memset(col + (size_t)w * (R + h), 0, sizeof(float) * (size_t)w * R);
+    memset(tmp, 0, sizeof(float) * (size_t)(w + 2 * R));
+    for (int y = 0; y < h; y++) {
+        const float *row = a + (size_t)y * w;
+        float *out = col + (size_t)(y + R) * w;
+        int any = 0;
+        for (int x = 0; x < w && !any; x++) any = row[x] != 0;
+        memset(out, 0, sizeof(float) * (size_t)w);
+        if (!any) continue;
+        memcpy(tmp + R, row, sizeof(float) * (size_t)w);
+        for (int t = 0; t <= 2 * R; t++) axpy(out, tmp + t, k[t], w);
+    }
+    /* Columns: whole rows at a time, so the inner loop runs along memory. */
+    for (int y = 0; y < h; y++) {
+        memset(acc, 0, sizeof(float) * (size_t)w);
+        for (int t = 0; t <= 2 * R; t++) axpy(acc, col + (size_t)(y + t) * w, k[t], w);
+        memcpy(a + (size_t)y * w, acc, sizeof(float) * (size_t)w);
+    }
+    free(k);
+    free(tmp);
+    free(acc);
+    return SMP_OK;
+}
+
+typedef struct blur_job {
+    float *a;
+    int w, h;
+    double s;
+    float *col;
+    smp_status st;
+} blur_job;
+
+static void *blur_thread(void *arg)
+{
+    blur_job *job = arg;
+    job->st = blur_plane(job->a, job->w, job->h, job->s, job->col);
+    return NULL;
+}
+
+/* Frames of at least MIN_SPLIT_ROWS rows are done in two halves at once
+ * (and the halo's blur in two threads): the machines this runs on have two
+ * cores or more. */
+#define MIN_SPLIT_ROWS 256
+
+static smp_status halo_build(halo_grid *g, const splat *d, size_t n, double ppm, int w, int h, const pigment *pg)
+{
+    memset(g, 0, sizeof *g);
+    /* The grid's blur is that of the shallowest deposit: deeper ones add
+     * their extra width. */
+    double zmin = 1e9, zmax = 0;
+    for (size_t i = 0; i < n; i++) {
+        zmin = fmin(zmin, d[i].depth);
+        zmax = fmax(zmax, d[i].depth);
+    }
+    deposit_optics lo, hi;
+    pigment_optics(zmin, &lo);
+    pigment_optics(zmax, &hi);
+    g->c = (int)lround(ppm * HALO_CELL_MM);
+    if (g->c < 1) g->c = 1;
+    double cell_mm = g->c / ppm;
+    double reach = 0;
+    for (int c = 0; c < 3; c++) {
+        g->sigma[c] = lo.sigma_mm[c] / cell_mm;
+        reach = fmax(reach, HALO_REACH * hi.sigma_mm[c] / cell_mm);
+    }
+    g->m = (int)ceil(reach) + 2;
+    g->gw = (w + g->c - 1) / g->c + 2 * g->m;
+    g->gh = (h + g->c - 1) / g->c + 2 * g->m;
+    size_t cells = (size_t)g->gw * g->gh;
+    if (!(g->a[0] = bulk_alloc(3 * cells * sizeof(float))) || !(g->lit = calloc((size_t)g->gh, 1))) {
+        halo_free(g);
+        return SMP_ENOMEM;
+    }
+    memset(g->a[0], 0, 3 * cells * sizeof(float));
+    g->a[1] = g->a[0] + cells;
+    g->a[2] = g->a[1] + cells;
+    double px2_to_cells = 1.0 / ((double)g->c * g->c);
+    float lim = (float)(g->m * g->c);
+    double zlast = -1;
+    deposit_optics o = lo;
+    for (size_t i = 0; i < n; i++) {
+        const splat *s = &d[i];
+        if (s->x < -lim || s->y < -lim || s->x > w + lim || s->y > h + lim) continue;
+        if (s->depth != zlast) pigment_optics(zlast = s->depth, &o);
+        float fx = s->x / g->c + g->m - 0.5f, fy = s->y / g->c + g->m - 0.5f;
+        for (int c = 0; c < 3; c++) {
+            float mass = (float)(s->ink * o.gain[c] * o.halo[c] * pg->weight[c] * px2_to_cells);
+            double extra2 = (o.sigma_mm[c] * o.sigma_mm[c] - lo.sigma_mm[c] * lo.sigma_mm[c]) / (cell_mm * cell_mm);
+            /* Under a quarter of the halo's sigma of extra width cannot be seen. */
+            if (extra2 > 0.0625 * g->sigma[c] * g->sigma[c] && extra2 > 0.09) splat_gauss(g->a[c], g, fx, fy, mass, (float)sqrt(extra2));
+            else splat_point(g->a[c], g, fx, fy, mass);
+        }
+    }
+    /* Red's blur, the widest, in a second thread while this one does
+     * green and blue; each with its scratch. */
+    size_t scratch = (size_t)g->gw * (size_t)(g->gh + 2 * blur_radius(g->sigma[0]));
+    float *col = bulk_alloc(2 * scratch * sizeof(float));
+    if (!col) { halo_free(g); return SMP_ENOMEM; }
+    blur_job red = {g->a[0], g->gw, g->gh, g->sigma[0], col + scratch, SMP_OK};
+    pthread_t th;
+    int threaded = g->gh >= MIN_SPLIT_ROWS / 4 && pthread_create(&th, NULL, blur_thread, &red) == 0;
+    smp_status st = SMP_OK;
+    if (!threaded) st = blur_plane(g->a[0], g->gw, g->gh, g->sigma[0], col);
+    for (int c = 1; c < 3 && st == SMP_OK; c++) st = blur_plane(g->a[c], g->gw, g->gh, g->sigma[c], col);
+    if (threaded) {
+        pthread_join(th, NULL);
+        if (st == SMP_OK) st = red.st;
+    }
+    free(col);
+    if (st != SMP_OK) { halo_free(g); return st; }
+    for (int c = 0; c < 3; c++)
+        for (int j = 0; j < g->gh; j++) {
+            const float *row = g->a[c] + (size_t)j * g->gw;
+            for (int i = 0; i < g->gw && !g->lit[j]; i++) g->lit[j] = row[i] > 0;
+        }
+    return SMP_OK;
+}
+
+/* ---- the pass over the frame ----
+ * Band by band down the frame: the cores of the dots whose kernels reach
+ * the band are added to a ring of rows beside the frame (a single plane:
+ * the core is carbon's neutral grey), then each row of the band is
+ * darkened at once by the halo and the core, faded over shine.  The halo
+ * grid's rows are widened to the frame's width once each (absorbance
+ * interpolated along the row, then its multiplier), and each pixel row
+ * interpolates the two around it.  The frame is read and written once; a
+ * pixel with no halo and no core keeps its bytes. */
+typedef struct frame_pass {
+    photo *p;
+    const halo_grid *g;
+    float core_gain[3]; /* absorbance of a core's 8-bit values per unit, per channel */
+    float *ring;        /* RH rows of core absorbance */
+    uint8_t *ring_used; /* per ring row: some core in it */
+    int rh;
+    float *wide[2];     /* grid rows J and J + 1 widened: multipliers, 3 planes of w */
+    int wide_j[2];      /* which grid rows they hold; -1 none */
+    float *ones;        /* 3 planes of w multipliers of 1 */
+    int *fxi;           /* per pixel column: its grid cell and weight */
+    float *fxw;
+} frame_pass;
+
+/* exp(X) for X <= 0, to about 1e-7, in a form the compiler vectorises:
+ * 2^t as 2^i times a polynomial in the fraction. */
+static inline float exp_neg(float x)
+{
+    float t = greater(x, -80.0f) * 1.44269504f;
+    int i = (int)t;
+    i -= t < (float)i;
+    float f = t - (float)i;
+    float p = 1.0f + f * (0.69314718f + f * (0.24022651f + f * (0.05550411f + f * (0.00961813f + f * 0.00133336f))));
+    int32_t bits = (i + 127) << 23;
+    float scale;
+    memcpy(&scale, &bits, sizeof scale);
+    return p * scale;
+}
+
+WIDE_LOOP static void to_multiplier(float *restrict m, int n)
+{
+    const float k = (float)(-1 / GAMMA);
+    for (int i = 0; i < n; i++) m[i] = exp_neg(m[i] * k);
+}
+
+/* Widens grid row J into OUT: 3 planes of the frame's width. */
+static void widen(const frame_pass *fp, int j, float *out)
+{
+    const halo_grid *g = fp->g;
+    int w = fp->p->w;
+    for (int c = 0; c < 3; c++) {
+        const float *r = g->a[c] + (size_t)j * g->gw;
+        float *o = out + (size_t)c * w;
+        for (int x = 0; x < w; x++) {
+            const float *q = r + fp->fxi[x];
+            o[x] = q[0] + (q[1] - q[0]) * fp->fxw[x];
+        }
+    }
+    to_multiplier(out, 3 * w);
+}
+
+static const float *wide_row(frame_pass *fp, int j)
+{
+    if (!fp->g->lit[j]) return fp->ones;
+    for (int k = 0; k < 2; k++)
+        if (fp->wide_j[k] == j) return fp->wide[k];
+    /* Replace the one that is not row J - 1 (the other of the pair). */
+    int k = fp->wide_j[0] == j - 1 ? 1 : 0;
+    widen(fp, j, fp->wide[k]);
+    fp->wide_j[k] = j;
+    return fp->wide[k];
+}
+
+static void add_core(frame_pass *fp, const kernel *k, const splat *d, double gain_g, double halo_g, int ymin, int ymax)
+{
+    float amount = (float)(d->ink * gain_g * (1 - halo_g));
+    int x0 = (int)floorf(d->x) + k->off, y0 = (int)floorf(d->y) + k->off, size = k->size, w = fp->p->w;
+    for (int j = 0; j < size; j++) {
+        int y = y0 + j;
+        if (y < ymin || y >= ymax) continue;
+        float *row = fp->ring + (size_t)(y % fp->rh) * w;
+        int qa = k->span[2 * j], qb = k->span[2 * j + 1];
+        if (x0 + qa < 0) qa = -x0;
+        if (x0 + qb > w) qb = w - x0;
+        if (qa >= qb) continue;
+        axpy(row + x0 + qa, k->v + j * size + qa, amount, qb - qa);
+        fp->ring_used[y % fp->rh] = 1;
+    }
+}
+
+/* One row: pixels times the halo's multipliers (rows M0 and M1 of 3
+ * planes, mixed by TY) and the core's, faded over shine; the row of cores
+ * is cleared for reuse.  Written without branches so that the compiler
+ * vectorises it. */
+WIDE_LOOP static void darken_row(uint32_t *restrict px, float *restrict core, const float *restrict m0, const float *restrict m1,
+                       float ty, const float kc[3], int w)
+{
+    const float *r0 = m0, *g0 = m0 + w, *b0 = m0 + 2 * w, *r1 = m1, *g1 = m1 + w, *b1 = m1 + 2 * w;
+    float k0 = kc[0], k1 = kc[1], k2 = kc[2];
+    for (int x = 0; x < w; x++) {
+        uint32_t v = px[x];
+        float r = (float)((v >> 16) & 255), g = (float)((v >> 8) & 255), b = (float)(v & 255);
+        float keep = shine_keep(r, g, b), a = core[x];
+        float hr = r0[x] + (r1[x] - r0[x]) * ty, hg = g0[x] + (g1[x] - g0[x]) * ty, hb = b0[x] + (b1[x] - b0[x]) * ty;
+        float cr = hr * greater(0, 1 - a * k0), cg = hg * greater(0, 1 - a * k1), cb = hb * greater(0, 1 - a * k2);
+        cr += (1 - cr) * keep;
+        cg += (1 - cg) * keep;
+        cb += (1 - cb) * keep;
+        /* Through int: a float to unsigned conversion is a branch. */
+        px[x] = (uint32_t)(int)(r * cr + 0.5f) << 16 | (uint32_t)(int)(g * cg + 0.5f) << 8 | (uint32_t)(int)(b * cb + 0.5f);
+    }
+    memset(core, 0, sizeof(float) * (size_t)w);
+}
+
+static void finish_row(frame_pass *fp, int y)
+{
+    const halo_grid *g = fp->g;
+    float f = (y + 0.5f) / g->c + g->m - 0.5f;
+    int j = (int)floorf(f), slot = y % fp->rh;
+    if (!g->lit[j] && !g->lit[j + 1] && !fp->ring_used[slot]) return;
+    const float *m0 = wide_row(fp, j), *m1 = wide_row(fp, j + 1);
+    darken_row((uint32_t *)(fp->p->px + (size_t)y * fp->p->stride), fp->ring + (size_t)slot * fp->p->w, m0, m1, f - j,
+               fp->core_gain, fp->p->w);
+    fp->ring_used[slot] = 0;
 }
 
 /* Fresh dots: the skin around each is a little red for the first days
@@ -120,16 +555,11 @@ static splat *spatial_order(const smp_dot *dots, size_t n, double ppm, double ox
 static smp_status redden(photo *p, kernel_cache *kc, const splat *d)
 {
     float rh = fminf(2.4f * d->r + 1.0f, (float)MAX_R);
-    float flx = floorf(d->x), fly = floorf(d->y);
-    int fx = (int)((d->x - flx) * SUB), fy = (int)((d->y - fly) * SUB);
-    int rq = (int)(rh * RSTEPS + 0.5f);
-    kernel **slot = &kc->k[1][rq][fy * SUB + fx];
-    if (!*slot && !(*slot = kernel_make(1, rq, fx, fy))) return SMP_ENOMEM;
-    const kernel *k = *slot;
+    const kernel *k = kernel_get(kc, rh * 0.7f, fminf(rh * 0.3f, 5.5f), d->x, d->y);
+    if (!k) return SMP_ENOMEM;
     /* The kernel sums to 1; its centre weighs about 1 / (pi rh^2). */
     float peak = (float)M_PI * rh * rh;
-    float sg = 0.05f * peak * 65536, sb = 0.06f * peak * 65536;
-    int x0 = (int)flx + k->off, y0 = (int)fly + k->off, size = k->size;
+    int x0 = (int)floorf(d->x) + k->off, y0 = (int)floorf(d->y) + k->off, size = k->size;
     for (int j = 0; j < size; j++) {
         int y = y0 + j;
         if (y < 0 || y >= p->h) continue;
@@ -137,93 +567,142 @@ static smp_status redden(photo *p, kernel_cache *kc, const splat *d)
         for (int q = k->span[2 * j]; q < k->span[2 * j + 1]; q++) {
             int x = x0 + q;
             if (x < 0 || x >= p->w) continue;
-            float c = k->v[j * size + q];
-            int mg = 65536 - (int)(c * sg + 0.5f), mb = 65536 - (int)(c * sb + 0.5f);
+            float c = k->v[j * size + q] * peak;
             uint32_t v = row[x];
-            row[x] = (v & 0xff0000u) | ((((v >> 8) & 255) * (uint32_t)(mg < 0 ? 0 : mg) + 32768) >> 16) << 8 |
-                     (((v & 255) * (uint32_t)(mb < 0 ? 0 : mb) + 32768) >> 16);
+            uint32_t g = (uint32_t)(((v >> 8) & 255) * (1 - 0.05f * c) + 0.5f), b = (uint32_t)((v & 255) * (1 - 0.06f * c) + 0.5f);
+            row[x] = (v & 0xff0000u) | g << 8 | b;
         }
     }
     return SMP_OK;
 }
 
-smp_status render_dots(photo *p, const smp_dot *dots, size_t n, double ppm, double ox, double oy, const pigment *pg, uint8_t *alpha,
-                       smp_error *err)
+/* The rows [YA, YB) of the frame, YA a multiple of BAND: one thread's
+ * share.  EXT bounds the half-width of every core kernel in px. */
+typedef struct pass_job {
+    photo *p;
+    const halo_grid *g;
+    const splat *order;
+    size_t n;
+    double ppm;
+    const pigment *pg;
+    int ext, ya, yb;
+    smp_status st;
+} pass_job;
+
+static smp_status frame_pass_rows(const pass_job *job)
 {
-    kernel_cache *kc = calloc(1, sizeof *kc);
-    splat *order = kc ? spatial_order(dots, n, ppm, ox, oy, p->w, p->h) : NULL;
+    photo *p = job->p;
+    const halo_grid *g = job->g;
+    const splat *order = job->order;
+    int w = p->w, ext = job->ext;
+    frame_pass fp = {0};
+    fp.p = p;
+    fp.g = g;
+    /* Rows from the band being finished to the last a due dot reaches. */
+    fp.rh = 2 * BAND + 2 * ext + 1;
+    fp.ring = calloc((size_t)fp.rh * w, sizeof(float));
+    fp.ring_used = calloc((size_t)fp.rh, 1);
+    fp.wide[0] = malloc(sizeof(float) * 3 * (size_t)w);
+    fp.wide[1] = malloc(sizeof(float) * 3 * (size_t)w);
+    fp.ones = malloc(sizeof(float) * 3 * (size_t)w);
+    fp.wide_j[0] = fp.wide_j[1] = -1;
+    fp.fxi = malloc(sizeof(int) * (size_t)w);
+    fp.fxw = malloc(sizeof(float) * (size_t)w);
+    kernel_cache *kc = kernel_cache_new(); /* one per thread: made on first use */
     smp_status st = SMP_OK;
-    if (!order) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto out; }
-    for (size_t i = 0; i < n; i++) {
-        const splat *d = &order[i];
-        if (i + 32 < n) {
-            /* Ask for the rows of a dot a little ahead: the loads below
-             * would otherwise wait on memory. */
-            const splat *e = &order[i + 32];
-            int px = (int)e->x - 2, py = (int)e->y - 2;
-            for (int j = 0; j < 5; j++)
-                if (py + j >= 0 && py + j < p->h && px >= 0 && px < p->w)
-                    __builtin_prefetch(p->px + (size_t)(py + j) * p->stride + (size_t)px * 4, 1);
+    if (!fp.ring || !fp.ring_used || !fp.wide[0] || !fp.wide[1] || !fp.ones || !fp.fxi || !fp.fxw || !kc) {
+        st = SMP_ENOMEM;
+        goto out;
+    }
+    for (int x = 0; x < 3 * w; x++) fp.ones[x] = 1;
+    for (int x = 0; x < w; x++) {
+        float f = (x + 0.5f) / g->c + g->m - 0.5f;
+        fp.fxi[x] = (int)floorf(f);
+        fp.fxw[x] = f - fp.fxi[x];
+    }
+    /* The core is the deposit's carbon grey: green's share in every
+     * channel, scaled by the ink's colour; as a linear darkening of 8-bit
+     * values (small enough at a core's contrast). */
+    for (int c = 0; c < 3; c++) fp.core_gain[c] = (float)(job->pg->weight[c] / GAMMA);
+    /* A dot of band B reaches rows [B BAND - ext, (B + 1) BAND + ext). */
+    size_t di = 0;
+    while (di < job->n && (order[di].band + 1) * BAND + ext <= job->ya) di++;
+    double zlast = -1;
+    deposit_optics o;
+    pigment_optics(job->pg->depth_mm, &o);
+    for (int y0 = job->ya; y0 < job->yb; y0 += BAND) {
+        int y1 = y0 + BAND < job->yb ? y0 + BAND : job->yb;
+        /* Every dot that reaches a row before y1 is in the ring by now; the
+         * rest start at y1 or after. */
+        while (di < job->n && order[di].band * BAND - ext < y1) {
+            const splat *d = &order[di++];
+            if (d->y < (float)-ext || d->y > (float)(p->h + ext) || d->x < (float)-ext || d->x > (float)(w + ext)) continue;
+            if (d->depth != zlast) pigment_optics(zlast = d->depth, &o);
+            const kernel *k = kernel_get(kc, d->r, (float)(pigment_core_blur_mm(d->depth) * job->ppm), d->x, d->y);
+            if (!k) { st = SMP_ENOMEM; goto out; }
+            add_core(&fp, k, d, o.gain[1], o.halo[1], y0, job->yb);
         }
-        float flx = floorf(d->x), fly = floorf(d->y);
-        int fx = (int)((d->x - flx) * SUB), fy = (int)((d->y - fly) * SUB);
-        int rq = (int)(fminf(d->r, (float)MAX_R) * RSTEPS + 0.5f);
-        kernel **slot = &kc->k[d->blown ? 1 : 0][rq][fy * SUB + fx];
-        if (!*slot && !(*slot = kernel_make(d->blown, rq, fx, fy))) {
-            st = smp_fail(err, SMP_ENOMEM, 0, "out of memory");
-            goto out;
-        }
-        const kernel *k = *slot;
-        /* Ink: the dot's area times its darkness, whatever the pixels. */
-        float ink = d->ink;
-        const double *w = d->blown ? pg->blown_weight : pg->weight;
-        /* m = 65536 (1 - weight * ink * w): weights in 16.16, ink * w in 24.8. */
-        uint64_t s0 = (uint64_t)(ink * (float)w[0] * 256 + 0.5f), s1 = (uint64_t)(ink * (float)w[1] * 256 + 0.5f);
-        uint64_t s2 = (uint64_t)(ink * (float)w[2] * 256 + 0.5f);
-        int x0 = (int)flx + k->off, y0 = (int)fly + k->off, size = k->size;
-        int ia = x0 < 0 ? -x0 : 0, ib = x0 + size > p->w ? p->w - x0 : size;
-        int ja = y0 < 0 ? -y0 : 0, jb = y0 + size > p->h ? p->h - y0 : size;
-        if (alpha) {
-            for (int j = ja; j < jb; j++)
-                for (int q = ia; q < ib; q++) {
-                    float a = k->v[j * size + q] * ink;
-                    if (a <= 0) continue;
-                    if (a > 1) a = 1;
-                    uint8_t *px = &alpha[(size_t)(y0 + j) * p->w + x0 + q];
-                    *px = (uint8_t)(255.5f - (255 - *px) * (1 - a));
-                }
-            continue;
-        }
-        for (int j = ja; j < jb; j++) {
-            uint32_t *row = (uint32_t *)(p->px + (size_t)(y0 + j) * p->stride) + x0;
-            const uint32_t *kv = k->q + j * size;
-            int qa = ia > k->span[2 * j] ? ia : k->span[2 * j], qb = ib < k->span[2 * j + 1] ? ib : k->span[2 * j + 1];
-            for (int q = qa; q < qb; q++) {
-                uint64_t c = kv[q];
-                uint64_t a0 = (c * s0 + 128) >> 8, a1 = (c * s1 + 128) >> 8, a2 = (c * s2 + 128) >> 8;
-                uint32_t m0 = a0 >= 65536 ? 0 : 65536 - (uint32_t)a0, m1 = a1 >= 65536 ? 0 : 65536 - (uint32_t)a1;
-                uint32_t m2 = a2 >= 65536 ? 0 : 65536 - (uint32_t)a2;
-                uint32_t v = row[q];
-                row[q] = ((((v >> 16) & 255) * m0 + 32768) >> 16) << 16 | ((((v >> 8) & 255) * m1 + 32768) >> 16) << 8 |
-                         (((v & 255) * m2 + 32768) >> 16);
-            }
-        }
-        if (d->fresh && (st = redden(p, kc, d)) != SMP_OK) {
-            smp_fail(err, st, 0, "out of memory");
-            goto out;
-        }
+        for (int y = y0; y < y1; y++) finish_row(&fp, y);
     }
 out:
-    if (kc)
-        for (int b2 = 0; b2 < 2; b2++)
-            for (int r2 = 0; r2 < NRAD; r2++)
-                for (int q = 0; q < SUB * SUB; q++)
-                    if (kc->k[b2][r2][q]) {
-                        free(kc->k[b2][r2][q]->span);
-                        free(kc->k[b2][r2][q]->q);
-                        free(kc->k[b2][r2][q]);
-                    }
-    free(kc);
+    kernel_cache_free(kc);
+    free(fp.ring);
+    free(fp.ring_used);
+    free(fp.wide[0]);
+    free(fp.wide[1]);
+    free(fp.ones);
+    free(fp.fxi);
+    free(fp.fxw);
+    return st;
+}
+
+static void *pass_thread(void *arg)
+{
+    pass_job *job = arg;
+    job->st = frame_pass_rows(job);
+    return NULL;
+}
+
+static smp_status frame_pass_run(photo *p, const halo_grid *g, const splat *order, size_t n, double ppm, const pigment *pg,
+                                 kernel_cache *kc)
+{
+    /* The widest core kernel bounds the rows a dot reaches. */
+    int ext = 0;
+    for (size_t i = 0; i < n; i++) {
+        float sg = fmaxf(0.5f, (float)(pigment_core_blur_mm(order[i].depth) * ppm));
+        int e = kernel_extent(fminf(order[i].r, (float)MAX_R), fminf(sg, (NBLUR - 1.0f) / BSTEPS));
+        if (e > ext) ext = e;
+    }
+    pass_job jobs[2] = {{p, g, order, n, ppm, pg, ext, 0, p->h, SMP_OK}, {p, g, order, n, ppm, pg, ext, p->h, p->h, SMP_OK}};
+    pthread_t th;
+    int threaded = 0;
+    if (p->h >= MIN_SPLIT_ROWS) {
+        jobs[0].yb = jobs[1].ya = p->h / 2 / BAND * BAND;
+        threaded = pthread_create(&th, NULL, pass_thread, &jobs[1]) == 0;
+    }
+    smp_status st = frame_pass_rows(&jobs[0]);
+    if (threaded) pthread_join(th, NULL);
+    else if (jobs[1].ya < jobs[1].yb) jobs[1].st = frame_pass_rows(&jobs[1]);
+    if (st == SMP_OK) st = jobs[1].st;
+    /* Redness around fresh dots, over the darkened skin. */
+    for (size_t i = 0; i < n && st == SMP_OK; i++)
+        if (order[i].fresh) st = redden(p, kc, &order[i]);
+    return st;
+}
+
+smp_status render_dots(photo *p, const smp_dot *dots, size_t n, double ppm, double ox, double oy, const pigment *pg,
+                       smp_error *err)
+{
+    if (n == 0 || p->w <= 0 || p->h <= 0) return SMP_OK;
+    kernel_cache *kc = kernel_cache_new();
+    splat *order = kc ? spatial_order(dots, n, ppm, ox, oy, p->w, p->h) : NULL;
+    halo_grid g = {0};
+    smp_status st = SMP_OK;
+    if (!order || halo_build(&g, order, n, ppm, p->w, p->h, pg) != SMP_OK ||
+        frame_pass_run(p, &g, order, n, ppm, pg, kc) != SMP_OK)
+        st = smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+    halo_free(&g);
+    kernel_cache_free(kc);
     free(order);
     return st;
 }

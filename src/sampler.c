@@ -115,7 +115,7 @@ smp_status sampler_fill(const field *f, const settings *s, size_t expect, dot_li
                 double size = s->dot_mm * (0.8 + 0.2 * t) * (1 + s->dot_variation * (2 * rng_unit(r1) - 1));
                 double dark = s->darkness * (0.75 + 0.25 * t) * (1 + 0.1 * (2 * rng_unit(r2) - 1)) * field_darkness(f, p);
                 if (dark > 1) dark = 1;
-                smp_dot d = {p.x, p.y, size, dark, session, kind, 0, 0};
+                smp_dot d = {p.x, p.y, size, dark, session, kind, 0, 0, 0};
                 if (!s->clustering) {
                     if (dot_push(out, d)) goto nomem;
                     continue;

@@ -43,7 +43,7 @@ START_TEST(formats)
     ck_assert_int_eq(smp_layout_write(L, p, path, &err), SMP_OK);
     FILE *f = fopen(path, "r");
     ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
-    ck_assert_str_eq(line, "x_mm,y_mm,diameter_mm,darkness,session,kind,blown\n");
+    ck_assert_str_eq(line, "x_mm,y_mm,diameter_mm,darkness,session,kind,blown,depth_mm,apparent_mm\n");
     size_t rows = 0;
     while (fgets(line, sizeof line, f)) rows++;
     fclose(f);

@@ -49,7 +49,9 @@ START_TEST(states)
     ck_assert_uint_eq(pigment_show(&healed, L->dots.d, n, out), n);
     ck_assert_double_eq_tol(mean_of(out, n, 3, 0), hd, 1e-12);
     ck_assert_uint_eq(pigment_show(&fresh, L->dots.d, n, out), n);
-    ck_assert(mean_of(out, n, 3, 0) > 1.2 * hd);       /* fresh: darker */
+    ck_assert(mean_of(out, n, 3, 0) >= hd);            /* fresh: no lighter, */
+    for (size_t i = 0; i < n; i++)                     /* and shallower: darker, crisper */
+        if (out[i].fresh && !out[i].blown) ck_assert(out[i].depth_mm < 0.7 * L->dots.d[i].depth_mm);
     ck_assert(mean_of(out, n, 3, 1) > 1.55 * hs);      /* and 1.6x larger */
     ck_assert_double_eq_tol(mean_of(out, n, 1, 0), mean_of(L->dots.d, n, 1, 0), 1e-12); /* earlier: healed */
     for (size_t i = 0; i < n; i++) ck_assert_int_eq(out[i].fresh, out[i].session == 3);

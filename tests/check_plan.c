@@ -38,7 +38,9 @@ START_TEST(defaults_from_domain)
     const settings *s = plan_settings(p);
     ck_assert_double_eq(s->density1, 80);
     ck_assert_double_eq(s->density2, 80);
-    ck_assert_double_eq(s->dot_mm, 0.25);
+    ck_assert_double_eq(s->dot_mm, 0.5);
+    ck_assert_double_eq(s->depth_mm, 0.2);
+    ck_assert_double_eq(s->darkness, 1);
     ck_assert_double_eq(s->dot_variation, 0.25);
     ck_assert_double_eq(s->transition_mm, 6);
     ck_assert_double_eq(s->asymmetry_mm, 2);

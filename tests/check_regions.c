@@ -121,7 +121,7 @@ static void stubble_photo(const char *path, int stubble)
     for (int y = 0; y < 600; y++)
         for (int x = 0; x < 600; x++) ((uint32_t *)(ph.px + (size_t)y * ph.stride))[x] = 0xc89a80u;
     uint64_t r = 12345;
-    for (int k = 0; k < stubble * 100; k++) {
+    for (int k = 0; k < stubble * 300; k++) {
         r = r * 6364136223846793005ULL + 1442695040888963407ULL;
         int x = (int)((r >> 33) % 599), y = (int)((r >> 13) % 599);
         if (hypot(x - 300, y - 300) < 120) continue;
@@ -172,7 +172,7 @@ static void match_patch(int stubble, const char *extra, smp_density_match *m, do
     *before_ratio = ring_grey(&ph, 0, 14) / ring_grey(&ph, 26, 32);
     pigment pg;
     pigment_from_settings(&pg, &L->mm);
-    ck_assert_int_eq(render_dots(&ph, smp_layout_dots(L), smp_layout_count(L), 6, 0, 0, &pg, NULL, &err), SMP_OK);
+    ck_assert_int_eq(render_dots(&ph, smp_layout_dots(L), smp_layout_count(L), 6, 0, 0, &pg, &err), SMP_OK);
     *after_ratio = ring_grey(&ph, 0, 14) / ring_grey(&ph, 26, 32);
     photo_free(&ph);
     smp_layout_free(L);
@@ -195,18 +195,19 @@ START_TEST(patch_density_matches_the_hair_around)
     ck_assert_msg(fabs(after2 - 1) < 0.006, "patch/ring grey %.4f after (density %g)", after2, m2.density);
     ck_assert_msg(m1.density / m2.density > 1.8 && m1.density / m2.density < 2.2, "densities %g and %g", m1.density,
                   m2.density);
-    ck_assert_double_eq(m1.darkness, 0.85);
+    ck_assert_double_eq(m1.darkness, 1);
     /* Heavy stubble: 115 dots/cm^2 at most, darker dots, and it says the
      * patch stays lighter. */
     match_patch(100, NULL, &m3, &after3, &before3);
-    ck_assert_msg(m3.limited && m3.density == 115 && m3.darkness > 0.85, "%g at %g", m3.density, m3.darkness);
+    ck_assert_msg(m3.limited && m3.density == 115 && m3.darkness == 1, "%g at %g", m3.density, m3.darkness);
     ck_assert_msg(strstr(m3.reason, "will stay lighter"), "%s", m3.reason);
     ck_assert_msg(after3 > 1 && after3 < before3 - 0.03, "patch/ring %.4f after, %.4f before", after3, before3);
     /* With the shade left to smpsim too, less water makes up the rest. */
     smp_density_match m4;
-    match_patch(70, "dilution=auto", &m4, &after3, &before3);
+    match_patch(55, "dilution=auto", &m4, &after3, &before3);
     ck_assert_msg(!m4.limited && m4.density == 115 && m4.dilution < 6, "%s", m4.reason);
-    ck_assert_msg(fabs(after3 - 1) < 0.006, "patch/ring grey %.4f after (dilution %g)", after3, m4.dilution);
+    /* Dilutions come in halves: within 1 %. */
+    ck_assert_msg(fabs(after3 - 1) < 0.01, "patch/ring grey %.4f after (dilution %g)", after3, m4.dilution);
 }
 END_TEST
 

@@ -6,6 +6,7 @@
 
 #include "analyze.h"
 #include "check_suites.h"
+#include "pigment.h"
 #include "image.h"
 #include "layout.h"
 #include "plan.h"
@@ -263,22 +264,25 @@ START_TEST(dot_attributes)
     for (size_t k = 0; k < L->dots.n; k++) {
         const smp_dot *d = &L->dots.d[k];
         if (d->blown) {
-            /* 1.8x wider, the same ink: darkness / 1.8^2. */
-            ck_assert(d->diameter_mm >= 0.25 * 0.8 * 0.75 * 1.8 - 1e-9);
-            ck_assert(d->darkness <= 0.85 * 1.1 / 3.24 + 1e-9);
+            /* 1.3x wider, and deep. */
+            ck_assert(d->diameter_mm >= 0.5 * 0.8 * 0.75 * 1.3 - 1e-9);
+            ck_assert(d->darkness <= 1);
+            ck_assert_double_eq(d->depth_mm, BLOWN_DEPTH_MM);
             blown++;
             continue;
         }
-        ck_assert(d->diameter_mm >= 0.25 * 0.8 * 0.75 - 1e-9 && d->diameter_mm <= 0.25 * 1.25 + 1e-9);
+        ck_assert(d->diameter_mm >= 0.5 * 0.8 * 0.75 - 1e-9 && d->diameter_mm <= 0.5 * 1.25 + 1e-9);
+        ck_assert_double_eq(d->depth_mm, 0.2);
         ck_assert(d->darkness > 0 && d->darkness <= 1);
         ck_assert_int_eq(d->session, 1);
         if (d->kind == SMP_DOT_REGULAR) { sum_reg += d->diameter_mm; dk_reg += d->darkness; nreg++; }
         if (d->kind == SMP_DOT_SENTINEL) { sum_front += d->diameter_mm; dk_front += d->darkness; nfront++; }
     }
-    ck_assert_double_eq_tol(sum_reg / nreg, 0.25, 0.005);
+    ck_assert_double_eq_tol(sum_reg / nreg, 0.5, 0.01);
     ck_assert(sum_front / nfront < 0.9 * sum_reg / nreg);
     ck_assert(dk_front / nfront < 0.85 * dk_reg / nreg);
-    ck_assert_double_eq_tol(dk_reg / nreg, 0.85, 0.01);
+    /* darkness 1, +-10 %, stopping at 1: 0.975 on average. */
+    ck_assert_double_eq_tol(dk_reg / nreg, 0.975, 0.01);
     /* The default blow-out share, 2 %. */
     ck_assert_msg(fabs((double)blown / L->dots.n - 0.02) < 0.005, "blown share %f", (double)blown / L->dots.n);
     smp_layout_free(L);

@@ -50,7 +50,7 @@ int main(int argc, char **argv)
     for (int r = 0; r < 5; r++) {
         memcpy(work.px, base.px, frame);
         double t = now();
-        if (render_dots(&work, L->dots.d, L->dots.n, ppm, 0, 0, &pg, NULL, &err)) die(&err);
+        if (render_dots(&work, L->dots.d, L->dots.n, ppm, 0, 0, &pg, &err)) die(&err);
         best_ours = fmin(best_ours, now() - t);
     }
     for (int r = 0; r < 3; r++) {

@@ -33,6 +33,7 @@ done <<'LIST'
 --transition-mm|51|expected mm between 0 and 50
 --wavelength-mm|501|expected mm between 5 and 500
 --dot-mm|4|expected mm between 0.05 and 3
+--depth-mm|1.5|expected mm between 0.05 and 1
 --dot-variation|0.95|expected a fraction between 0 and 0.9
 --healing-spread|0.95|expected a fraction between 0 and 0.9
 --session-darkening|0.6|expected a fraction between 0 and 0.5
