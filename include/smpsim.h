@@ -176,6 +176,23 @@ typedef struct smp_density_match {
 /* 1 and the match when the plan says --density auto, 0 otherwise. */
 int smp_layout_density_match(const smp_layout *layout, smp_density_match *out);
 
+/* --match auto: the client's own short hair or stubble around the area,
+ * measured in the photo, and the dots chosen to read like it. */
+typedef struct smp_hair_match {
+    int found;               /* 1: stubble found and matched; 0: none, the plan's dots kept */
+    int light;               /* 1: the stubble is no darker than the skin: a light, greyer result */
+    int limited;             /* 1: realistic density and size cannot darken as much */
+    double skin_lab[3];      /* the bare skin inside the area, next to its edge (CIELAB) */
+    double stubble_lab[3];   /* the stubble around it */
+    double skin_grain, stubble_grain; /* standard deviation of L* */
+    double density, dot_mm, depth_mm, dilution; /* chosen */
+    double expect_lab[3];    /* what the chosen dots should make of the skin */
+    double expect_grain;
+    char reason[400];        /* one plain line: what it measured and chose */
+} smp_hair_match;
+/* 1 and the match when the plan says --match auto, 0 otherwise. */
+int smp_layout_hair_match(const smp_layout *layout, smp_hair_match *out);
+
 /* Removes the temporary file of an output being written, if any, and
  * returns the name that output was for (NULL when none was being written);
  * safe to call from a signal handler (Ctrl-C, SIGTERM). */

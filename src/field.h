@@ -5,6 +5,9 @@
  *           x density map (grey level)          when given
  *           x hairline profile (see below)      when there is a hairline
  *           x 0 outside the treatment area
+ *           x the soft edge: on a photo, rising from 0 at the area's edge
+ *             to 1 at edge-mm inside it, along an edge that wanders by a
+ *             third of that (the photo's own border is no edge)
  *
  * Hairline profile along the signed distance d from the line (d > 0 behind
  * it, away from the face): 0 for d <= -sentinel; the sentinel share in
@@ -31,6 +34,11 @@ typedef struct field {
     uint64_t seed;
     const regions *regions; /* scars, patches, thinning; may be NULL */
     double lambda_max;     /* an upper bound of the density, dots/mm^2 */
+    /* The area's soft edge on a photo: distance inside the area to its
+     * edge, mm, at nodes (i + 0.5) eg, (j + 0.5) eg; NULL when none. */
+    float *edge;
+    int ew, eh;
+    double eg, edge_mm;
 } field;
 
 smp_status field_build(const settings *s, const area *a, const hairline *hl, const regions *r, field *f,

@@ -11,6 +11,7 @@
 #include "field.h"
 #include "hairline.h"
 #include "layout.h"
+#include "match.h"
 #include "pigment.h"
 #include "sampler.h"
 #include "scalp.h"
@@ -206,6 +207,18 @@ smp_status smp_layout_new(const smp_plan *plan, smp_layout **outp, smp_error *er
     }
     free(lv.core);
     if (s->density_auto && (st = match_density(L, &lv, err)) != SMP_OK) goto fail;
+    if (s->match_auto) {
+        /* The client's own hair decides the dots: after the shade, which
+         * it overrides where it found stubble. */
+        if ((st = match_hair(&L->photo, L->scale, &L->area, &L->mm, &L->hair, err)) != SMP_OK) goto fail;
+        L->has_hair = 1;
+        if (L->hair.found && L->has_shade) {
+            L->shade.dilution = L->mm.dilution;
+            size_t r = strlen(L->shade.reason);
+            snprintf(L->shade.reason + r, sizeof L->shade.reason - r, "; --match auto took %g to match the stubble",
+                     L->mm.dilution);
+        }
+    }
     double t1 = now();
     if ((st = field_build(s, &L->area, L->has_line ? &L->line : NULL, &L->regions, &L->field, err)) != SMP_OK) goto fail;
     /* Refuse a request past the dot limit before making it: a coarse
@@ -275,6 +288,12 @@ int smp_layout_shade(const smp_layout *L, smp_shade *out)
 }
 
 const char *smp_layout_note(const smp_layout *L) { return L->note[0] ? L->note : NULL; }
+
+int smp_layout_hair_match(const smp_layout *L, smp_hair_match *out)
+{
+    if (L->has_hair) *out = L->hair;
+    return L->has_hair;
+}
 
 int smp_layout_density_match(const smp_layout *L, smp_density_match *out)
 {

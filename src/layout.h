@@ -20,6 +20,8 @@ struct smp_layout {
     smp_shade shade;
     int has_match;       /* --density auto matched this */
     smp_density_match match;
+    int has_hair;        /* --match auto measured this */
+    smp_hair_match hair;
     area area;
     hairline line;
     int has_line;

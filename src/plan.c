@@ -23,10 +23,10 @@ enum opt_id {
     O_DENSITY, O_DENSITY_MAP, O_CLUSTERING,
     O_HAIRLINE, O_ANCHORS, O_HAIRLINE_POINTS, O_FACE, O_TRANSITION, O_SENTINEL,
     O_SENTINEL_SHARE, O_WAVE, O_WAVELENGTH, O_IRREGULARITY, O_ASYMMETRY,
-    O_DOT_MM, O_DOT_VARIATION, O_DARKNESS, O_DEPTH_MM,
+    O_DOT_MM, O_DOT_VARIATION, O_DARKNESS, O_DEPTH_MM, O_MATCH,
     O_PX_PER_MM,
     O_MODE, O_SCAR_LINE, O_SCAR_WIDTH, O_SCAR_MASK, O_SCAR_DOTS, O_SCAR_DENSITY, O_SCAR_DARKNESS, O_PATCH_MASK, O_PATCH_POLYGON,
-    O_FEATHER,
+    O_FEATHER, O_EDGE_MM,
     O_SESSIONS, O_SESSION_SHARES, O_SESSION_DARKENING, O_FIRST_RAISE, O_HEALING_SPREAD,
     O_PAPER, O_CLINIC, O_CLIENT, O_DATE, O_LOGO, O_NOTES, O_SESSION_DATES,
     O_PHOTO, O_RULER, O_MAX_PIXELS,
@@ -61,6 +61,7 @@ static const smp_option_info options[O_COUNT] = {
     [O_DOT_MM] = {"dot-mm", "dots", "MM", "diameter of a healed pigment deposit", "0.5"},
     [O_DOT_VARIATION] = {"dot-variation", "dots", "FRACTION", "spread of dot diameters (0.25 = +-25 %)", "0.25"},
     [O_DARKNESS] = {"darkness", "dots", "0..1", "how opaque a deposit's ink is before dilution", "1"},
+    [O_MATCH] = {"match", "dots", "auto|off", "auto: choose density, deposit size, depth and dilution to read like the client's stubble around the area", "off"},
     [O_DEPTH_MM] = {"depth-mm", "dots", "MM", "depth of the deposits under the skin's surface (deeper: fainter, wider, cooler)", "0.2"},
     [O_PX_PER_MM] = {"px-per-mm", "output", "N", "resolution of PNG layouts", "10"},
     [O_MODE] = {"mode", "regions", "normal|thinning", "thinning: no new line, dots only where scalp shows, under the hair", "normal"},
@@ -73,6 +74,7 @@ static const smp_option_info options[O_COUNT] = {
     [O_PATCH_MASK] = {"patch-mask", "regions", "FILE.png", "alopecia patches as a mask: dots only there", NULL},
     [O_PATCH_POLYGON] = {"patch-polygon", "regions", "X,Y X,Y ...", "an alopecia patch as a polygon: dots only there", NULL},
     [O_FEATHER] = {"feather-mm", "regions", "MM", "width of the irregular soft edge of scars and patches", "3"},
+    [O_EDGE_MM] = {"edge-mm", "area", "MM", "width of the irregular soft edge of the area on a photo, where no hairline bounds it", "5"},
     [O_SESSIONS] = {"sessions", "sessions", "N", "number of sessions, 1-6", "3"},
     [O_SESSION_SHARES] = {"session-shares", "sessions", "A,B,C...", "percent of the final dots each session adds (default 40,35,25 for 3)", NULL},
     [O_SESSION_DARKENING] = {"session-darkening", "sessions", "FRACTION", "how much darker each later session's dots are", "0.06"},
@@ -329,6 +331,8 @@ static const char *apply(settings *s, int id, const char *v, const char *dir, ch
         return parse_num(v, 0, 2, &s->scar_density) ? "expected a share between 0 and 2" : NULL;
     case O_SCAR_DARKNESS:
         return parse_num(v, 0.1, 1.5, &s->scar_darkness) ? "expected a share between 0.1 and 1.5" : NULL;
+    case O_EDGE_MM:
+        return parse_num(v, 0, 20, &s->edge_mm) ? "expected mm between 0 and 20" : NULL;
     case O_FEATHER:
         return parse_num(v, 0, 20, &s->feather_mm) ? "expected mm between 0 and 20" : NULL;
     case O_SCAR_MASK:
@@ -456,6 +460,10 @@ static const char *apply(settings *s, int id, const char *v, const char *dir, ch
         return parse_num(v, 0, 0.9, &s->dot_variation) ? "expected a fraction between 0 and 0.9" : NULL;
     case O_DARKNESS:
         return parse_num(v, 0.01, 1, &s->darkness) ? "expected a number between 0.01 and 1" : NULL;
+    case O_MATCH:
+        if (strcmp(v, "auto") && strcmp(v, "off")) return "expected auto or off";
+        s->match_auto = !strcmp(v, "auto");
+        return NULL;
     case O_DEPTH_MM:
         return parse_num(v, 0.05, 1, &s->depth_mm) ? "expected mm between 0.05 and 1" : NULL;
     case O_PX_PER_MM:
@@ -1011,6 +1019,12 @@ smp_status smp_plan_resolve(smp_plan *plan, smp_error *err)
         return smp_fail(err, SMP_EVALUE, de->from_file,
                         "%s: auto needs a photo and --patch-mask or --patch-polygon: it matches the hair around the patches",
                         de->origin);
+    const entry *mt = &plan->e[O_MATCH];
+    if (s->match_auto && !s->photo)
+        return smp_fail(err, SMP_EVALUE, mt->from_file, "%s: auto needs a photo with the client's hair in it", mt->origin);
+    if (s->match_auto && s->density_auto)
+        return smp_fail(err, SMP_EVALUE, mt->from_file, "%s: auto and --density auto both choose the density: give one",
+                        mt->origin);
     const entry *sw = &plan->e[O_SHOW];
     if (s->show_session > s->sessions)
         return smp_fail(err, SMP_EVALUE, sw->from_file, "%s: session=%d, but the plan has %d sessions", sw->origin,

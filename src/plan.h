@@ -48,6 +48,7 @@ typedef struct settings {
     double transition_mm, sentinel_mm, sentinel_share;
     double wave_mm, wavelength_mm, irregularity, asymmetry_mm;
     double dot_mm, dot_variation, darkness, depth_mm;
+    int match_auto;        /* --match auto: dots chosen to read like the client's stubble */
     uint64_t seed;
     double px_per_mm;
     /* photo and render */
@@ -74,6 +75,7 @@ typedef struct settings {
     size_t scar_n, patch_n;
     char *scar_mask, *patch_mask;
     double scar_width_mm, scar_density, scar_darkness, feather_mm;
+    double edge_mm;         /* the area's soft edge on a photo */
     /* print */
     int paper_letter;
     char *clinic, *client, *date, *session_dates, *logo, *notes;

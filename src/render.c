@@ -141,14 +141,16 @@ static const kernel *kernel_get(kernel_cache *kc, float r, float s, float x, flo
  * A specular highlight is light reflected at the surface, above the ink
  * (domain.md): it stays as bright over pigment as beside it.  Skin, even
  * very fair skin, keeps a clear hue; a highlight is near-white and
- * unsaturated.  So the pigment fades out as the darkest channel rises
- * from 185 to 210 (L* about 76 to 84) and the spread of the channels falls
- * from 32 to 16.  shine_keep() is the share of the pixel kept from the
- * pigment, in the form the pixel loop computes it. */
-#define SHINE_LO 185.0f
-#define SHINE_HI 210.0f
-#define SAT_LO 16.0f
-#define SAT_HI 32.0f
+ * unsaturated, or cool (light from a window or the sky).  So the pigment
+ * fades out as the darkest channel rises from 172 to 196 (L* about 70 to
+ * 79) and the skin's warmth, red over the lesser of green and blue as a
+ * share of the brightest channel, falls from 0.2 to 0.12 (fair skin is
+ * about 0.2, medium skin 0.3, a highlight under 0.1 or none).  shine_keep() is the share of the pixel
+ * kept from the pigment, in the form the pixel loop computes it. */
+#define SHINE_LO 172.0f
+#define SHINE_HI 196.0f
+#define SAT_LO 0.12f
+#define SAT_HI 0.20f
 
 /* min and max without a call to fminf (NaN rules): none of ours is NaN. */
 static inline float lesser(float a, float b) { return a < b ? a : b; }
@@ -157,8 +159,9 @@ static inline float clamp01(float v) { return lesser(greater(v, 0), 1); }
 
 static inline float shine_keep(float r, float g, float b)
 {
-    float mn = lesser(r, lesser(g, b)), mx = greater(r, greater(g, b));
-    return clamp01((mn - SHINE_LO) * (1 / (SHINE_HI - SHINE_LO))) * clamp01((SAT_HI - (mx - mn)) * (1 / (SAT_HI - SAT_LO)));
+    float mn = lesser(r, lesser(g, b)), mx = greater(greater(r, greater(g, b)), 1);
+    float warm = greater(r - lesser(g, b), 0) / mx;
+    return clamp01((mn - SHINE_LO) * (1 / (SHINE_HI - SHINE_LO))) * clamp01((SAT_HI - warm) * (1 / (SAT_HI - SAT_LO)));
 }
 
 double render_pigment_share(uint32_t v)

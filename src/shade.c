@@ -17,9 +17,23 @@ static double lin(double c)
 static double lab_f(double t) { return t > 216.0 / 24389 ? cbrt(t) : (24389.0 / 27 * t + 16) / 116; }
 
 /* sRGB (D65) to CIELAB. */
+double srgb_to_linear(double v) { return lin(v); }
+
+double linear_to_srgb(double v)
+{
+    v = v < 0 ? 0 : v > 1 ? 1 : v;
+    return 255 * (v <= 0.0031308 ? 12.92 * v : 1.055 * pow(v, 1 / 2.4) - 0.055);
+}
+
 void srgb_to_lab(const uint8_t rgb[3], double lab[3])
 {
-    double r = lin(rgb[0]), g = lin(rgb[1]), b = lin(rgb[2]);
+    double l[3] = {lin(rgb[0]), lin(rgb[1]), lin(rgb[2])};
+    linear_to_lab(l, lab);
+}
+
+void linear_to_lab(const double rgb[3], double lab[3])
+{
+    double r = rgb[0], g = rgb[1], b = rgb[2];
     double x = (0.4124564 * r + 0.3575761 * g + 0.1804375 * b) / 0.95047;
     double y = 0.2126729 * r + 0.7151522 * g + 0.0721750 * b;
     double z = (0.0193339 * r + 0.1191920 * g + 0.9503041 * b) / 1.08883;

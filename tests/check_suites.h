@@ -19,6 +19,7 @@ Suite *print_suite(void);
 Suite *regions_suite(void);
 Suite *scalp_suite(void);
 Suite *batch_suite(void);
+Suite *match_suite(void);
 
 /* A plan from "key=value" pairs (NULL-terminated), resolved; fails the test
  * on any error. */

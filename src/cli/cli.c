@@ -212,6 +212,8 @@ void cli_say_measured(const cli_common *c, const smp_layout *layout)
     smp_density_match dm;
     if (smp_layout_density_match(layout, &dm) && say)
         fprintf(stderr, "smpsim: density %g dots/cm^2 (auto, from the photo): %s\n", dm.density, dm.reason);
+    smp_hair_match hm;
+    if (smp_layout_hair_match(layout, &hm) && say) fprintf(stderr, "smpsim: match: %s\n", hm.reason);
     if (smp_layout_area_confidence(layout) > 0 && say)
         fprintf(stderr, "smpsim: found the scalp with confidence %.2f; check it with --save-area FILE.png\n",
                 smp_layout_area_confidence(layout));

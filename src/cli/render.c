@@ -48,16 +48,26 @@ int cmd_render(int argc, char **argv)
     }
     smp_layout_stats st;
     smp_layout_get_stats(layout, &st);
-    char dbuf[160] = "null";
+    char dbuf[160] = "null", mbuf[512] = "null";
+    smp_hair_match hm;
+    if (smp_layout_hair_match(layout, &hm))
+        snprintf(mbuf, sizeof mbuf,
+                 "{\"found\":%s,\"light\":%s,\"limited\":%s,\"density\":%g,\"dot_mm\":%.3f,\"depth_mm\":%.3f,"
+                 "\"dilution\":%g,\"skin_lab\":[%.2f,%.2f,%.2f],\"stubble_lab\":[%.2f,%.2f,%.2f],"
+                 "\"expect_lab\":[%.2f,%.2f,%.2f],\"skin_grain\":%.2f,\"stubble_grain\":%.2f,\"expect_grain\":%.2f}",
+                 hm.found ? "true" : "false", hm.light ? "true" : "false", hm.limited ? "true" : "false", hm.density,
+                 hm.dot_mm, hm.depth_mm, hm.dilution, hm.skin_lab[0], hm.skin_lab[1], hm.skin_lab[2], hm.stubble_lab[0],
+                 hm.stubble_lab[1], hm.stubble_lab[2], hm.expect_lab[0], hm.expect_lab[1], hm.expect_lab[2], hm.skin_grain,
+                 hm.stubble_grain, hm.expect_grain);
     if (auto_density)
         snprintf(dbuf, sizeof dbuf, "{\"density\":%g,\"darkness\":%.3f,\"dilution\":%g,\"inside\":%.1f,\"around\":%.1f,\"limited\":%s}",
                  dm.density, dm.darkness, dm.dilution, dm.inside, dm.around, dm.limited ? "true" : "false");
     if (c.json)
         printf("{\"dots\":%zu,\"area_confidence\":%.3f,\"dilution\":%g,\"dilution_auto\":%s,\"scale_px_per_mm\":%.4f,\"scale_estimated\":%s,\"area_cm2\":%.4f,"
-               "\"mean_density\":%.3f,\"density_auto\":%s,\"seed\":%llu,\"seconds\":{\"decode\":%.6f,\"layout\":%.6f,"
+               "\"mean_density\":%.3f,\"density_auto\":%s,\"match\":%s,\"seed\":%llu,\"seconds\":{\"decode\":%.6f,\"layout\":%.6f,"
                "\"render\":%.6f,\"compose\":%.6f,\"encode\":%.6f,\"total\":%.6f}}\n",
                st.dots, smp_layout_area_confidence(layout), auto_shade ? sh.dilution : smp_plan_dilution(plan), auto_shade ? "true" : "false", scale,
-               kind == 2 ? "true" : "false", st.area_cm2, st.mean_density, auto_density ? dbuf : "null",
+               kind == 2 ? "true" : "false", st.area_cm2, st.mean_density, auto_density ? dbuf : "null", mbuf,
                (unsigned long long)smp_plan_seed(plan), st.seconds_scene, t1 - t0 - st.seconds_scene, secs[0],
                secs[1], secs[2], t2 - t0);
     else if (c.verbose && !c.quiet)

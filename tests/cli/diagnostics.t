@@ -23,6 +23,7 @@ done <<'LIST'
 --face|sideways|expected down, up, left or right
 --mode|thick|expected normal or thinning
 --paper|a3|expected a4 or letter
+--match|maybe|expected auto or off
 --compose|collage|expected after, side, split
 --scar-width|0.1|expected mm between 0.5 and 50
 --scar-density|3|expected a share between 0 and 2

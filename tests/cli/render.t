@@ -123,6 +123,25 @@ run render top.jpg --scale 4 --density auto --patch-polygon "0,0 800,0 800,800 0
 expect_error "top\.jpg: too little of the photo around the patches"
 [ ! -e x.png ] || fail "x.png written"
 
+t "--match auto reads the stubble around the area and says what it chose"
+cp "$root"/samples/* .
+run render patches.jpg --scale 8 --area-polygon "100,100 400,100 400,400 100,400" --match auto -o m.png
+expect_status 0
+expect_error "^smpsim: match: stubble around the area: L\* [0-9.]+ against [0-9.]+ bare .*: [0-9]+ dots/cm\^2 of 0\.[0-9]+ mm deposits"
+run render patches.jpg --scale 8 --area-polygon "100,100 400,100 400,400 100,400" --match auto -o m.png --json
+expect_status 0; expect_quiet_err
+expect_out '"match":\{"found":true,"light":false,"limited":false,"density":([7-9][0-9]|1[0-9][0-9]|200),'
+# the plan file says it too; no stubble around the frontal sample's area: the plan's dots
+printf '[dots]\nmatch = auto\n' > m.smp
+run render frontal.jpg --plan m.smp --scale 4 --area-polygon "200,200 600,200 600,600 200,600" -o f.png
+expect_status 0; expect_err_has "match: (long hair, )?no short hair or stubble (stands out )?around the area: the plan's dots are kept"
+run render top.smp -o t.png --json; expect_status 0; expect_out '"match":null'
+run render patches.smp --match auto -o x.png; expect_status 1
+expect_error "^smpsim: --match: auto and --density auto both choose the density: give one"
+run layout --area-mm 50,50 --match auto -o d.csv; expect_status 1
+expect_error "^smpsim: --match: auto needs a photo with the client's hair in it"
+[ ! -e x.png ] && [ ! -e d.csv ] || fail "an output was written"
+
 t "--area auto finds the scalp, saves it, and refuses a photo with no answer"
 cp "$root"/samples/* .
 run render top.jpg --scale 4 --area auto --save-area area.png --json -o a.png; expect_status 0

@@ -1,0 +1,522 @@
+#include "match.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "field.h"
+#include "pigment.h"
+#include "render.h"
+#include "sampler.h"
+#include "shade.h"
+#include "status.h"
+
+#define BLOCK_MM 2.0
+#define RING_MM 30.0  /* how far out the hair is taken */
+#define SKIN_MM 10.0  /* how far in the bare skin is taken */
+#define MIN_BLOCKS 8  /* of stubble, to call it stubble: 32 mm^2 */
+/* Realistic practice (domain.md): finished densities up to about 200
+ * dots/cm^2 with 3-point groupings, healed deposits up to about 0.6 mm. */
+#define DOT_MIN 0.25
+#define DOT_MAX 0.6
+/* Light stubble: a light grey this much darker than the skin (L*). */
+#define LIGHT_DL 2.5
+#define DARK_T 0.93   /* light of dark stubble over the skin beside it, at most */
+#define LIGHT_T 1.03   /* light of light stubble over the skin beside it, at least */
+#define LIGHT_GREY 1.0 /* chroma light stubble takes from the skin beside it, at least */
+#define LIGHT_TEX 1.3  /* texture of light stubble over the skin's, at least */
+#define LOCAL 4       /* blocks either way to find bare skin beside a candidate */
+#define EDGE_DL 12.0  /* L* between neighbouring blocks: a sharp edge, not hair */
+#define PATCH_MM 24.0 /* the test patch; its middle 18 mm is measured */
+
+typedef struct block {
+    double lin[3];  /* mean linear light */
+    double l, l2;   /* sum of L* and of its square over the pixels */
+    int n;          /* pixels */
+    int where;      /* 1 wholly inside the area, 0 wholly outside, -1 across its edge */
+    float dist;     /* blocks to the nearest block of the other kind (chamfer) */
+    double lab[3];  /* of the mean */
+} block;
+
+/* A block around the area that may be hair, against the bare skin
+ * beside it. */
+typedef struct candidate {
+    block *b;
+    double t[3];    /* its light over the bare skin's beside it, per channel */
+    double tex;     /* its texture: standard deviation of L* within it */
+    double grey;    /* how much less chroma than that skin */
+    int dark, light;
+} candidate;
+
+static double texture(const block *k)
+{
+    double mean = k->l / k->n;
+    return sqrt(fmax(0, k->l2 / k->n - mean * mean));
+}
+
+static double l_of_y(double y) { return y > 216.0 / 24389 ? 116 * cbrt(y) - 16 : 24389.0 / 27 * y; }
+
+static double luminance(const double lin[3]) { return 0.2126729 * lin[0] + 0.7151522 * lin[1] + 0.0721750 * lin[2]; }
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Pools blocks: mean linear light, and the standard deviation of L* over
+ * all their pixels (the texture quality.md measures over a band). */
+static void pool(block **b, int n, double lin[3], double *grain)
+{
+    double s = 0, s2 = 0, npx = 0;
+    lin[0] = lin[1] = lin[2] = 0;
+    for (int i = 0; i < n; i++) {
+        for (int c = 0; c < 3; c++) lin[c] += b[i]->lin[c] / n;
+        s += b[i]->l;
+        s2 += b[i]->l2;
+        npx += b[i]->n;
+    }
+    double m = s / npx;
+    *grain = sqrt(fmax(0, s2 / npx - m * m));
+}
+
+/* Chamfer distance, in blocks, from each block to the nearest block of
+ * another kind: two passes, steps 1 and sqrt 2. */
+static void block_distance(block *b, int w, int h)
+{
+    const float far = 1e6f, diag = (float)M_SQRT2;
+    for (int i = 0; i < w * h; i++) b[i].dist = b[i].where < 0 ? 0 : far;
+    for (int pass = 0; pass < 2; pass++) {
+        int step = pass ? -1 : 1;
+        for (int j = pass ? h - 1 : 0; j >= 0 && j < h; j += step)
+            for (int i = pass ? w - 1 : 0; i >= 0 && i < w; i += step) {
+                block *c = &b[j * w + i];
+                static const int nb[4][2] = {{-1, 0}, {0, -1}, {-1, -1}, {1, -1}};
+                for (int k = 0; k < 4; k++) {
+                    int x = i + step * nb[k][0], y = j + step * nb[k][1];
+                    if (x < 0 || y < 0 || x >= w || y >= h) continue;
+                    const block *o = &b[y * w + x];
+                    float d = o->dist + (k < 2 ? 1 : diag);
+                    if (o->where != c->where) d = k < 2 ? 1 : diag;
+                    if (d < c->dist) c->dist = d;
+                }
+            }
+    }
+}
+
+/* The test patch: the plan's dots at DENSITY, DOT, DEPTH and DILUTION on a
+ * flat patch of the skin's colour at the photo's scale; the mean light of
+ * its middle and the standard deviation of L* there. */
+static smp_status simulate(const settings *base, double scale, double density, double dot, double depth, double dilution,
+                           const double skin_lin[3], double out_lin[3], double *grain)
+{
+    settings t = *base;
+    t.area_w = t.area_h = PATCH_MM;
+    t.polygon = NULL;
+    t.area_mask = NULL;
+    t.exclude_mask = NULL;
+    t.density_map = NULL;
+    t.photo = NULL;
+    t.shape = SHAPE_NONE;
+    t.hl_points = NULL;
+    t.thinning = t.scar_dots = t.area_auto = t.density_auto = t.match_auto = 0;
+    t.scar_line = t.patch_poly = NULL;
+    t.scar_mask = t.patch_mask = NULL;
+    t.first_raise_mm = 0;
+    t.density1 = t.density2 = density;
+    t.dot_mm = dot;
+    t.depth_mm = depth;
+    t.dilution = dilution;
+    t.dilution_auto = 0;
+    t.blowout = 0;
+    smp_error quiet = {0};
+    area a;
+    field f;
+    dot_list dots = {0};
+    photo ph = {0};
+    smp_status st = area_build(&t, &a, &quiet);
+    if (st != SMP_OK) return st;
+    if ((st = field_build(&t, &a, NULL, NULL, &f, &quiet)) != SMP_OK) { area_free(&a); return st; }
+    int side = (int)ceil(PATCH_MM * scale);
+    if ((st = sampler_fill(&f, &t, 0, &dots, &quiet)) == SMP_OK && (st = photo_alloc(&ph, side, side, &quiet)) == SMP_OK) {
+        pigment pg;
+        pigment_from_settings(&pg, &t);
+        pigment_apply(&pg, t.seed, dots.d, dots.n);
+        uint32_t skin = 0;
+        for (int c = 0; c < 3; c++) skin = skin << 8 | (uint32_t)lrint(linear_to_srgb(skin_lin[c]));
+        for (int y = 0; y < side; y++)
+            for (int x = 0; x < side; x++) ((uint32_t *)(ph.px + (size_t)y * ph.stride))[x] = skin;
+        st = render_dots(&ph, dots.d, dots.n, scale, 0, 0, &pg, &quiet);
+    }
+    if (st == SMP_OK) {
+        int a0 = (int)(3 * scale), a1 = side - a0;
+        double s = 0, s2 = 0, n = 0;
+        out_lin[0] = out_lin[1] = out_lin[2] = 0;
+        for (int y = a0; y < a1; y++)
+            for (int x = a0; x < a1; x++) {
+                uint32_t v = ((const uint32_t *)(ph.px + (size_t)y * ph.stride))[x];
+                double l[3] = {srgb_to_linear((v >> 16) & 255), srgb_to_linear((v >> 8) & 255), srgb_to_linear(v & 255)};
+                for (int c = 0; c < 3; c++) out_lin[c] += l[c];
+                double L = l_of_y(luminance(l));
+                s += L;
+                s2 += L * L;
+                n++;
+            }
+        for (int c = 0; c < 3; c++) out_lin[c] /= n;
+        *grain = sqrt(fmax(0, s2 / n - (s / n) * (s / n)));
+    }
+    photo_free(&ph);
+    dot_list_free(&dots);
+    field_free(&f);
+    area_free(&a);
+    return st;
+}
+
+/* The mean absorbance of linear light in green that a patch shows. */
+static double absorbance(const double skin[3], const double after[3]) { return -log(fmax(1e-6, after[1] / skin[1])); }
+
+/* Sizes the deposits at DENSITY so that the patch's green absorbance is
+ * WANT: the absorbance grows about as the deposit's area, so a few
+ * corrections by the square root of the ratio. */
+static smp_status size_for(const settings *s, double scale, double density, double depth, double dilution,
+                           const double skin[3], double want, double *dot, double out_lin[3], double *grain)
+{
+    double d = s->dot_mm;
+    for (int it = 0;; it++) {
+        smp_status st = simulate(s, scale, density, d, depth, dilution, skin, out_lin, grain);
+        if (st != SMP_OK) return st;
+        double got = absorbance(skin, out_lin);
+        if (it == 4 || got <= 0) break;
+        double nd = fmin(DOT_MAX, fmax(DOT_MIN, d * sqrt(want / got)));
+        if (fabs(nd - d) < 0.002) break;
+        d = nd;
+    }
+    *dot = d;
+    return SMP_OK;
+}
+
+/* The depth whose colour cast comes closest to the stubble's: the mean
+ * absorbance per channel is X times the deposit's effect in that channel;
+ * X is set so the luminance matches, then a* and b* are compared. */
+static double choose_depth(const double skin[3], const double stub[3], const double weight[3])
+{
+    static const double depths[] = {0.15, 0.2, 0.25, 0.3};
+    double want_y = luminance(stub), slab[3], best = 0.2, best_err = INFINITY;
+    linear_to_lab(stub, slab);
+    for (size_t k = 0; k < sizeof depths / sizeof *depths; k++) {
+        deposit_optics o;
+        pigment_optics(depths[k], &o);
+        double e[3], lo = 0, hi = 10, out[3];
+        for (int c = 0; c < 3; c++) e[c] = (o.gain[c] * o.halo[c] + o.gain[1] * (1 - o.halo[1])) * weight[c];
+        for (int it = 0; it < 50; it++) {
+            double x = (lo + hi) / 2;
+            for (int c = 0; c < 3; c++) out[c] = skin[c] * exp(-x * e[c]);
+            if (luminance(out) > want_y) lo = x; else hi = x;
+        }
+        double lab[3];
+        linear_to_lab(out, lab);
+        double err = hypot(lab[1] - slab[1], lab[2] - slab[2]) + (depths[k] == 0.2 ? 0 : 0.3);
+        if (err < best_err) { best_err = err; best = depths[k]; }
+    }
+    return best;
+}
+
+smp_status match_hair(const photo *p, double scale, const area *a, settings *s, hair_match *m, smp_error *err)
+{
+    memset(m, 0, sizeof *m);
+    m->density = s->density1;
+    m->dot_mm = s->dot_mm;
+    m->depth_mm = s->depth_mm;
+    m->dilution = s->dilution;
+    int bs = (int)lround(BLOCK_MM * scale);
+    if (bs < 2) bs = 2;
+    int bw = (p->w + bs - 1) / bs, bh = (p->h + bs - 1) / bs;
+    block *b = calloc((size_t)bw * bh, sizeof *b);
+    block **skin = malloc(sizeof *skin * (size_t)bw * bh);
+    double *ls = malloc(sizeof *ls * (size_t)bw * bh);
+    if (!b || !skin || !ls) {
+        free(b); free(skin); free(ls);
+        return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+    }
+    /* Which blocks are inside: the area at the corners and the middle. */
+    for (int j = 0; j < bh; j++)
+        for (int i = 0; i < bw; i++) {
+            int in = 0;
+            static const double at[5][2] = {{0.02, 0.02}, {0.98, 0.02}, {0.02, 0.98}, {0.98, 0.98}, {0.5, 0.5}};
+            for (int k = 0; k < 5; k++)
+                in += area_contains(a, v2((i + at[k][0]) * bs / scale, (j + at[k][1]) * bs / scale));
+            b[j * bw + i].where = in == 5 ? 1 : in == 0 ? 0 : -1;
+        }
+    block_distance(b, bw, bh);
+    /* The pixels of the blocks that count. */
+    double ring = RING_MM / BLOCK_MM, deep = SKIN_MM / BLOCK_MM;
+    for (int j = 0; j < bh; j++)
+        for (int i = 0; i < bw; i++) {
+            block *k = &b[j * bw + i];
+            if (k->where < 0 || k->dist > (k->where ? deep : ring + 1.5)) continue;
+            for (int y = j * bs; y < (j + 1) * bs && y < p->h; y++) {
+                const uint32_t *row = (const uint32_t *)(p->px + (size_t)y * p->stride);
+                for (int x = i * bs; x < (i + 1) * bs && x < p->w; x++) {
+                    double l[3] = {srgb_to_linear((row[x] >> 16) & 255), srgb_to_linear((row[x] >> 8) & 255),
+                                   srgb_to_linear(row[x] & 255)};
+                    for (int c = 0; c < 3; c++) k->lin[c] += l[c];
+                    double L = l_of_y(luminance(l));
+                    k->l += L;
+                    k->l2 += L * L;
+                    k->n++;
+                }
+            }
+            for (int c = 0; c < 3; c++) k->lin[c] /= k->n ? k->n : 1;
+            linear_to_lab(k->lin, k->lab);
+        }
+    /* The bare skin: the inner blocks but the darkest 10 % (stray hair,
+     * pores, shadow). */
+    int ns = 0;
+    for (int q = 0; q < bw * bh; q++)
+        if (b[q].where == 1 && b[q].n && b[q].dist <= deep) ls[ns++] = b[q].lab[0];
+    smp_status st = SMP_OK;
+    if (ns < 4) {
+        snprintf(m->reason, sizeof m->reason, "too little of the area to measure its skin: the plan's dots are kept");
+        goto out;
+    }
+    qsort(ls, (size_t)ns, sizeof *ls, cmp_double);
+    double cut = ls[(int)(0.1 * ns)];
+    int nskin = 0;
+    for (int q = 0; q < bw * bh; q++)
+        if (b[q].where == 1 && b[q].n && b[q].dist <= deep && b[q].lab[0] >= cut) skin[nskin++] = &b[q];
+    double skin_lin[3];
+    pool(skin, nskin, skin_lin, &m->skin_grain);
+    linear_to_lab(skin_lin, m->skin_lab);
+    /* Texture within a block: the skin's median is what hair must beat. */
+    for (int q = 0; q < nskin; q++) ls[q] = texture(skin[q]);
+    qsort(ls, (size_t)nskin, sizeof *ls, cmp_double);
+    double skin_tex = ls[nskin / 2];
+    /* The stubble, against the bare skin next to it under the same light
+     * (a photo's light changes across a head more than stubble does):
+     * - bare skin: smooth blocks (texture under 1.3x the area's) with the
+     *   skin's hue, not greyer than it;
+     * - candidates: textured blocks (1.2x) greyer than the skin, with its
+     *   hue, not on a sharp edge (the head's outline), not long hair
+     *   (L* 28 darker), with bare skin within LOCAL blocks to compare:
+     *   a candidate's light over that skin's is its transmission.
+     * Dark stubble is clearly darker than the skin beside it (under DARK_T
+     * of its light); light stubble no darker, greyer by LIGHT_GREY in
+     * chroma and LIGHT_TEX times as textured as the skin.  Dark stubble
+     * wins unless light stubble lies nearer the area (the distance of the
+     * middle one of its MIN_BLOCKS nearest blocks) and is half as common
+     * again; of the winner, the nearer half (further away the light and
+     * the hair change), and of dark stubble, which thins out toward a bald
+     * area, the darker half: the hair as it grows. */
+    int nring = 0, ncand = 0, nlong = 0;
+    uint8_t *bare = calloc((size_t)bw * bh, 1);
+    candidate *cand = malloc(sizeof *cand * (size_t)bw * bh);
+    if (!bare || !cand) {
+        free(bare); free(cand);
+        st = SMP_ENOMEM;
+        goto out;
+    }
+    for (int q = 0; q < bw * bh; q++) {
+        block *k = &b[q];
+        if (k->where < 0 || !k->n) continue;
+        double da = k->lab[1] - m->skin_lab[1], db = k->lab[2] - m->skin_lab[2];
+        bare[q] = texture(k) < 1.3 * skin_tex && da + db > -1 && fabs(k->lab[0] - m->skin_lab[0]) < 20 && da < 6 && db < 8;
+    }
+    for (int q = 0; q < bw * bh; q++) {
+        block *k = &b[q];
+        if (k->where != 0 || !k->n || k->dist > ring) continue;
+        nring++;
+        double tex = texture(k);
+        double dl = k->lab[0] - m->skin_lab[0], da = k->lab[1] - m->skin_lab[1], db = k->lab[2] - m->skin_lab[2];
+        if (k->lab[0] < 12 || da > 6 || db > 8 || da < -15 || db < -15 || dl > 12) continue; /* not hair on this skin */
+        if (tex < 1.2 * skin_tex || da + db > -0.5) continue; /* hair is textured and greys the skin */
+        /* Not the head's outline or any other sharp edge: stubble changes
+         * the skin over millimetres, a silhouette in one block. */
+        int edge = 0;
+        for (int dj = -1; dj <= 1 && !edge; dj++)
+            for (int di = -1; di <= 1 && !edge; di++) {
+                int x = q % bw + di, y = q / bw + dj;
+                if (x < 0 || y < 0 || x >= bw || y >= bh || !b[y * bw + x].n) continue;
+                edge = fabs(b[y * bw + x].lab[0] - k->lab[0]) > EDGE_DL;
+            }
+        if (edge) continue;
+        if (dl < -28) { nlong++; continue; }
+        double local[3] = {0, 0, 0};
+        int nl = 0;
+        for (int dj = -LOCAL; dj <= LOCAL; dj++)
+            for (int di = -LOCAL; di <= LOCAL; di++) {
+                int x = q % bw + di, y = q / bw + dj;
+                if (x < 0 || y < 0 || x >= bw || y >= bh || !bare[y * bw + x]) continue;
+                for (int c = 0; c < 3; c++) local[c] += b[y * bw + x].lin[c] / 1;
+                nl++;
+            }
+        if (nl < 3) continue;
+        candidate *c = &cand[ncand++];
+        double llab[3];
+        for (int ch = 0; ch < 3; ch++) {
+            local[ch] /= nl;
+            c->t[ch] = k->lin[ch] / local[ch];
+        }
+        linear_to_lab(local, llab);
+        c->b = k;
+        c->tex = tex;
+        c->grey = hypot(llab[1], llab[2]) - hypot(k->lab[1], k->lab[2]);
+        c->dark = luminance(c->t) < DARK_T;
+        c->light = !c->dark && luminance(c->t) >= LIGHT_T && c->grey >= LIGHT_GREY && tex >= LIGHT_TEX * skin_tex;
+    }
+    free(bare);
+    int ndark = 0, nlight = 0;
+    for (int q = 0; q < ncand; q++) {
+        if (cand[q].dark) ls[ndark++] = cand[q].b->dist;
+    }
+    qsort(ls, (size_t)ndark, sizeof *ls, cmp_double);
+    double near_dark = ndark >= MIN_BLOCKS ? ls[MIN_BLOCKS / 2] : INFINITY;
+    for (int q = 0; q < ncand; q++)
+        if (cand[q].light) ls[nlight++] = cand[q].b->dist;
+    qsort(ls, (size_t)nlight, sizeof *ls, cmp_double);
+    double near_light = nlight >= MIN_BLOCKS ? ls[MIN_BLOCKS / 2] : INFINITY;
+    if (!isfinite(near_dark) && !isfinite(near_light)) {
+        free(cand);
+        snprintf(m->reason, sizeof m->reason, "%s around the area: the plan's dots are kept",
+                 nlong >= MIN_BLOCKS ? "long hair, no short hair or stubble" : "no short hair or stubble stands out");
+        goto out;
+    }
+    int dark = !(near_light < near_dark && nlight > 1.5 * ndark), nsel = 0;
+    for (int q = 0; q < ncand; q++)
+        if (dark ? cand[q].dark : cand[q].light) cand[nsel++] = cand[q];
+    for (int q = 0; q < nsel; q++) ls[q] = cand[q].b->dist;
+    qsort(ls, (size_t)nsel, sizeof *ls, cmp_double);
+    double reach = ls[nsel / 2], cut_t = INFINITY;
+    if (dark) {
+        int nn = 0;
+        for (int q = 0; q < nsel; q++)
+            if (cand[q].b->dist <= reach) ls[nn++] = luminance(cand[q].t);
+        qsort(ls, (size_t)nn, sizeof *ls, cmp_double);
+        if (nn >= 2 * MIN_BLOCKS) cut_t = ls[nn / 2];
+    }
+    double tr[3] = {0, 0, 0};
+    int nstub = 0;
+    for (int q = 0; q < nsel; q++) {
+        if (cand[q].b->dist > reach || luminance(cand[q].t) > cut_t) continue;
+        for (int c = 0; c < 3; c++) tr[c] += cand[q].t[c];
+        ls[nstub++] = cand[q].tex;
+    }
+    free(cand);
+    /* The stubble as it would look on the area's own skin, and its
+     * texture (within a block, as the skin's). */
+    double stub_lin[3];
+    for (int c = 0; c < 3; c++) stub_lin[c] = skin_lin[c] * tr[c] / nstub;
+    linear_to_lab(stub_lin, m->stubble_lab);
+    qsort(ls, (size_t)nstub, sizeof *ls, cmp_double);
+    double stub_tex = ls[nstub / 2];
+    m->stubble_grain = stub_tex;
+    m->skin_grain = skin_tex;
+    m->found = 1;
+    pigment pg;
+    pigment_from_settings(&pg, s);
+    double after[3], grain = 0;
+    double density = s->density1, dot = s->dot_mm, depth = s->depth_mm, dilution = s->dilution;
+    int faint = 0; /* every candidate too dark even at the smallest size */
+    if (luminance(stub_lin) < 0.96 * luminance(skin_lin)) {
+        depth = choose_depth(skin_lin, stub_lin, pg.weight);
+        double want = absorbance(skin_lin, stub_lin);
+        static const double densities[] = {70, 85, 100, 120, 150, 180, 200};
+        double best = INFINITY;
+        int too_dark = 0, tried = 0;
+        for (int pass = 0; pass < 2 && !isfinite(best); pass++) {
+            /* Second pass: the plan's shade could not darken enough even
+             * at the densest and largest; undiluted then. */
+            if (pass == 1) {
+                if (dilution <= 0 || too_dark) break;
+                dilution = 0;
+            }
+            for (size_t k = 0; k < sizeof densities / sizeof *densities; k++) {
+                double d, out_lin[3], g;
+                if ((st = size_for(s, scale, densities[k], depth, dilution, skin_lin, want, &d, out_lin, &g)) != SMP_OK)
+                    goto out;
+                /* Too faint even at the largest size, or too dark even at
+                 * the smallest: not a candidate. */
+                double got = absorbance(skin_lin, out_lin);
+                tried++;
+                if (got > 1.15 * want) too_dark++;
+                if (got < 0.9 * want || got > 1.15 * want) continue;
+                double tex = sqrt(m->skin_grain * m->skin_grain + g * g);
+                double score = fabs(log(tex / fmax(0.3, m->stubble_grain))) + 0.03 * fabs(densities[k] - 120) / 40;
+                if (score < best) {
+                    best = score;
+                    density = densities[k];
+                    dot = d;
+                    memcpy(after, out_lin, sizeof after);
+                    grain = g;
+                }
+            }
+        }
+        faint = !isfinite(best) && too_dark == tried;
+        if (!isfinite(best) && !faint) {
+            /* Realistic practice cannot darken as much: the densest and
+             * largest, undiluted, and say so. */
+            m->limited = 1;
+            density = 200;
+            dot = DOT_MAX;
+            if ((st = simulate(s, scale, density, dot, depth, dilution, skin_lin, after, &grain)) != SMP_OK) goto out;
+        }
+    }
+    if (luminance(stub_lin) >= 0.96 * luminance(skin_lin) || faint) {
+        /* Light or grey stubble, or stubble so sparse that the smallest
+         * dots are too dark: the plan's dots, diluted to the stubble's
+         * darkness, or for light stubble to a light grey LIGHT_DL below
+         * the skin, and cooler. */
+        m->light = !faint;
+        density = s->density1;
+        dot = s->dot_mm;
+        depth = faint ? depth : 0.25;
+        double target_l = m->skin_lab[0] - LIGHT_DL;
+        double want_y = target_l > 8 ? pow((target_l + 16) / 116, 3) : target_l * 27 / 24389;
+        double want = faint ? absorbance(skin_lin, stub_lin) : -log(want_y / luminance(skin_lin));
+        /* The ink's opacity is 1 / (1 + W/6) (pigment.c): find W by
+         * bisection on the opacity, in halves. */
+        double lo = 0, hi = 1;
+        for (int it = 0; it < 12; it++) {
+            double k = (lo + hi) / 2;
+            if ((st = simulate(s, scale, density, dot, depth, fmin(50, 6 * (1 / k - 1)), skin_lin, after, &grain)) != SMP_OK)
+                goto out;
+            if (absorbance(skin_lin, after) < want) lo = k; else hi = k;
+        }
+        dilution = fmin(50, round(2 * 6 * (1 / ((lo + hi) / 2) - 1)) / 2);
+        if ((st = simulate(s, scale, density, dot, depth, dilution, skin_lin, after, &grain)) != SMP_OK) goto out;
+    }
+    m->density = density;
+    m->dot_mm = dot;
+    m->depth_mm = depth;
+    m->dilution = dilution;
+    m->expect_grain = sqrt(m->skin_grain * m->skin_grain + grain * grain);
+    linear_to_lab(after, m->expect_lab);
+    s->density1 = s->density2 = density;
+    s->dot_mm = dot;
+    s->depth_mm = depth;
+    s->dilution = dilution;
+    int n;
+    if (m->light)
+        n = snprintf(m->reason, sizeof m->reason,
+                     "the stubble around the area is light (L* %.1f against %.1f bare): a light grey, %g dots/cm^2 of %.2f mm "
+                     "deposits %.2f mm deep at dilution %g, expected L* %.1f",
+                     m->stubble_lab[0], m->skin_lab[0], density, dot, depth, dilution, m->expect_lab[0]);
+    else
+        n = snprintf(m->reason, sizeof m->reason,
+                     "stubble around the area: L* %.1f against %.1f bare (a* %+.1f, b* %+.1f), grain %.1f against %.1f: "
+                     "%g dots/cm^2 of %.2f mm deposits %.2f mm deep at dilution %g, expected L* %.1f (a* %+.1f, b* %+.1f), "
+                     "grain %.1f",
+                     m->stubble_lab[0], m->skin_lab[0], m->stubble_lab[1] - m->skin_lab[1],
+                     m->stubble_lab[2] - m->skin_lab[2], m->stubble_grain, m->skin_grain, density, dot, depth, dilution,
+                     m->expect_lab[0], m->expect_lab[1] - m->skin_lab[1], m->expect_lab[2] - m->skin_lab[2],
+                     m->expect_grain);
+    if (m->limited && n > 0 && (size_t)n < sizeof m->reason)
+        snprintf(m->reason + n, sizeof m->reason - (size_t)n, "; no realistic density and size darken as much: the area "
+                 "stays lighter by L* %.1f", m->expect_lab[0] - m->stubble_lab[0]);
+out:
+    free(b);
+    free(skin);
+    free(ls);
+    if (st != SMP_OK) return smp_fail(err, st, 0, "out of memory");
+    return SMP_OK;
+}

@@ -1,0 +1,35 @@
+/* match: --match auto, the treated area made to read like the client's own
+ * short hair or stubble around it (docs/render.md, "Matching the client's
+ * hair").
+ *
+ * Measuring: the photo is cut into blocks of 2 mm.  The bare skin is the
+ * lighter 60 % of the blocks wholly inside the area within 10 mm of its
+ * edge; the stubble is the blocks wholly outside it within 14 mm whose fine
+ * texture (standard deviation of L*) is at least 1.2x the skin's and which
+ * are darker or greyer than it, with a skin-like hue.  Much darker textured
+ * blocks (L* 28 below the skin) are long hair, not stubble.
+ *
+ * Choosing: the stubble's light against the skin's, channel by channel, is
+ * the transmission the dots must give.  The depth is the one whose colour
+ * cast comes closest to the stubble's; then for densities from 70 to 200
+ * dots/cm^2 the deposit size that darkens as much is found by rendering a
+ * 16 mm test patch of the client's skin with the renderer itself, and the
+ * density whose grain makes the area's texture closest to the stubble's is
+ * taken.  Light or grey stubble (no darker than the skin) gets a light,
+ * greyer result by dilution instead.  Where realistic density and size
+ * cannot darken as much, it says so rather than overdraw. */
+#ifndef SMP_MATCH_H
+#define SMP_MATCH_H
+#include "area.h"
+#include "image.h"
+#include "plan.h"
+
+typedef smp_hair_match hair_match;
+
+/* Measures P (SCALE px/mm) around and inside area A and, when stubble is
+ * found, sets the density, dot size, depth and dilution in S; M says what
+ * it measured and chose.  Fails only for want of memory. */
+smp_status match_hair(const photo *p, double scale, const area *a, settings *s, hair_match *m,
+                      smp_error *err) SMP_MUST_CHECK;
+
+#endif

@@ -1,0 +1,187 @@
+/* --match auto on generated photos whose stubble is known: a bald area on
+ * the left, bare skin around it, and stubble of a known darkness, colour
+ * and density on the right. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check_suites.h"
+#include "image.h"
+#include "layout.h"
+#include "plan.h"
+#include "render.h"
+#include "shade.h"
+
+#define PPM 4
+#define W 480 /* 120 x 80 mm */
+#define H 320
+#define AREA "40,40 220,40 220,280 40,280"
+
+typedef enum hair_kind { NONE, DARK, LIGHT, LONG } hair_kind;
+
+static uint64_t lcg(uint64_t *r)
+{
+    *r = *r * 6364136223846793005ULL + 1442695040888963407ULL;
+    return *r >> 33;
+}
+
+/* Skin of colour SKIN with a little pixel noise; right of x = 236 (4 mm
+ * past the area), HAIRS per cm^2 of the given kind. */
+static void hair_photo(const char *path, hair_kind kind, int hairs)
+{
+    smp_error err = {0};
+    photo ph;
+    ck_assert_int_eq(photo_alloc(&ph, W, H, &err), SMP_OK);
+    uint64_t r = 99;
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++) {
+            int n = (int)(lcg(&r) % 5) - 2;
+            ((uint32_t *)(ph.px + (size_t)y * ph.stride))[x] = (uint32_t)(200 + n) << 16 | (uint32_t)(158 + n) << 8 | (uint32_t)(138 + n);
+        }
+    double cm2 = (W - 236) / (double)PPM * H / PPM / 100;
+    int count = kind == LONG ? 100 * (int)cm2 : (int)(hairs * cm2);
+    for (int k = 0; k < count; k++) {
+        int x = 236 + (int)(lcg(&r) % (W - 236)), y = (int)(lcg(&r) % H);
+        int len = kind == LONG ? 60 : 2, dir = (int)(lcg(&r) % 4);
+        for (int s = 0; s < len; s++) {
+            int xx = x + (dir == 0 || dir == 3 ? s : 0), yy = y + (dir >= 1 ? s : 0);
+            if (xx >= W || yy >= H) break;
+            uint32_t *p = (uint32_t *)(ph.px + (size_t)yy * ph.stride) + xx;
+            int rr = (*p >> 16) & 255, gg = (*p >> 8) & 255, bb = *p & 255;
+            if (kind == LIGHT) { /* grey-white hair, a little lighter than the skin */
+                rr = (rr + 220) / 2; gg = (gg + 218) / 2; bb = (bb + 216) / 2;
+            } else { /* dark hair shafts (they read grey-black), an eighth of a pixel wide: stubble at 4 px/mm */
+                double f = kind == LONG ? 0.95 : 0.12;
+                rr = (int)(rr * (1 - f) + 45 * f); gg = (int)(gg * (1 - f) + 42 * f); bb = (int)(bb * (1 - f) + 44 * f);
+            }
+            *p = (uint32_t)rr << 16 | (uint32_t)gg << 8 | (uint32_t)bb;
+        }
+    }
+    FILE *f = fopen(path, "wb");
+    ck_assert_int_eq(image_write_photo_png(f, path, &ph, 1, &err), SMP_OK);
+    fclose(f);
+    photo_free(&ph);
+}
+
+typedef struct region_stats {
+    double lin[3]; /* mean linear light */
+    double lab[3];
+    double tex;    /* standard deviation of L* */
+} region_stats;
+
+static void measure(const photo *p, int x0, int y0, int x1, int y1, region_stats *out)
+{
+    double s = 0, s2 = 0, n = 0;
+    memset(out, 0, sizeof *out);
+    for (int y = y0; y < y1; y++)
+        for (int x = x0; x < x1; x++) {
+            uint32_t v = ((const uint32_t *)(p->px + (size_t)y * p->stride))[x];
+            uint8_t rgb[3] = {(uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v};
+            double lab[3];
+            srgb_to_lab(rgb, lab);
+            for (int c = 0; c < 3; c++) out->lin[c] += srgb_to_linear(rgb[c]);
+            s += lab[0];
+            s2 += lab[0] * lab[0];
+            n++;
+        }
+    for (int c = 0; c < 3; c++) out->lin[c] /= n;
+    linear_to_lab(out->lin, out->lab);
+    out->tex = sqrt(s2 / n - (s / n) * (s / n));
+}
+
+/* Matches, renders, and measures the area's middle before and after and
+ * the stubble. */
+static void match_case(hair_kind kind, int hairs, smp_hair_match *m, region_stats *before, region_stats *after,
+                       region_stats *stubble)
+{
+    char path[] = "/tmp/smpsim-hair-XXXXXX.png", opt[64], scale[16];
+    close(mkstemps(path, 4));
+    hair_photo(path, kind, hairs);
+    snprintf(opt, sizeof opt, "photo=%s", path);
+    snprintf(scale, sizeof scale, "scale=%d", PPM);
+    smp_plan *p = test_plan(opt, scale, "area-polygon=" AREA, "match=auto", "edge-mm=0", "blowout=0", NULL);
+    smp_error err = {0};
+    smp_layout *L;
+    ck_assert_msg(smp_layout_new(p, &L, &err) == SMP_OK, "%s", err.msg);
+    ck_assert(smp_layout_hair_match(L, m));
+    photo ph;
+    ck_assert_int_eq(photo_alloc(&ph, W, H, &err), SMP_OK);
+    memcpy(ph.px, L->photo.px, (size_t)ph.stride * ph.h);
+    /* The middle of the area, 6 mm in from its edge. */
+    measure(&ph, 64, 64, 196, 256, before);
+    measure(&ph, 260, 24, 460, 296, stubble);
+    pigment pg;
+    pigment_from_settings(&pg, &L->mm);
+    ck_assert_int_eq(render_dots(&ph, L->shown, L->n_shown, PPM, 0, 0, &pg, &err), SMP_OK);
+    measure(&ph, 64, 64, 196, 256, after);
+    photo_free(&ph);
+    smp_layout_free(L);
+    smp_plan_free(p);
+    unlink(path);
+}
+
+static double absorb(const region_stats *from, const region_stats *to) { return -log(to->lin[1] / from->lin[1]); }
+
+START_TEST(dark_stubble_is_matched)
+{
+    smp_hair_match m, m2;
+    region_stats b, a, s, b2, a2, s2;
+    match_case(DARK, 1100, &m, &b, &a, &s);
+    ck_assert_msg(m.found && !m.light && !m.limited, "%s", m.reason);
+    /* It measured the stubble within 2 L* of what it is, and the area now
+     * takes as much light as the stubble does, within 20 %. */
+    ck_assert_msg(fabs(m.stubble_lab[0] - s.lab[0]) < 2, "measured L* %.1f, the stubble is %.1f", m.stubble_lab[0], s.lab[0]);
+    double want = absorb(&b, &s), got = absorb(&b, &a);
+    ck_assert_msg(fabs(got / want - 1) < 0.2, "absorbance %.3f, stubble %.3f (%s)", got, want, m.reason);
+    ck_assert_msg(fabs(a.lab[1] - s.lab[1]) < 3 && fabs(a.lab[2] - s.lab[2]) < 3, "a* %.1f b* %.1f against %.1f %.1f",
+                  a.lab[1], a.lab[2], s.lab[1], s.lab[2]);
+    ck_assert_msg(a.tex / s.tex > 0.6 && a.tex / s.tex < 1.6, "texture %.2f against %.2f", a.tex, s.tex);
+    ck_assert(m.density >= 60 && m.density <= 200 && m.dot_mm >= 0.25 && m.dot_mm <= 0.6);
+    ck_assert_msg(strstr(m.reason, "stubble around the area: L*"), "%s", m.reason);
+    /* Sparser stubble asks for less ink. */
+    match_case(DARK, 550, &m2, &b2, &a2, &s2);
+    ck_assert_msg(m2.found && !m2.light, "%s", m2.reason);
+    ck_assert_msg(m2.density * m2.dot_mm * m2.dot_mm < 0.8 * m.density * m.dot_mm * m.dot_mm, "%s / %s", m2.reason, m.reason);
+    ck_assert(absorb(&b2, &a2) < 0.8 * got);
+}
+END_TEST
+
+START_TEST(light_stubble_gives_a_light_grey)
+{
+    smp_hair_match m;
+    region_stats b, a, s;
+    match_case(LIGHT, 200, &m, &b, &a, &s);
+    ck_assert_msg(m.found && m.light, "%s", m.reason);
+    /* Darker by no more than L* 4, and greyer. */
+    ck_assert_msg(b.lab[0] - a.lab[0] > 0.5 && b.lab[0] - a.lab[0] <= 4, "L* %.1f to %.1f", b.lab[0], a.lab[0]);
+    ck_assert(hypot(a.lab[1], a.lab[2]) < hypot(b.lab[1], b.lab[2]) - 0.5);
+    ck_assert_msg(strstr(m.reason, "is light"), "%s", m.reason);
+}
+END_TEST
+
+START_TEST(no_stubble_or_long_hair_keeps_the_plan)
+{
+    smp_hair_match m;
+    region_stats b, a, s;
+    match_case(NONE, 0, &m, &b, &a, &s);
+    ck_assert_msg(!m.found && strstr(m.reason, "no short hair or stubble"), "%s", m.reason);
+    ck_assert_double_eq(m.density, 80);
+    ck_assert_double_eq(m.dot_mm, 0.5);
+    match_case(LONG, 0, &m, &b, &a, &s);
+    ck_assert_msg(!m.found && strstr(m.reason, "long hair"), "%s", m.reason);
+}
+END_TEST
+
+Suite *match_suite(void)
+{
+    Suite *s = suite_create("match");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, dark_stubble_is_matched);
+    tcase_add_test(tc, light_stubble_gives_a_light_grey);
+    tcase_add_test(tc, no_stubble_or_long_hair_keeps_the_plan);
+    suite_add_tcase(s, tc);
+    return s;
+}
