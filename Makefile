@@ -29,7 +29,7 @@ POINTSET_N = 131072
 POINTSET_SEED = 1
 
 LIB_SRC = src/analyze.c src/area.c src/batch.c src/bulk.c src/export.c src/field.c src/geom.c src/hairline.c src/image.c \
-          src/layout.c src/match.c src/pigment.c src/plan.c src/preview.c src/print.c src/regions.c src/render.c src/sampler.c src/scalp.c src/shade.c src/status.c
+          src/layout.c src/match.c src/pigment.c src/plan.c src/preview.c src/print.c src/regions.c src/render.c src/sampler.c src/scalp.c src/shade.c src/shave.c src/status.c
 CLI_SRC = src/cli/main.c src/cli/cli.c src/cli/layout.c src/cli/analyze.c src/cli/presets.c src/cli/render.c src/cli/shade.c src/cli/print.c src/cli/batch.c
 TEST_SRC = $(sort $(wildcard tests/check_*.c))
 
@@ -108,9 +108,9 @@ deps-tests:
 check: deps-tests
 	@$(MAKE) --no-print-directory WERROR=-Werror test-all
 
-test-all: $(BUILD)/smpsim $(BUILD)/check_smpsim
+test-all: $(BUILD)/smpsim $(BUILD)/check_smpsim $(BUILD)/appearance
 	$(BUILD)/check_smpsim
-	tests/cli/run.sh $(BUILD)/smpsim
+	SMPSIM_APPEARANCE=$(CURDIR)/$(BUILD)/appearance tests/cli/run.sh $(BUILD)/smpsim
 
 asan: deps-tests
 	@LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 SMPSIM_SANITIZED=1 \
@@ -126,10 +126,10 @@ VALGRIND = valgrind -q --error-exitcode=3 --leak-check=full --errors-for-leak-ki
 VALGRIND_CLI ?= $(notdir $(basename $(wildcard tests/cli/*.t)))
 valgrind: deps-tests
 	@scripts/deps.sh --valgrind
-	@$(MAKE) --no-print-directory $(BUILD)/smpsim $(BUILD)/check_smpsim
+	@$(MAKE) --no-print-directory $(BUILD)/smpsim $(BUILD)/check_smpsim $(BUILD)/appearance
 	@(echo units; printf '%s\n' $(VALGRIND_CLI)) | xargs -P 2 -I{} sh -c \
 	    'if [ {} = units ]; then CK_FORK=no $(VALGRIND) $(BUILD)/check_smpsim; \
-	     else echo "valgrind: tests/cli/{}.t"; SMPSIM_WRAP="$(VALGRIND)" tests/cli/run.sh $(BUILD)/smpsim {}; fi'
+	     else echo "valgrind: tests/cli/{}.t"; SMPSIM_WRAP="$(VALGRIND)" SMPSIM_APPEARANCE=$(CURDIR)/$(BUILD)/appearance tests/cli/run.sh $(BUILD)/smpsim {}; fi'
 
 # make fuzz: libFuzzer harnesses (clang) for plan files, manifests, images
 # and the option parsers, each run FUZZ_SECONDS on a seed corpus.
@@ -151,8 +151,8 @@ fuzz: deps
 	scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS) $(BUILD)/smpsim
 
 bench: deps
-	@$(MAKE) --no-print-directory $(BUILD)/smpsim $(BUILD)/benchrender
-	bench/bench.sh $(BUILD)/smpsim $(BUILD)/benchrender
+	@$(MAKE) --no-print-directory $(BUILD)/smpsim $(BUILD)/benchrender $(BUILD)/appearance
+	bench/bench.sh $(BUILD)/smpsim $(BUILD)/benchrender $(BUILD)/appearance
 
 demo: deps
 	@$(MAKE) --no-print-directory $(BUILD)/smpsim

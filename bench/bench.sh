@@ -5,10 +5,14 @@
 # poisson-disk-sampling 2.3.1 on the same map, with both layouts' quality.
 # Render: dot rendering against cairo and memcpy (tools/benchrender.c), the
 # stage shares of a whole 12-megapixel JPEG -> PNG preview, its peak memory.
-# Usage: bench/bench.sh path/to/smpsim path/to/benchrender
+# Appearance (quality.md, "Appearance"; tools/appearance.c): the stubble
+# match on ../shared/photos, shadow, grain and edges on samples/top.smp,
+# shine on a generated photo, each figure beside its target.
+# Usage: bench/bench.sh path/to/smpsim [path/to/benchrender [path/to/appearance]]
 set -u
 bin=$1
 benchrender=${2:-}
+appearance=${3:-}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 peer=${SMPSIM_PEER:-$root/../shared/peers/run-peer}
@@ -86,4 +90,55 @@ if [ -n "$benchrender" ]; then
   echo "-j 1:    $j1 s"
   echo "-j 2:    $j2 s"
   echo "RATIO batch throughput -j 2/-j 1: $(awk "BEGIN{printf \"%.2f\", $j1 / $j2}")x (target >= 1.8x on two cores)"
+fi
+
+if [ -n "$appearance" ]; then
+  echo
+  echo "== appearance (quality.md, \"Appearance\"): each figure beside its target"
+  # fig FILE NAME: a figure from an appearance output.
+  fig() { awk -v k="$2" '$1 == k { print $2 }' "$1"; }
+  # show LABEL NAME VALUE CONDITION TARGET: one line, ok or FAIL; CONDITION
+  # is an awk test on x.
+  show() {
+    local mark=FAIL
+    awk -v x="$3" "BEGIN { exit !(x ~ /^-?[0-9]+(\\.[0-9]+)?\$/ && ($4)) }" && mark=ok
+    printf 'APPEARANCE %s %s %s (target %s) %s\n' "$1" "$2" "$(awk -v x="$3" 'BEGIN { printf (x == "" ? "missing" : "%.2f"), x }')" "$5" "$mark"
+  }
+  photos=$root/../shared/photos
+  if [ -f "$photos/stubble-bands.txt" ]; then
+    for ph in $(awk '!/^#/ && NF >= 3 && !seen[$1]++ { print $1 }' "$photos/stubble-bands.txt"); do
+      band() { awk -v p="$ph" -v b="$1" '$1 == p && $2 == b { $1 = ""; $2 = ""; sub(/^ +/, ""); print }' "$photos/stubble-bands.txt"; }
+      "$bin" render "$photos/$ph" --scale 3 --area-polygon "$(band bald)" --match auto --edge-mm 0 --compose after \
+        --no-labels -o "$work/stubble.png" 2>/dev/null || exit 2
+      "$appearance" bands "$photos/$ph" "$work/stubble.png" 3 "$(band stubble)" "$(band bald)" >"$work/bands.txt" || exit 2
+      f=$work/bands.txt
+      if awk "BEGIN { exit !($(fig "$f" stubble_L) < $(fig "$f" bald_L)) }"; then
+        show "$ph" step "$(fig "$f" step)" 'x >= -0.25 && x <= 0.25' '|x| <= 0.25'
+        show "$ph" da "$(fig "$f" da)" 'x >= -3 && x <= 3' '|x| <= 3'
+        show "$ph" db "$(fig "$f" db)" 'x >= -3 && x <= 3' '|x| <= 3'
+        show "$ph" texture_ratio "$(fig "$f" texture_ratio)" 'x >= 0.7 && x <= 1.5' '0.7 to 1.5'
+      else
+        cb=$(fig "$f" chroma_before)
+        show "$ph" darkening "$(fig "$f" darkening)" 'x >= 0 && x <= 4' '0 to 4'
+        show "$ph" chroma_after "$(fig "$f" chroma_after)" "x < $cb" "below chroma_before $(printf %.2f "$cb")"
+      fi
+    done
+  else
+    echo "APPEARANCE stubble match: skipped: ../shared/photos not found"
+  fi
+  "$bin" render "$root/samples/top.smp" --compose after --no-labels --save-area "$work/top-area.png" \
+    -o "$work/top-after.png" || exit 2
+  "$appearance" shadow "$root/samples/top.jpg" "$work/top-after.png" 4 "$work/top-area.png" >"$work/shadow.txt" || exit 2
+  "$appearance" edge "$root/samples/top.jpg" "$work/top-after.png" 4 "$work/top-area.png" >"$work/edge.txt" || exit 2
+  show top.smp shadow_dL "$(fig "$work/shadow.txt" shadow_dL)" 'x >= -12 && x <= -5' '-12 to -5'
+  show top.smp shadow_db "$(fig "$work/shadow.txt" shadow_db)" 'x <= 0' '<= 0'
+  show top.smp grain_ratio "$(fig "$work/shadow.txt" grain_ratio)" 'x >= 0.1 && x <= 0.6' '0.1 to 0.6'
+  show top.smp edge_width_median_mm "$(fig "$work/edge.txt" edge_width_median_mm)" 'x >= 3' '>= 3'
+  "$appearance" mkshine "$work/shine.png" || exit 2
+  "$bin" render "$work/shine.png" --scale 4 --area-polygon "40,40 360,40 360,360 40,360" --compose after --no-labels \
+    --save-area "$work/shine-area.png" -o "$work/shine-after.png" || exit 2
+  "$appearance" shine "$work/shine.png" "$work/shine-after.png" 4 >"$work/shine.txt" || exit 2
+  "$appearance" shadow "$work/shine.png" "$work/shine-after.png" 4 "$work/shine-area.png" >"$work/shadow2.txt" || exit 2
+  show shine.png shine_max_dL "$(fig "$work/shine.txt" shine_max_dL)" 'x <= 2' "<= 2 over $(fig "$work/shine.txt" shine_pixels) highlight pixels"
+  show shine.png shadow_dL "$(fig "$work/shadow2.txt" shadow_dL)" 'x <= -3' '<= -3'
 fi

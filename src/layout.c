@@ -219,6 +219,10 @@ smp_status smp_layout_new(const smp_plan *plan, smp_layout **outp, smp_error *er
                      L->mm.dilution);
         }
     }
+    if (s->shave) {
+        if ((st = shave_build(&L->photo, L->scale, &L->area, &L->mm, &L->shave, err)) != SMP_OK) goto fail;
+        if (L->shave.note[0] && !L->note[0]) snprintf(L->note, sizeof L->note, "%s", L->shave.note);
+    }
     double t1 = now();
     if ((st = field_build(s, &L->area, L->has_line ? &L->line : NULL, &L->regions, &L->field, err)) != SMP_OK) goto fail;
     /* Refuse a request past the dot limit before making it: a coarse
@@ -269,6 +273,7 @@ void smp_layout_free(smp_layout *L)
     dot_list_free(&L->dots);
     for (int i = 0; i < 4; i++) free(L->owned[i]);
     regions_free(&L->regions);
+    shave_free(&L->shave);
     photo_free(&L->photo);
     field_free(&L->field);
     hairline_free(&L->line);

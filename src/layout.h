@@ -7,6 +7,7 @@
 #include "hairline.h"
 #include "regions.h"
 #include "sampler.h"
+#include "shave.h"
 
 struct smp_layout {
     settings mm;         /* the plan's settings with photo pixels turned into mm */
@@ -22,6 +23,7 @@ struct smp_layout {
     smp_density_match match;
     int has_hair;        /* --match auto measured this */
     smp_hair_match hair;
+    shave shave;         /* --shave: the photo with the hair cut, and its stubble */
     area area;
     hairline line;
     int has_line;

@@ -23,7 +23,7 @@ enum opt_id {
     O_DENSITY, O_DENSITY_MAP, O_CLUSTERING,
     O_HAIRLINE, O_ANCHORS, O_HAIRLINE_POINTS, O_FACE, O_TRANSITION, O_SENTINEL,
     O_SENTINEL_SHARE, O_WAVE, O_WAVELENGTH, O_IRREGULARITY, O_ASYMMETRY,
-    O_DOT_MM, O_DOT_VARIATION, O_DARKNESS, O_DEPTH_MM, O_MATCH,
+    O_DOT_MM, O_DOT_VARIATION, O_DARKNESS, O_DEPTH_MM, O_MATCH, O_SHAVE,
     O_PX_PER_MM,
     O_MODE, O_SCAR_LINE, O_SCAR_WIDTH, O_SCAR_MASK, O_SCAR_DOTS, O_SCAR_DENSITY, O_SCAR_DARKNESS, O_PATCH_MASK, O_PATCH_POLYGON,
     O_FEATHER, O_EDGE_MM,
@@ -62,6 +62,7 @@ static const smp_option_info options[O_COUNT] = {
     [O_DOT_VARIATION] = {"dot-variation", "dots", "FRACTION", "spread of dot diameters (0.25 = +-25 %)", "0.25"},
     [O_DARKNESS] = {"darkness", "dots", "0..1", "how opaque a deposit's ink is before dilution", "1"},
     [O_MATCH] = {"match", "dots", "auto|off", "auto: choose density, deposit size, depth and dilution to read like the client's stubble around the area", "off"},
+    [O_SHAVE] = {"shave", "render", NULL, "show the longer hair around the area cut to stubble: one even shaved head", "no"},
     [O_DEPTH_MM] = {"depth-mm", "dots", "MM", "depth of the deposits under the skin's surface (deeper: fainter, wider, cooler)", "0.2"},
     [O_PX_PER_MM] = {"px-per-mm", "output", "N", "resolution of PNG layouts", "10"},
     [O_MODE] = {"mode", "regions", "normal|thinning", "thinning: no new line, dots only where scalp shows, under the hair", "normal"},
@@ -408,6 +409,8 @@ static const char *apply(settings *s, int id, const char *v, const char *dir, ch
     }
     case O_CLUSTERING:
         return parse_bool(v, &s->clustering);
+    case O_SHAVE:
+        return parse_bool(v, &s->shave);
     case O_HAIRLINE: {
         int k;
         if (parse_enum(v, shape_names, (int)(sizeof shape_names / sizeof *shape_names), &k))
@@ -1025,6 +1028,12 @@ smp_status smp_plan_resolve(smp_plan *plan, smp_error *err)
     if (s->match_auto && s->density_auto)
         return smp_fail(err, SMP_EVALUE, mt->from_file, "%s: auto and --density auto both choose the density: give one",
                         mt->origin);
+    const entry *sv = &plan->e[O_SHAVE];
+    if (s->shave && !s->photo)
+        return smp_fail(err, SMP_EVALUE, sv->from_file, "%s: needs a photo with the hair to cut", sv->origin);
+    if (s->shave && s->thinning)
+        return smp_fail(err, SMP_EVALUE, sv->from_file, "%s: thinning keeps the client's hair; give one of them",
+                        sv->origin);
     const entry *sw = &plan->e[O_SHOW];
     if (s->show_session > s->sessions)
         return smp_fail(err, SMP_EVALUE, sw->from_file, "%s: session=%d, but the plan has %d sessions", sw->origin,

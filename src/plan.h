@@ -49,6 +49,7 @@ typedef struct settings {
     double wave_mm, wavelength_mm, irregularity, asymmetry_mm;
     double dot_mm, dot_variation, darkness, depth_mm;
     int match_auto;        /* --match auto: dots chosen to read like the client's stubble */
+    int shave;             /* --shave: the hair around the area cut to stubble in the after */
     uint64_t seed;
     double px_per_mm;
     /* photo and render */

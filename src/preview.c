@@ -168,6 +168,27 @@ nomem:
     return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
 }
 
+/* The dots an after panel draws: its own and, with --shave, the stubble on
+ * the cut hair.  *OWNED is set when a merged copy was made (free it). */
+const smp_dot *preview_after_dots(const smp_layout *L, const smp_dot *d, size_t n, size_t *out_n, smp_dot **owned)
+{
+    *owned = NULL;
+    *out_n = n;
+    if (!L->shave.stubble.n) return d;
+    size_t m = L->shave.stubble.n;
+    if (!(*owned = malloc((n + m) * sizeof **owned))) return NULL;
+    memcpy(*owned, L->shave.stubble.d, m * sizeof **owned);
+    if (n) memcpy(*owned + m, d, n * sizeof **owned);
+    *out_n = n + m;
+    return *owned;
+}
+
+/* The photo an after panel starts from: with --shave, the hair cut. */
+const photo *preview_after_photo(const smp_layout *L)
+{
+    return L->shave.shaved.px ? &L->shave.shaved : &L->photo;
+}
+
 static void blit(photo *dst, int dx, int dy, const photo *src, int sx, int sy, int w, int h)
 {
     for (int y = 0; y < h; y++)
@@ -309,6 +330,24 @@ static double now(void)
     return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+/* OUT = P scaled by cairo to W x H. */
+static smp_status scaled(const photo *p, int w, int h, photo *out, smp_error *err)
+{
+    smp_status st = photo_alloc(out, w, h, err);
+    if (st != SMP_OK) return st;
+    cairo_surface_t *ss = preview_surface(out), *bs = preview_surface(p);
+    cairo_t *sc = cairo_create(ss);
+    cairo_scale(sc, (double)w / p->w, (double)h / p->h);
+    cairo_set_source_surface(sc, bs, 0, 0);
+    cairo_pattern_set_filter(cairo_get_source(sc), CAIRO_FILTER_GOOD);
+    cairo_paint(sc);
+    cairo_destroy(sc);
+    cairo_surface_flush(ss);
+    cairo_surface_destroy(ss);
+    cairo_surface_destroy(bs);
+    return SMP_OK;
+}
+
 /* Raster: the photo at the output scale (itself at full size, else scaled
  * once by cairo), each panel copied in and its dots rendered in place in
  * the frame at that scale, in a view of the panel alone.  At full size
@@ -332,25 +371,20 @@ static smp_status write_raster(FILE *f, const char *path, smp_format fmt, const 
         return smp_fail(err, SMP_ELIMIT, 0, "%s: a %.0fx%.0f pixel preview is over the limit of %ld megapixels; lower --width",
                         path, c.fw * zoom, c.fh * zoom, 4 * SMP_MAX_PIXELS / 1000000);
     }
-    const photo *src = ph;
+    const photo *src = ph, *src_after = preview_after_photo(L);
+    photo small_after = {0};
     cairo_surface_t *fs = NULL;
     cairo_t *cr = NULL;
     if (zoom != 1) {
         int sw = (int)lround(ph->w * zoom), sh = (int)lround(ph->h * zoom);
         if (sw < 1) sw = 1;
         if (sh < 1) sh = 1;
-        if ((st = photo_alloc(&small, sw, sh, err)) != SMP_OK) goto out;
-        cairo_surface_t *ss = preview_surface(&small), *bs = preview_surface(ph);
-        cairo_t *sc = cairo_create(ss);
-        cairo_scale(sc, (double)sw / ph->w, (double)sh / ph->h);
-        cairo_set_source_surface(sc, bs, 0, 0);
-        cairo_pattern_set_filter(cairo_get_source(sc), CAIRO_FILTER_GOOD);
-        cairo_paint(sc);
-        cairo_destroy(sc);
-        cairo_surface_flush(ss);
-        cairo_surface_destroy(ss);
-        cairo_surface_destroy(bs);
-        src = &small;
+        if ((st = scaled(ph, sw, sh, &small, err)) != SMP_OK) goto out;
+        src = src_after = &small;
+        if (L->shave.shaved.px) {
+            if ((st = scaled(&L->shave.shaved, sw, sh, &small_after, err)) != SMP_OK) goto out;
+            src_after = &small_after;
+        }
     }
     /* Panel geometry at the output scale, in whole pixels. */
     int ox[8], oy[8], ow[8], oh[8], osx[8], osy[8], fw = 0, fh = 0;
@@ -370,14 +404,19 @@ static smp_status write_raster(FILE *f, const char *path, smp_format fmt, const 
     if (c.np > 1 && !c.split) paint_background(cr); /* the gaps */
     cairo_surface_flush(fs);
     for (int i = 0; i < c.np; i++) {
-        blit(&frame, ox[i], oy[i], src, osx[i], osy[i], ow[i], oh[i]);
+        blit(&frame, ox[i], oy[i], c.p[i].dots ? src_after : src, osx[i], osy[i], ow[i], oh[i]);
         if (!c.p[i].dots) continue;
         /* A view of exactly this panel; the dots are shifted by the part
          * of the photo it shows. */
         photo view = {ow[i], oh[i], frame.stride, frame.px + (size_t)oy[i] * frame.stride + (size_t)ox[i] * 4};
         double tr = now();
-        if ((st = render_dots(&view, c.p[i].dots, c.p[i].n, L->scale * zoom, osx[i], osy[i], pg, err)) != SMP_OK)
-            goto out;
+        size_t nd;
+        smp_dot *merged;
+        const smp_dot *dots = preview_after_dots(L, c.p[i].dots, c.p[i].n, &nd, &merged);
+        if (!dots) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto out; }
+        st = render_dots(&view, dots, nd, L->scale * zoom, osx[i], osy[i], pg, err);
+        free(merged);
+        if (st != SMP_OK) goto out;
         if (L->regions.hair) {
             /* Thinning: the dots sit under the hair, so hair pixels stay. */
             for (int y = 0; y < oh[i]; y++) {
@@ -413,6 +452,7 @@ out:
     if (cr) cairo_destroy(cr);
     if (fs) cairo_surface_destroy(fs);
     photo_free(&small);
+    photo_free(&small_after);
     photo_free(&frame);
     composition_free(&c);
     return st;
@@ -448,10 +488,17 @@ static smp_status write_vector(FILE *f, const char *path, smp_format fmt, const 
         cairo_surface_t *src = bs, *rs = NULL;
         if (p->dots) {
             photo *a = &after[i];
+            const photo *from = preview_after_photo(L);
             if ((st = photo_alloc(a, ph->w, ph->h, err)) != SMP_OK) break;
             for (int y = 0; y < ph->h; y++)
-                memcpy(a->px + (size_t)y * a->stride, ph->px + (size_t)y * ph->stride, (size_t)ph->w * 4);
-            if ((st = render_dots(a, p->dots, p->n, L->scale, 0, 0, pg, err)) != SMP_OK) break;
+                memcpy(a->px + (size_t)y * a->stride, from->px + (size_t)y * from->stride, (size_t)ph->w * 4);
+            size_t nd;
+            smp_dot *merged;
+            const smp_dot *dots = preview_after_dots(L, p->dots, p->n, &nd, &merged);
+            if (!dots) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); break; }
+            st = render_dots(a, dots, nd, L->scale, 0, 0, pg, err);
+            free(merged);
+            if (st != SMP_OK) break;
             src = rs = preview_surface(a);
         }
         cairo_save(cr);

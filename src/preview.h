@@ -16,4 +16,11 @@ void preview_area_crop(const smp_layout *L, double unit, double w, double h, dou
 /* A pango layout for CR's units (px or mm) with FONT at SIZE units. */
 PangoLayout *preview_text_layout(cairo_t *cr, const char *font, double size);
 
+/* The photo an after panel starts from: with --shave, the hair cut. */
+const photo *preview_after_photo(const smp_layout *L);
+/* The dots an after panel draws: D (N of them) and, with --shave, the
+ * stubble on the cut hair; *OUT_N their count.  *OWNED is set when a
+ * merged copy was made (the caller frees it); NULL when out of memory. */
+const smp_dot *preview_after_dots(const smp_layout *L, const smp_dot *d, size_t n, size_t *out_n, smp_dot **owned);
+
 #endif

@@ -83,10 +83,17 @@ static void caption(cairo_t *cr, double x, double y, double w, const char *t)
 static smp_status render_after(const smp_layout *L, const smp_dot *dots, size_t n, const pigment *pg, photo *out,
                                smp_error *err)
 {
+    const photo *from = preview_after_photo(L);
     smp_status st = photo_alloc(out, L->photo.w, L->photo.h, err);
     if (st != SMP_OK) return st;
-    memcpy(out->px, L->photo.px, (size_t)L->photo.stride * L->photo.h);
-    return render_dots(out, dots, n, L->scale, 0, 0, pg, err);
+    memcpy(out->px, from->px, (size_t)from->stride * from->h);
+    size_t nd;
+    smp_dot *merged;
+    const smp_dot *all = preview_after_dots(L, dots, n, &nd, &merged);
+    if (!all) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+    st = render_dots(out, all, nd, L->scale, 0, 0, pg, err);
+    free(merged);
+    return st;
 }
 
 static smp_status page_one(page *pg_, const smp_layout *L, const settings *s, const pigment *pg, const char *notes,

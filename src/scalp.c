@@ -20,7 +20,7 @@ static float median_of(float *v, size_t n)
 }
 
 /* Box mean over (2r+1)^2 by an integral image. */
-static void box_mean(const float *in, float *out, int w, int h, int r)
+void scalp_box_mean(const float *in, float *out, int w, int h, int r)
 {
     double *ii = calloc((size_t)(w + 1) * (h + 1), sizeof *ii);
     if (!ii) { memcpy(out, in, sizeof(float) * (size_t)w * h); return; }
@@ -111,9 +111,9 @@ static int skin_estimate(int w, int h, const float *L, const float *A, const flo
 /* Texture: the local variance of lightness over about R px. */
 static void local_variance(const float *L, float *tmp, float *var, int w, int h, int r)
 {
-    box_mean(L, tmp, w, h, r);
+    scalp_box_mean(L, tmp, w, h, r);
     for (size_t i = 0; i < (size_t)w * h; i++) var[i] = (L[i] - tmp[i]) * (L[i] - tmp[i]);
-    box_mean(var, var, w, h, r);
+    scalp_box_mean(var, var, w, h, r);
 }
 
 smp_status scalp_skin(int w, int h, const float *L, const float *A, const float *B, double scale, double skin_lab[3],
@@ -169,15 +169,15 @@ smp_status scalp_detect(const photo *p, double scale, const char *what, uint8_t 
         tmp[i] = (float)(colour && smooth);
     }
     /* Close the small gaps over about 1.5 mm, then keep what is mostly scalp. */
-    box_mean(tmp, var, w, h, (int)fmax(1, lround(scale * 1.5)));
+    scalp_box_mean(tmp, var, w, h, (int)fmax(1, lround(scale * 1.5)));
     for (size_t i = 0; i < n; i++) m[i] = var[i] > 0.5f ? 1 : 0;
     /* Hairs lying across a thinning crown cut it into strips: bridge cuts
      * under two and a half millimetres (a closing: grow, then shrink). */
     int rc = (int)fmax(1, lround(scale * 1.25));
     for (size_t i = 0; i < n; i++) tmp[i] = m[i];
-    box_mean(tmp, var, w, h, rc);
+    scalp_box_mean(tmp, var, w, h, rc);
     for (size_t i = 0; i < n; i++) tmp[i] = var[i] > 0.001f ? 1.0f : 0.0f;
-    box_mean(tmp, var, w, h, rc);
+    scalp_box_mean(tmp, var, w, h, rc);
     for (size_t i = 0; i < n; i++) m[i] = var[i] > 0.999f ? 1 : 0;
     /* The largest connected region reaching into the middle half. */
     size_t region = 0;

@@ -27,4 +27,8 @@ smp_status scalp_detect(const photo *p, double scale, const char *what, uint8_t 
 smp_status scalp_skin(int w, int h, const float *L, const float *A, const float *B, double scale, double skin_lab[3],
                       double *hair_l, smp_error *err) SMP_MUST_CHECK;
 
+/* OUT = the mean of IN over (2R + 1)^2 pixels around each (W x H planes;
+ * fewer at the borders). */
+void scalp_box_mean(const float *in, float *out, int w, int h, int r);
+
 #endif

@@ -20,6 +20,7 @@ Suite *regions_suite(void);
 Suite *scalp_suite(void);
 Suite *batch_suite(void);
 Suite *match_suite(void);
+Suite *shave_suite(void);
 
 /* A plan from "key=value" pairs (NULL-terminated), resolved; fails the test
  * on any error. */

@@ -8,6 +8,7 @@
  * 3 sigma and normalised by the weight that falls inside the photo (and,
  * when blurring inside the treated area, inside the area), so that neither
  * the photo's border nor the untreated skin around an area leaks in. */
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@ static const char usage_text[] =
     "       appearance [--json] edge BEFORE AFTER PX_PER_MM AREA_MASK.png\n"
     "       appearance [--json] shine BEFORE AFTER [PX_PER_MM]\n"
     "       appearance [--json] diff BEFORE AFTER\n"
+    "       appearance mkshine OUT.png   (a test photo: skin with a specular highlight)\n"
     "Polygons are \"x,y x,y x,y ...\" in the photo's pixels; a mask is a PNG of the\n"
     "photo's size, white = the treated area.\n";
 
@@ -49,6 +51,17 @@ static void *xcalloc(size_t n, size_t size)
     void *p = calloc(n ? n : 1, size);
     if (!p) fail("memory", "out of memory");
     return p;
+}
+
+/* V, an array of *CAP pairs of SIZE bytes each, with room for pair N:
+ * doubled when full. */
+static void *grow_pairs(void *v, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap) return v;
+    void *more = realloc(v, *cap * 4 * size);
+    if (!more) fail("memory", "out of memory");
+    *cap *= 2;
+    return more;
 }
 
 static float *plane(const photo *p) { return xcalloc((size_t)p->w * p->h, sizeof(float)); }
@@ -158,12 +171,7 @@ static uint8_t *polygon_mask(const char *s, const char *what, int w, int h)
         double y = strtod(p, &end);
         if (end == p || (*end && *end != ' ' && *end != '\t') || !isfinite(x) || !isfinite(y)) goto bad;
         p = end;
-        if (n == cap) {
-            double *more = realloc(xy, cap * 4 * sizeof(double));
-            if (!more) fail("memory", "out of memory");
-            xy = more;
-            cap *= 2;
-        }
+        xy = grow_pairs(xy, &cap, n, sizeof *xy);
         xy[2 * n] = x;
         xy[2 * n + 1] = y;
         n++;
@@ -427,17 +435,15 @@ static void measure_bands(const photo *p, double blur_px, const uint8_t *const *
     free(tmp);
 }
 
-static void cmd_bands(char **arg)
+static void cmd_bands(const photo *before, const photo *after, char **arg)
 {
-    photo before, after;
-    load_pair(arg[0], arg[1], &before, &after);
     double ppm = parse_scale(arg[2]);
-    int w = before.w, h = before.h;
+    int w = before->w, h = before->h;
     uint8_t *stubble = polygon_mask(arg[3], "STUBBLE_POLY", w, h), *bald = polygon_mask(arg[4], "BALD_POLY", w, h);
     const uint8_t *both[2] = {stubble, bald};
     band_stats bs[2], ba;
-    measure_bands(&before, 0.5 * ppm, both, 2, bs);
-    measure_bands(&after, 0.5 * ppm, &both[1], 1, &ba);
+    measure_bands(before, 0.5 * ppm, both, 2, bs);
+    measure_bands(after, 0.5 * ppm, &both[1], 1, &ba);
     const band_stats *s = &bs[0], *b = &bs[1];
     put("stubble_L", s->l);
     put("bald_L", b->l);
@@ -455,38 +461,34 @@ static void cmd_bands(char **arg)
     put("texture_ratio", ba.texture / s->texture);
     free(stubble);
     free(bald);
-    photo_free(&before);
-    photo_free(&after);
 }
 
 /* ---- shadow and grain ---- */
 
-static void cmd_shadow(char **arg)
+static void cmd_shadow(const photo *before, const photo *after, char **arg)
 {
-    photo before, after;
-    load_pair(arg[0], arg[1], &before, &after);
     double ppm = parse_scale(arg[2]);
-    int w = before.w, h = before.h;
+    int w = before->w, h = before->h;
     size_t n = (size_t)w * h;
     uint8_t *inarea = load_mask(arg[3], w, h), *core = xcalloc(n, 1);
     if (!erode(inarea, w, h, 5 * ppm, core)) fail(arg[3], "nothing is left of the area 5 mm inside its edge");
-    float *wt = plane(&before), *t = transmission(&before, &after);
+    float *wt = plane(before), *t = transmission(before, after);
     for (size_t i = 0; i < n; i++) wt[i] = inarea[i];
 
     /* Shadow: L* of the blurred before luminance, and of it times the
      * blurred T, blurred inside the area only. */
-    float *yb = plane(&before), *yb2 = plane(&before), *t2 = plane(&before), *d = plane(&before);
-    photo_to_y(&before, yb);
+    float *yb = plane(before), *yb2 = plane(before), *t2 = plane(before), *d = plane(before);
+    photo_to_y(before, yb);
     blur(yb, wt, w, h, 2 * ppm, yb2);
     blur(t, wt, w, h, 2 * ppm, t2);
     for (size_t i = 0; i < n; i++) d[i] = (float)(l_of_y((double)yb2[i] * t2[i]) - l_of_y(yb2[i]));
     double dl, db_before, db_after;
     mean_sd(d, core, n, &dl, NULL);
     float *lab_l = yb, *lab_b = yb2; /* reused: the luminance is done with */
-    photo_to_lab(&before, lab_l, NULL, lab_b);
+    photo_to_lab(before, lab_l, NULL, lab_b);
     blur(lab_b, wt, w, h, 2 * ppm, d);
     mean_sd(d, core, n, &db_before, NULL);
-    photo_to_lab(&after, lab_l, NULL, lab_b);
+    photo_to_lab(after, lab_l, NULL, lab_b);
     blur(lab_b, wt, w, h, 2 * ppm, d);
     mean_sd(d, core, n, &db_after, NULL);
 
@@ -513,8 +515,6 @@ static void cmd_shadow(char **arg)
     free(yb2);
     free(t2);
     free(d);
-    photo_free(&before);
-    photo_free(&after);
 }
 
 /* ---- soft edges ---- */
@@ -545,16 +545,14 @@ static double crossing(const double *p, int np, int from, double level, double s
     return NAN;
 }
 
-static void cmd_edge(char **arg)
+static void cmd_edge(const photo *before, const photo *after, char **arg)
 {
-    photo before, after;
-    load_pair(arg[0], arg[1], &before, &after);
     double ppm = parse_scale(arg[2]);
-    int w = before.w, h = before.h;
+    int w = before->w, h = before->h;
     size_t n = (size_t)w * h;
     uint8_t *inarea = load_mask(arg[3], w, h), *core = xcalloc(n, 1);
 
-    float *t = transmission(&before, &after), *dk = plane(&before);
+    float *t = transmission(before, after), *dk = plane(before);
     blur(t, NULL, w, h, 0.5 * ppm, dk);
     for (size_t i = 0; i < n; i++) dk[i] = 1 - dk[i];
 
@@ -572,7 +570,7 @@ static void cmd_edge(char **arg)
     if (!(full > 0.01)) fail(arg[1], "no darkening inside the area to measure an edge against");
 
     /* The normal: the gradient of the mask blurred at 1 mm points inward. */
-    float *m = plane(&before), *mb = plane(&before);
+    float *m = plane(before), *mb = plane(before);
     for (size_t i = 0; i < n; i++) m[i] = inarea[i];
     blur(m, NULL, w, h, 1 * ppm, mb);
 
@@ -598,12 +596,7 @@ static void cmd_edge(char **arg)
                     if (g && hypot(pick[2 * (g - 1)] - x, pick[2 * (g - 1) + 1] - y) < spacing) close = 1;
                 }
             if (close) continue;
-            if (npick == cap) {
-                int *more = realloc(pick, cap * 4 * sizeof(int));
-                if (!more) fail("memory", "out of memory");
-                pick = more;
-                cap *= 2;
-            }
+            pick = grow_pairs(pick, &cap, npick, sizeof *pick);
             pick[2 * npick] = x;
             pick[2 * npick + 1] = y;
             grid[(size_t)cy * gw + cx] = (int)++npick;
@@ -638,7 +631,7 @@ static void cmd_edge(char **arg)
     size_t changed = 0;
     for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++)
-            changed += !inarea[(size_t)y * w + x] && pixel(&before, x, y) != pixel(&after, x, y);
+            changed += !inarea[(size_t)y * w + x] && pixel(before, x, y) != pixel(after, x, y);
 
     put("edge_full", full);
     put("edge_width_median_mm", quantile(widths, nw, 0.5));
@@ -656,27 +649,23 @@ static void cmd_edge(char **arg)
     free(grid);
     free(pick);
     free(widths);
-    photo_free(&before);
-    photo_free(&after);
 }
 
 /* ---- shine ---- */
 
 /* Specular pixels of BEFORE: near-white, unsaturated and, with a scale,
  * standing out of the local skin (L* blurred at 3 mm) by 8 L*. */
-static void cmd_shine(char **arg, int nargs)
+static void cmd_shine(const photo *before, const photo *after, char **arg)
 {
-    photo before, after;
-    load_pair(arg[0], arg[1], &before, &after);
-    double ppm = nargs > 2 ? parse_scale(arg[2]) : 0;
-    int w = before.w, h = before.h;
+    double ppm = arg[2] ? parse_scale(arg[2]) : 0;
+    int w = before->w, h = before->h;
     size_t n = (size_t)w * h;
-    float *l = plane(&before), *a = plane(&before), *b = plane(&before), *la = plane(&before);
+    float *l = plane(before), *a = plane(before), *b = plane(before), *la = plane(before);
     float *local = NULL;
-    photo_to_lab(&before, l, a, b);
-    photo_to_lab(&after, la, NULL, NULL);
+    photo_to_lab(before, l, a, b);
+    photo_to_lab(after, la, NULL, NULL);
     if (ppm > 0) {
-        local = plane(&before);
+        local = plane(before);
         blur(l, NULL, w, h, 3 * ppm, local);
     }
     size_t count = 0;
@@ -696,21 +685,18 @@ static void cmd_shine(char **arg, int nargs)
     free(b);
     free(la);
     free(local);
-    photo_free(&before);
-    photo_free(&after);
 }
 
 /* ---- diff ---- */
 
-static void cmd_diff(char **arg)
+static void cmd_diff(const photo *before, const photo *after, char **arg)
 {
-    photo before, after;
-    load_pair(arg[0], arg[1], &before, &after);
+    (void)arg;
     size_t count = 0;
     int max = 0;
-    for (int y = 0; y < before.h; y++)
-        for (int x = 0; x < before.w; x++) {
-            uint32_t p = pixel(&before, x, y), q = pixel(&after, x, y);
+    for (int y = 0; y < before->h; y++)
+        for (int x = 0; x < before->w; x++) {
+            uint32_t p = pixel(before, x, y), q = pixel(after, x, y);
             if ((p & 0xffffffu) == (q & 0xffffffu)) continue;
             count++;
             for (int s = 0; s < 24; s += 8) {
@@ -720,13 +706,54 @@ static void cmd_diff(char **arg)
         }
     put_count("diff_pixels", (double)count);
     put_count("diff_max", max);
-    photo_free(&before);
-    photo_free(&after);
 }
+
+/* ---- a test photo ---- */
+
+/* A 400x400 photo of skin (RGB 200,158,138 with a little deterministic
+ * noise) with a near-white disc (246,246,244) of radius 40 px at (200,200):
+ * a specular highlight for the shine test, inside any area that covers the
+ * middle. */
+static void cmd_mkshine(const char *path)
+{
+    enum { SIZE = 400, CX = 200, CY = 200, R = 40 };
+    photo p;
+    smp_error err = {0};
+    if (photo_alloc(&p, SIZE, SIZE, &err)) fail(path, err.msg);
+    uint32_t s = 2463534242u; /* xorshift32 */
+    for (int y = 0; y < SIZE; y++) {
+        uint32_t *row = (uint32_t *)(p.px + (size_t)y * p.stride);
+        for (int x = 0; x < SIZE; x++) {
+            s ^= s << 13;
+            s ^= s >> 17;
+            s ^= s << 5;
+            int noise = (int)(s % 7) - 3, disc = (x - CX) * (x - CX) + (y - CY) * (y - CY) <= R * R;
+            int r = (disc ? 246 : 200) + noise, g = (disc ? 246 : 158) + noise, b = (disc ? 244 : 138) + noise;
+            row[x] = 0xff000000u | (uint32_t)r << 16 | (uint32_t)g << 8 | (uint32_t)b;
+        }
+    }
+    FILE *f = fopen(path, "wb");
+    if (!f) fail(path, strerror(errno));
+    if (image_write_photo_png(f, path, &p, 6, &err)) fail(path, err.msg);
+    if (fclose(f)) fail(path, strerror(errno));
+    photo_free(&p);
+}
+
+/* The subcommands that compare a BEFORE with an AFTER (their first two
+ * arguments), with how many arguments each takes in all. */
+static const struct command {
+    const char *name;
+    int min_args, max_args;
+    void (*run)(const photo *before, const photo *after, char **arg);
+} commands[] = {
+    {"bands", 5, 5, cmd_bands}, {"shadow", 4, 4, cmd_shadow}, {"edge", 4, 4, cmd_edge},
+    {"shine", 2, 3, cmd_shine}, {"diff", 2, 2, cmd_diff},
+};
 
 int main(int argc, char **argv)
 {
     int json = 0, nargs = 0;
+    /* argc slots: the arguments, then at least one NULL after the last. */
     char **arg = xcalloc((size_t)argc, sizeof(char *));
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--json")) json = 1;
@@ -740,15 +767,22 @@ int main(int argc, char **argv)
     const char *cmd = arg[0];
     char **rest = arg + 1;
     int nrest = nargs - 1;
-    if (!strcmp(cmd, "bands") && nrest == 5) cmd_bands(rest);
-    else if (!strcmp(cmd, "shadow") && nrest == 4) cmd_shadow(rest);
-    else if (!strcmp(cmd, "edge") && nrest == 4) cmd_edge(rest);
-    else if (!strcmp(cmd, "shine") && (nrest == 2 || nrest == 3)) cmd_shine(rest, nrest);
-    else if (!strcmp(cmd, "diff") && nrest == 2) cmd_diff(rest);
-    else usage_fail(strcmp(cmd, "bands") && strcmp(cmd, "shadow") && strcmp(cmd, "edge") && strcmp(cmd, "shine") &&
-                            strcmp(cmd, "diff")
-                        ? "unknown subcommand"
-                        : "wrong number of arguments");
+    if (!strcmp(cmd, "mkshine")) {
+        if (nrest != 1) usage_fail("wrong number of arguments");
+        cmd_mkshine(rest[0]);
+        free(arg);
+        return 0;
+    }
+    const struct command *c = NULL;
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(cmd, commands[i].name)) c = &commands[i];
+    if (!c) usage_fail("unknown subcommand");
+    if (nrest < c->min_args || nrest > c->max_args) usage_fail("wrong number of arguments");
+    photo before, after;
+    load_pair(rest[0], rest[1], &before, &after);
+    c->run(&before, &after, rest);
+    photo_free(&before);
+    photo_free(&after);
     emit(json);
     free(arg);
     return 0;

@@ -142,6 +142,25 @@ run layout --area-mm 50,50 --match auto -o d.csv; expect_status 1
 expect_error "^smpsim: --match: auto needs a photo with the client's hair in it"
 [ ! -e x.png ] && [ ! -e d.csv ] || fail "an output was written"
 
+t "--shave cuts the hair in the area, or says why not"
+cp "$root"/samples/* .
+run render top.smp --shave --compose after --no-labels -o s.png; expect_status 0; expect_quiet_err
+run render top.smp --compose after --no-labels -o n.png; expect_status 0
+# the hair ring darkened the top sample; cut, its pixels are light
+[ "$(cmp -l s.png n.png 2>/dev/null | wc -l)" -gt 1000 ] || fail "--shave changed nothing"
+run render top.jpg --scale 4 --area-polygon "60,300 740,300 740,500 60,500" --shave -o c.png; expect_status 0
+expect_error "^smpsim: note: --shave: (long hair surrounds|hair goes on past) the area"
+run render frontal.smp --shave -o f.png; expect_status 0
+expect_error "^smpsim: note: --shave: hair goes on past the area's edge \([0-9]+ % of a 10 mm ring around it\)"
+run render top.smp --shave --mode thinning -o x.png; expect_status 1
+expect_error "^smpsim: --shave: thinning keeps the client's hair; give one of them"
+run layout --area-mm 40,40 --shave -o x.csv; expect_status 1
+expect_error "^smpsim: --shave: needs a photo with the hair to cut"
+[ ! -e x.png ] && [ ! -e x.csv ] || fail "an output was written"
+# layout writes the impressions only, the same with or without --shave
+run layout top.smp -o a.csv; run layout top.smp --shave -o b.csv
+cmp -s a.csv b.csv || fail "--shave changed the impressions"
+
 t "--area auto finds the scalp, saves it, and refuses a photo with no answer"
 cp "$root"/samples/* .
 run render top.jpg --scale 4 --area auto --save-area area.png --json -o a.png; expect_status 0

@@ -1,0 +1,319 @@
+#include "shave.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "field.h"
+#include "pigment.h"
+#include "render.h"
+#include "scalp.h"
+#include "shade.h"
+#include "status.h"
+
+/* Hair is cut in the area and this far outside it (strands that cross its
+ * edge): the practitioner's area says which part of the head is to be
+ * shown buzzed; beyond it lie the rest of the head, the face or the
+ * background, which the tool cannot tell apart from hair well enough. */
+#define SHAVE_MM 3.0
+/* Hair is closed over this much so that the skin between strands goes
+ * with them, and the cut's edge is blended over the last half of it. */
+#define CLOSE_MM 1.0
+/* Skin must show over at least this share of the head near the area (the
+ * rest hair) for what lies under the hair to be known. */
+#define MIN_SKIN 0.25
+/* Hair over more than this share of a ring RING_MM around the area: the
+ * rest of the head has hair, not just the area's edge. */
+#define RING_MM 10.0
+#define MAX_RING_HAIR 0.4
+#define SOME_RING_HAIR 0.15
+
+static int cmp_float(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Push-pull fill of the 3-channel plane V (W x H, linear light) where
+ * weight K is 0, from where it is 1: each level averages the known values
+ * of 2 x 2 below it; going back up, a hole takes its coarser level's value
+ * (bilinear).  Levels are allocated here. */
+static smp_status push_pull(float *v, float *k, int w, int h)
+{
+    if (w <= 1 && h <= 1) return SMP_OK;
+    int cw = (w + 1) / 2, ch = (h + 1) / 2;
+    float *cv = calloc((size_t)cw * ch * 3, sizeof *cv), *ck = calloc((size_t)cw * ch, sizeof *ck);
+    if (!cv || !ck) { free(cv); free(ck); return SMP_ENOMEM; }
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            size_t i = (size_t)y * w + x, j = (size_t)(y / 2) * cw + x / 2;
+            ck[j] += k[i];
+            for (int c = 0; c < 3; c++) cv[3 * j + c] += k[i] * v[3 * i + c];
+        }
+    for (size_t j = 0; j < (size_t)cw * ch; j++)
+        if (ck[j] > 0) {
+            for (int c = 0; c < 3; c++) cv[3 * j + c] /= ck[j];
+            ck[j] = 1;
+        }
+    smp_status st = push_pull(cv, ck, cw, ch);
+    if (st == SMP_OK)
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                size_t i = (size_t)y * w + x;
+                if (k[i] > 0) continue;
+                /* Bilinear from the coarser level's pixel centres. */
+                float fx = (x + 0.5f) / 2 - 0.5f, fy = (y + 0.5f) / 2 - 0.5f;
+                int x0 = (int)floorf(fx), y0 = (int)floorf(fy);
+                float tx = fx - x0, ty = fy - y0;
+                int xa = x0 < 0 ? 0 : x0, ya = y0 < 0 ? 0 : y0;
+                int xb = x0 + 1 >= cw ? cw - 1 : x0 + 1, yb = y0 + 1 >= ch ? ch - 1 : y0 + 1;
+                for (int c = 0; c < 3; c++) {
+                    float a = cv[3 * ((size_t)ya * cw + xa) + c], b = cv[3 * ((size_t)ya * cw + xb) + c];
+                    float d = cv[3 * ((size_t)yb * cw + xa) + c], e = cv[3 * ((size_t)yb * cw + xb) + c];
+                    v[3 * i + c] = (a + (b - a) * tx) * (1 - ty) + (d + (e - d) * tx) * ty;
+                }
+            }
+    free(cv);
+    free(ck);
+    return st;
+}
+
+/* The stubble: dots of the plan's kind over the cut hair (CUT, the photo's
+ * size, 255 = cut), healed. */
+static smp_status lay_stubble(const settings *s, double scale, int w, int h, uint8_t *cut, dot_list *out,
+                              smp_error *err)
+{
+    settings t = *s;
+    t.polygon = NULL;
+    t.area_mask = NULL;
+    t.exclude_mask = NULL;
+    t.density_map = NULL;
+    t.shape = SHAPE_NONE;
+    t.hl_points = NULL;
+    t.thinning = t.scar_dots = t.area_auto = t.density_auto = t.match_auto = 0;
+    t.scar_line = t.patch_poly = NULL;
+    t.scar_mask = t.patch_mask = NULL;
+    t.first_raise_mm = 0;
+    t.photo = NULL; /* no soft edge: the stubble runs to where the hair ran */
+    t.scale = scale;
+    grey_image g = {w, h, malloc((size_t)w * h)};
+    if (!g.px) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+    memcpy(g.px, cut, (size_t)w * h); /* the area takes it over */
+    area a;
+    field f;
+    smp_status st = area_build_mask(&t, &g, &a, err);
+    if (st != SMP_OK) { free(g.px); return st; }
+    if ((st = field_build(&t, &a, NULL, NULL, &f, err)) == SMP_OK) {
+        st = sampler_fill(&f, &t, 0, out, err);
+        field_free(&f);
+    }
+    if (st == SMP_OK) {
+        pigment pg;
+        pigment_from_settings(&pg, &t);
+        pigment_apply(&pg, t.seed ^ 0x5eedULL, out->d, out->n);
+        for (size_t i = 0; i < out->n; i++) out->d[i].session = 1;
+    }
+    area_free(&a);
+    return st;
+}
+
+smp_status shave_build(const photo *p, double scale, const area *a, const settings *s, shave *out, smp_error *err)
+{
+    memset(out, 0, sizeof *out);
+    int w = p->w, h = p->h;
+    size_t n = (size_t)w * h;
+    float *L = malloc(n * sizeof *L), *A = malloc(n * sizeof *A), *B = malloc(n * sizeof *B);
+    float *dist = malloc(n * sizeof *dist), *tmp = malloc(n * sizeof *tmp);
+    uint8_t *cut = calloc(n, 1);
+    float *lin = NULL, *known = NULL;
+    smp_status st = SMP_OK;
+    if (!L || !A || !B || !dist || !tmp || !cut) { st = SMP_ENOMEM; goto out; }
+    photo_to_lab(p, L, A, B);
+    /* Distance from the area in px (chamfer, steps 1 and 1.4): 0 inside. */
+    const float far = 1e9f;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) dist[(size_t)y * w + x] = area_contains(a, v2((x + 0.5) / scale, (y + 0.5) / scale)) ? 0 : far;
+    for (int pass = 0; pass < 2; pass++) {
+        int step = pass ? -1 : 1;
+        for (int y = pass ? h - 1 : 0; y >= 0 && y < h; y += step)
+            for (int x = pass ? w - 1 : 0; x >= 0 && x < w; x += step) {
+                float *d = &dist[(size_t)y * w + x];
+                int yp = y - step, xp = x - step;
+                if (xp >= 0 && xp < w) *d = fminf(*d, dist[(size_t)y * w + xp] + 1);
+                if (yp >= 0 && yp < h) {
+                    *d = fminf(*d, dist[(size_t)yp * w + x] + 1);
+                    if (xp >= 0 && xp < w) *d = fminf(*d, dist[(size_t)yp * w + xp] + 1.414f);
+                    if (x + step >= 0 && x + step < w) *d = fminf(*d, dist[(size_t)yp * w + x + step] + 1.414f);
+                }
+            }
+    }
+    /* The skin: the lighter 60 % of the area's pixels (the rest may be
+     * hair); the hair: the darkest sixteenth of the area and the band
+     * around it (every pixel a few apart). */
+    double band = SHAVE_MM * scale;
+    size_t ns = 0, nh = 0, stride = n > 4000000 ? 4 : 1;
+    for (size_t i = 0; i < n; i += stride)
+        if (dist[i] == 0) tmp[ns++] = L[i];
+    if (ns < 100) goto out; /* no area to speak of: nothing to cut */
+    qsort(tmp, ns, sizeof *tmp, cmp_float);
+    float skin_l = tmp[(size_t)(0.7 * ns)], skin_lo = tmp[(size_t)(0.4 * ns)];
+    double sa = 0, sb = 0;
+    size_t nsk = 0;
+    for (size_t i = 0; i < n; i += stride)
+        if (dist[i] == 0 && L[i] >= skin_lo) { sa += A[i]; sb += B[i]; nsk++; }
+    sa /= nsk;
+    sb /= nsk;
+    for (size_t i = 0; i < n; i += stride)
+        if (dist[i] <= band) tmp[nh++] = L[i];
+    qsort(tmp, nh, sizeof *tmp, cmp_float);
+    float hair_l = tmp[nh / 16];
+    if (skin_l - hair_l < 15) goto out; /* no hair that stands out from the skin */
+    float mid = (skin_l + hair_l) / 2;
+    /* Long hair all around the area: cut only inside it, the after would
+     * show a bare patch in a head of hair.  The area must be the part of
+     * the head to show buzzed: say so and keep the hair. */
+    size_t ring = 0, ring_hair = 0;
+    for (size_t i = 0; i < n; i += stride)
+        if (dist[i] > band && dist[i] <= RING_MM * scale) {
+            ring++;
+            ring_hair += L[i] < mid;
+        }
+    if (ring > 0 && ring_hair > MAX_RING_HAIR * ring) {
+        snprintf(out->note, sizeof out->note,
+                 "--shave: long hair surrounds the area (%.0f %% of a %g mm ring around it); give the part of the "
+                 "head to show buzzed as the area; the hair is kept", 100.0 * ring_hair / ring, RING_MM);
+        goto out;
+    }
+    /* Some hair going on past the area: cut there, it ends in a line. */
+    if (ring > 0 && ring_hair > SOME_RING_HAIR * ring)
+        snprintf(out->note, sizeof out->note,
+                 "--shave: hair goes on past the area's edge (%.0f %% of a %g mm ring around it) and the cut shows "
+                 "there; take the hair to show buzzed into the area", 100.0 * ring_hair / ring, RING_MM);
+    /* Background: where nearly all of a millimetre around is neither hair
+     * nor skin-coloured.  Hair within 2 mm of it is the head's outline
+     * against it, and stays: cut, it would need the background behind it,
+     * not skin. */
+    for (size_t i = 0; i < n; i++) {
+        double da = A[i] - sa, db = B[i] - sb;
+        int skin = da * da + db * db < 16.0 * 16 && fabsf(L[i] - skin_l) < 30;
+        tmp[i] = L[i] >= mid && !skin;
+    }
+    scalp_box_mean(tmp, tmp, w, h, (int)fmax(1, lround(scale)));
+    for (size_t i = 0; i < n; i++) tmp[i] = tmp[i] > 0.8f;
+    scalp_box_mean(tmp, tmp, w, h, (int)fmax(1, lround(2 * scale)));
+    for (size_t i = 0; i < n; i++) cut[i] = tmp[i] > 0; /* 1: near the background */
+    /* Hair in the area and the band, closed over CLOSE_MM. */
+    for (size_t i = 0; i < n; i++) tmp[i] = dist[i] <= band && L[i] < mid && !cut[i];
+    int r = (int)fmax(1, lround(CLOSE_MM * scale / 2));
+    scalp_box_mean(tmp, tmp, w, h, r);
+    /* A little past the strands, so that no dark rim of their edges stays. */
+    for (size_t i = 0; i < n; i++) cut[i] = tmp[i] > 0.12f && !cut[i] && dist[i] <= band ? 255 : 0;
+    /* Only what reaches the area: a flood from the pixels beside it. */
+    {
+        size_t *stack = malloc(n * sizeof *stack), top = 0;
+        if (!stack) { st = SMP_ENOMEM; goto out; }
+        for (size_t i = 0; i < n; i++)
+            if (cut[i] == 255 && dist[i] <= 2) { cut[i] = 1; stack[top++] = i; } /* in the area or beside it */
+        while (top) {
+            size_t i = stack[--top];
+            int x = (int)(i % (size_t)w), y = (int)(i / (size_t)w);
+            static const int dx[4] = {1, -1, 0, 0}, dy[4] = {0, 0, 1, -1};
+            for (int k = 0; k < 4; k++) {
+                int xx = x + dx[k], yy = y + dy[k];
+                if (xx < 0 || yy < 0 || xx >= w || yy >= h) continue;
+                size_t j = (size_t)yy * w + xx;
+                if (cut[j] == 255) { cut[j] = 1; stack[top++] = j; }
+            }
+        }
+        free(stack);
+        size_t ncut = 0;
+        for (size_t i = 0; i < n; i++) {
+            cut[i] = cut[i] == 1 ? 255 : 0;
+            ncut += cut[i] != 0;
+        }
+        out->cut_cm2 = ncut / (scale * scale) / 100;
+        if (ncut == 0) goto out;
+    }
+    /* Under the hair: the client's skin colour (the clean skin of the
+     * area), lit as the skin around it is: the light of the known skin over
+     * that colour's, filled in over the cut.  Known: clean skin-coloured
+     * pixels not cut (the area, skin between and beside the hair; skin
+     * between strands is shaded by them, so only the lighter part). */
+    lin = malloc(n * 3 * sizeof *lin);
+    known = malloc(n * sizeof *known);
+    if (!lin || !known) { st = SMP_ENOMEM; goto out; }
+    double skin_lin[3] = {0, 0, 0};
+    size_t nk = 0, nk_band = 0, ncut_band = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t v = ((const uint32_t *)(p->px + (i / (size_t)w) * p->stride))[i % (size_t)w];
+        double l3[3] = {srgb_to_linear((v >> 16) & 255), srgb_to_linear((v >> 8) & 255), srgb_to_linear(v & 255)};
+        double da = A[i] - sa, db = B[i] - sb;
+        known[i] = !cut[i] && da * da + db * db < 16.0 * 16 && fabsf(L[i] - skin_l) < 30 && L[i] >= skin_lo - 3;
+        /* The skin's colour: clean skin in the area, not its shine. */
+        if (known[i] && dist[i] == 0 && L[i] <= skin_l + 3 && render_pigment_share(v) > 0.99) {
+            for (int c = 0; c < 3; c++) skin_lin[c] += l3[c];
+            nk++;
+        }
+        nk_band += known[i] && dist[i] <= band;
+        ncut_band += cut[i] != 0;
+        lin[3 * i] = (float)(0.2126 * l3[0] + 0.7152 * l3[1] + 0.0722 * l3[2]); /* luminance, for now */
+    }
+    /* Too little skin shows around the hair to know what lies under it:
+     * the hair is kept, and the user told. */
+    if (nk < 100 || nk_band < MIN_SKIN * (nk_band + ncut_band)) {
+        snprintf(out->note, sizeof out->note,
+                 "--shave: too little skin shows around the hair to show it shaved (%.0f %% of the head near the area); "
+                 "the hair is kept", 100.0 * nk_band / (double)(nk_band + ncut_band));
+        out->cut_cm2 = 0;
+        goto out;
+    }
+    for (int c = 0; c < 3; c++) skin_lin[c] /= nk;
+    double skin_y = 0.2126 * skin_lin[0] + 0.7152 * skin_lin[1] + 0.0722 * skin_lin[2];
+    /* The light: each known pixel's luminance over the skin colour's, as a
+     * single channel (push_pull fills three: the other two follow). */
+    for (size_t i = 0; i < n; i++) {
+        float light = (float)(lin[3 * i] / skin_y);
+        lin[3 * i] = lin[3 * i + 1] = lin[3 * i + 2] = light < 0.3f ? 0.3f : light > 1.6f ? 1.6f : light;
+    }
+    if ((st = push_pull(lin, known, w, h)) != SMP_OK) goto out;
+    for (size_t i = 0; i < n; i++)
+        for (int c = 0; c < 3; c++) lin[3 * i + c] = (float)(skin_lin[c] * lin[3 * i + c]);
+    if ((st = photo_alloc(&out->shaved, w, h, err)) != SMP_OK) goto out;
+    /* The cut's edge blended over half a millimetre. */
+    for (size_t i = 0; i < n; i++) tmp[i] = cut[i] ? 1 : 0;
+    scalp_box_mean(tmp, tmp, w, h, (int)fmax(1, lround(CLOSE_MM * scale / 4)));
+    for (int y = 0; y < h; y++) {
+        const uint32_t *src = (const uint32_t *)(p->px + (size_t)y * p->stride);
+        uint32_t *dst = (uint32_t *)(out->shaved.px + (size_t)y * out->shaved.stride);
+        for (int x = 0; x < w; x++) {
+            size_t i = (size_t)y * w + x;
+            float k = cut[i] ? 1 : fminf(1, 2 * tmp[i]);
+            if (k <= 0) { dst[x] = src[x]; continue; }
+            uint32_t v = src[x], o = 0;
+            for (int c = 0; c < 3; c++) {
+                double was = (v >> (16 - 8 * c)) & 255, fill = linear_to_srgb(lin[3 * i + c]);
+                o = o << 8 | (uint32_t)lrint(was + (fill - was) * k);
+            }
+            dst[x] = o;
+        }
+    }
+    /* Stubble where the cut hair lies outside the area: inside it, the
+     * impressions are the stubble. */
+    for (size_t i = 0; i < n; i++)
+        if (dist[i] == 0) cut[i] = 0;
+    st = lay_stubble(s, scale, w, h, cut, &out->stubble, err);
+out:
+    free(L); free(A); free(B); free(dist); free(tmp); free(cut); free(lin); free(known);
+    if (st != SMP_OK) {
+        shave_free(out);
+        if (st == SMP_ENOMEM) return smp_fail(err, st, 0, "out of memory");
+    }
+    return st;
+}
+
+void shave_free(shave *sh)
+{
+    if (!sh) return;
+    photo_free(&sh->shaved);
+    dot_list_free(&sh->stubble);
+}

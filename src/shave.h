@@ -1,0 +1,42 @@
+/* shave: --shave, the whole look for crown and full-head work.  Where the
+ * client will keep the head buzzed, the after shows the longer hair in the
+ * treatment area cut to stubble: one even shaved head.  The area says what
+ * is to be shown buzzed (for full-head work, the whole scalp).
+ *
+ * - The hair: pixels in the area or within SHAVE_MM of it (strands
+ *   crossing its edge), darker than halfway from the skin (measured in the
+ *   area) to the hair, closed over a millimetre so the skin between strands
+ *   goes with them, and connected to the area.  Hair within 2 mm of a
+ *   background (neither hair nor skin-coloured) is the head's outline and
+ *   stays.
+ * - Under it: the client's skin colour (measured in the area), lit as the
+ *   skin around it is: the light of the known skin (the area and the skin
+ *   between and beside the hair) filled in over the hair by push-pull, the
+ *   known pixels averaged down a pyramid until every hole is covered and
+ *   interpolated back up.  Where skin shows over less than a quarter of
+ *   the head near the area (long dense hair), what lies under the hair is
+ *   not known: the hair is kept and the user told.
+ * - On it: stubble, drawn as dots of the plan's kind (the dots --match
+ *   auto chose to read like the client's stubble), so that the treated
+ *   area and the shaved hair read the same.  They are the client's own
+ *   hair, not impressions: layout does not write them. */
+#ifndef SMP_SHAVE_H
+#define SMP_SHAVE_H
+#include "area.h"
+#include "image.h"
+#include "plan.h"
+#include "sampler.h"
+
+typedef struct shave {
+    photo shaved;     /* the photo with the hair cut; px NULL when nothing was cut */
+    dot_list stubble; /* the stubble on the shaved skin, healed, in mm */
+    double cut_cm2;   /* how much hair was cut */
+    char note[200];   /* why nothing was cut, when --shave could not */
+} shave;
+
+/* Cuts the hair around area A of photo P (SCALE px/mm) for the plan S. */
+smp_status shave_build(const photo *p, double scale, const area *a, const settings *s, shave *out,
+                       smp_error *err) SMP_MUST_CHECK;
+void shave_free(shave *sh);
+
+#endif

@@ -1,0 +1,84 @@
+# Appearance (quality.md, "Appearance"): the stubble match on the real
+# photos in ../shared/photos, shadow, grain and soft edges on the top
+# sample, shine kept on a photo with a highlight; measured by
+# tools/appearance.c ($SMPSIM_APPEARANCE, set by make test-all).
+
+ap_bin=${SMPSIM_APPEARANCE:-$root/build/appearance}
+
+# ap_measure ARGS...: runs the appearance tool, figures in fig.txt; 1 and a
+# failure when it fails.
+ap_measure() {
+  if [ ! -x "$ap_bin" ]; then fail "$ap_bin not built (make build/appearance)"; return 1; fi
+  "$ap_bin" "$@" >fig.txt 2>fig.err && return 0
+  fail "appearance $1 failed: $(head -c 300 fig.err)"; return 1
+}
+# ap_fig NAME: the figure NAME from fig.txt.
+ap_fig() { awk -v k="$1" '$1 == k { print $2 }' fig.txt; }
+# ap_expect LABEL VALUE CONDITION TARGET: CONDITION is an awk test on x;
+# on failure the value is shown beside its TARGET.
+ap_expect() {
+  awk -v x="$2" "BEGIN { exit !(x ~ /^-?[0-9]+(\\.[0-9]+)?\$/ && ($3)) }" ||
+    fail "$1 ${2:-missing} (target $4)"
+}
+# ap_band PHOTO BAND: the band's polygon from stubble-bands.txt.
+ap_band() { awk -v p="$1" -v b="$2" '$1 == p && $2 == b { $1 = ""; $2 = ""; sub(/^ +/, ""); print }' "$ap_photos/stubble-bands.txt"; }
+# ap_render_ok ARGS...: smpsim render, which must succeed.
+ap_render_ok() { run render "$@"; expect_status 0; [ "$status" = 0 ]; }
+
+ap_photos=$root/../shared/photos
+if [ ! -f "$ap_photos/stubble-bands.txt" ]; then
+  t "stubble match on real photos"
+  echo "skipped: ../shared/photos not found"
+else
+  for ap_ph in $(awk '!/^#/ && NF >= 3 && !seen[$1]++ { print $1 }' "$ap_photos/stubble-bands.txt"); do
+    t "stubble match: $ap_ph"
+    ap_stubble=$(ap_band "$ap_ph" stubble) ap_bald=$(ap_band "$ap_ph" bald)
+    if [ -z "$ap_stubble" ] || [ -z "$ap_bald" ]; then fail "stubble-bands.txt lacks a stubble or bald band"; continue; fi
+    ap_render_ok "$ap_photos/$ap_ph" --scale 3 --area-polygon "$ap_bald" --match auto --edge-mm 0 --compose after \
+      --no-labels -o after.png || continue
+    ap_measure bands "$ap_photos/$ap_ph" after.png 3 "$ap_stubble" "$ap_bald" || continue
+    if awk -v s="$(ap_fig stubble_L)" -v b="$(ap_fig bald_L)" 'BEGIN { exit !(s < b) }'; then
+      # The stubble darker than the bald skin: the band made to match it.
+      ap_expect "step" "$(ap_fig step)" 'x >= -0.25 && x <= 0.25' '|x| <= 0.25'
+      ap_expect "da" "$(ap_fig da)" 'x >= -3 && x <= 3' '|x| <= 3'
+      ap_expect "db" "$(ap_fig db)" 'x >= -3 && x <= 3' '|x| <= 3'
+      ap_expect "texture_ratio" "$(ap_fig texture_ratio)" 'x >= 0.7 && x <= 1.5' '0.7 to 1.5'
+    else
+      # Light stubble: a little darker and greyer, no more.
+      ap_expect "darkening" "$(ap_fig darkening)" 'x >= 0 && x <= 4' '0 to 4 L*'
+      ap_cb=$(ap_fig chroma_before)
+      ap_expect "chroma_after" "$(ap_fig chroma_after)" "x < ${ap_cb:-0}" "below chroma_before ${ap_cb:-missing}"
+    fi
+  done
+fi
+
+t "shadow and grain at default settings on the top sample"
+ap_render_ok "$root/samples/top.smp" --compose after --no-labels --save-area mask.png -o after.png &&
+  ap_measure shadow "$root/samples/top.jpg" after.png 4 mask.png &&
+  {
+    ap_expect "shadow_dL" "$(ap_fig shadow_dL)" 'x >= -12 && x <= -5' '-12 to -5 L*'
+    ap_expect "shadow_db" "$(ap_fig shadow_db)" 'x <= 0' '<= 0'
+    ap_expect "grain_ratio" "$(ap_fig grain_ratio)" 'x >= 0.1 && x <= 0.6' '0.1 to 0.6'
+  }
+
+t "soft edges on the top sample"
+ap_render_ok "$root/samples/top.smp" --compose after --no-labels --save-area mask.png -o after.png &&
+  ap_measure edge "$root/samples/top.jpg" after.png 4 mask.png &&
+  ap_expect "edge_width_median_mm" "$(ap_fig edge_width_median_mm)" 'x >= 3' '>= 3 mm'
+
+t "shine: a specular highlight inside the area is kept"
+if [ ! -x "$ap_bin" ]; then
+  fail "$ap_bin not built (make build/appearance)"
+elif ! "$ap_bin" mkshine shine.png 2>fig.err; then
+  fail "appearance mkshine failed: $(head -c 300 fig.err)"
+else
+  ap_render_ok shine.png --scale 4 --area-polygon "40,40 360,40 360,360 40,360" --compose after --no-labels \
+    --save-area mask.png -o after.png &&
+    ap_measure shine shine.png after.png 4 &&
+    {
+      ap_expect "shine_pixels" "$(ap_fig shine_pixels)" 'x >= 1000' '>= 1000: the highlight is measured'
+      ap_expect "shine_max_dL" "$(ap_fig shine_max_dL)" 'x <= 2' '<= 2 L*'
+    } &&
+    ap_measure shadow shine.png after.png 4 mask.png &&
+    ap_expect "shadow_dL around the highlight" "$(ap_fig shadow_dL)" 'x <= -3' '<= -3 L*'
+fi
