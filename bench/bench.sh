@@ -129,11 +129,13 @@ if [ -n "$appearance" ]; then
   "$bin" render "$root/samples/top.smp" --compose after --no-labels --save-area "$work/top-area.png" \
     -o "$work/top-after.png" || exit 2
   "$appearance" shadow "$root/samples/top.jpg" "$work/top-after.png" 4 "$work/top-area.png" >"$work/shadow.txt" || exit 2
-  "$appearance" edge "$root/samples/top.jpg" "$work/top-after.png" 4 "$work/top-area.png" >"$work/edge.txt" || exit 2
+  "$bin" render "$root/samples/top.jpg" --scale 4 --area-polygon "250,250 550,250 550,550 250,550" --compose after \
+    --no-labels --save-area "$work/crown-area.png" -o "$work/crown-after.png" || exit 2
+  "$appearance" edge "$root/samples/top.jpg" "$work/crown-after.png" 4 "$work/crown-area.png" >"$work/edge.txt" || exit 2
   show top.smp shadow_dL "$(fig "$work/shadow.txt" shadow_dL)" 'x >= -12 && x <= -5' '-12 to -5'
   show top.smp shadow_db "$(fig "$work/shadow.txt" shadow_db)" 'x <= 0' '<= 0'
   show top.smp grain_ratio "$(fig "$work/shadow.txt" grain_ratio)" 'x >= 0.1 && x <= 0.6' '0.1 to 0.6'
-  show top.smp edge_width_median_mm "$(fig "$work/edge.txt" edge_width_median_mm)" 'x >= 3' '>= 3'
+  show "top.jpg, a square on bare skin" edge_width_median_mm "$(fig "$work/edge.txt" edge_width_median_mm)" 'x >= 3' '>= 3'
   "$appearance" mkshine "$work/shine.png" || exit 2
   "$bin" render "$work/shine.png" --scale 4 --area-polygon "40,40 360,40 360,360 40,360" --compose after --no-labels \
     --save-area "$work/shine-area.png" -o "$work/shine-after.png" || exit 2

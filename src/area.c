@@ -1,6 +1,7 @@
 #include "area.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "status.h"
@@ -98,6 +99,9 @@ void area_free(area *a)
     if (!a) return;
     grey_image_free(&a->mask);
     grey_image_free(&a->exclude);
+    grey_image_free(&a->darker);
+    free(a->fill);
+    a->fill = NULL;
 }
 
 static int mask_at(const grey_image *m, double scale, vec2 p)

@@ -16,6 +16,17 @@ typedef struct area {
     double scale;         /* mask px per mm */
     grey_image exclude;   /* owned; white = never treat; px == NULL when none */
     double area_mm2;      /* treated area */
+    /* On a photo: where it is darker than the area's skin (hair, stubble,
+     * shadow), at SCALE px/mm; 255 = darker.  px == NULL when unknown.
+     * The soft edge is narrow there: the client's own hair is the
+     * blend (field.c). */
+    grey_image darker;
+    double darker_scale;  /* its px per mm (also FILL's) */
+    /* --match auto: the share of the dots still missing at each photo
+     * pixel (1 on bare skin, less where the client's own stubble already
+     * darkens it), the photo's size; NULL when none. */
+    float *fill;
+    int fill_w, fill_h;
 } area;
 
 smp_status area_build(const settings *s, area *a, smp_error *err) SMP_MUST_CHECK;

@@ -118,17 +118,14 @@ static smp_status build_distance(field *f, const hairline *hl, smp_error *err)
  * (steps of 1 and sqrt 2 cells: within 8 %, plenty for a ramp).  Beyond
  * the frame counts as inside: the photo's border is no edge. */
 #define EDGE_NOISE_MM 4.0
+/* The ramp's width where the area borders the client's hair. */
+#define EDGE_HAIR_MM 1.0
 
-static smp_status build_edge(field *f, const area *a, double width, smp_error *err)
+/* Two-pass chamfer distance (steps 1 and sqrt 2 cells) to the cells where
+ * D is 0. */
+static void chamfer(float *d, int w, int h)
 {
-    double g = fmin(0.5, width / 10);
-    if ((a->w / g) * (a->h / g) > 1e6) g = sqrt(a->w * a->h / 1e6);
-    int w = (int)ceil(a->w / g), h = (int)ceil(a->h / g);
-    float *d = malloc(sizeof(float) * (size_t)w * h);
-    if (!d) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
-    const float far = (float)(width * 2 / g + 2), diag = (float)M_SQRT2;
-    for (int j = 0; j < h; j++)
-        for (int i = 0; i < w; i++) d[(size_t)j * w + i] = area_contains(a, v2((i + 0.5) * g, (j + 0.5) * g)) ? far : 0;
+    const float diag = (float)M_SQRT2;
     for (int j = 0; j < h; j++)
         for (int i = 0; i < w; i++) {
             float *c = &d[(size_t)j * w + i];
@@ -149,9 +146,50 @@ static smp_status build_edge(field *f, const area *a, double width, smp_error *e
                 if (i > 0) *c = fminf(*c, c[w - 1] + diag);
             }
         }
-    /* From cells to mm, measured from the edge between the cells. */
-    for (size_t k = 0; k < (size_t)w * h; k++) d[k] = d[k] > 0 ? (float)((d[k] - 0.5) * g) : 0;
+}
+
+static smp_status build_edge(field *f, const area *a, double width, smp_error *err)
+{
+    double g = fmin(0.5, width / 10);
+    if ((a->w / g) * (a->h / g) > 1e6) g = sqrt(a->w * a->h / 1e6);
+    int w = (int)ceil(a->w / g), h = (int)ceil(a->h / g);
+    size_t nc = (size_t)w * h;
+    float *d = malloc(sizeof(float) * nc), *bare = malloc(sizeof(float) * nc), *dark = malloc(sizeof(float) * nc);
+    if (!d || !bare || !dark) {
+        free(d); free(bare); free(dark);
+        return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+    }
+    const float far = (float)(width * 4 / g + 4);
+    for (int j = 0; j < h; j++)
+        for (int i = 0; i < w; i++) {
+            vec2 c = v2((i + 0.5) * g, (j + 0.5) * g);
+            size_t k = (size_t)j * w + i;
+            d[k] = area_contains(a, c) ? far : 0;
+            int dk = 0;
+            if (!d[k] && a->darker.px) {
+                int x = (int)(c.x * a->darker_scale), y = (int)(c.y * a->darker_scale);
+                dk = x >= 0 && y >= 0 && x < a->darker.w && y < a->darker.h && a->darker.px[(size_t)y * a->darker.w + x];
+            }
+            dark[k] = dk ? 0 : far;
+        }
+    /* Outside cells within 1.5 mm of darker ones (hair, stubble) are not
+     * bare skin either: the distance to bare skin skips them. */
+    chamfer(dark, w, h);
+    for (size_t k = 0; k < nc; k++) bare[k] = d[k] || dark[k] * g <= 1.5 ? far : 0;
+    free(dark);
+    chamfer(d, w, h);
+    chamfer(bare, w, h);
+    /* From cells to mm, measured from the edge between the cells; where
+     * the nearest outside is darker (bare skin is further than it by a
+     * millimetre and more), the ramp narrows to EDGE_HAIR_MM. */
+    for (size_t k = 0; k < nc; k++) {
+        double dist = d[k] > 0 ? (d[k] - 0.5) * g : 0, gap = (bare[k] - d[k]) * g;
+        double hair = fmin(1, fmax(0, (gap - 0.5) / 1.5));
+        d[k] = (float)dist;
+        bare[k] = (float)(width + (fmin(width, EDGE_HAIR_MM) - width) * hair);
+    }
     f->edge = d;
+    f->edge_width = bare;
     f->ew = w;
     f->eh = h;
     f->eg = g;
@@ -161,18 +199,20 @@ static smp_status build_edge(field *f, const area *a, double width, smp_error *e
 
 static double edge_ramp(const field *f, vec2 p)
 {
+    if (f->ew < 2 || f->eh < 2) return 1;
     double fx = p.x / f->eg - 0.5, fy = p.y / f->eg - 0.5;
     int i = (int)floor(fx), j = (int)floor(fy);
     i = i < 0 ? 0 : i > f->ew - 2 ? f->ew - 2 : i;
     j = j < 0 ? 0 : j > f->eh - 2 ? f->eh - 2 : j;
-    if (f->ew < 2 || f->eh < 2) return 1;
     double tx = fmin(1, fmax(0, fx - i)), ty = fmin(1, fmax(0, fy - j));
-    const float *r0 = f->edge + (size_t)j * f->ew + i, *r1 = r0 + f->ew;
+    size_t k = (size_t)j * f->ew + i;
+    const float *r0 = f->edge + k, *r1 = r0 + f->ew, *w0 = f->edge_width + k, *w1 = w0 + f->ew;
     double d = (r0[0] + (r0[1] - r0[0]) * tx) * (1 - ty) + (r1[0] + (r1[1] - r1[0]) * tx) * ty;
     if (d >= 1.34 * f->edge_mm) return 1;
+    double width = (w0[0] + (w0[1] - w0[0]) * tx) * (1 - ty) + (w1[0] + (w1[1] - w1[0]) * tx) * ty;
     /* The edge wanders by a third of the width, in features of 4 mm. */
-    double wander = f->edge_mm / 3 * noise2(f->seed, RNG_NOISE + 17, p.x / EDGE_NOISE_MM, p.y / EDGE_NOISE_MM);
-    double t = (d + wander) / f->edge_mm;
+    double wander = width / 3 * noise2(f->seed, RNG_NOISE + 17, p.x / EDGE_NOISE_MM, p.y / EDGE_NOISE_MM);
+    double t = (d + wander) / width;
     return t <= 0 ? 0 : t >= 1 ? 1 : t;
 }
 
@@ -238,7 +278,8 @@ void field_free(field *f)
 {
     if (!f) return;
     free(f->edge);
-    f->edge = NULL;
+    free(f->edge_width);
+    f->edge = f->edge_width = NULL;
     free(f->sd);
     f->sd = NULL;
     grey_image_free(&f->map);
@@ -297,6 +338,11 @@ double field_density_shifted(const field *f, vec2 p, double shift, double *t, sm
     if (f->map.px) lam *= map_at(&f->map, p.x / f->w, p.y / f->h);
     if (f->edge) {
         lam *= edge_ramp(f, p);
+        if (lam <= 0) return 0;
+    }
+    if (f->area->fill) {
+        int x = (int)(p.x * f->area->darker_scale), y = (int)(p.y * f->area->darker_scale);
+        if (x >= 0 && y >= 0 && x < f->area->fill_w && y < f->area->fill_h) lam *= f->area->fill[(size_t)y * f->area->fill_w + x];
         if (lam <= 0) return 0;
     }
     if (!f->sd) return lam;

@@ -7,7 +7,10 @@
  *           x 0 outside the treatment area
  *           x the soft edge: on a photo, rising from 0 at the area's edge
  *             to 1 at edge-mm inside it, along an edge that wanders by a
- *             third of that (the photo's own border is no edge)
+ *             third of that (the photo's own border is no edge); where
+ *             the photo beside the edge is darker than the area's skin
+ *             (the client's hair or stubble: the blend is theirs), over
+ *             EDGE_HAIR_MM only
  *
  * Hairline profile along the signed distance d from the line (d > 0 behind
  * it, away from the face): 0 for d <= -sentinel; the sentinel share in
@@ -35,8 +38,9 @@ typedef struct field {
     const regions *regions; /* scars, patches, thinning; may be NULL */
     double lambda_max;     /* an upper bound of the density, dots/mm^2 */
     /* The area's soft edge on a photo: distance inside the area to its
-     * edge, mm, at nodes (i + 0.5) eg, (j + 0.5) eg; NULL when none. */
-    float *edge;
+     * edge, mm, at nodes (i + 0.5) eg, (j + 0.5) eg; NULL when none; and
+     * the width of the ramp there, narrower where the edge borders hair. */
+    float *edge, *edge_width;
     int ew, eh;
     double eg, edge_mm;
 } field;

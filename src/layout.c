@@ -184,6 +184,12 @@ smp_status smp_layout_new(const smp_plan *plan, smp_layout **outp, smp_error *er
     } else if ((st = area_build(s, &L->area, err)) != SMP_OK) {
         goto fail;
     }
+    /* Where the photo beside the area is darker (the client's hair), the
+     * soft edge is theirs (field.c). */
+    if (L->photo.px && s->edge_mm > 0) {
+        if ((st = scalp_darker_than_area(&L->photo, L->scale, &L->area, &L->area.darker, err)) != SMP_OK) goto fail;
+        L->area.darker_scale = L->scale;
+    }
     if (s->shape != SHAPE_NONE || s->hl_points) {
         if ((st = hairline_build(s, L->area.w, L->area.h, &L->line, err)) != SMP_OK) goto fail;
         L->has_line = 1;

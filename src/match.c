@@ -9,6 +9,7 @@
 #include "pigment.h"
 #include "render.h"
 #include "sampler.h"
+#include "scalp.h"
 #include "shade.h"
 #include "status.h"
 
@@ -222,7 +223,46 @@ static double choose_depth(const double skin[3], const double stub[3], const dou
     return best;
 }
 
-smp_status match_hair(const photo *p, double scale, const area *a, settings *s, hair_match *m, smp_error *err)
+/* The area's fill: at each pixel, L* averaged over 1.5 mm against the
+ * bare skin's BARE_L and the stubble's STUB_L says how much of the
+ * stubble's darkening is already there; where the pixel's neighbourhood is
+ * also textured as hair (1.2x to 2.2x the skin's TEX), that share of the
+ * dots is left out.  A darker but smooth patch (shade) keeps them all. */
+static smp_status fill_gaps(const photo *p, double scale, area *a, double bare_l, double stub_l, double tex)
+{
+    size_t n = (size_t)p->w * p->h;
+    float *l = malloc(n * sizeof *l), *m1 = malloc(n * sizeof *m1), *m2 = malloc(n * sizeof *m2);
+    if (!l || !m1 || !m2) { free(l); free(m1); free(m2); return SMP_ENOMEM; }
+    for (int y = 0; y < p->h; y++) {
+        const uint32_t *row = (const uint32_t *)(p->px + (size_t)y * p->stride);
+        for (int x = 0; x < p->w; x++) {
+            double lin[3] = {srgb_to_linear((row[x] >> 16) & 255), srgb_to_linear((row[x] >> 8) & 255),
+                             srgb_to_linear(row[x] & 255)};
+            l[(size_t)y * p->w + x] = (float)l_of_y(luminance(lin));
+        }
+    }
+    int r = (int)fmax(1, lround(0.75 * scale));
+    scalp_box_mean(l, m1, p->w, p->h, r);
+    for (size_t i = 0; i < n; i++) m2[i] = l[i] * l[i];
+    scalp_box_mean(m2, m2, p->w, p->h, r);
+    double span = fmax(1, bare_l - stub_l);
+    for (size_t i = 0; i < n; i++) {
+        double have = fmin(1, fmax(0, (bare_l - m1[i]) / span));
+        double t = sqrt(fmax(0, m2[i] - m1[i] * m1[i])) / fmax(0.3, tex);
+        double hair = fmin(1, fmax(0, (t - 1.2) / 1.0));
+        l[i] = (float)(1 - have * hair);
+    }
+    free(m1);
+    free(m2);
+    free(a->fill);
+    a->fill = l;
+    a->fill_w = p->w;
+    a->fill_h = p->h;
+    a->darker_scale = scale;
+    return SMP_OK;
+}
+
+smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_match *m, smp_error *err)
 {
     memset(m, 0, sizeof *m);
     m->density = s->density1;
@@ -485,6 +525,7 @@ smp_status match_hair(const photo *p, double scale, const area *a, settings *s, 
         dilution = fmin(50, round(2 * 6 * (1 / ((lo + hi) / 2) - 1)) / 2);
         if ((st = simulate(s, scale, density, dot, depth, dilution, skin_lin, after, &grain)) != SMP_OK) goto out;
     }
+    if (!m->light && (st = fill_gaps(p, scale, a, m->skin_lab[0], m->stubble_lab[0], skin_tex)) != SMP_OK) goto out;
     m->density = density;
     m->dot_mm = dot;
     m->depth_mm = depth;

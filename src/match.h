@@ -27,9 +27,11 @@
 typedef smp_hair_match hair_match;
 
 /* Measures P (SCALE px/mm) around and inside area A and, when stubble is
- * found, sets the density, dot size, depth and dilution in S; M says what
- * it measured and chose.  Fails only for want of memory. */
-smp_status match_hair(const photo *p, double scale, const area *a, settings *s, hair_match *m,
+ * found, sets the density, dot size, depth and dilution in S and, for dark
+ * stubble, A's fill: where stubble already darkens the area (its edge
+ * drawn into the stubble), fewer dots, so that it blends.  M says what it
+ * measured and chose.  Fails only for want of memory. */
+smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_match *m,
                       smp_error *err) SMP_MUST_CHECK;
 
 #endif

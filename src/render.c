@@ -214,12 +214,12 @@ static splat *spatial_order(const smp_dot *dots, size_t n, double ppm, double ox
 
 /* ---- halos ----
  * The halo part of every deposit goes into a grid of absorbance per
- * channel, cells of about HALO_CELL_MM, as a point (bilinear); the grid is
+ * channel, cells of whole pixels up to HALO_CELL_MM, as a point (bilinear); the grid is
  * then blurred once per channel with the halo's Gaussian.  A deposit whose
  * halo is wider than the grid's (blown out, or deeper than the rest) adds
  * its extra width as a small Gaussian splat: Gaussians add variances.  The
  * blur is cut at HALO_REACH sigma, so beyond that no pixel is touched. */
-#define HALO_CELL_MM 0.25
+#define HALO_CELL_MM 0.4
 #define HALO_REACH 3.0
 
 typedef struct halo_grid {
@@ -366,7 +366,9 @@ static smp_status halo_build(halo_grid *g, const splat *d, size_t n, double ppm,
     deposit_optics lo, hi;
     pigment_optics(zmin, &lo);
     pigment_optics(zmax, &hi);
-    g->c = (int)lround(ppm * HALO_CELL_MM);
+    /* Whole pixels of at most HALO_CELL_MM: the narrowest halo (0.45 mm)
+     * then spans more than a cell either way, enough to interpolate. */
+    g->c = (int)floor(ppm * HALO_CELL_MM + 1e-9);
     if (g->c < 1) g->c = 1;
     double cell_mm = g->c / ppm;
     double reach = 0;

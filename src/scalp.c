@@ -222,3 +222,41 @@ done:
     free(L); free(A); free(B); free(tmp); free(var); free(m);
     return st;
 }
+
+smp_status scalp_darker_than_area(const photo *p, double scale, const area *a, grey_image *out, smp_error *err)
+{
+    memset(out, 0, sizeof *out);
+    size_t n = (size_t)p->w * p->h, ns = 0;
+    float *l = malloc(n * sizeof *l), *in = malloc(n * sizeof *in);
+    uint8_t *m = malloc(n);
+    if (!l || !in || !m) {
+        free(l); free(in); free(m);
+        return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+    }
+    /* Every pixel's L*; those of the area, every few pixels, to rank. */
+    int step = n > 4000000 ? 3 : 1;
+    for (int y = 0; y < p->h; y++) {
+        const uint32_t *row = (const uint32_t *)(p->px + (size_t)y * p->stride);
+        for (int x = 0; x < p->w; x++) {
+            uint8_t rgb[3] = {(uint8_t)(row[x] >> 16), (uint8_t)(row[x] >> 8), (uint8_t)row[x]};
+            double lab[3];
+            srgb_to_lab(rgb, lab);
+            l[(size_t)y * p->w + x] = (float)lab[0];
+            if (y % step == 0 && x % step == 0 && area_contains(a, v2((x + 0.5) / scale, (y + 0.5) / scale)))
+                in[ns++] = (float)lab[0];
+        }
+    }
+    if (ns >= 50) {
+        qsort(in, ns, sizeof *in, cmp_float);
+        float skin = in[(size_t)(0.7 * ns)];
+        for (size_t i = 0; i < n; i++) m[i] = l[i] < skin - 5 ? 255 : 0;
+        out->w = p->w;
+        out->h = p->h;
+        out->px = m;
+        m = NULL;
+    }
+    free(l);
+    free(in);
+    free(m);
+    return SMP_OK;
+}

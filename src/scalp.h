@@ -15,6 +15,7 @@
  * guessed. */
 #ifndef SMP_SCALP_H
 #define SMP_SCALP_H
+#include "area.h"
 #include "image.h"
 
 /* OUT (w*h, 255 = scalp) is the caller's to free. */
@@ -26,6 +27,12 @@ smp_status scalp_detect(const photo *p, double scale, const char *what, uint8_t 
  * photo's CIELAB planes (W*H each) that the caller already has. */
 smp_status scalp_skin(int w, int h, const float *L, const float *A, const float *B, double scale, double skin_lab[3],
                       double *hair_l, smp_error *err) SMP_MUST_CHECK;
+
+/* Marks in OUT (the photo's size, 255 = darker) where photo P is darker
+ * than the skin of area A (its lighter 60 %, at SCALE px/mm) by 5 L* or
+ * more: hair, stubble or shadow beside the area. */
+smp_status scalp_darker_than_area(const photo *p, double scale, const area *a, grey_image *out,
+                                  smp_error *err) SMP_MUST_CHECK;
 
 /* OUT = the mean of IN over (2R + 1)^2 pixels around each (W x H planes;
  * fewer at the borders). */

@@ -1,4 +1,5 @@
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check_suites.h"
@@ -103,6 +104,42 @@ START_TEST(integral_and_area)
 }
 END_TEST
 
+START_TEST(soft_edge_on_bare_skin_narrow_beside_hair)
+{
+    /* A 60 mm square on a 100 mm "photo" (the photo setting is all the
+     * field looks at); beside its right edge the photo is darker (hair). */
+    smp_plan *p = test_plan("area-mm=100,100", "area-polygon=20,20 80,20 80,80 20,80", NULL);
+    settings s = *plan_settings(p);
+    s.photo = (char *)"photo.png";
+    s.edge_mm = 5;
+    area a;
+    smp_error err = {0};
+    ck_assert_int_eq(area_build(&s, &a, &err), SMP_OK);
+    a.darker = (grey_image){200, 200, calloc(200 * 200, 1)};
+    a.darker_scale = 2;
+    for (int y = 0; y < 200; y++)
+        for (int x = 161; x < 200; x++) a.darker.px[(size_t)y * 200 + x] = 255;
+    field f;
+    ck_assert_int_eq(field_build(&s, &a, NULL, NULL, &f, &err), SMP_OK);
+    double full = field_density(&f, v2(50, 50), NULL, NULL), left = 0, right = 0, mid = 0;
+    for (int k = 0; k < 40; k++) {
+        double y = 30 + k;
+        left += field_density(&f, v2(21.5, y), NULL, NULL) / 40;
+        mid += field_density(&f, v2(22.5 + 5, y), NULL, NULL) / 40;
+        right += field_density(&f, v2(78.5, y), NULL, NULL) / 40;
+    }
+    /* 1.5 mm in from bare skin: a fraction; 7.5 mm in: full; 1.5 mm in
+     * from the hair: full, the hair is the blend. */
+    ck_assert_msg(left < 0.55 * full && left > 0.05 * full, "left %f of %f", left, full);
+    ck_assert_msg(mid > 0.95 * full, "7.5 mm in %f of %f", mid, full);
+    ck_assert_msg(right > 0.9 * full, "right %f of %f", right, full);
+    ck_assert_double_eq(field_density(&f, v2(19, 50), NULL, NULL), 0);
+    field_free(&f);
+    area_free(&a);
+    smp_plan_free(p);
+}
+END_TEST
+
 Suite *field_suite(void)
 {
     Suite *s = suite_create("field");
@@ -110,6 +147,7 @@ Suite *field_suite(void)
     tcase_add_test(tc, signed_distance_for_every_face);
     tcase_add_test(tc, hairline_profile);
     tcase_add_test(tc, integral_and_area);
+    tcase_add_test(tc, soft_edge_on_bare_skin_narrow_beside_hair);
     suite_add_tcase(s, tc);
     return s;
 }

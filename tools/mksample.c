@@ -4,7 +4,9 @@
  * upright frontal view of a balding head: skin with shading and pores, a
  * horseshoe of short hair at the sides and back, a plain background.  A
  * third, patches.jpg, is a close-up (8 px/mm) of the back of a buzz-cut
- * head with two bare alopecia areata patches.
+ * head with two bare alopecia areata patches.  A fourth, crown.jpg, is the
+ * back and top of a shaved head (4 px/mm) with a bald crown in a ring of
+ * dark buzz-cut stubble, for --match auto.
  * Deterministic: the same program gives the same files.
  * Usage: mksample OUTDIR */
 #include <cairo.h>
@@ -138,6 +140,333 @@ static int save(cairo_surface_t *s, const char *dir, const char *name)
     return 0;
 }
 
+/* The crown close-up: the back and top of a shaved head seen from above and
+ * behind at 4 px/mm, 200 x 200 mm, with a bald crown in a ring of buzz-cut
+ * stubble (dark hair 0.5-1 mm long, about 200 hairs/cm^2, on medium-fair
+ * skin).  Drawn at CROWN_SS times the scale and brought down with a little
+ * blur, as a camera would, so single hairs make a fine grain rather than
+ * specks.  It has its own random stream: the other samples do not move. */
+#define CROWN_SS 3
+#define CROWN_PPM (S * CROWN_SS) /* px per mm while drawing */
+
+static double uc(uint64_t *k) { return rng_unit(rng_hash(100, RNG_GENERATOR, (*k)++, 0)); }
+
+/* Smooth value noise in [-1, 1] on a unit lattice, and three octaves of it. */
+static double lattice(long ix, long iy, unsigned salt)
+{
+    return 2 * rng_unit(rng_hash(101, RNG_GENERATOR, (uint64_t)ix * 0x10001 + salt, (uint64_t)iy)) - 1;
+}
+
+static double vnoise(double x, double y, unsigned salt)
+{
+    double fx = floor(x), fy = floor(y), tx = x - fx, ty = y - fy;
+    long ix = (long)fx, iy = (long)fy;
+    tx = tx * tx * (3 - 2 * tx);
+    ty = ty * ty * (3 - 2 * ty);
+    double a = lattice(ix, iy, salt), b = lattice(ix + 1, iy, salt);
+    double c = lattice(ix, iy + 1, salt), d = lattice(ix + 1, iy + 1, salt);
+    return (a + (b - a) * tx) * (1 - ty) + (c + (d - c) * tx) * ty;
+}
+
+static double fbm(double x, double y, unsigned salt)
+{
+    return 0.57 * vnoise(x, y, salt) + 0.29 * vnoise(2.03 * x + 17.1, 2.03 * y + 5.3, salt + 1) +
+           0.14 * vnoise(4.1 * x + 3.7, 4.1 * y + 11.9, salt + 2);
+}
+
+/* The head (mm), seen from above and behind: round on top, its sides
+ * running on nearly straight off the bottom of the frame, toward the ears
+ * and the nape. */
+#define HEAD_X 100.0
+#define HEAD_Y 125.0
+#define HEAD_A 84.0
+#define HEAD_B 105.0
+#define HEAD_C 90.0
+/* The middle of the bald crown (and the whorl the hair grows from). */
+#define CROWN_X 100.0
+#define CROWN_Y 90.0
+
+/* Whether (X, Y) mm is on the head and, if so, its surface normal N
+ * (toward the camera, N[2] > 0): the head is z = C sqrt(1 - f) with
+ * f = u^2 + v^2 above its middle and u^2 + v^3 below. */
+static int head_at(double x, double y, double n[3])
+{
+    double u = (x - HEAD_X) / HEAD_A, v = (y - HEAD_Y) / HEAD_B;
+    double f = u * u + (v > 0 ? v * v * v : v * v);
+    if (f >= 1) return 0;
+    double w = sqrt(1 - f), fu = 2 * u / HEAD_A, fv = (v > 0 ? 3 * v * v : 2 * v) / HEAD_B;
+    n[0] = HEAD_C * fu / (2 * w);
+    n[1] = HEAD_C * fv / (2 * w);
+    n[2] = 1;
+    double len = sqrt(n[0] * n[0] + n[1] * n[1] + 1);
+    for (int c = 0; c < 3; c++) n[c] /= len;
+    return 1;
+}
+
+/* The ears, low at the sides, seen from behind: where (X, Y) mm is on one,
+ * in front of the head's side, its distance from the ear's middle (0 to
+ * 1 at its rim) and which side; 0 when on none. */
+static int ear_at(double x, double y, double *rho)
+{
+    for (int side = -1; side <= 1; side += 2) {
+        double ex = HEAD_X + side * 79, ey = 198, tilt = side * 0.3;
+        double dx = x - ex, dy = y - ey;
+        double px = dx * cos(tilt) + dy * sin(tilt), py = -dx * sin(tilt) + dy * cos(tilt);
+        double r = hypot(px / 11.5, py / 23);
+        if (r >= 1 || side * (x - HEAD_X) < 70) continue;
+        *rho = r;
+        return side;
+    }
+    return 0;
+}
+
+static double crown_edge(double a)
+{
+    double rx = 41, ry = 34, c = cos(a), s = sin(a);
+    return rx * ry / sqrt(ry * ry * c * c + rx * rx * s * s) *
+           (1 + 0.08 * sin(2 * a + 0.7) + 0.07 * sin(3 * a + 1.9) + 0.04 * sin(5 * a + 0.3));
+}
+
+/* How much of the full stubble grows at (X, Y) mm: rising over 5-9 mm
+ * across a boundary that wanders at two scales, with a few stray hairs a
+ * few mm further in, and none on the rest of the bald crown. */
+static double crown_stubble(double x, double y)
+{
+    double n[3];
+    if (!head_at(x, y, n)) return 0;
+    double dx = x - CROWN_X, dy = y - CROWN_Y;
+    double s = hypot(dx, dy) - crown_edge(atan2(dy, dx)) + 5 * fbm(x / 20, y / 20, 10) + 1.2 * fbm(x / 4, y / 4, 20);
+    double width = 8 * (1 + 0.35 * fbm(x / 20, y / 20, 90));
+    if (s <= 0) return s < -15 ? 0 : 0.06 * exp(s / 3);
+    if (s >= width) return 1;
+    s /= width;
+    /* Thinning hair goes in tufts and gaps. */
+    double t = s * s * (3 - 2 * s) + 1.6 * s * (1 - s) * fbm(x / 2.5, y / 2.5, 100);
+    return 0.06 + 0.94 * (t < 0 ? 0 : t > 1 ? 1 : t);
+}
+
+typedef struct crown_hair {
+    float x, y, dir, len, width, shade, alpha, shadow;
+} crown_hair;
+
+static double to_linear(double v) { return v <= 0.04045 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4); }
+static double to_srgb(double v)
+{
+    v = v < 0 ? 0 : v > 1 ? 1 : v;
+    return v <= 0.0031308 ? 12.92 * v : 1.055 * pow(v, 1 / 2.4) - 0.055;
+}
+
+static int crown_sample(const char *outdir)
+{
+    const int W = 800, H = 800, SW = W * CROWN_SS, SH = H * CROWN_SS;
+    const double wmm = W / S, hmm = H / S;
+    uint64_t k = 1;
+    /* The hairs grow in follicular units of one to three, about 1 mm apart:
+     * a jittered grid rather than scattered at random, since follicles keep
+     * their distance, and that is what makes stubble an even grain (at
+     * random they clump into specks and gaps).  Two hairs a unit on average:
+     * 200/cm^2, a little more or less from place to place, and more per mm
+     * of the picture where the skin turns away from the camera.  Where the
+     * stubble thins toward the crown many are miniaturised (finer, lighter,
+     * shorter); a few fine vellus hairs stand on the crown itself. */
+    const double grid = 1.0;
+    int gw = (int)(wmm / grid), gh = (int)(hmm / grid), n = 0;
+    crown_hair *hs = malloc(sizeof *hs * (size_t)gw * gh * 12);
+    if (!hs) return 1;
+    for (int j = 0; j < gh; j++)
+        for (int i = 0; i < gw; i++) {
+            double cx0 = (i + 0.5 + 0.7 * (uc(&k) - 0.5)) * grid, cy0 = (j + 0.5 + 0.7 * (uc(&k) - 0.5)) * grid;
+            double nrm[3];
+            if (!head_at(cx0, cy0, nrm)) continue;
+            double slant = 1 / fmax(nrm[2], 0.3);
+            int units = (int)slant + (uc(&k) < slant - floor(slant));
+            for (int un = 0; un < units; un++) {
+                double x = un ? (i + uc(&k)) * grid : cx0, y = un ? (j + uc(&k)) * grid : cy0;
+                double keep = uc(&k), many = uc(&k), fine = uc(&k), rho;
+                if (ear_at(x, y, &rho)) continue;
+                double level = crown_stubble(x, y), dense = 1 + 0.1 * fbm(x / 20, y / 20, 30);
+                int vellus = 0;
+                if (keep >= level * dense) {
+                    if (keep < level * dense + 0.1 * (1 - level)) vellus = 1;
+                    else continue;
+                }
+                /* Growth: away from the whorl with a slight swirl, turning
+                 * downward toward the nape, and a little flow of its own. */
+                double dx = x - CROWN_X, dy = y - CROWN_Y, a = atan2(dy, dx) + 0.35;
+                double down = fmin(1, fmax(0, dy / 60));
+                double gx = (1 - down) * cos(a) + down * 0.2 * cos(a), gy = (1 - down) * sin(a) + down;
+                double dir = atan2(gy, gx) + 0.25 * fbm(x / 8, y / 8, 40) + 0.5 * (uc(&k) - 0.5);
+                double mini = vellus ? 1 : fine < 0.6 * (1 - level) ? 0.5 + 0.5 * uc(&k) : 0;
+                int m = vellus ? 1 : 1 + (many > 0.25) + (many > 0.75);
+                for (int q = 0; q < m; q++) {
+                    crown_hair *h = &hs[n++];
+                    h->x = (float)(x + 0.08 * (uc(&k) - 0.5));
+                    h->y = (float)(y + 0.08 * (uc(&k) - 0.5));
+                    h->dir = (float)(dir + 0.3 * (uc(&k) - 0.5));
+                    /* Seen from above, a hair of 0.5-1 mm standing at an angle. */
+                    double len = 0.5 + 0.5 * uc(&k), tilt = 0.45 + 0.45 * uc(&k);
+                    h->len = (float)(len * fmin(1, tilt * (0.7 + 0.3 * slant)) * (1 - 0.5 * mini));
+                    h->width = (float)((0.055 + 0.02 * uc(&k)) * (1 - 0.45 * mini));
+                    h->shade = (float)(0.12 + 0.12 * uc(&k) + 0.25 * mini + (uc(&k) < 0.04 ? 0.35 : 0));
+                    h->alpha = (float)((0.5 + 0.2 * uc(&k)) * (1 - 0.55 * mini));
+                    h->shadow = (float)(vellus ? 0 : (0.042 + 0.015 * uc(&k)) * (1 - 0.6 * mini));
+                }
+            }
+        }
+    /* The part of each hair under the skin, seen through it: a soft, cool
+     * shadow at the root and along the follicle behind it. */
+    float *shadow = calloc((size_t)SW * SH, sizeof *shadow);
+    if (!shadow) { free(hs); return 1; }
+    const double sig = 0.4 * CROWN_PPM;
+    const int rad = (int)ceil(3 * sig);
+    for (int i = 0; i < n; i++) {
+        if (hs[i].shadow <= 0) continue;
+        for (int part = 0; part < 2; part++) {
+            double px = (hs[i].x - part * 0.3 * cos(hs[i].dir)) * CROWN_PPM;
+            double py = (hs[i].y - part * 0.3 * sin(hs[i].dir)) * CROWN_PPM;
+            double amp = hs[i].shadow * (part ? 0.6 : 1);
+            int x0 = (int)px, y0 = (int)py;
+            for (int y = y0 - rad; y <= y0 + rad; y++) {
+                if (y < 0 || y >= SH) continue;
+                for (int x = x0 - rad; x <= x0 + rad; x++) {
+                    if (x < 0 || x >= SW) continue;
+                    double r2 = (x + 0.5 - px) * (x + 0.5 - px) + (y + 0.5 - py) * (y + 0.5 - py);
+                    shadow[(size_t)y * SW + x] += (float)(amp * exp(-r2 / (2 * sig * sig)));
+                }
+            }
+        }
+    }
+    /* Skin: medium-fair, lit softly from the upper left and front, faint
+     * mottling, a mild broad shine on the crown; a plain wall behind. */
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, SW, SH);
+    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) { free(hs); free(shadow); return 1; }
+    cairo_surface_flush(s);
+    unsigned char *data = cairo_image_surface_get_data(s);
+    int stride = cairo_image_surface_get_stride(s);
+    const double albedo[3] = {to_linear(226 / 255.0), to_linear(186 / 255.0), to_linear(166 / 255.0)};
+    const double absorb[3] = {1.0, 0.64, 0.42}; /* of the follicle shadow: red the most, so cooler */
+    double l[3] = {-0.45, -0.6, 0.65}, hv[3];
+    double ln = sqrt(l[0] * l[0] + l[1] * l[1] + l[2] * l[2]);
+    for (int c = 0; c < 3; c++) l[c] /= ln;
+    hv[0] = l[0]; hv[1] = l[1]; hv[2] = l[2] + 1;
+    ln = sqrt(hv[0] * hv[0] + hv[1] * hv[1] + hv[2] * hv[2]);
+    for (int c = 0; c < 3; c++) hv[c] /= ln;
+    for (int y = 0; y < SH; y++) {
+        uint32_t *row = (uint32_t *)(data + (size_t)y * stride);
+        double ymm = (y + 0.5) / CROWN_PPM;
+        for (int x = 0; x < SW; x++) {
+            double xmm = (x + 0.5) / CROWN_PPM, rgb[3];
+            double nv[3], rho;
+            int ear = ear_at(xmm, ymm, &rho);
+            if (ear) {
+                /* The back of the ear: a dome, redder than the scalp,
+                 * shadowed where it leaves the head. */
+                double crease = fmin(1, fabs(xmm - HEAD_X - ear * 70) / 8);
+                double roll = exp(-pow((rho - 0.86) / 0.06, 2)), lip = rho > 0.95 ? (rho - 0.95) / 0.05 : 0;
+                double light = (0.22 + 0.4 * sqrt(1 - rho * rho) - 0.1 * ear + 0.06 * roll - 0.08 * lip) *
+                               (0.55 + 0.45 * crease) * (1 + 0.04 * fbm(xmm / 3, ymm / 3, 110));
+                const double ear_tint[3] = {1.05, 0.93, 0.92};
+                for (int c = 0; c < 3; c++) rgb[c] = albedo[c] * ear_tint[c] * light;
+            } else if (!head_at(xmm, ymm, nv)) {
+                double t = ymm / hmm;
+                rgb[0] = to_linear((196 - 14 * t) / 255.0);
+                rgb[1] = to_linear((199 - 13 * t) / 255.0);
+                rgb[2] = to_linear((203 - 11 * t) / 255.0);
+            } else {
+                double w = nv[2], nl = nv[0] * l[0] + nv[1] * l[1] + nv[2] * l[2];
+                double diffuse = fmax(0, (nl + 0.3) / 1.3); /* soft light wraps round */
+                double light = 0.16 + 0.9 * diffuse * (0.85 + 0.15 * w);
+                double mottle = fbm(xmm / 9, ymm / 9, 50) + 0.6 * fbm(xmm / 0.6, ymm / 0.6, 80);
+                double blush = fbm(xmm / 15, ymm / 15, 60);
+                double nh = fmax(0, nv[0] * hv[0] + nv[1] * hv[1] + nv[2] * hv[2]);
+                double shine = 0.09 * pow(nh, 18) * (1 + 0.25 * fbm(xmm / 2, ymm / 2, 70));
+                double d = shadow[(size_t)y * SW + x];
+                for (int c = 0; c < 3; c++) {
+                    double alb = albedo[c] * (1 + 0.025 * mottle + (c == 0 ? 0.03 : -0.02) * blush);
+                    rgb[c] = alb * light * exp(-d * absorb[c]) + shine * (c == 2 ? 0.96 : 1);
+                }
+            }
+            row[x] = (uint32_t)lround(255 * to_srgb(rgb[0])) << 16 | (uint32_t)lround(255 * to_srgb(rgb[1])) << 8 |
+                     (uint32_t)lround(255 * to_srgb(rgb[2]));
+        }
+    }
+    free(shadow);
+    cairo_surface_mark_dirty(s);
+    /* The hairs above the skin: thin dark strokes, grey-black. */
+    cairo_t *cr = cairo_create(s);
+    cairo_scale(cr, CROWN_PPM, CROWN_PPM);
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+    for (int i = 0; i < n; i++) {
+        const crown_hair *h = &hs[i];
+        cairo_set_source_rgba(cr, h->shade, h->shade * 1.02, h->shade * 1.06, h->alpha);
+        cairo_set_line_width(cr, h->width);
+        cairo_move_to(cr, h->x, h->y);
+        cairo_line_to(cr, h->x + h->len * cos(h->dir), h->y + h->len * sin(h->dir));
+        cairo_stroke(cr);
+    }
+    cairo_destroy(cr);
+    free(hs);
+    cairo_surface_flush(s);
+    /* Down to 4 px/mm through a Gaussian (the lens and the sensor), in
+     * linear light, with a little sensor noise. */
+    cairo_surface_t *out = cairo_image_surface_create(CAIRO_FORMAT_RGB24, W, H);
+    float *tmp = malloc(sizeof *tmp * 3 * (size_t)W * SH);
+    if (!tmp || cairo_surface_status(out) != CAIRO_STATUS_SUCCESS) {
+        free(tmp);
+        cairo_surface_destroy(out);
+        cairo_surface_destroy(s);
+        return 1;
+    }
+    const double bs = 0.8 * CROWN_SS;
+    const int br = (int)ceil(3 * bs);
+    double kern[64], ks = 0;
+    for (int i = -br; i <= br; i++) ks += kern[i + br] = exp(-i * i / (2 * bs * bs));
+    for (int i = 0; i <= 2 * br; i++) kern[i] /= ks;
+    double lut[256];
+    for (int i = 0; i < 256; i++) lut[i] = to_linear(i / 255.0);
+    for (int y = 0; y < SH; y++) {
+        const uint32_t *row = (const uint32_t *)(data + (size_t)y * stride);
+        for (int x = 0; x < W; x++) {
+            double acc[3] = {0, 0, 0};
+            int cx = x * CROWN_SS + CROWN_SS / 2;
+            for (int i = -br; i <= br; i++) {
+                int xx = cx + i < 0 ? 0 : cx + i >= SW ? SW - 1 : cx + i;
+                uint32_t p = row[xx];
+                acc[0] += kern[i + br] * lut[(p >> 16) & 255];
+                acc[1] += kern[i + br] * lut[(p >> 8) & 255];
+                acc[2] += kern[i + br] * lut[p & 255];
+            }
+            for (int c = 0; c < 3; c++) tmp[((size_t)y * W + x) * 3 + c] = (float)acc[c];
+        }
+    }
+    unsigned char *od = cairo_image_surface_get_data(out);
+    int ostride = cairo_image_surface_get_stride(out);
+    for (int y = 0; y < H; y++) {
+        uint32_t *row = (uint32_t *)(od + (size_t)y * ostride);
+        int cy = y * CROWN_SS + CROWN_SS / 2;
+        for (int x = 0; x < W; x++) {
+            double acc[3] = {0, 0, 0};
+            for (int i = -br; i <= br; i++) {
+                int yy = cy + i < 0 ? 0 : cy + i >= SH ? SH - 1 : cy + i;
+                for (int c = 0; c < 3; c++) acc[c] += kern[i + br] * tmp[((size_t)yy * W + x) * 3 + c];
+            }
+            double grain = 4 * (uc(&k) + uc(&k) + uc(&k) - 1.5);
+            uint32_t px = 0;
+            for (int c = 0; c < 3; c++) {
+                double val = 255 * to_srgb(acc[c]) + grain + 1.5 * (uc(&k) - 0.5);
+                px = px << 8 | (uint32_t)(val < 0 ? 0 : val > 255 ? 255 : lround(val));
+            }
+            row[x] = px;
+        }
+    }
+    free(tmp);
+    cairo_surface_destroy(s);
+    cairo_surface_mark_dirty(out);
+    int rc = save(out, outdir, "crown.jpg");
+    cairo_surface_destroy(out);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) { fprintf(stderr, "usage: mksample OUTDIR\n"); return 1; }
@@ -200,5 +529,8 @@ int main(int argc, char **argv)
     cairo_destroy(cr);
     if (save(s, argv[1], "patches-mask.png")) return 2;
     cairo_surface_destroy(s);
+
+    /* The bald crown in a ring of stubble, with its own random stream. */
+    if (crown_sample(argv[1])) return 2;
     return 0;
 }

@@ -125,6 +125,11 @@ expect_error "top\.jpg: too little of the photo around the patches"
 
 t "--match auto reads the stubble around the area and says what it chose"
 cp "$root"/samples/* .
+# the crown sample: a bald crown in buzz-cut stubble, its plan says match = auto
+run render crown.smp --compose after --no-labels -o crown.png --json; expect_status 0
+expect_out '"match":\{"found":true,"light":false,"limited":false,"density":[0-9]+,"dot_mm":0\.[0-9]+'
+run render crown.smp -o crown.png; expect_status 0
+expect_error "^smpsim: match: stubble around the area: L\* 6[0-9]\.[0-9] against 7[0-9]\.[0-9] bare"
 run render patches.jpg --scale 8 --area-polygon "100,100 400,100 400,400 100,400" --match auto -o m.png
 expect_status 0
 expect_error "^smpsim: match: stubble around the area: L\* [0-9.]+ against [0-9.]+ bare .*: [0-9]+ dots/cm\^2 of 0\.[0-9]+ mm deposits"
