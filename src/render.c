@@ -294,42 +294,49 @@ WIDE_LOOP static void axpy(float *restrict dst, const float *restrict src, float
 
 static int blur_radius(double s) { return (int)ceil(HALO_REACH * s); }
 
-/* Separable Gaussian of S cells on a W x H plane, cut at HALO_REACH sigma;
- * COL is scratch of W x (H + 2 blur_radius(S)) floats. */
-static smp_status blur_plane(float *a, int w, int h, double s, float *col)
+/* Separable Gaussian of S cells on a W x H plane, in place, cut at
+ * HALO_REACH sigma.  The columns are done a row at a time, the inner loop
+ * along memory; the R rows above the one being written, already blurred
+ * in place, are kept as they were in a ring of R + 1 rows. */
+static smp_status blur_plane(float *a, int w, int h, double s)
 {
     int R = blur_radius(s);
     float *k = malloc(sizeof(float) * (size_t)(2 * R + 1));
     float *tmp = malloc(sizeof(float) * (size_t)(w + 2 * R));
     float *acc = malloc(sizeof(float) * (size_t)w);
-    if (!k || !tmp || !acc) { free(k); free(tmp); free(acc); return SMP_ENOMEM; }
+    float *ring = malloc(sizeof(float) * (size_t)w * (size_t)(R + 1));
+    if (!k || !tmp || !acc || !ring) { free(k); free(tmp); free(acc); free(ring); return SMP_ENOMEM; }
     double sum = 0;
     for (int i = -R; i <= R; i++) sum += k[i + R] = (float)exp(-(double)i * i / (2 * s * s));
     for (int i = 0; i <= 2 * R; i++) k[i] = (float)(k[i] / sum);
-    /* Rows, into the middle of a plane padded with R empty rows above and
-     * below; empty rows stay empty. */
-    memset(col, 0, sizeof(float) * (size_t)w * R);
-    memset(col + (size_t)w * (R + h), 0, sizeof(float) * (size_t)w * R);
+    /* Rows, each through a padded copy; empty rows stay empty. */
     memset(tmp, 0, sizeof(float) * (size_t)(w + 2 * R));
     for (int y = 0; y < h; y++) {
-        const float *row = a + (size_t)y * w;
-        float *out = col + (size_t)(y + R) * w;
+        float *row = a + (size_t)y * w;
         int any = 0;
         for (int x = 0; x < w && !any; x++) any = row[x] != 0;
-        memset(out, 0, sizeof(float) * (size_t)w);
         if (!any) continue;
         memcpy(tmp + R, row, sizeof(float) * (size_t)w);
-        for (int t = 0; t <= 2 * R; t++) axpy(out, tmp + t, k[t], w);
+        memset(row, 0, sizeof(float) * (size_t)w);
+        for (int t = 0; t <= 2 * R; t++) axpy(row, tmp + t, k[t], w);
     }
-    /* Columns: whole rows at a time, so the inner loop runs along memory. */
+    /* Columns: row Y of the output from rows Y - R .. Y + R of the input;
+     * those above Y come from the ring. */
     for (int y = 0; y < h; y++) {
+        memcpy(ring + (size_t)(y % (R + 1)) * w, a + (size_t)y * w, sizeof(float) * (size_t)w);
         memset(acc, 0, sizeof(float) * (size_t)w);
-        for (int t = 0; t <= 2 * R; t++) axpy(acc, col + (size_t)(y + t) * w, k[t], w);
+        for (int t = -R; t <= R; t++) {
+            int yy = y + t;
+            if (yy < 0 || yy >= h) continue;
+            const float *src = yy <= y ? ring + (size_t)(yy % (R + 1)) * w : a + (size_t)yy * w;
+            axpy(acc, src, k[t + R], w);
+        }
         memcpy(a + (size_t)y * w, acc, sizeof(float) * (size_t)w);
     }
     free(k);
     free(tmp);
     free(acc);
+    free(ring);
     return SMP_OK;
 }
 
@@ -337,14 +344,13 @@ typedef struct blur_job {
     float *a;
     int w, h;
     double s;
-    float *col;
     smp_status st;
 } blur_job;
 
 static void *blur_thread(void *arg)
 {
     blur_job *job = arg;
-    job->st = blur_plane(job->a, job->w, job->h, job->s, job->col);
+    job->st = blur_plane(job->a, job->w, job->h, job->s);
     return NULL;
 }
 
@@ -405,21 +411,17 @@ static smp_status halo_build(halo_grid *g, const splat *d, size_t n, double ppm,
         }
     }
     /* Red's blur, the widest, in a second thread while this one does
-     * green and blue; each with its scratch. */
-    size_t scratch = (size_t)g->gw * (size_t)(g->gh + 2 * blur_radius(g->sigma[0]));
-    float *col = bulk_alloc(2 * scratch * sizeof(float));
-    if (!col) { halo_free(g); return SMP_ENOMEM; }
-    blur_job red = {g->a[0], g->gw, g->gh, g->sigma[0], col + scratch, SMP_OK};
+     * green and blue. */
+    blur_job red = {g->a[0], g->gw, g->gh, g->sigma[0], SMP_OK};
     pthread_t th;
     int threaded = g->gh >= MIN_SPLIT_ROWS / 4 && pthread_create(&th, NULL, blur_thread, &red) == 0;
     smp_status st = SMP_OK;
-    if (!threaded) st = blur_plane(g->a[0], g->gw, g->gh, g->sigma[0], col);
-    for (int c = 1; c < 3 && st == SMP_OK; c++) st = blur_plane(g->a[c], g->gw, g->gh, g->sigma[c], col);
+    if (!threaded) st = blur_plane(g->a[0], g->gw, g->gh, g->sigma[0]);
+    for (int c = 1; c < 3 && st == SMP_OK; c++) st = blur_plane(g->a[c], g->gw, g->gh, g->sigma[c]);
     if (threaded) {
         pthread_join(th, NULL);
         if (st == SMP_OK) st = red.st;
     }
-    free(col);
     if (st != SMP_OK) { halo_free(g); return st; }
     for (int c = 0; c < 3; c++)
         for (int j = 0; j < g->gh; j++) {
