@@ -17,7 +17,7 @@
 #define RING_MM 30.0  /* how far out the hair is taken */
 #define SKIN_MM 10.0  /* how far in the bare skin is taken */
 #define MIN_BLOCKS 8  /* of stubble, to call it stubble: 32 mm^2 */
-/* Realistic practice (domain.md): finished densities up to about 200
+/* Realistic practice: finished densities up to about 200
  * dots/cm^2 with 3-point groupings, healed deposits up to about 0.6 mm. */
 #define DOT_MIN 0.25
 #define DOT_MAX 0.6
@@ -67,7 +67,7 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /* Pools blocks: mean linear light, and the standard deviation of L* over
- * all their pixels (the texture quality.md measures over a band). */
+ * all their pixels (the texture the appearance measures take over a band). */
 static void pool(block **b, int n, double lin[3], double *grain)
 {
     double s = 0, s2 = 0, npx = 0;

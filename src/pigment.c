@@ -7,7 +7,7 @@
 
 /* The deposit's optics, per channel R, G, B (docs/render.md has the
  * reasoning and the sources).  At the usual depth of 0.2 mm a deposit
- * removes about 1.5x its own area of light in green (domain.md, from a
+ * removes about 1.5x its own area of light in green (docs/render.md, from a
  * Monte-Carlo estimate with Jacques 2013's coefficients); red travels
  * furthest in skin, so it loses most (2.5x) over the widest halo, blue
  * least (0.95x).  The gains fall with depth over REF_LEN: slowest in red,
@@ -18,12 +18,12 @@
 #define REF_DEPTH 0.2
 static const double GAIN[3] = {2.5, 1.5, 0.95};
 static const double GAIN_LEN[3] = {0.35, 0.20, 0.13};
-/* Share of the darkening in the halo at 0.2 mm (70-80 %, domain.md); the
+/* Share of the darkening in the halo at 0.2 mm (70-80 %, the same); the
  * core's share falls with depth over 0.12 mm (a deep deposit is all halo,
  * a shallow one mostly core). */
 static const double HALO[3] = {0.78, 0.75, 0.72};
 #define CORE_LEN 0.12
-/* Halo sigma at 0.2 mm (0.45-0.6 mm, domain.md), widest in red; it grows
+/* Halo sigma at 0.2 mm (0.45-0.6 mm, the same), widest in red; it grows
  * with depth as sigma x (0.4 + 3 z): 0.7x at 0.1 mm, 1.6x at 0.4 mm. */
 static const double SIGMA[3] = {0.60, 0.50, 0.45};
 
@@ -41,7 +41,7 @@ static const double SIGMA[3] = {0.60, 0.50, 0.45};
 #define SOFTEN_PER_YEAR 0.03
 /* The skin above a deposit blurs the core by about half its depth: at
  * 0.2 mm a 0.2 mm deposit then looks about 0.3 mm wide at half contrast, a
- * 0.4 mm one about 0.45 mm (domain.md). */
+ * 0.4 mm one about 0.45 mm (the same simulation). */
 #define CORE_BLUR 0.5
 
 void pigment_optics(double z, deposit_optics *o)

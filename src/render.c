@@ -139,7 +139,7 @@ static const kernel *kernel_get(kernel_cache *kc, float r, float s, float x, flo
 
 /* ---- shine ----
  * A specular highlight is light reflected at the surface, above the ink
- * (domain.md): it stays as bright over pigment as beside it.  Skin, even
+ * (docs/render.md): it stays as bright over pigment as beside it.  Skin, even
  * very fair skin, keeps a clear hue; a highlight is near-white and
  * unsaturated, or cool (light from a window or the sky).  So the pigment
  * fades out as the darkest channel rises from 172 to 196 (L* about 70 to

@@ -1,4 +1,4 @@
-/* appearance: the appearance figures of quality.md ("Appearance", and the
+/* appearance: the appearance figures of docs/render.md ("Appearance", and the
  * render rules that compare a before with an after), measured from a BEFORE
  * photo and the AFTER preview of the same pixels (smpsim render --compose
  * after --no-labels).  For the tests and make bench: one "name value" line
@@ -230,7 +230,7 @@ static double l_of_y(double y)
     return 116 * f - 16;
 }
 
-/* T = Y_after / Y_before: the skin's own texture cancels (quality.md "Shadow"). */
+/* T = Y_after / Y_before: the skin's own texture cancels (docs/render.md, "How the appearance is measured"). */
 static float *transmission(const photo *before, const photo *after)
 {
     size_t n = (size_t)before->w * before->h;

@@ -1,4 +1,4 @@
-# Appearance (quality.md, "Appearance"): the stubble match on the real
+# Appearance (docs/render.md, "How the appearance is measured"): the stubble match on the real
 # photos in ../shared/photos, shadow and grain on the top sample, soft
 # edges on its bald crown, shine kept on a photo with a highlight; measured by
 # tools/appearance.c ($SMPSIM_APPEARANCE, set by make test-all).
