@@ -226,11 +226,12 @@ smp_status smp_layout_new(const smp_plan *plan, smp_layout **outp, smp_error *er
         }
     }
     if (s->shave) {
-        if ((st = shave_build(&L->photo, L->scale, &L->area, &L->mm, &L->shave, err)) != SMP_OK) goto fail;
+        if ((st = shave_build(&L->photo, L->scale, &L->area, &L->shave, err)) != SMP_OK) goto fail;
         if (L->shave.note[0] && !L->note[0]) snprintf(L->note, sizeof L->note, "%s", L->shave.note);
     }
     double t1 = now();
     if ((st = field_build(s, &L->area, L->has_line ? &L->line : NULL, &L->regions, &L->field, err)) != SMP_OK) goto fail;
+    if ((st = shave_stubble(&L->shave, &L->field, s, err)) != SMP_OK) goto fail;
     /* Refuse a request past the dot limit before making it: a coarse
      * integral is enough to say how many it would make. */
     double rough = field_integrate(&L->field, 1.0, 40000);

@@ -248,8 +248,10 @@ smp_status scalp_darker_than_area(const photo *p, double scale, const area *a, g
     }
     if (ns >= 50) {
         qsort(in, ns, sizeof *in, cmp_float);
-        float skin = in[(size_t)(0.7 * ns)];
-        for (size_t i = 0; i < n; i++) m[i] = l[i] < skin - 5 ? 255 : 0;
+        /* 8 % of the skin's lightness, 2.5 L* at least: dark stubble on
+         * dark skin in dim light darkens it by less than 4. */
+        float skin = in[(size_t)(0.7 * ns)], by = fmaxf(2.5f, 0.08f * skin);
+        for (size_t i = 0; i < n; i++) m[i] = l[i] < skin - by ? 255 : 0;
         out->w = p->w;
         out->h = p->h;
         out->px = m;

@@ -29,8 +29,8 @@ smp_status scalp_skin(int w, int h, const float *L, const float *A, const float 
                       double *hair_l, smp_error *err) SMP_MUST_CHECK;
 
 /* Marks in OUT (the photo's size, 255 = darker) where photo P is darker
- * than the skin of area A (its lighter 60 %, at SCALE px/mm) by 5 L* or
- * more: hair, stubble or shadow beside the area. */
+ * than the skin of area A (its lighter 60 %, at SCALE px/mm) by 8 % of its
+ * L* (2.5 at least) or more: hair, stubble or shadow beside the area. */
 smp_status scalp_darker_than_area(const photo *p, double scale, const area *a, grey_image *out,
                                   smp_error *err) SMP_MUST_CHECK;
 

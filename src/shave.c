@@ -117,7 +117,7 @@ static smp_status lay_stubble(const settings *s, double scale, int w, int h, uin
     return st;
 }
 
-smp_status shave_build(const photo *p, double scale, const area *a, const settings *s, shave *out, smp_error *err)
+smp_status shave_build(const photo *p, double scale, const area *a, shave *out, smp_error *err)
 {
     memset(out, 0, sizeof *out);
     int w = p->w, h = p->h;
@@ -297,11 +297,12 @@ smp_status shave_build(const photo *p, double scale, const area *a, const settin
             dst[x] = o;
         }
     }
-    /* Stubble where the cut hair lies outside the area: inside it, the
-     * impressions are the stubble. */
-    for (size_t i = 0; i < n; i++)
-        if (dist[i] == 0) cut[i] = 0;
-    st = lay_stubble(s, scale, w, h, cut, &out->stubble, err);
+    /* The cut is kept for the stubble, laid once the field is known. */
+    out->cut = cut;
+    out->w = w;
+    out->h = h;
+    out->scale = scale;
+    cut = NULL;
 out:
     free(L); free(A); free(B); free(dist); free(tmp); free(cut); free(lin); free(known);
     if (st != SMP_OK) {
@@ -311,9 +312,29 @@ out:
     return st;
 }
 
+smp_status shave_stubble(shave *sh, const field *f, const settings *s, smp_error *err)
+{
+    if (!sh->cut) return SMP_OK;
+    /* Where the impressions are thin or none (outside the area, ahead of
+     * a hairline) the cut hair needs stubble of its own; elsewhere the
+     * impressions are the stubble. */
+    double full = fmax(s->density1, s->density2) / 100;
+    for (int y = 0; y < sh->h; y++)
+        for (int x = 0; x < sh->w; x++) {
+            uint8_t *c = &sh->cut[(size_t)y * sh->w + x];
+            if (*c && field_density(f, v2((x + 0.5) / sh->scale, (y + 0.5) / sh->scale), NULL, NULL) >= 0.5 * full) *c = 0;
+        }
+    smp_status st = lay_stubble(s, sh->scale, sh->w, sh->h, sh->cut, &sh->stubble, err);
+    free(sh->cut);
+    sh->cut = NULL;
+    return st;
+}
+
 void shave_free(shave *sh)
 {
     if (!sh) return;
     photo_free(&sh->shaved);
     dot_list_free(&sh->stubble);
+    free(sh->cut);
+    sh->cut = NULL;
 }

@@ -16,13 +16,15 @@
  *   interpolated back up.  Where skin shows over less than a quarter of
  *   the head near the area (long dense hair), what lies under the hair is
  *   not known: the hair is kept and the user told.
- * - On it: stubble, drawn as dots of the plan's kind (the dots --match
- *   auto chose to read like the client's stubble), so that the treated
- *   area and the shaved hair read the same.  They are the client's own
+ * - On it: stubble.  Where the impressions lie (the area at full density)
+ *   they are the stubble; elsewhere (just outside the area, ahead of a
+ *   hairline) dots of the plan's kind (the dots --match auto chose to
+ *   read like the client's stubble), so that it all reads the same.  They are the client's own
  *   hair, not impressions: layout does not write them. */
 #ifndef SMP_SHAVE_H
 #define SMP_SHAVE_H
 #include "area.h"
+#include "field.h"
 #include "image.h"
 #include "plan.h"
 #include "sampler.h"
@@ -31,12 +33,17 @@ typedef struct shave {
     photo shaved;     /* the photo with the hair cut; px NULL when nothing was cut */
     dot_list stubble; /* the stubble on the shaved skin, healed, in mm */
     double cut_cm2;   /* how much hair was cut */
+    uint8_t *cut;     /* the cut, until the stubble is laid; w x h at SCALE */
+    int w, h;
+    double scale;
     char note[200];   /* why nothing was cut, when --shave could not */
 } shave;
 
-/* Cuts the hair around area A of photo P (SCALE px/mm) for the plan S. */
-smp_status shave_build(const photo *p, double scale, const area *a, const settings *s, shave *out,
-                       smp_error *err) SMP_MUST_CHECK;
+/* Cuts the hair in and at the edge of area A of photo P (SCALE px/mm). */
+smp_status shave_build(const photo *p, double scale, const area *a, shave *out, smp_error *err) SMP_MUST_CHECK;
+/* Lays the stubble on the cut hair where the field F gives under half the
+ * full density (outside the area, ahead of a hairline). */
+smp_status shave_stubble(shave *sh, const field *f, const settings *s, smp_error *err) SMP_MUST_CHECK;
 void shave_free(shave *sh);
 
 #endif

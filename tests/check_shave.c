@@ -60,7 +60,11 @@ static void run(const char *poly, photo *ph, shave *sh)
     area a;
     smp_error err = {0};
     ck_assert_int_eq(area_build(&s, &a, &err), SMP_OK);
-    ck_assert_msg(shave_build(ph, PPM, &a, &s, sh, &err) == SMP_OK, "%s", err.msg);
+    ck_assert_msg(shave_build(ph, PPM, &a, sh, &err) == SMP_OK, "%s", err.msg);
+    field f;
+    ck_assert_int_eq(field_build(&s, &a, NULL, NULL, &f, &err), SMP_OK);
+    ck_assert_int_eq(shave_stubble(sh, &f, &s, &err), SMP_OK);
+    field_free(&f);
     area_free(&a);
     smp_plan_free(p);
 }
