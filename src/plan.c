@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <dirent.h>
 #include <sys/stat.h>
 
@@ -865,12 +866,30 @@ done:
 
 /* ---- presets ---- */
 
-static int preset_dirs(const char *dirs[3])
+/* ./presets, $SMPSIM_PRESETS, beside the program for a build that is not
+ * installed (BINDIR/../presets, as build/smpsim in the source folder, and
+ * BINDIR/presets), then the installed PREFIX/share/smpsim/presets. */
+#define MAX_PRESET_DIRS 5
+static int preset_dirs(const char *dirs[MAX_PRESET_DIRS])
 {
+    static char beside[2][4200];
     int n = 0;
     dirs[n++] = "presets";
     const char *env = getenv("SMPSIM_PRESETS");
     if (env && *env) dirs[n++] = env;
+    char exe[4096];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 100);
+    if (len > 0) {
+        exe[len] = 0;
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = 0;
+            snprintf(beside[0], sizeof beside[0], "%s/../presets", exe);
+            snprintf(beside[1], sizeof beside[1], "%s/presets", exe);
+            dirs[n++] = beside[0];
+            dirs[n++] = beside[1];
+        }
+    }
     dirs[n++] = SMP_PRESET_DIR;
     return n;
 }
@@ -886,7 +905,7 @@ static int valid_preset_name(const char *name)
 
 smp_status smp_preset_find(const char *name, char *buf, size_t bufsize, smp_error *err)
 {
-    const char *dirs[3];
+    const char *dirs[MAX_PRESET_DIRS];
     int n = preset_dirs(dirs);
     if (valid_preset_name(name)) {
         for (int i = 0; i < n; i++) {
@@ -912,7 +931,7 @@ static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *
 
 void smp_presets_each(smp_preset_fn fn, void *ctx)
 {
-    const char *dirs[3];
+    const char *dirs[MAX_PRESET_DIRS];
     int nd = preset_dirs(dirs);
     char *names[512];
     int nn = 0;

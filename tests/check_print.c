@@ -17,7 +17,7 @@ START_TEST(four_pages_at_paper_size)
     static const char *papers[] = {"paper=a4", "paper=letter"};
     static const char *boxes[] = {"/MediaBox [ 0 0 595.275591 841.889764 ]", "/MediaBox [ 0 0 612 792 ]"};
     for (int i = 0; i < 2; i++) {
-        smp_plan *p = test_plan("photo=samples/top.jpg", "scale=4", "hairline=rounded",
+        smp_plan *p = test_plan("photo=samples/top.jpg", "scale=4", "area-polygon=0,0 800,0 800,800 0,800", "hairline=rounded",
                                 "anchors=190,610:400,700:610,610", papers[i], NULL);
         smp_layout *L;
         smp_error err = {0};

@@ -224,7 +224,7 @@ START_TEST(patch_density_needs_hair_around)
     ck_assert_msg(strstr(err.msg, "no hair to match") && strstr(err.msg, path), "%s", err.msg);
     smp_plan_free(p);
     /* Without patches there is nothing to match. */
-    p = test_plan(opt, "scale=6", NULL);
+    p = test_plan(opt, "scale=6", "area-polygon=0,0 600,0 600,600 0,600", NULL);
     ck_assert_int_eq(smp_plan_set(p, "density", "auto", "t", 0, &err), SMP_OK);
     ck_assert_int_eq(smp_plan_resolve(p, &err), SMP_EVALUE);
     ck_assert_msg(strstr(err.msg, "needs a photo and --patch-mask or --patch-polygon"), "%s", err.msg);
@@ -332,7 +332,8 @@ START_TEST(fue_dot_scars_are_found_and_treated_lighter)
     fclose(f);
     photo_free(&ph);
     snprintf(opt, sizeof opt, "photo=%s", path);
-    smp_plan *p = test_plan(opt, "scale=4", "scar-dots=yes", "sessions=1", "density=200", NULL);
+    smp_plan *p = test_plan(opt, "scale=4", "area-polygon=0,0 400,0 400,400 0,400", "scar-dots=yes", "sessions=1",
+                            "density=200", "edge-mm=0", NULL);
     smp_layout *L = make(p);
     double in = 0, out = 0;
     size_t nin = 0, nout = 0;

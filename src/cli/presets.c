@@ -82,7 +82,7 @@ int cmd_presets(int argc, char **argv)
     smp_presets_each(list_one, &ctx);
     if (ctx.json) printf("]\n");
     if (!ctx.count && !ctx.json) {
-        fprintf(stderr, "smpsim: no presets found (looked in ./presets, $SMPSIM_PRESETS and the share folder)\n");
+        fprintf(stderr, "smpsim: no presets found (looked in ./presets, $SMPSIM_PRESETS, beside the program and the share folder)\n");
         return EXIT_INPUT;
     }
     return 0;

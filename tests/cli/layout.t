@@ -79,3 +79,7 @@ grep -q FAIL out.txt && fail "analyze reports a failure: $(grep FAIL out.txt)"
 run analyze r.csv --area-mm 300,300 --density 40:100 --json; expect_status 0; expect_out '"rho_p5":0\.[6-9]'
 run analyze --area-mm 300,300; expect_status 1; expect_error 'no dots CSV'
 run analyze nothere.csv --area-mm 10,10; expect_status 2; expect_error 'nothere.csv: cannot open'
+
+t "presets are found beside a program that is not installed, from any folder"
+SMPSIM_PRESETS= run presets; expect_status 0; expect_out "^widows-peak "
+SMPSIM_PRESETS= run layout --preset widows-peak -o d.csv; expect_status 0; expect_file d.csv
