@@ -8,6 +8,15 @@
 #include "bulk.h"
 #include "status.h"
 
+/* The pixel loops in two versions, chosen when the program starts: with
+ * AVX2 (8 floats at a time) where the processor has it, else the baseline
+ * (SSE2 on x86-64).  Other compilers and machines get the baseline. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define WIDE_LOOP __attribute__((target_clones("avx2", "default")))
+#else
+#define WIDE_LOOP
+#endif
+
 #define GAMMA PIGMENT_GAMMA
 
 /* ---- cores ----
@@ -37,8 +46,8 @@ typedef struct kernel {
 } kernel;
 
 typedef struct kernel_cache {
-    kernel **k;    /* [NBLUR][NRAD][SUB * SUB], made on first use */
-    float **prof;  /* [NBLUR][NRAD]: the radial profile every 1/8 px */
+    kernel **k[NBLUR]; /* per blur, [NRAD][SUB * SUB], made on first use: a render has one or two */
+    float **prof;      /* [NBLUR][NRAD]: the radial profile every 1/8 px */
 } kernel_cache;
 
 static int kernel_extent(float r, float sg) { return (int)ceilf(r + CORE_REACH * sg) + 1; }
@@ -99,15 +108,17 @@ static kernel *kernel_make(kernel_cache *kc, int rq, int bq, int fx, int fy)
 static void kernel_cache_free(kernel_cache *kc)
 {
     if (!kc) return;
-    if (kc->k)
-        for (size_t i = 0; i < (size_t)NBLUR * NRAD * SUB * SUB; i++)
-            if (kc->k[i]) {
-                free(kc->k[i]->span);
-                free(kc->k[i]);
+    for (int b = 0; b < NBLUR; b++) {
+        if (!kc->k[b]) continue;
+        for (size_t i = 0; i < (size_t)NRAD * SUB * SUB; i++)
+            if (kc->k[b][i]) {
+                free(kc->k[b][i]->span);
+                free(kc->k[b][i]);
             }
+        free(kc->k[b]);
+    }
     if (kc->prof)
         for (size_t i = 0; i < (size_t)NBLUR * NRAD; i++) free(kc->prof[i]);
-    free(kc->k);
     free(kc->prof);
     free(kc);
 }
@@ -116,9 +127,8 @@ static kernel_cache *kernel_cache_new(void)
 {
     kernel_cache *kc = calloc(1, sizeof *kc);
     if (!kc) return NULL;
-    kc->k = calloc((size_t)NBLUR * NRAD * SUB * SUB, sizeof *kc->k);
     kc->prof = calloc((size_t)NBLUR * NRAD, sizeof *kc->prof);
-    if (!kc->k || !kc->prof) {
+    if (!kc->prof) {
         kernel_cache_free(kc);
         return NULL;
     }
@@ -132,7 +142,8 @@ static const kernel *kernel_get(kernel_cache *kc, float r, float s, float x, flo
     int fx = (int)((x - flx) * SUB), fy = (int)((y - fly) * SUB);
     int rq = (int)(fminf(r, (float)MAX_R) * RSTEPS + 0.5f);
     int bq = (int)fminf(s * BSTEPS + 0.5f, NBLUR - 1);
-    kernel **slot = &kc->k[((size_t)bq * NRAD + rq) * SUB * SUB + (size_t)(fy * SUB + fx)];
+    if (!kc->k[bq] && !(kc->k[bq] = calloc((size_t)NRAD * SUB * SUB, sizeof **kc->k))) return NULL;
+    kernel **slot = &kc->k[bq][(size_t)rq * SUB * SUB + (size_t)(fy * SUB + fx)];
     if (!*slot) *slot = kernel_make(kc, rq, bq, fx, fy);
     return *slot;
 }
@@ -212,6 +223,27 @@ static splat *spatial_order(const smp_dot *dots, size_t n, double ppm, double ox
     return out;
 }
 
+/* exp(X) for X <= 0, to about 1e-7, in a form the compiler vectorises:
+ * 2^t as 2^i times a polynomial in the fraction. */
+static inline float exp_neg(float x)
+{
+    float t = greater(x, -80.0f) * 1.44269504f;
+    int i = (int)t;
+    i -= t < (float)i;
+    float f = t - (float)i;
+    float p = 1.0f + f * (0.69314718f + f * (0.24022651f + f * (0.05550411f + f * (0.00961813f + f * 0.00133336f))));
+    int32_t bits = (i + 127) << 23;
+    float scale;
+    memcpy(&scale, &bits, sizeof scale);
+    return p * scale;
+}
+
+WIDE_LOOP static void to_multiplier(float *restrict m, int n)
+{
+    const float k = (float)(-1 / GAMMA);
+    for (int i = 0; i < n; i++) m[i] = exp_neg(m[i] * k);
+}
+
 /* ---- halos ----
  * The halo part of every deposit goes into a grid of absorbance per
  * channel, cells of whole pixels up to HALO_CELL_MM, as a point (bilinear); the grid is
@@ -220,14 +252,14 @@ static splat *spatial_order(const smp_dot *dots, size_t n, double ppm, double ox
  * its extra width as a small Gaussian splat: Gaussians add variances.  The
  * blur is cut at HALO_REACH sigma, so beyond that no pixel is touched. */
 #define HALO_CELL_MM 0.4
-#define HALO_REACH 3.0
+#define HALO_REACH 2.5
 
 typedef struct halo_grid {
     int c;           /* px per cell */
     int m;           /* cells of margin around the view */
     int gw, gh;
     double sigma[3]; /* the blur, in cells */
-    float *a[3];     /* absorbance of linear light per cell (one block) */
+    float *a[3];     /* absorbance of linear light per cell (one block); then its multiplier of 8-bit values */
     uint8_t *lit;    /* per grid row: 1 when some cell in it is above 0 */
 } halo_grid;
 
@@ -275,15 +307,6 @@ static void splat_gauss(float *a, const halo_grid *g, float fx, float fy, float 
         }
     }
 }
-
-/* The pixel loops in two versions, chosen when the program starts: with
- * AVX2 (8 floats at a time) where the processor has it, else the baseline
- * (SSE2 on x86-64).  Other compilers and machines get the baseline. */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-#define WIDE_LOOP __attribute__((target_clones("avx2", "default")))
-#else
-#define WIDE_LOOP
-#endif
 
 /* DST[x] += K * SRC[x]: the blur's inner loop, written so that the compiler
  * vectorises it. */
@@ -425,8 +448,12 @@ static smp_status halo_build(halo_grid *g, const splat *d, size_t n, double ppm,
     if (st != SMP_OK) { halo_free(g); return st; }
     for (int c = 0; c < 3; c++)
         for (int j = 0; j < g->gh; j++) {
-            const float *row = g->a[c] + (size_t)j * g->gw;
+            float *row = g->a[c] + (size_t)j * g->gw;
             for (int i = 0; i < g->gw && !g->lit[j]; i++) g->lit[j] = row[i] > 0;
+            /* From absorbance to the multiplier of 8-bit values, once per
+             * cell: pixels interpolate the multipliers. */
+            if (g->lit[j]) to_multiplier(row, g->gw);
+            else for (int i = 0; i < g->gw; i++) row[i] = 1;
         }
     return SMP_OK;
 }
@@ -454,28 +481,8 @@ typedef struct frame_pass {
     float *fxw;
 } frame_pass;
 
-/* exp(X) for X <= 0, to about 1e-7, in a form the compiler vectorises:
- * 2^t as 2^i times a polynomial in the fraction. */
-static inline float exp_neg(float x)
-{
-    float t = greater(x, -80.0f) * 1.44269504f;
-    int i = (int)t;
-    i -= t < (float)i;
-    float f = t - (float)i;
-    float p = 1.0f + f * (0.69314718f + f * (0.24022651f + f * (0.05550411f + f * (0.00961813f + f * 0.00133336f))));
-    int32_t bits = (i + 127) << 23;
-    float scale;
-    memcpy(&scale, &bits, sizeof scale);
-    return p * scale;
-}
-
-WIDE_LOOP static void to_multiplier(float *restrict m, int n)
-{
-    const float k = (float)(-1 / GAMMA);
-    for (int i = 0; i < n; i++) m[i] = exp_neg(m[i] * k);
-}
-
-/* Widens grid row J into OUT: 3 planes of the frame's width. */
+/* Widens grid row J of multipliers into OUT: 3 planes of the frame's
+ * width. */
 static void widen(const frame_pass *fp, int j, float *out)
 {
     const halo_grid *g = fp->g;
@@ -488,7 +495,6 @@ static void widen(const frame_pass *fp, int j, float *out)
             o[x] = q[0] + (q[1] - q[0]) * fp->fxw[x];
         }
     }
-    to_multiplier(out, 3 * w);
 }
 
 static const float *wide_row(frame_pass *fp, int j)
