@@ -197,6 +197,18 @@ smp_status smp_layout_new(const smp_plan *plan, smp_layout **outp, smp_error *er
     if ((st = regions_build(s, L->photo.px ? &L->photo : NULL, L->photo.px ? L->scale : s->scale, &L->regions, err)) !=
         SMP_OK)
         goto fail;
+    /* No area, no dots: on a photo, dots go only where the user or the
+     * photo (--area auto, thinning, patches) says, never over the whole
+     * picture with its face, wall and shirt. */
+    const settings *given = plan_settings(plan);
+    if (L->photo.px && !(given->area_w > 0) && !given->polygon && !given->area_mask && !given->area_auto &&
+        !given->thinning && !given->patch_poly && !given->patch_mask) {
+        st = smp_fail(err, SMP_EVALUE, 0,
+                      "%s: no treatment area: give --area-polygon, --area-mask or --area auto (or --mode thinning, "
+                      "--patch-polygon, --patch-mask)",
+                      s->photo);
+        goto fail;
+    }
     patch_levels lv = {0};
     if (s->density_auto &&
         (st = regions_patch_levels(&L->regions, &L->photo, s->photo, L->scale, &L->area, &lv, err)) != SMP_OK)

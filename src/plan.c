@@ -121,6 +121,7 @@ typedef struct entry {
     char *value;
     char *origin;    /* "--density" or "plan.smp" */
     int from_file;
+    int from_preset; /* set while a preset was read */
 } entry;
 
 struct smp_plan {
@@ -135,6 +136,7 @@ struct smp_plan {
     smp_error *cur_err;
     int depth;
     struct plan_scan *scan; /* the file being read, line by line */
+    int reading_preset;
 };
 
 static char *xstrdup(const char *s)
@@ -626,6 +628,7 @@ static smp_status set_entry(smp_plan *plan, int id, const char *value, const cha
     if (!v || !o) { free(v); free(o); return smp_fail(err, SMP_ENOMEM, 0, "out of memory"); }
     free(e->value); free(e->origin);
     e->value = v; e->origin = o; e->from_file = from_file;
+    e->from_preset = plan->reading_preset;
     plan->resolved = 0;
     return SMP_OK;
 }
@@ -968,7 +971,10 @@ smp_status smp_plan_load_preset(smp_plan *plan, const char *name, smp_error *err
     char path[4096];
     smp_status st = smp_preset_find(name, path, sizeof path, err);
     if (st != SMP_OK) return st;
-    return smp_plan_load(plan, path, err);
+    plan->reading_preset = 1;
+    st = smp_plan_load(plan, path, err);
+    plan->reading_preset = 0;
+    return st;
 }
 
 /* ---- resolve ---- */
@@ -1041,6 +1047,9 @@ smp_status smp_plan_resolve(smp_plan *plan, smp_error *err)
         return smp_fail(err, SMP_EVALUE, de->from_file,
                         "%s: auto needs a photo and --patch-mask or --patch-polygon: it matches the hair around the patches",
                         de->origin);
+    /* A preset's frame is for layouts without a photo; on a photo, where
+     * the dots go is the user's to say (or --area auto's). */
+    if (s->photo && plan->e[O_AREA_MM].from_preset) s->area_w = s->area_h = 0;
     const entry *mt = &plan->e[O_MATCH];
     if (s->match_auto && !s->photo)
         return smp_fail(err, SMP_EVALUE, mt->from_file, "%s: auto needs a photo with the client's hair in it", mt->origin);

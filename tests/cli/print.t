@@ -1,6 +1,6 @@
 # smpsim print: the patient mock-up.  Needs poppler-utils (pdfinfo, pdftotext, pdftoppm).
 
-args_top="top.jpg --scale 4 --hairline rounded --anchors 190,610:400,700:610,610"
+args_top="top.jpg --scale 4 --area-mm 200,200 --hairline rounded --anchors 190,610:400,700:610,610"
 
 t "four pages on A4 or Letter"
 cp "$root"/samples/* .

@@ -34,9 +34,9 @@ expect_out '"area_cm2":112\.5'
 
 t "scale from a ruler, or estimated from the anchors with a warning"
 cp "$root"/samples/top.jpg .
-run render top.jpg --ruler 100,100,500,100,80 --hairline rounded --anchors 190,610:400,700:610,610 -o a.png --json
+run render top.jpg --ruler 100,100,500,100,80 --area-polygon "100,100 700,100 700,700 100,700" --hairline rounded --anchors 190,610:400,700:610,610 -o a.png --json
 expect_status 0; expect_out '"scale_px_per_mm":5\.0000'
-run render top.jpg --hairline rounded --anchors 190,610:400,700:610,610 -o b.png --json
+run render top.jpg --area-polygon "100,100 700,100 700,700 100,700" --hairline rounded --anchors 190,610:400,700:610,610 -o b.png --json
 expect_status 0; expect_out '"scale_estimated":true'; grep -q 'assuming 120 mm' err.txt || fail "no warning"
 run render top.jpg -o c.png; expect_status 1; expect_error "no scale"
 
@@ -48,12 +48,12 @@ printf '\211PNG\r\n\032\n\0\0\0\rIHDR' >cut.png
 run render cut.png --scale 4 -o o.png; expect_status 2; expect_error "cut\.png: truncated or corrupt PNG"
 echo "plain text" >text.jpg
 run render text.jpg --scale 4 -o o.png; expect_status 2; expect_error "text\.jpg: not a PNG or JPEG"
-run render top.jpg --scale 4 --max-pixels 1000 -o o.png; expect_status 2; expect_error "800x800 pixels is over the limit of 1000"
-run render top.jpg --scale 4 -o nodir/o.png; expect_status 2; expect_error "nodir/o\.png: cannot create"
+run render top.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" --max-pixels 1000 -o o.png; expect_status 2; expect_error "800x800 pixels is over the limit of 1000"
+run render top.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" -o nodir/o.png; expect_status 2; expect_error "nodir/o\.png: cannot create"
 ln -s top.jpg link.jpg
-run render top.jpg --scale 4 -o link.jpg; expect_status 2; expect_error "would overwrite an input"
-run render top.jpg --scale 4 -o ./top.jpg; expect_status 2; expect_error "would overwrite an input"
-run render top.jpg --scale 4 -o o.gif; expect_status 1; expect_error "unknown output type"
+run render top.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" -o link.jpg; expect_status 2; expect_error "would overwrite an input"
+run render top.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" -o ./top.jpg; expect_status 2; expect_error "would overwrite an input"
+run render top.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" -o o.gif; expect_status 1; expect_error "unknown output type"
 run render nothere.jpg --scale 4 -o o.png; expect_status 2; expect_error "nothere\.jpg: cannot open"
 printf '\211PNG\r\n\032\n' >/dev/null
 run render top.jpg --scale 4 --area-mask text.jpg -o o.png; expect_status 2; expect_error "text\.jpg: not a PNG"
@@ -74,7 +74,7 @@ run render top.smp --exclude-mask small.png -o c.png; expect_status 2; expect_er
 t "layout refuses to write over the photo or a mask"
 cp "$root"/samples/top.jpg .
 smpsim layout --area-mm 200,200 --density 1 --px-per-mm 4 -o m.png
-run layout top.jpg --scale 4 --exclude-mask m.png -o m.png; expect_status 2; expect_error "m\.png: the output would overwrite an input"
+run layout top.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" --exclude-mask m.png -o m.png; expect_status 2; expect_error "m\.png: the output would overwrite an input"
 run layout --photo m.png --scale 4 -o ./m.png; expect_status 2; expect_error "would overwrite an input"
 
 t "pigment, PNG level and quality values are checked; levels trade size"
@@ -93,17 +93,17 @@ cmp -s small.png big.png && fail "levels gave the same file"
 t "scars, patches and thinning on a photo"
 cp "$root"/samples/* .
 run render top.smp --scar-line "250,300 550,320" --scar-width 10 --compose after -o scar.png; expect_status 0
-run render top.jpg --scale 4 --patch-polygon "300,300 450,280 480,420 330,450" --json -o patch.png; expect_status 0
-run layout top.jpg --scale 4 --patch-polygon "300,300 450,280 480,420 330,450" -o patch.csv; expect_status 0
+run render top.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" --patch-polygon "300,300 450,280 480,420 330,450" --json -o patch.png; expect_status 0
+run layout top.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" --patch-polygon "300,300 450,280 480,420 330,450" -o patch.csv; expect_status 0
 awk -F, 'NR>1 && ($1 < 70 || $1 > 125 || $2 < 65 || $2 > 117) {bad++} END {exit bad>0}' patch.csv || fail "dots outside the patch"
 run render top.jpg --scale 4 --mode thinning -o thin.png; expect_status 0
 expect_error "found the scalp with confidence (0\.[3-9][0-9]|1\.00); check it with --save-area FILE\.png"
 run render top.jpg --scale 4 --mode thinning --area-polygon "0,0 800,0 800,800 0,800" -o thin.png; expect_status 0
 expect_quiet_err
 run layout --area-mm 50,50 --mode thinning -o d.csv; expect_status 1; expect_error "thinning needs a photo"
-run render top.jpg --scale 4 --scar-mask nothere.png -o x.png; expect_status 2; expect_error "nothere\.png: cannot open"
+run render top.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" --scar-mask nothere.png -o x.png; expect_status 2; expect_error "nothere\.png: cannot open"
 smpsim layout --area-mm 100,100 --density 1 --px-per-mm 2 -o small.png
-run render top.jpg --scale 4 --patch-mask small.png -o x.png; expect_status 2; expect_error "small\.png: the mask must be the photo's size, 800x800"
+run render top.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" --patch-mask small.png -o x.png; expect_status 2; expect_error "small\.png: the mask must be the photo's size, 800x800"
 
 t "alopecia patches matched to the stubble around them"
 cp "$root"/samples/* .
@@ -119,7 +119,7 @@ expect_error "the patches will stay lighter \(try --dilution auto\)"
 run render patches.smp --density 80 -o fixed.png --json; expect_status 0; expect_out '"density_auto":null'
 run render top.smp --density auto -o x.png; expect_status 1
 expect_error "auto needs a photo and --patch-mask or --patch-polygon"
-run render top.jpg --scale 4 --density auto --patch-polygon "0,0 800,0 800,800 0,800" -o x.png; expect_status 2
+run render top.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" --density auto --patch-polygon "0,0 800,0 800,800 0,800" -o x.png; expect_status 2
 expect_error "top\.jpg: too little of the photo around the patches"
 [ ! -e x.png ] || fail "x.png written"
 
@@ -146,6 +146,18 @@ expect_error "^smpsim: --match: auto and --density auto both choose the density:
 run layout --area-mm 50,50 --match auto -o d.csv; expect_status 1
 expect_error "^smpsim: --match: auto needs a photo with the client's hair in it"
 [ ! -e x.png ] && [ ! -e d.csv ] || fail "an output was written"
+
+t "no area, no dots: a photo with no area is refused; a preset's frame does not cover a photo"
+cp "$root"/samples/top.jpg .
+run render top.jpg --scale 4 -o x.png; expect_status 1
+expect_error "^smpsim: top\.jpg: no treatment area: give --area-polygon, --area-mask or --area auto \(or --mode thinning, --patch-polygon, --patch-mask\)$"
+run render top.jpg --scale 4 --preset strip-scar --scar-line "300,300 500,320" -o x.png; expect_status 1
+expect_error "top\.jpg: no treatment area"
+run print top.jpg --scale 4 -o x.pdf; expect_status 1; expect_error "top\.jpg: no treatment area"
+[ ! -e x.png ] && [ ! -e x.pdf ] || fail "an output was written"
+run render top.jpg --scale 4 --preset strip-scar --scar-line "300,300 500,320" --area-polygon "150,150 650,150 650,650 150,650" \
+  -o s.png --json; expect_status 0; expect_out '"area_cm2":156\.25'
+run layout --preset strip-scar -o d.csv --json; expect_status 0; expect_out '"area_cm2":240\.0'
 
 t "--shave cuts the hair in the area, or says why not"
 cp "$root"/samples/* .
@@ -176,6 +188,6 @@ smpsim layout --area-mm 100,100 --density 0.01 --px-per-mm 3 -o grey.png
 run render grey.png --scale 3 --area auto -o c.png; expect_status 2; expect_error "grey\.png: no scalp area could be told apart"
 [ ! -e c.png ] || fail "c.png written"
 run layout --area-mm 10,10 --area auto -o d.csv; expect_status 1; expect_error "auto needs a photo"
-run render top.jpg --scale 4 --scar-dots --json -o fue.png; expect_status 0
-run render top.jpg --scale 4 --preset fue-scars -o fue2.png; expect_status 0
+run render top.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" --scar-dots --json -o fue.png; expect_status 0
+run render top.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" --preset fue-scars -o fue2.png; expect_status 0
 run layout --area-mm 20,20 --scar-dots -o d.csv; expect_status 1; expect_error "scar-dots needs a photo"
