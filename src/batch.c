@@ -108,7 +108,7 @@ smp_status batch_read(const char *path, batch_manifest *m, smp_error *err)
                     else if (!strcmp(fields[i], "output")) col_output = i;
                     else if (!strcmp(fields[i], "command")) col_command = i;
                     else {
-                        int known = 0;
+                        int known = !strcmp(fields[i], "preset"); /* a named plan, under the rest */
                         for (size_t k = 0; k < smp_option_count(); k++) known |= !strcmp(smp_option_at(k)->name, fields[i]);
                         if (!known) {
                             st = smp_fail(err, SMP_EINPUT, 1, "%s:%d: unknown column '%s'", path, lineno, fields[i]);
@@ -229,9 +229,14 @@ smp_status batch_run(const batch_job *job, int resume, batch_result *res, smp_er
     smp_status st;
     char origin[256];
     if (!plan) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+    /* A preset first, the plan file over it, the columns over both. */
+    for (int k = 0; k < job->n_opts; k++)
+        if (job->values[k] && !strcmp(job->keys[k], "preset") &&
+            (st = smp_plan_load_preset(plan, job->values[k], err)) != SMP_OK)
+            goto out;
     if (job->plan && (st = smp_plan_load(plan, job->plan, err)) != SMP_OK) goto out;
     for (int k = 0; k < job->n_opts; k++) {
-        if (!job->values[k]) continue;
+        if (!job->values[k] || !strcmp(job->keys[k], "preset")) continue;
         snprintf(origin, sizeof origin, "column %s", job->keys[k]);
         if ((st = smp_plan_set(plan, job->keys[k], job->values[k], origin, 1, err)) != SMP_OK) goto out;
     }
