@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include <dirent.h>
 #include <sys/stat.h>
@@ -29,7 +30,7 @@ enum opt_id {
     O_MODE, O_SCAR_LINE, O_SCAR_WIDTH, O_SCAR_MASK, O_SCAR_DOTS, O_SCAR_DENSITY, O_SCAR_DARKNESS, O_PATCH_MASK, O_PATCH_POLYGON,
     O_FEATHER, O_EDGE_MM,
     O_SESSIONS, O_SESSION_SHARES, O_SESSION_DARKENING, O_FIRST_RAISE, O_HEALING_SPREAD,
-    O_PAPER, O_CLINIC, O_CLIENT, O_DATE, O_LOGO, O_NOTES, O_SESSION_DATES,
+    O_PAPER, O_CLINIC, O_CLIENT, O_DATE, O_LOGO, O_NOTES, O_SESSION_DATES, O_SHEET,
     O_PHOTO, O_RULER, O_MAX_PIXELS,
     O_EXCLUDE_MASK, O_DILUTION, O_PIGMENT, O_BLOWOUT, O_SHOW, O_COMPOSE, O_WIDTH, O_NO_LABELS, O_PNG_LEVEL, O_QUALITY,
     O_COUNT
@@ -89,6 +90,7 @@ static const smp_option_info options[O_COUNT] = {
     [O_LOGO] = {"logo", "print", "FILE.png", "clinic logo for the mock-up's first page", NULL},
     [O_NOTES] = {"notes", "print", "FILE", "practitioner's notes (UTF-8 text) for the first page", NULL},
     [O_SESSION_DATES] = {"session-dates", "print", "D1,D2,...", "planned date of each session", NULL},
+    [O_SHEET] = {"practitioner-sheet", "print", "FILE.pdf", "write every setting, file and the seed here, kept off the client's mock-up", NULL},
     [O_PHOTO] = {"photo", "photo", "FILE", "the client's photo (PNG or JPEG); positions are then in its pixels", NULL},
     [O_RULER] = {"ruler", "photo", "X1,Y1,X2,Y2,MM", "two photo points a known distance apart, to set the scale", NULL},
     [O_MAX_PIXELS] = {"max-pixels", "photo", "N", "refuse photos with more pixels than this", "100000000"},
@@ -156,7 +158,7 @@ smp_plan *smp_plan_new(void)
 static void settings_clear(settings *s)
 {
     free(s->polygon); free(s->hl_points); free(s->area_mask); free(s->density_map); free(s->photo); free(s->exclude_mask);
-    free(s->clinic); free(s->client); free(s->date); free(s->session_dates); free(s->logo); free(s->notes);
+    free(s->clinic); free(s->client); free(s->date); free(s->session_dates); free(s->logo); free(s->notes); free(s->sheet);
     free(s->scar_line); free(s->patch_poly); free(s->scar_mask); free(s->patch_mask); free(s->save_area);
     memset(s, 0, sizeof *s);
 }
@@ -367,6 +369,12 @@ static const char *apply(settings *s, int id, const char *v, const char *dir, ch
     case O_NOTES:
         if (!*v) return "empty file name";
         return set_path(&s->notes, v, dir);
+    case O_SHEET: {
+        if (!*v) return "empty file name";
+        size_t n = strlen(v);
+        if (n < 5 || strcasecmp(v + n - 4, ".pdf")) return "expected a .pdf file";
+        return set_path(&s->sheet, v, dir);
+    }
     case O_AREA_AUTO:
         if (strcmp(v, "auto")) return "expected auto";
         s->area_auto = 1;

@@ -80,6 +80,7 @@ typedef struct settings {
     /* print */
     int paper_letter;
     char *clinic, *client, *date, *session_dates, *logo, *notes;
+    char *sheet;               /* --practitioner-sheet */
     char *exclude_mask;
     int width, no_labels;
 } settings;

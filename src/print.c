@@ -4,9 +4,12 @@
  *   2. the plan: before and each session (healed), each with its share,
  *      shade and date
  *   3. a 40 x 40 mm detail of the after image at true size (1 mm of scalp =
- *      1 mm of paper) beside a printed millimetre ruler
- *   4. every setting of the plan and the seed, and the statement that this
- *      is a simulation, not a guarantee
+ *      1 mm of paper) beside a printed millimetre ruler, and the statement
+ *      that this is a simulation, not a guarantee
+ *
+ * The client takes it home: it carries no file path and no technical
+ * setting.  Those, every setting of the plan and the seed, go to a
+ * practitioner sheet of their own (--practitioner-sheet), a one-page PDF.
  *
  * cairo's PDF surface draws, pango sets every text (any script: the
  * install brings DejaVu for Latin, Greek, Cyrillic and Arabic and
@@ -230,6 +233,17 @@ static void ruler(cairo_t *cr, double x, double y, double len)
     text(cr, x + len + 2, y - 1, 20, "Sans", 2.6, "cm");
 }
 
+/* The statement every client-facing page set ends with. */
+static void not_a_guarantee(page *pg_, double y)
+{
+    cairo_t *cr = pg_->cr;
+    cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+    text(cr, MARGIN, fmax(y, pg_->h - MARGIN - 20), pg_->w - 2 * MARGIN, "Sans Bold", 3.8,
+         "This is a simulation, not a guarantee. How the skin takes the pigment, how it heals and how it fades "
+         "vary with the skin, the body and the technique, so the healed result may be lighter or darker than "
+         "shown here. Discuss the plan with your practitioner.");
+}
+
 static smp_status page_detail(page *pg_, const smp_layout *L, const pigment *pg, smp_error *err)
 {
     cairo_t *cr = pg_->cr;
@@ -289,6 +303,7 @@ static smp_status page_detail(page *pg_, const smp_layout *L, const pigment *pg,
         snprintf(line, sizeof line, "Dots %.2f mm across on average; %.0f per cm\u00b2 on average over the treated area.",
                  k ? sum / k : 0.0, L->stats.mean_density);
         caption(cr, x + DETAIL_MM + 6, y, w - DETAIL_MM - 6, line);
+        not_a_guarantee(pg_, y + DETAIL_MM + 30);
     }
     photo_free(&d);
     return st;
@@ -305,7 +320,10 @@ static smp_status page_parameters(page *pg_, const smp_plan *plan, smp_error *er
     smp_plan_dump(plan, m);
     fclose(m);
     cairo_set_source_rgb(cr, 0, 0, 0);
-    y += text(cr, x, y, w, "Sans Bold", 6, "Every setting of this preview");
+    y += text(cr, x, y, w, "Sans Bold", 6, "Practitioner sheet: every setting of this preview");
+    cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+    y += text(cr, x, y, w, "Sans", 3.2, "For the clinic's records, not for the client: it names the clinic's files.") + 1;
+    cairo_set_source_rgb(cr, 0, 0, 0);
     y += 2;
     char line[256];
     snprintf(line, sizeof line,
@@ -314,13 +332,8 @@ static smp_status page_parameters(page *pg_, const smp_plan *plan, smp_error *er
     cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
     y += text(cr, x, y, w, "Sans", 3.6, line) + 4;
     cairo_set_source_rgb(cr, 0, 0, 0);
-    y += text(cr, x, y, w, "DejaVu Sans Mono", 2.5, buf) + 8;
+    text(cr, x, y, w, "DejaVu Sans Mono", 2.5, buf);
     free(buf);
-    cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-    text(cr, x, fmax(y, pg_->h - MARGIN - 20), w, "Sans Bold", 3.8,
-         "This is a simulation, not a guarantee. How the skin takes the pigment, how it heals and how it fades "
-         "vary with the skin, the body and the technique, so the healed result may be lighter or darker than "
-         "shown here. Discuss the plan with your practitioner.");
     return SMP_OK;
 }
 
@@ -347,6 +360,31 @@ static smp_status read_notes(const char *path, char **out, smp_error *err)
     return SMP_OK;
 }
 
+/* The practitioner sheet: one page, every setting and file and the seed. */
+static smp_status write_sheet(const smp_plan *plan, const char *path, int letter, smp_error *err)
+{
+    out_file o; /* a .pdf: the plan checked it */
+    smp_status st = out_open(&o, path, err);
+    if (st != SMP_OK) return st;
+    page p = {NULL, letter ? 215.9 : 210, letter ? 279.4 : 297};
+    cairo_surface_t *surf = cairo_pdf_surface_create_for_stream(out_cairo_write, o.f, p.w * PT_PER_MM, p.h * PT_PER_MM);
+    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE, "Scalp micropigmentation preview: practitioner sheet");
+    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR, "smpsim " SMP_VERSION);
+    p.cr = cairo_create(surf);
+    cairo_scale(p.cr, PT_PER_MM, PT_PER_MM);
+    if ((st = page_parameters(&p, plan, err)) == SMP_OK) cairo_show_page(p.cr);
+    cairo_destroy(p.cr);
+    cairo_surface_finish(surf);
+    int e = out_stream_errno();
+    cairo_status_t cs = cairo_surface_status(surf);
+    cairo_surface_destroy(surf);
+    if (st == SMP_OK && cs != CAIRO_STATUS_SUCCESS)
+        st = smp_fail_write(err, o.f, e, path, "the practitioner sheet", cairo_status_to_string(cs));
+    if (st != SMP_OK) out_abort(&o);
+    else st = out_commit(&o, err);
+    return st;
+}
+
 smp_status smp_print_write(const smp_layout *L, const smp_plan *plan, const char *path, smp_error *err)
 {
     const settings *s = plan_settings(plan);
@@ -356,7 +394,10 @@ smp_status smp_print_write(const smp_layout *L, const smp_plan *plan, const char
     char *notes = NULL;
     photo logo = {0};
     int orient;
-    smp_status st = read_notes(s->notes, &notes, err);
+    /* The sheet first: if it cannot be written, neither is the mock-up. */
+    smp_status st = s->sheet ? write_sheet(plan, s->sheet, s->paper_letter, err) : SMP_OK;
+    if (st != SMP_OK) return st;
+    st = read_notes(s->notes, &notes, err);
     if (st != SMP_OK) return st;
     if (s->logo && (st = image_read_photo(s->logo, 25000000L, &logo, &orient, err)) != SMP_OK) {
         free(notes);
@@ -376,10 +417,7 @@ smp_status smp_print_write(const smp_layout *L, const smp_plan *plan, const char
         cairo_show_page(p.cr);
         if ((st = page_plan(&p, L, s, &pg, err)) == SMP_OK) {
             cairo_show_page(p.cr);
-            if ((st = page_detail(&p, L, &pg, err)) == SMP_OK) {
-                cairo_show_page(p.cr);
-                if ((st = page_parameters(&p, plan, err)) == SMP_OK) cairo_show_page(p.cr);
-            }
+            if ((st = page_detail(&p, L, &pg, err)) == SMP_OK) cairo_show_page(p.cr);
         }
     }
     cairo_destroy(p.cr);

@@ -62,9 +62,9 @@ int cli_same_file(const char *a, const char *b)
 int cli_check_output(const cli_common *c, const smp_plan *plan)
 {
     const settings *s = plan_settings(plan);
-    const char *inputs[] = {c->plan,        s->photo,      s->area_mask, s->exclude_mask,
-                            s->density_map, s->scar_mask,  s->patch_mask, s->logo};
-    const char *outputs[] = {c->output, s->save_area};
+    const char *inputs[] = {c->plan,        s->photo,     s->area_mask,  s->exclude_mask, s->density_map,
+                            s->scar_mask,   s->patch_mask, s->logo,      s->notes};
+    const char *outputs[] = {c->output, s->save_area, s->sheet};
     for (size_t o = 0; o < sizeof outputs / sizeof *outputs; o++)
         for (size_t i = 0; i < sizeof inputs / sizeof *inputs; i++)
             if (cli_same_file(outputs[o], inputs[i])) {
@@ -74,6 +74,10 @@ int cli_check_output(const cli_common *c, const smp_plan *plan)
     if (c->output && s->save_area &&
         (!strcmp(c->output, s->save_area) || cli_same_file(c->output, s->save_area))) {
         fprintf(stderr, "smpsim: %s: named for both -o and --save-area\n", s->save_area);
+        return EXIT_USAGE;
+    }
+    if (c->output && s->sheet && (!strcmp(c->output, s->sheet) || cli_same_file(c->output, s->sheet))) {
+        fprintf(stderr, "smpsim: %s: named for both -o and --practitioner-sheet\n", s->sheet);
         return EXIT_USAGE;
     }
     return 0;

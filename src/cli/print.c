@@ -7,8 +7,9 @@ static void usage(void)
 {
     printf("Usage: smpsim print PHOTO|PLAN -o MOCKUP.pdf [options]\n"
            "A patient mock-up on A4 or Letter: before and after with the clinic, client and notes; the plan\n"
-           "session by session; a 40 x 40 mm detail at true size beside a millimetre ruler; every setting\n"
-           "and the seed, and a plain statement that it is a simulation, not a guarantee.\n");
+           "session by session; a 40 x 40 mm detail at true size beside a millimetre ruler, and a plain\n"
+           "statement that it is a simulation, not a guarantee.  No file path or technical setting: those,\n"
+           "with the seed, go to --practitioner-sheet FILE.pdf.\n");
     cli_print_general_options(stdout, "write the mock-up (PDF)");
     cli_print_plan_options(stdout);
     printf("\nExample: smpsim print samples/top.smp --client 'J. Doe' -o mockup.pdf\n");
@@ -32,7 +33,7 @@ int cmd_print(int argc, char **argv)
     if ((status = cli_photo_layout(&c, plan, &layout, &scale)) >= 0) goto out;
     if (smp_print_write(layout, plan, c.output, &err) != SMP_OK) { status = cli_report(&err); goto out; }
     if (c.json)
-        printf("{\"output\":\"%s\",\"pages\":4,\"seed\":%llu,\"seconds\":%.3f}\n", c.output,
+        printf("{\"output\":\"%s\",\"pages\":3,\"seed\":%llu,\"seconds\":%.3f}\n", c.output,
                (unsigned long long)smp_plan_seed(plan), cli_now() - t0);
     status = 0;
 out:

@@ -2,11 +2,11 @@
 
 args_top="top.jpg --scale 4 --area-mm 200,200 --hairline rounded --anchors 190,610:400,700:610,610"
 
-t "four pages on A4 or Letter"
+t "three pages on A4 or Letter"
 cp "$root"/samples/* .
 run print top.smp --client "J. Doe" -o a4.pdf; expect_status 0; expect_quiet_err
 pdfinfo a4.pdf >info.txt
-grep -q '^Pages: *4$' info.txt || fail "pages: $(grep Pages info.txt)"
+grep -q '^Pages: *3$' info.txt || fail "pages: $(grep Pages info.txt)"
 grep -q '^Page size: *595.276 x 841.89 pts' info.txt || fail "A4: $(grep 'Page size' info.txt)"
 run print top.smp --paper letter --date 2027-03-14 --session-dates 2027-04-01,2027-05-02,2027-06-03 -o letter.pdf
 expect_status 0
@@ -46,12 +46,25 @@ tail -c +$((hl + 1)) "$f" | od -An -tu1 -v -w"$W" | awk '
     bad = 0; for (j = 2; j <= k; j++) { g = c[j] - c[j - 1]; if (g < 99 || g > 101) bad++ }
     exit (bad > 0 || k < 10) }' || fail "ruler ticks are not 10 mm apart"
 
-t "the last page lists the plan and seed; the same plan makes the same dots"
+t "the practitioner sheet lists the plan and seed, the client's mock-up no file or setting; the same plan makes the same dots"
 cp "$root"/samples/top.jpg .
 # shellcheck disable=SC2086
-run print $args_top --seed 77 -o m.pdf; expect_status 0
-pdftotext -f 4 -l 4 m.pdf - >last.txt
+run print $args_top --seed 77 --practitioner-sheet sheet.pdf -o m.pdf; expect_status 0
+pdftotext sheet.pdf - >last.txt
 grep -q "Seed 77" last.txt || fail "no seed"
+pdftotext m.pdf - >client.txt
+! grep -qiE "top\.jpg|/tmp/|seed|dilution = |\[plan\]" client.txt || fail "the mock-up names a file or a setting: $(grep -iE 'top\.jpg|/tmp/|seed' client.txt | head -3)"
+grep -q "simulation, not a guarantee" client.txt || fail "the mock-up lacks the statement"
+run print $args_top --practitioner-sheet m.pdf -o m.pdf; expect_status 1
+expect_error "^smpsim: m\.pdf: named for both -o and --practitioner-sheet$"
+printf 'See you in May.\n' >notes.pdf
+run print $args_top --notes notes.pdf --practitioner-sheet notes.pdf -o n.pdf; expect_status 2
+expect_error "notes\.pdf: the output would overwrite an input"
+run print $args_top --practitioner-sheet s.png -o n.pdf; expect_status 1
+expect_error "^smpsim: --practitioner-sheet: s\.png: expected a \.pdf file"
+[ ! -e n.pdf ] || fail "the mock-up was written"
+run print $args_top --practitioner-sheet nodir/s.pdf -o n.pdf; expect_status 2; expect_error "nodir/s\.pdf: cannot create"
+[ ! -e n.pdf ] || fail "the mock-up was written without its sheet"
 sed -n '/^\[plan\]/,$p' last.txt | grep -E '^\[|^[a-z-]+ = ' >again.smp
 run layout again.smp -o a.csv; expect_status 0
 # shellcheck disable=SC2086
