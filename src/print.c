@@ -360,29 +360,50 @@ static smp_status read_notes(const char *path, char **out, smp_error *err)
     return SMP_OK;
 }
 
-/* The practitioner sheet: one page, every setting and file and the seed. */
+/* A PDF document being written: its file, surface and page. */
+typedef struct pdf_doc {
+    out_file o;
+    cairo_surface_t *surf;
+    page p;
+} pdf_doc;
+
+static smp_status pdf_begin(pdf_doc *d, const char *path, int letter, const char *title, smp_error *err)
+{
+    smp_status st = out_open(&d->o, path, err);
+    if (st != SMP_OK) return st;
+    d->p = (page){NULL, letter ? 215.9 : 210, letter ? 279.4 : 297};
+    d->surf = cairo_pdf_surface_create_for_stream(out_cairo_write, d->o.f, d->p.w * PT_PER_MM, d->p.h * PT_PER_MM);
+    cairo_pdf_surface_set_metadata(d->surf, CAIRO_PDF_METADATA_TITLE, title);
+    cairo_pdf_surface_set_metadata(d->surf, CAIRO_PDF_METADATA_CREATOR, "smpsim " SMP_VERSION);
+    d->p.cr = cairo_create(d->surf);
+    cairo_scale(d->p.cr, PT_PER_MM, PT_PER_MM);
+    return SMP_OK;
+}
+
+/* Finishes the document: commits it when ST (the drawing's status) and
+ * cairo are fine, else removes it; the status. */
+static smp_status pdf_end(pdf_doc *d, smp_status st, const char *path, const char *what, smp_error *err)
+{
+    cairo_destroy(d->p.cr);
+    cairo_surface_finish(d->surf);
+    int e = out_stream_errno();
+    cairo_status_t cs = cairo_surface_status(d->surf);
+    cairo_surface_destroy(d->surf);
+    if (st == SMP_OK && cs != CAIRO_STATUS_SUCCESS) st = smp_fail_write(err, d->o.f, e, path, what, cairo_status_to_string(cs));
+    if (st != SMP_OK) out_abort(&d->o);
+    else st = out_commit(&d->o, err);
+    return st;
+}
+
+/* The practitioner sheet: one page, every setting and file and the seed
+ * (a .pdf: the plan checked it). */
 static smp_status write_sheet(const smp_plan *plan, const char *path, int letter, smp_error *err)
 {
-    out_file o; /* a .pdf: the plan checked it */
-    smp_status st = out_open(&o, path, err);
+    pdf_doc d;
+    smp_status st = pdf_begin(&d, path, letter, "Scalp micropigmentation preview: practitioner sheet", err);
     if (st != SMP_OK) return st;
-    page p = {NULL, letter ? 215.9 : 210, letter ? 279.4 : 297};
-    cairo_surface_t *surf = cairo_pdf_surface_create_for_stream(out_cairo_write, o.f, p.w * PT_PER_MM, p.h * PT_PER_MM);
-    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE, "Scalp micropigmentation preview: practitioner sheet");
-    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR, "smpsim " SMP_VERSION);
-    p.cr = cairo_create(surf);
-    cairo_scale(p.cr, PT_PER_MM, PT_PER_MM);
-    if ((st = page_parameters(&p, plan, err)) == SMP_OK) cairo_show_page(p.cr);
-    cairo_destroy(p.cr);
-    cairo_surface_finish(surf);
-    int e = out_stream_errno();
-    cairo_status_t cs = cairo_surface_status(surf);
-    cairo_surface_destroy(surf);
-    if (st == SMP_OK && cs != CAIRO_STATUS_SUCCESS)
-        st = smp_fail_write(err, o.f, e, path, "the practitioner sheet", cairo_status_to_string(cs));
-    if (st != SMP_OK) out_abort(&o);
-    else st = out_commit(&o, err);
-    return st;
+    if ((st = page_parameters(&d.p, plan, err)) == SMP_OK) cairo_show_page(d.p.cr);
+    return pdf_end(&d, st, path, "the practitioner sheet", err);
 }
 
 smp_status smp_print_write(const smp_layout *L, const smp_plan *plan, const char *path, smp_error *err)
@@ -405,30 +426,17 @@ smp_status smp_print_write(const smp_layout *L, const smp_plan *plan, const char
     }
     pigment pg;
     pigment_from_settings(&pg, &L->mm);
-    out_file o;
-    if ((st = out_open(&o, path, err)) != SMP_OK) goto done;
-    page p = {NULL, s->paper_letter ? 215.9 : 210, s->paper_letter ? 279.4 : 297};
-    cairo_surface_t *surf = cairo_pdf_surface_create_for_stream(out_cairo_write, o.f, p.w * PT_PER_MM, p.h * PT_PER_MM);
-    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE, "Scalp micropigmentation preview");
-    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR, "smpsim " SMP_VERSION);
-    p.cr = cairo_create(surf);
-    cairo_scale(p.cr, PT_PER_MM, PT_PER_MM);
-    if ((st = page_one(&p, L, s, &pg, notes, s->logo ? &logo : NULL, err)) == SMP_OK) {
-        cairo_show_page(p.cr);
-        if ((st = page_plan(&p, L, s, &pg, err)) == SMP_OK) {
-            cairo_show_page(p.cr);
-            if ((st = page_detail(&p, L, &pg, err)) == SMP_OK) cairo_show_page(p.cr);
+    pdf_doc d;
+    if ((st = pdf_begin(&d, path, s->paper_letter, "Scalp micropigmentation preview", err)) != SMP_OK) goto done;
+    page *p = &d.p;
+    if ((st = page_one(p, L, s, &pg, notes, s->logo ? &logo : NULL, err)) == SMP_OK) {
+        cairo_show_page(p->cr);
+        if ((st = page_plan(p, L, s, &pg, err)) == SMP_OK) {
+            cairo_show_page(p->cr);
+            if ((st = page_detail(p, L, &pg, err)) == SMP_OK) cairo_show_page(p->cr);
         }
     }
-    cairo_destroy(p.cr);
-    cairo_surface_finish(surf);
-    int e = out_stream_errno();
-    cairo_status_t cs = cairo_surface_status(surf);
-    cairo_surface_destroy(surf);
-    if (st == SMP_OK && cs != CAIRO_STATUS_SUCCESS)
-        st = smp_fail_write(err, o.f, e, path, "the mock-up", cairo_status_to_string(cs));
-    if (st != SMP_OK) out_abort(&o);
-    else st = out_commit(&o, err);
+    st = pdf_end(&d, st, path, "the mock-up", err);
 done:
     free(notes);
     photo_free(&logo);
