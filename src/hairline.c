@@ -133,6 +133,9 @@ static size_t resample(const vec2 *poly, size_t n, double step, vec2 **out)
     return m;
 }
 
+/* Irregularity fades out within this much line of each anchor. */
+#define TAPER_MM 6.0
+
 smp_status hairline_build(const settings *s, double w, double h, hairline *out, smp_error *err)
 {
     memset(out, 0, sizeof *out);
@@ -193,6 +196,17 @@ smp_status hairline_build(const settings *s, double w, double h, hairline *out, 
     double lam = s->wavelength_mm;
     vec2 *moved = malloc(n * sizeof *moved);
     if (!moved) { free(line); return smp_fail(err, SMP_ENOMEM, 0, "out of memory"); }
+    /* The line passes through the anchors the practitioner set: every
+     * irregularity fades to nothing at each of them, over TAPER_MM of line
+     * either way (arc positions of the points nearest them). */
+    double anchor_arc[3];
+    for (int a = 0; a < 3; a++) {
+        double best = INFINITY;
+        for (size_t i = 0; i < n; i++) {
+            double d = v2_len(v2_sub(line[i], out->anchors[a]));
+            if (d < best) { best = d; anchor_arc[a] = 0.5 * (double)i; }
+        }
+    }
     for (size_t i = 0; i < n; i++) {
         vec2 t = v2_sub(line[i + 1 < n ? i + 1 : i], line[i > 0 ? i - 1 : i]);
         double tl = v2_len(t);
@@ -205,7 +219,12 @@ smp_status hairline_build(const settings *s, double w, double h, hairline *out, 
         /* Micro: 0.6 mm at full irregularity, 4 mm features. */
         double micro = 0.6 * s->irregularity * noise1(seed, RNG_HAIRLINE, sarc / 4.0);
         double asym = 0.5 * k_asym * s->asymmetry_mm * u * fabs(u);
-        moved[i] = v2_add(line[i], v2_scale(nrm, macro + micro + asym));
+        double taper = 1;
+        for (int a = 0; a < 3; a++) {
+            double d = (sarc - anchor_arc[a]) / TAPER_MM;
+            taper *= 1 - exp(-d * d);
+        }
+        moved[i] = v2_add(line[i], v2_scale(nrm, taper * (macro + micro + asym)));
     }
     free(line);
     out->pts = moved;

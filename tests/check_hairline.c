@@ -1,4 +1,5 @@
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "check_suites.h"
@@ -84,6 +85,23 @@ START_TEST(fit_passes_through_anchors_in_both_views)
             /* About 0.5 mm between points. */
             ck_assert(fabs(v2_len(v2_sub(hl.pts[1], hl.pts[0])) - 0.5) < 0.05);
             hairline_free(&hl);
+            /* With the default waviness, irregularity and asymmetry too: they
+             * fade out at the anchors, so the line stays within 1 mm of each. */
+            for (int seed = 1; seed <= 4; seed++) {
+                char sd[32];
+                snprintf(sd, sizeof sd, "seed=%d", seed);
+                smp_plan *p = test_plan("area-mm=200,140", sd, NULL);
+                smp_error err = {0};
+                ck_assert_int_eq(smp_plan_set(p, "hairline", names[i], "t", 0, &err), SMP_OK);
+                ck_assert_int_eq(smp_plan_set(p, "anchors", views[v], "t", 0, &err), SMP_OK);
+                ck_assert_int_eq(smp_plan_resolve(p, &err), SMP_OK);
+                ck_assert_int_eq(hairline_build(plan_settings(p), 200, 140, &hl, &err), SMP_OK);
+                for (int a = 0; a < 3; a++)
+                    ck_assert_msg(dist_to_line(&hl, pts[v][a]) < 1.0, "%s, seed %d, misses anchor %d in view %d by %.2f mm",
+                                  names[i], seed, a, v, dist_to_line(&hl, pts[v][a]));
+                hairline_free(&hl);
+                smp_plan_free(p);
+            }
         }
 }
 END_TEST
