@@ -61,7 +61,7 @@ if [ -n "$benchrender" ]; then
   "$benchrender" "$work/big.jpg" || exit 2
   echo
   echo "== whole preview: 12-megapixel JPEG in, side-by-side PNG out"
-  args="--scale 10 --hairline rounded --anchors 300,2200:2000,1500:3700,2200 -o $work/big.png"
+  args="--scale 10 --area-mm 400,300 --hairline rounded --anchors 300,2200:2000,1500:3700,2200 -o $work/big.png"
   out=$("$bin" render "$work/big.jpg" $args --json) || exit 2
   echo "$out" | sed -n 's/.*"seconds":{\(.*\)}}/\1/p' | tr ',' '\n' | tr -d '"' |
     awk -F: '{t[NR]=$1; v[NR]=$2} $1=="total"{tot=$2} END {for (i=1;i<=NR;i++) if (t[i]!="total") printf "  %-8s %7.3f s  %5.1f %%\n", t[i], v[i], 100*v[i]/tot; printf "  total    %7.3f s\n", tot}'
@@ -81,9 +81,9 @@ if [ -n "$benchrender" ]; then
   echo "RATIO sessions strip/after preview: $(awk "BEGIN{printf \"%.2f\", $strip / $after}")x (target <= 1.5x)"
   echo
   echo "== batch: 20 jobs of 2-megapixel photos, -j 2 against -j 1 ($(nproc) cores)"
-  "$bin" render "$work/big.jpg" --scale 10 --compose after --no-labels --width 1633 -o "$work/two.jpg" >/dev/null || exit 2
-  printf 'photo,output,scale,hairline,anchors,seed\n' >"$work/batch.csv"
-  for i in $(seq 1 20); do printf 'two.jpg,b%d.png,4.08,rounded,130:900:816:600:1500:900,%d\n' "$i" "$i" >>"$work/batch.csv"; done
+  "$bin" render "$work/big.jpg" --scale 10 --area-mm 400,300 --compose after --no-labels --width 1633 -o "$work/two.jpg" >/dev/null || exit 2
+  printf 'photo,output,scale,area-mm,hairline,anchors,seed\n' >"$work/batch.csv"
+  for i in $(seq 1 20); do printf 'two.jpg,b%d.png,4.08,"400,300",rounded,130:900:816:600:1500:900,%d\n' "$i" "$i" >>"$work/batch.csv"; done
   sed -i 's/130:900:816:600:1500:900/"130,900:816,600:1500,900"/' "$work/batch.csv"
   tb() { t0=$(date +%s.%N); "$bin" batch "$work/batch.csv" -q -j "$1" >/dev/null || exit 2; t1=$(date +%s.%N); awk "BEGIN{print $t1 - $t0}"; }
   j1=$(tb 1); j2=$(tb 2)
@@ -94,7 +94,7 @@ fi
 
 if [ -n "$appearance" ]; then
   echo
-  echo "== appearance (quality.md, \"Appearance\"): each figure beside its target"
+  echo "== appearance (docs/render.md, \"How the appearance is measured\"): each figure beside its target"
   # fig FILE NAME: a figure from an appearance output.
   fig() { awk -v k="$2" '$1 == k { print $2 }' "$1"; }
   # show LABEL NAME VALUE CONDITION TARGET: one line, ok or FAIL; CONDITION

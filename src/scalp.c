@@ -233,17 +233,26 @@ smp_status scalp_darker_than_area(const photo *p, double scale, const area *a, g
         free(l); free(in); free(m);
         return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
     }
-    /* Every pixel's L*; those of the area, every few pixels, to rank. */
+    /* Every pixel's L*, from tables (linear light per 8-bit value, L* per
+     * 1/4096 of luminance): a 12 MP photo in a few tens of ms. */
+    float lin[256], lstar[4098];
+    for (int v = 0; v < 256; v++) lin[v] = (float)srgb_to_linear(v);
+    for (int i = 0; i <= 4097; i++) {
+        double y = fmin(1, i / 4096.0);
+        lstar[i] = (float)(y > 216.0 / 24389 ? 116 * cbrt(y) - 16 : 24389.0 / 27 * y);
+    }
     int step = n > 4000000 ? 3 : 1;
     for (int y = 0; y < p->h; y++) {
         const uint32_t *row = (const uint32_t *)(p->px + (size_t)y * p->stride);
         for (int x = 0; x < p->w; x++) {
-            uint8_t rgb[3] = {(uint8_t)(row[x] >> 16), (uint8_t)(row[x] >> 8), (uint8_t)row[x]};
-            double lab[3];
-            srgb_to_lab(rgb, lab);
-            l[(size_t)y * p->w + x] = (float)lab[0];
+            uint32_t v = row[x];
+            float Y = 0.2126729f * lin[(v >> 16) & 255] + 0.7151522f * lin[(v >> 8) & 255] + 0.0721750f * lin[v & 255];
+            float f = Y * 4096;
+            int k = (int)f;
+            if (k > 4096) k = 4096;
+            l[(size_t)y * p->w + x] = lstar[k] + (lstar[k + 1] - lstar[k]) * (f - (float)k);
             if (y % step == 0 && x % step == 0 && area_contains(a, v2((x + 0.5) / scale, (y + 0.5) / scale)))
-                in[ns++] = (float)lab[0];
+                in[ns++] = l[(size_t)y * p->w + x];
         }
     }
     if (ns >= 50) {
