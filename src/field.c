@@ -24,6 +24,22 @@ double transition_profile(double t)
     return TRANSITION_START + (1 - TRANSITION_START) * (1 - pow(1 - t, 2.5));
 }
 
+/* Where across the zone (0..1) a region darkens half as much as at full
+ * density: the density's share times the dots' area and ink, which the
+ * sampler ramps from 80 % size and 75 % darkness at the front (sampler.c).
+ * The zone's front is put this far ahead of the line, so the visible edge
+ * is where the practitioner drew it. */
+static double half_darkening_point(void)
+{
+    double lo = 0, hi = 1;
+    for (int i = 0; i < 40; i++) {
+        double t = (lo + hi) / 2, size = 0.8 + 0.2 * t;
+        if (transition_profile(t) * size * size * (0.75 + 0.25 * t) < 0.5) lo = t;
+        else hi = t;
+    }
+    return (lo + hi) / 2;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -238,6 +254,7 @@ smp_status field_build(const settings *s, const area *a, const hairline *hl, con
         f->share = fmin(1, f->share * 2.5);
         f->irregularity = fmax(f->irregularity, 0.6);
     }
+    f->lead = f->transition * half_darkening_point();
     if (s->density_map) {
         smp_status st = image_read_grey_png(s->density_map, &f->map, err);
         if (st != SMP_OK) return st;
@@ -346,7 +363,10 @@ double field_density_shifted(const field *f, vec2 p, double shift, double *t, sm
         if (lam <= 0) return 0;
     }
     if (!f->sd) return lam;
-    double d = field_signed_distance(f, p) - shift;
+    /* Measured from the transition zone's front, ahead of the line by
+     * LEAD: the density ramps up around the line, so the visible edge
+     * (half the darkening) is where the line was drawn. */
+    double d = field_signed_distance(f, p) - shift + f->lead;
     double k, tt;
     if (d <= -f->sentinel) {
         if (t) *t = 0;

@@ -13,9 +13,12 @@
  *             EDGE_HAIR_MM only
  *
  * Hairline profile along the signed distance d from the line (d > 0 behind
- * it, away from the face): 0 for d <= -sentinel; the sentinel share in
- * -sentinel < d < 0; from 15 % rising to full over the transition zone
- * 0 <= d < T (transition_profile); full beyond.  In the sentinel band and the
+ * it, away from the face), taken from the transition zone's front, LEAD
+ * ahead of the line (e = d + lead), so that the ramp straddles the line
+ * and the visible edge (half the darkening) sits where it was drawn: 0 for
+ * e <= -sentinel; the sentinel share in -sentinel < e < 0; from 15 %
+ * rising to full over the transition zone 0 <= e < T (transition_profile);
+ * full beyond.  In the sentinel band and the
  * transition zone a 2D value noise (2.5 mm features) makes denser and
  * sparser spots, fading out as the zone reaches full density. */
 #ifndef SMP_FIELD_H
@@ -34,6 +37,7 @@ typedef struct field {
     int gw, gh;
     double g, x0, y0, band;
     double transition, sentinel, share, irregularity;
+    double lead;           /* how far ahead of the line the transition zone starts, mm */
     uint64_t seed;
     const regions *regions; /* scars, patches, thinning; may be NULL */
     double lambda_max;     /* an upper bound of the density, dots/mm^2 */

@@ -64,22 +64,30 @@ START_TEST(hairline_profile)
     ck_assert_double_eq_tol(field_density(&x.f, v2(50, 20), &t, &kind), full, 1e-9);
     ck_assert_int_eq(kind, SMP_DOT_REGULAR);
     ck_assert_double_eq(t, 1);
-    ck_assert_double_eq(field_density(&x.f, v2(50, 53.2), NULL, NULL), 0);
+    /* The zone straddles the line: its front is LEAD ahead, the sentinel
+     * band 3 mm further; at the line a region darkens half as much as at
+     * full density (dots there are smaller and lighter: sampler.c). */
+    double lead = x.f.lead, front = 50 + lead;
+    ck_assert_msg(lead > 0.5 && lead < 3, "lead %f mm", lead);
+    ck_assert_double_eq(field_density(&x.f, v2(50, front + 3.2), NULL, NULL), 0);
     ck_assert_double_eq(field_density(&x.f, v2(50, 80), NULL, NULL), 0);
-    ck_assert_double_eq_tol(field_density(&x.f, v2(50, 51.5), &t, &kind), 0.06 * full, 1e-6);
+    ck_assert_double_eq_tol(field_density(&x.f, v2(50, front + 1.5), &t, &kind), 0.06 * full, 1e-6);
     ck_assert_int_eq(kind, SMP_DOT_SENTINEL);
+    double at_line = field_density(&x.f, v2(50, 50), &t, &kind) / full, size = 0.8 + 0.2 * t;
+    ck_assert_int_eq(kind, SMP_DOT_TRANSITION);
+    ck_assert_msg(fabs(at_line * size * size * (0.75 + 0.25 * t) - 0.5) < 0.02, "at the line %f of full", at_line);
     /* Rising through the transition zone; 2 mm bands: under 90 % before
      * half the zone, within 10 % in the last band. */
     double prev = 0;
-    for (double d = 0.05; d < 6; d += 0.1) {
-        double v = field_density(&x.f, v2(50, 50 - d), NULL, &kind);
+    for (double e = 0.05; e < 6; e += 0.1) {
+        double v = field_density(&x.f, v2(50, front - e), NULL, &kind);
         ck_assert_int_eq(kind, SMP_DOT_TRANSITION);
         ck_assert(v >= prev - 1e-12);
         prev = v;
     }
     double band[3] = {0, 0, 0};
     for (int b = 0; b < 3; b++) {
-        for (int k = 0; k < 100; k++) band[b] += field_density(&x.f, v2(50, 50 - (2 * b + (k + 0.5) / 50)), NULL, NULL);
+        for (int k = 0; k < 100; k++) band[b] += field_density(&x.f, v2(50, front - (2 * b + (k + 0.5) / 50)), NULL, NULL);
         band[b] /= 100 * full;
     }
     ck_assert(band[0] < 0.9 && band[1] < 0.9);

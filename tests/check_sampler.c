@@ -96,12 +96,14 @@ START_TEST(nothing_beyond_the_sentinel_band)
     for (int i = 0; i < 8; i++) {
         smp_plan *p = test_plan("area-mm=200,120", shapes[i], NULL);
         smp_layout *L = make(p);
-        double band = L->field.sentinel;
+        /* The sentinels lie ahead of the transition zone, whose front is
+         * LEAD ahead of the line. */
+        double lead = L->field.lead, band = L->field.sentinel + lead;
         size_t sentinels = 0;
         for (size_t k = 0; k < L->dots.n; k++) {
             const smp_dot *d = &L->dots.d[k];
             double sd = field_signed_distance(&L->field, v2(d->x_mm, d->y_mm));
-            if (sd < 0) {
+            if (sd < -lead - 1e-9) {
                 sentinels++;
                 ck_assert_int_eq(d->kind, SMP_DOT_SENTINEL);
                 /* Lateral dots past the temples measure to the extension. */
@@ -119,13 +121,14 @@ END_TEST
 
 START_TEST(density_rises_through_the_transition)
 {
-    /* A level line across a wide area: count dots in 2 mm bands behind it. */
+    /* A level line across a wide area: count dots in 2 mm bands behind the
+     * transition zone's front, LEAD ahead of the line. */
     smp_plan *p = test_plan("area-mm=400,120", "hairline-points=0,80 400,80", "wave-mm=0",
                             "asymmetry-mm=0", "density=80", "transition-mm=6", NULL);
     smp_layout *L = make(p);
     double bands[8] = {0};
     for (size_t k = 0; k < L->dots.n; k++) {
-        double d = 80 - L->dots.d[k].y_mm;
+        double d = 80 + L->field.lead - L->dots.d[k].y_mm;
         if (d >= 0 && d < 16) bands[(int)(d / 2)]++;
     }
     double full = 0.8 * 400 * 2;
@@ -338,7 +341,7 @@ START_TEST(first_session_raise)
         double sd = field_signed_distance(&L->field, v2(d->x_mm, d->y_mm));
         if (d->session == 1) {
             first++;
-            ck_assert_msg(sd >= 10 - L->field.sentinel - 0.1, "session-1 dot %g mm from the planned line", sd);
+            ck_assert_msg(sd >= 10 - L->field.sentinel - L->field.lead - 0.1, "session-1 dot %g mm from the planned line", sd);
         }
         if (sd < 3) near++;
     }
