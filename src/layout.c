@@ -193,6 +193,18 @@ smp_status smp_layout_new(const smp_plan *plan, smp_layout **outp, smp_error *er
     if (s->shape != SHAPE_NONE || s->hl_points) {
         if ((st = hairline_build(s, L->area.w, L->area.h, &L->line, err)) != SMP_OK) goto fail;
         L->has_line = 1;
+        /* The face lies across the temple line, never along it: a --face
+         * that runs along the anchors is a mistake to point out. */
+        if (s->has_anchors) {
+            vec2 across = v2_sub(L->line.anchors[2], L->line.anchors[0]);
+            double len = v2_len(across);
+            static const char *names[] = {"down", "up", "left", "right"};
+            if (len > 0 && fabs(v2_dot(across, face_vector(s->face))) / len > 0.7 && !L->note[0])
+                snprintf(L->note, sizeof L->note,
+                         "--face %s runs along the temple points, not across them: the face is probably %s; check "
+                         "--face",
+                         names[s->face], fabs(across.x) > fabs(across.y) ? "up or down" : "left or right");
+        }
     }
     if ((st = regions_build(s, L->photo.px ? &L->photo : NULL, L->photo.px ? L->scale : s->scale, &L->regions, err)) !=
         SMP_OK)

@@ -159,6 +159,12 @@ run render top.jpg --scale 4 --preset strip-scar --scar-line "300,300 500,320" -
   -o s.png --json; expect_status 0; expect_out '"area_cm2":156\.25'
 run layout --preset strip-scar -o d.csv --json; expect_status 0; expect_out '"area_cm2":240\.0'
 
+t "a --face along the temple points is pointed out"
+cp "$root"/samples/* .
+run render top.smp --face left -o x.png; expect_status 0
+expect_error "^smpsim: note: --face left runs along the temple points, not across them: the face is probably up or down; check --face$"
+run render top.smp --face up -o y.png; expect_status 0; expect_quiet_err
+
 t "--shave cuts the hair in the area, or says why not"
 cp "$root"/samples/* .
 run render top.smp --shave --compose after --no-labels -o s.png; expect_status 0; expect_quiet_err
