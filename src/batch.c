@@ -247,7 +247,10 @@ smp_status batch_run(const batch_job *job, int resume, batch_result *res, smp_er
     else if (!strcmp(job->command, "print")) st = smp_print_write(L, plan, job->output, err);
     else if (!strcmp(job->command, "render")) st = smp_preview_write(L, plan, job->output, err);
     else st = smp_fail(err, SMP_EINPUT, 1, "unknown command '%s' (render, layout or print)", job->command);
-    if (st == SMP_OK) res->dots = smp_layout_count(L);
+    if (st == SMP_OK) {
+        res->dots = smp_layout_count(L);
+        if (smp_layout_note(L)) snprintf(res->warning, sizeof res->warning, "%s", smp_layout_note(L));
+    }
 out:
     smp_layout_free(L);
     smp_plan_free(plan);

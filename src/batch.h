@@ -37,6 +37,7 @@ typedef struct batch_result {
     size_t dots;
     double seconds;
     int skipped;
+    char warning[256]; /* what the user should check (the layout's note), or empty */
 } batch_result;
 
 /* Runs one job; RESUME skips it when its output is newer than its inputs. */

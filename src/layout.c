@@ -169,7 +169,10 @@ smp_status smp_layout_new(const smp_plan *plan, smp_layout **outp, smp_error *er
     if (s->area_auto || thinning_auto) {
         /* The scene finds the scalp itself. */
         smp_error quiet = {0};
-        st = scalp_detect(&L->photo, L->scale, s->photo, &mask, &L->area_confidence, thinning_auto ? &quiet : err);
+        char doubt[sizeof L->note];
+        st = scalp_detect(&L->photo, L->scale, s->photo, &mask, &L->area_confidence, doubt, sizeof doubt,
+                          thinning_auto ? &quiet : err);
+        if (st == SMP_OK && doubt[0]) snprintf(L->note, sizeof L->note, "%s", doubt);
         if (st != SMP_OK && !(thinning_auto && st == SMP_EINPUT)) goto fail;
         if (st != SMP_OK) {
             L->area_confidence = 0;

@@ -1,6 +1,7 @@
 #include "scalp.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -139,8 +140,55 @@ done:
     return st;
 }
 
+/* Above these, --area auto's result is doubtful (see scalp_detect). */
+#define EDGE_DOUBT 0.25   /* share of the photo's border the region touches */
+#define SPREAD_DOUBT 15.0 /* spread of L* inside the region, as a standard deviation */
+
+void scalp_doubt(const uint8_t *m, const float *L, int w, int h, double *confidence, char *warning,
+                 size_t warning_size)
+{
+    /* Doubt, said in the number and in words: a region that runs off the
+     * photo along much of its border may go on into a forehead, a neck or
+     * a wall; one whose lightness spreads widely holds more than one skin
+     * (or a shine the dots would not show on). */
+    size_t rim = 0, rim_in = 0, n = (size_t)w * h;
+    for (int x = 0; x < w; x++) { rim_in += m[x] != 0; rim_in += m[(size_t)(h - 1) * w + x] != 0; rim += 2; }
+    for (int y = 1; y < h - 1; y++) { rim_in += m[(size_t)y * w] != 0; rim_in += m[(size_t)y * w + w - 1] != 0; rim += 2; }
+    double edge = rim ? (double)rim_in / rim : 0;
+    /* The spread of the skin, not of the hairs lying over a thinning
+     * crown: the interquartile range of L* (in tenths, from a histogram)
+     * scaled to a standard deviation. */
+    size_t hist[1001] = {0}, k = 0;
+    for (size_t i = 0; i < n; i += 3)
+        if (m[i]) { hist[(int)lround(fmin(100, fmax(0, L[i])) * 10)]++; k++; }
+    double q[2] = {0, 0};
+    size_t seen = 0;
+    for (int b = 0, j = 0; b <= 1000 && j < 2; b++) {
+        seen += hist[b];
+        while (j < 2 && seen > (j ? 3 * k / 4 : k / 4)) q[j++] = b / 10.0;
+    }
+    double spread = k > 3 ? (q[1] - q[0]) / 1.349 : 0;
+    if (warning_size) warning[0] = 0;
+    if (edge > EDGE_DOUBT) {
+        *confidence *= fmax(0.3, 1 - (edge - EDGE_DOUBT));
+        if (warning_size)
+            snprintf(warning, warning_size,
+                     "the scalp found runs off the photo along %.0f%% of its border and may take in a forehead, neck "
+                     "or background; check it with --save-area FILE.png",
+                     100 * edge);
+    }
+    if (spread > SPREAD_DOUBT) {
+        *confidence *= SPREAD_DOUBT / spread;
+        if (warning_size && !warning[0])
+            snprintf(warning, warning_size,
+                     "the scalp found is very uneven in tone (L* spread %.0f) and may take in more than scalp; check "
+                     "it with --save-area FILE.png",
+                     spread);
+    }
+}
+
 smp_status scalp_detect(const photo *p, double scale, const char *what, uint8_t **out, double *confidence,
-                        smp_error *err)
+                        char *warning, size_t warning_size, smp_error *err)
 {
     int w = p->w, h = p->h;
     size_t n = (size_t)w * h;
@@ -216,6 +264,7 @@ smp_status scalp_detect(const photo *p, double scale, const char *what, uint8_t 
         st = smp_fail(err, SMP_EINPUT, 1, "%s: no scalp area could be told apart in the photo; give --area-polygon or --area-mask", what);
         goto done;
     }
+    scalp_doubt(m, L, w, h, confidence, warning, warning_size);
     *out = m;
     m = NULL;
 done:

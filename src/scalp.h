@@ -18,9 +18,19 @@
 #include "area.h"
 #include "image.h"
 
-/* OUT (w*h, 255 = scalp) is the caller's to free. */
+/* OUT (w*h, 255 = scalp) is the caller's to free. CONFIDENCE (0..1)
+ * drops when the result is doubtful, and WARNING then says why (empty
+ * when there is no doubt). */
 smp_status scalp_detect(const photo *p, double scale, const char *what, uint8_t **out, double *confidence,
-                        smp_error *err) SMP_MUST_CHECK;
+                        char *warning, size_t warning_size, smp_error *err) SMP_MUST_CHECK;
+
+/* Lowers CONFIDENCE for a found region M (W*H, nonzero = scalp) on the
+ * lightness plane L when it runs off the photo along over a quarter of
+ * the border, or when the interquartile range of its L* over 1.349 (a
+ * standard deviation, were it normal) exceeds 15; WARNING says why
+ * (empty when neither). */
+void scalp_doubt(const uint8_t *m, const float *L, int w, int h, double *confidence, char *warning,
+                 size_t warning_size);
 
 /* The skin's colour as above (CIELAB) and the hair's lightness (the
  * darkest sixteenth of the middle half), for --mode thinning, from the

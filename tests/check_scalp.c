@@ -55,9 +55,12 @@ START_TEST(finds_the_scalp_on_generated_photos)
         photo p;
         uint8_t truth[300 * 300], *mask = NULL;
         double conf;
+        char warn[256];
         smp_error err = {0};
         draw(&scenes[i], &p, truth);
-        ck_assert_msg(scalp_detect(&p, 3, "generated", &mask, &conf, &err) == SMP_OK, "scene %zu: %s", i, err.msg);
+        ck_assert_msg(scalp_detect(&p, 3, "generated", &mask, &conf, warn, sizeof warn, &err) == SMP_OK, "scene %zu: %s", i,
+                      err.msg);
+        ck_assert_msg(!warn[0], "scene %zu: %s", i, warn);
         size_t inter = 0, uni = 0;
         for (int k = 0; k < 300 * 300; k++) {
             inter += truth[k] && mask[k];
@@ -84,10 +87,11 @@ START_TEST(finds_a_crown_off_the_middle)
         photo p;
         uint8_t truth[300 * 300], *mask = NULL;
         double conf;
+        char warn[256];
         smp_error err = {0};
         draw(&sc[i], &p, truth);
         ck_assert(!truth[150 * 300 + 150]);
-        ck_assert_msg(scalp_detect(&p, 3, "generated", &mask, &conf, &err) == SMP_OK, "%s", err.msg);
+        ck_assert_msg(scalp_detect(&p, 3, "generated", &mask, &conf, warn, sizeof warn, &err) == SMP_OK, "%s", err.msg);
         size_t inter = 0, uni = 0;
         for (int k = 0; k < 300 * 300; k++) {
             inter += truth[k] && mask[k];
@@ -108,10 +112,63 @@ START_TEST(refuses_a_photo_with_no_answer)
     for (int i = 0; i < 200 * 150; i++) ((uint32_t *)p.px)[i] = 0x808080;
     uint8_t *mask = NULL;
     double conf;
-    ck_assert_int_eq(scalp_detect(&p, 3, "grey.png", &mask, &conf, &err), SMP_EINPUT);
+    char warn[256];
+    ck_assert_int_eq(scalp_detect(&p, 3, "grey.png", &mask, &conf, warn, sizeof warn, &err), SMP_EINPUT);
     ck_assert_ptr_null(mask);
     ck_assert_msg(strstr(err.msg, "grey.png: no scalp area") != NULL, "%s", err.msg);
     photo_free(&p);
+}
+END_TEST
+
+START_TEST(doubts_a_scalp_that_runs_off_the_photo)
+{
+    /* The same skin and hair, once framed and once running off the top and
+     * sides (as a forehead or neck would): the second is less sure and
+     * says why. */
+    static const scene sc[] = {
+        {{200, 150, 115}, {40, 30, 25}, {220, 220, 225}, 0.2, 150, 140, 70, 80},
+        {{200, 150, 115}, {40, 30, 25}, {220, 220, 225}, 0.2, 150, 60, 190, 170},
+    };
+    double conf[2];
+    char warn[2][256];
+    for (size_t i = 0; i < 2; i++) {
+        photo p;
+        uint8_t truth[300 * 300], *mask = NULL;
+        smp_error err = {0};
+        draw(&sc[i], &p, truth);
+        ck_assert_msg(scalp_detect(&p, 3, "generated", &mask, &conf[i], warn[i], sizeof warn[i], &err) == SMP_OK,
+                      "%s", err.msg);
+        free(mask);
+        photo_free(&p);
+    }
+    ck_assert_msg(!warn[0][0], "%s", warn[0]);
+    ck_assert_msg(strstr(warn[1], "runs off the photo along") && strstr(warn[1], "--save-area"), "%s", warn[1]);
+    ck_assert_msg(conf[1] < conf[0] - 0.2, "framed %.2f, running off %.2f", conf[0], conf[1]);
+}
+END_TEST
+
+START_TEST(doubts_a_scalp_of_uneven_tone)
+{
+    /* A framed oval on a 200x200 plane: even skin (L* 60 give or take 5)
+     * is trusted; a ramp from L* 30 to 90 across it is not. */
+    enum { W = 200, H = 200 };
+    static uint8_t m[W * H];
+    static float even[W * H], ramp[W * H];
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++) {
+            double dx = (x - 100) / 70.0, dy = (y - 100) / 60.0;
+            m[y * W + x] = dx * dx + dy * dy < 1 ? 255 : 0;
+            even[y * W + x] = (float)(60 + 5 * ((x + y) % 3 - 1));
+            ramp[y * W + x] = (float)(30 + 60 * (x - 30) / 140.0);
+        }
+    double conf_even = 0.9, conf_ramp = 0.9;
+    char warn[256];
+    scalp_doubt(m, even, W, H, &conf_even, warn, sizeof warn);
+    ck_assert_msg(!warn[0], "%s", warn);
+    ck_assert(conf_even == 0.9);
+    scalp_doubt(m, ramp, W, H, &conf_ramp, warn, sizeof warn);
+    ck_assert_msg(strstr(warn, "very uneven in tone (L* spread ") && strstr(warn, "--save-area"), "%s", warn);
+    ck_assert_msg(conf_ramp < 0.85 && conf_ramp > 0.5, "%.3f", conf_ramp);
 }
 END_TEST
 
@@ -123,6 +180,8 @@ Suite *scalp_suite(void)
     tcase_add_test(tc, finds_the_scalp_on_generated_photos);
     tcase_add_test(tc, finds_a_crown_off_the_middle);
     tcase_add_test(tc, refuses_a_photo_with_no_answer);
+    tcase_add_test(tc, doubts_a_scalp_that_runs_off_the_photo);
+    tcase_add_test(tc, doubts_a_scalp_of_uneven_tone);
     suite_add_tcase(s, tc);
     return s;
 }

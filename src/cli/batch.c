@@ -190,9 +190,11 @@ int cmd_batch(int argc, char **argv)
                 batch_result res;
                 smp_error e = {0};
                 smp_status st = batch_run(&m.jobs[j], resume, &res, &e);
-                char msg[700];
-                int n = snprintf(msg, sizeof msg, "%d\t%zu\t%.6f\t%d\t%s", st, res.dots, res.seconds, res.skipped,
-                                 st == SMP_OK ? "" : e.msg);
+                char msg[1000];
+                for (char *t = res.warning; *t; t++)
+                    if (*t == '\t' || *t == '\n') *t = ' ';
+                int n = snprintf(msg, sizeof msg, "%d\t%zu\t%.6f\t%d\t%s\t%s", st, res.dots, res.seconds, res.skipped,
+                                 res.warning, st == SMP_OK ? "" : e.msg);
                 if (write(fds[1], msg, (size_t)(n < (int)sizeof msg ? n : (int)sizeof msg - 1)) < 0) _exit(3);
                 _exit(0);
             }
@@ -218,7 +220,7 @@ int cmd_batch(int argc, char **argv)
         int k = 0;
         while (k < jobs && w[k].pid != pid) k++;
         if (k == jobs) continue;
-        char msg[700] = {0};
+        char msg[1000] = {0};
         ssize_t got = read(w[k].fd, msg, sizeof msg - 1), total_got = got > 0 ? got : 0;
         while (got > 0 && total_got < (ssize_t)sizeof msg - 1 &&
                (got = read(w[k].fd, msg + total_got, sizeof msg - 1 - (size_t)total_got)) > 0)
@@ -232,11 +234,17 @@ int cmd_batch(int argc, char **argv)
         int st = -1, skip = 0;
         size_t dots = 0;
         double secs = 0;
-        char reason[700] = "";
+        char reason[700] = "", warning[300] = "";
         if (WIFEXITED(ws) && WEXITSTATUS(ws) == 0 && sscanf(msg, "%d\t%zu\t%lf\t%d\t", &st, &dots, &secs, &skip) == 4) {
+            /* dots, seconds, skipped, then the warning and the error. */
             char *tab = msg;
             for (int t = 0; t < 4 && tab; t++) tab = strchr(tab, '\t') ? strchr(tab, '\t') + 1 : NULL;
-            if (tab) snprintf(reason, sizeof reason, "%s", tab);
+            char *end = tab ? strchr(tab, '\t') : NULL;
+            if (end) {
+                *end = 0;
+                snprintf(warning, sizeof warning, "%s", tab);
+                snprintf(reason, sizeof reason, "%s", end + 1);
+            }
         } else if (WIFSIGNALED(ws) && (WTERMSIG(ws) == SIGTERM || stop_requested)) {
             st = -2;
             snprintf(reason, sizeof reason, "interrupted");
@@ -255,12 +263,15 @@ int cmd_batch(int argc, char **argv)
         else failed++;
         fprintf(rep, "{\"line\":%d,\"status\":\"%s\",\"output\":", job->line, status);
         json_string(rep, job->output);
-        fprintf(rep, ",\"dots\":%zu,\"seconds\":%.3f,\"error\":", dots, secs);
+        fprintf(rep, ",\"dots\":%zu,\"seconds\":%.3f,\"warnings\":[", dots, secs);
+        if (warning[0]) json_string(rep, warning);
+        fputs("],\"error\":", rep);
         if (st == 0) fputs("null", rep);
         else json_string(rep, reason);
         fputs("}\n", rep);
         fflush(rep);
         if (verbose && st != 0 && st != -2) fprintf(stderr, "%ssmpsim: line %d: %s\n", bar ? "\n" : "", job->line, reason);
+        if (verbose && warning[0]) fprintf(stderr, "%ssmpsim: line %d: warning: %s\n", bar ? "\n" : "", job->line, warning);
         if (bar) progress(done, total, failed, t0);
     }
     if (bar) fputc('\n', stderr);

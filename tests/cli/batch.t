@@ -104,3 +104,12 @@ run layout top.jpg --preset widows-peak --scale 4 --area-polygon "100,100 700,10
 cmp -s c.csv d.csv || fail "the preset column did not make the dots --preset makes"
 run batch m.csv -q; expect_status 2
 grep -q "\"error\":\"unknown preset 'nothere'" out.txt || fail "the bad preset is not reported: $(cat out.txt)"
+
+t "a job's warning reaches the report and -v, and the job is still ok"
+cp "$root"/samples/* .
+printf 'plan,output,face\ntop.smp,a.png,left\ntop.smp,b.png,\n' >m.csv
+run batch m.csv -v; expect_status 0
+grep -q '"line":2,"status":"ok".*"warnings":\["--face left runs along the temple points' out.txt || fail "warning not reported: $(cat out.txt)"
+grep -q '"line":3,"status":"ok".*"warnings":\[\],"error":null' out.txt || fail "empty warnings not reported: $(cat out.txt)"
+expect_err_has "^smpsim: line 2: warning: --face left runs along the temple points"
+[ "$(grep -c warning err.txt)" = 1 ] || fail "warnings on stderr: $(cat err.txt)"
