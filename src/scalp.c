@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "geom.h"
 #include "shade.h"
 #include "status.h"
 
@@ -143,6 +144,47 @@ done:
 /* Above these, --area auto's result is doubtful (see scalp_detect). */
 #define EDGE_DOUBT 0.25   /* share of the photo's border the region touches */
 #define SPREAD_DOUBT 15.0 /* spread of L* inside the region, as a standard deviation */
+#define SOLID_DOUBT 0.75  /* the region's share of its convex hull */
+
+static double cross3(vec2 o, vec2 a, vec2 b) { return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x); }
+
+/* The region's area over that of its convex hull: near 1 for a crown or a
+ * top, low for a region that reaches along a neck or an arm, or round
+ * eyes and brows. The hull is built on each row's two ends (a monotone
+ * chain over the rows). */
+static double solidity(const uint8_t *m, int w, int h)
+{
+    vec2 *pt = malloc((size_t)h * 2 * sizeof *pt), *hull = malloc(((size_t)h * 2 + 1) * sizeof *hull);
+    size_t np = 0, count = 0;
+    double s = 1;
+    if (!pt || !hull) goto done;
+    /* Each row's two ends, top to bottom: sorted by y, then x. */
+    for (int y = 0; y < h; y++) {
+        int lo = -1, hi = -1;
+        for (int x = 0; x < w; x++)
+            if (m[(size_t)y * w + x]) { if (lo < 0) lo = x; hi = x; count++; }
+        if (lo < 0) continue;
+        pt[np++] = v2(lo, y);
+        if (hi != lo) pt[np++] = v2(hi + 1, y);
+    }
+    if (np < 3) goto done;
+    /* Andrew's monotone chain; the points are already sorted by y, then x. */
+    size_t k = 0;
+    for (size_t i = 0; i < np; i++) {
+        while (k >= 2 && cross3(hull[k - 2], hull[k - 1], pt[i]) <= 0) k--;
+        hull[k++] = pt[i];
+    }
+    for (size_t i = np - 1, t = k + 1; i-- > 0;) {
+        while (k >= t && cross3(hull[k - 2], hull[k - 1], pt[i]) <= 0) k--;
+        hull[k++] = pt[i];
+    }
+    double a = geom_polygon_area(hull, k - 1);
+    if (fabs(a) > 0) s = fmin(1, count / fabs(a));
+done:
+    free(pt);
+    free(hull);
+    return s;
+}
 
 void scalp_doubt(const uint8_t *m, const float *L, int w, int h, double *confidence, char *warning,
                  size_t warning_size)
@@ -176,6 +218,15 @@ void scalp_doubt(const uint8_t *m, const float *L, int w, int h, double *confide
                      "the scalp found runs off the photo along %.0f%% of its border and may take in a forehead, neck "
                      "or background; check it with --save-area FILE.png",
                      100 * edge);
+    }
+    double solid = solidity(m, w, h);
+    if (solid < SOLID_DOUBT) {
+        *confidence *= (solid / SOLID_DOUBT) * (solid / SOLID_DOUBT);
+        if (warning_size && !warning[0])
+            snprintf(warning, warning_size,
+                     "the scalp found is ragged (it fills %.0f%% of its convex hull) and may reach into a face, "
+                     "neck or arm; check it with --save-area FILE.png",
+                     100 * solid);
     }
     if (spread > SPREAD_DOUBT) {
         *confidence *= SPREAD_DOUBT / spread;

@@ -26,9 +26,10 @@ smp_status scalp_detect(const photo *p, double scale, const char *what, uint8_t 
 
 /* Lowers CONFIDENCE for a found region M (W*H, nonzero = scalp) on the
  * lightness plane L when it runs off the photo along over a quarter of
- * the border, or when the interquartile range of its L* over 1.349 (a
- * standard deviation, were it normal) exceeds 15; WARNING says why
- * (empty when neither). */
+ * the border, when it fills under three quarters of its convex hull
+ * (ragged: into a face, neck or arm), or when the interquartile range of
+ * its L* over 1.349 (a standard deviation, were it normal) exceeds 15;
+ * WARNING says why (the first of these; empty when none). */
 void scalp_doubt(const uint8_t *m, const float *L, int w, int h, double *confidence, char *warning,
                  size_t warning_size);
 

@@ -172,6 +172,36 @@ START_TEST(doubts_a_scalp_of_uneven_tone)
 }
 END_TEST
 
+START_TEST(doubts_a_ragged_scalp)
+{
+    /* An oval alone is trusted; the same oval with a narrow arm of skin
+     * reaching down and across (a neck, an arm) is not. */
+    enum { W = 200, H = 200 };
+    static uint8_t m[W * H];
+    static float l[W * H];
+    for (int arm = 0; arm < 2; arm++) {
+        for (int y = 0; y < H; y++)
+            for (int x = 0; x < W; x++) {
+                double dx = (x - 70) / 50.0, dy = (y - 60) / 40.0;
+                int in = dx * dx + dy * dy < 1;
+                if (arm) in |= (x >= 65 && x < 75 && y >= 60 && y < 160) || (x >= 65 && x < 190 && y >= 150 && y < 160);
+                m[y * W + x] = in ? 255 : 0;
+                l[y * W + x] = 60;
+            }
+        double conf = 0.9;
+        char warn[256];
+        scalp_doubt(m, l, W, H, &conf, warn, sizeof warn);
+        if (!arm) {
+            ck_assert_msg(!warn[0], "%s", warn);
+            ck_assert(conf == 0.9);
+        } else {
+            ck_assert_msg(strstr(warn, "is ragged (it fills ") && strstr(warn, "--save-area"), "%s", warn);
+            ck_assert_msg(conf < 0.6, "%.3f", conf);
+        }
+    }
+}
+END_TEST
+
 Suite *scalp_suite(void)
 {
     Suite *s = suite_create("scalp");
@@ -182,6 +212,7 @@ Suite *scalp_suite(void)
     tcase_add_test(tc, refuses_a_photo_with_no_answer);
     tcase_add_test(tc, doubts_a_scalp_that_runs_off_the_photo);
     tcase_add_test(tc, doubts_a_scalp_of_uneven_tone);
+    tcase_add_test(tc, doubts_a_ragged_scalp);
     suite_add_tcase(s, tc);
     return s;
 }
