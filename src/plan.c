@@ -99,7 +99,7 @@ static const smp_option_info options[O_COUNT] = {
     [O_PIGMENT] = {"pigment", "render", "#RRGGBB", "pigment colour, overriding the dilution", NULL},
     [O_BLOWOUT] = {"blowout", "render", "FRACTION", "share of blown-out dots: wider, softer, cooler", "0.02"},
     [O_SHOW] = {"show", "render", "STATE[,session=K]", "healed, fresh (first days: larger, darker, red around) or years=Y; after session K", "healed"},
-    [O_COMPOSE] = {"compose", "render", "after|side|split|stack|overlay", "what the picture shows", "side"},
+    [O_COMPOSE] = {"compose", "render", "MODE", "after, side, split, stack, overlay, sessions, healing-range or guides", "side"},
     [O_WIDTH] = {"width", "render", "PX", "scale the composed picture to this width", NULL},
     [O_NO_LABELS] = {"no-labels", "render", NULL, "leave out the Before/After labels and the scale bar", "no"},
     [O_PNG_LEVEL] = {"png-level", "render", "0..9", "PNG compression level", "1"},
@@ -115,7 +115,8 @@ static const char *shape_names[] = {
     [SHAPE_BOXED] = "boxed", [SHAPE_BROKEN] = "broken", [SHAPE_FEMALE] = "female",
 };
 static const char *face_names[] = {"down", "up", "left", "right"};
-static const char *compose_names[] = {"after", "side", "split", "stack", "overlay", "sessions", "healing-range"};
+static const char *compose_names[] = {"after",    "side",          "split", "stack", "overlay",
+                                      "sessions", "healing-range", "guides"};
 
 const char *hairline_shape_name(hairline_shape s) { return shape_names[s]; }
 
@@ -581,8 +582,8 @@ static const char *apply(settings *s, int id, const char *v, const char *dir, ch
         return parse_num(v, 0, 0.9, &s->healing_spread) ? "expected a fraction between 0 and 0.9" : NULL;
     case O_COMPOSE: {
         int k;
-        if (parse_enum(v, compose_names, 7, &k))
-            return "expected after, side, split, stack, overlay, sessions or healing-range";
+        if (parse_enum(v, compose_names, 8, &k))
+            return "expected after, side, split, stack, overlay, sessions, healing-range or guides";
         s->compose = k;
         return NULL;
     }

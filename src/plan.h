@@ -86,7 +86,7 @@ typedef struct settings {
 } settings;
 
 typedef enum compose_mode { COMPOSE_AFTER = 0, COMPOSE_SIDE, COMPOSE_SPLIT, COMPOSE_STACK, COMPOSE_OVERLAY,
-                            COMPOSE_SESSIONS, COMPOSE_HEALING } compose_mode;
+                            COMPOSE_SESSIONS, COMPOSE_HEALING, COMPOSE_GUIDES } compose_mode;
 
 /* The resolved settings of a plan; valid after smp_plan_resolve(). */
 const settings *plan_settings(const smp_plan *plan);

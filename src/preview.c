@@ -4,7 +4,9 @@
  * half before, right half after, a thin light line between), stack (before
  * above after), overlay (the ink alone on a transparent PNG, to layer in an
  * image editor), sessions (before, then after each session, healed) and
- * healing-range (healed lighter than expected, as expected, darker).  Labels
+ * healing-range (healed lighter than expected, as expected, darker) and
+ * guides (the photo with the area, its 1 cm grid, the hairline and its
+ * anchors drawn over it, to check placement before a client sees it).  Labels
  * are set with pango and a scale bar in mm sits in the after panels, unless
  * --no-labels.
  *
@@ -51,7 +53,7 @@ typedef struct composition {
     int np;
     double fw, fh;         /* frame size before zoom */
     smp_dot *owned[7];     /* dot sets made for this composition */
-    int split;
+    int split, guides;
 } composition;
 
 static void composition_free(composition *c)
@@ -158,6 +160,11 @@ static smp_status compose_plan(const smp_layout *L, const settings *s, double w,
         arrange(c, 0, gap);
         return SMP_OK;
     }
+    case COMPOSE_GUIDES:
+        add_panel(c, 0, 0, w, h, NULL, 0, "Guides");
+        arrange(c, 0, gap);
+        c->guides = 1;
+        return SMP_OK;
     default:
         add_panel(c, 0, 0, w, h, L->shown, L->n_shown, after);
         arrange(c, 0, gap);
@@ -348,6 +355,81 @@ static smp_status scaled(const photo *p, int w, int h, photo *out, smp_error *er
     return SMP_OK;
 }
 
+static void blend(uint32_t *px, uint32_t rgb, double a)
+{
+    uint32_t v = *px, out = 0;
+    for (int k = 16; k >= 0; k -= 8) {
+        double c = ((v >> k) & 255) * (1 - a) + ((rgb >> k) & 255) * a;
+        out |= (uint32_t)lrint(c) << k;
+    }
+    *px = out;
+}
+
+/* --compose guides over VIEW (the photo at ZOOM of its pixels): the area
+ * tinted with its outline, what the exclusion mask keeps out in red, a
+ * 1 cm grid on the area, then with cairo the hairline, its anchors and
+ * (BAR) a scale bar. */
+static smp_status draw_guides(photo *view, cairo_t *cr, const smp_layout *L, double zoom, const panel *q, double size,
+                              int bar, smp_error *err)
+{
+    int w = view->w, h = view->h;
+    double unit = L->scale * zoom; /* output px per mm */
+    area whole = L->area;
+    whole.exclude.px = NULL;
+    uint8_t *row[2] = {malloc((size_t)w), malloc((size_t)w)};
+    if (!row[0] || !row[1]) {
+        free(row[0]); free(row[1]);
+        return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+    }
+    double line = fmax(1, lrint(size / 14)) / unit; /* grid line width, in mm */
+    for (int y = 0; y < h; y++) {
+        uint8_t *cur = row[y & 1], *up = row[(y + 1) & 1];
+        uint32_t *px = (uint32_t *)(view->px + (size_t)y * view->stride);
+        double my = (y + 0.5) / unit;
+        for (int x = 0; x < w; x++) {
+            vec2 p = v2((x + 0.5) / unit, my);
+            int in = area_contains(&L->area, p);
+            cur[x] = (uint8_t)(in ? 1 : L->area.exclude.px && area_contains(&whole, p) ? 2 : 0);
+        }
+        for (int x = 0; x < w; x++) {
+            int edge = (x > 0 && cur[x - 1] != cur[x]) || (y > 0 && up[x] != cur[x]);
+            double gx = fmod((x + 0.5) / unit, 10), gy = fmod(my, 10);
+            if (edge && !L->area.poly && (cur[x] == 1 || (x > 0 && cur[x - 1] == 1) || (y > 0 && up[x] == 1)))
+                blend(&px[x], 0x30e0ffu, 1); /* a mask's outline; a polygon's is stroked below */
+            else if (cur[x] == 2) blend(&px[x], 0xff3030u, 0.35);
+            else if (cur[x] == 1 && (gx < line || gy < line)) blend(&px[x], 0xffffffu, 0.6);
+            else if (cur[x] == 1) blend(&px[x], 0x30c0ffu, 0.15);
+        }
+    }
+    free(row[0]);
+    free(row[1]);
+    cairo_surface_mark_dirty(cairo_get_target(cr));
+    double lw = fmax(1.5, size / 6);
+    if (L->area.poly) {
+        for (size_t i = 0; i < L->area.poly_n; i++) cairo_line_to(cr, L->area.poly[i].x * unit, L->area.poly[i].y * unit);
+        cairo_close_path(cr);
+        cairo_set_source_rgb(cr, 0.19, 0.88, 1);
+        cairo_set_line_width(cr, lw / 2);
+        cairo_stroke(cr);
+    }
+    if (L->has_line && L->line.n > 1) {
+        cairo_set_source_rgb(cr, 1, 0.85, 0.1);
+        cairo_set_line_width(cr, lw);
+        cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+        for (size_t i = 0; i < L->line.n; i++) cairo_line_to(cr, L->line.pts[i].x * unit, L->line.pts[i].y * unit);
+        cairo_stroke(cr);
+        for (int k = 0; k < 3; k++) {
+            cairo_new_sub_path(cr);
+            cairo_arc(cr, L->line.anchors[k].x * unit, L->line.anchors[k].y * unit, fmax(3 * lw, 1.5 * unit), 0,
+                      2 * M_PI);
+        }
+        cairo_set_source_rgb(cr, 1, 0.2, 0.2);
+        cairo_stroke(cr);
+    }
+    if (bar) scale_bar(cr, q, unit, size);
+    return SMP_OK;
+}
+
 /* Raster: the photo at the output scale (itself at full size, else scaled
  * once by cairo), each panel copied in and its dots rendered in place in
  * the frame at that scale, in a view of the panel alone.  At full size
@@ -433,6 +515,13 @@ static smp_status write_raster(FILE *f, const char *path, smp_format fmt, const 
         t_render += now() - tr;
     }
     cairo_surface_mark_dirty(fs);
+    if (c.guides) {
+        panel q = c.p[0];
+        q.x *= zoom; q.y *= zoom; q.w *= zoom; q.h *= zoom;
+        photo view = {ow[0], oh[0], frame.stride, frame.px};
+        cairo_surface_flush(fs);
+        if ((st = draw_guides(&view, cr, L, zoom, &q, fmax(11, fh / 26.0), !s->no_labels, err)) != SMP_OK) goto out;
+    }
     if (c.split) {
         cairo_set_source_rgb(cr, 0.95, 0.95, 0.95);
         cairo_set_line_width(cr, fmax(1, zoom * 2));
@@ -544,6 +633,8 @@ smp_status smp_preview_write_timed(const smp_layout *L, const smp_plan *plan, co
         return smp_fail(err, SMP_EVALUE, 0, "%s: unknown output type (use .png, .jpg, .pdf or .svg)", path);
     if (s->compose == COMPOSE_OVERLAY && fmt != SMP_FMT_PNG)
         return smp_fail(err, SMP_EVALUE, 0, "%s: the overlay needs a PNG (it is transparent)", path);
+    if (s->compose == COMPOSE_GUIDES && fmt != SMP_FMT_PNG && fmt != SMP_FMT_JPEG)
+        return smp_fail(err, SMP_EVALUE, 0, "%s: the guides picture needs a .png or .jpg", path);
     pigment pg;
     pigment_from_settings(&pg, s);
     out_file o;

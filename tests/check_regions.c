@@ -8,6 +8,7 @@
 #include "image.h"
 #include "layout.h"
 #include "plan.h"
+#include "preview.h"
 #include "regions.h"
 #include "render.h"
 
@@ -233,6 +234,60 @@ START_TEST(patch_density_needs_hair_around)
 }
 END_TEST
 
+/* --compose guides on a plain 240x200 photo at 4 px/mm (60 x 50 mm): the
+ * area (10..50 x 10..40 mm, given in photo px) tinted, its 1 cm grid lighter, the hairline
+ * drawn, and the photo untouched away from them (no labels, no scale bar). */
+START_TEST(guides_mark_the_area_and_nothing_else)
+{
+    char path[] = "/tmp/smpsim-guides-XXXXXX.png", out[] = "/tmp/smpsim-guides-out-XXXXXX.png", opt[64];
+    close(mkstemps(path, 4));
+    close(mkstemps(out, 4));
+    smp_error err = {0};
+    photo ph;
+    ck_assert_int_eq(photo_alloc(&ph, 240, 200, &err), SMP_OK);
+    for (int y = 0; y < 200; y++)
+        for (int x = 0; x < 240; x++) ((uint32_t *)(ph.px + (size_t)y * ph.stride))[x] = 0xc09070u;
+    FILE *f = fopen(path, "wb");
+    ck_assert_int_eq(image_write_photo_png(f, path, &ph, 1, &err), SMP_OK);
+    fclose(f);
+    photo_free(&ph);
+    snprintf(opt, sizeof opt, "photo=%s", path);
+    smp_plan *p = test_plan(opt, "scale=4", "area-polygon=40,40 200,40 200,160 40,160", "hairline=straight",
+                            "anchors=48,152:120,152:192,152", "face=down", "compose=guides", "no-labels=1", NULL);
+    smp_layout *L = make(p);
+    ck_assert_msg(smp_preview_write(L, p, out, &err) == SMP_OK, "%s", err.msg);
+    photo g;
+    int orient;
+    ck_assert_msg(image_read_photo(out, SMP_MAX_PIXELS, &g, &orient, &err) == SMP_OK, "%s", err.msg);
+    ck_assert_int_eq(g.w, 240);
+    ck_assert_int_eq(g.h, 200);
+    size_t outside_changed = 0, inside = 0, tinted = 0, grid = 0, line = 0;
+    for (int y = 0; y < 200; y++)
+        for (int x = 0; x < 240; x++) {
+            uint32_t v = ((const uint32_t *)(g.px + (size_t)y * g.stride))[x] & 0xffffffu;
+            double mx = (x + 0.5) / 4, my = (y + 0.5) / 4;
+            int r = (v >> 16) & 255, gg = (v >> 8) & 255, b = v & 255;
+            if (mx > 11 && mx < 49 && my > 11 && my < 39) {
+                inside++;
+                tinted += b > 0x70 + 10;                                        /* bluer than the skin */
+                grid += fabs(mx - 20) < 0.2 && (my < 37 || my > 39) && r > 0xc0 + 5 && gg > 0x90 + 20; /* lighter */
+                line += fabs(my - 38) < 0.3 && r > 0xf0 && gg > 0xc0 && b < 0x60;                  /* yellow */
+            } else if (mx < 9 || mx > 51 || my < 9 || my > 41) {
+                outside_changed += v != 0xc09070u; /* away from the outline; no scale bar */
+            }
+        }
+    ck_assert_msg(outside_changed == 0, "%zu pixels changed outside the area", outside_changed);
+    ck_assert_msg(tinted > inside * 9 / 10, "%zu of %zu pixels inside tinted", tinted, inside);
+    ck_assert_msg(grid >= 80, "%zu grid pixels on x = 20 mm", grid);
+    ck_assert_msg(line >= 100, "%zu hairline pixels", line);
+    photo_free(&g);
+    smp_layout_free(L);
+    smp_plan_free(p);
+    unlink(path);
+    unlink(out);
+}
+END_TEST
+
 /* A 400x400 top view at 4 px/mm: dense hair over the head, thinning in an
  * oval in its middle, and bare skin (a forearm) in the corner outside it. */
 START_TEST(thinning_keeps_to_the_thinning_area)
@@ -363,6 +418,7 @@ Suite *regions_suite(void)
     tcase_add_test(tc, thinning_keeps_dots_off_hair);
     tcase_add_test(tc, mask_errors);
     tcase_add_test(tc, thinning_keeps_to_the_thinning_area);
+    tcase_add_test(tc, guides_mark_the_area_and_nothing_else);
     tcase_add_test(tc, patch_density_matches_the_hair_around);
     tcase_add_test(tc, patch_density_needs_hair_around);
     tcase_add_test(tc, fue_dot_scars_are_found_and_treated_lighter);

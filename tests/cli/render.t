@@ -197,3 +197,11 @@ run layout --area-mm 10,10 --area auto -o d.csv; expect_status 1; expect_error "
 run render top.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" --scar-dots --json -o fue.png; expect_status 0
 run render top.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" --preset fue-scars -o fue2.png; expect_status 0
 run layout --area-mm 20,20 --scar-dots -o d.csv; expect_status 1; expect_error "scar-dots needs a photo"
+
+t "--compose guides draws the placement over the photo, in PNG or JPEG only"
+cp "$root"/samples/* .
+run render frontal.smp --compose guides -o g.png; expect_status 0; expect_quiet_err
+[ "$(png_size g.png)" = 800x800 ] || fail "guides size $(png_size g.png), the photo is 800x800"
+run render frontal.smp --compose guides -o g.jpg; expect_status 0; expect_file g.jpg
+run render frontal.smp --compose guides -o g.pdf; expect_status 1; expect_error "g\.pdf: the guides picture needs a \.png or \.jpg"
+[ ! -e g.pdf ] || fail "a refused guides PDF was written"
