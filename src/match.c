@@ -112,19 +112,8 @@ static void block_distance(block *b, int w, int h)
 static smp_status simulate(const settings *base, double scale, double density, double dot, double depth, double dilution,
                            const double skin_lin[3], double out_lin[3], double *grain)
 {
-    settings t = *base;
+    settings t = settings_dots_only(base);
     t.area_w = t.area_h = PATCH_MM;
-    t.polygon = NULL;
-    t.area_mask = NULL;
-    t.exclude_mask = NULL;
-    t.density_map = NULL;
-    t.photo = NULL;
-    t.shape = SHAPE_NONE;
-    t.hl_points = NULL;
-    t.thinning = t.scar_dots = t.area_auto = t.density_auto = t.match_auto = 0;
-    t.scar_line = t.patch_poly = NULL;
-    t.scar_mask = t.patch_mask = NULL;
-    t.first_raise_mm = 0;
     t.density1 = t.density2 = density;
     t.dot_mm = dot;
     t.depth_mm = depth;

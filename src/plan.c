@@ -174,6 +174,23 @@ void smp_plan_free(smp_plan *plan)
 }
 
 const settings *plan_settings(const smp_plan *plan) { return &plan->s; }
+
+settings settings_dots_only(const settings *base)
+{
+    settings t = *base;
+    t.polygon = NULL;
+    t.area_mask = NULL;
+    t.exclude_mask = NULL;
+    t.density_map = NULL;
+    t.photo = NULL;
+    t.shape = SHAPE_NONE;
+    t.hl_points = NULL;
+    t.thinning = t.scar_dots = t.area_auto = t.density_auto = t.match_auto = 0;
+    t.scar_line = t.patch_poly = NULL;
+    t.scar_mask = t.patch_mask = NULL;
+    t.first_raise_mm = 0;
+    return t;
+}
 uint64_t smp_plan_seed(const smp_plan *plan) { return plan->s.seed; }
 double smp_plan_dilution(const smp_plan *plan) { return plan->s.dilution; }
 const char *smp_plan_save_area(const smp_plan *plan) { return plan->s.save_area; }

@@ -91,6 +91,12 @@ typedef enum compose_mode { COMPOSE_AFTER = 0, COMPOSE_SIDE, COMPOSE_SPLIT, COMP
 /* The resolved settings of a plan; valid after smp_plan_resolve(). */
 const settings *plan_settings(const smp_plan *plan);
 
+/* BASE's dots alone (kind, size, depth, pigment, sessions, seed): no area,
+ * photo, hairline, regions or automatic choices, for a layout laid on an
+ * area of the caller's (match.c's test patch, shave.c's stubble).  The
+ * copy borrows BASE's strings. */
+settings settings_dots_only(const settings *base);
+
 const char *hairline_shape_name(hairline_shape s);
 
 #endif

@@ -83,18 +83,7 @@ static smp_status push_pull(float *v, float *k, int w, int h)
 static smp_status lay_stubble(const settings *s, double scale, int w, int h, uint8_t *cut, dot_list *out,
                               smp_error *err)
 {
-    settings t = *s;
-    t.polygon = NULL;
-    t.area_mask = NULL;
-    t.exclude_mask = NULL;
-    t.density_map = NULL;
-    t.shape = SHAPE_NONE;
-    t.hl_points = NULL;
-    t.thinning = t.scar_dots = t.area_auto = t.density_auto = t.match_auto = 0;
-    t.scar_line = t.patch_poly = NULL;
-    t.scar_mask = t.patch_mask = NULL;
-    t.first_raise_mm = 0;
-    t.photo = NULL; /* no soft edge: the stubble runs to where the hair ran */
+    settings t = settings_dots_only(s); /* no photo, so no soft edge: the stubble runs to where the hair ran */
     t.scale = scale;
     grey_image g = {w, h, malloc((size_t)w * h)};
     if (!g.px) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
