@@ -170,10 +170,14 @@ smp_status smp_layout_new(const smp_plan *plan, smp_layout **outp, smp_error *er
         /* The scene finds the scalp itself. */
         smp_error quiet = {0};
         char doubt[sizeof L->note];
-        st = scalp_detect(&L->photo, L->scale, s->photo, &mask, &L->area_confidence, doubt, sizeof doubt,
-                          thinning_auto ? &quiet : err);
+        int bounded = s->shape != SHAPE_NONE || s->hl_points;
+        st = scalp_detect(&L->photo, L->scale, bounded ? -1 : (int)s->face, s->thinning, s->photo, &mask, &L->area_confidence,
+                          doubt, sizeof doubt, thinning_auto ? &quiet : err);
+        /* Skin running on toward the face is refused in thinning mode
+         * too; no bald region standing out is not. */
+        if (st != SMP_OK && thinning_auto && L->area_confidence < 0 && err) *err = quiet;
+        if (st != SMP_OK && !(thinning_auto && st == SMP_EINPUT && L->area_confidence >= 0)) goto fail;
         if (st == SMP_OK && doubt[0]) snprintf(L->note, sizeof L->note, "%s", doubt);
-        if (st != SMP_OK && !(thinning_auto && st == SMP_EINPUT)) goto fail;
         if (st != SMP_OK) {
             L->area_confidence = 0;
             snprintf(L->note, sizeof L->note,

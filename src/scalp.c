@@ -45,9 +45,12 @@ void scalp_box_mean(const float *in, float *out, int w, int h, int r)
     free(ii);
 }
 
-/* Flood fill from (sx, sy) over pixels where in[] == from, writing to. */
-static size_t flood(uint8_t *m, int w, int h, int sx, int sy, uint8_t from, uint8_t to)
+/* Flood fill from (sx, sy) over pixels where m[] == from, writing to;
+ * BOX gets {x0, y0, x1, y1} of what it filled. */
+static size_t flood_box(uint8_t *m, int w, int h, int sx, int sy, uint8_t from, uint8_t to, int box[4])
 {
+    box[0] = box[2] = sx;
+    box[1] = box[3] = sy;
     if (m[(size_t)sy * w + sx] != from) return 0;
     int *stack = malloc(sizeof(int) * 2 * (size_t)w * h);
     if (!stack) return 0;
@@ -57,6 +60,10 @@ static size_t flood(uint8_t *m, int w, int h, int sx, int sy, uint8_t from, uint
     while (top) {
         int y = stack[--top], x = stack[--top];
         n++;
+        if (x < box[0]) box[0] = x;
+        if (x > box[2]) box[2] = x;
+        if (y < box[1]) box[1] = y;
+        if (y > box[3]) box[3] = y;
         static const int dx[4] = {1, -1, 0, 0}, dy[4] = {0, 0, 1, -1};
         for (int k = 0; k < 4; k++) {
             int nx = x + dx[k], ny = y + dy[k];
@@ -67,6 +74,12 @@ static size_t flood(uint8_t *m, int w, int h, int sx, int sy, uint8_t from, uint
     }
     free(stack);
     return n;
+}
+
+static size_t flood(uint8_t *m, int w, int h, int sx, int sy, uint8_t from, uint8_t to)
+{
+    int box[4];
+    return flood_box(m, w, h, sx, sy, from, to, box);
 }
 
 /* The skin's CIELAB colour (see scalp.h); VAR is the local variance of
@@ -145,6 +158,10 @@ done:
 #define EDGE_DOUBT 0.25   /* share of the photo's border the region touches */
 #define SPREAD_DOUBT 15.0 /* spread of L* inside the region, as a standard deviation */
 #define SOLID_DOUBT 0.75  /* the region's share of its convex hull */
+#define FACE_BAND 0.15    /* the outer share of the photo on the face's side that the scalp must not reach */
+#define FACE_GAP_MM 8.0   /* skin running toward the face this near the region makes it a forehead */
+#define GRAIN_MM 3.0      /* width over which grain is measured, and the scalp regrown into the smooth skin */
+#define GRAIN_HAIR 2.0    /* finest-detail grain over bare skin's (as a standard deviation) that is stubble */
 
 static double cross3(vec2 o, vec2 a, vec2 b) { return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x); }
 
@@ -238,14 +255,15 @@ void scalp_doubt(const uint8_t *m, const float *L, int w, int h, double *confide
     }
 }
 
-smp_status scalp_detect(const photo *p, double scale, const char *what, uint8_t **out, double *confidence,
-                        char *warning, size_t warning_size, smp_error *err)
+smp_status scalp_detect(const photo *p, double scale, int face, int thinning, const char *what, uint8_t **out,
+                        double *confidence, char *warning, size_t warning_size, smp_error *err)
 {
     int w = p->w, h = p->h;
     size_t n = (size_t)w * h;
     float *L = malloc(n * sizeof *L), *A = malloc(n * sizeof *A), *B = malloc(n * sizeof *B);
     float *tmp = malloc(n * sizeof *tmp), *var = malloc(n * sizeof *var);
     uint8_t *m = malloc(n);
+    float *grain = NULL;
     smp_status st = SMP_OK;
     *out = NULL;
     if (!L || !A || !B || !tmp || !var || !m) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
@@ -255,6 +273,33 @@ smp_status scalp_detect(const photo *p, double scale, const char *what, uint8_t 
     float skin[3];
     if (skin_estimate(w, h, L, A, B, var, skin)) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
     double chroma = hypot(skin[1], skin[2]);
+    /* Grain: the energy of the finest detail (lightness less its mean
+     * over about 0.3 mm), averaged over GRAIN_MM.  Short
+     * stubble is smooth at half a millimetre but grainy at the finest
+     * scale, its grain (over GRAIN_MM) four to seven times bare
+     * skin's; bare skin's is the lowest seventh of the skin-coloured
+     * candidates' (the middle of a back view may be mostly stubble). */
+    grain = malloc(n * sizeof *grain);
+    if (!grain) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
+    scalp_box_mean(L, grain, w, h, (int)fmax(1, lround(scale * 0.3)));
+    for (size_t i = 0; i < n; i++) grain[i] = (L[i] - grain[i]) * (L[i] - grain[i]);
+    int rg = (int)fmax(1, lround(scale * GRAIN_MM / 2));
+    scalp_box_mean(grain, grain, w, h, rg);
+    float bare_grain = 0;
+    {
+        size_t k = 0;
+        for (int y = h / 4; y < 3 * h / 4; y++)
+            for (int x = w / 4; x < 3 * w / 4; x++) {
+                size_t i = (size_t)y * w + x;
+                if (var[i] < 16 && hypot(A[i] - skin[1], B[i] - skin[2]) < fmax(6, 0.45 * chroma)) tmp[k++] = grain[i];
+            }
+        if (k) {
+            qsort(tmp, k, sizeof *tmp, cmp_float);
+            bare_grain = tmp[k / 20];
+        }
+    }
+    /* In thinning mode, hair over the skin is what is to be treated. */
+    float grainy = thinning ? INFINITY : fmaxf(0.1f, (float)(GRAIN_HAIR * GRAIN_HAIR) * bare_grain);
     for (size_t i = 0; i < n; i++) {
         double dc = hypot(A[i] - skin[1], B[i] - skin[2]);
         double dl = fabs(L[i] - skin[0]);
@@ -265,7 +310,8 @@ smp_status scalp_detect(const photo *p, double scale, const char *what, uint8_t 
             A[i] * skin[1] + B[i] * skin[2] > 0.9 * c * chroma)
             colour = 1;
         int smooth = var[i] < 16; /* L* standard deviation under 4 */
-        tmp[i] = (float)(colour && smooth);
+        tmp[i] = (float)(colour && smooth && grain[i] < grainy);
+        grain[i] = (float)(colour && smooth);
     }
     /* Close the small gaps over about 1.5 mm, then keep what is mostly scalp. */
     scalp_box_mean(tmp, var, w, h, (int)fmax(1, lround(scale * 1.5)));
@@ -278,14 +324,24 @@ smp_status scalp_detect(const photo *p, double scale, const char *what, uint8_t 
     for (size_t i = 0; i < n; i++) tmp[i] = var[i] > 0.001f ? 1.0f : 0.0f;
     scalp_box_mean(tmp, var, w, h, rc);
     for (size_t i = 0; i < n; i++) m[i] = var[i] > 0.999f ? 1 : 0;
-    /* The largest connected region reaching into the middle half. */
-    size_t region = 0;
+    /* The largest connected region reaching into the middle half, but
+     * not one that runs into the band of the photo on the face's side
+     * (its outer FACE_BAND): skin going on there is a forehead, a face
+     * or a neck, which only a hairline can bound (FACE < 0: one does). */
+    size_t region = 0, toward = 0;
     int bx = -1, by = -1;
+    int band = (int)lround(FACE_BAND * (face == FACE_LEFT || face == FACE_RIGHT ? w : h));
     for (int y = h / 4; y < 3 * h / 4; y++)
         for (int x = w / 4; x < 3 * w / 4; x++) {
             if (m[(size_t)y * w + x] != 1) continue;
-            size_t got = flood(m, w, h, x, y, 1, 4);
-            if (got > region) {
+            int box[4];
+            size_t got = flood_box(m, w, h, x, y, 1, 4, box);
+            int reaches = face == FACE_DOWN ? box[3] >= h - band : face == FACE_UP ? box[1] < band
+                          : face == FACE_LEFT ? box[0] < band : face == FACE_RIGHT ? box[2] >= w - band : 0;
+            if (reaches) {
+                if (got > toward) toward = got;
+                flood(m, w, h, x, y, 4, got >= n / 200 ? 5 : 3);
+            } else if (got > region) {
                 if (bx >= 0) flood(m, w, h, bx, by, 2, 3);
                 flood(m, w, h, x, y, 4, 2);
                 region = got;
@@ -295,12 +351,50 @@ smp_status scalp_detect(const photo *p, double scale, const char *what, uint8_t 
                 flood(m, w, h, x, y, 4, 3);
             }
         }
+    /* Skin in the band on the face's side, within a few millimetres of
+     * the region, is the same skin cut by a strand, a brow or an eye: the
+     * region is a forehead too.  (A neck below a band of stubble is
+     * further.) */
+    int near = 0;
+    if (face >= 0 && region) {
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                int in_band = face == FACE_DOWN ? y >= h - band : face == FACE_UP ? y < band
+                              : face == FACE_LEFT ? x < band : x >= w - band;
+                if (!in_band || m[(size_t)y * w + x] != 1) continue;
+                int box[4];
+                size_t got = flood_box(m, w, h, x, y, 1, 6, box);
+                flood(m, w, h, x, y, 6, got >= n / 400 ? 5 : 3);
+            }
+        for (size_t i = 0; i < n; i++) tmp[i] = m[i] == 5 ? 1.0f : 0.0f;
+        scalp_box_mean(tmp, var, w, h, (int)fmax(1, lround(scale * FACE_GAP_MM)));
+        for (size_t i = 0; i < n && !near; i++) near = m[i] == 2 && var[i] > 0;
+    }
+    if (((toward > 0 && region < toward / 3) || near) && chroma >= 4) {
+        static const char *side[] = {"lowest", "highest", "leftmost", "rightmost"};
+        static const char *names[] = {"down", "up", "left", "right"};
+        *confidence = -1;
+        st = smp_fail(err, SMP_EINPUT, 1,
+                      "%s: the skin found runs on into the %s %.0f%% of the photo, toward the face (--face %s): give "
+                      "--hairline with --anchors to bound the forehead, or --area-polygon or --area-mask",
+                      what, side[face], 100 * FACE_BAND, names[face]);
+        goto done;
+    }
     /* Holes: whatever the border cannot reach without crossing the region. */
     for (size_t i = 0; i < n; i++) m[i] = m[i] == 2 ? 2 : 0;
     for (int x = 0; x < w; x++) { flood(m, w, h, x, 0, 0, 3); flood(m, w, h, x, h - 1, 0, 3); }
     for (int y = 0; y < h; y++) { flood(m, w, h, 0, y, 0, 3); flood(m, w, h, w - 1, y, 0, 3); }
+    /* The grain is measured over GRAIN_MM, so the region stops short of
+     * the hair by half of that: grow it back over the skin-coloured,
+     * smooth pixels (GRAIN now holds those, smoothed like the rest). */
+    for (size_t i = 0; i < n; i++) tmp[i] = m[i] == 3 ? 0.0f : 1.0f;
+    scalp_box_mean(tmp, var, w, h, rg);
+    scalp_box_mean(grain, tmp, w, h, (int)fmax(1, lround(scale * 1.5)));
     size_t found = 0;
-    for (size_t i = 0; i < n; i++) { m[i] = m[i] == 3 ? 0 : 255; found += m[i] == 255; }
+    for (size_t i = 0; i < n; i++) {
+        m[i] = m[i] != 3 || (var[i] > 0.0f && tmp[i] > 0.5f) ? 255 : 0;
+        found += m[i] == 255;
+    }
     double share = (double)found / n;
     /* Confidence: how far the region's colour stands from the rest. */
     double in_l = 0, out_l = 0, in_c = 0, out_c = 0;
@@ -319,7 +413,7 @@ smp_status scalp_detect(const photo *p, double scale, const char *what, uint8_t 
     *out = m;
     m = NULL;
 done:
-    free(L); free(A); free(B); free(tmp); free(var); free(m);
+    free(L); free(A); free(B); free(tmp); free(var); free(m); free(grain);
     return st;
 }
 

@@ -20,9 +20,16 @@
 
 /* OUT (w*h, 255 = scalp) is the caller's to free. CONFIDENCE (0..1)
  * drops when the result is doubtful, and WARNING then says why (empty
- * when there is no doubt). */
-smp_status scalp_detect(const photo *p, double scale, const char *what, uint8_t **out, double *confidence,
-                        char *warning, size_t warning_size, smp_error *err) SMP_MUST_CHECK;
+ * when there is no doubt).  FACE (a face_dir) is the side the face is
+ * on: skin that runs on into the outer FACE_BAND of the photo there, or
+ * comes within FACE_GAP_MM of the region there, is a forehead, a face or
+ * a neck, and the photo is refused (SMP_EINPUT, CONFIDENCE -1); FACE -1
+ * when a hairline bounds the area.  Stubble is hair: a pixel whose
+ * finest detail is over GRAIN_HAIR times bare skin's (as a standard
+ * deviation) is not a candidate, except when THINNING (hair over the
+ * skin is then what is to be treated). */
+smp_status scalp_detect(const photo *p, double scale, int face, int thinning, const char *what, uint8_t **out,
+                        double *confidence, char *warning, size_t warning_size, smp_error *err) SMP_MUST_CHECK;
 
 /* Lowers CONFIDENCE for a found region M (W*H, nonzero = scalp) on the
  * lightness plane L when it runs off the photo along over a quarter of

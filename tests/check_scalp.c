@@ -5,6 +5,7 @@
 
 #include "check_suites.h"
 #include "rng.h"
+#include "plan.h"
 #include "scalp.h"
 
 typedef struct { uint8_t skin[3], hair[3], bg[3]; double light; double bx, by, brx, bry; } scene;
@@ -58,7 +59,7 @@ START_TEST(finds_the_scalp_on_generated_photos)
         char warn[256];
         smp_error err = {0};
         draw(&scenes[i], &p, truth);
-        ck_assert_msg(scalp_detect(&p, 3, "generated", &mask, &conf, warn, sizeof warn, &err) == SMP_OK, "scene %zu: %s", i,
+        ck_assert_msg(scalp_detect(&p, 3, -1, 0, "generated", &mask, &conf, warn, sizeof warn, &err) == SMP_OK, "scene %zu: %s", i,
                       err.msg);
         ck_assert_msg(!warn[0], "scene %zu: %s", i, warn);
         size_t inter = 0, uni = 0;
@@ -91,7 +92,7 @@ START_TEST(finds_a_crown_off_the_middle)
         smp_error err = {0};
         draw(&sc[i], &p, truth);
         ck_assert(!truth[150 * 300 + 150]);
-        ck_assert_msg(scalp_detect(&p, 3, "generated", &mask, &conf, warn, sizeof warn, &err) == SMP_OK, "%s", err.msg);
+        ck_assert_msg(scalp_detect(&p, 3, -1, 0, "generated", &mask, &conf, warn, sizeof warn, &err) == SMP_OK, "%s", err.msg);
         size_t inter = 0, uni = 0;
         for (int k = 0; k < 300 * 300; k++) {
             inter += truth[k] && mask[k];
@@ -113,9 +114,110 @@ START_TEST(refuses_a_photo_with_no_answer)
     uint8_t *mask = NULL;
     double conf;
     char warn[256];
-    ck_assert_int_eq(scalp_detect(&p, 3, "grey.png", &mask, &conf, warn, sizeof warn, &err), SMP_EINPUT);
+    ck_assert_int_eq(scalp_detect(&p, 3, -1, 0, "grey.png", &mask, &conf, warn, sizeof warn, &err), SMP_EINPUT);
     ck_assert_ptr_null(mask);
     ck_assert_msg(strstr(err.msg, "grey.png: no scalp area") != NULL, "%s", err.msg);
+    photo_free(&p);
+}
+END_TEST
+
+/* A 300x300 view at 3 px/mm of fair skin (with a little noise) on a pale
+ * wall: KIND says what lies at row Y, column X: 0 wall, 1 bare skin,
+ * 2 stubble (skin with a third of its pixels darkened, in one-pixel
+ * grains), 3 dark hair or a brow. */
+static void paint(photo *p, int (*kind)(int x, int y))
+{
+    smp_error err = {0};
+    ck_assert_int_eq(photo_alloc(p, 300, 300, &err), SMP_OK);
+    for (int y = 0; y < 300; y++)
+        for (int x = 0; x < 300; x++) {
+            double noise = (rng_unit(rng_hash(5, 9, (uint64_t)x, (uint64_t)y)) - 0.5) * 4;
+            int k = kind(x, y);
+            double c[3] = {210, 160, 125}, f = 1;
+            if (k == 0) c[0] = c[1] = c[2] = 232;
+            if (k == 2 && rng_unit(rng_hash(7, 9, (uint64_t)x, (uint64_t)y)) < 0.33) f = 0.92;
+            if (k == 3) f = (x * 3 + y * 5) % 4 < 2 ? 0.25 : 0.15;
+            uint32_t v = 0;
+            for (int i = 0; i < 3; i++) {
+                double e = c[i] * f + noise;
+                v = v << 8 | (uint32_t)(e < 0 ? 0 : e > 255 ? 255 : e);
+            }
+            ((uint32_t *)(p->px + (size_t)y * p->stride))[x] = v;
+        }
+}
+
+/* A head whose bare skin runs on to the bottom of the photo (a forehead
+ * and face below a bald top, seen from the front). */
+static int runs_on(int x, int y)
+{
+    double hx = (x - 150) / 120.0, hy = (y - 170) / 150.0;
+    if (hx * hx + hy * hy >= 1 && y < 170) return 0;
+    if (x < 30 || x > 270) return 0;
+    return y < 60 ? 3 : 1;
+}
+
+/* The same, cut across by brows 3 mm high: the skin goes on below them. */
+static int brows(int x, int y) { return runs_on(x, y) == 1 && y >= 200 && y < 209 ? 3 : runs_on(x, y); }
+
+/* A back view: a bare top, a band of stubble 20 mm deep, the neck below. */
+static int back(int x, int y)
+{
+    int k = runs_on(x, y);
+    return k == 1 && y >= 150 && y < 210 ? 2 : k;
+}
+
+START_TEST(refuses_skin_running_toward_the_face)
+{
+    int (*kinds[])(int, int) = {runs_on, brows};
+    for (int i = 0; i < 2; i++) {
+        photo p;
+        uint8_t *mask = NULL;
+        double conf = 0;
+        char warn[256];
+        smp_error err = {0};
+        paint(&p, kinds[i]);
+        ck_assert_int_eq(scalp_detect(&p, 3, FACE_DOWN, 0, "front.png", &mask, &conf, warn, sizeof warn, &err),
+                         SMP_EINPUT);
+        ck_assert_ptr_null(mask);
+        ck_assert(conf == -1);
+        ck_assert_msg(strstr(err.msg, "front.png: the skin found runs on into the lowest 15% of the photo, toward the "
+                                      "face (--face down): give --hairline with --anchors") == err.msg,
+                      "%s", err.msg);
+        /* A hairline bounds it; a face on the other side is not there. */
+        ck_assert_msg(scalp_detect(&p, 3, -1, 0, "front.png", &mask, &conf, warn, sizeof warn, &err) == SMP_OK, "%s",
+                      err.msg);
+        free(mask);
+        ck_assert_msg(scalp_detect(&p, 3, FACE_UP, 0, "front.png", &mask, &conf, warn, sizeof warn, &err) == SMP_OK,
+                      "%s", err.msg);
+        free(mask);
+        photo_free(&p);
+    }
+}
+END_TEST
+
+START_TEST(stubble_is_hair)
+{
+    /* Behind a band of stubble the neck is not the scalp's skin going on:
+     * the bare top is found, without the stubble or the neck. */
+    photo p;
+    uint8_t *mask = NULL;
+    double conf = 0;
+    char warn[256];
+    smp_error err = {0};
+    paint(&p, back);
+    ck_assert_msg(scalp_detect(&p, 3, FACE_DOWN, 0, "back.png", &mask, &conf, warn, sizeof warn, &err) == SMP_OK, "%s",
+                  err.msg);
+    size_t top = 0, top_all = 0, stubble = 0, neck = 0;
+    for (int y = 0; y < 300; y++)
+        for (int x = 0; x < 300; x++) {
+            int k = back(x, y), in = mask[y * 300 + x] != 0;
+            if (k == 1 && y < 150) { top_all++; top += in; }
+            if (k == 2 && y >= 160 && y < 200) stubble += in;
+            if (k == 1 && y >= 210) neck += in;
+        }
+    ck_assert_msg(top > top_all * 9 / 10, "%zu of %zu pixels of the bare top", top, top_all);
+    ck_assert_msg(stubble == 0 && neck == 0, "%zu stubble, %zu neck pixels", stubble, neck);
+    free(mask);
     photo_free(&p);
 }
 END_TEST
@@ -136,7 +238,7 @@ START_TEST(doubts_a_scalp_that_runs_off_the_photo)
         uint8_t truth[300 * 300], *mask = NULL;
         smp_error err = {0};
         draw(&sc[i], &p, truth);
-        ck_assert_msg(scalp_detect(&p, 3, "generated", &mask, &conf[i], warn[i], sizeof warn[i], &err) == SMP_OK,
+        ck_assert_msg(scalp_detect(&p, 3, -1, 0, "generated", &mask, &conf[i], warn[i], sizeof warn[i], &err) == SMP_OK,
                       "%s", err.msg);
         free(mask);
         photo_free(&p);
@@ -213,6 +315,8 @@ Suite *scalp_suite(void)
     tcase_add_test(tc, doubts_a_scalp_that_runs_off_the_photo);
     tcase_add_test(tc, doubts_a_scalp_of_uneven_tone);
     tcase_add_test(tc, doubts_a_ragged_scalp);
+    tcase_add_test(tc, refuses_skin_running_toward_the_face);
+    tcase_add_test(tc, stubble_is_hair);
     suite_add_tcase(s, tc);
     return s;
 }

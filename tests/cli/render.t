@@ -96,8 +96,11 @@ run render top.smp --scar-line "250,300 550,320" --scar-width 10 --compose after
 run render top.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" --patch-polygon "300,300 450,280 480,420 330,450" --json -o patch.png; expect_status 0
 run layout top.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" --patch-polygon "300,300 450,280 480,420 330,450" -o patch.csv; expect_status 0
 awk -F, 'NR>1 && ($1 < 70 || $1 > 125 || $2 < 65 || $2 > 117) {bad++} END {exit bad>0}' patch.csv || fail "dots outside the patch"
-run render top.jpg --scale 4 --mode thinning -o thin.png; expect_status 0
+run render top.jpg --scale 4 --mode thinning --hairline rounded --anchors 190,610:400,700:610,610 -o thin.png; expect_status 0
 expect_error "found the scalp with confidence (0\.[3-9][0-9]|1\.00); check it with --save-area FILE\.png"
+run render top.jpg --scale 4 --mode thinning -o thin2.png; expect_status 2
+expect_error "^smpsim: top\.jpg: the skin found runs on into the lowest 15% of the photo, toward the face \(--face down\): give --hairline with --anchors to bound the forehead, or --area-polygon or --area-mask$"
+[ ! -e thin2.png ] || fail "thin2.png written"
 run render top.jpg --scale 4 --mode thinning --area-polygon "0,0 800,0 800,800 0,800" -o thin.png; expect_status 0
 expect_quiet_err
 run layout --area-mm 50,50 --mode thinning -o d.csv; expect_status 1; expect_error "thinning needs a photo"
@@ -186,7 +189,7 @@ cmp -s a.csv b.csv || fail "--shave changed the impressions"
 
 t "--area auto finds the scalp, saves it, and refuses a photo with no answer"
 cp "$root"/samples/* .
-run render top.jpg --scale 4 --area auto --save-area area.png --json -o a.png; expect_status 0
+run render top.jpg --scale 4 --area auto --hairline rounded --anchors 190,610:400,700:610,610 --save-area area.png --json -o a.png; expect_status 0
 expect_out '"area_confidence":(0\.[3-9]|1\.0)'
 [ "$(png_size area.png)" = "800x800" ] || fail "area mask is $(png_size area.png)"
 run render top.jpg --scale 4 --area-mask area.png -o b.png; expect_status 0

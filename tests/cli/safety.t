@@ -17,7 +17,7 @@ run layout in.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" -o 
 run render in.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" --compose overlay -o o.png; expect_status 0
 run layout in.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" -o l.csv; expect_status 0
 run layout in.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" -o l.json; expect_status 0
-run render in.jpg --scale 4 --area auto --save-area area.png --compose sessions -o s.jpg; expect_status 0
+run render in.jpg --scale 4 --area auto --hairline rounded --anchors 190,610:400,700:610,610 --save-area area.png --compose sessions -o s.jpg; expect_status 0
 run shade in.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" --json; expect_status 0; cp out.txt shade.json
 for f in a.png a.jpg a.pdf a.svg m.pdf l.png l.svg o.png l.csv l.json area.png s.jpg shade.json; do
   if exiftool -a -G1 "$f" | grep -Eiq 'SecretCam|SpyPhone|SN123456|PatientSecret|DrWho|GPS|ClinicSecretProfile'; then
