@@ -161,7 +161,7 @@ done:
 #define FACE_BAND 0.15    /* the outer share of the photo on the face's side that the scalp must not reach */
 #define FACE_GAP_MM 8.0   /* skin running toward the face this near the region makes it a forehead */
 #define GRAIN_MM 3.0      /* width over which grain is measured, and the scalp regrown into the smooth skin */
-#define GRAIN_HAIR 2.0    /* finest-detail grain over bare skin's (as a standard deviation) that is stubble */
+#define GRAIN_HAIR 1.5    /* finest-detail grain over bare skin's (as a standard deviation) that is stubble */
 
 static double cross3(vec2 o, vec2 a, vec2 b) { return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x); }
 

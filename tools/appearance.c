@@ -23,7 +23,7 @@ static const char usage_text[] =
     "       appearance [--json] shadow BEFORE AFTER PX_PER_MM AREA_MASK.png\n"
     "       appearance [--json] edge BEFORE AFTER PX_PER_MM AREA_MASK.png\n"
     "       appearance [--json] shine BEFORE AFTER [PX_PER_MM]\n"
-    "       appearance [--json] diff BEFORE AFTER\n"
+    "       appearance [--json] diff BEFORE AFTER [POLY]   (only inside POLY when given)\n"
     "       appearance mkshine OUT.png   (a test photo: skin with a specular highlight)\n"
     "Polygons are \"x,y x,y x,y ...\" in the photo's pixels; a mask is a PNG of the\n"
     "photo's size, white = the treated area.\n";
@@ -691,11 +691,12 @@ static void cmd_shine(const photo *before, const photo *after, char **arg)
 
 static void cmd_diff(const photo *before, const photo *after, char **arg)
 {
-    (void)arg;
+    uint8_t *in = arg[2] ? polygon_mask(arg[2], "POLY", before->w, before->h) : NULL;
     size_t count = 0;
     int max = 0;
     for (int y = 0; y < before->h; y++)
         for (int x = 0; x < before->w; x++) {
+            if (in && !in[(size_t)y * before->w + x]) continue;
             uint32_t p = pixel(before, x, y), q = pixel(after, x, y);
             if ((p & 0xffffffu) == (q & 0xffffffu)) continue;
             count++;
@@ -706,6 +707,7 @@ static void cmd_diff(const photo *before, const photo *after, char **arg)
         }
     put_count("diff_pixels", (double)count);
     put_count("diff_max", max);
+    free(in);
 }
 
 /* ---- a test photo ---- */
@@ -747,7 +749,7 @@ static const struct command {
     void (*run)(const photo *before, const photo *after, char **arg);
 } commands[] = {
     {"bands", 5, 5, cmd_bands}, {"shadow", 4, 4, cmd_shadow}, {"edge", 4, 4, cmd_edge},
-    {"shine", 2, 3, cmd_shine}, {"diff", 2, 2, cmd_diff},
+    {"shine", 2, 3, cmd_shine}, {"diff", 2, 3, cmd_diff},
 };
 
 int main(int argc, char **argv)
