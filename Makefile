@@ -9,19 +9,25 @@ MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/smpsim
 DESTDIR ?=
 CC ?= cc
+CXX ?= c++
 CFLAGS ?= -O2 -g
+CXXFLAGS ?= $(CFLAGS)
 BUILD ?= build
 PKG_CONFIG ?= pkg-config
 
 WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla -Wpointer-arith
 LIBS_PC = cairo libpng inih libjpeg libexif pangocairo
 PC_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(LIBS_PC) 2>/dev/null)
-PC_LIBS := $(shell $(PKG_CONFIG) --libs $(LIBS_PC) 2>/dev/null)
+# dlib (face.cpp, the one C++ file) and the C++ runtime it needs.
+DLIB_CFLAGS := $(shell $(PKG_CONFIG) --cflags dlib-1 2>/dev/null)
+PC_LIBS := $(shell $(PKG_CONFIG) --libs $(LIBS_PC) dlib-1 2>/dev/null) -lstdc++
 CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread $(WARN) $(WERROR) $(SAN) -Iinclude -Isrc $(PC_CFLAGS) \
              -DSMP_PRESET_DIR='"$(DATADIR)/presets"' $(CFLAGS) $(CPPFLAGS)
+ALL_CXXFLAGS = -std=c++17 -D_GNU_SOURCE -pthread -Wall -Wextra -Wshadow $(WERROR) $(SAN) -Iinclude -Isrc $(DLIB_CFLAGS) \
+               $(CXXFLAGS) $(CPPFLAGS)
 ALL_LDFLAGS = -pthread $(SAN) $(LDFLAGS)
 
 # The point set's size and seed (tools/mkpointset.c): 2^17 points.
@@ -33,12 +39,12 @@ LIB_SRC = src/analyze.c src/area.c src/batch.c src/bulk.c src/export.c src/field
 CLI_SRC = src/cli/main.c src/cli/cli.c src/cli/layout.c src/cli/analyze.c src/cli/presets.c src/cli/render.c src/cli/shade.c src/cli/print.c src/cli/batch.c
 TEST_SRC = $(sort $(wildcard tests/check_*.c))
 
-LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/pointset_data.o
+LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/src/face.o $(BUILD)/pointset_data.o
 CLI_OBJ = $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ = $(TEST_SRC:%.c=$(BUILD)/%.o)
 
 # Rebuild everything when the flags change (e.g. -Werror for check).
-FLAGS_ID := $(shell echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' | cksum | cut -d' ' -f1)
+FLAGS_ID := $(shell echo '$(CC) $(ALL_CFLAGS) $(CXX) $(ALL_CXXFLAGS) $(ALL_LDFLAGS)' | cksum | cut -d' ' -f1)
 FLAGS_STAMP = $(BUILD)/.flags-$(FLAGS_ID)
 
 all: $(BUILD)/smpsim
@@ -63,6 +69,11 @@ $(BUILD)/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	@$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/%.o: %.cpp $(FLAGS_STAMP)
+	@mkdir -p $(@D)
+	@echo "  CXX     $<"
+	@$(CXX) $(ALL_CXXFLAGS) -MMD -MP -c -o $@ $<
 
 # The renderer's pixel loops are written to be vectorised, but gcc's -O2
 # vectorises only loops whose length it knows, and a float min or max only
@@ -108,9 +119,13 @@ deps-tests:
 check: deps-tests
 	@$(MAKE) --no-print-directory WERROR=-Werror test-all
 
+# The face tests' photo (scripts/face-photo.sh; they skip without it).
+FACE_PHOTO = $(CURDIR)/build/test-photos/astronaut.png
+
 test-all: $(BUILD)/smpsim $(BUILD)/check_smpsim $(BUILD)/appearance
-	$(BUILD)/check_smpsim
-	SMPSIM_APPEARANCE=$(CURDIR)/$(BUILD)/appearance tests/cli/run.sh $(BUILD)/smpsim
+	@scripts/face-photo.sh $(FACE_PHOTO)
+	SMPSIM_FACE_PHOTO=$(FACE_PHOTO) $(BUILD)/check_smpsim
+	SMPSIM_FACE_PHOTO=$(FACE_PHOTO) SMPSIM_APPEARANCE=$(CURDIR)/$(BUILD)/appearance tests/cli/run.sh $(BUILD)/smpsim
 
 asan: deps-tests
 	@LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 SMPSIM_SANITIZED=1 \
@@ -129,7 +144,7 @@ valgrind: deps-tests
 	@$(MAKE) --no-print-directory $(BUILD)/smpsim $(BUILD)/check_smpsim $(BUILD)/appearance
 	@(echo units; printf '%s\n' $(VALGRIND_CLI)) | xargs -P 2 -I{} sh -c \
 	    'if [ {} = units ]; then CK_FORK=no $(VALGRIND) $(BUILD)/check_smpsim; \
-	     else echo "valgrind: tests/cli/{}.t"; SMPSIM_WRAP="$(VALGRIND)" SMPSIM_APPEARANCE=$(CURDIR)/$(BUILD)/appearance tests/cli/run.sh $(BUILD)/smpsim {}; fi'
+	     else echo "valgrind: tests/cli/{}.t"; SMPSIM_WRAP="$(VALGRIND)" SMPSIM_FACE_PHOTO=$(FACE_PHOTO) SMPSIM_APPEARANCE=$(CURDIR)/$(BUILD)/appearance tests/cli/run.sh $(BUILD)/smpsim {}; fi'
 
 # make fuzz: libFuzzer harnesses (clang) for plan files, manifests, images
 # and the option parsers, each run FUZZ_SECONDS on a seed corpus.
@@ -142,7 +157,7 @@ FUZZ_CLI = build-fuzz/src/cli/cli.o build-fuzz/src/cli/layout.o build-fuzz/src/c
 fuzz: deps
 	@scripts/deps.sh --clang
 	@$(MAKE) --no-print-directory $(BUILD)/smpsim
-	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang SAN='$(FUZZ_SAN) -fsanitize=fuzzer-no-link' \
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang CXX=clang++ SAN='$(FUZZ_SAN) -fsanitize=fuzzer-no-link' \
 	    CFLAGS='-O1 -g' build-fuzz/libsmpsim.a $(FUZZ_CLI)
 	@for h in plan manifest image options; do \
 	    clang $(FUZZ_SAN) -fsanitize=fuzzer -pthread -Iinclude -Isrc $(PC_CFLAGS) -O1 -g -o build-fuzz/fuzz_$$h \

@@ -203,6 +203,12 @@ double smp_layout_area_confidence(const smp_layout *layout);
 /* A note on a choice the layout made for the user (say, no thinning area
  * found, so the whole photo), or NULL. */
 const char *smp_layout_note(const smp_layout *layout);
+/* --anchors auto: a line giving the anchors suggested from the face and
+ * how, to print for the practitioner to adopt or adjust; NULL otherwise. */
+const char *smp_layout_suggestion(const smp_layout *layout);
+/* --anchors auto: XY gets the left temple, front midpoint and right
+ * temple suggested, in photo px (x, y each); 0 when there are none. */
+int smp_layout_anchors_auto(const smp_layout *layout, double xy[6]);
 /* Writes the treatment area as a mask PNG of the photo's size (white =
  * treat), atomically, for correcting in an image editor. */
 smp_status smp_layout_save_area(const smp_layout *layout, const char *path, smp_error *err) SMP_MUST_CHECK;

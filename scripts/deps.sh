@@ -5,10 +5,11 @@
 #   the tools of make valgrind and make fuzz.
 # As root it runs apt-get; otherwise it prints the command to run and fails.
 set -eu
-mods="cairo cairo-svg cairo-pdf libpng libjpeg libexif inih pangocairo"
+mods="cairo cairo-svg cairo-pdf libpng libjpeg libexif inih pangocairo dlib-1"
 # Fonts for names in any script: DejaVu (Latin, Greek, Cyrillic, Arabic),
 # WenQuanYi Micro Hei (Chinese, Japanese).
-debs="pkg-config libcairo2-dev libpng-dev libjpeg-dev libexif-dev libinih-dev libpango1.0-dev fonts-dejavu-core fonts-wqy-microhei"
+# dlib finds faces (face.cpp); libdlib-data has its 68-point landmark model.
+debs="pkg-config libcairo2-dev libpng-dev libjpeg-dev libexif-dev libinih-dev libpango1.0-dev fonts-dejavu-core fonts-wqy-microhei libdlib-dev libdlib-data libblas-dev liblapack-dev"
 tests=0 tools=""
 for a in "$@"; do
   case $a in
@@ -30,6 +31,8 @@ if [ -z "$missing" ]; then
   done
 fi
 command -v cc >/dev/null 2>&1 || { missing="$missing cc"; debs="$debs gcc make"; }
+command -v c++ >/dev/null 2>&1 || { missing="$missing c++"; debs="$debs g++"; }
+[ -s /usr/share/dlib/shape_predictor_68_face_landmarks.dat ] || missing="$missing libdlib-data"
 command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=zh 2>/dev/null)" ] || missing="$missing fonts"
 for t in $tools; do
   command -v "$t" >/dev/null 2>&1 || { missing="$missing $t"; debs="$debs $t"; }

@@ -8,6 +8,7 @@
 
 #include "area.h"
 #include "bulk.h"
+#include "face.h"
 #include "field.h"
 #include "hairline.h"
 #include "layout.h"
@@ -38,24 +39,148 @@ static vec2 *scaled(const vec2 *p, size_t n, double k)
     return q;
 }
 
-/* The scene: reads the photo, finds its scale and turns every position
- * given in photo pixels into mm, so that later stages see mm only. */
-static smp_status build_scene(smp_layout *L, const settings *s, smp_error *err)
+/* Assumed when the scale comes from the face: the mean adult distance
+ * between the pupils, 63 mm (most adults 57-69 mm, so within about 10 %). */
+#define IPD_MM 63.0
+
+/* --anchors auto (domain.md, "Hairline"): the front midpoint a third of
+ * the face's height above the glabella, kept within 70-100 mm; the temple
+ * points 10 mm outside the eyes' outer corners and, our choice where the
+ * sources say nothing, 15 mm lower than the front. */
+#define FRONT_MIN_MM 70.0
+#define FRONT_MAX_MM 100.0
+#define TEMPLE_OUT_MM 10.0
+#define TEMPLE_DROP_MM 15.0
+
+static vec2 face_pt(const face_found *f, int i) { return v2(f->pt[i][0], f->pt[i][1]); }
+
+static vec2 face_mean(const face_found *f, int from, int to)
 {
-    L->mm = *s;
-    if (!s->photo) return SMP_OK;
+    vec2 m = v2(0, 0);
+    for (int i = from; i <= to; i++) m = v2_add(m, face_pt(f, i));
+    return v2_scale(m, 1.0 / (to - from + 1));
+}
+
+/* The pupils' distance in photo px (the eyes' centres). */
+static double face_ipd(const face_found *f) { return v2_len(v2_sub(face_mean(f, 42, 47), face_mean(f, 36, 41))); }
+
+/* Suggests the anchors (photo px) from face F at SCALE px/mm; says how in
+ * WHY. */
+static void face_anchors(const face_found *f, double scale, vec2 out[3], double *front_mm)
+{
+    vec2 el = face_mean(f, 36, 41), er = face_mean(f, 42, 47);
+    vec2 u = v2_sub(er, el);
+    u = v2_scale(u, 1 / fmax(1e-9, v2_len(u)));
+    vec2 up = v2(u.y, -u.x); /* toward the forehead, for an upright face */
+    vec2 glabella = face_mean(f, 21, 22);
+    /* Thirds of the face: glabella to the base of the nose (33), and from
+     * there to the chin (8); the top third is as high. */
+    double mid = v2_dot(v2_sub(glabella, face_pt(f, 33)), up), low = v2_dot(v2_sub(face_pt(f, 33), face_pt(f, 8)), up);
+    double third = fmax(0, (mid + low) / 2);
+    double h = fmin(FRONT_MAX_MM * scale, fmax(FRONT_MIN_MM * scale, third));
+    *front_mm = h / scale;
+    out[1] = v2_add(glabella, v2_scale(up, h));
+    vec2 cl = face_pt(f, 36), cr = face_pt(f, 45);
+    double ht = h - TEMPLE_DROP_MM * scale;
+    out[0] = v2_add(v2_sub(cl, v2_scale(u, TEMPLE_OUT_MM * scale)), v2_scale(up, ht - v2_dot(v2_sub(cl, glabella), up)));
+    out[2] = v2_add(v2_add(cr, v2_scale(u, TEMPLE_OUT_MM * scale)), v2_scale(up, ht - v2_dot(v2_sub(cr, glabella), up)));
+}
+
+/* Never the face: the face found (from the jaw up to the brows, or its
+ * box without landmarks) joins the area's exclusion, at the photo's
+ * scale. */
+static smp_status exclude_face(smp_layout *L, smp_error *err)
+{
+    area *a = &L->area;
+    int w = L->photo.w, h = L->photo.h;
+    if (!a->exclude.px) {
+        if (!(a->exclude.px = calloc((size_t)w * h, 1))) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+        a->exclude.w = w;
+        a->exclude.h = h;
+    } else if (a->exclude.w != w || a->exclude.h != h) {
+        return SMP_OK; /* an exclusion mask at another scale: the face box is not worth resampling it */
+    }
+    a->scale = L->scale;
+    const face_found *f = &L->face;
+    vec2 poly[27];
+    size_t n = 0;
+    if (f->has_points) {
+        for (int i = 0; i <= 16; i++) poly[n++] = face_pt(f, i);
+        for (int i = 26; i >= 17; i--) poly[n++] = face_pt(f, i);
+    } else {
+        poly[n++] = v2(f->box[0], f->box[1]);
+        poly[n++] = v2(f->box[2], f->box[1]);
+        poly[n++] = v2(f->box[2], f->box[3]);
+        poly[n++] = v2(f->box[0], f->box[3]);
+    }
+    double x0 = w, y0 = h, x1 = 0, y1 = 0;
+    for (size_t i = 0; i < n; i++) {
+        x0 = fmin(x0, poly[i].x); x1 = fmax(x1, poly[i].x);
+        y0 = fmin(y0, poly[i].y); y1 = fmax(y1, poly[i].y);
+    }
+    /* Every pixel the face touches (its centre or a corner inside). */
+    size_t off = 0;
+    for (int y = (int)fmax(0, floor(y0) - 1); y < (int)fmin(h, ceil(y1) + 1); y++)
+        for (int x = (int)fmax(0, floor(x0) - 1); x < (int)fmin(w, ceil(x1) + 1); x++) {
+            uint8_t *px = &a->exclude.px[(size_t)y * w + x];
+            int in = geom_in_polygon(v2(x + 0.5, y + 0.5), poly, n);
+            for (int c = 0; c < 4 && !in; c++) in = geom_in_polygon(v2(x + (c & 1), y + (c >> 1)), poly, n);
+            if (*px < 128 && in) {
+                off += area_contains(a, v2((x + 0.5) / L->scale, (y + 0.5) / L->scale));
+                *px = 255;
+            }
+        }
+    a->area_mm2 = fmax(0, a->area_mm2 - off / (L->scale * L->scale));
+    return SMP_OK;
+}
+
+/* The scene: reads the photo, finds its scale and turns every position
+ * given in photo pixels into mm, so that later stages see mm only.  A face
+ * in the photo is looked for when it can help: to confirm one is there
+ * (--area auto, thinning), to suggest the anchors, or to give the scale. */
+static smp_status build_scene(smp_layout *L, const settings *given, smp_error *err)
+{
+    L->mm = *given;
+    if (!given->photo) return SMP_OK;
+    settings scene = *given;
+    const settings *s = &scene;
     int orient;
     smp_status st = image_read_photo(s->photo, (long)s->max_pixels, &L->photo, &orient, err);
     if (st != SMP_OK) return st;
+    int no_scale = !(s->ruler_mm > 0) && !(s->scale > 0);
+    if (s->anchors_auto || s->area_auto || s->thinning || no_scale || s->compose == COMPOSE_GUIDES) {
+        st = face_find(&L->photo, s->anchors_auto || no_scale, s->photo, &L->face, err);
+        if (st != SMP_OK) return st;
+    }
+    if (s->anchors_auto && !L->face.has_points)
+        return smp_fail(err, SMP_EINPUT, 1,
+                        "%s: no face found for --anchors auto (it needs the face upright, seen from the front); give "
+                        "--anchors LX,LY:FX,FY:RX,RY",
+                        s->photo);
     if (s->ruler_mm > 0) {
         L->scale = s->ruler_px / s->ruler_mm;
     } else if (s->scale > 0) {
         L->scale = s->scale;
+    } else if (L->face.has_points && face_ipd(&L->face) > 4) {
+        L->scale = face_ipd(&L->face) / IPD_MM;
+        L->scale_estimated = 2;
     } else if (s->has_anchors) {
         L->scale = v2_len(v2_sub(s->anchors[2], s->anchors[0])) / ASSUMED_TEMPLES_MM;
         L->scale_estimated = 1;
     } else {
         return smp_fail(err, SMP_EVALUE, 0, "%s: no scale: give --scale PX_PER_MM, --ruler or --anchors", s->photo);
+    }
+    if (s->anchors_auto && L->scale > 0) {
+        double front_mm;
+        face_anchors(&L->face, L->scale, scene.anchors, &front_mm);
+        scene.has_anchors = 1;
+        snprintf(L->suggestion, sizeof L->suggestion,
+                 "anchors from the face: --anchors %.0f,%.0f:%.0f,%.0f:%.0f,%.0f (front %.0f mm above the glabella: a "
+                 "third of the face, kept to 70-100 mm; temples 10 mm outside the eyes' outer corners, 15 mm lower); "
+                 "check them with --compose guides, then adopt or adjust them",
+                 scene.anchors[0].x, scene.anchors[0].y, scene.anchors[1].x, scene.anchors[1].y, scene.anchors[2].x,
+                 scene.anchors[2].y, front_mm);
+        memcpy(L->anchors_px, scene.anchors, sizeof L->anchors_px);
     }
     if (!(L->scale > 0.05 && L->scale < 1000))
         return smp_fail(err, SMP_EVALUE, 0, "%s: a scale of %g px/mm is not plausible", s->photo, L->scale);
@@ -63,6 +188,7 @@ static smp_status build_scene(smp_layout *L, const settings *s, smp_error *err)
     settings *m = &L->mm;
     m->scale = L->scale;
     for (int i = 0; i < 3; i++) m->anchors[i] = v2_scale(s->anchors[i], k);
+    m->has_anchors = s->has_anchors;
     if (s->polygon && !(m->polygon = L->owned[0] = scaled(s->polygon, s->polygon_n, k))) goto nomem;
     if (s->hl_points && !(m->hl_points = L->owned[1] = scaled(s->hl_points, s->hl_n, k))) goto nomem;
     if (s->scar_line && !(m->scar_line = L->owned[2] = scaled(s->scar_line, s->scar_n, k))) goto nomem;
@@ -171,7 +297,26 @@ smp_status smp_layout_new(const smp_plan *plan, smp_layout **outp, smp_error *er
         smp_error quiet = {0};
         char doubt[sizeof L->note];
         int bounded = s->shape != SHAPE_NONE || s->hl_points;
-        st = scalp_detect(&L->photo, L->scale, bounded ? -1 : (int)s->face, s->thinning, s->photo, &mask, &L->area_confidence,
+        /* A face the detector is sure of is a frontal view: its forehead
+         * takes a hairline to bound it, whatever the skin looks like. */
+        if (L->face.found && !bounded) {
+            st = smp_fail(err, SMP_EINPUT, 1,
+                          "%s: a face is in view (at %.0f,%.0f to %.0f,%.0f): give --hairline with --anchors (or "
+                          "--anchors auto) to bound the forehead, or --area-polygon or --area-mask",
+                          s->photo, L->face.box[0], L->face.box[1], L->face.box[2], L->face.box[3]);
+            goto fail;
+        }
+        scalp_hint hint = {bounded ? -1 : (int)s->face, s->thinning, 0, {0, 0}};
+        if (bounded) {
+            /* Just behind the line's middle: 10 mm from the front anchor,
+             * or the free line's middle point, away from the face. */
+            vec2 mid = s->hl_points ? s->hl_points[s->hl_n / 2] : s->anchors[1];
+            vec2 seed = v2_scale(v2_sub(mid, v2_scale(face_vector(s->face), 10)), L->scale);
+            hint.has_seed = s->hl_points || s->has_anchors;
+            hint.seed[0] = seed.x;
+            hint.seed[1] = seed.y;
+        }
+        st = scalp_detect(&L->photo, L->scale, &hint, s->photo, &mask, &L->area_confidence,
                           doubt, sizeof doubt, thinning_auto ? &quiet : err);
         /* Skin running on toward the face is refused in thinning mode
          * too; no bald region standing out is not. */
@@ -191,6 +336,7 @@ smp_status smp_layout_new(const smp_plan *plan, smp_layout **outp, smp_error *er
     } else if ((st = area_build(s, &L->area, err)) != SMP_OK) {
         goto fail;
     }
+    if (L->face.found && (st = exclude_face(L, err)) != SMP_OK) goto fail;
     /* Where the photo beside the area is darker (the client's hair), the
      * soft edge is theirs (field.c). */
     if (L->photo.px && s->edge_mm > 0) {
@@ -211,6 +357,16 @@ smp_status smp_layout_new(const smp_plan *plan, smp_layout **outp, smp_error *er
                          "--face %s runs along the temple points, not across them: the face is probably %s; check "
                          "--face",
                          names[s->face], fabs(across.x) > fabs(across.y) ? "up or down" : "left or right");
+            /* A face found in the photo lies on the --face side of the
+             * temple line. */
+            vec2 mid = v2_scale(v2_add(L->line.anchors[0], L->line.anchors[2]), 0.5);
+            vec2 seen = v2_scale(v2((L->face.box[0] + L->face.box[2]) / 2, (L->face.box[1] + L->face.box[3]) / 2),
+                                 1 / L->scale);
+            if (L->face.found && v2_dot(v2_sub(seen, mid), face_vector(s->face)) < 0 && !L->note[0])
+                snprintf(L->note, sizeof L->note,
+                         "the face found in the photo is on the other side of the temple points from --face %s; "
+                         "check --face",
+                         names[s->face]);
         }
     }
     if ((st = regions_build(s, L->photo.px ? &L->photo : NULL, L->photo.px ? L->scale : s->scale, &L->regions, err)) !=
@@ -332,6 +488,15 @@ int smp_layout_shade(const smp_layout *L, smp_shade *out)
 
 const char *smp_layout_note(const smp_layout *L) { return L->note[0] ? L->note : NULL; }
 
+const char *smp_layout_suggestion(const smp_layout *L) { return L->suggestion[0] ? L->suggestion : NULL; }
+
+int smp_layout_anchors_auto(const smp_layout *L, double xy[6])
+{
+    if (!L->suggestion[0]) return 0;
+    for (int i = 0; i < 3; i++) { xy[2 * i] = L->anchors_px[i].x; xy[2 * i + 1] = L->anchors_px[i].y; }
+    return 1;
+}
+
 int smp_layout_hair_match(const smp_layout *L, smp_hair_match *out)
 {
     if (L->has_hair) *out = L->hair;
@@ -347,7 +512,7 @@ int smp_layout_density_match(const smp_layout *L, smp_density_match *out)
 int smp_layout_photo_scale(const smp_layout *L, double *px_per_mm)
 {
     *px_per_mm = L->scale;
-    return L->photo.px ? (L->scale_estimated ? 2 : 1) : 0;
+    return L->photo.px ? 1 + L->scale_estimated : 0;
 }
 
 void smp_layout_frame(const smp_layout *L, double *w, double *h)

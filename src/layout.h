@@ -2,6 +2,7 @@
 #ifndef SMP_LAYOUT_H
 #define SMP_LAYOUT_H
 #include "area.h"
+#include "face.h"
 #include "image.h"
 #include "field.h"
 #include "hairline.h"
@@ -14,7 +15,10 @@ struct smp_layout {
     vec2 *owned[4];      /* converted polygon, polyline, scar line and patch arrays */
     photo photo;         /* the scene's photo, px == NULL without one */
     double scale;        /* photo px per mm */
-    int scale_estimated; /* 1 when the scale was guessed from the anchors */
+    int scale_estimated; /* 1 when the scale was guessed from the anchors, 2 from the face */
+    face_found face;     /* the face in the photo, when the scene looked for one */
+    char suggestion[320]; /* --anchors auto: the anchors suggested, to print */
+    vec2 anchors_px[3];  /* and the same in photo px */
     int has_shade;       /* --dilution auto measured this */
     double area_confidence; /* --area auto: how sure, 0..1 */
     char note[256];      /* what the user should know about a choice made for them */

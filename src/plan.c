@@ -50,7 +50,7 @@ static const smp_option_info options[O_COUNT] = {
     [O_DENSITY_MAP] = {"density-map", "density", "FILE.png", "scale density by an image's grey level (white = full)", NULL},
     [O_CLUSTERING] = {"clustering", "density", NULL, "group dots in follicular units of 1-4 (mostly singles at the front)", "no"},
     [O_HAIRLINE] = {"hairline", "hairline", "SHAPE", "straight, rounded, widows-peak, mature, m-shape, boxed, broken, female or none", "none"},
-    [O_ANCHORS] = {"anchors", "hairline", "LX,LY:FX,FY:RX,RY", "left temple, front midpoint and right temple, in mm", NULL},
+    [O_ANCHORS] = {"anchors", "hairline", "LX,LY:FX,FY:RX,RY|auto", "left temple, front midpoint and right temple, in mm; auto: suggested from the face in an upright frontal photo", NULL},
     [O_HAIRLINE_POINTS] = {"hairline-points", "hairline", "X,Y X,Y ...", "a free hairline as a polyline in mm, left to right", NULL},
     [O_FACE] = {"face", "hairline", "down|up|left|right", "side of the hairline the face is on", "down"},
     [O_TRANSITION] = {"transition-mm", "hairline", "MM", "width of the transition zone, straddling the line", "6"},
@@ -448,6 +448,11 @@ static const char *apply(settings *s, int id, const char *v, const char *dir, ch
         return NULL;
     }
     case O_ANCHORS: {
+        if (!strcmp(v, "auto")) {
+            s->anchors_auto = 1;
+            s->has_anchors = 0;
+            return NULL;
+        }
         const char *q = v;
         vec2 a[3];
         for (int i = 0; i < 3; i++) {
@@ -457,6 +462,7 @@ static const char *apply(settings *s, int id, const char *v, const char *dir, ch
         if (*q) return "expected LX,LY:FX,FY:RX,RY";
         memcpy(s->anchors, a, sizeof a);
         s->has_anchors = 1;
+        s->anchors_auto = 0;
         return NULL;
     }
     case O_HAIRLINE_POINTS: {
@@ -1044,6 +1050,11 @@ smp_status smp_plan_resolve(smp_plan *plan, smp_error *err)
             return smp_fail(err, SMP_EVALUE, an->from_file, "%s: the front midpoint must lie between the temple points", an->origin);
         if (s->shape == SHAPE_NONE) s->shape = SHAPE_ROUNDED;
     }
+    if (s->anchors_auto) {
+        if (!s->photo)
+            return smp_fail(err, SMP_EVALUE, an->from_file, "%s: auto needs a photo with the face in it", an->origin);
+        if (s->shape == SHAPE_NONE) s->shape = SHAPE_ROUNDED;
+    }
     /* Sessions: default shares from domain.md, the share count must match,
      * and --show session=K must name one of them. */
     static const double defaults[6][6] = {
@@ -1092,7 +1103,7 @@ smp_status smp_plan_resolve(smp_plan *plan, smp_error *err)
     if (s->show_session > s->sessions)
         return smp_fail(err, SMP_EVALUE, sw->from_file, "%s: session=%d, but the plan has %d sessions", sw->origin,
                         s->show_session, s->sessions);
-    if (s->hl_points && s->has_anchors)
+    if (s->hl_points && (s->has_anchors || s->anchors_auto))
         return smp_fail(err, SMP_EVALUE, an->from_file, "%s: give --anchors or --hairline-points, not both", an->origin);
     plan->resolved = 1;
     return SMP_OK;

@@ -41,6 +41,7 @@ typedef struct settings {
     int clustering;
     hairline_shape shape;
     int has_anchors;
+    int anchors_auto;      /* --anchors auto: the scene suggests them from the face */
     vec2 anchors[3];       /* left temple, front midpoint, right temple */
     vec2 *hl_points;
     size_t hl_n;

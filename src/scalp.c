@@ -159,6 +159,7 @@ done:
 #define SPREAD_DOUBT 15.0 /* spread of L* inside the region, as a standard deviation */
 #define SOLID_DOUBT 0.75  /* the region's share of its convex hull */
 #define FACE_BAND 0.15    /* the outer share of the photo on the face's side that the scalp must not reach */
+#define SEED_REACH_MM 25.0 /* behind a hairline: the region must come this near the line's middle */
 #define FACE_GAP_MM 8.0   /* skin running toward the face this near the region makes it a forehead */
 #define GRAIN_MM 3.0      /* width over which grain is measured, and the scalp regrown into the smooth skin */
 #define GRAIN_HAIR 1.5    /* finest-detail grain over bare skin's (as a standard deviation) that is stubble */
@@ -255,9 +256,10 @@ void scalp_doubt(const uint8_t *m, const float *L, int w, int h, double *confide
     }
 }
 
-smp_status scalp_detect(const photo *p, double scale, int face, int thinning, const char *what, uint8_t **out,
+smp_status scalp_detect(const photo *p, double scale, const scalp_hint *hint, const char *what, uint8_t **out,
                         double *confidence, char *warning, size_t warning_size, smp_error *err)
 {
+    int face = hint->face, thinning = hint->thinning;
     int w = p->w, h = p->h;
     size_t n = (size_t)w * h;
     float *L = malloc(n * sizeof *L), *A = malloc(n * sizeof *A), *B = malloc(n * sizeof *B);
@@ -331,13 +333,23 @@ smp_status scalp_detect(const photo *p, double scale, int face, int thinning, co
     size_t region = 0, toward = 0;
     int bx = -1, by = -1;
     int band = (int)lround(FACE_BAND * (face == FACE_LEFT || face == FACE_RIGHT ? w : h));
-    for (int y = h / 4; y < 3 * h / 4; y++)
-        for (int x = w / 4; x < 3 * w / 4; x++) {
+    /* Behind a hairline, the region that reaches near the line's middle
+     * (SEED_REACH_MM), from anywhere in the photo. */
+    int y0 = hint->has_seed ? 0 : h / 4, y1 = hint->has_seed ? h : 3 * h / 4;
+    int x0 = hint->has_seed ? 0 : w / 4, x1 = hint->has_seed ? w : 3 * w / 4;
+    double reach = SEED_REACH_MM * scale;
+    for (int y = y0; y < y1; y++)
+        for (int x = x0; x < x1; x++) {
             if (m[(size_t)y * w + x] != 1) continue;
             int box[4];
             size_t got = flood_box(m, w, h, x, y, 1, 4, box);
             int reaches = face == FACE_DOWN ? box[3] >= h - band : face == FACE_UP ? box[1] < band
                           : face == FACE_LEFT ? box[0] < band : face == FACE_RIGHT ? box[2] >= w - band : 0;
+            if (hint->has_seed) {
+                double dx = fmax(0, fmax(box[0] - hint->seed[0], hint->seed[0] - box[2] - 1));
+                double dy = fmax(0, fmax(box[1] - hint->seed[1], hint->seed[1] - box[3] - 1));
+                if (hypot(dx, dy) > reach) { flood(m, w, h, x, y, 4, 3); continue; }
+            }
             if (reaches) {
                 if (got > toward) toward = got;
                 flood(m, w, h, x, y, 4, got >= n / 200 ? 5 : 3);
@@ -405,6 +417,12 @@ smp_status scalp_detect(const photo *p, double scale, int face, int thinning, co
     }
     double sep = ni && no ? fabs(in_l / ni - out_l / no) / 20 + fabs(in_c / ni - out_c / no) / 10 : 0;
     *confidence = fmin(1, sep) * (region ? 1 : 0);
+    if (hint->has_seed && !region && chroma >= 4) {
+        st = smp_fail(err, SMP_EINPUT, 1,
+                      "%s: no bald scalp found behind the hairline's middle; give --area-polygon or --area-mask",
+                      what);
+        goto done;
+    }
     if (!region || share < 0.02 || share > 0.9 || chroma < 4 || *confidence < 0.3) {
         st = smp_fail(err, SMP_EINPUT, 1, "%s: no scalp area could be told apart in the photo; give --area-polygon or --area-mask", what);
         goto done;

@@ -18,17 +18,27 @@
 #include "area.h"
 #include "image.h"
 
+/* What the caller knows of the photo. FACE (a face_dir) is the side the
+ * face is on, -1 when a hairline bounds the area.  THINNING: hair over
+ * the skin is what is to be treated, so stubble's grain does not count as
+ * hair.  SEED (photo px), when HAS_SEED: a point just behind the
+ * hairline's middle; the region must come within SEED_REACH_MM of it. */
+typedef struct scalp_hint {
+    int face;
+    int thinning;
+    int has_seed;
+    double seed[2];
+} scalp_hint;
+
 /* OUT (w*h, 255 = scalp) is the caller's to free. CONFIDENCE (0..1)
  * drops when the result is doubtful, and WARNING then says why (empty
- * when there is no doubt).  FACE (a face_dir) is the side the face is
- * on: skin that runs on into the outer FACE_BAND of the photo there, or
- * comes within FACE_GAP_MM of the region there, is a forehead, a face or
- * a neck, and the photo is refused (SMP_EINPUT, CONFIDENCE -1); FACE -1
- * when a hairline bounds the area.  Stubble is hair: a pixel whose
- * finest detail is over GRAIN_HAIR times bare skin's (as a standard
- * deviation) is not a candidate, except when THINNING (hair over the
- * skin is then what is to be treated). */
-smp_status scalp_detect(const photo *p, double scale, int face, int thinning, const char *what, uint8_t **out,
+ * when there is no doubt).  Skin that runs on into the outer FACE_BAND of
+ * the photo on the face's side, or comes within FACE_GAP_MM of the region
+ * there, is a forehead, a face or a neck, and the photo is refused
+ * (SMP_EINPUT, CONFIDENCE -1).  Stubble is hair: a pixel whose finest
+ * detail is over GRAIN_HAIR times bare skin's (as a standard deviation)
+ * is not a candidate, except in thinning mode. */
+smp_status scalp_detect(const photo *p, double scale, const scalp_hint *hint, const char *what, uint8_t **out,
                         double *confidence, char *warning, size_t warning_size, smp_error *err) SMP_MUST_CHECK;
 
 /* Lowers CONFIDENCE for a found region M (W*H, nonzero = scalp) on the

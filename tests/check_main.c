@@ -23,6 +23,7 @@ int main(void)
     srunner_add_suite(sr, batch_suite());
     srunner_add_suite(sr, match_suite());
     srunner_add_suite(sr, shave_suite());
+    srunner_add_suite(sr, face_suite());
     srunner_run_all(sr, CK_ENV);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -21,6 +21,7 @@ Suite *scalp_suite(void);
 Suite *batch_suite(void);
 Suite *match_suite(void);
 Suite *shave_suite(void);
+Suite *face_suite(void);
 
 /* A plan from "key=value" pairs (NULL-terminated), resolved; fails the test
  * on any error. */

@@ -223,6 +223,7 @@ void cli_say_measured(const cli_common *c, const smp_layout *layout)
                 smp_layout_area_confidence(layout));
     if (smp_layout_note(layout) && !c->quiet)
         fprintf(stderr, "smpsim: note: %s\n", smp_layout_note(layout));
+    if (smp_layout_suggestion(layout) && !c->quiet) fprintf(stderr, "smpsim: %s\n", smp_layout_suggestion(layout));
 }
 
 int cli_photo_layout(const cli_common *c, const smp_plan *plan, smp_layout **layout, double *scale)
@@ -238,6 +239,11 @@ int cli_photo_layout(const cli_common *c, const smp_plan *plan, smp_layout **lay
     cli_say_measured(c, *layout);
     if (kind == 2 && !c->quiet)
         fprintf(stderr, "smpsim: warning: no scale given; assuming 120 mm between the temple points: %.2f px/mm\n",
+                *scale);
+    if (kind == 3 && !c->quiet)
+        fprintf(stderr,
+                "smpsim: warning: no scale given; assuming 63 mm between the pupils of the face found (most adults "
+                "57-69 mm: within about 10%%): %.2f px/mm\n",
                 *scale);
     return -1;
 }

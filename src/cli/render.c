@@ -62,12 +62,17 @@ int cmd_render(int argc, char **argv)
     if (auto_density)
         snprintf(dbuf, sizeof dbuf, "{\"density\":%g,\"darkness\":%.3f,\"dilution\":%g,\"inside\":%.1f,\"around\":%.1f,\"limited\":%s}",
                  dm.density, dm.darkness, dm.dilution, dm.inside, dm.around, dm.limited ? "true" : "false");
+    char abuf[96] = "null";
+    double anchors[6];
+    if (smp_layout_anchors_auto(layout, anchors))
+        snprintf(abuf, sizeof abuf, "\"%.0f,%.0f:%.0f,%.0f:%.0f,%.0f\"", anchors[0], anchors[1], anchors[2], anchors[3],
+                 anchors[4], anchors[5]);
     if (c.json)
-        printf("{\"dots\":%zu,\"area_confidence\":%.3f,\"dilution\":%g,\"dilution_auto\":%s,\"scale_px_per_mm\":%.4f,\"scale_estimated\":%s,\"area_cm2\":%.4f,"
+        printf("{\"dots\":%zu,\"area_confidence\":%.3f,\"dilution\":%g,\"dilution_auto\":%s,\"scale_px_per_mm\":%.4f,\"scale_estimated\":%s,\"scale_from\":\"%s\",\"anchors_auto\":%s,\"area_cm2\":%.4f,"
                "\"mean_density\":%.3f,\"density_auto\":%s,\"match\":%s,\"seed\":%llu,\"seconds\":{\"decode\":%.6f,\"layout\":%.6f,"
                "\"render\":%.6f,\"compose\":%.6f,\"encode\":%.6f,\"total\":%.6f}}\n",
                st.dots, smp_layout_area_confidence(layout), auto_shade ? sh.dilution : smp_plan_dilution(plan), auto_shade ? "true" : "false", scale,
-               kind == 2 ? "true" : "false", st.area_cm2, st.mean_density, auto_density ? dbuf : "null", mbuf,
+               kind >= 2 ? "true" : "false", kind == 3 ? "face" : kind == 2 ? "anchors" : "given", abuf, st.area_cm2, st.mean_density, auto_density ? dbuf : "null", mbuf,
                (unsigned long long)smp_plan_seed(plan), st.seconds_scene, t1 - t0 - st.seconds_scene, secs[0],
                secs[1], secs[2], t2 - t0);
     else if (c.verbose && !c.quiet)

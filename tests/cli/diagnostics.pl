@@ -95,7 +95,10 @@ close $lh;
 
 # Messages no test can provoke, with the reason, one regex per line.
 my @skip;
-if (open my $sh, '<', "$root/tests/cli/diagnostics.skip") {
+# The skip list, and what a test file could not provoke this run (say,
+# without the face photo it fetches): $log.skip, in the same form.
+for my $skipfile ("$root/tests/cli/diagnostics.skip", "$log.skip") {
+    open my $sh, '<', $skipfile or next;
     while (<$sh>) {
         next if /^\s*(#|$)/;
         my ($re) = /^(.*?)\s+#\s/;
