@@ -288,13 +288,11 @@ smp_status smp_layout_new(const smp_plan *plan, smp_layout **outp, smp_error *er
     if ((st = build_scene(L, plan_settings(plan), err)) != SMP_OK) goto fail;
     const settings *s = &L->mm;
     /* Thinning with no area given treats the thinning region the scene
-     * finds, not arms, a face or a warm wall that look like skin; when
-     * none stands out, wherever scalp shows in the photo. */
+     * finds, not arms, a face or a warm wall that look like skin. */
     int thinning_auto = s->thinning && s->photo && !s->polygon && !s->area_mask && !s->area_auto;
     uint8_t *mask = NULL;
     if (s->area_auto || thinning_auto) {
         /* The scene finds the scalp itself. */
-        smp_error quiet = {0};
         char doubt[sizeof L->note];
         int bounded = s->shape != SHAPE_NONE || s->hl_points;
         /* A face the detector is sure of is a frontal view: its forehead
@@ -316,19 +314,12 @@ smp_status smp_layout_new(const smp_plan *plan, smp_layout **outp, smp_error *er
             hint.seed[0] = seed.x;
             hint.seed[1] = seed.y;
         }
-        st = scalp_detect(&L->photo, L->scale, &hint, s->photo, &mask, &L->area_confidence,
-                          doubt, sizeof doubt, thinning_auto ? &quiet : err);
-        /* Skin running on toward the face is refused in thinning mode
-         * too; no bald region standing out is not. */
-        if (st != SMP_OK && thinning_auto && L->area_confidence < 0 && err) *err = quiet;
-        if (st != SMP_OK && !(thinning_auto && st == SMP_EINPUT && L->area_confidence >= 0)) goto fail;
-        if (st == SMP_OK && doubt[0]) snprintf(L->note, sizeof L->note, "%s", doubt);
-        if (st != SMP_OK) {
-            L->area_confidence = 0;
-            snprintf(L->note, sizeof L->note,
-                     "no thinning area stood out in the photo: dots wherever scalp shows in it; give --area-polygon or "
-                     "--area-mask to keep them to the scalp");
-        }
+        /* Thinning with nothing standing out is refused like --area auto:
+         * dots "wherever scalp shows" in the photo would find a face, an
+         * arm or a wall. */
+        st = scalp_detect(&L->photo, L->scale, &hint, s->photo, &mask, &L->area_confidence, doubt, sizeof doubt, err);
+        if (st != SMP_OK) goto fail;
+        if (doubt[0]) snprintf(L->note, sizeof L->note, "%s", doubt);
     }
     if (mask) {
         grey_image g = {L->photo.w, L->photo.h, mask};

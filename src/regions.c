@@ -11,6 +11,10 @@
 #include "status.h"
 
 #define EDGE_NOISE_MM 4.0
+/* Thinning: bare skin with under HAIR_NEAR_SHARE of hair within a window
+ * of HAIR_NEAR_MM is not thinning (density fades to none there). */
+#define HAIR_NEAR_MM 20.0
+#define HAIR_NEAR_SHARE 0.02
 
 static double smooth01(double t)
 {
@@ -85,52 +89,37 @@ static double soft_at(const soft_mask *m, vec2 p)
     return m->v[(size_t)y * m->w + x];
 }
 
-/* The share of scalp: a pixel is scalp when its lightness is nearer the
- * skin's than the hair's and its hue and chroma are the skin's (scalp.c
- * estimates both from the photo's smooth skin-hued pixels, so a light shirt
- * or wall is not taken for the skin). */
-smp_status regions_scalp_map(const photo *p, double scale, soft_mask *scalp, uint8_t **hair, smp_error *err)
+/* The share of scalp and the hair (scalp_classify: a grey or white strand
+ * is hair too), and how much hair lies near each pixel, so that bare skin
+ * with no hair around it (a forehead, a bald patch) is not taken for
+ * thinning. */
+smp_status regions_scalp_map(const photo *p, double scale, soft_mask *scalp, soft_mask *near, uint8_t **hair,
+                             smp_error *err)
 {
     size_t n = (size_t)p->w * p->h;
-    float *l = malloc(n * sizeof *l), *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
-    uint8_t *skin = malloc(n);
-    uint8_t *hm = malloc(n);
+    uint8_t *cls = NULL;
+    smp_status st = scalp_classify(p, scale, &cls, err);
+    if (st != SMP_OK) return st;
     scalp->v = malloc(n * sizeof *scalp->v);
-    if (!l || !a || !b || !hm || !scalp->v || !skin) {
-        free(l); free(a); free(b); free(hm); free(scalp->v); free(skin);
-        scalp->v = NULL;
+    near->v = malloc(n * sizeof *near->v);
+    if (!scalp->v || !near->v) {
+        free(cls); free(scalp->v); free(near->v);
+        scalp->v = near->v = NULL;
         return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
     }
-    photo_to_lab(p, l, a, b);
-    double skin_lab[3], hair_l;
-    smp_status st = scalp_skin(p->w, p->h, l, a, b, scale, skin_lab, &hair_l, err);
-    if (st != SMP_OK) {
-        free(l); free(a); free(b); free(hm); free(scalp->v); free(skin);
-        scalp->v = NULL;
-        return st;
-    }
     for (size_t i = 0; i < n; i++) {
-        /* Skin-coloured: near the measured skin's hue and chroma, so a
-         * wall or a shirt as light as skin is not taken for scalp. */
-        double da = a[i] - skin_lab[1], db = b[i] - skin_lab[2];
-        skin[i] = da * da + db * db < 16.0 * 16.0 && fabs(l[i] - skin_lab[0]) < 30;
+        scalp->v[i] = cls[i] == SCALP_SHOWS;
+        near->v[i] = cls[i] == SCALP_HAIR;
+        cls[i] = cls[i] == SCALP_HAIR;
     }
-    free(a);
-    free(b);
-    double mid = (skin_lab[0] + hair_l) / 2;
-    for (size_t i = 0; i < n; i++) {
-        int is_hair = l[i] < mid;
-        hm[i] = (uint8_t)is_hair;
-        scalp->v[i] = (float)(!is_hair && skin[i]);
-    }
-    free(l);
-    free(skin);
-    scalp->w = p->w;
-    scalp->h = p->h;
-    scalp->scale = scale;
-    /* How much scalp shows within about a millimetre. */
+    scalp->w = near->w = p->w;
+    scalp->h = near->h = p->h;
+    scalp->scale = near->scale = scale;
+    /* How much scalp shows within about a millimetre; how much hair
+     * within a window of HAIR_NEAR_MM. */
     blur(scalp->v, p->w, p->h, (int)lround(scale * 0.7));
-    *hair = hm;
+    scalp_box_mean(near->v, near->v, p->w, p->h, (int)fmax(1, lround(scale * HAIR_NEAR_MM / 2)));
+    *hair = cls;
     return SMP_OK;
 }
 
@@ -229,7 +218,7 @@ smp_status regions_build(const settings *s, const photo *p, double scale, region
     }
     if (s->thinning) {
         if (!p) return smp_fail(err, SMP_EVALUE, 0, "--mode: thinning needs a photo to find the scalp");
-        if ((st = regions_scalp_map(p, scale, &r->scalp, &r->hair, err)) != SMP_OK) goto fail;
+        if ((st = regions_scalp_map(p, scale, &r->scalp, &r->hair_near, &r->hair, err)) != SMP_OK) goto fail;
         r->hair_w = p->w;
         r->hair_h = p->h;
         r->any = 1;
@@ -246,6 +235,7 @@ void regions_free(regions *r)
     free(r->scar_mask.v);
     free(r->patch_mask.v);
     free(r->scalp.v);
+    free(r->hair_near.v);
     free(r->hair);
     memset(r, 0, sizeof *r);
 }
@@ -298,7 +288,7 @@ void regions_eval(const regions *r, vec2 p, double *density, double *darkness)
             return;
         }
         double show = soft_at(&r->scalp, p);
-        *density *= smooth01((show - 0.15) / 0.7);
+        *density *= smooth01((show - 0.15) / 0.7) * smooth01(soft_at(&r->hair_near, p) / HAIR_NEAR_SHARE);
         *darkness *= r->thinning_darkness;
     }
 }

@@ -38,8 +38,9 @@ typedef struct regions {
     const vec2 *patch_poly;
     size_t patch_n;
     soft_mask patch_mask;
-    /* thinning: how much scalp shows, and where hair is */
+    /* thinning: how much scalp shows, how much hair is near, and where hair is */
     soft_mask scalp;
+    soft_mask hair_near;
     uint8_t *hair;  /* photo px: 1 where hair covers the scalp */
     int hair_w, hair_h;
     double thinning_darkness;
@@ -64,12 +65,14 @@ smp_status regions_patch_levels(const regions *r, const photo *p, const char *wh
                                 patch_levels *out, smp_error *err) SMP_MUST_CHECK;
 /* The factors at P: density (0 = no dots) and darkness. */
 void regions_eval(const regions *r, vec2 p, double *density, double *darkness);
-/* Hair and skin classification of a photo, exposed for tests and shade:
- * the share of scalp pixels in WINDOW mm around each pixel, and the hair
- * mask.  Callers free both. */
 /* Finds FUE dot scars (pale dots under about 1.2 mm) in P: a mask of them
  * and their count. */
 smp_status regions_find_dot_scars(const photo *p, double scale, soft_mask *m, size_t *count, smp_error *err) SMP_MUST_CHECK;
-smp_status regions_scalp_map(const photo *p, double scale, soft_mask *scalp, uint8_t **hair, smp_error *err) SMP_MUST_CHECK;
+/* Thinning's reading of photo P (scalp_classify): the share of scalp
+ * pixels within about a millimetre (SCALP), the share of hair within
+ * HAIR_NEAR_MM (NEAR), and the hair mask (HAIR, photo px).  The caller
+ * frees all three. */
+smp_status regions_scalp_map(const photo *p, double scale, soft_mask *scalp, soft_mask *near, uint8_t **hair,
+                             smp_error *err) SMP_MUST_CHECK;
 
 #endif

@@ -154,6 +154,46 @@ done:
     return st;
 }
 
+/* A grey or white strand: lighter than the skin by this much, at most
+ * this share of its chroma, and textured (a shine is as light and pale,
+ * but smooth). */
+#define STRAND_LIGHTER 8.0
+#define STRAND_CHROMA 0.5
+
+void scalp_classify_lab(int w, int h, const float *L, const float *A, const float *B, const float *var,
+                        const double skin_lab[3], double hair_l, uint8_t *out)
+{
+    double chroma = hypot(skin_lab[1], skin_lab[2]), mid = (skin_lab[0] + hair_l) / 2;
+    for (size_t i = 0; i < (size_t)w * h; i++) {
+        double da = A[i] - skin_lab[1], db = B[i] - skin_lab[2];
+        int skin = da * da + db * db < 16.0 * 16.0 && fabs(L[i] - skin_lab[0]) < 30;
+        int strand = L[i] > skin_lab[0] + STRAND_LIGHTER && hypot(A[i], B[i]) < STRAND_CHROMA * chroma && var[i] > 4;
+        out[i] = L[i] < mid || strand ? SCALP_HAIR : skin ? SCALP_SHOWS : 0;
+    }
+}
+
+smp_status scalp_classify(const photo *p, double scale, uint8_t **out, smp_error *err)
+{
+    int w = p->w, h = p->h;
+    size_t n = (size_t)w * h;
+    float *L = malloc(n * sizeof *L), *A = malloc(n * sizeof *A), *B = malloc(n * sizeof *B);
+    float *tmp = malloc(n * sizeof *tmp), *var = malloc(n * sizeof *var);
+    uint8_t *m = malloc(n);
+    smp_status st = SMP_OK;
+    *out = NULL;
+    double skin_lab[3], hair_l;
+    if (!L || !A || !B || !tmp || !var || !m) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
+    photo_to_lab(p, L, A, B);
+    if ((st = scalp_skin(w, h, L, A, B, scale, skin_lab, &hair_l, err)) != SMP_OK) goto done;
+    local_variance(L, tmp, var, w, h, (int)fmax(1, lround(scale * 0.5)));
+    scalp_classify_lab(w, h, L, A, B, var, skin_lab, hair_l, m);
+    *out = m;
+    m = NULL;
+done:
+    free(L); free(A); free(B); free(tmp); free(var); free(m);
+    return st;
+}
+
 /* Above these, --area auto's result is doubtful (see scalp_detect). */
 #define EDGE_DOUBT 0.25   /* share of the photo's border the region touches */
 #define SPREAD_DOUBT 15.0 /* spread of L* inside the region, as a standard deviation */
@@ -300,8 +340,9 @@ smp_status scalp_detect(const photo *p, double scale, const scalp_hint *hint, co
             bare_grain = tmp[k / 20];
         }
     }
+    float grainy = fmaxf(0.1f, (float)(GRAIN_HAIR * GRAIN_HAIR) * bare_grain);
     /* In thinning mode, hair over the skin is what is to be treated. */
-    float grainy = thinning ? INFINITY : fmaxf(0.1f, (float)(GRAIN_HAIR * GRAIN_HAIR) * bare_grain);
+    if (thinning) grainy = INFINITY;
     for (size_t i = 0; i < n; i++) {
         double dc = hypot(A[i] - skin[1], B[i] - skin[2]);
         double dl = fabs(L[i] - skin[0]);

@@ -56,6 +56,20 @@ void scalp_doubt(const uint8_t *m, const float *L, int w, int h, double *confide
 smp_status scalp_skin(int w, int h, const float *L, const float *A, const float *B, double scale, double skin_lab[3],
                       double *hair_l, smp_error *err) SMP_MUST_CHECK;
 
+/* Hair and scalp, pixel by pixel (OUT, the photo's size, the caller's to
+ * free): SCALP_SHOWS where the pixel is near the skin's hue and chroma and
+ * nearer its lightness than the hair's; SCALP_HAIR where it is darker
+ * than midway to the hair's (the darkest sixteenth of the middle half),
+ * or a grey or white strand (lighter than the skin by STRAND_LIGHTER L*,
+ * under STRAND_CHROMA of its chroma, and textured); 0 for anything else
+ * (background, clothes). */
+enum { SCALP_SHOWS = 1, SCALP_HAIR = 2 };
+smp_status scalp_classify(const photo *p, double scale, uint8_t **out, smp_error *err) SMP_MUST_CHECK;
+/* The same from the CIELAB planes, the local variance of L* over half a
+ * millimetre (VAR), and the skin and hair measured (scalp_skin). */
+void scalp_classify_lab(int w, int h, const float *L, const float *A, const float *B, const float *var,
+                        const double skin_lab[3], double hair_l, uint8_t *out);
+
 /* Marks in OUT (the photo's size, 255 = darker) where photo P is darker
  * than the skin of area A (its lighter 60 %, at SCALE px/mm) by 8 % of its
  * L* (2.5 at least) or more: hair, stubble or shadow beside the area. */

@@ -91,7 +91,7 @@ START_TEST(thinning_keeps_dots_off_hair)
     uint8_t *hair;
     hair_photo(path, &hair);
     snprintf(opt, sizeof opt, "photo=%s", path);
-    smp_plan *p = test_plan(opt, "scale=4", "mode=thinning", NULL);
+    smp_plan *p = test_plan(opt, "scale=4", "mode=thinning", "area-polygon=0,0 400,0 400,400 0,400", NULL);
     smp_layout *L = make(p);
     size_t on_hair = 0, left = 0, right = 0;
     for (size_t k = 0; k < L->dots.n; k++) {
@@ -107,6 +107,46 @@ START_TEST(thinning_keeps_dots_off_hair)
     smp_layout_free(L);
     smp_plan_free(p);
     free(hair);
+    unlink(path);
+}
+END_TEST
+
+/* A 600x300 photo at 4 px/mm: on the left 60 mm, skin under white
+ * strands (2 px wide, every 10 px); on the right, bare skin with no hair
+ * at all, as a forehead or a bald patch.  Thinning over the whole photo
+ * puts no dot on the strands and none on the bare skin far from them. */
+START_TEST(thinning_grey_strands_are_hair_and_bare_skin_is_not_thinning)
+{
+    char path[] = "/tmp/smpsim-grey-XXXXXX.png", opt[64];
+    close(mkstemps(path, 4));
+    smp_error err = {0};
+    photo ph;
+    ck_assert_int_eq(photo_alloc(&ph, 600, 300, &err), SMP_OK);
+    for (int y = 0; y < 300; y++)
+        for (int x = 0; x < 600; x++) {
+            int strand = x < 240 && (x + y / 4) % 10 < 2;
+            /* A few dark hairs too, so the hair's lightness is known. */
+            int dark = x < 240 && (x + y / 4) % 30 == 5;
+            ((uint32_t *)(ph.px + (size_t)y * ph.stride))[x] = dark ? 0x2a2018u : strand ? 0xf0f0eeu : 0xc89878u;
+        }
+    FILE *f = fopen(path, "wb");
+    ck_assert_int_eq(image_write_photo_png(f, path, &ph, 1, &err), SMP_OK);
+    fclose(f);
+    photo_free(&ph);
+    snprintf(opt, sizeof opt, "photo=%s", path);
+    smp_plan *p = test_plan(opt, "scale=4", "mode=thinning", "area-polygon=0,0 600,0 600,300 0,300", NULL);
+    smp_layout *L = make(p);
+    size_t on_strand = 0, left = 0, far = 0;
+    for (size_t k = 0; k < L->dots.n; k++) {
+        int x = (int)(L->dots.d[k].x_mm * 4), y = (int)(L->dots.d[k].y_mm * 4);
+        if (x < 240) { left++; on_strand += (x + y / 4) % 10 < 2; }
+        if (x > 240 + 4 * 15) far++;
+    }
+    ck_assert_msg(left > 300, "%zu dots among the strands", left);
+    ck_assert_msg(on_strand < left / 20, "%zu of %zu dots on white strands", on_strand, left);
+    ck_assert_msg(far == 0, "%zu dots on bare skin 15 mm and more from any hair", far);
+    smp_layout_free(L);
+    smp_plan_free(p);
     unlink(path);
 }
 END_TEST
@@ -416,6 +456,7 @@ Suite *regions_suite(void)
     tcase_add_test(tc, scar_is_lighter_and_sparser);
     tcase_add_test(tc, no_dots_outside_patches);
     tcase_add_test(tc, thinning_keeps_dots_off_hair);
+    tcase_add_test(tc, thinning_grey_strands_are_hair_and_bare_skin_is_not_thinning);
     tcase_add_test(tc, mask_errors);
     tcase_add_test(tc, thinning_keeps_to_the_thinning_area);
     tcase_add_test(tc, guides_mark_the_area_and_nothing_else);

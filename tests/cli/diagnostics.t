@@ -147,8 +147,8 @@ run render white.png --scale 4 --density auto --patch-polygon "0,0 160,0 160,160
 expect_error "^smpsim: white\.png: too little of the photo around the patches to match the hair there$"
 run shade top.jpg --scale 4 --area-polygon "1,1 3,1 3,3"; expect_status 2
 expect_error "^smpsim: top\.jpg: too little of the treatment area to measure the skin$"
-run render white.png --scale 4 --mode thinning -o a.png; expect_status 0
-expect_err_has "^smpsim: note: no thinning area stood out in the photo"
+run render white.png --scale 4 --mode thinning -o a.png; expect_status 2
+expect_error "^smpsim: white\.png: no scalp area could be told apart in the photo; give --area-polygon or --area-mask$"
 
 t "catalogue: batch manifests (exit 2, the job's error on its line)"
 printf 'photo,output\n"top.jpg,a.png\n' >a.csv
