@@ -26,7 +26,8 @@ CHECK_LIBS := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread $(WARN) $(WERROR) $(SAN) -Iinclude -Isrc $(PC_CFLAGS) \
              -DSMP_PRESET_DIR='"$(DATADIR)/presets"' $(CFLAGS) $(CPPFLAGS)
-ALL_CXXFLAGS = -std=c++17 -D_GNU_SOURCE -pthread -Wall -Wextra -Wshadow $(WERROR) $(SAN) -Iinclude -Isrc $(DLIB_CFLAGS) \
+comma := ,
+ALL_CXXFLAGS = -std=c++17 -D_GNU_SOURCE -pthread -Wall -Wextra -Wshadow $(WERROR) $(SAN) $(if $(SAN),-fno-sanitize=vptr$(if $(findstring clang,$(CXX)),$(comma)function)) -Iinclude -Isrc $(DLIB_CFLAGS) \
                $(CXXFLAGS) $(CPPFLAGS)
 ALL_LDFLAGS = -pthread $(SAN) $(LDFLAGS)
 
