@@ -8,6 +8,9 @@
 #include "plan.h"
 #include "status.h"
 
+/* The largest value a dots CSV may hold, in any column (mm: a kilometre). */
+#define ANALYZE_MAX_VALUE 1e6
+
 /* ---- reading a dots CSV ---- */
 
 smp_status smp_dots_read_csv(const char *path, smp_dot **dots, size_t *n, smp_error *err)
@@ -49,6 +52,13 @@ smp_status analyze_read_csv(const char *path, size_t max_dots, smp_dot **dots, s
             v[c] = strtod(p, &end);
             if (end == p || !isfinite(v[c]) || (*end != ',' && *end != '\n' && *end != '\r' && *end)) {
                 st = smp_fail(err, SMP_EINPUT, 1, "%s:%zu: column %d is not a number", path, lineno, c + 1);
+                goto out;
+            }
+            /* A kilometre: past any frame, and every value then fits the
+             * integer cells and sessions below. */
+            if (fabs(v[c]) > ANALYZE_MAX_VALUE) {
+                st = smp_fail(err, SMP_EINPUT, 1, "%s:%zu: column %d is out of range (%g; at most %g)", path, lineno,
+                              c + 1, v[c], ANALYZE_MAX_VALUE);
                 goto out;
             }
             if (c < 4 && *end != ',') {
@@ -254,8 +264,8 @@ smp_status smp_analyze_rect(const smp_dot *dots, size_t n, double w, double h, d
         if (!cnt || !e) { free(cnt); free(e); return smp_fail(err, SMP_ENOMEM, 0, "out of memory"); }
         for (size_t i = 0; i < n; i++) {
             if (dots[i].x_mm < 0 || dots[i].y_mm < 0) continue;
-            int cx = (int)(dots[i].x_mm / 10), cy = (int)(dots[i].y_mm / 10);
-            if (cx < nx && cy < ny) cnt[(size_t)cy * nx + cx]++;
+            double fx = dots[i].x_mm / 10, fy = dots[i].y_mm / 10;
+            if (fx < nx && fy < ny) cnt[(size_t)fy * nx + (size_t)fx]++;
         }
         for (int cy = 0; cy < ny; cy++)
             for (int cx = 0; cx < nx; cx++) {

@@ -1,4 +1,5 @@
 #include "batch.h"
+#include "plan.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -134,6 +135,7 @@ smp_status batch_read(const char *path, batch_manifest *m, smp_error *err)
         if (push_job(m, &cap)) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto out; }
         batch_job *j = &m->jobs[m->n - 1];
         j->line = lineno;
+        j->manifest = path;
         if (!csv) {
             size_t n = strlen(line);
             j->plan = dup_path(dir, line);
@@ -218,12 +220,6 @@ smp_status batch_run(const batch_job *job, int resume, batch_result *res, smp_er
         res->skipped = 1;
         return SMP_OK;
     }
-    struct stat si;
-    const char *inputs[2] = {job->photo, job->plan};
-    for (int i = 0; i < 2; i++)
-        if (inputs[i] && stat(job->output, &so) == 0 && stat(inputs[i], &si) == 0 && so.st_dev == si.st_dev &&
-            so.st_ino == si.st_ino)
-            return smp_fail(err, SMP_EINPUT, 1, "%s: the output would overwrite an input", job->output);
     smp_plan *plan = smp_plan_new();
     smp_layout *L = NULL;
     smp_status st;
@@ -242,6 +238,17 @@ smp_status batch_run(const batch_job *job, int resume, batch_result *res, smp_er
     }
     if (job->photo && (st = smp_plan_set(plan, "photo", job->photo, "column photo", 1, err)) != SMP_OK) goto out;
     if ((st = smp_plan_resolve(plan, err)) != SMP_OK) goto out;
+    /* The output is none of the job's inputs by any path: its plan, the
+     * photo and masks the plan names, the manifest, the report. */
+    const char *inputs[PLAN_MAX_INPUTS + 3] = {job->plan, job->manifest, job->report};
+    size_t ni = 3 + plan_input_files(plan_settings(plan), inputs + 3);
+    struct stat si;
+    for (size_t i = 0; i < ni; i++)
+        if (inputs[i] && stat(job->output, &so) == 0 && stat(inputs[i], &si) == 0 && so.st_dev == si.st_dev &&
+            so.st_ino == si.st_ino) {
+            st = smp_fail(err, SMP_EINPUT, 1, "%s: the output would overwrite an input", job->output);
+            goto out;
+        }
     if ((st = smp_layout_new(plan, &L, err)) != SMP_OK) goto out;
     if (!strcmp(job->command, "layout")) st = smp_layout_write(L, plan, job->output, err);
     else if (!strcmp(job->command, "print")) st = smp_print_write(L, plan, job->output, err);

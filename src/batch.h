@@ -21,6 +21,8 @@ typedef struct batch_job {
     char *photo, *plan, *output;
     int n_opts;
     char **keys, **values;    /* further columns (shared keys) */
+    const char *manifest;     /* the manifest's path, and the report's (NULL when */
+    const char *report;       /* none): a job's output must be neither (not owned) */
 } batch_job;
 
 typedef struct batch_manifest {

@@ -1156,3 +1156,15 @@ void smp_plan_dump(const smp_plan *plan, FILE *out)
         }
     }
 }
+
+size_t plan_input_files(const settings *s, const char *out[PLAN_MAX_INPUTS])
+{
+    /* Every file-valued option a run reads: an output must be none of
+     * them (kept beside the option table: a new file option goes here). */
+    const char *all[PLAN_MAX_INPUTS] = {s->photo,      s->area_mask,  s->exclude_mask, s->density_map,
+                                        s->scar_mask,  s->patch_mask, s->logo,         s->notes};
+    size_t n = 0;
+    for (size_t i = 0; i < PLAN_MAX_INPUTS; i++)
+        if (all[i]) out[n++] = all[i];
+    return n;
+}

@@ -100,4 +100,9 @@ settings settings_dots_only(const settings *base);
 
 const char *hairline_shape_name(hairline_shape s);
 
+/* The files settings S read (photo, masks, density map, logo, notes),
+ * into OUT; returns how many. */
+#define PLAN_MAX_INPUTS 8
+size_t plan_input_files(const settings *s, const char *out[PLAN_MAX_INPUTS]);
+
 #endif

@@ -136,6 +136,7 @@ int cmd_batch(int argc, char **argv)
         batch_free(&m);
         return EXIT_INPUT;
     }
+    for (size_t j = 0; j < m.n; j++) m.jobs[j].report = report;
     out_file rep_out = {0};
     FILE *rep = stdout;
     if (report) {

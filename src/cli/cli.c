@@ -62,11 +62,11 @@ int cli_same_file(const char *a, const char *b)
 int cli_check_output(const cli_common *c, const smp_plan *plan)
 {
     const settings *s = plan_settings(plan);
-    const char *inputs[] = {c->plan,        s->photo,     s->area_mask,  s->exclude_mask, s->density_map,
-                            s->scar_mask,   s->patch_mask, s->logo,      s->notes};
+    const char *inputs[PLAN_MAX_INPUTS + 1] = {c->plan};
+    size_t ni = 1 + plan_input_files(s, inputs + 1);
     const char *outputs[] = {c->output, s->save_area, s->sheet};
     for (size_t o = 0; o < sizeof outputs / sizeof *outputs; o++)
-        for (size_t i = 0; i < sizeof inputs / sizeof *inputs; i++)
+        for (size_t i = 0; i < ni; i++)
             if (cli_same_file(outputs[o], inputs[i])) {
                 fprintf(stderr, "smpsim: %s: the output would overwrite an input\n", outputs[o]);
                 return EXIT_INPUT;

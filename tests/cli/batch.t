@@ -113,3 +113,23 @@ grep -q '"line":2,"status":"ok".*"warnings":\["--face left runs along the temple
 grep -q '"line":3,"status":"ok".*"warnings":\[\],"error":null' out.txt || fail "empty warnings not reported: $(cat out.txt)"
 expect_err_has "^smpsim: line 2: warning: --face left runs along the temple points"
 [ "$(grep -c warning err.txt)" = 1 ] || fail "warnings on stderr: $(cat err.txt)"
+
+t "a job never replaces its inputs: the photo its plan names, a mask, the manifest, the report"
+cp "$root"/samples/* .
+cp top.jpg keep.jpg; cp patches-mask.png keep-mask.png
+printf 'plan,output\ntop.smp,top.jpg\n' >photo.csv
+printf 'plan,output,exclude-mask\ntop.smp,patches-mask.png,patches-mask.png\n' >mask.csv
+printf 'plan,output\ntop.smp,self.csv\n' >self.csv
+printf 'plan,output\ntop.smp,rep.json\n' >rep.csv
+echo '{}' >rep.json
+run batch photo.csv -q; expect_status 2
+grep -q '"line":2,"status":"failed".*"error":"[^"]*top\.jpg: the output would overwrite an input"' out.txt ||
+  fail "the plan's photo is not protected: $(cat out.txt)"
+cmp -s top.jpg keep.jpg || fail "the client's photo was replaced"
+run batch mask.csv -q; expect_status 2
+cmp -s patches-mask.png keep-mask.png || fail "the mask was replaced"
+cp self.csv keep.csv
+run batch self.csv -q; expect_status 2
+cmp -s self.csv keep.csv || fail "the manifest was replaced"
+run batch rep.csv -q --report rep.json; expect_status 2
+grep -q 'rep\.json: the output would overwrite an input' rep.json || fail "the report does not say why: $(cat rep.json)"

@@ -176,6 +176,12 @@ printf 'x_mm,y_mm,diameter_mm,darkness,session\n1,2,0.3\n' >b.csv
 run analyze b.csv --area-mm 10,10; expect_status 2; expect_error "^smpsim: b\.csv:2: fewer than 5 columns$"
 printf 'x_mm,y_mm,diameter_mm,darkness,session\n1,x,0.3,0.8,1\n' >c.csv
 run analyze c.csv --area-mm 10,10; expect_status 2; expect_error "^smpsim: c\.csv:2: column 2 is not a number$"
+# A coordinate far past any frame (once a crash: a cell index overflowed).
+printf 'x_mm,y_mm,diameter_mm,darkness,session\n3e10,5,0.5,1,1\n' >far.csv
+run analyze far.csv --area-mm 100,100; expect_status 2
+expect_error "^smpsim: far\.csv:2: column 1 is out of range \(3e\+10; at most 1e\+06\)$"
+printf 'x_mm,y_mm,diameter_mm,darkness,session\n5,5,0.5,1,1e300\n' >far.csv
+run analyze far.csv --area-mm 100,100; expect_status 2; expect_err_has "column 5 is out of range"
 
 t "catalogue: what -v says (exit 0)"
 run layout --area-mm 50,50 -v -o d.csv; expect_status 0
