@@ -87,18 +87,42 @@ smp_status out_open(out_file *o, const char *path, smp_error *err)
         if (!(o->f = fopen(path, "wb"))) return smp_fail(err, SMP_EOUTPUT, 0, "%s: cannot write: %s", path, strerror(errno));
         return SMP_OK;
     }
-    const char *slash = strrchr(path, '/');
-    size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
-    const char *base = slash ? slash + 1 : path;
+    /* A link is followed: /dev/stdout and the like (a link into /proc or
+     * /dev, to whatever the shell redirected to) are written through, in
+     * place; any other link keeps pointing where it did, and the file it
+     * points to is replaced. */
+    struct stat lst;
+    if (exists && lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) {
+        char to[4096];
+        ssize_t k = readlink(path, to, sizeof to - 1);
+        to[k > 0 ? k : 0] = 0;
+        if (!strncmp(path, "/dev/", 5) || !strncmp(path, "/proc/", 6) || !strncmp(to, "/proc/", 6) ||
+            !strncmp(to, "/dev/", 5) || !(o->target = realpath(path, NULL))) {
+            if (!(o->f = fopen(path, "wb")))
+                return smp_fail(err, SMP_EOUTPUT, 0, "%s: cannot write: %s", path, strerror(errno));
+            return SMP_OK;
+        }
+    }
+    /* Rewriting a file keeps its mode (a preview kept private stays so). */
+    if (exists) {
+        o->keep_mode = 1;
+        o->mode = st.st_mode & 07777;
+    }
+    const char *where = o->target ? o->target : path;
+    const char *slash = strrchr(where, '/');
+    size_t dirlen = slash ? (size_t)(slash - where) + 1 : 0;
+    const char *base = slash ? slash + 1 : where;
     size_t n = dirlen + strlen(base) + 16;
     o->tmp = malloc(n);
-    if (!o->tmp) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
-    snprintf(o->tmp, n, "%.*s.%s.XXXXXX", (int)dirlen, path, base);
+    if (!o->tmp) { free(o->target); o->target = NULL; return smp_fail(err, SMP_ENOMEM, 0, "out of memory"); }
+    snprintf(o->tmp, n, "%.*s.%s.XXXXXX", (int)dirlen, where, base);
     int fd = mkstemp(o->tmp);
     if (fd < 0) {
         int e = errno;
         free(o->tmp);
         o->tmp = NULL;
+        free(o->target);
+        o->target = NULL;
         return smp_fail(err, SMP_EOUTPUT, 0, "%s: cannot create: %s", path, strerror(e));
     }
     pending_set(o->tmp, path);
@@ -108,6 +132,8 @@ smp_status out_open(out_file *o, const char *path, smp_error *err)
         unlink(o->tmp);
         free(o->tmp);
         o->tmp = NULL;
+        free(o->target);
+        o->target = NULL;
         return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
     }
     return SMP_OK;
@@ -121,6 +147,7 @@ void out_abort(out_file *o)
         unlink(o->tmp);
         free(o->tmp);
     }
+    free(o->target);
     memset(o, 0, sizeof *o);
 }
 
@@ -138,12 +165,15 @@ smp_status out_commit(out_file *o, smp_error *err)
     if (!o->tmp) /* written in place */
         return bad ? smp_fail(err, SMP_EOUTPUT, 0, "%s: write failed: %s", o->path, strerror(e)) : SMP_OK;
     if (!bad) {
-        /* mkstemp makes the file 0600; give it the usual mode. */
+        /* mkstemp makes the file 0600: give it the old file's mode, or the
+         * usual one. */
         mode_t um = umask(0);
         umask(um);
-        chmod(o->tmp, 0666 & ~um);
-        if (rename(o->tmp, o->path) != 0) { bad = 1; e = errno; }
+        chmod(o->tmp, o->keep_mode ? (mode_t)o->mode : 0666 & ~um);
+        if (rename(o->tmp, o->target ? o->target : o->path) != 0) { bad = 1; e = errno; }
     }
+    free(o->target);
+    o->target = NULL;
     if (bad) {
         unlink(o->tmp);
         pending_set(NULL, NULL);

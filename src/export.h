@@ -12,6 +12,9 @@ typedef struct out_file {
     FILE *f;
     char *tmp;        /* temporary path, NULL for stdout */
     const char *path;
+    char *target;     /* what the temporary file replaces: PATH's own target when PATH is a link (owned) */
+    int keep_mode;    /* 1: give the new file MODE, the old file's */
+    unsigned mode;
 } out_file;
 
 smp_status out_open(out_file *o, const char *path, smp_error *err) SMP_MUST_CHECK;

@@ -102,3 +102,26 @@ run render in.jpg --scale 4 --save-area hard.png -o a.png; expect_status 2; expe
 printf 'photo,output\nin.jpg,x.png\n' >m.csv
 run batch m.csv --report m.csv; expect_status 2; expect_error "m\.csv: the output would overwrite an input"
 [ "$(cksum <in.jpg)" = "$sum" ] || fail "the photo changed"
+
+t "an output through a link: /dev/stdout writes through, another link keeps pointing at its file"
+cp "$root"/samples/* .
+printf 'plan,output\ntop.smp,a.png\n' >m.csv
+# /dev/stdout is a link to /proc/self/fd/1, here a redirected regular file:
+# renaming over it would replace the link itself (as root, for everyone).
+smpsim batch m.csv -q --report /dev/stdout >rep.json 2>err.txt; status=$?
+expect_status 0
+if [ ! -L /dev/stdout ]; then fail "/dev/stdout was replaced"; ln -sf /proc/self/fd/1 /dev/stdout 2>/dev/null; fi
+grep -q '"line":2,"status":"ok"' rep.json || fail "the report did not reach the redirected file: $(head -c 200 rep.json)"
+run render top.smp -o real.png; expect_status 0
+ln -s real.png link.png
+run render top.smp --seed 7 -o link.png; expect_status 0
+[ -L link.png ] || fail "link.png is no longer a link"
+run render top.smp --seed 7 -o seven.png; expect_status 0
+cmp -s real.png seven.png || fail "the file the link points to was not rewritten"
+
+t "rewriting an output keeps its mode"
+cp "$root"/samples/* .
+run render top.smp -o a.png; expect_status 0
+chmod 600 a.png
+run render top.smp --seed 3 -o a.png; expect_status 0
+[ "$(stat -c %a a.png)" = 600 ] || fail "mode is $(stat -c %a a.png), was 600"
