@@ -59,6 +59,34 @@ int cli_same_file(const char *a, const char *b)
     return a && b && stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
+/* P's folder made absolute, then its last part: NULL when the folder
+ * cannot be resolved.  The caller frees it. */
+static char *canonical_path(const char *p)
+{
+    const char *slash = strrchr(p, '/');
+    char *dir = slash ? strndup(p, (size_t)(slash - p) + 1) : strdup(".");
+    char *real = dir ? realpath(dir, NULL) : NULL;
+    free(dir);
+    if (!real) return NULL;
+    const char *base = slash ? slash + 1 : p;
+    size_t n = strlen(real) + strlen(base) + 2;
+    char *out = malloc(n);
+    if (out) snprintf(out, n, "%s/%s", real, base);
+    free(real);
+    return out;
+}
+
+int cli_same_path(const char *a, const char *b)
+{
+    if (!a || !b) return 0;
+    if (!strcmp(a, b) || cli_same_file(a, b)) return 1;
+    char *ca = canonical_path(a), *cb = canonical_path(b);
+    int same = ca && cb && !strcmp(ca, cb);
+    free(ca);
+    free(cb);
+    return same;
+}
+
 int cli_check_output(const cli_common *c, const smp_plan *plan)
 {
     const settings *s = plan_settings(plan);
@@ -71,12 +99,11 @@ int cli_check_output(const cli_common *c, const smp_plan *plan)
                 fprintf(stderr, "smpsim: %s: the output would overwrite an input\n", outputs[o]);
                 return EXIT_INPUT;
             }
-    if (c->output && s->save_area &&
-        (!strcmp(c->output, s->save_area) || cli_same_file(c->output, s->save_area))) {
+    if (c->output && s->save_area && cli_same_path(c->output, s->save_area)) {
         fprintf(stderr, "smpsim: %s: named for both -o and --save-area\n", s->save_area);
         return EXIT_USAGE;
     }
-    if (c->output && s->sheet && (!strcmp(c->output, s->sheet) || cli_same_file(c->output, s->sheet))) {
+    if (c->output && s->sheet && cli_same_path(c->output, s->sheet)) {
         fprintf(stderr, "smpsim: %s: named for both -o and --practitioner-sheet\n", s->sheet);
         return EXIT_USAGE;
     }

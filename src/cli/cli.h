@@ -33,6 +33,8 @@ void cli_print_general_options(FILE *f, const char *output);
 double cli_now(void);
 /* Whether A and B name the same file (device and inode), by any path. */
 int cli_same_file(const char *a, const char *b);
+/* A and B name the same file, existing or not (./x and x, dir/../x). */
+int cli_same_path(const char *a, const char *b);
 /* Refuses (exit 2, one line) an output that is one of the inputs. */
 int cli_check_output(const cli_common *c, const smp_plan *plan);
 /* The start of a command that writes one file: parses into PLAN, answers

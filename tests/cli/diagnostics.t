@@ -72,6 +72,12 @@ run layout --area-mm 50,50 --scar-mask black16.png -o d.csv; expect_status 1; ex
 run layout --area-mm 50,50 --patch-mask black16.png -o d.csv; expect_status 1; expect_error "^smpsim: --patch-mask needs a photo or --scale$"
 run layout --area-mm 50,50 --save-area a.png -o d.csv; expect_status 1; expect_error "--save-area needs a photo$"
 run render top.jpg --scale 4 --save-area a.png -o a.png; expect_status 1; expect_error "^smpsim: a\.png: named for both -o and --save-area$"
+# The same file by another name, before either exists.
+mkdir -p sub
+run render top.jpg --scale 4 --area-polygon "100,100 700,100 700,700" --save-area ./sub/../o.png -o o.png; expect_status 1
+expect_error "^smpsim: \./sub/\.\./o\.png: named for both -o and --save-area$"
+[ ! -e o.png ] || fail "o.png written"
+rmdir sub
 run layout --area-mm 50,50 -o - --json; expect_status 1; expect_error "-o - and --json both write to stdout; choose one"
 printf '[area]\narea-mm = 50,50\n' >p.smp
 run layout p.smp --plan p.smp -o d.csv; expect_status 1; expect_error "give the plan once, as an argument or with --plan"
