@@ -216,10 +216,6 @@ smp_status batch_run(const batch_job *job, int resume, batch_result *res, smp_er
     clock_gettime(CLOCK_MONOTONIC, &t0);
     memset(res, 0, sizeof *res);
     struct stat so;
-    if (resume && stat(job->output, &so) == 0 && newer(job->output, job->photo) && newer(job->output, job->plan)) {
-        res->skipped = 1;
-        return SMP_OK;
-    }
     smp_plan *plan = smp_plan_new();
     smp_layout *L = NULL;
     smp_status st;
@@ -242,6 +238,16 @@ smp_status batch_run(const batch_job *job, int resume, batch_result *res, smp_er
      * photo and masks the plan names, the manifest, the report. */
     const char *inputs[PLAN_MAX_INPUTS + 3] = {job->plan, job->manifest, job->report};
     size_t ni = 3 + plan_input_files(plan_settings(plan), inputs + 3);
+    /* --resume: skip a job whose output is newer than every file it reads
+     * (the plan, and the photo, masks, map, logo and notes it names). */
+    if (resume && stat(job->output, &so) == 0) {
+        int fresh = newer(job->output, job->plan);
+        for (size_t i = 3; i < ni && fresh; i++) fresh = newer(job->output, inputs[i]);
+        if (fresh) {
+            res->skipped = 1;
+            goto out;
+        }
+    }
     struct stat si;
     for (size_t i = 0; i < ni; i++)
         if (inputs[i] && stat(job->output, &so) == 0 && stat(inputs[i], &si) == 0 && so.st_dev == si.st_dev &&

@@ -44,6 +44,18 @@ run batch m.csv --resume; expect_status 0
 touch top.smp
 run batch m.csv --resume; expect_status 0
 [ "$(grep -c '"status":"ok"' out.txt)" = 7 ] || fail "resume skipped jobs whose plan changed"
+# A file the plan names (the photo, a mask) changed: the job runs again.
+touch top.jpg
+run batch m.csv --resume; expect_status 0
+[ "$(grep -c '"status":"ok"' out.txt)" = 7 ] || fail "resume skipped jobs whose photo changed: $(head -c 300 out.txt)"
+smpsim layout --area-mm 200,200 --density 1 --px-per-mm 4 -o mask.png
+{ cat top.smp; printf '[area]\nexclude-mask = mask.png\n'; } >masked.smp
+printf 'plan,output\nmasked.smp,out/m.png\n' >mm.csv
+run batch mm.csv; expect_status 0
+run batch mm.csv --resume; expect_status 0; grep -q '"status":"skipped"' out.txt || fail "resume did not skip the masked job"
+touch mask.png
+run batch mm.csv --resume; expect_status 0
+grep -q '"status":"ok"' out.txt || fail "resume skipped a job whose mask changed: $(head -c 300 out.txt)"
 
 t "a plain list of plan files renders each beside its plan"
 cp "$root"/samples/* .
