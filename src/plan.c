@@ -856,6 +856,15 @@ smp_status smp_plan_load(smp_plan *plan, const char *path, smp_error *err)
     if (len > 1 << 20) { free(buf); return smp_fail(err, SMP_ELIMIT, 1, "%s: larger than 1 MB, not a plan file", path); }
     buf[len] = 0;
     if (memchr(buf, 0, len)) { free(buf); return smp_fail(err, SMP_EINPUT, 1, "%s: not a text file", path); }
+    /* As editors save it: a UTF-8 byte-order mark is dropped, and lines
+     * may end in CR LF or a lone CR (old Mac editors) as well as LF. */
+    if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3)) memmove(buf, buf + 3, (len -= 3) + 1);
+    size_t kept = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (buf[i] != '\r') buf[kept++] = buf[i];
+        else if (buf[i + 1] != '\n') buf[kept++] = '\n';
+    }
+    buf[len = kept] = 0;
     plan_scan sc = {.pend_id = -1};
     int over = plan_prescan(buf, len, &sc);
     smp_status result = SMP_OK;

@@ -83,3 +83,16 @@ run analyze nothere.csv --area-mm 10,10; expect_status 2; expect_error 'nothere.
 t "presets are found beside a program that is not installed, from any folder"
 SMPSIM_PRESETS= run presets; expect_status 0; expect_out "^widows-peak "
 SMPSIM_PRESETS= run layout --preset widows-peak -o d.csv; expect_status 0; expect_file d.csv
+
+t "plan files as editors save them: a byte-order mark, CR LF and lone CR line endings"
+printf '[area]\narea-mm = 50,40\n[density]\ndensity = 12\n' >lf.smp
+printf '\357\273\277[area]\narea-mm = 50,40\n[density]\ndensity = 12\n' >bom.smp
+printf '[area]\r\narea-mm = 50,40\r\n[density]\r\ndensity = 12\r\n' >crlf.smp
+printf '[area]\rarea-mm = 50,40\r[density]\rdensity = 12\r' >cr.smp
+run layout lf.smp -o lf.csv; expect_status 0
+for p in bom crlf cr; do
+  run layout $p.smp -o $p.csv; expect_status 0
+  cmp -s lf.csv $p.csv || fail "$p.smp gives other dots than lf.smp"
+done
+printf '[area]\rarea-mm = 50,40\r[density]\rdensity = x\r' >bad.smp
+run layout bad.smp -o x.csv; expect_status 2; expect_err_has "^smpsim: bad\.smp:4: "
