@@ -115,7 +115,9 @@ smp_status out_open(out_file *o, const char *path, smp_error *err)
     size_t n = dirlen + strlen(base) + 16;
     o->tmp = malloc(n);
     if (!o->tmp) { free(o->target); o->target = NULL; return smp_fail(err, SMP_ENOMEM, 0, "out of memory"); }
-    snprintf(o->tmp, n, "%.*s.%s.XXXXXX", (int)dirlen, where, base);
+    /* A name near the 255-byte limit leaves no room for the suffix: the
+     * temporary name then takes only the name's first 200 bytes. */
+    snprintf(o->tmp, n, "%.*s.%.200s.XXXXXX", (int)dirlen, where, base);
     int fd = mkstemp(o->tmp);
     if (fd < 0) {
         int e = errno;

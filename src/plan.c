@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <glib.h>
 #include <ini.h>
 #include <limits.h>
 #include <math.h>
@@ -302,7 +303,7 @@ static const char *apply(settings *s, int id, const char *v, const char *dir, ch
     case O_SEED: {
         char *end;
         errno = 0;
-        if (*v == '-' || *v == '+') return "expected a whole number 0 or more";
+        if (!isdigit((unsigned char)*v)) return "expected a whole number 0 or more"; /* strtoull takes " -1" */
         unsigned long long x = strtoull(v, &end, 10);
         if (end == v || *end) return "expected a whole number 0 or more";
         if (errno == ERANGE) return "number out of range";
@@ -374,8 +375,10 @@ static const char *apply(settings *s, int id, const char *v, const char *dir, ch
     case O_CLIENT:
     case O_DATE:
     case O_SESSION_DATES: {
-        /* Text for the page: at most 200 bytes, valid UTF-8 is pango's to judge. */
+        /* Text for the page: at most 200 bytes of UTF-8 (pango would print
+         * warnings and draw boxes for anything else). */
         if (strlen(v) > 200) return "longer than 200 characters";
+        if (!g_utf8_validate(v, -1, NULL)) return "not UTF-8 text";
         char **slot = id == O_CLINIC ? &s->clinic : id == O_CLIENT ? &s->client : id == O_DATE ? &s->date : &s->session_dates;
         free(*slot);
         *slot = xstrdup(v);
@@ -533,6 +536,8 @@ static const char *apply(settings *s, int id, const char *v, const char *dir, ch
     case O_PIGMENT: {
         unsigned r, g, b;
         char tail;
+        for (int i = 1; i < 7; i++)
+            if (!isxdigit((unsigned char)v[i])) return "expected #RRGGBB"; /* %x takes "-1" */
         if (sscanf(v, "#%2x%2x%2x%c", &r, &g, &b, &tail) != 3 || strlen(v) != 7) return "expected #RRGGBB";
         s->pigment[0] = (uint8_t)r; s->pigment[1] = (uint8_t)g; s->pigment[2] = (uint8_t)b;
         s->has_pigment = 1;

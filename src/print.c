@@ -346,7 +346,13 @@ static smp_status read_notes(const char *path, char **out, smp_error *err)
     char *buf = malloc(NOTES_MAX + 1);
     if (!buf) { fclose(f); return smp_fail(err, SMP_ENOMEM, 0, "out of memory"); }
     size_t n = fread(buf, 1, NOTES_MAX + 1, f);
+    int bad = ferror(f), e = errno;
     fclose(f);
+    if (bad) {
+        /* A folder opens, then fails to read (EISDIR): not empty notes. */
+        free(buf);
+        return smp_fail(err, SMP_EINPUT, 1, "%s: cannot read: %s", path, strerror(e));
+    }
     if (n > NOTES_MAX) {
         free(buf);
         return smp_fail(err, SMP_ELIMIT, 1, "%s: notes longer than %d bytes", path, NOTES_MAX);

@@ -48,3 +48,14 @@ printf '[area]\narea-mm = 50,50\n' >p.csv
 run layout --plan p.csv -o p.csv; expect_status 2; expect_error "would overwrite an input"
 run layout --area-mm 20000,20000 --density 80 -o d.csv; expect_status 2; expect_error "would make about 320000000 dots"
 expect_only_files p.csv
+
+t "odd values that once slipped through: a signed seed, a signed colour, text that is not UTF-8, a folder as notes"
+cp "$root"/samples/* .
+run layout --area-mm 10,10 --seed " -1" -o x.csv; expect_status 1
+expect_error "^smpsim: --seed:  -1: expected a whole number 0 or more$"
+run layout --area-mm 10,10 --pigment "#-1-1-1" -o x.csv; expect_status 1
+expect_error "^smpsim: --pigment: #-1-1-1: expected #RRGGBB$"
+run print top.smp --clinic "$(printf 'Clinic \377')" -o m.pdf; expect_status 1; expect_err_has "^smpsim: --clinic: Clinic "; expect_err_has ": not UTF-8 text$"
+[ "$(wc -l <err.txt)" = 1 ] || fail "more than one line: $(cat err.txt)"
+run print top.smp --notes / -o m.pdf; expect_status 2; expect_error "^smpsim: /: cannot read: Is a directory$"
+expect_only_files $(ls "$root"/samples)

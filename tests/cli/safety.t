@@ -125,3 +125,9 @@ run render top.smp -o a.png; expect_status 0
 chmod 600 a.png
 run render top.smp --seed 3 -o a.png; expect_status 0
 [ "$(stat -c %a a.png)" = 600 ] || fail "mode is $(stat -c %a a.png), was 600"
+
+t "an output name of 255 bytes, the most a folder takes"
+long=$(printf 'a%.0s' $(seq 1 251)).png
+run layout --area-mm 20,20 -o "$long"; expect_status 0; expect_file "$long"
+run layout --area-mm 20,20 --seed 2 -o "$long"; expect_status 0
+expect_only_files "$long"
