@@ -141,6 +141,9 @@ double *analyze_nn_distances(const smp_dot *dots, size_t n, double w, double h)
                             double dx = dots[j].x_mm - dots[i].x_mm, dy = dots[j].y_mm - dots[i].y_mm;
                             double d2 = dx * dx + dy * dy;
                             if (d2 < best) best = d2;
+                            /* A dot on top of this one: none is nearer, and
+                             * a pile of them must not cost n^2. */
+                            if (best == 0) goto found;
                         }
                     }
                     if (step == 0) break;
@@ -150,6 +153,7 @@ double *analyze_nn_distances(const smp_dot *dots, size_t n, double w, double h)
             if (best <= (r * cell) * (r * cell)) break;
             if (r > (long)(gx + gy)) break;
         }
+    found:
         nn[i] = sqrt(best);
     }
     free(start); free(idx); free(cellof);

@@ -145,6 +145,20 @@ smp_status hairline_build(const settings *s, double w, double h, hairline *out, 
     size_t nb = 0;
     double half_w;
 
+    /* Points far outside the frame make a line kilometres long, and the
+     * work follows its length: a point more than HAIRLINE_REACH_MM outside
+     * the frame is a mistake (a wrong unit, a stray digit), refused. */
+    const vec2 *given = s->hl_points ? s->hl_points : s->has_anchors ? s->anchors : NULL;
+    size_t ng = s->hl_points ? s->hl_n : s->has_anchors ? 3 : 0;
+    for (size_t i = 0; i < ng; i++) {
+        double out_by = fmax(fmax(-given[i].x, given[i].x - w), fmax(-given[i].y, given[i].y - h));
+        if (!(out_by <= HAIRLINE_REACH_MM))
+            return smp_fail(err, SMP_EVALUE, 0,
+                            "--%s: the point %g,%g lies %.0f mm outside the %.0f x %.0f mm frame (at most %g)",
+                            s->hl_points ? "hairline-points" : "anchors", given[i].x, given[i].y, out_by, w, h,
+                            HAIRLINE_REACH_MM);
+    }
+
     if (s->hl_points) {
         nb = s->hl_n;
         base = malloc(nb * sizeof *base);

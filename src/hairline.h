@@ -25,6 +25,9 @@ typedef struct hairline {
 
 /* Builds the line for S in a frame of W x H mm.  On success OUT owns its
  * points (hairline_free). */
+/* How far outside the frame a hairline point or anchor may lie, in mm. */
+#define HAIRLINE_REACH_MM 500.0
+
 smp_status hairline_build(const settings *s, double w, double h, hairline *out, smp_error *err) SMP_MUST_CHECK;
 void hairline_free(hairline *hl);
 
