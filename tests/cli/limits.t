@@ -105,3 +105,11 @@ run layout --area-mm 100,100 --anchors "-600,50:50,40:150,50" -o far.csv; expect
 expect_err_has "^smpsim: --anchors: the point -600,50 lies 600 mm outside"
 run layout --area-mm 100,100 --anchors "-400,50:50,40:150,50" -o near.csv; expect_status 0
 expect_only_files far.smp near.csv
+
+t "the work follows the area, not the frame"
+# A 10 mm triangle in a 20 x 20 m frame once took 99 s for 202 dots.
+run layout --area-mm 2000,2000 --area-polygon "0,0 10,0 0,10" --density 400 -o small.csv; expect_status 0
+timeout 60 "$bin" layout --area-mm 20000,20000 --area-polygon "0,0 10,0 0,10" --density 400 -o big.csv 2>err.txt; status=$?
+[ "$status" != 124 ] || fail "a small area in a huge frame did not finish in 60 s"
+expect_status 0
+cmp -s small.csv big.csv || fail "the frame's size changed the dots of the same area"
