@@ -405,10 +405,17 @@ double field_integrate(const field *f, double step, double max_cells)
     if (cells > max_cells) step *= sqrt(cells / max_cells);
     int nx = (int)ceil(f->w / step), ny = (int)ceil(f->h / step);
     double cw = f->w / nx, ch = f->h / ny, sum = 0;
+    /* One point per cell, at a place in it the cell's hash picks: a
+     * pattern in a density map as fine as the cells (stripes between the
+     * cells' centres) cannot hide from the estimate, as it could from a
+     * regular grid. */
     for (int j = 0; j < ny; j++) {
         double row = 0;
-        for (int i = 0; i < nx; i++)
-            row += field_density(f, v2((i + 0.5) * cw, (j + 0.5) * ch), NULL, NULL);
+        for (int i = 0; i < nx; i++) {
+            uint64_t hsh = rng_hash(0x1e57, RNG_TILE, (uint64_t)i, (uint64_t)j);
+            double u = (double)(hsh & 0xffffffffu) / 4294967296.0, v = (double)(hsh >> 32) / 4294967296.0;
+            row += field_density(f, v2((i + u) * cw, (j + v) * ch), NULL, NULL);
+        }
         sum += row;
     }
     return sum * cw * ch;

@@ -16,8 +16,12 @@ void dot_list_free(dot_list *l)
     memset(l, 0, sizeof *l);
 }
 
+/* 0, -1 when out of memory, 1 past SMP_MAX_DOTS: the limit holds in the
+ * sampler itself, whatever the estimate before it said (a density map's
+ * pattern can alias the estimate's grid). */
 static int dot_push(dot_list *l, smp_dot d)
 {
+    if ((double)l->n >= SMP_MAX_DOTS) return 1;
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 4096;
         smp_dot *p = bulk_realloc(l->d, l->cap * sizeof *p, cap * sizeof *p);
@@ -85,6 +89,7 @@ smp_status sampler_fill(const field *f, const settings *s, size_t expect, dot_li
     int raise = s->first_raise_mm > 0 && f->sd && s->n_shares > 1;
     int ncx = (int)ceil(f->w / L), ncy = (int)ceil(f->h / L);
     double inv_n = 1.0 / N;
+    int pushed = 0;
     double mean_full = s->clustering ? MEAN_UNIT_FULL : 1;
     /* Only the tiles over the area's bounds: the work follows the area,
      * not the frame (a 10 mm triangle in a 20 m frame is a few tiles).
@@ -129,7 +134,7 @@ smp_status sampler_fill(const field *f, const settings *s, size_t expect, dot_li
                 if (dark > 1) dark = 1;
                 smp_dot d = {p.x, p.y, size, dark, session, kind, 0, 0, 0};
                 if (!s->clustering) {
-                    if (dot_push(out, d)) goto nomem;
+                    if ((pushed = dot_push(out, d)) != 0) goto full;
                     continue;
                 }
                 int k = unit_size(t, rng_unit(rng_hash(seed, RNG_CLUSTER, id, 0)));
@@ -147,14 +152,16 @@ smp_status sampler_fill(const field *f, const settings *s, size_t expect, dot_li
                                             (1 + s->dot_variation * (2 * rng_unit(rng_hash(seed, RNG_DOT, id, 2 + (uint64_t)j)) - 1));
                         if (!area_contains(f->area, v2(e.x_mm, e.y_mm))) continue;
                     }
-                    if (dot_push(out, e)) goto nomem;
+                    if ((pushed = dot_push(out, e)) != 0) goto full;
                 }
             }
         }
     free(tx);
     return SMP_OK;
-nomem:
+full:
     free(tx);
     dot_list_free(out);
+    if (pushed > 0)
+        return smp_fail(err, SMP_ELIMIT, 0, "the plan makes more than %.0f dots, the limit", SMP_MAX_DOTS);
     return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
 }

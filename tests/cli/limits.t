@@ -113,3 +113,12 @@ timeout 60 "$bin" layout --area-mm 20000,20000 --area-polygon "0,0 10,0 0,10" --
 [ "$status" != 124 ] || fail "a small area in a huge frame did not finish in 60 s"
 expect_status 0
 cmp -s small.csv big.csv || fail "the frame's size changed the dots of the same area"
+
+t "a density map whose stripes fall between the estimate's samples is still counted"
+# stripes-density.png (620 bytes, 400 px): white on even columns only, as
+# fine as the old estimate's grid, whose points all fell on the black ones:
+# it estimated no dots and the sampler made 21.7 million (past the limit).
+cp "$root"/tests/cli/data/stripes-density.png .
+run layout --area-mm 6000,6000 --density-map stripes-density.png --scale 0.0666667 --density 120 -o x.csv
+expect_status 2; expect_error "^smpsim: the plan would make about 2[0-9]{7} dots; the limit is 20000000$"
+[ ! -e x.csv ] || fail "x.csv written"
