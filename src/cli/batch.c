@@ -119,7 +119,7 @@ int cmd_batch(int argc, char **argv)
         case 'h': usage(); return 0;
         case 'V': printf("smpsim %s\n", SMP_VERSION); return 0;
         case ':': return cli_usage_error("batch", "option '%s' needs a value", argv[optind - 1]);
-        default: return cli_usage_error("batch", "unknown option '%s'", argv[optind - 1]);
+        default: return cli_unknown_option("batch", argc, argv);
         }
     }
     if (optind >= argc) return cli_usage_error("batch", "no manifest given");

@@ -53,6 +53,17 @@ double cli_now(void)
     return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+int cli_unknown_option(const char *cmd, int argc, char **argv)
+{
+    /* An unknown letter inside a cluster ("-x.jpg"): getopt has not moved
+     * past the word yet, so argv[optind - 1] is the word before it. */
+    if (optopt > 0 && optind < argc && argv[optind][0] == '-' && argv[optind][1] != '-' &&
+        strchr(argv[optind] + 1, optopt))
+        return cli_usage_error(cmd, "unknown option '-%c' in '%s'", optopt, argv[optind]);
+    if (optopt > 0 && optopt < 128) return cli_usage_error(cmd, "unknown option '-%c'", optopt);
+    return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+}
+
 int cli_same_file(const char *a, const char *b)
 {
     struct stat sa, sb;
@@ -180,7 +191,7 @@ int cli_parse_plan(int argc, char **argv, cli_common *c, smp_plan *plan, void (*
             status = cli_usage_error(c->cmd, "option '%s' needs a value", argv[optind - 1]);
             goto out;
         case '?':
-            status = cli_usage_error(c->cmd, "unknown option '%s'", argv[optind - 1]);
+            status = cli_unknown_option(c->cmd, argc, argv);
             goto out;
         default:
             if (ch < OPT_PLAN_BASE || ch >= OPT_PLAN_BASE + (int)nopt || nset >= argc) {

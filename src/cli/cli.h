@@ -32,6 +32,8 @@ void cli_print_general_options(FILE *f, const char *output);
 /* Monotonic seconds. */
 double cli_now(void);
 /* Whether A and B name the same file (device and inode), by any path. */
+/* The message for getopt's '?': the unknown option, and the word it is in. */
+int cli_unknown_option(const char *cmd, int argc, char **argv);
 int cli_same_file(const char *a, const char *b);
 /* A and B name the same file, existing or not (./x and x, dir/../x). */
 int cli_same_path(const char *a, const char *b);

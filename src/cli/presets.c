@@ -62,7 +62,7 @@ int cmd_presets(int argc, char **argv)
         case 'h': usage(); return 0;
         case 'V': printf("smpsim %s\n", SMP_VERSION); return 0;
         case 'q': case 'v': break;
-        default: return cli_usage_error("presets", "unknown option '%s'", argv[optind - 1]);
+        default: return cli_unknown_option("presets", argc, argv);
         }
     }
     if (optind + 1 < argc) return cli_usage_error("presets", "unexpected argument '%s'", argv[optind + 1]);

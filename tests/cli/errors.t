@@ -14,6 +14,9 @@ expect_only_files
 t "unknown shape, option, preset; anchors that make no hairline"
 run layout --area-mm 50,50 --hairline zigzag -o d.csv; expect_status 1; expect_error "unknown shape"
 run layout --area-mm 50,50 --frobnicate -o d.csv; expect_status 1; expect_error "unknown option '--frobnicate'"
+# A word that starts with a dash is named, not the word before it.
+run render -x.jpg; expect_status 1; expect_error "^smpsim render: unknown option '-x' in '-x\.jpg' \(see 'smpsim render --help'\)$"
+run layout --area-mm 50,50 -Z -o d.csv; expect_status 1; expect_error "^smpsim layout: unknown option '-Z' "
 run layout --preset nosuchlook -o d.csv; expect_status 1; expect_error "unknown preset 'nosuchlook'"
 run presets nosuchlook; expect_status 1; expect_error "unknown preset 'nosuchlook'"
 run layout --area-mm 100,100 --anchors 50,50:50,40:52,50 -o d.csv; expect_status 1; expect_error "temple points"
