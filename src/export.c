@@ -37,22 +37,38 @@ smp_format smp_format_from_path(const char *path)
 /* The temporary file being written and the name it is for, for
  * smp_discard_partial_output() in a signal handler: one at a time per
  * process. */
-static char pending[4096], pending_dest[4096];
+/* The temporary files being written (at most two at once: a preview and
+ * its --save-area), for a signal handler to remove. */
+#define PENDING 2
+static char pending[PENDING][4096], pending_dest[PENDING][4096];
 
 const char *smp_discard_partial_output(void)
 {
-    if (!pending[0]) return NULL;
-    unlink(pending); /* async-signal-safe */
-    pending[0] = 0;
-    return pending_dest;
+    const char *dest = NULL;
+    for (int i = 0; i < PENDING; i++)
+        if (pending[i][0]) {
+            unlink(pending[i]); /* async-signal-safe */
+            pending[i][0] = 0;
+            if (!dest) dest = pending_dest[i];
+        }
+    return dest;
 }
 
-static void pending_set(const char *tmp, const char *dest)
+static void pending_add(const char *tmp, const char *dest)
 {
-    pending[0] = 0;
-    if (!tmp || strlen(tmp) >= sizeof pending || strlen(dest) >= sizeof pending_dest) return;
-    memcpy(pending_dest, dest, strlen(dest) + 1);
-    memcpy(pending, tmp, strlen(tmp) + 1);
+    if (strlen(tmp) >= sizeof pending[0] || strlen(dest) >= sizeof pending_dest[0]) return;
+    for (int i = 0; i < PENDING; i++)
+        if (!pending[i][0]) {
+            memcpy(pending_dest[i], dest, strlen(dest) + 1);
+            memcpy(pending[i], tmp, strlen(tmp) + 1);
+            return;
+        }
+}
+
+static void pending_clear(const char *tmp)
+{
+    for (int i = 0; i < PENDING; i++)
+        if (tmp && !strcmp(pending[i], tmp)) pending[i][0] = 0;
 }
 
 /* The reason the last failed write of this thread failed, for the message. */
@@ -67,7 +83,10 @@ cairo_status_t out_cairo_write(void *closure, const unsigned char *data, unsigne
 
 int out_stream_errno(void) { return stream_errno; }
 
-void out_forget_pending(void) { pending[0] = 0; }
+void out_forget_pending(void)
+{
+    for (int i = 0; i < PENDING; i++) pending[i][0] = 0;
+}
 
 smp_status out_open(out_file *o, const char *path, smp_error *err)
 {
@@ -127,7 +146,7 @@ smp_status out_open(out_file *o, const char *path, smp_error *err)
         o->target = NULL;
         return smp_fail(err, SMP_EOUTPUT, 0, "%s: cannot create: %s", path, strerror(e));
     }
-    pending_set(o->tmp, path);
+    pending_add(o->tmp, path);
     o->f = fdopen(fd, "wb");
     if (!o->f) {
         close(fd);
@@ -143,7 +162,7 @@ smp_status out_open(out_file *o, const char *path, smp_error *err)
 
 void out_abort(out_file *o)
 {
-    pending_set(NULL, NULL);
+    pending_clear(o->tmp);
     if (o->f && o->f != stdout) fclose(o->f);
     if (o->tmp) {
         unlink(o->tmp);
@@ -178,12 +197,12 @@ smp_status out_commit(out_file *o, smp_error *err)
     o->target = NULL;
     if (bad) {
         unlink(o->tmp);
-        pending_set(NULL, NULL);
+        pending_clear(o->tmp);
         free(o->tmp);
         o->tmp = NULL;
         return smp_fail(err, SMP_EOUTPUT, 0, "%s: write failed: %s", o->path, strerror(e));
     }
-    pending_set(NULL, NULL);
+    pending_clear(o->tmp);
     free(o->tmp);
     o->tmp = NULL;
     return SMP_OK;
@@ -332,8 +351,9 @@ smp_status smp_layout_write(const smp_layout *L, const smp_plan *plan, const cha
     return out_commit(&o, err);
 }
 
-smp_status smp_layout_save_area(const smp_layout *L, const char *path, smp_error *err)
+smp_status layout_save_area_begin(const smp_layout *L, const char *path, out_file *o, smp_error *err)
 {
+    memset(o, 0, sizeof *o);
     if (!L->photo.px) return smp_fail(err, SMP_EVALUE, 0, "%s: --save-area needs a photo", path);
     if (smp_format_from_path(path) != SMP_FMT_PNG) return smp_fail(err, SMP_EVALUE, 0, "%s: the area is saved as a PNG", path);
     int w = L->photo.w, h = L->photo.h;
@@ -346,13 +366,15 @@ smp_status smp_layout_save_area(const smp_layout *L, const char *path, smp_error
             q[0] = q[1] = q[2] = v;
             q[3] = 255;
         }
-    out_file o;
-    smp_status st = out_open(&o, path, err);
-    if (st == SMP_OK) {
-        st = image_write_png_rgba(o.f, path, px, w, h, w * 4, err);
-        if (st != SMP_OK) out_abort(&o);
-        else st = out_commit(&o, err);
-    }
+    smp_status st = out_open(o, path, err);
+    if (st == SMP_OK && (st = image_write_png_rgba(o->f, path, px, w, h, w * 4, err)) != SMP_OK) out_abort(o);
     free(px);
     return st;
+}
+
+smp_status smp_layout_save_area(const smp_layout *L, const char *path, smp_error *err)
+{
+    out_file o;
+    smp_status st = layout_save_area_begin(L, path, &o, err);
+    return st == SMP_OK ? out_commit(&o, err) : st;
 }

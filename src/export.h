@@ -18,6 +18,9 @@ typedef struct out_file {
 } out_file;
 
 smp_status out_open(out_file *o, const char *path, smp_error *err) SMP_MUST_CHECK;
+/* --save-area written to O's temporary file, to commit (out_commit) once
+ * the run's other output is written, or abort: all outputs or none. */
+smp_status layout_save_area_begin(const smp_layout *L, const char *path, out_file *o, smp_error *err) SMP_MUST_CHECK;
 /* Flushes, closes and renames; on failure removes the temporary file. */
 smp_status out_commit(out_file *o, smp_error *err) SMP_MUST_CHECK;
 /* Abandons the output: closes and removes the temporary file. */

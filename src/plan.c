@@ -276,6 +276,14 @@ static int parse_enum(const char *v, const char **names, int n, int *out)
 }
 
 /* Stores a path, taken relative to DIR unless absolute or DIR is NULL. */
+/* The options whose value names a file: from a plan file, relative to its
+ * folder.  The inputs among them are also plan_input_files' list. */
+static int is_path_option(int id)
+{
+    return id == O_PHOTO || id == O_AREA_MASK || id == O_DENSITY_MAP || id == O_EXCLUDE_MASK || id == O_LOGO ||
+           id == O_NOTES || id == O_SCAR_MASK || id == O_PATCH_MASK || id == O_SAVE_AREA || id == O_SHEET;
+}
+
 static const char *set_path(char **slot, const char *v, const char *dir)
 {
     char *path;
@@ -653,8 +661,7 @@ static smp_status set_entry(smp_plan *plan, int id, const char *value, const cha
     entry *e = &plan->e[id];
     char *v = NULL;
     /* Paths from a plan file are stored resolved against its folder. */
-    if ((id == O_AREA_MASK || id == O_DENSITY_MAP || id == O_PHOTO || id == O_EXCLUDE_MASK || id == O_LOGO ||
-         id == O_NOTES || id == O_SCAR_MASK || id == O_PATCH_MASK) && dir && value[0] != '/') {
+    if (is_path_option(id) && dir && value[0] != '/') {
         size_t n = strlen(dir) + strlen(value) + 2;
         v = malloc(n);
         if (v) snprintf(v, n, "%s/%s", dir, value);
@@ -1161,10 +1168,7 @@ void smp_plan_dump(const smp_plan *plan, FILE *out)
             header = 1;
             /* Files as absolute paths, so the dump works from anywhere. */
             char *abs = NULL;
-            if (plan->e[id].value && (id == O_PHOTO || id == O_AREA_MASK || id == O_DENSITY_MAP ||
-                                      id == O_EXCLUDE_MASK || id == O_LOGO || id == O_NOTES || id == O_SCAR_MASK ||
-                                      id == O_PATCH_MASK))
-                abs = realpath(v, NULL);
+            if (plan->e[id].value && is_path_option(id) && id != O_SAVE_AREA && id != O_SHEET) abs = realpath(v, NULL);
             dump_value(out, options[id].name, abs ? abs : v);
             free(abs);
         }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "export.h"
 
 static void usage(void)
 {
@@ -44,9 +45,21 @@ int cmd_layout(int argc, char **argv)
     if (smp_layout_new(plan, &layout, &err) != SMP_OK) { status = cli_report(&err); goto out; }
     cli_say_measured(&c, layout);
     double t1 = cli_now();
-    if (c.output && smp_layout_write(layout, plan, c.output, &err) != SMP_OK) { status = cli_report(&err); goto out; }
+    /* All outputs or none: the area is written aside first, and kept only
+     * when the layout is. */
+    out_file area_out = {0};
+    if (smp_plan_save_area(plan) &&
+        layout_save_area_begin(layout, smp_plan_save_area(plan), &area_out, &err) != SMP_OK) {
+        status = cli_report(&err);
+        goto out;
+    }
+    if (c.output && smp_layout_write(layout, plan, c.output, &err) != SMP_OK) {
+        if (area_out.f) out_abort(&area_out);
+        status = cli_report(&err);
+        goto out;
+    }
     double t2 = cli_now();
-    if (smp_plan_save_area(plan) && smp_layout_save_area(layout, smp_plan_save_area(plan), &err) != SMP_OK) {
+    if (area_out.f && out_commit(&area_out, &err) != SMP_OK) {
         status = cli_report(&err);
         goto out;
     }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "export.h"
 
 static void usage(void)
 {
@@ -40,9 +41,21 @@ int cmd_render(int argc, char **argv)
     int kind = smp_layout_photo_scale(layout, &scale);
     double t1 = cli_now();
     double secs[3];
-    if (smp_preview_write_timed(layout, plan, c.output, secs, &err) != SMP_OK) { status = cli_report(&err); goto out; }
+    /* All outputs or none: the area is written aside first, and kept only
+     * when the preview is. */
+    out_file area_out = {0};
+    if (smp_plan_save_area(plan) &&
+        layout_save_area_begin(layout, smp_plan_save_area(plan), &area_out, &err) != SMP_OK) {
+        status = cli_report(&err);
+        goto out;
+    }
+    if (smp_preview_write_timed(layout, plan, c.output, secs, &err) != SMP_OK) {
+        if (area_out.f) out_abort(&area_out);
+        status = cli_report(&err);
+        goto out;
+    }
     double t2 = cli_now();
-    if (smp_plan_save_area(plan) && smp_layout_save_area(layout, smp_plan_save_area(plan), &err) != SMP_OK) {
+    if (area_out.f && out_commit(&area_out, &err) != SMP_OK) {
         status = cli_report(&err);
         goto out;
     }

@@ -131,3 +131,20 @@ long=$(printf 'a%.0s' $(seq 1 251)).png
 run layout --area-mm 20,20 -o "$long"; expect_status 0; expect_file "$long"
 run layout --area-mm 20,20 --seed 2 -o "$long"; expect_status 0
 expect_only_files "$long"
+
+t "all outputs of a run or none: a preview and its --save-area"
+cp "$root"/samples/* .
+run render top.jpg --scale 4 --area auto --hairline rounded --anchors 190,610:400,700:610,610 --save-area nothere/area.png -o p.png
+expect_status 2; expect_err_has "^smpsim: nothere/area\.png: cannot create: No such file or directory$"
+[ ! -e p.png ] || fail "the preview was written though the area could not be"
+run render top.jpg --scale 4 --area auto --hairline rounded --anchors 190,610:400,700:610,610 --save-area area.png -o nothere/p.png
+expect_status 2
+[ ! -e area.png ] || fail "the area was written though the preview could not be"
+expect_only_files $(ls "$root"/samples)
+
+t "--save-area in a plan file is relative to the plan's folder"
+mkdir sub; cp "$root"/samples/top.smp "$root"/samples/top.jpg sub/
+printf '[area]\nsave-area = saved.png\n' >>sub/top.smp
+run render sub/top.smp -o p.png; expect_status 0
+expect_file sub/saved.png
+[ ! -e saved.png ] || fail "saved.png written beside the current folder"
