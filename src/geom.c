@@ -44,3 +44,26 @@ double geom_polygon_edge_dist(vec2 p, const vec2 *poly, size_t n)
     }
     return sqrt(best);
 }
+
+static double orient(vec2 a, vec2 b, vec2 c) { return (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x); }
+
+int geom_polygon_crossing(const vec2 *p, size_t n, size_t *ei, size_t *ej)
+{
+    for (size_t i = 0; i < n; i++) {
+        vec2 a = p[i], b = p[(i + 1) % n];
+        double x0 = fmin(a.x, b.x), x1 = fmax(a.x, b.x), y0 = fmin(a.y, b.y), y1 = fmax(a.y, b.y);
+        /* Not the edge itself nor its two neighbours, which share a corner. */
+        for (size_t j = i + 2; j < n; j++) {
+            if (i == 0 && j == n - 1) continue;
+            vec2 c = p[j], d = p[(j + 1) % n];
+            if (fmax(c.x, d.x) < x0 || fmin(c.x, d.x) > x1 || fmax(c.y, d.y) < y0 || fmin(c.y, d.y) > y1) continue;
+            double o1 = orient(a, b, c), o2 = orient(a, b, d), o3 = orient(c, d, a), o4 = orient(c, d, b);
+            if (((o1 < 0 && o2 > 0) || (o1 > 0 && o2 < 0)) && ((o3 < 0 && o4 > 0) || (o3 > 0 && o4 < 0))) {
+                *ei = i;
+                *ej = j;
+                return 1;
+            }
+        }
+    }
+    return 0;
+}

@@ -22,4 +22,8 @@ double geom_polygon_area(const vec2 *poly, size_t n);
 /* Distance from P to the polygon's boundary. */
 double geom_polygon_edge_dist(vec2 p, const vec2 *poly, size_t n);
 
+/* 1 when two edges of the closed polygon P cross (not merely touch), with
+ * their indices (edge k runs from point k to point k + 1) in EI < EJ. */
+int geom_polygon_crossing(const vec2 *p, size_t n, size_t *ei, size_t *ej);
+
 #endif

@@ -302,6 +302,16 @@ static const char *set_path(char **slot, const char *v, const char *dir)
 
 /* Applies one value to S; returns NULL or what is wrong.  DIR is the folder
  * relative paths are taken from (NULL for the command line). */
+/* Why polygon P is refused when two of its edges cross (into BUF), or NULL. */
+static const char *polygon_crossing_why(const vec2 *p, size_t n, char *buf, size_t bufn)
+{
+    size_t ei, ej;
+    if (!geom_polygon_crossing(p, n, &ei, &ej)) return NULL;
+    snprintf(buf, bufn, "the polygon crosses itself (edge %zu to %zu crosses edge %zu to %zu); give its outline in order",
+             ei + 1, ei + 2, ej + 1, ej + 1 == n ? (size_t)1 : ej + 2);
+    return buf;
+}
+
 static const char *apply(settings *s, int id, const char *v, const char *dir, char *buf, size_t bufn)
 {
     const char *why = NULL;
@@ -330,6 +340,10 @@ static const char *apply(settings *s, int id, const char *v, const char *dir, ch
     case O_AREA_POLYGON: {
         vec2 *p; size_t n;
         if ((why = parse_points(v, &p, &n, 3))) return why;
+        /* A polygon that crosses itself has no one inside: refused, with
+         * where, rather than given an area that is neither its lobes'
+         * sum nor their difference. */
+        if ((why = polygon_crossing_why(p, n, buf, bufn))) { free(p); return why; }
         if (geom_polygon_area(p, n) <= 0) { free(p); return "the polygon has no area"; }
         for (size_t i = 0; i < n; i++)
             if (p[i].x < 0 || p[i].y < 0) { free(p); return "coordinates must be 0 or more"; }
@@ -350,6 +364,7 @@ static const char *apply(settings *s, int id, const char *v, const char *dir, ch
         vec2 *pts;
         size_t n;
         if ((why = parse_points(v, &pts, &n, id == O_SCAR_LINE ? 2 : 3))) return why;
+        if (id == O_PATCH_POLYGON && (why = polygon_crossing_why(pts, n, buf, bufn))) { free(pts); return why; }
         vec2 **slot = id == O_SCAR_LINE ? &s->scar_line : &s->patch_poly;
         free(*slot);
         *slot = pts;

@@ -47,11 +47,27 @@ START_TEST(polygon)
 }
 END_TEST
 
+START_TEST(polygon_crossing)
+{
+    static const vec2 square[] = {{0, 0}, {10, 0}, {10, 10}, {0, 10}};
+    static const vec2 concave[] = {{0, 0}, {10, 0}, {10, 10}, {5, 3}, {0, 10}};
+    static const vec2 bowtie[] = {{0, 0}, {10, 10}, {10, 0}, {0, 10}};
+    static const vec2 star[] = {{5, 0}, {8, 10}, {0, 4}, {10, 4}, {2, 10}};
+    size_t i, j;
+    ck_assert(!geom_polygon_crossing(square, 4, &i, &j));
+    ck_assert(!geom_polygon_crossing(concave, 5, &i, &j));
+    ck_assert(geom_polygon_crossing(bowtie, 4, &i, &j));
+    ck_assert_msg(i == 0 && j == 2, "edges %zu and %zu", i, j);
+    ck_assert(geom_polygon_crossing(star, 5, &i, &j));
+}
+END_TEST
+
 Suite *geom_suite(void)
 {
     Suite *s = suite_create("geom");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, seg_distance);
+    tcase_add_test(tc, polygon_crossing);
     tcase_add_test(tc, polygon);
     suite_add_tcase(s, tc);
     return s;

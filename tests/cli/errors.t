@@ -62,3 +62,11 @@ run print top.smp --clinic "$(printf 'Clinic \377')" -o m.pdf; expect_status 1; 
 [ "$(wc -l <err.txt)" = 1 ] || fail "more than one line: $(cat err.txt)"
 run print top.smp --notes / -o m.pdf; expect_status 2; expect_error "^smpsim: /: cannot read: Is a directory$"
 expect_only_files $(ls "$root"/samples)
+
+t "a polygon that crosses itself is refused, with where"
+run layout --area-polygon "0,0 100,100 100,0 0,100" -o x.csv; expect_status 1
+expect_error "^smpsim: --area-polygon: 0,0 100,100 100,0 0,100: the polygon crosses itself \(edge 1 to 2 crosses edge 3 to 4\); give its outline in order$"
+run layout --area-polygon "0,0 200,0 200,100 100,100 100,-50" -o x.csv; expect_status 1; expect_err_has "crosses itself"
+run layout --area-mm 100,100 --patch-polygon "10,10 60,60 60,10 10,60" -o x.csv; expect_status 1
+expect_err_has "^smpsim: --patch-polygon: .*crosses itself \(edge 1 to 2 crosses edge 3 to 4\)"
+expect_only_files
