@@ -171,11 +171,11 @@ int cmd_batch(int argc, char **argv)
     int bar = !quiet && isatty(2);
     double t0 = now();
     size_t next = 0, done = 0, ok = 0, failed = 0, skipped = 0, interrupted = 0;
-    int running = 0;
+    int running = 0, start_errno = 0;
     while (next < total || running > 0) {
         while (!stop_requested && running < jobs && next < total) {
             int fds[2];
-            if (pipe(fds) != 0) break;
+            if (pipe(fds) != 0) { start_errno = errno; break; }
             size_t j = todo[next++];
             fflush(NULL);
             pid_t pid = fork();
@@ -201,6 +201,7 @@ int cmd_batch(int argc, char **argv)
             }
             close(fds[1]);
             if (pid < 0) {
+                start_errno = errno;
                 close(fds[0]);
                 next--;
                 break;
@@ -284,6 +285,13 @@ int cmd_batch(int argc, char **argv)
                 skipped, stop_requested ? ", interrupted" : "",
                 stop_requested && not_started ? " before the rest started" : "", now() - t0);
     int status = stop_requested ? 130 : failed ? EXIT_INPUT : 0;
+    /* Workers that could not be started (fork or pipe failing) leave jobs
+     * undone: a failure of every one of them, not "0 failed". */
+    if (!stop_requested && done < total) {
+        fprintf(stderr, "smpsim batch: cannot start a worker: %s; %zu of %zu jobs not run\n",
+                strerror(start_errno ? start_errno : EAGAIN), total - done, total);
+        status = EXIT_INPUT;
+    }
     if (report && out_commit(&rep_out, &err) != SMP_OK) status = cli_report(&err);
     free(todo);
     free(w);

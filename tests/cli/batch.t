@@ -145,3 +145,22 @@ run batch self.csv -q; expect_status 2
 cmp -s self.csv keep.csv || fail "the manifest was replaced"
 run batch rep.csv -q --report rep.json; expect_status 2
 grep -q 'rep\.json: the output would overwrite an input' rep.json || fail "the report does not say why: $(cat rep.json)"
+
+t "workers that cannot be started are a failure of every job left, with the reason"
+# A process limit of 1 for an unprivileged user: the batch cannot fork.
+# (Root ignores the limit, so the run is as nobody; skipped without root or
+# setpriv.)
+if [ "$(id -u)" != 0 ] || ! command -v setpriv >/dev/null 2>&1; then
+  echo "skipped: needs root and setpriv"
+else
+  np=$(mktemp -d /tmp/smpsim-nproc-XXXXXX); chmod 777 "$np"
+  cp "$root"/samples/top.smp "$root"/samples/top.jpg "$np"/; chmod 644 "$np"/*
+  printf 'plan,output\ntop.smp,a.png\ntop.smp,b.png\n' >"$np"/m.csv; chmod 644 "$np"/m.csv
+  (cd "$np" && setpriv --reuid 65534 --regid 65534 --clear-groups bash -c "ulimit -u 1; exec $bin batch m.csv -q") \
+    >out.txt 2>err.txt; status=$?
+  cat err.txt >>"$work/stderr.log"
+  expect_status 2
+  expect_error "^smpsim batch: cannot start a worker: Resource temporarily unavailable; 2 of 2 jobs not run$"
+  [ ! -e "$np"/a.png ] || fail "a job ran"
+  rm -rf "$np"
+fi
