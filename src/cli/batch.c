@@ -17,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sys/prctl.h>
+
 #include "../batch.h"
 #include "../export.h"
 #include "cli.h"
@@ -160,12 +162,13 @@ int cmd_batch(int argc, char **argv)
     for (size_t i = 0; i < m.n; i++)
         if ((long)(i % (size_t)shard_n) == shard_i - 1) todo[total++] = i;
 
-    struct sigaction sa, old_int, old_term;
+    struct sigaction sa, old_int, old_term, old_hup;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_stop;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
+    sigaction(SIGHUP, &sa, &old_hup); /* a closed terminal: stop as for Ctrl-C, keep the report */
     fflush(stdout);
     fflush(stderr);
     int bar = !quiet && isatty(2);
@@ -187,6 +190,10 @@ int cmd_batch(int argc, char **argv)
                 sigemptyset(&ws.sa_mask);
                 sigaction(SIGINT, &ws, NULL);
                 sigaction(SIGTERM, &ws, NULL);
+                sigaction(SIGHUP, &ws, NULL);
+                /* A worker stops with the batch, however the batch ends. */
+                prctl(PR_SET_PDEATHSIG, SIGTERM);
+                if (getppid() == 1) _exit(130);
                 close(fds[0]);
                 batch_result res;
                 smp_error e = {0};
@@ -279,6 +286,7 @@ int cmd_batch(int argc, char **argv)
     if (bar) fputc('\n', stderr);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
+    sigaction(SIGHUP, &old_hup, NULL);
     size_t not_started = total - next;
     if (!quiet || stop_requested)
         fprintf(stderr, "smpsim batch: %zu jobs: %zu ok, %zu failed, %zu skipped%s%s in %.1f s\n", total, ok, failed,

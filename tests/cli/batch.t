@@ -79,6 +79,24 @@ n=$(ls o*.png 2>/dev/null | wc -l)
 [ "$n" -lt 40 ] || fail "all 40 finished before the interrupt"
 [ "$(grep -c '"status":"ok"' out.txt)" = "$n" ] || fail "report does not match the files: $n files"
 
+t "SIGHUP to the batch alone: the workers stop with it and the report keeps what finished"
+cp "$root"/samples/* .
+printf 'plan,output,seed\n' >m.csv
+for i in $(seq 1 40); do printf 'top.smp,o%d.png,%d\n' $i $i >>m.csv; done
+"$bin" batch m.csv -j 2 --report rep.jsonl >out.txt 2>err.txt &
+pid=$!
+sleep 0.6
+kill -HUP $pid
+wait $pid; status=$?
+expect_status 130
+# A worker left running would go on writing outputs after the batch ended.
+n0=$(ls o*.png 2>/dev/null | wc -l); sleep 1
+[ "$(ls o*.png 2>/dev/null | wc -l)" = "$n0" ] || fail "workers went on after the batch ended"
+ls -A | grep -q '^\.' && fail "temporary files left: $(ls -A | grep '^\.')"
+[ -s rep.jsonl ] || fail "the report was discarded"
+n=$(ls o*.png 2>/dev/null | wc -l)
+[ "$(grep -c '"status":"ok"' rep.jsonl)" = "$n" ] || fail "report does not match the files: $n files"
+
 t "batch usage errors"
 run batch; expect_status 1; expect_error "no manifest"
 run batch m.csv --shard 3/2; expect_status 1; expect_error "--shard"
