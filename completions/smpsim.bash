@@ -15,10 +15,10 @@ _smpsim()
         presets) [ "$cmd" = presets ] && COMPREPLY=($(compgen -W "$(smpsim presets 2>/dev/null | cut -d' ' -f1)" -- "$cur")); return ;;
         --hairline) COMPREPLY=($(compgen -W "straight rounded widows-peak mature m-shape boxed broken female none" -- "$cur")); return ;;
         --face) COMPREPLY=($(compgen -W "down up left right" -- "$cur")); return ;;
-        --compose) COMPREPLY=($(compgen -W "after side split stack overlay sessions healing-range" -- "$cur")); return ;;
+        --compose) COMPREPLY=($(compgen -W "after side split stack overlay sessions healing-range guides" -- "$cur")); return ;;
         --show) COMPREPLY=($(compgen -W "healed fresh years= session=" -- "$cur")); return ;;
         --paper) COMPREPLY=($(compgen -W "a4 letter" -- "$cur")); return ;;
-        --clustering|--no-labels|--json|--dump-plan|--resume|-q|-v|--quiet|--verbose) ;;
+        --clustering|--no-labels|--json|--dump-plan|--force|--resume|-q|-v|--quiet|--verbose) ;;
         -o|--output|--report) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --plan) COMPREPLY=($(compgen -f -X '!*.smp' -- "$cur")); return ;;
         --photo|--logo) COMPREPLY=($(compgen -f -X '!*.@(jpg|jpeg|png|JPG|JPEG|PNG)' -- "$cur")); return ;;

@@ -88,6 +88,10 @@ void out_forget_pending(void)
     for (int i = 0; i < PENDING; i++) pending[i][0] = 0;
 }
 
+static int out_force;
+
+void out_set_force(int force) { out_force = force; }
+
 smp_status out_open(out_file *o, const char *path, smp_error *err)
 {
     memset(o, 0, sizeof *o);
@@ -121,6 +125,12 @@ smp_status out_open(out_file *o, const char *path, smp_error *err)
                 return smp_fail(err, SMP_EOUTPUT, 0, "%s: cannot write: %s", path, strerror(errno));
             return SMP_OK;
         }
+    }
+    /* A file made read-only was meant to stay: replaced only on --force. */
+    if (exists && S_ISREG(st.st_mode) && !(st.st_mode & 0222) && !out_force) {
+        free(o->target);
+        o->target = NULL;
+        return smp_fail(err, SMP_EOUTPUT, 0, "%s: read-only; give --force to replace it", path);
     }
     /* Rewriting a file keeps its mode (a preview kept private stays so). */
     if (exists) {

@@ -17,7 +17,10 @@ typedef struct out_file {
     unsigned mode;
 } out_file;
 
+/* Opens PATH for writing under a temporary name.  An existing file with
+ * no write permission for anyone is refused unless out_set_force(1). */
 smp_status out_open(out_file *o, const char *path, smp_error *err) SMP_MUST_CHECK;
+void out_set_force(int force);
 /* --save-area written to O's temporary file, to commit (out_commit) once
  * the run's other output is written, or abort: all outputs or none. */
 smp_status layout_save_area_begin(const smp_layout *L, const char *path, out_file *o, smp_error *err) SMP_MUST_CHECK;

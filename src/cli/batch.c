@@ -40,7 +40,7 @@ static void worker_stop(int sig)
 
 static void usage(void)
 {
-    printf("Usage: smpsim batch MANIFEST [-j N] [--shard I/N] [--resume] [--report FILE]\n"
+    printf("Usage: smpsim batch MANIFEST [-j N] [--shard I/N] [--resume] [--force] [--report FILE]\n"
            "Run many jobs: a CSV manifest with a header (photo, plan, output, command, then option names\n"
            "as further columns) or a plain list of plan files (each rendered to PLAN.png).\n"
            "One JSON line per job on stdout (or --report FILE); a summary on stderr.\n"
@@ -48,7 +48,8 @@ static void usage(void)
            "\nOptions:\n"
            "  -j, --jobs N                 workers at once [the number of cores]\n"
            "  --shard I/N                  run only the I-th of N slices of the manifest (1 <= I <= N)\n"
-           "  --resume                     skip jobs whose output is newer than their photo and plan\n"
+           "  --resume                     skip jobs whose output is newer than every file they read\n"
+           "  --force                      replace outputs even when they are read-only\n"
            "  --report FILE                write the JSON lines to FILE instead of stdout\n"
            "  -q, --quiet                  no progress bar and no summary\n"
            "  -v, --verbose                a line on stderr for each failed job\n"
@@ -95,7 +96,8 @@ int cmd_batch(int argc, char **argv)
         {"resume", no_argument, NULL, 'r'},     {"report", required_argument, NULL, 'R'},
         {"quiet", no_argument, NULL, 'q'},      {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},       {"version", no_argument, NULL, 'V'},
-        {"json", no_argument, NULL, 'J'},       {0, 0, 0, 0}};
+        {"json", no_argument, NULL, 'J'},       {"force", no_argument, NULL, 'F'},
+        {0, 0, 0, 0}};
     long jobs = sysconf(_SC_NPROCESSORS_ONLN);
     int shard_i = 1, shard_n = 1, resume = 0, quiet = 0, verbose = 0, ch;
     const char *report = NULL;
@@ -114,6 +116,7 @@ int cmd_batch(int argc, char **argv)
                 return cli_usage_error("batch", "--shard: %s: expected I/N with 1 <= I <= N", optarg);
             break;
         case 'r': resume = 1; break;
+        case 'F': out_set_force(1); break;
         case 'R': report = optarg; break;
         case 'q': quiet = 1; break;
         case 'v': verbose = 1; break;

@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include "../export.h"
 #include "../plan.h"
 
 #include <errno.h>
@@ -11,7 +12,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-enum { OPT_JSON = 1000, OPT_PRESET, OPT_PLAN, OPT_VERSION, OPT_DUMP_PLAN, OPT_PLAN_BASE = 256 };
+enum { OPT_JSON = 1000, OPT_PRESET, OPT_PLAN, OPT_VERSION, OPT_DUMP_PLAN, OPT_FORCE, OPT_PLAN_BASE = 256 };
 
 int cli_report(const smp_error *err)
 {
@@ -39,6 +40,7 @@ void cli_print_general_options(FILE *f, const char *output)
                "  --preset NAME                start from a preset ('smpsim presets' lists them)\n"
                "  --plan FILE                  read a plan file (INI); options given here override it\n"
                "  --dump-plan                  print the effective plan and exit\n"
+               "  --force                      replace an output even when it is read-only\n"
                "  -q, --quiet                  print nothing but errors\n"
                "  -v, --verbose                say what was made and how long it took\n"
                "  -h, --help                   show this help\n"
@@ -167,6 +169,7 @@ int cli_parse_plan(int argc, char **argv, cli_common *c, smp_plan *plan, void (*
     lo[k++] = (struct option){"preset", required_argument, NULL, OPT_PRESET};
     lo[k++] = (struct option){"plan", required_argument, NULL, OPT_PLAN};
     lo[k++] = (struct option){"dump-plan", no_argument, NULL, OPT_DUMP_PLAN};
+    lo[k++] = (struct option){"force", no_argument, NULL, OPT_FORCE};
     lo[k++] = (struct option){"quiet", no_argument, NULL, 'q'};
     lo[k++] = (struct option){"verbose", no_argument, NULL, 'v'};
     lo[k++] = (struct option){"help", no_argument, NULL, 'h'};
@@ -183,6 +186,7 @@ int cli_parse_plan(int argc, char **argv, cli_common *c, smp_plan *plan, void (*
         case OPT_PRESET: c->preset = optarg; break;
         case OPT_PLAN: c->plan = optarg; break;
         case OPT_DUMP_PLAN: c->dump_plan = 1; break;
+        case OPT_FORCE: out_set_force(1); break;
         case 'q': c->quiet = 1; break;
         case 'v': c->verbose = 1; break;
         case 'h': usage(); status = 0; goto out;

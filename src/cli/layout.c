@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "export.h"
+#include "../export.h"
 
 static void usage(void)
 {

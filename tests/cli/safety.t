@@ -148,3 +148,16 @@ printf '[area]\nsave-area = saved.png\n' >>sub/top.smp
 run render sub/top.smp -o p.png; expect_status 0
 expect_file sub/saved.png
 [ ! -e saved.png ] || fail "saved.png written beside the current folder"
+
+t "a read-only output is kept unless --force"
+cp "$root"/samples/* .
+run render top.smp -o ro.png; expect_status 0
+chmod 444 ro.png; cp ro.png before.png
+run render top.smp --seed 9 -o ro.png; expect_status 2; expect_error "^smpsim: ro\.png: read-only; give --force to replace it$"
+cmp -s ro.png before.png || fail "the read-only file was replaced"
+run render top.smp --seed 9 --force -o ro.png; expect_status 0
+cmp -s ro.png before.png && fail "--force did not replace it"
+[ "$(stat -c %a ro.png)" = 444 ] || fail "mode is $(stat -c %a ro.png), was 444"
+printf 'plan,output\ntop.smp,ro.png\n' >m.csv
+run batch m.csv -q; expect_status 2; grep -q 'read-only; give --force' out.txt || fail "batch: $(cat out.txt)"
+run batch m.csv -q --force; expect_status 0
