@@ -90,7 +90,8 @@ $(BUILD)/libsmpsim.a: $(LIB_OBJ)
 
 $(BUILD)/smpsim: $(CLI_OBJ) $(BUILD)/libsmpsim.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libsmpsim.a $(PC_LIBS) -lm
-	@ln -sf $(BUILD)/smpsim smpsim 2>/dev/null || true
+	@# ./smpsim is the plain build only: a sanitizer or fuzz build must not take it over.
+	@if [ "$(BUILD)" = build ]; then ln -sf build/smpsim smpsim 2>/dev/null || true; fi
 
 $(BUILD)/mksample: tools/mksample.c $(BUILD)/libsmpsim.a
 	$(CC) $(ALL_CFLAGS) -o $@ tools/mksample.c $(BUILD)/libsmpsim.a $(PC_LIBS) -lm

@@ -161,3 +161,11 @@ cmp -s ro.png before.png && fail "--force did not replace it"
 printf 'plan,output\ntop.smp,ro.png\n' >m.csv
 run batch m.csv -q; expect_status 2; grep -q 'read-only; give --force' out.txt || fail "batch: $(cat out.txt)"
 run batch m.csv -q --force; expect_status 0
+
+t "./smpsim in the checkout is the plain build, also after make asan"
+# The README's commands use ./smpsim; a sanitizer build must not take it over.
+if [ -L "$root/smpsim" ]; then
+  [ "$(readlink "$root/smpsim")" = build/smpsim ] || fail "./smpsim points at $(readlink "$root/smpsim")"
+else
+  echo "skipped: no ./smpsim link"
+fi
