@@ -316,11 +316,11 @@ smp_status scalp_detect(const photo *p, double scale, const scalp_hint *hint, co
     if (skin_estimate(w, h, L, A, B, var, skin)) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
     double chroma = hypot(skin[1], skin[2]);
     /* Grain: the energy of the finest detail (lightness less its mean
-     * over about 0.3 mm), averaged over GRAIN_MM.  Short
-     * stubble is smooth at half a millimetre but grainy at the finest
-     * scale, its grain (over GRAIN_MM) four to seven times bare
-     * skin's; bare skin's is the lowest seventh of the skin-coloured
-     * candidates' (the middle of a back view may be mostly stubble). */
+     * over about 0.3 mm), averaged over GRAIN_MM.  Short stubble is
+     * smooth at half a millimetre but grainy at the finest scale, its
+     * grain 4 to 30 times bare skin's on the reference bands; bare skin's
+     * is the lowest twentieth of the skin-coloured candidates' (the middle
+     * of a back view may be mostly stubble). */
     grain = malloc(n * sizeof *grain);
     if (!grain) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
     scalp_box_mean(L, grain, w, h, (int)fmax(1, lround(scale * 0.3)));

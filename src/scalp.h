@@ -6,9 +6,11 @@
  * them, the middle ninth.  A pixel is a candidate when its hue and chroma
  * (CIELAB a*, b*) are near the skin's, its lightness within reach of the
  * skin's (a lighting gradient is allowed), and its neighbourhood smooth
- * (hair is textured).  The candidates are smoothed over a millimetre and a
- * half; the largest connected region reaching into the middle half is
- * kept and its holes filled.  A shine (lighter, paler, same hue) counts as
+ * (hair is textured) and without stubble's fine grain.  The candidates are
+ * smoothed over a millimetre and a half; the largest connected region
+ * reaching into the middle half is kept and its holes filled, unless skin
+ * runs on from it toward the face (scalp_detect, below), which refuses
+ * the photo.  A shine (lighter, paler, same hue) counts as
  * skin.  Confidence is how cleanly the region separates from the rest;
  * a photo that gives no usable answer (a blank or all-grey image, a region
  * covering nearly all or almost none of it) is refused rather than
