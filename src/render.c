@@ -27,14 +27,16 @@
  * at any resolution (a 0.5 mm deposit on a 3 px/mm photo is a small smudge
  * of the right weight, not a black pixel).
  *
- * Kernels are cached per radius (1/8 px steps), blur (1/4 px steps) and
- * sub-pixel position (1/8 px), made from a radial profile cached per
- * radius and blur.  The 1/16 px of position they round away cannot be
- * seen. */
-#define SUB 8          /* sub-pixel steps */
-#define RSTEPS 8       /* radius steps per px */
+ * Kernels are cached per radius (1/4 px steps), blur (1/4 px steps) and
+ * sub-pixel position (1/4 px), made from a radial profile cached per
+ * radius and blur.  The 1/8 px of position and radius they round away
+ * cannot be seen (a core is 3 px or more across once blurred), and fewer
+ * kernels stay in the cache: at 1/8 px steps, fetching and making them
+ * took a third of the pass. */
+#define SUB 4          /* sub-pixel steps */
+#define RSTEPS 4       /* radius steps per px */
 #define MAX_R 24.0     /* px: wider cores are drawn at this radius (same effect) */
-#define NRAD 193       /* MAX_R * RSTEPS + 1 */
+#define NRAD 97        /* MAX_R * RSTEPS + 1 */
 #define BSTEPS 4       /* blur steps per px */
 #define NBLUR 25       /* blurs up to 6 px */
 #define CORE_REACH 2.5 /* blur sigmas past the deposit's edge: 99 % of the core */
@@ -281,30 +283,69 @@ static void splat_point(float *a, const halo_grid *g, float fx, float fy, float 
     r1[1] += mass * tx * ty;
 }
 
-static void splat_gauss(float *a, const halo_grid *g, float fx, float fy, float mass, float s)
+/* Deposits deeper than the grid's (blown out, or a deeper pass) add their
+ * extra width as a small Gaussian around the point, separable, its taps
+ * tabulated per depth for GSUB positions within a cell: a render has one
+ * or two depths, thousands of such deposits. */
+#define GSUB 16
+#define GMAX_R 31
+#define DEPTH_CLASSES 16
+
+typedef struct depth_class {
+    double depth;
+    deposit_optics o;
+    int R[3];     /* per channel: taps either side, or -1 for a point */
+    float *w[3];  /* [GSUB][2 R + 2]: weights of cells floor(f) - R .. floor(f) + R + 1, summing to 1 */
+} depth_class;
+
+static void depth_classes_free(depth_class *dc, int n)
 {
-    int R = (int)ceilf(3 * s), ci = (int)lroundf(fx), cj = (int)lroundf(fy);
-    float w[64];
-    if (R > 31) R = 31;
-    double sum = 0;
-    for (int i = -R; i <= R; i++) {
-        float dx = ci + i - fx;
-        w[i + R] = expf(-dx * dx / (2 * s * s));
-    }
-    for (int j = -R; j <= R; j++) {
-        float dy = cj + j - fy, wy = expf(-dy * dy / (2 * s * s));
-        for (int i = -R; i <= R; i++) sum += w[i + R] * wy;
-    }
-    float norm = (float)(mass / sum);
-    for (int j = -R; j <= R; j++) {
-        int y = cj + j;
-        if (y < 0 || y >= g->gh) continue;
-        float dy = y - fy, wy = expf(-dy * dy / (2 * s * s)) * norm;
-        float *row = a + (size_t)y * g->gw;
-        for (int i = -R; i <= R; i++) {
-            int x = ci + i;
-            if (x >= 0 && x < g->gw) row[x] += w[i + R] * wy;
+    for (int i = 0; i < n; i++)
+        for (int c = 0; c < 3; c++) free(dc[i].w[c]);
+}
+
+/* Fills DC for DEPTH given the grid's optics LO; 0, or -1 out of memory. */
+static int depth_class_make(depth_class *dc, double depth, const deposit_optics *lo, const halo_grid *g, double cell_mm)
+{
+    memset(dc, 0, sizeof *dc);
+    dc->depth = depth;
+    pigment_optics(depth, &dc->o);
+    for (int c = 0; c < 3; c++) {
+        double extra2 = (dc->o.sigma_mm[c] * dc->o.sigma_mm[c] - lo->sigma_mm[c] * lo->sigma_mm[c]) / (cell_mm * cell_mm);
+        dc->R[c] = -1;
+        /* Under a quarter of the halo's sigma of extra width cannot be seen. */
+        if (!(extra2 > 0.0625 * g->sigma[c] * g->sigma[c] && extra2 > 0.09)) continue;
+        double sg = sqrt(extra2);
+        int R = (int)ceil(3 * sg), taps;
+        if (R > GMAX_R) R = GMAX_R;
+        taps = 2 * R + 2;
+        if (!(dc->w[c] = malloc(sizeof(float) * GSUB * (size_t)taps))) return -1;
+        dc->R[c] = R;
+        for (int q = 0; q < GSUB; q++) {
+            float *w = dc->w[c] + (size_t)q * taps;
+            double t = (q + 0.5) / GSUB, sum = 0;
+            for (int k = 0; k < taps; k++) {
+                double dx = k - R - t;
+                sum += w[k] = (float)exp(-dx * dx / (2 * sg * sg));
+            }
+            for (int k = 0; k < taps; k++) w[k] = (float)(w[k] / sum);
         }
+    }
+    return 0;
+}
+
+static void splat_gauss(float *a, const halo_grid *g, float fx, float fy, float mass, int R, const float *tab)
+{
+    int i0 = (int)floorf(fx), j0 = (int)floorf(fy), taps = 2 * R + 2;
+    const float *wx = tab + (size_t)(int)((fx - i0) * GSUB) * taps, *wy = tab + (size_t)(int)((fy - j0) * GSUB) * taps;
+    int ka = 0, kb = taps;
+    if (i0 - R + ka < 0) ka = R - i0;
+    if (i0 - R + kb > g->gw) kb = g->gw - i0 + R;
+    for (int l = 0; l < taps; l++) {
+        int y = j0 - R + l;
+        if (y < 0 || y >= g->gh) continue;
+        float *row = a + (size_t)y * g->gw + i0 - R, m = mass * wy[l];
+        for (int k = ka; k < kb; k++) row[k] += m * wx[k];
     }
 }
 
@@ -363,24 +404,59 @@ static smp_status blur_plane(float *a, int w, int h, double s)
     return SMP_OK;
 }
 
-typedef struct blur_job {
-    float *a;
-    int w, h;
-    double s;
-    smp_status st;
-} blur_job;
-
-static void *blur_thread(void *arg)
-{
-    blur_job *job = arg;
-    job->st = blur_plane(job->a, job->w, job->h, job->s);
-    return NULL;
-}
 
 /* Frames of at least MIN_SPLIT_ROWS rows are done in two halves at once
  * (and the halo's blur in two threads): the machines this runs on have two
  * cores or more. */
 #define MIN_SPLIT_ROWS 256
+
+/* One channel of the grid: its deposits, its blur, its multipliers.  LIT
+ * marks the grid rows with some absorbance (the others are all 1). */
+#define OUTSIDE 255 /* depth class of a deposit too far off the frame */
+
+typedef struct plane_job {
+    halo_grid *g;
+    const splat *d;
+    size_t n;
+    const uint8_t *cls;
+    const depth_class *dc;
+    int c;
+    double scale; /* the ink's weight in the channel, per cell from per px^2 */
+    uint8_t *lit;
+    smp_status st;
+} plane_job;
+
+static void plane_make(plane_job *job)
+{
+    halo_grid *g = job->g;
+    int c = job->c;
+    float *a = g->a[c];
+    memset(a, 0, sizeof(float) * (size_t)g->gw * g->gh);
+    for (size_t i = 0; i < job->n; i++) {
+        if (job->cls[i] == OUTSIDE) continue;
+        const splat *s = &job->d[i];
+        const depth_class *k = &job->dc[job->cls[i]];
+        float fx = s->x / g->c + g->m - 0.5f, fy = s->y / g->c + g->m - 0.5f;
+        float mass = (float)(s->ink * k->o.gain[c] * k->o.halo[c] * job->scale);
+        if (k->R[c] >= 0) splat_gauss(a, g, fx, fy, mass, k->R[c], k->w[c]);
+        else splat_point(a, g, fx, fy, mass);
+    }
+    if ((job->st = blur_plane(a, g->gw, g->gh, g->sigma[c])) != SMP_OK) return;
+    for (int j = 0; j < g->gh; j++) {
+        float *row = a + (size_t)j * g->gw;
+        for (int i = 0; i < g->gw && !job->lit[j]; i++) job->lit[j] = row[i] > 0;
+        /* From absorbance to the multiplier of 8-bit values, once per
+         * cell: pixels interpolate the multipliers. */
+        if (job->lit[j]) to_multiplier(row, g->gw);
+        else for (int i = 0; i < g->gw; i++) row[i] = 1;
+    }
+}
+
+static void *plane_thread(void *arg)
+{
+    plane_make(arg);
+    return NULL;
+}
 
 static smp_status halo_build(halo_grid *g, const splat *d, size_t n, double ppm, int w, int h, const pigment *pg)
 {
@@ -413,49 +489,61 @@ static smp_status halo_build(halo_grid *g, const splat *d, size_t n, double ppm,
         halo_free(g);
         return SMP_ENOMEM;
     }
-    memset(g->a[0], 0, 3 * cells * sizeof(float));
     g->a[1] = g->a[0] + cells;
     g->a[2] = g->a[1] + cells;
-    double px2_to_cells = 1.0 / ((double)g->c * g->c);
+    /* Each deposit's depth class. */
     float lim = (float)(g->m * g->c);
-    double zlast = -1;
-    deposit_optics o = lo;
-    for (size_t i = 0; i < n; i++) {
+    depth_class dc[DEPTH_CLASSES];
+    int ndc = 0;
+    uint8_t *cls = malloc(n ? n : 1);
+    smp_status st = cls ? SMP_OK : SMP_ENOMEM;
+    for (size_t i = 0, cur = 0; i < n && st == SMP_OK; i++) {
         const splat *s = &d[i];
+        cls[i] = OUTSIDE;
         if (s->x < -lim || s->y < -lim || s->x > w + lim || s->y > h + lim) continue;
-        if (s->depth != zlast) pigment_optics(zlast = s->depth, &o);
-        float fx = s->x / g->c + g->m - 0.5f, fy = s->y / g->c + g->m - 0.5f;
-        for (int c = 0; c < 3; c++) {
-            float mass = (float)(s->ink * o.gain[c] * o.halo[c] * pg->weight[c] * px2_to_cells);
-            double extra2 = (o.sigma_mm[c] * o.sigma_mm[c] - lo.sigma_mm[c] * lo.sigma_mm[c]) / (cell_mm * cell_mm);
-            /* Under a quarter of the halo's sigma of extra width cannot be seen. */
-            if (extra2 > 0.0625 * g->sigma[c] * g->sigma[c] && extra2 > 0.09) splat_gauss(g->a[c], g, fx, fy, mass, (float)sqrt(extra2));
-            else splat_point(g->a[c], g, fx, fy, mass);
+        if (ndc == 0 || dc[cur].depth != s->depth) {
+            for (cur = 0; cur < (size_t)ndc && dc[cur].depth != s->depth; cur++) {}
+            if (cur == (size_t)ndc && ndc < DEPTH_CLASSES) {
+                if (depth_class_make(&dc[ndc], s->depth, &lo, g, cell_mm)) {
+                    depth_classes_free(&dc[ndc], 1);
+                    st = SMP_ENOMEM;
+                    break;
+                }
+                ndc++;
+            } else if (cur == (size_t)ndc) {
+                /* More depths than classes (not one of ours): the nearest. */
+                cur = 0;
+                for (int k = 1; k < ndc; k++)
+                    if (fabs(dc[k].depth - s->depth) < fabs(dc[cur].depth - s->depth)) cur = (size_t)k;
+            }
         }
+        cls[i] = (uint8_t)cur;
     }
-    /* Red's blur, the widest, in a second thread while this one does
-     * green and blue. */
-    blur_job red = {g->a[0], g->gw, g->gh, g->sigma[0], SMP_OK};
+    /* Red, the widest, in a second thread while this one does green and
+     * blue. */
+    plane_job job[3];
+    uint8_t *lit = st == SMP_OK ? calloc(3 * (size_t)g->gh, 1) : NULL;
+    if (!lit) st = SMP_ENOMEM;
     pthread_t th;
-    int threaded = g->gh >= MIN_SPLIT_ROWS / 4 && pthread_create(&th, NULL, blur_thread, &red) == 0;
-    smp_status st = SMP_OK;
-    if (!threaded) st = blur_plane(g->a[0], g->gw, g->gh, g->sigma[0]);
-    for (int c = 1; c < 3 && st == SMP_OK; c++) st = blur_plane(g->a[c], g->gw, g->gh, g->sigma[c]);
-    if (threaded) {
-        pthread_join(th, NULL);
-        if (st == SMP_OK) st = red.st;
+    int threaded = 0;
+    if (st == SMP_OK) {
+        for (int c = 0; c < 3; c++)
+            job[c] = (plane_job){g, d, n, cls, dc, c, pg->weight[c] / ((double)g->c * g->c), lit + (size_t)c * g->gh, SMP_OK};
+        threaded = g->gh >= MIN_SPLIT_ROWS / 4 && pthread_create(&th, NULL, plane_thread, &job[0]) == 0;
+        if (!threaded) plane_make(&job[0]);
+        plane_make(&job[1]);
+        plane_make(&job[2]);
+        if (threaded) pthread_join(th, NULL);
+        for (int c = 0; c < 3; c++)
+            if (job[c].st != SMP_OK) st = job[c].st;
     }
-    if (st != SMP_OK) { halo_free(g); return st; }
-    for (int c = 0; c < 3; c++)
-        for (int j = 0; j < g->gh; j++) {
-            float *row = g->a[c] + (size_t)j * g->gw;
-            for (int i = 0; i < g->gw && !g->lit[j]; i++) g->lit[j] = row[i] > 0;
-            /* From absorbance to the multiplier of 8-bit values, once per
-             * cell: pixels interpolate the multipliers. */
-            if (g->lit[j]) to_multiplier(row, g->gw);
-            else for (int i = 0; i < g->gw; i++) row[i] = 1;
-        }
-    return SMP_OK;
+    if (st == SMP_OK)
+        for (int j = 0; j < g->gh; j++) g->lit[j] = lit[j] | lit[g->gh + j] | lit[2 * g->gh + j];
+    free(lit);
+    free(cls);
+    depth_classes_free(dc, ndc);
+    if (st != SMP_OK) halo_free(g);
+    return st;
 }
 
 /* ---- the pass over the frame ----
