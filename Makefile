@@ -16,7 +16,7 @@ BUILD ?= build
 PKG_CONFIG ?= pkg-config
 
 WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla -Wpointer-arith
-LIBS_PC = cairo libpng inih libjpeg libexif pangocairo
+LIBS_PC = cairo libpng inih libjpeg libexif pangocairo jansson
 PC_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(LIBS_PC) 2>/dev/null)
 # dlib (face.cpp, the one C++ file) and the C++ runtime it needs.
 DLIB_CFLAGS := $(shell $(PKG_CONFIG) --cflags dlib-1 2>/dev/null)
@@ -35,7 +35,7 @@ ALL_LDFLAGS = -pthread $(SAN) $(LDFLAGS)
 POINTSET_N = 131072
 POINTSET_SEED = 1
 
-LIB_SRC = src/analyze.c src/area.c src/batch.c src/bulk.c src/export.c src/field.c src/geom.c src/hairline.c src/image.c \
+LIB_SRC = src/analyze.c src/area.c src/batch.c src/bulk.c src/export.c src/field.c src/geom.c src/hairline.c src/image.c src/json.c \
           src/layout.c src/match.c src/pigment.c src/plan.c src/preview.c src/print.c src/regions.c src/render.c src/sampler.c src/scalp.c src/shade.c src/shave.c src/status.c
 CLI_SRC = src/cli/main.c src/cli/cli.c src/cli/layout.c src/cli/analyze.c src/cli/presets.c src/cli/render.c src/cli/shade.c src/cli/print.c src/cli/batch.c
 TEST_SRC = $(sort $(wildcard tests/check_*.c))
@@ -102,6 +102,9 @@ $(BUILD)/benchrender: tools/benchrender.c $(BUILD)/libsmpsim.a
 $(BUILD)/appearance: tools/appearance.c $(BUILD)/libsmpsim.a
 	$(CC) $(ALL_CFLAGS) -o $@ tools/appearance.c $(BUILD)/libsmpsim.a $(PC_LIBS) -lm
 
+$(BUILD)/jsoncheck: tools/jsoncheck.c $(FLAGS_STAMP)
+	$(CC) $(ALL_CFLAGS) -o $@ tools/jsoncheck.c $(PC_LIBS)
+
 # The sample photos are committed; this remakes them.
 samples: $(BUILD)/mksample
 	$(BUILD)/mksample samples
@@ -124,10 +127,12 @@ check: deps-tests
 # The face tests' photo (scripts/face-photo.sh; they skip without it).
 FACE_PHOTO = $(CURDIR)/build/test-photos/astronaut.png
 
-test-all: $(BUILD)/smpsim $(BUILD)/check_smpsim $(BUILD)/appearance
+TEST_TOOLS = SMPSIM_FACE_PHOTO=$(FACE_PHOTO) SMPSIM_APPEARANCE=$(CURDIR)/$(BUILD)/appearance SMPSIM_JSONCHECK=$(CURDIR)/$(BUILD)/jsoncheck
+
+test-all: $(BUILD)/smpsim $(BUILD)/check_smpsim $(BUILD)/appearance $(BUILD)/jsoncheck
 	@scripts/face-photo.sh $(FACE_PHOTO)
 	SMPSIM_FACE_PHOTO=$(FACE_PHOTO) $(BUILD)/check_smpsim
-	SMPSIM_FACE_PHOTO=$(FACE_PHOTO) SMPSIM_APPEARANCE=$(CURDIR)/$(BUILD)/appearance tests/cli/run.sh $(BUILD)/smpsim
+	$(TEST_TOOLS) tests/cli/run.sh $(BUILD)/smpsim
 
 asan: deps-tests
 	@LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 SMPSIM_SANITIZED=1 \
@@ -143,10 +148,10 @@ VALGRIND = valgrind -q --error-exitcode=3 --leak-check=full --errors-for-leak-ki
 VALGRIND_CLI ?= $(notdir $(basename $(wildcard tests/cli/*.t)))
 valgrind: deps-tests
 	@scripts/deps.sh --valgrind
-	@$(MAKE) --no-print-directory $(BUILD)/smpsim $(BUILD)/check_smpsim $(BUILD)/appearance
+	@$(MAKE) --no-print-directory $(BUILD)/smpsim $(BUILD)/check_smpsim $(BUILD)/appearance $(BUILD)/jsoncheck
 	@(echo units; printf '%s\n' $(VALGRIND_CLI)) | xargs -P 2 -I{} sh -c \
 	    'if [ {} = units ]; then CK_FORK=no $(VALGRIND) $(BUILD)/check_smpsim; \
-	     else echo "valgrind: tests/cli/{}.t"; SMPSIM_WRAP="$(VALGRIND)" SMPSIM_FACE_PHOTO=$(FACE_PHOTO) SMPSIM_APPEARANCE=$(CURDIR)/$(BUILD)/appearance tests/cli/run.sh $(BUILD)/smpsim {}; fi'
+	     else echo "valgrind: tests/cli/{}.t"; SMPSIM_WRAP="$(VALGRIND)" $(TEST_TOOLS) tests/cli/run.sh $(BUILD)/smpsim {}; fi'
 
 # make fuzz: libFuzzer harnesses (clang) for plan files, manifests, images
 # and the option parsers, each run FUZZ_SECONDS on a seed corpus.

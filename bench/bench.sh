@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# make bench: speed as ratios measured in one run (quality.md, "Speed").
+# make bench: speed as ratios measured in one run (docs/quality.md, "Speed").
 # Layout: our dots/s on the reference map (1000 x 1000 mm, 40 -> 100
 # dots/cm^2, about 700,000 dots) against the npm package
 # poisson-disk-sampling 2.3.1 on the same map, with both layouts' quality.
 # Render: dot rendering against cairo and memcpy (tools/benchrender.c), the
 # stage shares of a whole 12-megapixel JPEG -> PNG preview, its peak memory.
-# Appearance (quality.md, "Appearance"; tools/appearance.c): the stubble
+# Appearance (docs/quality.md, "Appearance"; tools/appearance.c): the stubble
 # match on ../shared/photos, shadow, grain and edges on samples/top.smp,
 # shine on a generated photo, each figure beside its target.
 # Usage: bench/bench.sh path/to/smpsim [path/to/benchrender [path/to/appearance]]

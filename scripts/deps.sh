@@ -5,11 +5,11 @@
 #   the tools of make valgrind and make fuzz.
 # As root it runs apt-get; otherwise it prints the command to run and fails.
 set -eu
-mods="cairo cairo-svg cairo-pdf libpng libjpeg libexif inih pangocairo dlib-1"
+mods="cairo cairo-svg cairo-pdf libpng libjpeg libexif inih pangocairo jansson dlib-1"
 # Fonts for names in any script: DejaVu (Latin, Greek, Cyrillic, Arabic),
 # WenQuanYi Micro Hei (Chinese, Japanese).
 # dlib finds faces (face.cpp); libdlib-data has its 68-point landmark model.
-debs="pkg-config libcairo2-dev libpng-dev libjpeg-dev libexif-dev libinih-dev libpango1.0-dev fonts-dejavu-core fonts-wqy-microhei libdlib-dev libdlib-data libblas-dev liblapack-dev"
+debs="pkg-config libcairo2-dev libpng-dev libjpeg-dev libexif-dev libinih-dev libpango1.0-dev libjansson-dev fonts-dejavu-core fonts-wqy-microhei libdlib-dev libdlib-data libblas-dev liblapack-dev"
 tests=0 tools=""
 for a in "$@"; do
   case $a in

@@ -1,4 +1,4 @@
-/* analyze: the layout metrics of quality.md (count and density fidelity,
+/* analyze: the layout metrics of docs/quality.md (count and density fidelity,
  * local relative radius, low-frequency spectrum). */
 #ifndef SMP_ANALYZE_H
 #define SMP_ANALYZE_H

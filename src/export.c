@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "image.h"
+#include "json.h"
 #include "layout.h"
 #include "pigment.h"
 #include "plan.h"
@@ -258,14 +259,20 @@ static void write_csv(FILE *f, const smp_layout *L)
     }
 }
 
-static void write_json(FILE *f, const smp_layout *L, const smp_plan *plan)
+/* The summary through jansson; the dot rows, numbers and fixed names only,
+ * printed here: a tree of millions of objects would cost gigabytes. */
+static smp_status write_json(FILE *f, const smp_layout *L, const smp_plan *plan, const char *path, smp_error *err)
 {
     apparent_tables a = {0};
     const smp_layout_stats *s = &L->stats;
-    fprintf(f, "{\"summary\":{\"dots\":%zu,\"area_cm2\":%.4f,\"expected_dots\":%.1f,"
-               "\"mean_density\":%.3f,\"seed\":%llu,\"frame_mm\":[%.3f,%.3f]},\n\"dots\":[",
-            s->dots, s->area_cm2, s->expected_dots, s->mean_density,
-            (unsigned long long)smp_plan_seed(plan), L->area.w, L->area.h);
+    double frame[2] = {L->area.w, L->area.h};
+    char *summary = json_text_of(json_pack("{s:I,s:o,s:o,s:o,s:I,s:o}", "dots", (json_int_t)s->dots, "area_cm2",
+                                           json_num(s->area_cm2, 4), "expected_dots", json_num(s->expected_dots, 1),
+                                           "mean_density", json_num(s->mean_density, 3), "seed",
+                                           (json_int_t)smp_plan_seed(plan), "frame_mm", json_nums(frame, 2, 3)));
+    if (!summary) return smp_fail(err, SMP_ENOMEM, 0, "%s: out of memory", path);
+    fprintf(f, "{\"summary\":%s,\n\"dots\":[", summary);
+    free(summary);
     for (size_t i = 0; i < L->n_shown; i++) {
         const smp_dot *d = &L->shown[i];
         fprintf(f, "%s\n{\"x_mm\":%.4f,\"y_mm\":%.4f,\"diameter_mm\":%.4f,\"darkness\":%.4f,"
@@ -275,6 +282,7 @@ static void write_json(FILE *f, const smp_layout *L, const smp_plan *plan)
                 apparent_mm(&a, d->diameter_mm, d->depth_mm));
     }
     fputs("\n]}\n", f);
+    return SMP_OK;
 }
 
 static void draw_dots(cairo_t *cr, const smp_layout *L)
@@ -349,7 +357,7 @@ smp_status smp_layout_write(const smp_layout *L, const smp_plan *plan, const cha
     if (st != SMP_OK) return st;
     switch (fmt) {
     case SMP_FMT_CSV: write_csv(o.f, L); break;
-    case SMP_FMT_JSON: write_json(o.f, L, plan); break;
+    case SMP_FMT_JSON: st = write_json(o.f, L, plan, path, err); break;
     case SMP_FMT_SVG: st = write_svg(o.f, L, path, err); break;
     case SMP_FMT_PNG: st = write_png(o.f, L, plan_settings(plan)->px_per_mm, path, err); break;
     default: break;

@@ -18,7 +18,7 @@
 /* Density across the transition zone as a share of full, T in 0..1.
  * 1 - (1 - t)^2.5 rises steeply from the line and levels off: the last
  * 2 mm band of a 6 mm zone averages 98 % of full and the middle stays under
- * 90 %, as quality.md asks ("within 10 % by the end, not before half"). */
+ * 90 %, as docs/quality.md asks ("within 10 % by the end, not before half"). */
 double transition_profile(double t)
 {
     return TRANSITION_START + (1 - TRANSITION_START) * (1 - pow(1 - t, 2.5));

@@ -70,7 +70,7 @@ double hairline_recession(hairline_shape shape, double u, double half_w)
     switch (shape) {
     case SHAPE_MATURE:
         /* Recession at the fronto-temporal angles, about 1.5 cm on a typical
-         * 65 mm half-width (domain.md: a mature line sits ~1.5 cm higher). */
+         * 65 mm half-width (docs/domain.md: a mature line sits ~1.5 cm higher). */
         return 0.23 * half_w * temple_bump(a, 0.30);
     case SHAPE_M:
         /* Deeper, starting nearer the middle, keeping a central tuft. */

@@ -28,7 +28,7 @@ static double now(void)
 
 /* Temple-to-temple distance assumed when the scale must be guessed from
  * the anchors: about 12 cm across the front of an adult head (temple
- * points ~1 cm outside the outer eye corners, domain.md). */
+ * points ~1 cm outside the outer eye corners, docs/domain.md). */
 #define ASSUMED_TEMPLES_MM 120.0
 
 static vec2 *scaled(const vec2 *p, size_t n, double k)
@@ -43,7 +43,7 @@ static vec2 *scaled(const vec2 *p, size_t n, double k)
  * between the pupils, 63 mm (most adults 57-69 mm, so within about 10 %). */
 #define IPD_MM 63.0
 
-/* --anchors auto (domain.md, "Hairline"): the front midpoint a third of
+/* --anchors auto (docs/domain.md, "Hairline"): the front midpoint a third of
  * the face's height above the glabella, kept within 70-100 mm; the temple
  * points 10 mm outside the eyes' outer corners and, our choice where the
  * sources say nothing, 15 mm lower than the front. */
@@ -211,7 +211,7 @@ nomem:
 
 /* Density limits of --density auto: below 20 dots/cm^2 a patch reads as
  * scattered dots; above 115, the top of the finished range, it starts to
- * look painted (domain.md).  Hair darker than that gets darker dots, up to
+ * look painted (docs/domain.md).  Hair darker than that gets darker dots, up to
  * a darkness of 1. */
 #define MATCH_MIN 20.0
 #define MATCH_MAX 115.0

@@ -27,7 +27,7 @@ static const double HALO[3] = {0.78, 0.75, 0.72};
  * with depth as sigma x (0.4 + 3 z): 0.7x at 0.1 mm, 1.6x at 0.4 mm. */
 static const double SIGMA[3] = {0.60, 0.50, 0.45};
 
-/* domain.md: fresh impressions about 1.6x the healed diameter. */
+/* docs/domain.md: fresh impressions about 1.6x the healed diameter. */
 #define FRESH_SIZE 1.6
 /* Fresh dots are more opaque before the scab takes pigment with it, and
  * the ink is still partly in the epidermis: 0.6x as deep. */
@@ -35,7 +35,7 @@ static const double SIGMA[3] = {0.60, 0.50, 0.45};
 #define FRESH_DEPTH 0.6
 /* A blown-out deposit spreads 1.3x wider with the same ink. */
 #define BLOWOUT_SIZE 1.3
-/* Fading: touch-ups come after roughly 2-6 years (domain.md); ink falls
+/* Fading: touch-ups come after roughly 2-6 years (docs/domain.md); ink falls
  * as exp(-Y/7), to 56 % after 4 years, and deposits spread 3 % a year. */
 #define FADE_YEARS 7.0
 #define SOFTEN_PER_YEAR 0.03
@@ -112,7 +112,7 @@ void pigment_from_settings(pigment *pg, const settings *s)
     memset(pg, 0, sizeof *pg);
     for (int c = 0; c < 3; c++) pg->weight[c] = s->has_pigment ? 1.0 - s->pigment[c] / 255.0 : 1.0;
     /* Water parts W to one of pigment: 1/(1 + W/6) keeps near-black at
-     * 0-2 and a light grey (about 0.23) at 20:1, domain.md's range.  No
+     * 0-2 and a light grey (about 0.23) at 20:1, docs/domain.md's range.  No
      * source maps dilution to darkness: this is a starting point to test
      * on the skin.  A given colour already says how dark the ink is. */
     pg->strength = s->has_pigment ? 1.0 : 1.0 / (1.0 + s->dilution / 6.0);

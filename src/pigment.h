@@ -14,7 +14,7 @@
  *   spreads 1.3x: fainter, wider, blue-green.
  * - Each later session is a little darker (--session-darkening).
  * - Healed is the default state.  Fresh (the first days after a session)
- *   deposits are 1.6x larger (domain.md), more opaque and shallower (ink
+ *   deposits are 1.6x larger (docs/domain.md), more opaque and shallower (ink
  *   still in the epidermis and scab), so crisp and dark, with a faint
  *   redness around them.  Years later, carbon fades to a lighter, slightly
  *   softer version of the same grey, never bluer.

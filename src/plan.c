@@ -5,6 +5,7 @@
 #include <glib.h>
 #include <ini.h>
 #include <limits.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,7 +38,7 @@ enum opt_id {
     O_COUNT
 };
 
-/* Defaults come from domain.md where it gives a number. */
+/* Defaults come from docs/domain.md where it gives a number. */
 static const smp_option_info options[O_COUNT] = {
     [O_DESCRIPTION] = {"description", "plan", "TEXT", "one line saying what the plan is for", NULL},
     [O_SEED] = {"seed", "plan", "N", "random seed; the same seed gives the same layout", "1"},
@@ -324,7 +325,8 @@ static const char *apply(settings *s, int id, const char *v, const char *dir, ch
         if (!isdigit((unsigned char)*v)) return "expected a whole number 0 or more"; /* strtoull takes " -1" */
         unsigned long long x = strtoull(v, &end, 10);
         if (end == v || *end) return "expected a whole number 0 or more";
-        if (errno == ERANGE) return "number out of range";
+        /* JSON carries it as a signed 64-bit integer. */
+        if (errno == ERANGE || x > INT64_MAX) return "number out of range (0 to 9223372036854775807)";
         s->seed = x;
         return NULL;
     }
@@ -1091,7 +1093,7 @@ smp_status smp_plan_resolve(smp_plan *plan, smp_error *err)
             return smp_fail(err, SMP_EVALUE, an->from_file, "%s: auto needs a photo with the face in it", an->origin);
         if (s->shape == SHAPE_NONE) s->shape = SHAPE_ROUNDED;
     }
-    /* Sessions: default shares from domain.md, the share count must match,
+    /* Sessions: default shares from docs/domain.md, the share count must match,
      * and --show session=K must name one of them. */
     static const double defaults[6][6] = {
         {1}, {0.6, 0.4}, {0.40, 0.35, 0.25}, {0.35, 0.30, 0.20, 0.15},

@@ -1,9 +1,9 @@
-/* regions: the per-region factors of the density field (design.md):
+/* regions: the per-region factors of the density field (docs/regions.md):
  *
  *   scar     inside a strip scar (a line with a width), a scar mask or the
  *            FUE dot scars found in the photo (--scar-dots), dots
  *            follow their own density and darkness (sparser and lighter by
- *            default: scar tissue takes pigment unpredictably, domain.md),
+ *            default: scar tissue takes pigment unpredictably, docs/domain.md),
  *            blended over a feathered edge so density shows no seam;
  *   patch    alopecia patches (a mask or a polygon): dots only there, with
  *            an irregular feathered edge so the boundary shows no line;

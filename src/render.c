@@ -651,7 +651,7 @@ static void finish_row(frame_pass *fp, int y)
 }
 
 /* Fresh dots: the skin around each is a little red for the first days
- * (domain.md): a soft halo 2.4x the dot's radius takes up to 5 % of the
+ * (docs/domain.md): a soft halo 2.4x the dot's radius takes up to 5 % of the
  * green and 6 % of the blue at its centre. */
 static smp_status redden(photo *p, kernel_cache *kc, const splat *d)
 {

@@ -35,7 +35,7 @@ static int dot_push(dot_list *l, smp_dot d)
 
 double sampler_period_mm(double lambda_max) { return sqrt((double)pointset_n / lambda_max); }
 
-/* Unit sizes at full density (domain.md): 28 % singles, 53 % pairs,
+/* Unit sizes at full density (docs/domain.md): 28 % singles, 53 % pairs,
  * 18 % triples, 1 % quads; toward the line the share of singles rises to 1. */
 static int unit_size(double t, double u)
 {

@@ -13,7 +13,7 @@
  *
  * Follicular-unit clustering thins at the unit density lambda / mu, mu the
  * mean unit size (1 at the line, 1.92 at full density: 28 % singles, 53 %
- * pairs, 18 % triples, 1 % quads, domain.md), and places each unit's dots
+ * pairs, 18 % triples, 1 % quads, docs/domain.md), and places each unit's dots
  * within 0.3 mm of its centre. */
 #ifndef SMP_SAMPLER_H
 #define SMP_SAMPLER_H

@@ -7,7 +7,7 @@
  * grown by a quarter): the fringe or any hair near the scalp, not a
  * background far away.
  *
- * The suggestion: no source maps skin types to dilutions (domain.md), so
+ * The suggestion: no source maps skin types to dilutions (docs/domain.md), so
  * this is a starting point the practitioner tests on the skin.  It keeps
  * the ink near-black for dark skin and dark hair, and adds water as the
  * skin gets lighter (fair skin risks a bluish cast when too dark), less

@@ -149,7 +149,7 @@ END_TEST
 
 START_TEST(apparent_size_of_a_healed_deposit)
 {
-    /* domain.md: 0.2-0.4 mm deposits look 0.3-0.45 mm wide at half contrast. */
+    /* docs/domain.md: 0.2-0.4 mm deposits look 0.3-0.45 mm wide at half contrast. */
     double a = pigment_apparent_mm(0.2, 0.2), b = pigment_apparent_mm(0.4, 0.2);
     ck_assert_msg(a > 0.2 && a < 0.4, "0.2 mm looks %f", a);
     ck_assert_msg(b > 0.38 && b < 0.55, "0.4 mm looks %f", b);

@@ -1,4 +1,4 @@
-/* benchrender: the dot-rendering figures of quality.md, in one run.
+/* benchrender: the dot-rendering figures of docs/quality.md, in one run.
  * 100,000 dots on a 4000 x 3000 photo: our renderer against a plain
  * cairo_arc + cairo_fill loop and against one memcpy of the 48 MB frame.
  * With a path argument it also writes a 12-megapixel test JPEG for the

@@ -1,4 +1,4 @@
-/* smpsim analyze: the quality.md metrics of a dots CSV. */
+/* smpsim analyze: the docs/quality.md metrics of a dots CSV. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,14 +46,20 @@ int cmd_analyze(int argc, char **argv)
         goto out;
     }
     if (c.json) {
-        printf("{\"dots\":%zu,\"expected\":%.1f,\"count_ratio\":%.4f,\"cells\":%zu,"
-               "\"cell_error_median\":%.4f,\"cell_error_p95\":%.4f,\"rho_dots\":%zu,"
-               "\"rho_p5\":%.4f,\"rho_median\":%.4f,\"rho_cv\":%.4f",
-               q.dots, q.expected, q.count_ratio, q.cells, q.cell_err_median, q.cell_err_p95, q.rho_dots,
-               q.rho_p5, q.rho_median, q.rho_cv);
-        if (q.spectrum_done)
-            printf(",\"spectrum_mean\":%.4f,\"spectrum_peak_ratio\":%.2f", q.spectrum_mean, q.spectrum_peak_ratio);
-        printf("}\n");
+        json_t *doc = json_pack("{s:I,s:o,s:o,s:I,s:o,s:o,s:I,s:o,s:o,s:o}", "dots", (json_int_t)q.dots, "expected",
+                                json_num(q.expected, 1), "count_ratio", json_num(q.count_ratio, 4), "cells", (json_int_t)q.cells,
+                                "cell_error_median", json_num(q.cell_err_median, 4), "cell_error_p95", json_num(q.cell_err_p95, 4),
+                                "rho_dots", (json_int_t)q.rho_dots, "rho_p5", json_num(q.rho_p5, 4), "rho_median",
+                                json_num(q.rho_median, 4), "rho_cv", json_num(q.rho_cv, 4));
+        if (doc && q.spectrum_done) {
+            json_object_set_new(doc, "spectrum_mean", json_num(q.spectrum_mean, 4));
+            json_object_set_new(doc, "spectrum_peak_ratio", json_num(q.spectrum_peak_ratio, 2));
+        }
+        if (json_print_line(stdout, doc)) {
+            fprintf(stderr, "smpsim: out of memory\n");
+            status = EXIT_INPUT;
+            goto out;
+        }
     } else {
         printf("dots                  %zu (expected %.0f)\n", q.dots, q.expected);
         printf("count ratio           %.4f   target 1.00 +- 0.02   %s\n", q.count_ratio,

@@ -58,17 +58,6 @@ static void usage(void)
            "\nExample: smpsim batch clients.csv -j 4 --report report.jsonl\n");
 }
 
-static void json_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; s && *s; s++) {
-        if (*s == '"' || *s == '\\') fputc('\\', f);
-        if ((unsigned char)*s < 0x20) fprintf(f, "\\u%04x", *s);
-        else fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 typedef struct worker {
     pid_t pid;
     int fd;
@@ -177,6 +166,7 @@ int cmd_batch(int argc, char **argv)
     int bar = !quiet && isatty(2);
     double t0 = now();
     size_t next = 0, done = 0, ok = 0, failed = 0, skipped = 0, interrupted = 0;
+    int report_lost = 0;
     int running = 0, start_errno = 0;
     while (next < total || running > 0) {
         while (!stop_requested && running < jobs && next < total) {
@@ -273,14 +263,12 @@ int cmd_batch(int argc, char **argv)
         else if (st == 0) ok++;
         else if (st == -2) interrupted++;
         else failed++;
-        fprintf(rep, "{\"line\":%d,\"status\":\"%s\",\"output\":", job->line, status);
-        json_string(rep, job->output);
-        fprintf(rep, ",\"dots\":%zu,\"seconds\":%.3f,\"warnings\":[", dots, secs);
-        if (warning[0]) json_string(rep, warning);
-        fputs("],\"error\":", rep);
-        if (st == 0) fputs("null", rep);
-        else json_string(rep, reason);
-        fputs("}\n", rep);
+        json_t *warnings = json_array();
+        if (warning[0]) json_array_append_new(warnings, json_text(warning));
+        if (json_print_line(rep, json_pack("{s:i,s:s,s:o,s:I,s:o,s:o,s:o}", "line", job->line, "status", status, "output",
+                                           json_text(job->output), "dots", (json_int_t)dots, "seconds", json_num(secs, 3),
+                                           "warnings", warnings, "error", st == 0 ? json_null() : json_text(reason))))
+            report_lost = 1;
         fflush(rep);
         if (verbose && st != 0 && st != -2) fprintf(stderr, "%ssmpsim: line %d: %s\n", bar ? "\n" : "", job->line, reason);
         if (verbose && warning[0]) fprintf(stderr, "%ssmpsim: line %d: warning: %s\n", bar ? "\n" : "", job->line, warning);
@@ -301,6 +289,12 @@ int cmd_batch(int argc, char **argv)
     if (!stop_requested && done < total) {
         fprintf(stderr, "smpsim batch: cannot start a worker: %s; %zu of %zu jobs not run\n",
                 strerror(start_errno ? start_errno : EAGAIN), total - done, total);
+        status = EXIT_INPUT;
+    }
+    /* A line jansson could not build (a write error shows in ferror and,
+     * for a --report file, out_commit). */
+    if (report_lost && !ferror(rep)) {
+        fprintf(stderr, "smpsim: out of memory\n");
         status = EXIT_INPUT;
     }
     if (report && out_commit(&rep_out, &err) != SMP_OK) status = cli_report(&err);

@@ -4,6 +4,7 @@
 #ifndef SMP_CLI_H
 #define SMP_CLI_H
 #include "smpsim.h"
+#include "../json.h"
 
 enum { EXIT_USAGE = 1, EXIT_INPUT = 2 };
 

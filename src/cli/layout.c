@@ -66,21 +66,17 @@ int cmd_layout(int argc, char **argv)
     smp_layout_stats st;
     smp_layout_get_stats(layout, &st);
     if (c.json) {
-        printf("{\"dots\":%zu,\"area_cm2\":%.4f,\"expected_dots\":%.1f,\"mean_density\":%.3f,"
-               "\"seed\":%llu,\"output\":",
-               st.dots, st.area_cm2, st.expected_dots, st.mean_density, (unsigned long long)smp_plan_seed(plan));
-        if (c.output) {
-            putchar('"');
-            for (const char *p = c.output; *p; p++) {
-                if (*p == '"' || *p == '\\') putchar('\\');
-                if ((unsigned char)*p < 0x20) printf("\\u%04x", *p); else putchar(*p);
-            }
-            putchar('"');
-        } else {
-            printf("null");
+        json_t *doc = json_pack("{s:I,s:o,s:o,s:o,s:I,s:o,s:{s:o,s:o,s:o,s:o,s:o}}", "dots", (json_int_t)st.dots, "area_cm2",
+                                json_num(st.area_cm2, 4), "expected_dots", json_num(st.expected_dots, 1), "mean_density",
+                                json_num(st.mean_density, 3), "seed", (json_int_t)smp_plan_seed(plan), "output",
+                                json_text(c.output), "seconds", "scene", json_num(st.seconds_scene, 6), "field",
+                                json_num(st.seconds_field, 6), "layout", json_num(st.seconds_layout, 6), "write",
+                                json_num(t2 - t1, 6), "total", json_num(t2 - t0, 6));
+        if (json_print_line(stdout, doc)) {
+            fprintf(stderr, "smpsim: out of memory\n");
+            status = EXIT_INPUT;
+            goto out;
         }
-        printf(",\"seconds\":{\"scene\":%.6f,\"field\":%.6f,\"layout\":%.6f,\"write\":%.6f,\"total\":%.6f}}\n",
-               st.seconds_scene, st.seconds_field, st.seconds_layout, t2 - t1, t2 - t0);
     } else if (c.verbose && !c.quiet) {
         fprintf(stderr, "smpsim: %zu dots (expected %.0f) over %.1f cm^2, %.1f dots/cm^2, in %.3f s\n",
                 st.dots, st.expected_dots, st.area_cm2, st.mean_density, t2 - t0);

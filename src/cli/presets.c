@@ -17,32 +17,19 @@ static void usage(void)
            "\nExample: smpsim presets mature-receded\n");
 }
 
-typedef struct { int json, count; } list_ctx;
-
-static void print_json_string(const char *s)
-{
-    putchar('"');
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\') putchar('\\');
-        if ((unsigned char)*s < 0x20) printf("\\u%04x", *s); else putchar(*s);
-    }
-    putchar('"');
-}
+typedef struct {
+    int json, count;
+    json_t *list; /* with --json */
+} list_ctx;
 
 static void list_one(const char *name, const char *path, const char *description, void *vctx)
 {
     list_ctx *ctx = vctx;
-    if (ctx->json) {
-        printf("%s{\"name\":", ctx->count ? "," : "");
-        print_json_string(name);
-        printf(",\"path\":");
-        print_json_string(path);
-        printf(",\"description\":");
-        print_json_string(description);
-        printf("}");
-    } else {
+    if (ctx->json)
+        json_array_append_new(ctx->list, json_pack("{s:o,s:o,s:o}", "name", json_text(name), "path", json_text(path),
+                                                   "description", json_text(description)));
+    else
         printf("%-18s %s\n", name, description);
-    }
     ctx->count++;
 }
 
@@ -52,7 +39,7 @@ int cmd_presets(int argc, char **argv)
         {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'}, {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'}, {0, 0, 0, 0}};
-    list_ctx ctx = {0, 0};
+    list_ctx ctx = {0, 0, NULL};
     int ch;
     opterr = 0;
     optind = 0; /* GNU: a full reset, whatever an earlier parse left behind */
@@ -78,9 +65,16 @@ int cmd_presets(int argc, char **argv)
         fclose(f);
         return 0;
     }
-    if (ctx.json) printf("[");
+    if (ctx.json && !(ctx.list = json_array())) { fprintf(stderr, "smpsim: out of memory\n"); return EXIT_INPUT; }
     smp_presets_each(list_one, &ctx);
-    if (ctx.json) printf("]\n");
+    if (ctx.json) {
+        int whole = json_array_size(ctx.list) == (size_t)ctx.count;
+        if (!whole) json_decref(ctx.list);
+        if (!whole || json_print_line(stdout, ctx.list)) {
+            fprintf(stderr, "smpsim: out of memory\n");
+            return EXIT_INPUT;
+        }
+    }
     if (!ctx.count && !ctx.json) {
         fprintf(stderr, "smpsim: no presets found (looked in ./presets, $SMPSIM_PRESETS, beside the program and the share folder)\n");
         return EXIT_INPUT;

@@ -32,9 +32,13 @@ int cmd_print(int argc, char **argv)
     double scale;
     if ((status = cli_photo_layout(&c, plan, &layout, &scale)) >= 0) goto out;
     if (smp_print_write(layout, plan, c.output, &err) != SMP_OK) { status = cli_report(&err); goto out; }
-    if (c.json)
-        printf("{\"output\":\"%s\",\"pages\":3,\"seed\":%llu,\"seconds\":%.3f}\n", c.output,
-               (unsigned long long)smp_plan_seed(plan), cli_now() - t0);
+    if (c.json &&
+        json_print_line(stdout, json_pack("{s:o,s:i,s:I,s:o}", "output", json_text(c.output), "pages", 3, "seed",
+                                          (json_int_t)smp_plan_seed(plan), "seconds", json_num(cli_now() - t0, 3)))) {
+        fprintf(stderr, "smpsim: out of memory\n");
+        status = EXIT_INPUT;
+        goto out;
+    }
     status = 0;
 out:
     smp_layout_free(layout);

@@ -61,33 +61,43 @@ int cmd_render(int argc, char **argv)
     }
     smp_layout_stats st;
     smp_layout_get_stats(layout, &st);
-    char dbuf[160] = "null", mbuf[512] = "null";
-    smp_hair_match hm;
-    if (smp_layout_hair_match(layout, &hm))
-        snprintf(mbuf, sizeof mbuf,
-                 "{\"found\":%s,\"light\":%s,\"limited\":%s,\"density\":%g,\"dot_mm\":%.3f,\"depth_mm\":%.3f,"
-                 "\"dilution\":%g,\"skin_lab\":[%.2f,%.2f,%.2f],\"stubble_lab\":[%.2f,%.2f,%.2f],"
-                 "\"expect_lab\":[%.2f,%.2f,%.2f],\"skin_grain\":%.2f,\"stubble_grain\":%.2f,\"expect_grain\":%.2f}",
-                 hm.found ? "true" : "false", hm.light ? "true" : "false", hm.limited ? "true" : "false", hm.density,
-                 hm.dot_mm, hm.depth_mm, hm.dilution, hm.skin_lab[0], hm.skin_lab[1], hm.skin_lab[2], hm.stubble_lab[0],
-                 hm.stubble_lab[1], hm.stubble_lab[2], hm.expect_lab[0], hm.expect_lab[1], hm.expect_lab[2], hm.skin_grain,
-                 hm.stubble_grain, hm.expect_grain);
-    if (auto_density)
-        snprintf(dbuf, sizeof dbuf, "{\"density\":%g,\"darkness\":%.3f,\"dilution\":%g,\"inside\":%.1f,\"around\":%.1f,\"limited\":%s}",
-                 dm.density, dm.darkness, dm.dilution, dm.inside, dm.around, dm.limited ? "true" : "false");
-    char abuf[96] = "null";
-    double anchors[6];
-    if (smp_layout_anchors_auto(layout, anchors))
-        snprintf(abuf, sizeof abuf, "\"%.0f,%.0f:%.0f,%.0f:%.0f,%.0f\"", anchors[0], anchors[1], anchors[2], anchors[3],
-                 anchors[4], anchors[5]);
-    if (c.json)
-        printf("{\"dots\":%zu,\"area_confidence\":%.3f,\"dilution\":%g,\"dilution_auto\":%s,\"scale_px_per_mm\":%.4f,\"scale_estimated\":%s,\"scale_from\":\"%s\",\"anchors_auto\":%s,\"area_cm2\":%.4f,"
-               "\"mean_density\":%.3f,\"density_auto\":%s,\"match\":%s,\"seed\":%llu,\"seconds\":{\"decode\":%.6f,\"layout\":%.6f,"
-               "\"render\":%.6f,\"compose\":%.6f,\"encode\":%.6f,\"total\":%.6f}}\n",
-               st.dots, smp_layout_area_confidence(layout), auto_shade ? sh.dilution : smp_plan_dilution(plan), auto_shade ? "true" : "false", scale,
-               kind >= 2 ? "true" : "false", kind == 3 ? "face" : kind == 2 ? "anchors" : "given", abuf, st.area_cm2, st.mean_density, auto_density ? dbuf : "null", mbuf,
-               (unsigned long long)smp_plan_seed(plan), st.seconds_scene, t1 - t0 - st.seconds_scene, secs[0],
-               secs[1], secs[2], t2 - t0);
+    if (c.json) {
+        json_t *match = json_null(), *dauto = json_null(), *anchors_auto = json_null();
+        smp_hair_match hm;
+        if (smp_layout_hair_match(layout, &hm))
+            match = json_pack("{s:b,s:b,s:b,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "found", hm.found, "light", hm.light,
+                              "limited", hm.limited, "density", json_num(hm.density, 6), "dot_mm", json_num(hm.dot_mm, 3),
+                              "depth_mm", json_num(hm.depth_mm, 3), "dilution", json_num(hm.dilution, 6), "skin_lab",
+                              json_nums(hm.skin_lab, 3, 2), "stubble_lab", json_nums(hm.stubble_lab, 3, 2), "expect_lab",
+                              json_nums(hm.expect_lab, 3, 2), "skin_grain", json_num(hm.skin_grain, 2), "stubble_grain",
+                              json_num(hm.stubble_grain, 2), "expect_grain", json_num(hm.expect_grain, 2));
+        if (auto_density)
+            dauto = json_pack("{s:o,s:o,s:o,s:o,s:o,s:b}", "density", json_num(dm.density, 6), "darkness",
+                              json_num(dm.darkness, 3), "dilution", json_num(dm.dilution, 6), "inside", json_num(dm.inside, 1),
+                              "around", json_num(dm.around, 1), "limited", dm.limited);
+        double anchors[6];
+        if (smp_layout_anchors_auto(layout, anchors)) {
+            char abuf[96];
+            snprintf(abuf, sizeof abuf, "%.0f,%.0f:%.0f,%.0f:%.0f,%.0f", anchors[0], anchors[1], anchors[2], anchors[3],
+                     anchors[4], anchors[5]);
+            anchors_auto = json_text(abuf);
+        }
+        json_t *doc = json_pack(
+            "{s:I,s:o,s:o,s:b,s:o,s:b,s:s,s:o,s:o,s:o,s:o,s:o,s:I,s:{s:o,s:o,s:o,s:o,s:o,s:o}}", "dots", (json_int_t)st.dots,
+            "area_confidence", json_num(smp_layout_area_confidence(layout), 3), "dilution",
+            json_num(auto_shade ? sh.dilution : smp_plan_dilution(plan), 6), "dilution_auto", auto_shade,
+            "scale_px_per_mm", json_num(scale, 4), "scale_estimated", kind >= 2, "scale_from",
+            kind == 3 ? "face" : kind == 2 ? "anchors" : "given", "anchors_auto", anchors_auto, "area_cm2",
+            json_num(st.area_cm2, 4), "mean_density", json_num(st.mean_density, 3), "density_auto", dauto, "match", match,
+            "seed", (json_int_t)smp_plan_seed(plan), "seconds", "decode", json_num(st.seconds_scene, 6), "layout",
+            json_num(t1 - t0 - st.seconds_scene, 6), "render", json_num(secs[0], 6), "compose", json_num(secs[1], 6),
+            "encode", json_num(secs[2], 6), "total", json_num(t2 - t0, 6));
+        if (json_print_line(stdout, doc)) {
+            fprintf(stderr, "smpsim: out of memory\n");
+            status = EXIT_INPUT;
+            goto out;
+        }
+    }
     else if (c.verbose && !c.quiet)
         fprintf(stderr, "smpsim: %s: %zu dots at %.2f px/mm in %.3f s\n", c.output, st.dots, scale, t2 - t0);
     status = 0;

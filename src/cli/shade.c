@@ -27,11 +27,17 @@ int cmd_shade(int argc, char **argv)
     if (smp_shade_photo(plan, &sh, &err) != SMP_OK) { status = cli_report(&err); goto out; }
     static const char *warning = "a starting point, not a prescription: test the dilution on the skin in session 1";
     if (c.json) {
-        printf("{\"skin_lab\":[%.2f,%.2f,%.2f],\"hair_lab\":[%.2f,%.2f,%.2f],\"dilution\":%g,"
-               "\"pigment_rgb\":\"#%02x%02x%02x\",\"skin_rgb\":\"#%02x%02x%02x\",\"reason\":\"%s\",\"warning\":\"%s\"}\n",
-               sh.skin_lab[0], sh.skin_lab[1], sh.skin_lab[2], sh.hair_lab[0], sh.hair_lab[1], sh.hair_lab[2],
-               sh.dilution, sh.dot_rgb[0], sh.dot_rgb[1], sh.dot_rgb[2], sh.skin_rgb[0], sh.skin_rgb[1],
-               sh.skin_rgb[2], sh.reason, warning);
+        char pig[8], skin[8];
+        snprintf(pig, sizeof pig, "#%02x%02x%02x", sh.dot_rgb[0], sh.dot_rgb[1], sh.dot_rgb[2]);
+        snprintf(skin, sizeof skin, "#%02x%02x%02x", sh.skin_rgb[0], sh.skin_rgb[1], sh.skin_rgb[2]);
+        json_t *doc = json_pack("{s:o,s:o,s:o,s:s,s:s,s:o,s:s}", "skin_lab", json_nums(sh.skin_lab, 3, 2), "hair_lab",
+                                json_nums(sh.hair_lab, 3, 2), "dilution", json_num(sh.dilution, 6), "pigment_rgb", pig,
+                                "skin_rgb", skin, "reason", json_text(sh.reason), "warning", warning);
+        if (json_print_line(stdout, doc)) {
+            fprintf(stderr, "smpsim: out of memory\n");
+            status = EXIT_INPUT;
+            goto out;
+        }
     } else {
         printf("skin      L* %.1f  a* %.1f  b* %.1f   (#%02x%02x%02x)\n", sh.skin_lab[0], sh.skin_lab[1],
                sh.skin_lab[2], sh.skin_rgb[0], sh.skin_rgb[1], sh.skin_rgb[2]);

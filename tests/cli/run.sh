@@ -49,6 +49,12 @@ expect_error() {
   grep -qE -- "$1" err.txt || fail "stderr '$(cat err.txt)' does not match '$1'"
 }
 expect_out() { grep -qE -- "$1" out.txt || fail "stdout does not match '$1': $(head -c 300 out.txt)"; }
+# expect_json [--lines] FILE: FILE is valid JSON (one document, or one per
+# line), by jansson's parser (tools/jsoncheck.c, $SMPSIM_JSONCHECK).
+expect_json() {
+  local chk=${SMPSIM_JSONCHECK:-$root/build/jsoncheck} msg
+  msg=$("$chk" "$@" 2>&1) || fail "not valid JSON: $msg"
+}
 expect_no_out() { [ ! -s out.txt ] || fail "stdout not empty"; }
 expect_quiet_err() { [ ! -s err.txt ] || fail "stderr not empty: $(head -c 300 err.txt)"; }
 expect_err_has() { grep -qE -- "$1" err.txt || fail "stderr does not match '$1': $(head -c 300 err.txt)"; }
