@@ -134,6 +134,11 @@ test-all: $(BUILD)/smpsim $(BUILD)/check_smpsim $(BUILD)/appearance $(BUILD)/jso
 	SMPSIM_FACE_PHOTO=$(FACE_PHOTO) $(BUILD)/check_smpsim
 	$(TEST_TOOLS) tests/cli/run.sh $(BUILD)/smpsim
 
+# make golden: rewrites tests/golden/ (the reviewed expected outputs) from
+# this build; look at every change before committing it.
+golden: $(BUILD)/smpsim $(BUILD)/appearance $(BUILD)/jsoncheck
+	SMPSIM_GOLDEN_UPDATE=1 $(TEST_TOOLS) tests/cli/run.sh $(BUILD)/smpsim golden
+
 asan: deps-tests
 	@LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 SMPSIM_SANITIZED=1 \
 	$(MAKE) --no-print-directory BUILD=build-asan WERROR=-Werror \
@@ -197,4 +202,4 @@ clean:
 	rm -rf build build2 build-asan build-fuzz smpsim demo-out
 
 PHONY_SAMPLES = samples
-.PHONY: fuzz samples all check test-all asan valgrind bench demo install uninstall clean deps deps-tests
+.PHONY: golden fuzz samples all check test-all asan valgrind bench demo install uninstall clean deps deps-tests

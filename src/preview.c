@@ -223,12 +223,29 @@ PangoLayout *preview_text_layout(cairo_t *cr, const char *font, double size)
     return pl;
 }
 
-static void label(cairo_t *cr, const char *text, double x, double y, double size)
+/* A label at (X, Y) within a panel WIDTH wide: a narrow panel (a strip
+ * composed small) gets smaller type, down to 60 %, then the text is cut
+ * with an ellipsis rather than run into the next panel. */
+static void label(cairo_t *cr, const char *text, double x, double y, double size, double width)
 {
     PangoLayout *pl = preview_text_layout(cr, "Sans Bold", size);
     pango_layout_set_text(pl, text, -1);
     int tw, th;
     pango_layout_get_pixel_size(pl, &tw, &th);
+    double room = width - size * 1.2; /* the margins either side */
+    if (tw + size * 0.7 > room && tw > 0) {
+        double smaller = fmax(size * 0.6, size * room / (tw + size * 0.7));
+        g_object_unref(pl);
+        size = smaller;
+        pl = preview_text_layout(cr, "Sans Bold", size);
+        pango_layout_set_text(pl, text, -1);
+        pango_layout_get_pixel_size(pl, &tw, &th);
+        if (tw + size * 0.7 > room) {
+            pango_layout_set_width(pl, (int)(fmax(1, room - size * 0.7) * PANGO_SCALE));
+            pango_layout_set_ellipsize(pl, PANGO_ELLIPSIZE_END);
+            pango_layout_get_pixel_size(pl, &tw, &th);
+        }
+    }
     double pad = size * 0.35;
     cairo_set_source_rgba(cr, 0, 0, 0, 0.55);
     cairo_rectangle(cr, x, y, tw + 2 * pad, th + pad);
@@ -272,7 +289,7 @@ static void annotate(cairo_t *cr, const composition *c, double zoom, double px_p
     for (int i = 0; i < c->np; i++) {
         panel q = c->p[i];
         q.x *= zoom; q.y *= zoom; q.w *= zoom; q.h *= zoom;
-        label(cr, q.label, q.x + size * 0.6, q.y + size * 0.6, size);
+        label(cr, q.label, q.x + size * 0.6, q.y + size * 0.6, size, q.w);
         if (q.dots) scale_bar(cr, &q, px_per_mm * zoom, size);
     }
 }

@@ -24,6 +24,7 @@ static const char usage_text[] =
     "       appearance [--json] edge BEFORE AFTER PX_PER_MM AREA_MASK.png\n"
     "       appearance [--json] shine BEFORE AFTER [PX_PER_MM]\n"
     "       appearance [--json] diff BEFORE AFTER [POLY]   (only inside POLY when given)\n"
+    "       appearance [--json] panels IMAGE N   (mean L*, a*, b* in the middle of each of N side-by-side panels)\n"
     "       appearance mkshine OUT.png   (a test photo: skin with a specular highlight)\n"
     "Polygons are \"x,y x,y x,y ...\" in the photo's pixels; a mask is a PNG of the\n"
     "photo's size, white = the treated area.\n";
@@ -692,22 +693,62 @@ static void cmd_shine(const photo *before, const photo *after, char **arg)
 static void cmd_diff(const photo *before, const photo *after, char **arg)
 {
     uint8_t *in = arg[2] ? polygon_mask(arg[2], "POLY", before->w, before->h) : NULL;
-    size_t count = 0;
+    size_t count = 0, all = 0;
     int max = 0;
+    double sum = 0;
     for (int y = 0; y < before->h; y++)
         for (int x = 0; x < before->w; x++) {
             if (in && !in[(size_t)y * before->w + x]) continue;
+            all++;
             uint32_t p = pixel(before, x, y), q = pixel(after, x, y);
             if ((p & 0xffffffu) == (q & 0xffffffu)) continue;
             count++;
             for (int s = 0; s < 24; s += 8) {
                 int d = abs((int)((p >> s) & 255) - (int)((q >> s) & 255));
+                sum += d;
                 if (d > max) max = d;
             }
         }
     put_count("diff_pixels", (double)count);
     put_count("diff_max", max);
+    /* The mean difference per channel over every pixel compared. */
+    put("diff_mean", all ? sum / (3.0 * (double)all) : 0);
     free(in);
+}
+
+/* ---- panels ----
+ * A composed strip is N panels of equal width side by side; the middle of
+ * each (the central fifth of its width and height) shows the same part of
+ * the scalp in every panel, so their colours can be compared: the
+ * sessions strip must darken panel after panel, the healing range go from
+ * lighter to darker. */
+static void cmd_panels(const char *path, const char *count)
+{
+    char *end;
+    long n = strtol(count, &end, 10);
+    if (end == count || *end || n < 1 || n > 8) usage_fail("N must be a whole number from 1 to 8");
+    photo p;
+    load_photo(path, &p);
+    static char names[8][3][16];
+    int pw = p.w / (int)n;
+    for (int k = 0; k < n; k++) {
+        double sum[3] = {0, 0, 0};
+        size_t m = 0;
+        for (int y = p.h * 2 / 5; y < p.h * 3 / 5; y++)
+            for (int x = k * pw + pw * 2 / 5; x < k * pw + pw * 3 / 5; x++) {
+                uint32_t v = pixel(&p, x, y);
+                uint8_t rgb[3] = {(uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v};
+                double lab[3];
+                srgb_to_lab(rgb, lab);
+                for (int c = 0; c < 3; c++) sum[c] += lab[c];
+                m++;
+            }
+        for (int c = 0; c < 3; c++) {
+            snprintf(names[k][c], sizeof names[k][c], "panel%d_%c", k + 1, "Lab"[c]);
+            put(names[k][c], m ? sum[c] / (double)m : NAN);
+        }
+    }
+    photo_free(&p);
 }
 
 /* ---- a test photo ---- */
@@ -769,6 +810,13 @@ int main(int argc, char **argv)
     const char *cmd = arg[0];
     char **rest = arg + 1;
     int nrest = nargs - 1;
+    if (!strcmp(cmd, "panels")) {
+        if (nrest != 2) usage_fail("wrong number of arguments");
+        cmd_panels(rest[0], rest[1]);
+        emit(json);
+        free(arg);
+        return 0;
+    }
     if (!strcmp(cmd, "mkshine")) {
         if (nrest != 1) usage_fail("wrong number of arguments");
         cmd_mkshine(rest[0]);

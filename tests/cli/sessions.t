@@ -40,3 +40,33 @@ run render top.smp --dilution auto -o auto.png; expect_status 0; grep -q 'auto, 
 run layout --area-mm 50,50 --dilution auto -o d.csv; expect_status 1; expect_error "auto needs a photo"
 run shade nothere.jpg; expect_status 2; expect_error "nothere\.jpg: cannot open"
 run shade --area-mm 10,10; expect_status 1; expect_error "shade needs a photo"
+
+# fig NAME: a figure from the appearance tool's last output (fig.txt).
+fig() { awk -v k="$1" '$1 == k {print $2}' fig.txt; }
+# panels IMAGE N: the mean colours of its N panels' middles into fig.txt.
+panels() { "${SMPSIM_APPEARANCE:-$root/build/appearance}" panels "$1" "$2" >fig.txt 2>&1 || fail "appearance panels $1: $(cat fig.txt)"; }
+# below A B: A < B - 0.3 (a visible step, not noise).
+below() { awk -v a="$1" -v b="$2" 'BEGIN {exit !(a < b - 0.3)}'; }
+
+t "strips show the right state in each panel: sessions build up, healing goes lighter to darker, fresh is larger and redder"
+cp "$root"/samples/top.smp "$root"/samples/top.jpg .
+run render top.smp --compose sessions -o strip.png; expect_status 0
+panels strip.png 4
+for k in 1 2 3; do
+  below "$(fig panel$((k + 1))_L)" "$(fig panel${k}_L)" || fail "sessions panel $((k + 1)) is not darker than panel $k: $(tr '\n' ' ' <fig.txt)"
+done
+run render top.smp --compose healing-range -o range.png; expect_status 0
+panels range.png 3
+below "$(fig panel2_L)" "$(fig panel1_L)" && below "$(fig panel3_L)" "$(fig panel2_L)" ||
+  fail "healing range is not lighter / expected / darker: $(tr '\n' ' ' <fig.txt)"
+run render top.smp --compose after -o healed.png; expect_status 0
+run render top.smp --compose after --show fresh -o fresh.png; expect_status 0
+panels healed.png 1; healed_a=$(fig panel1_a) healed_L=$(fig panel1_L)
+panels fresh.png 1
+below "$healed_a" "$(fig panel1_a)" || fail "fresh is not redder: a* $healed_a healed, $(fig panel1_a) fresh"
+below "$(fig panel1_L)" "$healed_L" || fail "fresh is not darker: L* $healed_L healed, $(fig panel1_L) fresh"
+run layout top.smp -o healed.csv; expect_status 0
+run layout top.smp --show fresh -o fresh.csv; expect_status 0
+# The last session's impressions are the fresh ones.
+awk -F, 'FNR > 1 && $5 == 3 {s[FILENAME] += $3; n[FILENAME]++} END {r = (s["fresh.csv"] / n["fresh.csv"]) / (s["healed.csv"] / n["healed.csv"]); exit !(r > 1.5 && r < 1.7)}' healed.csv fresh.csv ||
+  fail "fresh impressions of the last session are not 1.6x the healed diameter"
