@@ -6,19 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
+#include "clock.h"
+#include "paths.h"
 #include "status.h"
-
-static char *dup_path(const char *dir, const char *p)
-{
-    size_t n = strlen(p) + (dir ? strlen(dir) + 1 : 0) + 1;
-    char *r = malloc(n);
-    if (!r) return NULL;
-    if (dir && p[0] != '/') snprintf(r, n, "%s/%s", dir, p);
-    else snprintf(r, n, "%s", p);
-    return r;
-}
 
 /* Splits one CSV line in place (RFC 4180 quoting, no line breaks inside
  * fields); returns the field count or -1 when malformed. */
@@ -138,7 +129,7 @@ smp_status batch_read(const char *path, batch_manifest *m, smp_error *err)
         j->manifest = path;
         if (!csv) {
             size_t n = strlen(line);
-            j->plan = dup_path(dir, line);
+            j->plan = path_join(dir, line);
             j->output = malloc(strlen(j->plan ? j->plan : "") + 8);
             if (!j->plan || !j->output) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto out; }
             strcpy(j->output, j->plan);
@@ -156,9 +147,9 @@ smp_status batch_read(const char *path, batch_manifest *m, smp_error *err)
         for (int k = 0; k < 4; k++)
             if (cols[k] >= 0 && cols[k] < n && fields[cols[k]][0]) get[k] = fields[cols[k]];
         if (!get[2]) { st = smp_fail(err, SMP_EINPUT, 1, "%s:%d: no output", path, lineno); goto out; }
-        j->photo = get[0] ? dup_path(dir, get[0]) : NULL;
-        j->plan = get[1] ? dup_path(dir, get[1]) : NULL;
-        j->output = dup_path(dir, get[2]);
+        j->photo = get[0] ? path_join(dir, get[0]) : NULL;
+        j->plan = get[1] ? path_join(dir, get[1]) : NULL;
+        j->output = path_join(dir, get[2]);
         smp_format fmt = smp_format_from_path(get[2]);
         j->command = strdup(get[3] ? get[3] : (fmt == SMP_FMT_CSV || fmt == SMP_FMT_JSON) ? "layout" : "render");
         j->n_opts = n_opt;
@@ -212,8 +203,7 @@ static int newer(const char *out, const char *in)
 
 smp_status batch_run(const batch_job *job, int resume, batch_result *res, smp_error *err)
 {
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    double t0 = smp_seconds();
     memset(res, 0, sizeof *res);
     struct stat so;
     smp_plan *plan = smp_plan_new();
@@ -267,8 +257,7 @@ smp_status batch_run(const batch_job *job, int resume, batch_result *res, smp_er
 out:
     smp_layout_free(L);
     smp_plan_free(plan);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    res->seconds = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9;
+    res->seconds = smp_seconds() - t0;
     if (st != SMP_OK && err) err->from_file = 1; /* in a batch every fault is the job's input */
     return st;
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "noise.h"
 #include "rng.h"
 #include "status.h"
 

@@ -38,9 +38,5 @@ double hairline_bulge(hairline_shape shape, double u);
 double hairline_recession(hairline_shape shape, double u, double half_w);
 
 vec2 face_vector(face_dir f);
-/* 1D value noise in [-1, 1], smooth, unit feature size. */
-double noise1(uint64_t seed, unsigned stream, double x);
-/* 2D value noise in [-1, 1], smooth, unit feature size. */
-double noise2(uint64_t seed, unsigned stream, double x, double y);
 
 #endif

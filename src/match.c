@@ -10,7 +10,7 @@
 #include "render.h"
 #include "sampler.h"
 #include "scalp.h"
-#include "shade.h"
+#include "colour.h"
 #include "status.h"
 
 #define BLOCK_MM 2.0

@@ -15,6 +15,7 @@
 #include <dirent.h>
 #include <sys/stat.h>
 
+#include "paths.h"
 #include "status.h"
 
 #ifndef SMP_PRESET_DIR
@@ -287,14 +288,7 @@ static int is_path_option(int id)
 
 static const char *set_path(char **slot, const char *v, const char *dir)
 {
-    char *path;
-    if (dir && v[0] != '/') {
-        size_t n = strlen(dir) + strlen(v) + 2;
-        path = malloc(n);
-        if (path) snprintf(path, n, "%s/%s", dir, v);
-    } else {
-        path = xstrdup(v);
-    }
+    char *path = path_join(dir, v);
     if (!path) return "out of memory";
     free(*slot);
     *slot = path;
@@ -676,15 +670,8 @@ static smp_status set_entry(smp_plan *plan, int id, const char *value, const cha
         return smp_fail(err, SMP_EVALUE, from_file, "%s: %.40s...: %s", origin, value, why);
     if (why) return smp_fail(err, SMP_EVALUE, from_file, "%s: %s: %s", origin, value, why);
     entry *e = &plan->e[id];
-    char *v = NULL;
     /* Paths from a plan file are stored resolved against its folder. */
-    if (is_path_option(id) && dir && value[0] != '/') {
-        size_t n = strlen(dir) + strlen(value) + 2;
-        v = malloc(n);
-        if (v) snprintf(v, n, "%s/%s", dir, value);
-    } else {
-        v = xstrdup(value);
-    }
+    char *v = is_path_option(id) ? path_join(dir, value) : xstrdup(value);
     char *o = xstrdup(origin);
     if (!v || !o) { free(v); free(o); return smp_fail(err, SMP_ENOMEM, 0, "out of memory"); }
     free(e->value); free(e->origin);

@@ -28,8 +28,8 @@
 #include <pango/pangocairo.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "clock.h"
 #include "export.h"
 #include "layout.h"
 #include "plan.h"
@@ -347,13 +347,6 @@ static void paint_background(cairo_t *cr)
     cairo_paint(cr);
 }
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 /* OUT = P scaled by cairo to W x H. */
 static smp_status scaled(const photo *p, int w, int h, photo *out, smp_error *err)
 {
@@ -454,7 +447,7 @@ static smp_status draw_guides(photo *view, cairo_t *cr, const smp_layout *L, dou
 static smp_status write_raster(FILE *f, const char *path, smp_format fmt, const smp_layout *L, const settings *s,
                                const pigment *pg, double secs[3], smp_error *err)
 {
-    double t0 = now(), t_render = 0;
+    double t0 = smp_seconds(), t_render = 0;
     const photo *ph = &L->photo;
     photo small = {0}, frame = {0};
     composition c;
@@ -508,7 +501,7 @@ static smp_status write_raster(FILE *f, const char *path, smp_format fmt, const 
         /* A view of exactly this panel; the dots are shifted by the part
          * of the photo it shows. */
         photo view = {ow[i], oh[i], frame.stride, frame.px + (size_t)oy[i] * frame.stride + (size_t)ox[i] * 4};
-        double tr = now();
+        double tr = smp_seconds();
         size_t nd;
         smp_dot *merged;
         const smp_dot *dots = preview_after_dots(L, c.p[i].dots, c.p[i].n, &nd, &merged);
@@ -529,7 +522,7 @@ static smp_status write_raster(FILE *f, const char *path, smp_format fmt, const 
                 }
             }
         }
-        t_render += now() - tr;
+        t_render += smp_seconds() - tr;
     }
     cairo_surface_mark_dirty(fs);
     if (c.guides) {
@@ -548,12 +541,12 @@ static smp_status write_raster(FILE *f, const char *path, smp_format fmt, const 
     }
     if (!s->no_labels) annotate(cr, &c, zoom, L->scale, fmax(11, fh / 26.0));
     cairo_surface_flush(fs);
-    double te = now();
+    double te = smp_seconds();
     if (fmt == SMP_FMT_PNG) st = image_write_photo_png(f, path, &frame, s->png_level, err);
     else st = image_write_photo_jpeg(f, path, &frame, s->quality, err);
     secs[0] = t_render;
     secs[1] = te - t0 - t_render;
-    secs[2] = now() - te;
+    secs[2] = smp_seconds() - te;
 out:
     if (cr) cairo_destroy(cr);
     if (fs) cairo_surface_destroy(fs);

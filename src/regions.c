@@ -5,9 +5,10 @@
 #include <string.h>
 
 #include "hairline.h"
+#include "noise.h"
 #include "rng.h"
 #include "scalp.h"
-#include "shade.h" /* photo_to_lab */
+#include "colour.h"
 #include "status.h"
 
 #define EDGE_NOISE_MM 4.0

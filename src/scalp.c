@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "geom.h"
-#include "shade.h"
+#include "colour.h"
 #include "status.h"
 
 static int cmp_float(const void *a, const void *b)

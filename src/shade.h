@@ -33,13 +33,5 @@ smp_status shade_measure_area(const photo *p, const area *a, double scale, const
                               smp_error *err) SMP_MUST_CHECK;
 /* The suggestion for a skin and hair lightness (L*), exposed for tests. */
 double shade_dilution(double skin_l, double hair_l);
-void srgb_to_lab(const uint8_t rgb[3], double lab[3]);
-/* The same from linear light (0..1 per channel). */
-void linear_to_lab(const double rgb[3], double lab[3]);
-/* An 8-bit sRGB value (0..255) to linear light (0..1), and back. */
-double srgb_to_linear(double v);
-double linear_to_srgb(double v);
-/* The photo's CIELAB planes (w*h floats each; A and B may be NULL). */
-void photo_to_lab(const photo *p, float *l, float *a, float *b);
 
 #endif

@@ -8,7 +8,7 @@
 #include "pigment.h"
 #include "render.h"
 #include "scalp.h"
-#include "shade.h"
+#include "colour.h"
 #include "status.h"
 
 /* Hair is cut in the area and this far outside it (strands that cross its

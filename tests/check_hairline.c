@@ -4,6 +4,7 @@
 
 #include "check_suites.h"
 #include "hairline.h"
+#include "noise.h"
 #include "plan.h"
 
 static const hairline_shape shapes[] = {SHAPE_STRAIGHT, SHAPE_ROUNDED, SHAPE_WIDOWS_PEAK, SHAPE_MATURE,

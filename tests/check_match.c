@@ -8,11 +8,11 @@
 #include <unistd.h>
 
 #include "check_suites.h"
+#include "colour.h"
 #include "image.h"
 #include "layout.h"
 #include "plan.h"
 #include "render.h"
-#include "shade.h"
 
 #define PPM 4
 #define W 480 /* 120 x 80 mm */

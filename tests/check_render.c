@@ -5,11 +5,11 @@
 #include <unistd.h>
 
 #include "check_suites.h"
+#include "colour.h"
 #include "image.h"
 #include "layout.h"
 #include "plan.h"
 #include "render.h"
-#include "shade.h"
 
 /* A flat photo of W x H mm at PPM px/mm in colour RGB, written as PNG. */
 static void flat_photo(const char *path, double w_mm, double h_mm, double ppm, uint32_t rgb)

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "check_suites.h"
+#include "colour.h"
 #include "shade.h"
 
 /* A 200x200 photo: skin of grey level G tinted warm, with a ring of hair

@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "check_suites.h"
+#include "colour.h"
 #include "plan.h"
-#include "shade.h"
 #include "shave.h"
 
 #define W 400

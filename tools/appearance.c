@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "../src/image.h"
-#include "../src/shade.h"
+#include "../src/colour.h"
 
 static const char usage_text[] =
     "usage: appearance [--json] bands BEFORE AFTER PX_PER_MM STUBBLE_POLY BALD_POLY\n"
@@ -212,7 +212,7 @@ static double srgb_linear(int c)
     return v <= 0.04045 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4);
 }
 
-/* CIE luminance Y (white = 1) from linearised sRGB, as shade.c's CIELAB. */
+/* CIE luminance Y (white = 1) from linearised sRGB, as colour.c's CIELAB. */
 static void photo_to_y(const photo *p, float *out)
 {
     double lin[256];

@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include "../clock.h"
 #include "../export.h"
 #include "../plan.h"
 
@@ -10,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 enum { OPT_JSON = 1000, OPT_PRESET, OPT_PLAN, OPT_VERSION, OPT_DUMP_PLAN, OPT_FORCE, OPT_PLAN_BASE = 256 };
 
@@ -48,12 +48,7 @@ void cli_print_general_options(FILE *f, const char *output)
             output);
 }
 
-double cli_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
+double cli_now(void) { return smp_seconds(); }
 
 int cli_unknown_option(const char *cmd, int argc, char **argv)
 {

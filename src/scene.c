@@ -1,30 +1,26 @@
-/* layout: runs the pipeline from a resolved plan to the dots:
- * scene (area, hairline) -> field -> sampler.  Owns what each stage makes. */
+/* scene: what the photo and the plan say before any dot is placed.  It
+ * reads the photo, finds its scale (a ruler, the face, the anchors),
+ * turns every position given in photo pixels into mm, and works out the
+ * treatment area (given, or found: the bald scalp, the thinning region,
+ * minus the face), the hairline, the regions (scars, patches, thinning),
+ * and the automatic measurements that set the plan's numbers: density
+ * and dilution matched to the photo, the client's hair (--match auto), the
+ * shaved look (--shave).  Later stages see mm only. */
+#include "scene.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "area.h"
-#include "bulk.h"
 #include "face.h"
-#include "field.h"
 #include "hairline.h"
-#include "layout.h"
 #include "match.h"
 #include "pigment.h"
-#include "sampler.h"
 #include "scalp.h"
 #include "shade.h"
 #include "status.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 /* Temple-to-temple distance assumed when the scale must be guessed from
  * the anchors: about 12 cm across the front of an adult head (temple
@@ -278,14 +274,10 @@ static smp_status match_density(smp_layout *L, const patch_levels *lv, smp_error
     return SMP_OK;
 }
 
-smp_status smp_layout_new(const smp_plan *plan, smp_layout **outp, smp_error *err)
+smp_status scene_build(smp_layout *L, const smp_plan *plan, smp_error *err)
 {
-    *outp = NULL;
-    smp_layout *L = calloc(1, sizeof *L);
-    if (!L) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
     smp_status st;
-    double t0 = now();
-    if ((st = build_scene(L, plan_settings(plan), err)) != SMP_OK) goto fail;
+    if ((st = build_scene(L, plan_settings(plan), err)) != SMP_OK) return st;
     const settings *s = &L->mm;
     /* Thinning with no area given treats the thinning region the scene
      * finds, not arms, a face or a warm wall that look like skin. */
@@ -302,7 +294,7 @@ smp_status smp_layout_new(const smp_plan *plan, smp_layout **outp, smp_error *er
                           "%s: a face is in view (at %.0f,%.0f to %.0f,%.0f): give --hairline with --anchors (or "
                           "--anchors auto) to bound the forehead, or --area-polygon or --area-mask",
                           s->photo, L->face.box[0], L->face.box[1], L->face.box[2], L->face.box[3]);
-            goto fail;
+            return st;
         }
         scalp_hint hint = {bounded ? -1 : (int)s->face, s->thinning, 0, {0, 0}};
         if (bounded) {
@@ -318,24 +310,24 @@ smp_status smp_layout_new(const smp_plan *plan, smp_layout **outp, smp_error *er
          * dots "wherever scalp shows" in the photo would find a face, an
          * arm or a wall. */
         st = scalp_detect(&L->photo, L->scale, &hint, s->photo, &mask, &L->area_confidence, doubt, sizeof doubt, err);
-        if (st != SMP_OK) goto fail;
+        if (st != SMP_OK) return st;
         if (doubt[0]) snprintf(L->note, sizeof L->note, "%s", doubt);
     }
     if (mask) {
         grey_image g = {L->photo.w, L->photo.h, mask};
-        if ((st = area_build_mask(s, &g, &L->area, err)) != SMP_OK) { free(g.px); goto fail; }
+        if ((st = area_build_mask(s, &g, &L->area, err)) != SMP_OK) { free(g.px); return st; }
     } else if ((st = area_build(s, &L->area, err)) != SMP_OK) {
-        goto fail;
+        return st;
     }
-    if (L->face.found && (st = exclude_face(L, err)) != SMP_OK) goto fail;
+    if (L->face.found && (st = exclude_face(L, err)) != SMP_OK) return st;
     /* Where the photo beside the area is darker (the client's hair), the
      * soft edge is theirs (field.c). */
     if (L->photo.px && s->edge_mm > 0) {
-        if ((st = scalp_darker_than_area(&L->photo, L->scale, &L->area, &L->area.darker, err)) != SMP_OK) goto fail;
+        if ((st = scalp_darker_than_area(&L->photo, L->scale, &L->area, &L->area.darker, err)) != SMP_OK) return st;
         L->area.darker_scale = L->scale;
     }
     if (s->shape != SHAPE_NONE || s->hl_points) {
-        if ((st = hairline_build(s, L->area.w, L->area.h, &L->line, err)) != SMP_OK) goto fail;
+        if ((st = hairline_build(s, L->area.w, L->area.h, &L->line, err)) != SMP_OK) return st;
         L->has_line = 1;
         /* The face lies across the temple line, never along it: a --face
          * that runs along the anchors is a mistake to point out. */
@@ -362,7 +354,7 @@ smp_status smp_layout_new(const smp_plan *plan, smp_layout **outp, smp_error *er
     }
     if ((st = regions_build(s, L->photo.px ? &L->photo : NULL, L->photo.px ? L->scale : s->scale, &L->regions, err)) !=
         SMP_OK)
-        goto fail;
+        return st;
     /* No area, no dots: on a photo, dots go only where the user or the
      * photo (--area auto, thinning, patches) says, never over the whole
      * picture with its face, wall and shirt. */
@@ -373,28 +365,28 @@ smp_status smp_layout_new(const smp_plan *plan, smp_layout **outp, smp_error *er
                       "%s: no treatment area: give --area-polygon, --area-mask or --area auto (or --mode thinning, "
                       "--patch-polygon, --patch-mask)",
                       s->photo);
-        goto fail;
+        return st;
     }
     patch_levels lv = {0};
     if (s->density_auto &&
         (st = regions_patch_levels(&L->regions, &L->photo, s->photo, L->scale, &L->area, &lv, err)) != SMP_OK)
-        goto fail;
+        return st;
     if (s->dilution_auto) {
         /* The shade stage: the suggestion becomes the plan's dilution.
          * With patches to match, the skin is the patches' own and the
          * hair is the hair around them. */
         st = lv.core ? shade_measure(&L->photo, lv.core, s->photo, &L->shade, err)
                      : shade_measure_area(&L->photo, &L->area, L->scale, s->photo, &L->shade, err);
-        if (st != SMP_OK) { free(lv.core); goto fail; }
+        if (st != SMP_OK) { free(lv.core); return st; }
         L->has_shade = 1;
         L->mm.dilution = L->shade.dilution;
     }
     free(lv.core);
-    if (s->density_auto && (st = match_density(L, &lv, err)) != SMP_OK) goto fail;
+    if (s->density_auto && (st = match_density(L, &lv, err)) != SMP_OK) return st;
     if (s->match_auto) {
         /* The client's own hair decides the dots: after the shade, which
          * it overrides where it found stubble. */
-        if ((st = match_hair(&L->photo, L->scale, &L->area, &L->mm, &L->hair, err)) != SMP_OK) goto fail;
+        if ((st = match_hair(&L->photo, L->scale, &L->area, &L->mm, &L->hair, err)) != SMP_OK) return st;
         L->has_hair = 1;
         if (L->hair.found && L->has_shade) {
             L->shade.dilution = L->mm.dilution;
@@ -404,110 +396,8 @@ smp_status smp_layout_new(const smp_plan *plan, smp_layout **outp, smp_error *er
         }
     }
     if (s->shave) {
-        if ((st = shave_build(&L->photo, L->scale, &L->area, &L->shave, err)) != SMP_OK) goto fail;
+        if ((st = shave_build(&L->photo, L->scale, &L->area, &L->shave, err)) != SMP_OK) return st;
         if (L->shave.note[0] && !L->note[0]) snprintf(L->note, sizeof L->note, "%s", L->shave.note);
     }
-    double t1 = now();
-    if ((st = field_build(s, &L->area, L->has_line ? &L->line : NULL, &L->regions, &L->field, err)) != SMP_OK) goto fail;
-    if ((st = shave_stubble(&L->shave, &L->field, s, err)) != SMP_OK) goto fail;
-    /* Refuse a request past the dot limit before making it: a coarse
-     * integral is enough to say how many it would make. */
-    double rough = field_integrate(&L->field, 1.0, 40000);
-    if (rough > SMP_MAX_DOTS) {
-        st = smp_fail(err, SMP_ELIMIT, 0, "the plan would make about %.0f dots; the limit is %.0f", rough, SMP_MAX_DOTS);
-        goto fail;
-    }
-    double t2 = now();
-    size_t expect = (size_t)(rough * (s->clustering ? 1.1 : 1.0));
-    if ((st = sampler_fill(&L->field, s, expect, &L->dots, err)) != SMP_OK) goto fail;
-    pigment pg;
-    pigment_from_settings(&pg, s);
-    pigment_apply(&pg, s->seed, L->dots.d, L->dots.n);
-    show_state show;
-    show_state_from_settings(&show, s);
-    if (show.upto >= s->sessions && !show.fresh_session && show.years == 0) {
-        /* Healed, every session: the dots as they are, no copy. */
-        L->shown = L->dots.d;
-        L->n_shown = L->dots.n;
-    } else {
-        L->shown = bulk_alloc((L->dots.n ? L->dots.n : 1) * sizeof *L->shown);
-        if (!L->shown) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto fail; }
-        L->owns_shown = 1;
-        L->n_shown = pigment_show(&show, L->dots.d, L->dots.n, L->shown);
-    }
-    double t3 = now();
-    L->stats.dots = L->n_shown;
-    L->stats.seconds_scene = t1 - t0;
-    L->stats.seconds_field = t2 - t1;
-    L->stats.seconds_layout = t3 - t2;
-    L->stats.tile_period_mm = sampler_period_mm(L->field.lambda_max);
-    L->stats.expected_dots = field_integrate(&L->field, 0.5, 1e6);
-    L->stats.area_cm2 = L->area.area_mm2 / 100.0;
-    L->stats.mean_density = L->stats.area_cm2 > 0 ? L->n_shown / L->stats.area_cm2 : 0;
-    *outp = L;
     return SMP_OK;
-fail:
-    smp_layout_free(L);
-    return st;
-}
-
-void smp_layout_free(smp_layout *L)
-{
-    if (!L) return;
-    if (L->owns_shown) free(L->shown);
-    dot_list_free(&L->dots);
-    for (int i = 0; i < 4; i++) free(L->owned[i]);
-    regions_free(&L->regions);
-    shave_free(&L->shave);
-    photo_free(&L->photo);
-    field_free(&L->field);
-    hairline_free(&L->line);
-    area_free(&L->area);
-    free(L);
-}
-
-size_t smp_layout_count(const smp_layout *L) { return L->n_shown; }
-const smp_dot *smp_layout_dots(const smp_layout *L) { return L->shown; }
-void smp_layout_get_stats(const smp_layout *L, smp_layout_stats *st) { *st = L->stats; }
-double smp_layout_area_confidence(const smp_layout *L) { return L->area_confidence; }
-
-int smp_layout_shade(const smp_layout *L, smp_shade *out)
-{
-    if (L->has_shade) *out = L->shade;
-    return L->has_shade;
-}
-
-const char *smp_layout_note(const smp_layout *L) { return L->note[0] ? L->note : NULL; }
-
-const char *smp_layout_suggestion(const smp_layout *L) { return L->suggestion[0] ? L->suggestion : NULL; }
-
-int smp_layout_anchors_auto(const smp_layout *L, double xy[6])
-{
-    if (!L->suggestion[0]) return 0;
-    for (int i = 0; i < 3; i++) { xy[2 * i] = L->anchors_px[i].x; xy[2 * i + 1] = L->anchors_px[i].y; }
-    return 1;
-}
-
-int smp_layout_hair_match(const smp_layout *L, smp_hair_match *out)
-{
-    if (L->has_hair) *out = L->hair;
-    return L->has_hair;
-}
-
-int smp_layout_density_match(const smp_layout *L, smp_density_match *out)
-{
-    if (L->has_match) *out = L->match;
-    return L->has_match;
-}
-
-int smp_layout_photo_scale(const smp_layout *L, double *px_per_mm)
-{
-    *px_per_mm = L->scale;
-    return L->photo.px ? 1 + L->scale_estimated : 0;
-}
-
-void smp_layout_frame(const smp_layout *L, double *w, double *h)
-{
-    *w = L->area.w;
-    *h = L->area.h;
 }
