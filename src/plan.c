@@ -5,6 +5,7 @@
 #include <glib.h>
 #include <ini.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <math.h>
 #include <stdio.h>
@@ -307,9 +308,51 @@ static const char *polygon_crossing_why(const vec2 *p, size_t n, char *buf, size
     return buf;
 }
 
+/* The options that are one number in a range, with the reason a value
+ * outside it gets (the others are parsed case by case in apply()). */
+typedef struct number_option {
+    int id;
+    size_t field; /* offset of the double in settings */
+    double lo, hi;
+    const char *why;
+} number_option;
+
+/* The _Generic term fails to compile unless MEMBER is a double. */
+#define NUM(id, member, lo, hi, why) \
+    {id, offsetof(settings, member) + 0 * sizeof(_Generic(((settings *)0)->member, double: 1)), lo, hi, why}
+static const number_option numbers[] = {
+    NUM(O_SCAR_WIDTH, scar_width_mm, 0.5, 50, "expected mm between 0.5 and 50"),
+    NUM(O_SCAR_DENSITY, scar_density, 0, 2, "expected a share between 0 and 2"),
+    NUM(O_SCAR_DARKNESS, scar_darkness, 0.1, 1.5, "expected a share between 0.1 and 1.5"),
+    NUM(O_EDGE_MM, edge_mm, 0, 20, "expected mm between 0 and 20"),
+    NUM(O_FEATHER, feather_mm, 0, 20, "expected mm between 0 and 20"),
+    NUM(O_SCALE, scale, 0.01, 1000, "expected px per mm between 0.01 and 1000"),
+    NUM(O_TRANSITION, transition_mm, 0, 50, "expected mm between 0 and 50"),
+    NUM(O_SENTINEL, sentinel_mm, 0, 30, "expected mm between 0 and 30"),
+    NUM(O_SENTINEL_SHARE, sentinel_share, 0, 1, "expected a fraction between 0 and 1"),
+    NUM(O_WAVE, wave_mm, 0, 20, "expected mm between 0 and 20"),
+    NUM(O_WAVELENGTH, wavelength_mm, 5, 500, "expected mm between 5 and 500"),
+    NUM(O_IRREGULARITY, irregularity, 0, 1, "expected a number between 0 and 1"),
+    NUM(O_ASYMMETRY, asymmetry_mm, 0, 20, "expected mm between 0 and 20"),
+    NUM(O_DOT_MM, dot_mm, 0.05, 3, "expected mm between 0.05 and 3"),
+    NUM(O_DOT_VARIATION, dot_variation, 0, 0.9, "expected a fraction between 0 and 0.9"),
+    NUM(O_DARKNESS, darkness, 0.01, 1, "expected a number between 0.01 and 1"),
+    NUM(O_DEPTH_MM, depth_mm, 0.05, 1, "expected mm between 0.05 and 1"),
+    NUM(O_PX_PER_MM, px_per_mm, 0.5, 100, "expected px per mm between 0.5 and 100"),
+    NUM(O_MAX_PIXELS, max_pixels, 1, 1e9, "expected a number of pixels between 1 and 1000000000"),
+    NUM(O_BLOWOUT, blowout, 0, 1, "expected a fraction between 0 and 1"),
+    NUM(O_SESSION_DARKENING, session_darkening, 0, 0.5, "expected a fraction between 0 and 0.5"),
+    NUM(O_FIRST_RAISE, first_raise_mm, 0, 40, "expected mm between 0 and 40"),
+    NUM(O_HEALING_SPREAD, healing_spread, 0, 0.9, "expected a fraction between 0 and 0.9"),
+};
+#undef NUM
+
 static const char *apply(settings *s, int id, const char *v, const char *dir, char *buf, size_t bufn)
 {
     const char *why = NULL;
+    for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++)
+        if (numbers[i].id == id)
+            return parse_num(v, numbers[i].lo, numbers[i].hi, (double *)((char *)s + numbers[i].field)) ? numbers[i].why : NULL;
     switch (id) {
     case O_DESCRIPTION:
         return NULL;
@@ -369,16 +412,6 @@ static const char *apply(settings *s, int id, const char *v, const char *dir, ch
     }
     case O_SCAR_DOTS:
         return parse_bool(v, &s->scar_dots);
-    case O_SCAR_WIDTH:
-        return parse_num(v, 0.5, 50, &s->scar_width_mm) ? "expected mm between 0.5 and 50" : NULL;
-    case O_SCAR_DENSITY:
-        return parse_num(v, 0, 2, &s->scar_density) ? "expected a share between 0 and 2" : NULL;
-    case O_SCAR_DARKNESS:
-        return parse_num(v, 0.1, 1.5, &s->scar_darkness) ? "expected a share between 0.1 and 1.5" : NULL;
-    case O_EDGE_MM:
-        return parse_num(v, 0, 20, &s->edge_mm) ? "expected mm between 0 and 20" : NULL;
-    case O_FEATHER:
-        return parse_num(v, 0, 20, &s->feather_mm) ? "expected mm between 0 and 20" : NULL;
     case O_SCAR_MASK:
         if (!*v) return "empty file name";
         return set_path(&s->scar_mask, v, dir);
@@ -436,8 +469,6 @@ static const char *apply(settings *s, int id, const char *v, const char *dir, ch
     case O_DENSITY_MAP:
         if (!*v) return "empty file name";
         return set_path(&s->density_map, v, dir);
-    case O_SCALE:
-        return parse_num(v, 0.01, 1000, &s->scale) ? "expected px per mm between 0.01 and 1000" : NULL;
     case O_DENSITY: {
         s->density_auto = !strcmp(v, "auto");
         if (s->density_auto) return NULL;
@@ -500,34 +531,10 @@ static const char *apply(settings *s, int id, const char *v, const char *dir, ch
         s->face = (face_dir)k;
         return NULL;
     }
-    case O_TRANSITION:
-        return parse_num(v, 0, 50, &s->transition_mm) ? "expected mm between 0 and 50" : NULL;
-    case O_SENTINEL:
-        return parse_num(v, 0, 30, &s->sentinel_mm) ? "expected mm between 0 and 30" : NULL;
-    case O_SENTINEL_SHARE:
-        return parse_num(v, 0, 1, &s->sentinel_share) ? "expected a fraction between 0 and 1" : NULL;
-    case O_WAVE:
-        return parse_num(v, 0, 20, &s->wave_mm) ? "expected mm between 0 and 20" : NULL;
-    case O_WAVELENGTH:
-        return parse_num(v, 5, 500, &s->wavelength_mm) ? "expected mm between 5 and 500" : NULL;
-    case O_IRREGULARITY:
-        return parse_num(v, 0, 1, &s->irregularity) ? "expected a number between 0 and 1" : NULL;
-    case O_ASYMMETRY:
-        return parse_num(v, 0, 20, &s->asymmetry_mm) ? "expected mm between 0 and 20" : NULL;
-    case O_DOT_MM:
-        return parse_num(v, 0.05, 3, &s->dot_mm) ? "expected mm between 0.05 and 3" : NULL;
-    case O_DOT_VARIATION:
-        return parse_num(v, 0, 0.9, &s->dot_variation) ? "expected a fraction between 0 and 0.9" : NULL;
-    case O_DARKNESS:
-        return parse_num(v, 0.01, 1, &s->darkness) ? "expected a number between 0.01 and 1" : NULL;
     case O_MATCH:
         if (strcmp(v, "auto") && strcmp(v, "off")) return "expected auto or off";
         s->match_auto = !strcmp(v, "auto");
         return NULL;
-    case O_DEPTH_MM:
-        return parse_num(v, 0.05, 1, &s->depth_mm) ? "expected mm between 0.05 and 1" : NULL;
-    case O_PX_PER_MM:
-        return parse_num(v, 0.5, 100, &s->px_per_mm) ? "expected px per mm between 0.5 and 100" : NULL;
     case O_PHOTO:
         if (!*v) return "empty file name";
         return set_path(&s->photo, v, dir);
@@ -546,8 +553,6 @@ static const char *apply(settings *s, int id, const char *v, const char *dir, ch
         s->ruler_mm = r[4];
         return NULL;
     }
-    case O_MAX_PIXELS:
-        return parse_num(v, 1, 1e9, &s->max_pixels) ? "expected a number of pixels between 1 and 1000000000" : NULL;
     case O_DILUTION:
         s->dilution_auto = !strcmp(v, "auto");
         if (s->dilution_auto) return NULL;
@@ -562,8 +567,6 @@ static const char *apply(settings *s, int id, const char *v, const char *dir, ch
         s->has_pigment = 1;
         return NULL;
     }
-    case O_BLOWOUT:
-        return parse_num(v, 0, 1, &s->blowout) ? "expected a fraction between 0 and 1" : NULL;
     case O_SHOW: {
         /* A comma list: one of healed, fresh, years=Y; optionally session=K. */
         char item[64];
@@ -621,12 +624,6 @@ static const char *apply(settings *s, int id, const char *v, const char *dir, ch
         s->n_shares = n;
         return NULL;
     }
-    case O_SESSION_DARKENING:
-        return parse_num(v, 0, 0.5, &s->session_darkening) ? "expected a fraction between 0 and 0.5" : NULL;
-    case O_FIRST_RAISE:
-        return parse_num(v, 0, 40, &s->first_raise_mm) ? "expected mm between 0 and 40" : NULL;
-    case O_HEALING_SPREAD:
-        return parse_num(v, 0, 0.9, &s->healing_spread) ? "expected a fraction between 0 and 0.9" : NULL;
     case O_COMPOSE: {
         int k;
         if (parse_enum(v, compose_names, 8, &k))

@@ -19,3 +19,20 @@ while read -r line; do
   run "$@"
   [ "$status" = 0 ] || fail "example '$line' exited $status: $(head -c 200 err.txt)"
 done <examples.sh
+
+t "the bash completion offers the values --help lists"
+comp="$root/completions/smpsim.bash"
+smpsim render --help >help.txt
+# words OPT: the values the completion offers after OPT, sorted.
+words() { sed -n "s/^ *$1) COMPREPLY=(\$(compgen -W \"\([^\"]*\)\".*/\1/p" "$comp" | tr ' ' '\n' | sort | tr '\n' ' '; }
+# listed OPT: the values --help names for OPT (a list "a, b or c", or "a|b").
+listed() {
+  grep -E -- "^  $1 " help.txt | sed -E "s/^  $1 [^ ]+ +//; s/ \[[^]]*\]$//" | sed -E 's/(,| or ) */\n/g' | sort | tr '\n' ' '
+}
+for opt in --hairline --compose; do
+  [ "$(words "$opt")" = "$(listed "$opt")" ] || fail "$opt: completion offers '$(words "$opt")', --help lists '$(listed "$opt")'"
+done
+for opt in --face --paper; do
+  want=$(grep -E -- "^  $opt " help.txt | awk '{print $2}' | tr '|' '\n' | sort | tr '\n' ' ')
+  [ "$(words "$opt")" = "$want" ] || fail "$opt: completion offers '$(words "$opt")', --help lists '$want'"
+done
