@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "clock.h"
+#include "output.h"
 #include "paths.h"
 #include "status.h"
 
@@ -224,32 +225,29 @@ smp_status batch_run(const batch_job *job, int resume, batch_result *res, smp_er
     }
     if (job->photo && (st = smp_plan_set(plan, "photo", job->photo, "column photo", 1, err)) != SMP_OK) goto out;
     if ((st = smp_plan_resolve(plan, err)) != SMP_OK) goto out;
-    /* The output is none of the job's inputs by any path: its plan, the
-     * photo and masks the plan names, the manifest, the report. */
-    const char *inputs[PLAN_MAX_INPUTS + 3] = {job->plan, job->manifest, job->report};
-    size_t ni = 3 + plan_input_files(plan_settings(plan), inputs + 3);
+    /* The output is none of the job's inputs by any path (its plan, the
+     * photo and masks the plan names, the manifest, the report), checked
+     * as render checks it, before the work. */
+    const char *others[OUTPUT_OTHERS] = {job->plan, job->manifest, job->report};
+    if (!output_is_command(job->command)) {
+        st = smp_fail(err, SMP_EINPUT, 1, "unknown command '%s' (render, layout or print)", job->command);
+        goto out;
+    }
     /* --resume: skip a job whose output is newer than every file it reads
      * (the plan, and the photo, masks, map, logo and notes it names). */
     if (resume && stat(job->output, &so) == 0) {
+        const char *inputs[PLAN_MAX_INPUTS];
+        size_t ni = plan_input_files(plan_settings(plan), inputs);
         int fresh = newer(job->output, job->plan);
-        for (size_t i = 3; i < ni && fresh; i++) fresh = newer(job->output, inputs[i]);
+        for (size_t i = 0; i < ni && fresh; i++) fresh = newer(job->output, inputs[i]);
         if (fresh) {
             res->skipped = 1;
             goto out;
         }
     }
-    struct stat si;
-    for (size_t i = 0; i < ni; i++)
-        if (inputs[i] && stat(job->output, &so) == 0 && stat(inputs[i], &si) == 0 && so.st_dev == si.st_dev &&
-            so.st_ino == si.st_ino) {
-            st = smp_fail(err, SMP_EINPUT, 1, "%s: the output would overwrite an input", job->output);
-            goto out;
-        }
+    if ((st = output_check(job->command, plan, job->output, others, err)) != SMP_OK) goto out;
     if ((st = smp_layout_new(plan, &L, err)) != SMP_OK) goto out;
-    if (!strcmp(job->command, "layout")) st = smp_layout_write(L, plan, job->output, err);
-    else if (!strcmp(job->command, "print")) st = smp_print_write(L, plan, job->output, err);
-    else if (!strcmp(job->command, "render")) st = smp_preview_write(L, plan, job->output, err);
-    else st = smp_fail(err, SMP_EINPUT, 1, "unknown command '%s' (render, layout or print)", job->command);
+    st = output_write(job->command, L, plan, job->output, others, NULL, err);
     if (st == SMP_OK) {
         res->dots = smp_layout_count(L);
         if (smp_layout_note(L)) snprintf(res->warning, sizeof res->warning, "%s", smp_layout_note(L));

@@ -13,6 +13,7 @@
 #include "image.h"
 #include "json.h"
 #include "layout.h"
+#include "output.h"
 #include "pigment.h"
 #include "plan.h"
 #include "status.h"
@@ -346,27 +347,22 @@ static smp_status write_png(FILE *f, const smp_layout *L, double ppm, const char
     return st;
 }
 
+smp_status layout_write_dots(FILE *f, const char *path, smp_format fmt, const smp_layout *L, const smp_plan *plan,
+                            double secs[3], smp_error *err)
+{
+    (void)secs;
+    switch (fmt) {
+    case SMP_FMT_CSV: write_csv(f, L); return SMP_OK;
+    case SMP_FMT_JSON: return write_json(f, L, plan, path, err);
+    case SMP_FMT_SVG: return write_svg(f, L, path, err);
+    case SMP_FMT_PNG: return write_png(f, L, plan_settings(plan)->px_per_mm, path, err);
+    default: return smp_fail(err, SMP_EVALUE, 0, "%s: unknown output type (%s)", path, "use .csv, .json, .svg or .png");
+    }
+}
+
 smp_status smp_layout_write(const smp_layout *L, const smp_plan *plan, const char *path, smp_error *err)
 {
-    smp_format fmt = smp_format_from_path(path);
-    if (!strcmp(path, "-")) fmt = SMP_FMT_CSV;
-    if (fmt == SMP_FMT_UNKNOWN || fmt == SMP_FMT_JPEG || fmt == SMP_FMT_PDF)
-        return smp_fail(err, SMP_EVALUE, 0, "%s: unknown output type (use .csv, .json, .svg or .png)", path);
-    out_file o;
-    smp_status st = out_open(&o, path, err);
-    if (st != SMP_OK) return st;
-    switch (fmt) {
-    case SMP_FMT_CSV: write_csv(o.f, L); break;
-    case SMP_FMT_JSON: st = write_json(o.f, L, plan, path, err); break;
-    case SMP_FMT_SVG: st = write_svg(o.f, L, path, err); break;
-    case SMP_FMT_PNG: st = write_png(o.f, L, plan_settings(plan)->px_per_mm, path, err); break;
-    default: break;
-    }
-    if (st != SMP_OK) {
-        out_abort(&o);
-        return st;
-    }
-    return out_commit(&o, err);
+    return output_write("layout", L, plan, path, NULL, NULL, err);
 }
 
 smp_status layout_save_area_begin(const smp_layout *L, const char *path, out_file *o, smp_error *err)

@@ -31,6 +31,7 @@
 
 #include "clock.h"
 #include "export.h"
+#include "output.h"
 #include "layout.h"
 #include "plan.h"
 #include "preview.h"
@@ -626,36 +627,37 @@ static smp_status write_vector(FILE *f, const char *path, smp_format fmt, const 
     return SMP_OK;
 }
 
+/* What a render can write, before anything is opened: a photo, and the
+ * formats the composition needs. */
+smp_status preview_check(const smp_plan *plan, const char *path, smp_format fmt, smp_error *err)
+{
+    const settings *s = plan_settings(plan);
+    if (!s->photo) return smp_fail(err, SMP_EVALUE, 0, "render needs a photo: give PHOTO or --photo");
+    if (s->compose == COMPOSE_OVERLAY && fmt != SMP_FMT_PNG)
+        return smp_fail(err, SMP_EVALUE, 0, "%s: the overlay needs a PNG (it is transparent)", path);
+    if (s->compose == COMPOSE_GUIDES && fmt != SMP_FMT_PNG && fmt != SMP_FMT_JPEG)
+        return smp_fail(err, SMP_EVALUE, 0, "%s: the guides picture needs a .png or .jpg", path);
+    return SMP_OK;
+}
+
+smp_status preview_write(FILE *f, const char *path, smp_format fmt, const smp_layout *L, const smp_plan *plan,
+                         double secs[3], smp_error *err)
+{
+    const settings *s = plan_settings(plan);
+    pigment pg;
+    pigment_from_settings(&pg, s);
+    if (s->compose == COMPOSE_OVERLAY) return write_overlay(f, path, L, &pg, err);
+    if (fmt == SMP_FMT_PDF || fmt == SMP_FMT_SVG) return write_vector(f, path, fmt, L, s, &pg, err);
+    return write_raster(f, path, fmt, L, s, &pg, secs, err);
+}
+
 smp_status smp_preview_write(const smp_layout *L, const smp_plan *plan, const char *path, smp_error *err)
 {
-    double secs[3];
-    return smp_preview_write_timed(L, plan, path, secs, err);
+    return output_write("render", L, plan, path, NULL, NULL, err);
 }
 
 smp_status smp_preview_write_timed(const smp_layout *L, const smp_plan *plan, const char *path, double secs[3],
                                    smp_error *err)
 {
-    secs[0] = secs[1] = secs[2] = 0;
-    const settings *s = plan_settings(plan);
-    if (!L->photo.px) return smp_fail(err, SMP_EVALUE, 0, "render needs a photo: give PHOTO or --photo");
-    smp_format fmt = smp_format_from_path(path);
-    if (fmt != SMP_FMT_PNG && fmt != SMP_FMT_JPEG && fmt != SMP_FMT_PDF && fmt != SMP_FMT_SVG)
-        return smp_fail(err, SMP_EVALUE, 0, "%s: unknown output type (use .png, .jpg, .pdf or .svg)", path);
-    if (s->compose == COMPOSE_OVERLAY && fmt != SMP_FMT_PNG)
-        return smp_fail(err, SMP_EVALUE, 0, "%s: the overlay needs a PNG (it is transparent)", path);
-    if (s->compose == COMPOSE_GUIDES && fmt != SMP_FMT_PNG && fmt != SMP_FMT_JPEG)
-        return smp_fail(err, SMP_EVALUE, 0, "%s: the guides picture needs a .png or .jpg", path);
-    pigment pg;
-    pigment_from_settings(&pg, s);
-    out_file o;
-    smp_status st = out_open(&o, path, err);
-    if (st != SMP_OK) return st;
-    if (s->compose == COMPOSE_OVERLAY) st = write_overlay(o.f, path, L, &pg, err);
-    else if (fmt == SMP_FMT_PDF || fmt == SMP_FMT_SVG) st = write_vector(o.f, path, fmt, L, s, &pg, err);
-    else st = write_raster(o.f, path, fmt, L, s, &pg, secs, err);
-    if (st != SMP_OK) {
-        out_abort(&o);
-        return st;
-    }
-    return out_commit(&o, err);
+    return output_write("render", L, plan, path, NULL, secs, err);
 }

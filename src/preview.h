@@ -4,6 +4,7 @@
 #define SMP_PREVIEW_H
 #include <cairo.h>
 #include <pango/pangocairo.h>
+#include <stdio.h>
 
 #include "layout.h"
 
@@ -22,5 +23,12 @@ const photo *preview_after_photo(const smp_layout *L);
  * stubble on the cut hair; *OUT_N their count.  *OWNED is set when a
  * merged copy was made (the caller frees it); NULL when out of memory. */
 const smp_dot *preview_after_dots(const smp_layout *L, const smp_dot *d, size_t n, size_t *out_n, smp_dot **owned);
+
+/* The render stage's writer (output.c's table): the composed preview of L
+ * into F as FMT; SECS gets how long rendering, composing and encoding
+ * took.  preview_check says beforehand whether PLAN can be written so. */
+smp_status preview_check(const smp_plan *plan, const char *path, smp_format fmt, smp_error *err) SMP_MUST_CHECK;
+smp_status preview_write(FILE *f, const char *path, smp_format fmt, const smp_layout *L, const smp_plan *plan,
+                         double secs[3], smp_error *err) SMP_MUST_CHECK;
 
 #endif

@@ -25,10 +25,12 @@
 #include <time.h>
 
 #include "export.h"
+#include "output.h"
 #include "layout.h"
 #include "pigment.h"
 #include "plan.h"
 #include "preview.h"
+#include "print.h"
 #include "render.h"
 #include "status.h"
 
@@ -368,63 +370,64 @@ static smp_status read_notes(const char *path, char **out, smp_error *err)
 
 /* A PDF document being written: its file, surface and page. */
 typedef struct pdf_doc {
-    out_file o;
     cairo_surface_t *surf;
     page p;
 } pdf_doc;
 
-static smp_status pdf_begin(pdf_doc *d, const char *path, int letter, const char *title, smp_error *err)
+/* A PDF document drawn into F (an output the caller opened). */
+static void pdf_begin(pdf_doc *d, FILE *f, int letter, const char *title)
 {
-    smp_status st = out_open(&d->o, path, err);
-    if (st != SMP_OK) return st;
     d->p = (page){NULL, letter ? 215.9 : 210, letter ? 279.4 : 297};
-    d->surf = cairo_pdf_surface_create_for_stream(out_cairo_write, d->o.f, d->p.w * PT_PER_MM, d->p.h * PT_PER_MM);
+    d->surf = cairo_pdf_surface_create_for_stream(out_cairo_write, f, d->p.w * PT_PER_MM, d->p.h * PT_PER_MM);
     cairo_pdf_surface_set_metadata(d->surf, CAIRO_PDF_METADATA_TITLE, title);
     cairo_pdf_surface_set_metadata(d->surf, CAIRO_PDF_METADATA_CREATOR, "smpsim " SMP_VERSION);
     d->p.cr = cairo_create(d->surf);
     cairo_scale(d->p.cr, PT_PER_MM, PT_PER_MM);
-    return SMP_OK;
 }
 
-/* Finishes the document: commits it when ST (the drawing's status) and
- * cairo are fine, else removes it; the status. */
-static smp_status pdf_end(pdf_doc *d, smp_status st, const char *path, const char *what, smp_error *err)
+/* Finishes the document; ST is the drawing's status, and cairo's own
+ * failure (a full disk, say) becomes the status if that was fine. */
+static smp_status pdf_end(pdf_doc *d, FILE *f, smp_status st, const char *path, const char *what, smp_error *err)
 {
     cairo_destroy(d->p.cr);
     cairo_surface_finish(d->surf);
     int e = out_stream_errno();
     cairo_status_t cs = cairo_surface_status(d->surf);
     cairo_surface_destroy(d->surf);
-    if (st == SMP_OK && cs != CAIRO_STATUS_SUCCESS) st = smp_fail_write(err, d->o.f, e, path, what, cairo_status_to_string(cs));
-    if (st != SMP_OK) out_abort(&d->o);
-    else st = out_commit(&d->o, err);
+    if (st == SMP_OK && cs != CAIRO_STATUS_SUCCESS) st = smp_fail_write(err, f, e, path, what, cairo_status_to_string(cs));
     return st;
 }
 
-/* The practitioner sheet: one page, every setting and file and the seed
- * (a .pdf: the plan checked it). */
-static smp_status write_sheet(const smp_plan *plan, const char *path, int letter, smp_error *err)
+/* The practitioner sheet: one page, every setting and file and the seed,
+ * into F (output.c opens it beside the mock-up: both or neither). */
+smp_status print_write_sheet(FILE *f, const char *path, const smp_plan *plan, smp_error *err)
 {
     pdf_doc d;
-    smp_status st = pdf_begin(&d, path, letter, "Scalp micropigmentation preview: practitioner sheet", err);
-    if (st != SMP_OK) return st;
-    if ((st = page_parameters(&d.p, plan, err)) == SMP_OK) cairo_show_page(d.p.cr);
-    return pdf_end(&d, st, path, "the practitioner sheet", err);
+    pdf_begin(&d, f, plan_settings(plan)->paper_letter, "Scalp micropigmentation preview: practitioner sheet");
+    smp_status st = page_parameters(&d.p, plan, err);
+    if (st == SMP_OK) cairo_show_page(d.p.cr);
+    return pdf_end(&d, f, st, path, "the practitioner sheet", err);
 }
 
-smp_status smp_print_write(const smp_layout *L, const smp_plan *plan, const char *path, smp_error *err)
+smp_status print_check(const smp_plan *plan, const char *path, smp_format fmt, smp_error *err)
 {
+    (void)path;
+    (void)fmt;
+    if (!plan_settings(plan)->photo) return smp_fail(err, SMP_EVALUE, 0, "print needs a photo: give PHOTO or --photo");
+    return SMP_OK;
+}
+
+/* The mock-up into F. */
+smp_status print_write(FILE *f, const char *path, smp_format fmt, const smp_layout *L, const smp_plan *plan,
+                       double secs[3], smp_error *err)
+{
+    (void)fmt;
+    (void)secs;
     const settings *s = plan_settings(plan);
-    if (!L->photo.px) return smp_fail(err, SMP_EVALUE, 0, "print needs a photo: give PHOTO or --photo");
-    if (smp_format_from_path(path) != SMP_FMT_PDF)
-        return smp_fail(err, SMP_EVALUE, 0, "%s: unknown output type (use .pdf: the mock-up is a PDF)", path);
     char *notes = NULL;
     photo logo = {0};
     int orient;
-    /* The sheet first: if it cannot be written, neither is the mock-up. */
-    smp_status st = s->sheet ? write_sheet(plan, s->sheet, s->paper_letter, err) : SMP_OK;
-    if (st != SMP_OK) return st;
-    st = read_notes(s->notes, &notes, err);
+    smp_status st = read_notes(s->notes, &notes, err);
     if (st != SMP_OK) return st;
     if (s->logo && (st = image_read_photo(s->logo, 25000000L, &logo, &orient, err)) != SMP_OK) {
         free(notes);
@@ -433,7 +436,7 @@ smp_status smp_print_write(const smp_layout *L, const smp_plan *plan, const char
     pigment pg;
     pigment_from_settings(&pg, &L->mm);
     pdf_doc d;
-    if ((st = pdf_begin(&d, path, s->paper_letter, "Scalp micropigmentation preview", err)) != SMP_OK) goto done;
+    pdf_begin(&d, f, s->paper_letter, "Scalp micropigmentation preview");
     page *p = &d.p;
     if ((st = page_one(p, L, s, &pg, notes, s->logo ? &logo : NULL, err)) == SMP_OK) {
         cairo_show_page(p->cr);
@@ -442,9 +445,13 @@ smp_status smp_print_write(const smp_layout *L, const smp_plan *plan, const char
             if ((st = page_detail(p, L, &pg, err)) == SMP_OK) cairo_show_page(p->cr);
         }
     }
-    st = pdf_end(&d, st, path, "the mock-up", err);
-done:
+    st = pdf_end(&d, f, st, path, "the mock-up", err);
     free(notes);
     photo_free(&logo);
     return st;
+}
+
+smp_status smp_print_write(const smp_layout *L, const smp_plan *plan, const char *path, smp_error *err)
+{
+    return output_write("print", L, plan, path, NULL, NULL, err);
 }

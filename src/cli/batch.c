@@ -21,6 +21,7 @@
 
 #include "../batch.h"
 #include "../export.h"
+#include "../paths.h"
 #include "cli.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -125,7 +126,7 @@ int cmd_batch(int argc, char **argv)
     /* The report, like every output, is written under a temporary name
      * and renamed when the batch ends (interrupted or not: it then lists
      * the jobs that finished). */
-    if (report && cli_same_file(report, argv[optind])) {
+    if (report && path_same_file(report, argv[optind])) {
         fprintf(stderr, "smpsim: %s: the output would overwrite an input\n", report);
         batch_free(&m);
         return EXIT_INPUT;

@@ -2,6 +2,7 @@
 
 #include "../clock.h"
 #include "../export.h"
+#include "../output.h"
 #include "../plan.h"
 
 #include <errno.h>
@@ -61,61 +62,11 @@ int cli_unknown_option(const char *cmd, int argc, char **argv)
     return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
 }
 
-int cli_same_file(const char *a, const char *b)
-{
-    struct stat sa, sb;
-    return a && b && stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
-
-/* P's folder made absolute, then its last part: NULL when the folder
- * cannot be resolved.  The caller frees it. */
-static char *canonical_path(const char *p)
-{
-    const char *slash = strrchr(p, '/');
-    char *dir = slash ? strndup(p, (size_t)(slash - p) + 1) : strdup(".");
-    char *real = dir ? realpath(dir, NULL) : NULL;
-    free(dir);
-    if (!real) return NULL;
-    const char *base = slash ? slash + 1 : p;
-    size_t n = strlen(real) + strlen(base) + 2;
-    char *out = malloc(n);
-    if (out) snprintf(out, n, "%s/%s", real, base);
-    free(real);
-    return out;
-}
-
-int cli_same_path(const char *a, const char *b)
-{
-    if (!a || !b) return 0;
-    if (!strcmp(a, b) || cli_same_file(a, b)) return 1;
-    char *ca = canonical_path(a), *cb = canonical_path(b);
-    int same = ca && cb && !strcmp(ca, cb);
-    free(ca);
-    free(cb);
-    return same;
-}
-
 int cli_check_output(const cli_common *c, const smp_plan *plan)
 {
-    const settings *s = plan_settings(plan);
-    const char *inputs[PLAN_MAX_INPUTS + 1] = {c->plan};
-    size_t ni = 1 + plan_input_files(s, inputs + 1);
-    const char *outputs[] = {c->output, s->save_area, s->sheet};
-    for (size_t o = 0; o < sizeof outputs / sizeof *outputs; o++)
-        for (size_t i = 0; i < ni; i++)
-            if (cli_same_file(outputs[o], inputs[i])) {
-                fprintf(stderr, "smpsim: %s: the output would overwrite an input\n", outputs[o]);
-                return EXIT_INPUT;
-            }
-    if (c->output && s->save_area && cli_same_path(c->output, s->save_area)) {
-        fprintf(stderr, "smpsim: %s: named for both -o and --save-area\n", s->save_area);
-        return EXIT_USAGE;
-    }
-    if (c->output && s->sheet && cli_same_path(c->output, s->sheet)) {
-        fprintf(stderr, "smpsim: %s: named for both -o and --practitioner-sheet\n", s->sheet);
-        return EXIT_USAGE;
-    }
-    return 0;
+    smp_error err = {0};
+    const char *others[OUTPUT_OTHERS] = {c->plan, NULL, NULL};
+    return output_check(c->cmd, plan, c->output, others, &err) == SMP_OK ? 0 : cli_report(&err);
 }
 
 void cli_print_plan_options(FILE *f)
@@ -268,11 +219,8 @@ int cli_photo_layout(const cli_common *c, const smp_plan *plan, smp_layout **lay
     smp_error err = {0};
     *layout = NULL;
     if (smp_layout_new(plan, layout, &err) != SMP_OK) return cli_report(&err);
+    /* A photo is there: output_check refuses render and print without one. */
     int kind = smp_layout_photo_scale(*layout, scale);
-    if (!kind) {
-        fprintf(stderr, "smpsim: %s needs a photo: give PHOTO or --photo\n", c->cmd);
-        return EXIT_USAGE;
-    }
     cli_say_measured(c, *layout);
     if (kind == 2 && !c->quiet)
         fprintf(stderr, "smpsim: warning: no scale given; assuming 120 mm between the temple points: %.2f px/mm\n",
@@ -285,8 +233,7 @@ int cli_photo_layout(const cli_common *c, const smp_plan *plan, smp_layout **lay
     return -1;
 }
 
-int cli_begin_output(int argc, char **argv, cli_common *c, smp_plan *plan, void (*usage)(void),
-                     int (*writes)(smp_format), const char *give, const char *types)
+int cli_begin_output(int argc, char **argv, cli_common *c, smp_plan *plan, void (*usage)(void), const char *give)
 {
     int status = cli_parse_plan(argc, argv, c, plan, usage);
     if (status >= 0) return status;
@@ -295,8 +242,11 @@ int cli_begin_output(int argc, char **argv, cli_common *c, smp_plan *plan, void 
         return 0;
     }
     if (!c->output) return cli_usage_error(c->cmd, "no output: give -o %s", give);
-    if (!writes(smp_format_from_path(c->output)))
-        return cli_usage_error(c->cmd, "%s: unknown output type (%s)", c->output, types);
+    if (!output_kind_for(c->cmd, c->output)) {
+        char formats[96];
+        output_formats(c->cmd, formats, sizeof formats);
+        return cli_usage_error(c->cmd, "%s: unknown output type (%s)", c->output, formats);
+    }
     /* Never overwrite the photo or any other input, by any path. */
     int st = cli_check_output(c, plan);
     return st ? st : -1;

@@ -32,26 +32,20 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 void cli_print_general_options(FILE *f, const char *output);
 /* Monotonic seconds. */
 double cli_now(void);
-/* Whether A and B name the same file (device and inode), by any path. */
-/* The message for getopt's '?': the unknown option, and the word it is in. */
-int cli_unknown_option(const char *cmd, int argc, char **argv);
-int cli_same_file(const char *a, const char *b);
-/* A and B name the same file, existing or not (./x and x, dir/../x). */
-int cli_same_path(const char *a, const char *b);
-/* Refuses (exit 2, one line) an output that is one of the inputs. */
+/* Refuses an output that is one of the inputs, or named twice (output.c's
+ * output_check): the exit status, or 0. */
 int cli_check_output(const cli_common *c, const smp_plan *plan);
 /* The start of a command that writes one file: parses into PLAN, answers
  * --help, --version and --dump-plan, and checks -o: given (else "give -o
- * GIVE"), of a type WRITES accepts (else the hint TYPES), and none of the
- * inputs.  Returns -1 to go on, or an exit status. */
-int cli_begin_output(int argc, char **argv, cli_common *c, smp_plan *plan, void (*usage)(void),
-                     int (*writes)(smp_format), const char *give, const char *types);
-/* For commands drawing on a photo: makes the layout, refuses one without a
- * photo, and says what was estimated or measured (scale, shade, area).
- * Returns -1 to go on, or an exit status. */
+ * GIVE"), of a type the command writes (output.c's table), and none of
+ * the inputs.  Returns -1 to go on, or an exit status. */
+int cli_begin_output(int argc, char **argv, cli_common *c, smp_plan *plan, void (*usage)(void), const char *give);
 /* Says on stderr what the layout measured in the photo (--dilution auto,
  * --density auto, --area auto), unless quiet or JSON. */
 void cli_say_measured(const cli_common *c, const smp_layout *layout);
+/* For commands drawing on a photo (cli_begin_output made sure there is
+ * one): makes the layout and says what was estimated or measured (scale,
+ * shade, area).  Returns -1 to go on, or an exit status. */
 int cli_photo_layout(const cli_common *c, const smp_plan *plan, smp_layout **layout, double *scale);
 /* Prints the plan options as --help lines. */
 void cli_print_plan_options(FILE *f);
@@ -65,5 +59,8 @@ int cmd_render(int argc, char **argv);
 int cmd_shade(int argc, char **argv);
 int cmd_print(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
+
+/* The message for getopt's '?': the unknown option, and the word it is in. */
+int cli_unknown_option(const char *cmd, int argc, char **argv);
 
 #endif

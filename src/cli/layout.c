@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "../export.h"
+#include "../output.h"
 
 static void usage(void)
 {
@@ -34,10 +34,10 @@ int cmd_layout(int argc, char **argv)
         status = cli_usage_error("layout", "-o - and --json both write to stdout; choose one");
         goto out;
     }
-    if (c.output && strcmp(c.output, "-") &&
-        (smp_format_from_path(c.output) == SMP_FMT_UNKNOWN || smp_format_from_path(c.output) == SMP_FMT_JPEG ||
-         smp_format_from_path(c.output) == SMP_FMT_PDF)) {
-        status = cli_usage_error("layout", "%s: unknown output type (use .csv, .json, .svg or .png)", c.output);
+    if (c.output && !output_kind_for("layout", c.output)) {
+        char formats[96];
+        output_formats("layout", formats, sizeof formats);
+        status = cli_usage_error("layout", "%s: unknown output type (%s)", c.output, formats);
         goto out;
     }
     if (c.output && (status = cli_check_output(&c, plan)) != 0) goto out;
@@ -45,24 +45,15 @@ int cmd_layout(int argc, char **argv)
     if (smp_layout_new(plan, &layout, &err) != SMP_OK) { status = cli_report(&err); goto out; }
     cli_say_measured(&c, layout);
     double t1 = cli_now();
-    /* All outputs or none: the area is written aside first, and kept only
-     * when the layout is. */
-    out_file area_out = {0};
-    if (smp_plan_save_area(plan) &&
-        layout_save_area_begin(layout, smp_plan_save_area(plan), &area_out, &err) != SMP_OK) {
-        status = cli_report(&err);
-        goto out;
-    }
-    if (c.output && smp_layout_write(layout, plan, c.output, &err) != SMP_OK) {
-        if (area_out.f) out_abort(&area_out);
+    /* With --save-area, both files or neither (output.c); without -o
+     * (--json alone), the area by itself. */
+    const char *others[OUTPUT_OTHERS] = {c.plan, NULL, NULL};
+    if (c.output ? output_write("layout", layout, plan, c.output, others, NULL, &err) != SMP_OK
+                 : smp_plan_save_area(plan) && smp_layout_save_area(layout, smp_plan_save_area(plan), &err) != SMP_OK) {
         status = cli_report(&err);
         goto out;
     }
     double t2 = cli_now();
-    if (area_out.f && out_commit(&area_out, &err) != SMP_OK) {
-        status = cli_report(&err);
-        goto out;
-    }
     smp_layout_stats st;
     smp_layout_get_stats(layout, &st);
     if (c.json) {

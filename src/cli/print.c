@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "../output.h"
 
 static void usage(void)
 {
@@ -15,8 +16,6 @@ static void usage(void)
     printf("\nExample: smpsim print samples/top.smp --client 'J. Doe' -o mockup.pdf\n");
 }
 
-static int prints(smp_format f) { return f == SMP_FMT_PDF; }
-
 int cmd_print(int argc, char **argv)
 {
     cli_common c = {.cmd = "print", .positional_is_plan = 1};
@@ -25,13 +24,17 @@ int cmd_print(int argc, char **argv)
     smp_error err = {0};
     int status;
     if (!plan) { fprintf(stderr, "smpsim: out of memory\n"); return EXIT_INPUT; }
-    if ((status = cli_begin_output(argc, argv, &c, plan, usage, prints, "MOCKUP.pdf",
-                                   "use .pdf: the mock-up is a PDF")) >= 0)
+    if ((status = cli_begin_output(argc, argv, &c, plan, usage, "MOCKUP.pdf")) >= 0)
         goto out;
     double t0 = cli_now();
     double scale;
     if ((status = cli_photo_layout(&c, plan, &layout, &scale)) >= 0) goto out;
-    if (smp_print_write(layout, plan, c.output, &err) != SMP_OK) { status = cli_report(&err); goto out; }
+    /* With --practitioner-sheet, both files or neither (output.c). */
+    const char *others[OUTPUT_OTHERS] = {c.plan, NULL, NULL};
+    if (output_write("print", layout, plan, c.output, others, NULL, &err) != SMP_OK) {
+        status = cli_report(&err);
+        goto out;
+    }
     if (c.json &&
         json_print_line(stdout, json_pack("{s:o,s:i,s:I,s:o}", "output", json_text(c.output), "pages", 3, "seed",
                                           (json_int_t)smp_plan_seed(plan), "seconds", json_num(cli_now() - t0, 3)))) {

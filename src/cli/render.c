@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "../export.h"
+#include "../output.h"
 
 static void usage(void)
 {
@@ -15,11 +15,6 @@ static void usage(void)
     printf("\nExample: smpsim render samples/frontal.smp -o preview.png\n");
 }
 
-static int renders(smp_format f)
-{
-    return f == SMP_FMT_PNG || f == SMP_FMT_JPEG || f == SMP_FMT_PDF || f == SMP_FMT_SVG;
-}
-
 int cmd_render(int argc, char **argv)
 {
     cli_common c = {.cmd = "render", .positional_is_plan = 1};
@@ -28,8 +23,7 @@ int cmd_render(int argc, char **argv)
     smp_error err = {0};
     int status;
     if (!plan) { fprintf(stderr, "smpsim: out of memory\n"); return EXIT_INPUT; }
-    if ((status = cli_begin_output(argc, argv, &c, plan, usage, renders, "FILE.png, .jpg, .pdf or .svg",
-                                   "use .png, .jpg, .pdf or .svg")) >= 0)
+    if ((status = cli_begin_output(argc, argv, &c, plan, usage, "FILE.png, .jpg, .pdf or .svg")) >= 0)
         goto out;
     double t0 = cli_now();
     double scale;
@@ -41,24 +35,13 @@ int cmd_render(int argc, char **argv)
     int kind = smp_layout_photo_scale(layout, &scale);
     double t1 = cli_now();
     double secs[3];
-    /* All outputs or none: the area is written aside first, and kept only
-     * when the preview is. */
-    out_file area_out = {0};
-    if (smp_plan_save_area(plan) &&
-        layout_save_area_begin(layout, smp_plan_save_area(plan), &area_out, &err) != SMP_OK) {
-        status = cli_report(&err);
-        goto out;
-    }
-    if (smp_preview_write_timed(layout, plan, c.output, secs, &err) != SMP_OK) {
-        if (area_out.f) out_abort(&area_out);
+    /* With --save-area, both files or neither (output.c). */
+    const char *others[OUTPUT_OTHERS] = {c.plan, NULL, NULL};
+    if (output_write("render", layout, plan, c.output, others, secs, &err) != SMP_OK) {
         status = cli_report(&err);
         goto out;
     }
     double t2 = cli_now();
-    if (area_out.f && out_commit(&area_out, &err) != SMP_OK) {
-        status = cli_report(&err);
-        goto out;
-    }
     smp_layout_stats st;
     smp_layout_get_stats(layout, &st);
     if (c.json) {

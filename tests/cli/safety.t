@@ -142,6 +142,23 @@ expect_status 2
 [ ! -e area.png ] || fail "the area was written though the preview could not be"
 expect_only_files $(ls "$root"/samples)
 
+t "one way out: print's practitioner sheet is kept only with the mock-up; batch checks side outputs as render does"
+cp "$root"/samples/* .
+run print top.smp --practitioner-sheet sheet.pdf -o nothere/m.pdf; expect_status 2
+[ ! -e sheet.pdf ] || fail "the sheet was written though the mock-up could not be"
+# Other names of the photo, as a sheet or a mask would be named.
+ln top.jpg photo.pdf; ln top.jpg photo.png
+run print top.smp --practitioner-sheet photo.pdf -o m.pdf; expect_status 2; expect_error "photo\.pdf: the output would overwrite an input"
+sum=$(cksum <top.jpg)
+printf 'plan,output,save-area\ntop.smp,a.png,photo.png\ntop.smp,b.png,./b.png\ntop.smp,c.png,c-area.png\n' >m.csv
+run batch m.csv -j 1; expect_status 2
+grep -q '"line":2,"status":"failed".*photo\.png: the output would overwrite an input' out.txt || fail "side output over the photo: $(cat out.txt)"
+grep -q '"line":3,"status":"failed".*named for both -o and --save-area' out.txt || fail "side output named as the output: $(cat out.txt)"
+grep -q '"line":4,"status":"ok"' out.txt || fail "a good job with --save-area: $(cat out.txt)"
+expect_file c.png; expect_file c-area.png
+[ ! -e a.png ] && [ ! -e b.png ] || fail "a refused job wrote its output"
+[ "$(cksum <top.jpg)" = "$sum" ] || fail "the photo changed"
+
 t "--save-area in a plan file is relative to the plan's folder"
 mkdir sub; cp "$root"/samples/top.smp "$root"/samples/top.jpg sub/
 printf '[area]\nsave-area = saved.png\n' >>sub/top.smp

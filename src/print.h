@@ -1,0 +1,18 @@
+/* print: the patient mock-up PDF and the practitioner sheet (print.c),
+ * the print command's writers in output.c's table. */
+#ifndef SMP_PRINT_H
+#define SMP_PRINT_H
+#include <stdio.h>
+
+#include "layout.h"
+
+/* Whether PLAN can be printed (it needs a photo), before anything is
+ * opened. */
+smp_status print_check(const smp_plan *plan, const char *path, smp_format fmt, smp_error *err) SMP_MUST_CHECK;
+/* The mock-up of L into F: three pages at true scale. */
+smp_status print_write(FILE *f, const char *path, smp_format fmt, const smp_layout *L, const smp_plan *plan,
+                       double secs[3], smp_error *err) SMP_MUST_CHECK;
+/* The practitioner sheet of PLAN into F: every setting, file and the seed. */
+smp_status print_write_sheet(FILE *f, const char *path, const smp_plan *plan, smp_error *err) SMP_MUST_CHECK;
+
+#endif
