@@ -41,23 +41,7 @@
 #define GAP 8 /* px between panels, in the background grey */
 #define BACKGROUND 0x202020u
 
-typedef struct panel {
-    double x, y, w, h;     /* where it goes, in frame units before zoom */
-    double sx, sy;         /* which part of the photo, in photo px */
-    const smp_dot *dots;   /* NULL for "before" */
-    size_t n;
-    char label[48];
-} panel;
-
-typedef struct composition {
-    panel p[8];
-    int np;
-    double fw, fh;         /* frame size before zoom */
-    smp_dot *owned[7];     /* dot sets made for this composition */
-    int split, guides;
-} composition;
-
-static void composition_free(composition *c)
+void composition_free(composition *c)
 {
     for (int i = 0; i < 7; i++) free(c->owned[i]);
 }
@@ -108,19 +92,19 @@ void preview_area_crop(const smp_layout *L, double unit, double w, double h, dou
 
 /* The panels for the plan's composition of a W x H photo (in px, or mm
  * for vector output: UNIT photo units per mm). */
-static smp_status compose_plan(const smp_layout *L, const settings *s, double w, double h, double unit, double gap,
-                               composition *c, smp_error *err)
+smp_status compose_plan(const smp_layout *L, const settings *s, compose_mode mode, double w, double h, double unit,
+                        double gap, composition *c, smp_error *err)
 {
     memset(c, 0, sizeof *c);
     double cx = 0, cy = 0, cw = w, ch = h;
-    if (s->compose == COMPOSE_SESSIONS || s->compose == COMPOSE_HEALING) crop_to_area(L, unit, w, h, &cx, &cy, &cw, &ch);
+    if (mode == COMPOSE_SESSIONS || mode == COMPOSE_HEALING) crop_to_area(L, unit, w, h, &cx, &cy, &cw, &ch);
     const char *state = s->show_years > 0 ? "years" : s->show_fresh ? "fresh" : "healed";
     char after[48];
     if (s->show_years > 0) snprintf(after, sizeof after, "After \u2014 %g years", s->show_years);
     else if (s->show_session && s->show_session < s->sessions)
         snprintf(after, sizeof after, "After session %d \u2014 %s", s->show_session, state);
     else snprintf(after, sizeof after, "After \u2014 %s", state);
-    switch ((compose_mode)s->compose) {
+    switch (mode) {
     case COMPOSE_SIDE:
     case COMPOSE_STACK:
         add_panel(c, 0, 0, w, h, NULL, 0, "Before");
@@ -452,7 +436,7 @@ static smp_status write_raster(FILE *f, const char *path, smp_format fmt, const 
     const photo *ph = &L->photo;
     photo small = {0}, frame = {0};
     composition c;
-    smp_status st = compose_plan(L, s, ph->w, ph->h, L->scale, GAP, &c, err);
+    smp_status st = compose_plan(L, s, (compose_mode)s->compose, ph->w, ph->h, L->scale, GAP, &c, err);
     if (st != SMP_OK) return st;
     /* Many panels: about the photo's pixels in all, never above full size. */
     double zoom = s->width > 0 ? s->width / c.fw
@@ -565,7 +549,7 @@ static smp_status write_vector(FILE *f, const char *path, smp_format fmt, const 
     const photo *ph = &L->photo;
     double wmm = ph->w / L->scale, hmm = ph->h / L->scale;
     composition c;
-    smp_status st = compose_plan(L, s, wmm, hmm, 1, 4, &c, err);
+    smp_status st = compose_plan(L, s, (compose_mode)s->compose, wmm, hmm, 1, 4, &c, err);
     if (st != SMP_OK) return st;
     double pt = 72 / 25.4; /* points per mm */
     cairo_surface_t *surf;

@@ -8,6 +8,32 @@
 
 #include "layout.h"
 
+/* The panel plan of a composition: which part of the photo each panel
+ * shows, with which dots (a state of the layout: a session, healed, fresh,
+ * lighter or darker) and label.  render composes its pictures from it and
+ * print its pages, so both show the same dots for the same state. */
+typedef struct panel {
+    double x, y, w, h;     /* where it goes, in frame units before zoom */
+    double sx, sy;         /* which part of the photo, in photo px */
+    const smp_dot *dots;   /* NULL for "before" */
+    size_t n;
+    char label[48];
+} panel;
+
+typedef struct composition {
+    panel p[8];
+    int np;
+    double fw, fh;         /* frame size before zoom */
+    smp_dot *owned[7];     /* dot sets made for this composition */
+    int split, guides;
+} composition;
+
+/* The panels of MODE for L on a W x H photo (px, or mm for vector output:
+ * UNIT photo units per mm), GAP apart; free with composition_free. */
+smp_status compose_plan(const smp_layout *L, const settings *s, compose_mode mode, double w, double h, double unit,
+                        double gap, composition *c, smp_error *err) SMP_MUST_CHECK;
+void composition_free(composition *c);
+
 /* A cairo surface on P's pixels (P keeps them); destroy it before P. */
 cairo_surface_t *preview_surface(const photo *p);
 /* The treated area's bounding box with a margin, as x, y, w, h in photo

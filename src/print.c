@@ -183,20 +183,20 @@ static smp_status page_plan(page *pg_, const smp_layout *L, const settings *s, c
             q += len + (q[len] == ',');
         }
     }
-    smp_dot *dots = malloc((L->dots.n ? L->dots.n : 1) * sizeof *dots);
-    if (!dots) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
-    smp_status st = SMP_OK;
-    for (int k = 0; k < n; k++) {
+    /* The sessions strip's panel plan: the same dots for each session as
+     * `render --compose sessions` shows. */
+    composition plan;
+    smp_status st = compose_plan(L, s, COMPOSE_SESSIONS, L->photo.w, L->photo.h, L->scale, 0, &plan, err);
+    if (st != SMP_OK) return st;
+    for (int k = 0; k < n && k < plan.np; k++) {
         double px = x + (k % 2) * (pw + gap), py = y + (k / 2) * (ph + 12);
-        if (k == 0) {
+        if (!plan.p[k].dots) {
             image_box(cr, &L->photo, crop[0], crop[1], crop[2], crop[3], px, py, pw, ph);
             caption(cr, px, py + ph + 1.2, pw, "Before");
             continue;
         }
-        show_state sh = {k, 0, 0, 1};
-        size_t m = pigment_show(&sh, L->dots.d, L->dots.n, dots);
         photo after;
-        if ((st = render_after(L, dots, m, pg, &after, err)) != SMP_OK) break;
+        if ((st = render_after(L, plan.p[k].dots, plan.p[k].n, pg, &after, err)) != SMP_OK) break;
         image_box(cr, &after, crop[0], crop[1], crop[2], crop[3], px, py, pw, ph);
         photo_free(&after);
         double dark = 100 * pg->session_darkening * (k - 1);
@@ -208,7 +208,7 @@ static smp_status page_plan(page *pg_, const smp_layout *L, const settings *s, c
         }
         caption(cr, px, py + ph + 1.2, pw, line);
     }
-    free(dots);
+    composition_free(&plan);
     return st;
 }
 
