@@ -693,6 +693,7 @@ smp_status smp_plan_set(smp_plan *plan, const char *key, const char *value,
  * gathered.  The plan file's grammar stays inih's; this only mirrors its
  * rules for which lines call the handler. */
 #define PLAN_MAX_LINE 199 /* inih's line buffer is 200 bytes with the NUL */
+#define DUMP_CHUNK 90     /* bytes of a quoted value per line of --dump-plan */
 typedef struct plan_scan {
     unsigned char *cont; /* per handler call: 1 for a continuation line */
     int *line;           /* per handler call: its line number */
@@ -703,6 +704,42 @@ typedef struct plan_scan {
     int err_line;
 } plan_scan;
 
+/* Quoted values.  A value that starts with a double quote runs to the
+ * closing one; inside, \\ is a backslash, \" a quote, \; a semicolon (the
+ * plan reader takes " ;" for the start of a comment) and \s a space (for
+ * a continuation line that starts with one, since the reader strips
+ * them).  A line that ends in a backslash inside the quotes goes on, with
+ * nothing between, on the next (indented) line.  --dump-plan writes text
+ * and paths so whenever they need it; numbers and lists never do. */
+
+/* Whether the gathered value P (LEN bytes) is an open quoted value whose
+ * line ended in an unescaped backslash. */
+static int quoted_goes_on(const char *p, size_t len)
+{
+    if (!len || p[0] != '"' || p[len - 1] != '\\') return 0;
+    size_t k = 0;
+    while (k < len - 1 && p[len - 1 - k] == '\\') k++;
+    return k % 2 == 1;
+}
+
+/* Decodes the quoted value P in place; 0 when it is not well formed. */
+static int unquote(char *p)
+{
+    char *o = p;
+    for (const char *q = p + 1; *q; q++) {
+        if (*q == '"') return q[1] == 0 && ((*o = 0), 1);
+        if (*q != '\\') { *o++ = *q; continue; }
+        switch (*++q) {
+        case '\\': *o++ = '\\'; break;
+        case '"': *o++ = '"'; break;
+        case ';': *o++ = ';'; break;
+        case 's': *o++ = ' '; break;
+        default: return 0;
+        }
+    }
+    return 0;
+}
+
 /* Applies the value gathered for the last key, once its continuation
  * lines are in. */
 static int plan_flush(smp_plan *plan)
@@ -712,6 +749,12 @@ static int plan_flush(smp_plan *plan)
     int id = sc->pend_id;
     sc->pend_id = -1;
     smp_error sub = {0};
+    if (sc->pend[0] == '"' && !unquote(sc->pend)) {
+        smp_fail(plan->cur_err, SMP_EINPUT, 1, "%s: a quoted value must end in an unescaped quote, with only the escapes PLAN FILES in smpsim(1) lists",
+                 options[id].name);
+        sc->err_line = sc->pend_line;
+        return 0;
+    }
     if (set_entry(plan, id, sc->pend, options[id].name, 1, plan->cur_dir, &sub) != SMP_OK) {
         smp_fail(plan->cur_err, sub.status == SMP_ENOMEM ? SMP_ENOMEM : SMP_EINPUT, 1, "%s", sub.msg);
         sc->err_line = sc->pend_line;
@@ -738,7 +781,10 @@ static int plan_ini_key(void *user, const char *section, const char *name, const
         char *grown = realloc(sc->pend, sc->pend_len + add + 2);
         if (!grown) { smp_fail(err, SMP_ENOMEM, 1, "out of memory"); sc->err_line = line; return 0; }
         sc->pend = grown;
-        sc->pend[sc->pend_len++] = ' ';
+        /* A quoted value whose line ends in a backslash goes on where it
+         * stopped; a list goes on after a space. */
+        if (quoted_goes_on(sc->pend, sc->pend_len)) sc->pend_len--;
+        else sc->pend[sc->pend_len++] = ' ';
         memcpy(sc->pend + sc->pend_len, value, add + 1);
         sc->pend_len += add;
         return 1;
@@ -1138,9 +1184,42 @@ const char *smp_option_section(size_t i) { return i < sizeof sections / sizeof *
 
 /* "name = value", a long list carried on over indented lines, broken at
  * spaces, so that every line stays within PLAN_MAX_LINE and reads back. */
+/* Whether V must be written quoted to read back the same: a semicolon,
+ * quote or backslash, spaces at either end or two together, or text too
+ * long for one line (a list of numbers wraps at its spaces instead). */
+static int needs_quotes(const char *v)
+{
+    size_t n = strlen(v);
+    if (!n) return 0;
+    if (strpbrk(v, ";\"\\") || v[0] == ' ' || v[n - 1] == ' ' || strstr(v, "  ")) return 1;
+    return n > DUMP_CHUNK && strspn(v, "0123456789.,:+-eE ") != n;
+}
+
+static void dump_quoted(FILE *out, const char *v)
+{
+    fputc('"', out);
+    size_t col = 0;
+    for (const char *p = v; *p; p++) {
+        /* Break before a character that starts one (never inside UTF-8). */
+        if (col >= DUMP_CHUNK && ((unsigned char)*p & 0xc0) != 0x80) {
+            fputs("\\\n    ", out);
+            col = 0;
+        }
+        if (*p == '\\' || *p == '"' || *p == ';') col += (size_t)fprintf(out, "\\%c", *p);
+        else if (*p == ' ' && col == 0 && p != v) col += (size_t)fprintf(out, "\\s");
+        else { fputc(*p, out); col++; }
+    }
+    fputs("\"\n", out);
+}
+
 static void dump_value(FILE *out, const char *name, const char *v)
 {
     fprintf(out, "%s =", name);
+    if (needs_quotes(v)) {
+        fputc(' ', out);
+        dump_quoted(out, v);
+        return;
+    }
     size_t col = strlen(name) + 2, width = 100;
     while (*v) {
         while (*v == ' ') v++;

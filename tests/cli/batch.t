@@ -114,6 +114,22 @@ run render top.smp --seed 9 --hairline mature -o a.png; expect_status 0
 run render elsewhere/dumped.smp -o b.png; expect_status 0
 cmp -s a.png b.png || fail "the dumped plan renders differently"
 
+t "--dump-plan round-trips odd names: semicolons, quotes, spaces, long paths and long text"
+cp "$root"/samples/top.jpg .
+dir=$(printf 'p%.0s' $(seq 1 120))/$(printf 'q%.0s' $(seq 1 120))
+mkdir -p "$dir"; cp top.jpg "$dir/my  photo; 1.jpg"
+clinic=$(printf '日本%.0s' $(seq 1 32))
+run render "$dir/my  photo; 1.jpg" --scale 4 --area-polygon "100,100 700,100 700,700" --client 'J. Doe ; VIP' \
+  --clinic "$clinic" --description ' "quoted" back\slash  two  spaces ' --dump-plan
+expect_status 0; cp out.txt one.smp
+awk 'length($0) > 199 {exit 1}' one.smp || fail "a dumped line is longer than 199 bytes"
+run render one.smp --dump-plan; expect_status 0; cp out.txt two.smp
+cmp -s one.smp two.smp || fail "the plan changed on the way back: $(diff one.smp two.smp | head -c 400)"
+grep -qF 'client = "J. Doe \; VIP"' one.smp || fail "client: $(grep client one.smp)"
+run render one.smp -o a.png; expect_status 0
+printf '[print]\nclient = "unterminated\n' >bad.smp
+run render bad.smp --dump-plan; expect_status 2; expect_error 'bad\.smp:2: client: a quoted value must end in an unescaped quote'
+
 t "bash completion offers subcommands, options and presets"
 # shellcheck disable=SC1091
 PATH="$(dirname "$bin"):$PATH"
