@@ -348,9 +348,9 @@ static smp_status write_png(FILE *f, const smp_layout *L, double ppm, const char
 }
 
 smp_status layout_write_dots(FILE *f, const char *path, smp_format fmt, const smp_layout *L, const smp_plan *plan,
-                            double secs[3], smp_error *err)
+                            output_stats *stats, smp_error *err)
 {
-    (void)secs;
+    (void)stats;
     switch (fmt) {
     case SMP_FMT_CSV: write_csv(f, L); return SMP_OK;
     case SMP_FMT_JSON: return write_json(f, L, plan, path, err);

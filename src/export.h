@@ -39,9 +39,10 @@ int out_stream_errno(void);
 
 const char *dot_kind_name(smp_dot_kind k);
 
+struct output_stats; /* output.h */
 /* The layout command's writer (output.c's table): L's impressions into F as
  * CSV, JSON, true-size SVG or PNG. */
 smp_status layout_write_dots(FILE *f, const char *path, smp_format fmt, const smp_layout *L, const smp_plan *plan,
-                             double secs[3], smp_error *err) SMP_MUST_CHECK;
+                             struct output_stats *stats, smp_error *err) SMP_MUST_CHECK;
 
 #endif

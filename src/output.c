@@ -104,11 +104,11 @@ smp_status output_check(const char *command, const smp_plan *plan, const char *p
 }
 
 smp_status output_write(const char *command, const smp_layout *L, const smp_plan *plan, const char *path,
-                        const char *const others[OUTPUT_OTHERS], double secs[3], smp_error *err)
+                        const char *const others[OUTPUT_OTHERS], output_stats *stats, smp_error *err)
 {
-    double unused[3];
-    if (!secs) secs = unused;
-    secs[0] = secs[1] = secs[2] = 0;
+    output_stats unused;
+    if (!stats) stats = &unused;
+    memset(stats, 0, sizeof *stats);
     smp_status st = output_check(command, plan, path, others, err);
     if (st != SMP_OK) return st;
     const output_kind *k = output_kind_for(command, path);
@@ -130,7 +130,7 @@ smp_status output_write(const char *command, const smp_layout *L, const smp_plan
     }
     out_file *main_out = &o[open];
     if (st == SMP_OK && (st = out_open(main_out, path, err)) == SMP_OK) {
-        if ((st = k->write(main_out->f, path, k->format, L, plan, secs, err)) != SMP_OK) out_abort(main_out);
+        if ((st = k->write(main_out->f, path, k->format, L, plan, stats, err)) != SMP_OK) out_abort(main_out);
         else st = out_commit(main_out, err);
     }
     /* All or none: the side outputs are kept only with the main one. */

@@ -13,6 +13,13 @@
 
 #include "smpsim.h"
 
+/* What a writer reports: a preview's render, compose and encode times,
+ * the pages of a PDF mock-up. */
+typedef struct output_stats {
+    double seconds[3];
+    int pages;
+} output_stats;
+
 typedef struct output_kind {
     const char *command; /* "render", "layout", "print" */
     smp_format format;
@@ -20,7 +27,7 @@ typedef struct output_kind {
     /* Whether the plan can be written so, before anything is opened (NULL: always). */
     smp_status (*check)(const smp_plan *plan, const char *path, smp_format fmt, smp_error *err);
     smp_status (*write)(FILE *f, const char *path, smp_format fmt, const smp_layout *L, const smp_plan *plan,
-                        double secs[3], smp_error *err);
+                        output_stats *stats, smp_error *err);
 } output_kind;
 
 /* The row for COMMAND writing PATH (by its extension; "-" is CSV on
@@ -44,9 +51,9 @@ smp_status output_check(const char *command, const smp_plan *plan, const char *p
                         const char *const others[OUTPUT_OTHERS], smp_error *err) SMP_MUST_CHECK;
 
 /* Writes COMMAND's result for L to PATH, with the run's side outputs, all
- * or none.  OTHERS as for output_check (NULL: none); SECS, when not NULL,
- * gets the render, compose and encode times of a preview. */
+ * or none.  OTHERS as for output_check (NULL: none); STATS, when not NULL,
+ * gets what the writer reports. */
 smp_status output_write(const char *command, const smp_layout *L, const smp_plan *plan, const char *path,
-                        const char *const others[OUTPUT_OTHERS], double secs[3], smp_error *err) SMP_MUST_CHECK;
+                        const char *const others[OUTPUT_OTHERS], output_stats *stats, smp_error *err) SMP_MUST_CHECK;
 
 #endif

@@ -625,14 +625,14 @@ smp_status preview_check(const smp_plan *plan, const char *path, smp_format fmt,
 }
 
 smp_status preview_write(FILE *f, const char *path, smp_format fmt, const smp_layout *L, const smp_plan *plan,
-                         double secs[3], smp_error *err)
+                         output_stats *stats, smp_error *err)
 {
     const settings *s = plan_settings(plan);
     pigment pg;
     pigment_from_settings(&pg, s);
     if (s->compose == COMPOSE_OVERLAY) return write_overlay(f, path, L, &pg, err);
     if (fmt == SMP_FMT_PDF || fmt == SMP_FMT_SVG) return write_vector(f, path, fmt, L, s, &pg, err);
-    return write_raster(f, path, fmt, L, s, &pg, secs, err);
+    return write_raster(f, path, fmt, L, s, &pg, stats->seconds, err);
 }
 
 smp_status smp_preview_write(const smp_layout *L, const smp_plan *plan, const char *path, smp_error *err)
@@ -643,5 +643,8 @@ smp_status smp_preview_write(const smp_layout *L, const smp_plan *plan, const ch
 smp_status smp_preview_write_timed(const smp_layout *L, const smp_plan *plan, const char *path, double secs[3],
                                    smp_error *err)
 {
-    return output_write("render", L, plan, path, NULL, secs, err);
+    output_stats stats;
+    smp_status st = output_write("render", L, plan, path, NULL, &stats, err);
+    memcpy(secs, stats.seconds, sizeof stats.seconds);
+    return st;
 }

@@ -50,11 +50,12 @@ const photo *preview_after_photo(const smp_layout *L);
  * merged copy was made (the caller frees it); NULL when out of memory. */
 const smp_dot *preview_after_dots(const smp_layout *L, const smp_dot *d, size_t n, size_t *out_n, smp_dot **owned);
 
+struct output_stats; /* output.h */
 /* The render stage's writer (output.c's table): the composed preview of L
- * into F as FMT; SECS gets how long rendering, composing and encoding
+ * into F as FMT; STATS gets how long rendering, composing and encoding
  * took.  preview_check says beforehand whether PLAN can be written so. */
 smp_status preview_check(const smp_plan *plan, const char *path, smp_format fmt, smp_error *err) SMP_MUST_CHECK;
 smp_status preview_write(FILE *f, const char *path, smp_format fmt, const smp_layout *L, const smp_plan *plan,
-                         double secs[3], smp_error *err) SMP_MUST_CHECK;
+                         struct output_stats *stats, smp_error *err) SMP_MUST_CHECK;
 
 #endif

@@ -43,7 +43,22 @@
 typedef struct page {
     cairo_t *cr;
     double w, h; /* mm */
+    int pages;   /* shown so far */
+    /* Drawn at the foot of every page of the document, or NULL. */
+    void (*footer)(struct page *p);
 } page;
+
+/* Ends the page (its footer first) and starts the next. */
+static void next_page(page *p)
+{
+    if (p->footer) {
+        cairo_save(p->cr);
+        p->footer(p);
+        cairo_restore(p->cr);
+    }
+    cairo_show_page(p->cr);
+    p->pages++;
+}
 
 /* Sets TEXT at (X, Y) mm, wrapped to WIDTH mm; returns its height in mm. */
 static double text(cairo_t *cr, double x, double y, double width, const char *font, double size, const char *t)
@@ -59,6 +74,38 @@ static double text(cairo_t *cr, double x, double y, double width, const char *fo
     pango_cairo_show_layout(cr, pl);
     g_object_unref(pl);
     return (double)logical.height / PANGO_SCALE;
+}
+
+/* Sets T from (X, *Y) mm, WIDTH mm wide, line by line: a line that would
+ * reach below BOTTOM mm goes on a new page (next_page), from the top
+ * margin.  *Y ends below the last line.  Long notes and long plans flow
+ * over as many pages as they need instead of running off the page. */
+static void flow(page *p, double x, double *y, double width, double bottom, const char *font, double size, const char *t)
+{
+    cairo_t *cr = p->cr;
+    PangoLayout *pl = preview_text_layout(cr, font, size);
+    pango_layout_set_width(pl, (int)(width * PANGO_SCALE));
+    pango_layout_set_wrap(pl, PANGO_WRAP_WORD_CHAR);
+    pango_layout_set_auto_dir(pl, TRUE);
+    pango_layout_set_text(pl, t, -1);
+    PangoLayoutIter *it = pango_layout_get_iter(pl);
+    double top = *y, skip = 0; /* where the page's first line is, and its place in the layout */
+    do {
+        PangoRectangle line;
+        pango_layout_iter_get_line_extents(it, NULL, &line);
+        double ly = (double)line.y / PANGO_SCALE, lh = (double)line.height / PANGO_SCALE;
+        if (top + ly - skip + lh > bottom && ly > skip) {
+            next_page(p);
+            top = MARGIN;
+            skip = ly;
+        }
+        double base = (double)pango_layout_iter_get_baseline(it) / PANGO_SCALE;
+        cairo_move_to(cr, x + (double)line.x / PANGO_SCALE, top + base - skip);
+        pango_cairo_show_layout_line(cr, pango_layout_iter_get_line_readonly(it));
+        *y = top + ly + lh - skip;
+    } while (pango_layout_iter_next_line(it));
+    pango_layout_iter_free(it);
+    g_object_unref(pl);
 }
 
 /* Draws photo P's part (sx, sy, sw, sh) px into the box (x, y, w, h) mm. */
@@ -146,12 +193,18 @@ static smp_status page_one(page *pg_, const smp_layout *L, const settings *s, co
         y += text(cr, x, y, w, "Sans Bold", 4, "Notes");
         y += 1;
         cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-        y += text(cr, x, y, w, "Sans", 3.5, notes);
+        /* Above the footer; long notes go on over further pages. */
+        flow(pg_, x, &y, w, pg_->h - MARGIN - 8, "Sans", 3.5, notes);
     }
-    cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
-    text(cr, x, pg_->h - MARGIN - 5, w, "Sans Italic", 3,
-         "A simulation, not a guarantee: how the skin takes and heals the pigment varies from person to person.");
     return SMP_OK;
+}
+
+/* The foot of every page of the mock-up. */
+static void footer_note(page *pg_)
+{
+    cairo_set_source_rgb(pg_->cr, 0.35, 0.35, 0.35);
+    text(pg_->cr, MARGIN, pg_->h - MARGIN - 5, pg_->w - 2 * MARGIN, "Sans Italic", 3,
+         "A simulation, not a guarantee: how the skin takes and heals the pigment varies from person to person.");
 }
 
 static smp_status page_plan(page *pg_, const smp_layout *L, const settings *s, const pigment *pg, smp_error *err)
@@ -172,7 +225,8 @@ static smp_status page_plan(page *pg_, const smp_layout *L, const settings *s, c
     /* Two panels a row. */
     int n = s->sessions + 1;
     double gap = 5, pw = (w - gap) / 2, ph = pw * crop[3] / crop[2];
-    double max_ph = (pg_->h - y - MARGIN - 12 * ((n + 1) / 2)) / ((n + 1) / 2);
+    /* Above the footer (8 mm). */
+    double max_ph = (pg_->h - y - MARGIN - 8 - 12 * ((n + 1) / 2)) / ((n + 1) / 2);
     if (ph > max_ph) { ph = max_ph; pw = ph * crop[2] / crop[3]; }
     char dates[6][64] = {{0}};
     if (s->session_dates) {
@@ -334,7 +388,7 @@ static smp_status page_parameters(page *pg_, const smp_plan *plan, smp_error *er
     cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
     y += text(cr, x, y, w, "Sans", 3.6, line) + 4;
     cairo_set_source_rgb(cr, 0, 0, 0);
-    text(cr, x, y, w, "DejaVu Sans Mono", 2.5, buf);
+    flow(pg_, x, &y, w, pg_->h - MARGIN, "DejaVu Sans Mono", 2.5, buf);
     free(buf);
     return SMP_OK;
 }
@@ -377,7 +431,7 @@ typedef struct pdf_doc {
 /* A PDF document drawn into F (an output the caller opened). */
 static void pdf_begin(pdf_doc *d, FILE *f, int letter, const char *title)
 {
-    d->p = (page){NULL, letter ? 215.9 : 210, letter ? 279.4 : 297};
+    d->p = (page){NULL, letter ? 215.9 : 210, letter ? 279.4 : 297, 0, NULL};
     d->surf = cairo_pdf_surface_create_for_stream(out_cairo_write, f, d->p.w * PT_PER_MM, d->p.h * PT_PER_MM);
     cairo_pdf_surface_set_metadata(d->surf, CAIRO_PDF_METADATA_TITLE, title);
     cairo_pdf_surface_set_metadata(d->surf, CAIRO_PDF_METADATA_CREATOR, "smpsim " SMP_VERSION);
@@ -405,7 +459,7 @@ smp_status print_write_sheet(FILE *f, const char *path, const smp_plan *plan, sm
     pdf_doc d;
     pdf_begin(&d, f, plan_settings(plan)->paper_letter, "Scalp micropigmentation preview: practitioner sheet");
     smp_status st = page_parameters(&d.p, plan, err);
-    if (st == SMP_OK) cairo_show_page(d.p.cr);
+    if (st == SMP_OK) next_page(&d.p);
     return pdf_end(&d, f, st, path, "the practitioner sheet", err);
 }
 
@@ -419,10 +473,9 @@ smp_status print_check(const smp_plan *plan, const char *path, smp_format fmt, s
 
 /* The mock-up into F. */
 smp_status print_write(FILE *f, const char *path, smp_format fmt, const smp_layout *L, const smp_plan *plan,
-                       double secs[3], smp_error *err)
+                       output_stats *stats, smp_error *err)
 {
     (void)fmt;
-    (void)secs;
     const settings *s = plan_settings(plan);
     char *notes = NULL;
     photo logo = {0};
@@ -438,13 +491,17 @@ smp_status print_write(FILE *f, const char *path, smp_format fmt, const smp_layo
     pdf_doc d;
     pdf_begin(&d, f, s->paper_letter, "Scalp micropigmentation preview");
     page *p = &d.p;
+    p->footer = footer_note;
     if ((st = page_one(p, L, s, &pg, notes, s->logo ? &logo : NULL, err)) == SMP_OK) {
-        cairo_show_page(p->cr);
+        next_page(p);
         if ((st = page_plan(p, L, s, &pg, err)) == SMP_OK) {
-            cairo_show_page(p->cr);
-            if ((st = page_detail(p, L, &pg, err)) == SMP_OK) cairo_show_page(p->cr);
+            next_page(p);
+            /* The last page closes with the full statement instead. */
+            p->footer = NULL;
+            if ((st = page_detail(p, L, &pg, err)) == SMP_OK) next_page(p);
         }
     }
+    if (stats) stats->pages = p->pages;
     st = pdf_end(&d, f, st, path, "the mock-up", err);
     free(notes);
     photo_free(&logo);

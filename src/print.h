@@ -9,9 +9,11 @@
 /* Whether PLAN can be printed (it needs a photo), before anything is
  * opened. */
 smp_status print_check(const smp_plan *plan, const char *path, smp_format fmt, smp_error *err) SMP_MUST_CHECK;
-/* The mock-up of L into F: three pages at true scale. */
+struct output_stats; /* output.h */
+/* The mock-up of L into F at true scale: three pages or more (long notes
+ * go on over further pages); STATS->pages says how many. */
 smp_status print_write(FILE *f, const char *path, smp_format fmt, const smp_layout *L, const smp_plan *plan,
-                       double secs[3], smp_error *err) SMP_MUST_CHECK;
+                       struct output_stats *stats, smp_error *err) SMP_MUST_CHECK;
 /* The practitioner sheet of PLAN into F: every setting, file and the seed. */
 smp_status print_write_sheet(FILE *f, const char *path, const smp_plan *plan, smp_error *err) SMP_MUST_CHECK;
 

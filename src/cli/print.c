@@ -31,12 +31,13 @@ int cmd_print(int argc, char **argv)
     if ((status = cli_photo_layout(&c, plan, &layout, &scale)) >= 0) goto out;
     /* With --practitioner-sheet, both files or neither (output.c). */
     const char *others[OUTPUT_OTHERS] = {c.plan, NULL, NULL};
-    if (output_write("print", layout, plan, c.output, others, NULL, &err) != SMP_OK) {
+    output_stats out;
+    if (output_write("print", layout, plan, c.output, others, &out, &err) != SMP_OK) {
         status = cli_report(&err);
         goto out;
     }
     if (c.json &&
-        json_print_line(stdout, json_pack("{s:o,s:i,s:I,s:o}", "output", json_text(c.output), "pages", 3, "seed",
+        json_print_line(stdout, json_pack("{s:o,s:i,s:I,s:o}", "output", json_text(c.output), "pages", out.pages, "seed",
                                           (json_int_t)smp_plan_seed(plan), "seconds", json_num(cli_now() - t0, 3)))) {
         fprintf(stderr, "smpsim: out of memory\n");
         status = EXIT_INPUT;

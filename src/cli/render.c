@@ -34,10 +34,10 @@ int cmd_render(int argc, char **argv)
     int auto_density = smp_layout_density_match(layout, &dm);
     int kind = smp_layout_photo_scale(layout, &scale);
     double t1 = cli_now();
-    double secs[3];
+    output_stats out;
     /* With --save-area, both files or neither (output.c). */
     const char *others[OUTPUT_OTHERS] = {c.plan, NULL, NULL};
-    if (output_write("render", layout, plan, c.output, others, secs, &err) != SMP_OK) {
+    if (output_write("render", layout, plan, c.output, others, &out, &err) != SMP_OK) {
         status = cli_report(&err);
         goto out;
     }
@@ -73,8 +73,8 @@ int cmd_render(int argc, char **argv)
             kind == 3 ? "face" : kind == 2 ? "anchors" : "given", "anchors_auto", anchors_auto, "area_cm2",
             json_num(st.area_cm2, 4), "mean_density", json_num(st.mean_density, 3), "density_auto", dauto, "match", match,
             "seed", (json_int_t)smp_plan_seed(plan), "seconds", "decode", json_num(st.seconds_scene, 6), "layout",
-            json_num(t1 - t0 - st.seconds_scene, 6), "render", json_num(secs[0], 6), "compose", json_num(secs[1], 6),
-            "encode", json_num(secs[2], 6), "total", json_num(t2 - t0, 6));
+            json_num(t1 - t0 - st.seconds_scene, 6), "render", json_num(out.seconds[0], 6), "compose",
+            json_num(out.seconds[1], 6), "encode", json_num(out.seconds[2], 6), "total", json_num(t2 - t0, 6));
         if (json_print_line(stdout, doc)) {
             fprintf(stderr, "smpsim: out of memory\n");
             status = EXIT_INPUT;

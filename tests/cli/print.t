@@ -71,6 +71,23 @@ run layout again.smp -o a.csv; expect_status 0
 run layout $args_top --seed 77 -o b.csv; expect_status 0
 cmp -s a.csv b.csv || fail "the printed plan does not make the same dots"
 
+t "long notes and a long plan go on over further pages; every page of the mock-up says it is a simulation"
+cp "$root"/samples/top.smp "$root"/samples/top.jpg .
+for i in $(seq 1 70); do echo "Note line $i: check the left temple and the crown blend."; done >notes.txt
+run print top.smp --notes notes.txt -o m.pdf --json; expect_status 0
+pages=$(pdfinfo m.pdf | awk '/^Pages:/ {print $2}')
+[ "$pages" -ge 4 ] || fail "70 lines of notes on $pages pages"
+expect_out "\"pages\":$pages[,}]"
+for p in $(seq 1 "$pages"); do
+  pdftotext -f "$p" -l "$p" m.pdf - | grep -q "not a guarantee" || fail "page $p does not say it is a simulation"
+done
+pdftotext m.pdf - | grep -q "Note line 70:" || fail "the last line of the notes is missing"
+pdftotext -f "$pages" -l "$pages" m.pdf - | tr '\n' ' ' | grep -q "This is a simulation, not a guarantee" || fail "no closing statement"
+poly=$(awk 'BEGIN {for (i = 0; i < 1500; i++) printf "%s%.1f,%.1f", i ? " " : "", 400 + 300 * cos(6.2831853 * i / 1500), 400 + 300 * sin(6.2831853 * i / 1500)}')
+run print top.jpg --scale 4 --area-polygon "$poly" --practitioner-sheet sheet.pdf -o m2.pdf; expect_status 0
+[ "$(pdfinfo sheet.pdf | awk '/^Pages:/ {print $2}')" -ge 2 ] || fail "a 1,500-point polygon fits one sheet page?"
+pdftotext sheet.pdf - | grep -q "^px-per-mm = 10" || fail "the sheet's last setting is missing"
+
 t "print: missing logo or notes, wrong output type, no photo"
 cp "$root"/samples/* .
 run print top.smp --logo nologo.png -o m.pdf; expect_status 2; expect_error "nologo\.png: cannot open"
