@@ -39,6 +39,9 @@
 #include "status.h"
 
 #define GAP 8 /* px between panels, in the background grey */
+/* PDF and SVG previews embed the photo at most at this many px per mm of
+ * the page (300 dpi): a finer photo is sampled down, not copied whole. */
+#define VECTOR_PX_PER_MM (300 / 25.4)
 #define BACKGROUND 0x202020u
 
 void composition_free(composition *c)
@@ -333,6 +336,44 @@ static void paint_background(cairo_t *cr)
 }
 
 /* OUT = P scaled by cairo to W x H. */
+smp_status preview_region(const smp_layout *L, const photo *from, const smp_dot *dots, size_t n, const pigment *pg,
+                          const double box[4], double factor, photo *out, smp_error *err)
+{
+    memset(out, 0, sizeof *out);
+    int w = (int)fmax(1, ceil(box[2] * factor - 1e-6)), h = (int)fmax(1, ceil(box[3] * factor - 1e-6));
+    smp_status st = photo_alloc(out, w, h, err);
+    if (st != SMP_OK) return st;
+    int x0 = (int)box[0], y0 = (int)box[1];
+    if (factor == 1 && x0 == box[0] && y0 == box[1] && x0 + w <= from->w && y0 + h <= from->h && x0 >= 0 && y0 >= 0) {
+        /* Whole pixels: the photo's own bytes. */
+        for (int y = 0; y < h; y++)
+            memcpy(out->px + (size_t)y * out->stride, from->px + (size_t)(y0 + y) * from->stride + (size_t)x0 * 4,
+                   (size_t)w * 4);
+    } else {
+        cairo_surface_t *os = preview_surface(out), *fs = preview_surface(from);
+        cairo_t *cr = cairo_create(os);
+        cairo_scale(cr, factor, factor);
+        cairo_set_source_surface(cr, fs, -box[0], -box[1]);
+        cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
+        cairo_pattern_set_extend(cairo_get_source(cr), CAIRO_EXTEND_PAD);
+        cairo_paint(cr);
+        cairo_destroy(cr);
+        cairo_surface_flush(os);
+        cairo_surface_destroy(os);
+        cairo_surface_destroy(fs);
+    }
+    if (!dots) return SMP_OK;
+    size_t nd;
+    smp_dot *merged;
+    const smp_dot *all = preview_after_dots(L, dots, n, &nd, &merged);
+    if (!all) { photo_free(out); return smp_fail(err, SMP_ENOMEM, 0, "out of memory"); }
+    double ppm = L->scale * factor;
+    st = render_dots(out, all, nd, ppm, box[0] * factor, box[1] * factor, pg, err);
+    free(merged);
+    if (st != SMP_OK) photo_free(out);
+    return st;
+}
+
 static smp_status scaled(const photo *p, int w, int h, photo *out, smp_error *err)
 {
     smp_status st = photo_alloc(out, w, h, err);
@@ -560,41 +601,41 @@ static smp_status write_vector(FILE *f, const char *path, smp_format fmt, const 
         cairo_svg_surface_set_document_unit(surf, CAIRO_SVG_UNIT_MM);
         pt = 1;
     }
-    cairo_surface_t *bs = preview_surface(ph);
     cairo_t *cr = cairo_create(surf);
     photo after[8] = {{0}};
     cairo_scale(cr, pt, pt);
     if (c.np > 1 && !c.split) paint_background(cr);
     for (int i = 0; i < c.np && st == SMP_OK; i++) {
         const panel *p = &c.p[i];
-        /* A panel with dots shows the photo rendered at its own pixels:
-         * the halos are a raster effect, the page keeps true size. */
-        cairo_surface_t *src = bs, *rs = NULL;
-        if (p->dots) {
-            photo *a = &after[i];
-            const photo *from = preview_after_photo(L);
-            if ((st = photo_alloc(a, ph->w, ph->h, err)) != SMP_OK) break;
-            for (int y = 0; y < ph->h; y++)
-                memcpy(a->px + (size_t)y * a->stride, from->px + (size_t)y * from->stride, (size_t)ph->w * 4);
-            size_t nd;
-            smp_dot *merged;
-            const smp_dot *dots = preview_after_dots(L, p->dots, p->n, &nd, &merged);
-            if (!dots) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); break; }
-            st = render_dots(a, dots, nd, L->scale, 0, 0, pg, err);
-            free(merged);
-            if (st != SMP_OK) break;
-            src = rs = preview_surface(a);
+        /* A panel shows its part of the photo, rendered with its dots at
+         * the photo's pixels or, past print resolution, at that (the
+         * halos are a raster effect; the page keeps true size). */
+        double box[4] = {p->sx * L->scale, p->sy * L->scale, fmin(p->w * L->scale, ph->w - p->sx * L->scale),
+                         fmin(p->h * L->scale, ph->h - p->sy * L->scale)};
+        double factor = fmin(1, VECTOR_PX_PER_MM / L->scale), ox = 0, oy = 0;
+        photo *a = &after[i];
+        cairo_surface_t *rs;
+        if (!p->dots && factor == 1) {
+            /* The photo as it is: no copy. */
+            rs = preview_surface(ph);
+            ox = box[0];
+            oy = box[1];
+        } else {
+            if ((st = preview_region(L, p->dots ? preview_after_photo(L) : ph, p->dots, p->n, pg, box, factor, a, err)) !=
+                SMP_OK)
+                break;
+            rs = preview_surface(a);
         }
         cairo_save(cr);
         cairo_rectangle(cr, p->x, p->y, p->w, p->h);
         cairo_clip(cr);
-        cairo_translate(cr, p->x - p->sx, p->y - p->sy);
-        cairo_scale(cr, 1 / L->scale, 1 / L->scale);
-        cairo_set_source_surface(cr, src, 0, 0);
+        cairo_translate(cr, p->x, p->y);
+        cairo_scale(cr, 1 / (L->scale * factor), 1 / (L->scale * factor));
+        cairo_set_source_surface(cr, rs, -ox, -oy);
         cairo_paint(cr);
         cairo_restore(cr);
         /* The pixels stay until the page is finished: cairo may read them then. */
-        if (rs) cairo_surface_destroy(rs);
+        cairo_surface_destroy(rs);
     }
     /* Labels about 1/26 of the page high, at least 3 mm. */
     if (!s->no_labels) annotate(cr, &c, 1, 1, fmax(3, c.fh / 26));
@@ -603,7 +644,6 @@ static smp_status write_vector(FILE *f, const char *path, smp_format fmt, const 
     int e = out_stream_errno();
     cairo_status_t cs = cairo_surface_status(surf);
     cairo_surface_destroy(surf);
-    cairo_surface_destroy(bs);
     for (int i = 0; i < 8; i++) photo_free(&after[i]);
     composition_free(&c);
     if (st != SMP_OK) return st;

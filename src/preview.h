@@ -34,6 +34,14 @@ smp_status compose_plan(const smp_layout *L, const settings *s, compose_mode mod
                         double gap, composition *c, smp_error *err) SMP_MUST_CHECK;
 void composition_free(composition *c);
 
+/* The part BOX (x, y, w, h in photo px) of FROM, sampled by FACTOR (<= 1),
+ * with DOTS (N; NULL for none) rendered on it at that resolution, into
+ * OUT.  Dots just outside BOX still darken its edge.  Panels and the
+ * mock-up draw only what they show, at the resolution they need. */
+struct pigment;
+smp_status preview_region(const smp_layout *L, const photo *from, const smp_dot *dots, size_t n, const struct pigment *pg,
+                          const double box[4], double factor, photo *out, smp_error *err) SMP_MUST_CHECK;
+
 /* A cairo surface on P's pixels (P keeps them); destroy it before P. */
 cairo_surface_t *preview_surface(const photo *p);
 /* The treated area's bounding box with a margin, as x, y, w, h in photo

@@ -39,6 +39,7 @@
 #define DETAIL_MM 40.0
 #define DETAIL_PX_PER_MM 20.0 /* 508 dpi: a 0.25 mm dot is 5 px */
 #define NOTES_MAX 20000
+#define PRINT_PX_PER_MM (300 / 25.4) /* the finest a photo goes into the PDF: 300 dpi on paper */
 
 typedef struct page {
     cairo_t *cr;
@@ -131,21 +132,21 @@ static void caption(cairo_t *cr, double x, double y, double w, const char *t)
     text(cr, x, y, w, "Sans", 3.2, t);
 }
 
-/* The after photo: the shown dots rendered at the photo's own scale. */
-static smp_status render_after(const smp_layout *L, const smp_dot *dots, size_t n, const pigment *pg, photo *out,
-                               smp_error *err)
+/* Draws the part CROP (x, y, w, h in photo px) of FROM, with DOTS (N, or
+ * NULL) rendered on it, into the box (x, y, w, h) mm: only that part goes
+ * into the PDF, at most at print resolution, so a huge photo costs a page's
+ * worth of pixels, not its own. */
+static smp_status draw_part(cairo_t *cr, const smp_layout *L, const photo *from, const smp_dot *dots, size_t n,
+                            const pigment *pg, const double crop[4], double x, double y, double w, double h,
+                            smp_error *err)
 {
-    const photo *from = preview_after_photo(L);
-    smp_status st = photo_alloc(out, L->photo.w, L->photo.h, err);
+    photo part;
+    double factor = fmin(1, w * PRINT_PX_PER_MM / crop[2]);
+    smp_status st = preview_region(L, from, dots, n, pg, crop, factor, &part, err);
     if (st != SMP_OK) return st;
-    memcpy(out->px, from->px, (size_t)from->stride * from->h);
-    size_t nd;
-    smp_dot *merged;
-    const smp_dot *all = preview_after_dots(L, dots, n, &nd, &merged);
-    if (!all) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
-    st = render_dots(out, all, nd, L->scale, 0, 0, pg, err);
-    free(merged);
-    return st;
+    image_box(cr, &part, 0, 0, part.w, part.h, x, y, w, h);
+    photo_free(&part);
+    return SMP_OK;
 }
 
 static smp_status page_one(page *pg_, const smp_layout *L, const settings *s, const pigment *pg, const char *notes,
@@ -163,7 +164,9 @@ static smp_status page_one(page *pg_, const smp_layout *L, const settings *s, co
     if (logo) {
         double lw = 30, lh = 30.0 * logo->h / logo->w;
         if (lh > 20) { lw *= 20 / lh; lh = 20; }
-        image_box(cr, logo, 0, 0, logo->w, logo->h, pg_->w - MARGIN - lw, y, lw, lh);
+        double whole[4] = {0, 0, logo->w, logo->h};
+        smp_status st = draw_part(cr, L, logo, NULL, 0, pg, whole, pg_->w - MARGIN - lw, y, lw, lh, err);
+        if (st != SMP_OK) return st;
     }
     cairo_set_source_rgb(cr, 0, 0, 0);
     y += text(cr, x, y, w - 35, "Sans Bold", 7, s->clinic ? s->clinic : "Scalp micropigmentation");
@@ -173,18 +176,16 @@ static smp_status page_one(page *pg_, const smp_layout *L, const settings *s, co
     snprintf(line, sizeof line, "Preview for %s \u2014 %s", s->client ? s->client : "the client", date);
     y += text(cr, x, y, w - 35, "Sans", 4.5, line);
     y += 6;
-    /* Before and after side by side, fitted to the width. */
-    photo after;
-    smp_status st = render_after(L, L->shown, L->n_shown, pg, &after, err);
-    if (st != SMP_OK) return st;
-    /* The treated area and a margin, as large as the page allows. */
+    /* Before and after side by side, fitted to the width: the treated
+     * area and a margin, as large as the page allows. */
     double crop[4];
     preview_area_crop(L, L->scale, L->photo.w, L->photo.h, crop);
     double gap = 4, pw = (w - gap) / 2, ph = pw * crop[3] / crop[2];
     if (ph > 110) { ph = 110; pw = ph * crop[2] / crop[3]; }
-    image_box(cr, &L->photo, crop[0], crop[1], crop[2], crop[3], x, y, pw, ph);
-    image_box(cr, &after, crop[0], crop[1], crop[2], crop[3], x + pw + gap, y, pw, ph);
-    photo_free(&after);
+    smp_status st = draw_part(cr, L, &L->photo, NULL, 0, pg, crop, x, y, pw, ph, err);
+    if (st == SMP_OK)
+        st = draw_part(cr, L, preview_after_photo(L), L->shown, L->n_shown, pg, crop, x + pw + gap, y, pw, ph, err);
+    if (st != SMP_OK) return st;
     caption(cr, x, y + ph + 1.5, pw, "Before");
     caption(cr, x + pw + gap, y + ph + 1.5, pw, s->show_fresh ? "After \u2014 fresh" : "After \u2014 healed");
     y += ph + 10;
@@ -245,14 +246,13 @@ static smp_status page_plan(page *pg_, const smp_layout *L, const settings *s, c
     for (int k = 0; k < n && k < plan.np; k++) {
         double px = x + (k % 2) * (pw + gap), py = y + (k / 2) * (ph + 12);
         if (!plan.p[k].dots) {
-            image_box(cr, &L->photo, crop[0], crop[1], crop[2], crop[3], px, py, pw, ph);
+            if ((st = draw_part(cr, L, &L->photo, NULL, 0, pg, crop, px, py, pw, ph, err)) != SMP_OK) break;
             caption(cr, px, py + ph + 1.2, pw, "Before");
             continue;
         }
-        photo after;
-        if ((st = render_after(L, plan.p[k].dots, plan.p[k].n, pg, &after, err)) != SMP_OK) break;
-        image_box(cr, &after, crop[0], crop[1], crop[2], crop[3], px, py, pw, ph);
-        photo_free(&after);
+        if ((st = draw_part(cr, L, preview_after_photo(L), plan.p[k].dots, plan.p[k].n, pg, crop, px, py, pw, ph, err)) !=
+            SMP_OK)
+            break;
         double dark = 100 * pg->session_darkening * (k - 1);
         snprintf(line, sizeof line, "Session %d%s%s \u2014 %.0f %% of the dots; dilution %g:1", k,
                  dates[k - 1][0] ? ", " : "", dates[k - 1], 100 * s->shares[k - 1], L->mm.dilution);

@@ -122,3 +122,16 @@ cp "$root"/tests/cli/data/stripes-density.png .
 run layout --area-mm 6000,6000 --density-map stripes-density.png --scale 0.0666667 --density 120 -o x.csv
 expect_status 2; expect_error "^smpsim: the plan would make about 2[0-9]{7} dots; the limit is 20000000$"
 [ ! -e x.csv ] || fail "x.csv written"
+
+t "a fine photo goes into PDF and SVG at the resolution the page needs, not whole"
+# A 6000 x 6000 px "photo": a layout drawn as a PNG.
+run layout --area-mm 600,600 --density 5 --px-per-mm 10 -o big.png; expect_status 0
+# At 40 px/mm the page is 150 mm: at most 300 dpi of it (1772 px), not 6000.
+run render big.png --scale 40 --area-polygon "2000,2000 4000,2000 4000,4000 2000,4000" -o big.svg; expect_status 0
+widest=$(grep -o '<image[^>]* width="[0-9]*"' big.svg | sed 's/.*width="//; s/"//' | sort -n | tail -1)
+[ -n "$widest" ] && [ "$widest" -le 1800 ] || fail "the SVG embeds an image $widest px wide"
+# The mock-up shows the treated part, at most 300 dpi on paper.
+run print big.png --scale 10 --area-polygon "2000,2000 2600,2000 2600,2600 2000,2600" -o big.pdf; expect_status 0
+widest=$(pdfimages -list big.pdf | awk 'NR > 2 {print $4}' | sort -n | tail -1)
+[ -n "$widest" ] && [ "$widest" -le 1200 ] || fail "the mock-up embeds an image $widest px wide"
+[ "$(wc -c <big.pdf)" -lt 3000000 ] || fail "the mock-up is $(wc -c <big.pdf) bytes"
