@@ -171,7 +171,7 @@ fuzz: deps
 	@$(MAKE) --no-print-directory $(BUILD)/smpsim
 	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang CXX=clang++ SAN='$(FUZZ_SAN) -fsanitize=fuzzer-no-link' \
 	    CFLAGS='-O1 -g' build-fuzz/libsmpsim.a $(FUZZ_CLI)
-	@for h in plan manifest image options dots; do \
+	@for h in plan manifest manifest_plans image options dots; do \
 	    clang $(FUZZ_SAN) -fsanitize=fuzzer -pthread -Iinclude -Isrc $(PC_CFLAGS) -O1 -g -o build-fuzz/fuzz_$$h \
 	        tests/fuzz/fuzz_$$h.c $$( [ $$h = options ] && echo $(FUZZ_CLI) ) build-fuzz/libsmpsim.a $(PC_LIBS) -lm \
 	        || exit 1; done

@@ -5,10 +5,10 @@
 # Usage: scripts/fuzz.sh BUILD_DIR SECONDS SMPSIM
 set -eu
 dir=$1 secs=$2 bin=$3
-mkdir -p "$dir/corpus/plan" "$dir/corpus/manifest" "$dir/corpus/image" "$dir/corpus/options" "$dir/corpus/dots" "$dir/crashes"
+mkdir -p "$dir/corpus/plan" "$dir/corpus/manifest" "$dir/corpus/manifest_plans" "$dir/corpus/image" "$dir/corpus/options" "$dir/corpus/dots" "$dir/crashes"
 # Committed seeds (tests/fuzz/corpus/HARNESS/), the presets and samples,
 # and truncated and bit-flipped copies of the sample photos.
-for h in plan manifest image options dots; do cp tests/fuzz/corpus/$h/* "$dir/corpus/$h/"; done
+for h in plan manifest manifest_plans image options dots; do cp tests/fuzz/corpus/$h/* "$dir/corpus/$h/"; done
 cp presets/*.smp samples/*.smp "$dir/corpus/plan/"
 cp samples/*.csv "$dir/corpus/manifest/"
 cp tests/cli/data/*.png tests/cli/data/*.jpg "$dir/corpus/image/"
@@ -28,7 +28,7 @@ done
   true
 status=0
 # First the inputs that once failed (tests/fuzz/regress/HARNESS-*), then new ones.
-for h in plan manifest image options dots; do
+for h in plan manifest manifest_plans image options dots; do
   for f in tests/fuzz/regress/$h-*; do
     [ -e "$f" ] || continue
     "$dir/fuzz_$h" -close_fd_mask=3 "$f" </dev/null >"$dir/regress_$h.log" 2>&1 || { status=1; echo "fuzz: $f fails again"; tail -20 "$dir/regress_$h.log"; }
@@ -39,7 +39,7 @@ run_one() {
   (cd "$dir/crashes" && ../fuzz_$1 -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -close_fd_mask=3 \
       "../corpus/$1" </dev/null >"../fuzz_$1.log" 2>&1) || { echo "fuzz: $1 found a fault: $dir/fuzz_$1.log"; tail -30 "$dir/fuzz_$1.log"; return 1; }
 }
-set -- plan manifest image options dots
+set -- plan manifest manifest_plans image options dots
 while [ $# -gt 0 ]; do
   run_one "$1" & p1=$!
   p2=""

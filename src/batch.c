@@ -202,6 +202,25 @@ static int newer(const char *out, const char *in)
            (so.st_mtim.tv_sec == si.st_mtim.tv_sec && so.st_mtim.tv_nsec >= si.st_mtim.tv_nsec);
 }
 
+smp_status batch_plan(const batch_job *job, smp_plan *plan, smp_error *err)
+{
+    smp_status st;
+    char origin[256];
+    /* A preset first, the plan file over it, the columns over both. */
+    for (int k = 0; k < job->n_opts; k++)
+        if (job->values[k] && !strcmp(job->keys[k], "preset") &&
+            (st = smp_plan_load_preset(plan, job->values[k], err)) != SMP_OK)
+            return st;
+    if (job->plan && (st = smp_plan_load(plan, job->plan, err)) != SMP_OK) return st;
+    for (int k = 0; k < job->n_opts; k++) {
+        if (!job->values[k] || !strcmp(job->keys[k], "preset")) continue;
+        snprintf(origin, sizeof origin, "column %s", job->keys[k]);
+        if ((st = smp_plan_set(plan, job->keys[k], job->values[k], origin, 1, err)) != SMP_OK) return st;
+    }
+    if (job->photo && (st = smp_plan_set(plan, "photo", job->photo, "column photo", 1, err)) != SMP_OK) return st;
+    return smp_plan_resolve(plan, err);
+}
+
 smp_status batch_run(const batch_job *job, int resume, batch_result *res, smp_error *err)
 {
     double t0 = smp_seconds();
@@ -210,21 +229,8 @@ smp_status batch_run(const batch_job *job, int resume, batch_result *res, smp_er
     smp_plan *plan = smp_plan_new();
     smp_layout *L = NULL;
     smp_status st;
-    char origin[256];
     if (!plan) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
-    /* A preset first, the plan file over it, the columns over both. */
-    for (int k = 0; k < job->n_opts; k++)
-        if (job->values[k] && !strcmp(job->keys[k], "preset") &&
-            (st = smp_plan_load_preset(plan, job->values[k], err)) != SMP_OK)
-            goto out;
-    if (job->plan && (st = smp_plan_load(plan, job->plan, err)) != SMP_OK) goto out;
-    for (int k = 0; k < job->n_opts; k++) {
-        if (!job->values[k] || !strcmp(job->keys[k], "preset")) continue;
-        snprintf(origin, sizeof origin, "column %s", job->keys[k]);
-        if ((st = smp_plan_set(plan, job->keys[k], job->values[k], origin, 1, err)) != SMP_OK) goto out;
-    }
-    if (job->photo && (st = smp_plan_set(plan, "photo", job->photo, "column photo", 1, err)) != SMP_OK) goto out;
-    if ((st = smp_plan_resolve(plan, err)) != SMP_OK) goto out;
+    if ((st = batch_plan(job, plan, err)) != SMP_OK) goto out;
     /* The output is none of the job's inputs by any path (its plan, the
      * photo and masks the plan names, the manifest, the report), checked
      * as render checks it, before the work. */

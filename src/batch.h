@@ -42,6 +42,9 @@ typedef struct batch_result {
     char warning[256]; /* what the user should check (the layout's note), or empty */
 } batch_result;
 
+/* The plan a job runs, into PLAN (new): its preset, its plan file over
+ * that, the manifest's columns over both, then resolved. */
+smp_status batch_plan(const batch_job *job, smp_plan *plan, smp_error *err) SMP_MUST_CHECK;
 /* Runs one job; RESUME skips it when its output is newer than its inputs. */
 smp_status batch_run(const batch_job *job, int resume, batch_result *res, smp_error *err) SMP_MUST_CHECK;
 
