@@ -119,6 +119,17 @@ run render top.smp --seed 7 -o link.png; expect_status 0
 run render top.smp --seed 7 -o seven.png; expect_status 0
 cmp -s real.png seven.png || fail "the file the link points to was not rewritten"
 
+t "an output that is a FIFO, or a link to one, is written through, not replaced"
+mkfifo pipe.csv; ln -s pipe.csv link.csv
+for out in pipe.csv link.csv; do
+  (cat pipe.csv >got.txt &)
+  run layout --area-mm 20,20 -o $out; expect_status 0
+  sleep 0.2
+  head -1 got.txt | grep -q '^x_mm,y_mm' || fail "nothing came through $out: $(head -c 100 got.txt)"
+  [ -p pipe.csv ] || fail "pipe.csv is no longer a FIFO"
+done
+[ -L link.csv ] || fail "link.csv is no longer a link"
+
 t "rewriting an output keeps its mode"
 cp "$root"/samples/* .
 run render top.smp -o a.png; expect_status 0
