@@ -16,6 +16,7 @@
 #include "output.h"
 #include "pigment.h"
 #include "plan.h"
+#include "render.h"
 #include "status.h"
 
 const char *dot_kind_name(smp_dot_kind k)
@@ -312,38 +313,32 @@ static smp_status write_svg(FILE *f, const smp_layout *L, const char *path, smp_
     return SMP_OK;
 }
 
-static smp_status write_png(FILE *f, const smp_layout *L, double ppm, const char *path, smp_error *err)
+/* The layout as a picture: the dots as they heal, drawn by the renderer
+ * (render.c, the same model and code as a preview) on an even fair skin
+ * at PPM px/mm, so a PNG of a million dots takes the renderer's time, not
+ * a cairo_arc each. */
+#define LAYOUT_SKIN 0xe0baa0u /* 224, 186, 160: fair skin, no shine */
+
+static smp_status write_png(FILE *f, const smp_layout *L, const smp_plan *plan, double ppm, const char *path,
+                            smp_error *err)
 {
     double pw = ceil(L->area.w * ppm), ph = ceil(L->area.h * ppm);
     if (pw * ph > SMP_MAX_PIXELS || pw > 32767 || ph > 32767)
         return smp_fail(err, SMP_ELIMIT, 0, "%s: a %.0fx%.0f pixel PNG is over the limit; lower --px-per-mm",
                         path, pw, ph);
     int w = (int)pw, h = (int)ph;
-    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
-    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
-        cairo_surface_destroy(s);
-        return smp_fail(err, SMP_ENOMEM, 0, "%s: out of memory for a %dx%d image", path, w, h);
-    }
-    cairo_t *cr = cairo_create(s);
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_paint(cr);
-    cairo_scale(cr, ppm, ppm);
-    draw_dots(cr, L);
-    cairo_destroy(cr);
-    cairo_surface_flush(s);
-    /* Opaque ARGB32 in native order to byte-order RGBA, row by row in place. */
-    uint8_t *px = cairo_image_surface_get_data(s);
-    int stride = cairo_image_surface_get_stride(s);
+    photo canvas;
+    smp_status st = photo_alloc(&canvas, w, h, err);
+    if (st != SMP_OK) return st;
     for (int y = 0; y < h; y++) {
-        uint32_t *row = (uint32_t *)(px + (size_t)y * stride);
-        for (int x = 0; x < w; x++) {
-            uint32_t v = row[x];
-            uint8_t *b = (uint8_t *)&row[x];
-            b[0] = (uint8_t)(v >> 16); b[1] = (uint8_t)(v >> 8); b[2] = (uint8_t)v; b[3] = 255;
-        }
+        uint32_t *row = (uint32_t *)(canvas.px + (size_t)y * canvas.stride);
+        for (int x = 0; x < w; x++) row[x] = LAYOUT_SKIN;
     }
-    smp_status st = image_write_png_rgba(f, path, px, w, h, stride, err);
-    cairo_surface_destroy(s);
+    pigment pg;
+    pigment_from_settings(&pg, plan_settings(plan));
+    if ((st = render_dots(&canvas, L->shown, L->n_shown, ppm, 0, 0, &pg, err)) == SMP_OK)
+        st = image_write_photo_png(f, path, &canvas, plan_settings(plan)->png_level, err);
+    photo_free(&canvas);
     return st;
 }
 
@@ -355,7 +350,7 @@ smp_status layout_write_dots(FILE *f, const char *path, smp_format fmt, const sm
     case SMP_FMT_CSV: write_csv(f, L); return SMP_OK;
     case SMP_FMT_JSON: return write_json(f, L, plan, path, err);
     case SMP_FMT_SVG: return write_svg(f, L, path, err);
-    case SMP_FMT_PNG: return write_png(f, L, plan_settings(plan)->px_per_mm, path, err);
+    case SMP_FMT_PNG: return write_png(f, L, plan, plan_settings(plan)->px_per_mm, path, err);
     default: return smp_fail(err, SMP_EVALUE, 0, "%s: unknown output type (%s)", path, "use .csv, .json, .svg or .png");
     }
 }

@@ -26,6 +26,7 @@ static const char usage_text[] =
     "       appearance [--json] diff BEFORE AFTER [POLY]   (only inside POLY when given)\n"
     "       appearance [--json] panels IMAGE N   (mean L*, a*, b* in the middle of each of N side-by-side panels)\n"
     "       appearance mkshine OUT.png   (a test photo: skin with a specular highlight)\n"
+    "       appearance mkflat OUT.png W H RRGGBB   (an even photo of one colour)\n"
     "Polygons are \"x,y x,y x,y ...\" in the photo's pixels; a mask is a PNG of the\n"
     "photo's size, white = the treated area.\n";
 
@@ -782,6 +783,25 @@ static void cmd_mkshine(const char *path)
     photo_free(&p);
 }
 
+/* An even W x H photo of colour HEX (RRGGBB): a photo with nothing in it. */
+static void cmd_mkflat(const char *path, const char *ws, const char *hs, const char *hex)
+{
+    char *end;
+    long w = strtol(ws, &end, 10), h = strtol(hs, &end, 10);
+    unsigned long rgb = strtoul(hex, &end, 16);
+    if (w < 1 || h < 1 || w > 10000 || h > 10000 || strlen(hex) != 6 || *end) usage_fail("mkflat OUT.png W H RRGGBB");
+    photo p;
+    smp_error err = {0};
+    if (photo_alloc(&p, (int)w, (int)h, &err)) fail(path, err.msg);
+    for (int y = 0; y < p.h; y++)
+        for (int x = 0; x < p.w; x++) ((uint32_t *)(p.px + (size_t)y * p.stride))[x] = 0xff000000u | (uint32_t)rgb;
+    FILE *f = fopen(path, "wb");
+    if (!f) fail(path, strerror(errno));
+    if (image_write_photo_png(f, path, &p, 6, &err)) fail(path, err.msg);
+    if (fclose(f)) fail(path, strerror(errno));
+    photo_free(&p);
+}
+
 /* The subcommands that compare a BEFORE with an AFTER (their first two
  * arguments), with how many arguments each takes in all. */
 static const struct command {
@@ -814,6 +834,12 @@ int main(int argc, char **argv)
         if (nrest != 2) usage_fail("wrong number of arguments");
         cmd_panels(rest[0], rest[1]);
         emit(json);
+        free(arg);
+        return 0;
+    }
+    if (!strcmp(cmd, "mkflat")) {
+        if (nrest != 4) usage_fail("wrong number of arguments");
+        cmd_mkflat(rest[0], rest[1], rest[2], rest[3]);
         free(arg);
         return 0;
     }

@@ -145,7 +145,7 @@ rm -f lone-smpsim
 
 t "catalogue: the photo (exit 2)"
 cp "$root"/samples/top.jpg top.jpg
-smpsim layout --area-mm 40,40 --px-per-mm 4 -o white.png
+"${SMPSIM_APPEARANCE:-$root/build/appearance}" mkflat white.png 160 160 ffffff || fail "mkflat"
 # Patches on an even white photo: no hair around them to match.
 run render white.png --scale 4 --density auto --patch-polygon "40,40 120,40 120,120 40,120" -o a.png; expect_status 2
 expect_error "^smpsim: white\.png: the skin around the patches is no darker than inside them: no hair to match; give --density$"

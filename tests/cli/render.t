@@ -193,7 +193,7 @@ run render top.jpg --scale 4 --area auto --hairline rounded --anchors 190,610:40
 expect_out '"area_confidence":(0\.[3-9]|1\.0)'
 [ "$(png_size area.png)" = "800x800" ] || fail "area mask is $(png_size area.png)"
 run render top.jpg --scale 4 --area-mask area.png -o b.png; expect_status 0
-smpsim layout --area-mm 100,100 --density 0.01 --px-per-mm 3 -o grey.png
+"${SMPSIM_APPEARANCE:-$root/build/appearance}" mkflat grey.png 300 300 808080 || fail "mkflat"
 run render grey.png --scale 3 --area auto -o c.png; expect_status 2; expect_error "grey\.png: no scalp area could be told apart"
 [ ! -e c.png ] || fail "c.png written"
 run layout --area-mm 10,10 --area auto -o d.csv; expect_status 1; expect_error "auto needs a photo"
