@@ -12,7 +12,6 @@
 
 #include "image.h"
 #include "json.h"
-#include "layout.h"
 #include "output.h"
 #include "pigment.h"
 #include "plan.h"
@@ -250,7 +249,7 @@ static double apparent_mm(apparent_tables *a, double d, double z)
     return a->t[k][i] + (a->t[k][i + 1] - a->t[k][i]) * (f - i);
 }
 
-static void write_csv(FILE *f, const smp_layout *L)
+static void write_csv(FILE *f, const result_view *L)
 {
     apparent_tables a = {0};
     fputs("x_mm,y_mm,diameter_mm,darkness,session,kind,blown,depth_mm,apparent_mm\n", f);
@@ -263,11 +262,11 @@ static void write_csv(FILE *f, const smp_layout *L)
 
 /* The summary through jansson; the dot rows, numbers and fixed names only,
  * printed here: a tree of millions of objects would cost gigabytes. */
-static smp_status write_json(FILE *f, const smp_layout *L, const smp_plan *plan, const char *path, smp_error *err)
+static smp_status write_json(FILE *f, const result_view *L, const smp_plan *plan, const char *path, smp_error *err)
 {
     apparent_tables a = {0};
-    const smp_layout_stats *s = &L->stats;
-    double frame[2] = {L->area.w, L->area.h};
+    const smp_layout_stats *s = L->stats;
+    double frame[2] = {L->area->w, L->area->h};
     char *summary = json_text_of(json_pack("{s:I,s:o,s:o,s:o,s:I,s:o}", "dots", (json_int_t)s->dots, "area_cm2",
                                            json_num(s->area_cm2, 4), "expected_dots", json_num(s->expected_dots, 1),
                                            "mean_density", json_num(s->mean_density, 3), "seed",
@@ -287,7 +286,7 @@ static smp_status write_json(FILE *f, const smp_layout *L, const smp_plan *plan,
     return SMP_OK;
 }
 
-static void draw_dots(cairo_t *cr, const smp_layout *L)
+static void draw_dots(cairo_t *cr, const result_view *L)
 {
     for (size_t i = 0; i < L->n_shown; i++) {
         const smp_dot *d = &L->shown[i];
@@ -298,9 +297,9 @@ static void draw_dots(cairo_t *cr, const smp_layout *L)
 }
 
 /* SVG at true size: the document unit is mm and one user unit is 1 mm. */
-static smp_status write_svg(FILE *f, const smp_layout *L, const char *path, smp_error *err)
+static smp_status write_svg(FILE *f, const result_view *L, const char *path, smp_error *err)
 {
-    cairo_surface_t *s = cairo_svg_surface_create_for_stream(out_cairo_write, f, L->area.w, L->area.h);
+    cairo_surface_t *s = cairo_svg_surface_create_for_stream(out_cairo_write, f, L->area->w, L->area->h);
     cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_MM);
     cairo_t *cr = cairo_create(s);
     draw_dots(cr, L);
@@ -319,10 +318,10 @@ static smp_status write_svg(FILE *f, const smp_layout *L, const char *path, smp_
  * a cairo_arc each. */
 #define LAYOUT_SKIN 0xe0baa0u /* 224, 186, 160: fair skin, no shine */
 
-static smp_status write_png(FILE *f, const smp_layout *L, const smp_plan *plan, double ppm, const char *path,
+static smp_status write_png(FILE *f, const result_view *L, const smp_plan *plan, double ppm, const char *path,
                             smp_error *err)
 {
-    double pw = ceil(L->area.w * ppm), ph = ceil(L->area.h * ppm);
+    double pw = ceil(L->area->w * ppm), ph = ceil(L->area->h * ppm);
     if (pw * ph > SMP_MAX_PIXELS || pw > 32767 || ph > 32767)
         return smp_fail(err, SMP_ELIMIT, 0, "%s: a %.0fx%.0f pixel PNG is over the limit; lower --px-per-mm",
                         path, pw, ph);
@@ -342,7 +341,7 @@ static smp_status write_png(FILE *f, const smp_layout *L, const smp_plan *plan, 
     return st;
 }
 
-smp_status layout_write_dots(FILE *f, const char *path, smp_format fmt, const smp_layout *L, const smp_plan *plan,
+smp_status layout_write_dots(FILE *f, const char *path, smp_format fmt, const result_view *L, const smp_plan *plan,
                             output_stats *stats, smp_error *err)
 {
     (void)stats;
@@ -360,17 +359,17 @@ smp_status smp_layout_write(const smp_layout *L, const smp_plan *plan, const cha
     return output_write("layout", L, plan, path, NULL, NULL, err);
 }
 
-smp_status layout_save_area_begin(const smp_layout *L, const char *path, out_file *o, smp_error *err)
+smp_status layout_save_area_begin(const result_view *L, const char *path, out_file *o, smp_error *err)
 {
     memset(o, 0, sizeof *o);
-    if (!L->photo.px) return smp_fail(err, SMP_EVALUE, 0, "%s: --save-area needs a photo", path);
+    if (!L->photo->px) return smp_fail(err, SMP_EVALUE, 0, "%s: --save-area needs a photo", path);
     if (smp_format_from_path(path) != SMP_FMT_PNG) return smp_fail(err, SMP_EVALUE, 0, "%s: the area is saved as a PNG", path);
-    int w = L->photo.w, h = L->photo.h;
+    int w = L->photo->w, h = L->photo->h;
     uint8_t *px = malloc((size_t)w * h * 4);
     if (!px) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
     for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++) {
-            uint8_t v = area_contains(&L->area, v2((x + 0.5) / L->scale, (y + 0.5) / L->scale)) ? 255 : 0;
+            uint8_t v = area_contains(L->area, v2((x + 0.5) / L->scale, (y + 0.5) / L->scale)) ? 255 : 0;
             uint8_t *q = px + ((size_t)y * w + x) * 4;
             q[0] = q[1] = q[2] = v;
             q[3] = 255;
@@ -383,7 +382,9 @@ smp_status layout_save_area_begin(const smp_layout *L, const char *path, out_fil
 
 smp_status smp_layout_save_area(const smp_layout *L, const char *path, smp_error *err)
 {
+    result_view v;
+    result_view_of(L, &v);
     out_file o;
-    smp_status st = layout_save_area_begin(L, path, &o, err);
+    smp_status st = layout_save_area_begin(&v, path, &o, err);
     return st == SMP_OK ? out_commit(&o, err) : st;
 }

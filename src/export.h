@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "smpsim.h"
+#include "view.h"
 
 typedef struct out_file {
     FILE *f;
@@ -23,7 +24,7 @@ smp_status out_open(out_file *o, const char *path, smp_error *err) SMP_MUST_CHEC
 void out_set_force(int force);
 /* --save-area written to O's temporary file, to commit (out_commit) once
  * the run's other output is written, or abort: all outputs or none. */
-smp_status layout_save_area_begin(const smp_layout *L, const char *path, out_file *o, smp_error *err) SMP_MUST_CHECK;
+smp_status layout_save_area_begin(const result_view *L, const char *path, out_file *o, smp_error *err) SMP_MUST_CHECK;
 /* Flushes, closes and renames; on failure removes the temporary file. */
 smp_status out_commit(out_file *o, smp_error *err) SMP_MUST_CHECK;
 /* Abandons the output: closes and removes the temporary file. */
@@ -42,7 +43,7 @@ const char *dot_kind_name(smp_dot_kind k);
 struct output_stats; /* output.h */
 /* The layout command's writer (output.c's table): L's impressions into F as
  * CSV, JSON, true-size SVG or PNG. */
-smp_status layout_write_dots(FILE *f, const char *path, smp_format fmt, const smp_layout *L, const smp_plan *plan,
+smp_status layout_write_dots(FILE *f, const char *path, smp_format fmt, const result_view *L, const smp_plan *plan,
                              struct output_stats *stats, smp_error *err) SMP_MUST_CHECK;
 
 #endif

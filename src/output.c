@@ -10,6 +10,7 @@
 #include "preview.h"
 #include "print.h"
 #include "status.h"
+#include "view.h"
 
 /* Which command writes what, and how: the one list (in the order the
  * messages name the formats). */
@@ -113,6 +114,9 @@ smp_status output_write(const char *command, const smp_layout *L, const smp_plan
     if (st != SMP_OK) return st;
     const output_kind *k = output_kind_for(command, path);
     const settings *s = plan_settings(plan);
+    /* What the writers see of the result, built once. */
+    result_view view;
+    result_view_of(L, &view);
     side_output side[2];
     size_t nside = side_outputs(command, s, side);
     /* The side outputs first, under temporary names: if one cannot be
@@ -121,7 +125,7 @@ smp_status output_write(const char *command, const smp_layout *L, const smp_plan
     size_t open = 0;
     for (size_t i = 0; i < nside && st == SMP_OK; i++) {
         if (!strcmp(side[i].option, "--save-area")) {
-            st = layout_save_area_begin(L, side[i].path, &o[open], err);
+            st = layout_save_area_begin(&view, side[i].path, &o[open], err);
         } else if ((st = out_open(&o[open], side[i].path, err)) == SMP_OK &&
                    (st = print_write_sheet(o[open].f, side[i].path, plan, err)) != SMP_OK) {
             out_abort(&o[open]);
@@ -130,7 +134,7 @@ smp_status output_write(const char *command, const smp_layout *L, const smp_plan
     }
     out_file *main_out = &o[open];
     if (st == SMP_OK && (st = out_open(main_out, path, err)) == SMP_OK) {
-        if ((st = k->write(main_out->f, path, k->format, L, plan, stats, err)) != SMP_OK) out_abort(main_out);
+        if ((st = k->write(main_out->f, path, k->format, &view, plan, stats, err)) != SMP_OK) out_abort(main_out);
         else st = out_commit(main_out, err);
     }
     /* All or none: the side outputs are kept only with the main one. */

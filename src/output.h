@@ -20,13 +20,15 @@ typedef struct output_stats {
     int pages;
 } output_stats;
 
+struct result_view; /* view.h */
+
 typedef struct output_kind {
     const char *command; /* "render", "layout", "print" */
     smp_format format;
     const char *ext;     /* as the list of formats names it: ".png" */
     /* Whether the plan can be written so, before anything is opened (NULL: always). */
     smp_status (*check)(const smp_plan *plan, const char *path, smp_format fmt, smp_error *err);
-    smp_status (*write)(FILE *f, const char *path, smp_format fmt, const smp_layout *L, const smp_plan *plan,
+    smp_status (*write)(FILE *f, const char *path, smp_format fmt, const struct result_view *L, const smp_plan *plan,
                         output_stats *stats, smp_error *err);
 } output_kind;
 

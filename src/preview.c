@@ -32,7 +32,6 @@
 #include "clock.h"
 #include "export.h"
 #include "output.h"
-#include "layout.h"
 #include "plan.h"
 #include "preview.h"
 #include "render.h"
@@ -75,11 +74,11 @@ static void arrange(composition *c, int column, double gap)
 /* Strips of three panels or more show the treated area (its bounding box
  * and a margin of an eighth either way) rather than the whole photo, so
  * the dots are drawn larger.  UNIT is photo units per mm. */
-static void crop_to_area(const smp_layout *L, double unit, double w, double h, double *x, double *y, double *cw,
+static void crop_to_area(const result_view *L, double unit, double w, double h, double *x, double *y, double *cw,
                          double *ch)
 {
     double x0, y0, x1, y1;
-    area_bounds(&L->area, &x0, &y0, &x1, &y1);
+    area_bounds(L->area, &x0, &y0, &x1, &y1);
     double mx = (x1 - x0) / 8, my = (y1 - y0) / 8;
     x0 = fmax(0, (x0 - mx) * unit); y0 = fmax(0, (y0 - my) * unit);
     x1 = fmin(w, (x1 + mx) * unit); y1 = fmin(h, (y1 + my) * unit);
@@ -88,14 +87,14 @@ static void crop_to_area(const smp_layout *L, double unit, double w, double h, d
     if (*cw < 8 || *ch < 8) { *x = *y = 0; *cw = w; *ch = h; }
 }
 
-void preview_area_crop(const smp_layout *L, double unit, double w, double h, double out[4])
+void preview_area_crop(const result_view *L, double unit, double w, double h, double out[4])
 {
     crop_to_area(L, unit, w, h, &out[0], &out[1], &out[2], &out[3]);
 }
 
 /* The panels for the plan's composition of a W x H photo (in px, or mm
  * for vector output: UNIT photo units per mm). */
-smp_status compose_plan(const smp_layout *L, const settings *s, compose_mode mode, double w, double h, double unit,
+smp_status compose_plan(const result_view *L, const settings *s, compose_mode mode, double w, double h, double unit,
                         double gap, composition *c, smp_error *err)
 {
     memset(c, 0, sizeof *c);
@@ -126,8 +125,8 @@ smp_status compose_plan(const smp_layout *L, const settings *s, compose_mode mod
         add_panel(c, cx, cy, cw, ch, NULL, 0, "Before");
         for (int k = 1; k <= s->sessions; k++) {
             show_state st = {k, 0, 0, 1};
-            if (!(c->owned[k - 1] = malloc((L->dots.n ? L->dots.n : 1) * sizeof(smp_dot)))) goto nomem;
-            size_t n = pigment_show(&st, L->dots.d, L->dots.n, c->owned[k - 1]);
+            if (!(c->owned[k - 1] = malloc((L->n_dots ? L->n_dots : 1) * sizeof(smp_dot)))) goto nomem;
+            size_t n = pigment_show(&st, L->dots, L->n_dots, c->owned[k - 1]);
             char label[48];
             snprintf(label, sizeof label, "Session %d \u2014 healed", k);
             add_panel(c, cx, cy, cw, ch, c->owned[k - 1], n, label);
@@ -141,8 +140,8 @@ smp_status compose_plan(const smp_layout *L, const settings *s, compose_mode mod
             show_state st;
             show_state_from_settings(&st, s);
             st.darkness_scale = 1 + (k - 1) * s->healing_spread;
-            if (!(c->owned[k] = malloc((L->dots.n ? L->dots.n : 1) * sizeof(smp_dot)))) goto nomem;
-            size_t n = pigment_show(&st, L->dots.d, L->dots.n, c->owned[k]);
+            if (!(c->owned[k] = malloc((L->n_dots ? L->n_dots : 1) * sizeof(smp_dot)))) goto nomem;
+            size_t n = pigment_show(&st, L->dots, L->n_dots, c->owned[k]);
             add_panel(c, cx, cy, cw, ch, c->owned[k], n, names[k]);
         }
         arrange(c, 0, gap);
@@ -165,23 +164,23 @@ nomem:
 
 /* The dots an after panel draws: its own and, with --shave, the stubble on
  * the cut hair.  *OWNED is set when a merged copy was made (free it). */
-const smp_dot *preview_after_dots(const smp_layout *L, const smp_dot *d, size_t n, size_t *out_n, smp_dot **owned)
+const smp_dot *preview_after_dots(const result_view *L, const smp_dot *d, size_t n, size_t *out_n, smp_dot **owned)
 {
     *owned = NULL;
     *out_n = n;
-    if (!L->shave.stubble.n) return d;
-    size_t m = L->shave.stubble.n;
+    if (!L->n_stubble) return d;
+    size_t m = L->n_stubble;
     if (!(*owned = malloc((n + m) * sizeof **owned))) return NULL;
-    memcpy(*owned, L->shave.stubble.d, m * sizeof **owned);
+    memcpy(*owned, L->stubble, m * sizeof **owned);
     if (n) memcpy(*owned + m, d, n * sizeof **owned);
     *out_n = n + m;
     return *owned;
 }
 
 /* The photo an after panel starts from: with --shave, the hair cut. */
-const photo *preview_after_photo(const smp_layout *L)
+const photo *preview_after_photo(const result_view *L)
 {
-    return L->shave.shaved.px ? &L->shave.shaved : &L->photo;
+    return L->after_photo;
 }
 
 static void blit(photo *dst, int dx, int dy, const photo *src, int sx, int sy, int w, int h)
@@ -282,13 +281,13 @@ static void annotate(cairo_t *cr, const composition *c, double zoom, double px_p
     }
 }
 
-static smp_status write_overlay(FILE *f, const char *path, const smp_layout *L, const pigment *pg, smp_error *err)
+static smp_status write_overlay(FILE *f, const char *path, const result_view *L, const pigment *pg, smp_error *err)
 {
     /* The pigment drawn on white skin: transmission T per channel.  Over
      * white, an overlay of alpha 1 - T(green) and colour chosen so that
      * it composites back to T reproduces it; over a real photo it is close
      * to the multiplicative model. */
-    const photo *p = &L->photo;
+    const photo *p = L->photo;
     size_t n = (size_t)p->w * p->h;
     uint8_t *rgba = malloc(n * 4);
     photo white = {0};
@@ -336,7 +335,7 @@ static void paint_background(cairo_t *cr)
 }
 
 /* OUT = P scaled by cairo to W x H. */
-smp_status preview_region(const smp_layout *L, const photo *from, const smp_dot *dots, size_t n, const pigment *pg,
+smp_status preview_region(const result_view *L, const photo *from, const smp_dot *dots, size_t n, const pigment *pg,
                           const double box[4], double factor, photo *out, smp_error *err)
 {
     memset(out, 0, sizeof *out);
@@ -405,12 +404,12 @@ static void blend(uint32_t *px, uint32_t rgb, double a)
  * tinted with its outline, what the exclusion mask keeps out in red, a
  * 1 cm grid on the area, then with cairo the hairline, its anchors and
  * (BAR) a scale bar. */
-static smp_status draw_guides(photo *view, cairo_t *cr, const smp_layout *L, double zoom, const panel *q, double size,
+static smp_status draw_guides(photo *view, cairo_t *cr, const result_view *L, double zoom, const panel *q, double size,
                               int bar, smp_error *err)
 {
     int w = view->w, h = view->h;
     double unit = L->scale * zoom; /* output px per mm */
-    area whole = L->area;
+    area whole = *L->area;
     whole.exclude.px = NULL;
     uint8_t *row[2] = {malloc((size_t)w), malloc((size_t)w)};
     if (!row[0] || !row[1]) {
@@ -424,13 +423,13 @@ static smp_status draw_guides(photo *view, cairo_t *cr, const smp_layout *L, dou
         double my = (y + 0.5) / unit;
         for (int x = 0; x < w; x++) {
             vec2 p = v2((x + 0.5) / unit, my);
-            int in = area_contains(&L->area, p);
-            cur[x] = (uint8_t)(in ? 1 : L->area.exclude.px && area_contains(&whole, p) ? 2 : 0);
+            int in = area_contains(L->area, p);
+            cur[x] = (uint8_t)(in ? 1 : L->area->exclude.px && area_contains(&whole, p) ? 2 : 0);
         }
         for (int x = 0; x < w; x++) {
             int edge = (x > 0 && cur[x - 1] != cur[x]) || (y > 0 && up[x] != cur[x]);
             double gx = fmod((x + 0.5) / unit, 10), gy = fmod(my, 10);
-            if (edge && !L->area.poly && (cur[x] == 1 || (x > 0 && cur[x - 1] == 1) || (y > 0 && up[x] == 1)))
+            if (edge && !L->area->poly && (cur[x] == 1 || (x > 0 && cur[x - 1] == 1) || (y > 0 && up[x] == 1)))
                 blend(&px[x], 0x30e0ffu, 1); /* a mask's outline; a polygon's is stroked below */
             else if (cur[x] == 2) blend(&px[x], 0xff3030u, 0.35);
             else if (cur[x] == 1 && (gx < line || gy < line)) blend(&px[x], 0xffffffu, 0.6);
@@ -441,22 +440,22 @@ static smp_status draw_guides(photo *view, cairo_t *cr, const smp_layout *L, dou
     free(row[1]);
     cairo_surface_mark_dirty(cairo_get_target(cr));
     double lw = fmax(1.5, size / 6);
-    if (L->area.poly) {
-        for (size_t i = 0; i < L->area.poly_n; i++) cairo_line_to(cr, L->area.poly[i].x * unit, L->area.poly[i].y * unit);
+    if (L->area->poly) {
+        for (size_t i = 0; i < L->area->poly_n; i++) cairo_line_to(cr, L->area->poly[i].x * unit, L->area->poly[i].y * unit);
         cairo_close_path(cr);
         cairo_set_source_rgb(cr, 0.19, 0.88, 1);
         cairo_set_line_width(cr, lw / 2);
         cairo_stroke(cr);
     }
-    if (L->has_line && L->line.n > 1) {
+    if (L->line && L->line->n > 1) {
         cairo_set_source_rgb(cr, 1, 0.85, 0.1);
         cairo_set_line_width(cr, lw);
         cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-        for (size_t i = 0; i < L->line.n; i++) cairo_line_to(cr, L->line.pts[i].x * unit, L->line.pts[i].y * unit);
+        for (size_t i = 0; i < L->line->n; i++) cairo_line_to(cr, L->line->pts[i].x * unit, L->line->pts[i].y * unit);
         cairo_stroke(cr);
         for (int k = 0; k < 3; k++) {
             cairo_new_sub_path(cr);
-            cairo_arc(cr, L->line.anchors[k].x * unit, L->line.anchors[k].y * unit, fmax(3 * lw, 1.5 * unit), 0,
+            cairo_arc(cr, L->line->anchors[k].x * unit, L->line->anchors[k].y * unit, fmax(3 * lw, 1.5 * unit), 0,
                       2 * M_PI);
         }
         cairo_set_source_rgb(cr, 1, 0.2, 0.2);
@@ -470,11 +469,11 @@ static smp_status draw_guides(photo *view, cairo_t *cr, const smp_layout *L, dou
  * once by cairo), each panel copied in and its dots rendered in place in
  * the frame at that scale, in a view of the panel alone.  At full size
  * untouched pixels are the photo's own bytes. */
-static smp_status write_raster(FILE *f, const char *path, smp_format fmt, const smp_layout *L, const settings *s,
+static smp_status write_raster(FILE *f, const char *path, smp_format fmt, const result_view *L, const settings *s,
                                const pigment *pg, double secs[3], smp_error *err)
 {
     double t0 = smp_seconds(), t_render = 0;
-    const photo *ph = &L->photo;
+    const photo *ph = L->photo;
     photo small = {0}, frame = {0};
     composition c;
     smp_status st = compose_plan(L, s, (compose_mode)s->compose, ph->w, ph->h, L->scale, GAP, &c, err);
@@ -499,8 +498,8 @@ static smp_status write_raster(FILE *f, const char *path, smp_format fmt, const 
         if (sh < 1) sh = 1;
         if ((st = scaled(ph, sw, sh, &small, err)) != SMP_OK) goto out;
         src = src_after = &small;
-        if (L->shave.shaved.px) {
-            if ((st = scaled(&L->shave.shaved, sw, sh, &small_after, err)) != SMP_OK) goto out;
+        if (L->after_photo != L->photo) {
+            if ((st = scaled(L->after_photo, sw, sh, &small_after, err)) != SMP_OK) goto out;
             src_after = &small_after;
         }
     }
@@ -535,16 +534,16 @@ static smp_status write_raster(FILE *f, const char *path, smp_format fmt, const 
         st = render_dots(&view, dots, nd, L->scale * zoom, osx[i], osy[i], pg, err);
         free(merged);
         if (st != SMP_OK) goto out;
-        if (L->regions.hair) {
+        if (L->hair) {
             /* Thinning: the dots sit under the hair, so hair pixels stay. */
             for (int y = 0; y < oh[i]; y++) {
                 int hy = (int)((osy[i] + y) / zoom);
-                if (hy >= L->regions.hair_h) break;
+                if (hy >= L->hair_h) break;
                 uint32_t *row = (uint32_t *)(view.px + (size_t)y * view.stride);
                 const uint32_t *orig = (const uint32_t *)(src->px + (size_t)(osy[i] + y) * src->stride) + osx[i];
                 for (int x = 0; x < ow[i]; x++) {
                     int hx = (int)((osx[i] + x) / zoom);
-                    if (hx < L->regions.hair_w && L->regions.hair[(size_t)hy * L->regions.hair_w + hx]) row[x] = orig[x];
+                    if (hx < L->hair_w && L->hair[(size_t)hy * L->hair_w + hx]) row[x] = orig[x];
                 }
             }
         }
@@ -584,10 +583,10 @@ out:
 }
 
 /* PDF and SVG at true size: one unit of the page is 1 mm of scalp. */
-static smp_status write_vector(FILE *f, const char *path, smp_format fmt, const smp_layout *L, const settings *s,
+static smp_status write_vector(FILE *f, const char *path, smp_format fmt, const result_view *L, const settings *s,
                                const pigment *pg, smp_error *err)
 {
-    const photo *ph = &L->photo;
+    const photo *ph = L->photo;
     double wmm = ph->w / L->scale, hmm = ph->h / L->scale;
     composition c;
     smp_status st = compose_plan(L, s, (compose_mode)s->compose, wmm, hmm, 1, 4, &c, err);
@@ -664,7 +663,7 @@ smp_status preview_check(const smp_plan *plan, const char *path, smp_format fmt,
     return SMP_OK;
 }
 
-smp_status preview_write(FILE *f, const char *path, smp_format fmt, const smp_layout *L, const smp_plan *plan,
+smp_status preview_write(FILE *f, const char *path, smp_format fmt, const result_view *L, const smp_plan *plan,
                          output_stats *stats, smp_error *err)
 {
     const settings *s = plan_settings(plan);

@@ -26,7 +26,6 @@
 
 #include "export.h"
 #include "output.h"
-#include "layout.h"
 #include "pigment.h"
 #include "plan.h"
 #include "preview.h"
@@ -136,7 +135,7 @@ static void caption(cairo_t *cr, double x, double y, double w, const char *t)
  * NULL) rendered on it, into the box (x, y, w, h) mm: only that part goes
  * into the PDF, at most at print resolution, so a huge photo costs a page's
  * worth of pixels, not its own. */
-static smp_status draw_part(cairo_t *cr, const smp_layout *L, const photo *from, const smp_dot *dots, size_t n,
+static smp_status draw_part(cairo_t *cr, const result_view *L, const photo *from, const smp_dot *dots, size_t n,
                             const pigment *pg, const double crop[4], double x, double y, double w, double h,
                             smp_error *err)
 {
@@ -149,7 +148,7 @@ static smp_status draw_part(cairo_t *cr, const smp_layout *L, const photo *from,
     return SMP_OK;
 }
 
-static smp_status page_one(page *pg_, const smp_layout *L, const settings *s, const pigment *pg, const char *notes,
+static smp_status page_one(page *pg_, const result_view *L, const settings *s, const pigment *pg, const char *notes,
                            const photo *logo, smp_error *err)
 {
     cairo_t *cr = pg_->cr;
@@ -179,10 +178,10 @@ static smp_status page_one(page *pg_, const smp_layout *L, const settings *s, co
     /* Before and after side by side, fitted to the width: the treated
      * area and a margin, as large as the page allows. */
     double crop[4];
-    preview_area_crop(L, L->scale, L->photo.w, L->photo.h, crop);
+    preview_area_crop(L, L->scale, L->photo->w, L->photo->h, crop);
     double gap = 4, pw = (w - gap) / 2, ph = pw * crop[3] / crop[2];
     if (ph > 110) { ph = 110; pw = ph * crop[2] / crop[3]; }
-    smp_status st = draw_part(cr, L, &L->photo, NULL, 0, pg, crop, x, y, pw, ph, err);
+    smp_status st = draw_part(cr, L, L->photo, NULL, 0, pg, crop, x, y, pw, ph, err);
     if (st == SMP_OK)
         st = draw_part(cr, L, preview_after_photo(L), L->shown, L->n_shown, pg, crop, x + pw + gap, y, pw, ph, err);
     if (st != SMP_OK) return st;
@@ -208,7 +207,7 @@ static void footer_note(page *pg_)
          "A simulation, not a guarantee: how the skin takes and heals the pigment varies from person to person.");
 }
 
-static smp_status page_plan(page *pg_, const smp_layout *L, const settings *s, const pigment *pg, smp_error *err)
+static smp_status page_plan(page *pg_, const result_view *L, const settings *s, const pigment *pg, smp_error *err)
 {
     cairo_t *cr = pg_->cr;
     double x = MARGIN, y = MARGIN, w = pg_->w - 2 * MARGIN;
@@ -222,7 +221,7 @@ static smp_status page_plan(page *pg_, const smp_layout *L, const settings *s, c
     cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
     y += text(cr, x, y, w, "Sans", 3.6, line) + 5;
     double crop[4];
-    preview_area_crop(L, L->scale, L->photo.w, L->photo.h, crop);
+    preview_area_crop(L, L->scale, L->photo->w, L->photo->h, crop);
     /* Two panels a row. */
     int n = s->sessions + 1;
     double gap = 5, pw = (w - gap) / 2, ph = pw * crop[3] / crop[2];
@@ -241,12 +240,12 @@ static smp_status page_plan(page *pg_, const smp_layout *L, const settings *s, c
     /* The sessions strip's panel plan: the same dots for each session as
      * `render --compose sessions` shows. */
     composition plan;
-    smp_status st = compose_plan(L, s, COMPOSE_SESSIONS, L->photo.w, L->photo.h, L->scale, 0, &plan, err);
+    smp_status st = compose_plan(L, s, COMPOSE_SESSIONS, L->photo->w, L->photo->h, L->scale, 0, &plan, err);
     if (st != SMP_OK) return st;
     for (int k = 0; k < n && k < plan.np; k++) {
         double px = x + (k % 2) * (pw + gap), py = y + (k / 2) * (ph + 12);
         if (!plan.p[k].dots) {
-            if ((st = draw_part(cr, L, &L->photo, NULL, 0, pg, crop, px, py, pw, ph, err)) != SMP_OK) break;
+            if ((st = draw_part(cr, L, L->photo, NULL, 0, pg, crop, px, py, pw, ph, err)) != SMP_OK) break;
             caption(cr, px, py + ph + 1.2, pw, "Before");
             continue;
         }
@@ -255,7 +254,7 @@ static smp_status page_plan(page *pg_, const smp_layout *L, const settings *s, c
             break;
         double dark = 100 * pg->session_darkening * (k - 1);
         snprintf(line, sizeof line, "Session %d%s%s \u2014 %.0f %% of the dots; dilution %g:1", k,
-                 dates[k - 1][0] ? ", " : "", dates[k - 1], 100 * s->shares[k - 1], L->mm.dilution);
+                 dates[k - 1][0] ? ", " : "", dates[k - 1], 100 * s->shares[k - 1], L->mm->dilution);
         if (dark > 0) {
             size_t l = strlen(line);
             snprintf(line + l, sizeof line - l, ", %.0f %% darker", dark);
@@ -300,7 +299,7 @@ static void not_a_guarantee(page *pg_, double y)
          "shown here. Discuss the plan with your practitioner.");
 }
 
-static smp_status page_detail(page *pg_, const smp_layout *L, const pigment *pg, smp_error *err)
+static smp_status page_detail(page *pg_, const result_view *L, const pigment *pg, smp_error *err)
 {
     cairo_t *cr = pg_->cr;
     double x = MARGIN, y = MARGIN, w = pg_->w - 2 * MARGIN;
@@ -314,16 +313,16 @@ static smp_status page_detail(page *pg_, const smp_layout *L, const pigment *pg,
               "ten-millimetre marks must be one centimetre apart; if not, print at 100 % with no fitting to the page.") + 6;
     /* Centre: the front of the hairline when there is one, else the area. */
     double cx, cy;
-    if (L->has_line) {
-        cx = L->line.anchors[1].x; cy = L->line.anchors[1].y;
-        vec2 away = v2_scale(L->line.face, -1);
+    if (L->line) {
+        cx = L->line->anchors[1].x; cy = L->line->anchors[1].y;
+        vec2 away = v2_scale(L->line->face, -1);
         cx += away.x * 8; cy += away.y * 8;
     } else {
         double x0, y0, x1, y1;
-        area_bounds(&L->area, &x0, &y0, &x1, &y1);
+        area_bounds(L->area, &x0, &y0, &x1, &y1);
         cx = (x0 + x1) / 2; cy = (y0 + y1) / 2;
     }
-    double fw = L->photo.w / L->scale, fh = L->photo.h / L->scale;
+    double fw = L->photo->w / L->scale, fh = L->photo->h / L->scale;
     double x0 = fmin(fmax(cx - DETAIL_MM / 2, 0), fmax(0, fw - DETAIL_MM));
     double y0 = fmin(fmax(cy - DETAIL_MM / 2, 0), fmax(0, fh - DETAIL_MM));
     /* The photo's part, scaled up once, then the dots at that scale. */
@@ -331,7 +330,7 @@ static smp_status page_detail(page *pg_, const smp_layout *L, const pigment *pg,
     photo d;
     smp_status st = photo_alloc(&d, side, side, err);
     if (st != SMP_OK) return st;
-    cairo_surface_t *ds = preview_surface(&d), *ps = preview_surface(&L->photo);
+    cairo_surface_t *ds = preview_surface(&d), *ps = preview_surface(L->photo);
     cairo_t *dc = cairo_create(ds);
     cairo_set_source_rgb(dc, 1, 1, 1);
     cairo_paint(dc);
@@ -357,7 +356,7 @@ static smp_status page_detail(page *pg_, const smp_layout *L, const pigment *pg,
             if (!L->shown[i].blown) { sum += L->shown[i].diameter_mm; k++; }
         char line[200];
         snprintf(line, sizeof line, "Dots %.2f mm across on average; %.0f per cm\u00b2 on average over the treated area.",
-                 k ? sum / k : 0.0, L->stats.mean_density);
+                 k ? sum / k : 0.0, L->stats->mean_density);
         caption(cr, x + DETAIL_MM + 6, y, w - DETAIL_MM - 6, line);
         not_a_guarantee(pg_, y + DETAIL_MM + 30);
     }
@@ -472,7 +471,7 @@ smp_status print_check(const smp_plan *plan, const char *path, smp_format fmt, s
 }
 
 /* The mock-up into F. */
-smp_status print_write(FILE *f, const char *path, smp_format fmt, const smp_layout *L, const smp_plan *plan,
+smp_status print_write(FILE *f, const char *path, smp_format fmt, const result_view *L, const smp_plan *plan,
                        output_stats *stats, smp_error *err)
 {
     (void)fmt;
@@ -487,7 +486,7 @@ smp_status print_write(FILE *f, const char *path, smp_format fmt, const smp_layo
         return st;
     }
     pigment pg;
-    pigment_from_settings(&pg, &L->mm);
+    pigment_from_settings(&pg, L->mm);
     pdf_doc d;
     pdf_begin(&d, f, s->paper_letter, "Scalp micropigmentation preview");
     page *p = &d.p;
