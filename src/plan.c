@@ -41,77 +41,118 @@ enum opt_id {
 };
 
 /* Defaults come from docs/domain.md where it gives a number. */
-static const smp_option_info options[O_COUNT] = {
-    [O_DESCRIPTION] = {"description", "plan", "TEXT", "one line saying what the plan is for", NULL},
-    [O_SEED] = {"seed", "plan", "N", "random seed; the same seed gives the same layout", "1"},
-    [O_AREA_MM] = {"area-mm", "area", "W,H", "lay dots in a W x H mm rectangle", NULL},
-    [O_AREA_POLYGON] = {"area-polygon", "area", "X,Y X,Y ...", "treatment area as a polygon in mm", NULL},
-    [O_AREA_MASK] = {"area-mask", "area", "FILE.png", "treatment area as a mask image, white = treat (needs --scale)", NULL},
-    [O_AREA_AUTO] = {"area", "area", "auto", "find the bald or thinning scalp in the photo", NULL},
-    [O_SAVE_AREA] = {"save-area", "area", "FILE.png", "write the treatment area as a mask, to correct and pass back", NULL},
-    [O_SCALE] = {"scale", "area", "PX_PER_MM", "pixels per mm of mask and density-map images", NULL},
-    [O_DENSITY] = {"density", "density", "D|D1:D2|auto", "finished density in dots/cm^2, a ramp from left to right edge, or auto: match the hair around the patches", "80"},
-    [O_DENSITY_MAP] = {"density-map", "density", "FILE.png", "scale density by an image's grey level (white = full)", NULL},
-    [O_CLUSTERING] = {"clustering", "density", NULL, "group dots in follicular units of 1-4 (mostly singles at the front)", "no"},
-    [O_HAIRLINE] = {"hairline", "hairline", "SHAPE", "straight, rounded, widows-peak, mature, m-shape, boxed, broken, female or none", "none"},
-    [O_ANCHORS] = {"anchors", "hairline", "LX,LY:FX,FY:RX,RY|auto", "left temple, front midpoint and right temple, in mm; auto: suggested from the face in an upright frontal photo", NULL},
-    [O_HAIRLINE_POINTS] = {"hairline-points", "hairline", "X,Y X,Y ...", "a free hairline as a polyline in mm, left to right", NULL},
-    [O_FACE] = {"face", "hairline", "down|up|left|right", "side of the hairline the face is on", "down"},
-    [O_TRANSITION] = {"transition-mm", "hairline", "MM", "width of the transition zone, straddling the line", "6"},
-    [O_SENTINEL] = {"sentinel-mm", "hairline", "MM", "depth of the band of sentinel dots ahead of the transition zone", "3"},
-    [O_SENTINEL_SHARE] = {"sentinel-share", "hairline", "FRACTION", "sentinel density as a share of full density", "0.06"},
-    [O_WAVE] = {"wave-mm", "hairline", "MM", "amplitude of the macro waviness of the line", "1.2"},
-    [O_WAVELENGTH] = {"wavelength-mm", "hairline", "MM", "wavelength of the macro waviness", "35"},
-    [O_IRREGULARITY] = {"irregularity", "hairline", "0..1", "micro irregularity: denser and sparser spots at the edge", "0.4"},
-    [O_ASYMMETRY] = {"asymmetry-mm", "hairline", "MM", "largest left/right difference of the line", "2"},
-    [O_DOT_MM] = {"dot-mm", "dots", "MM", "diameter of a healed pigment deposit", "0.5"},
-    [O_DOT_VARIATION] = {"dot-variation", "dots", "FRACTION", "spread of dot diameters (0.25 = +-25 %)", "0.25"},
-    [O_DARKNESS] = {"darkness", "dots", "0..1", "how opaque a deposit's ink is before dilution", "1"},
-    [O_MATCH] = {"match", "dots", "auto|off", "auto: choose density, deposit size, depth and dilution to read like the client's stubble around the area", "off"},
-    [O_SHAVE] = {"shave", "render", NULL, "show the longer hair around the area cut to stubble: one even shaved head", "no"},
-    [O_DEPTH_MM] = {"depth-mm", "dots", "MM", "depth of the deposits under the skin's surface (deeper: fainter, wider, cooler)", "0.2"},
-    [O_PX_PER_MM] = {"px-per-mm", "output", "N", "resolution of PNG layouts", "10"},
-    [O_MODE] = {"mode", "regions", "normal|thinning", "thinning: no new line, dots only where scalp shows, under the hair", "normal"},
-    [O_SCAR_LINE] = {"scar-line", "regions", "X,Y X,Y ...", "a strip scar (FUT) along this line", NULL},
-    [O_SCAR_WIDTH] = {"scar-width", "regions", "MM", "width of the strip scar", "6"},
-    [O_SCAR_MASK] = {"scar-mask", "regions", "FILE.png", "scars as a mask, white = scar; the photo's size", NULL},
-    [O_SCAR_DOTS] = {"scar-dots", "regions", NULL, "find FUE dot scars (pale dots under 1.2 mm) in the photo and treat them as scars", "no"},
-    [O_SCAR_DENSITY] = {"scar-density", "regions", "FRACTION", "density inside scars, as a share of the rest", "0.7"},
-    [O_SCAR_DARKNESS] = {"scar-darkness", "regions", "FRACTION", "darkness inside scars, as a share of the rest", "0.75"},
-    [O_PATCH_MASK] = {"patch-mask", "regions", "FILE.png", "alopecia patches as a mask: dots only there", NULL},
-    [O_PATCH_POLYGON] = {"patch-polygon", "regions", "X,Y X,Y ...", "an alopecia patch as a polygon: dots only there", NULL},
-    [O_FEATHER] = {"feather-mm", "regions", "MM", "width of the irregular soft edge of scars and patches", "3"},
-    [O_EDGE_MM] = {"edge-mm", "area", "MM", "width of the irregular soft edge of the area on a photo, where no hairline bounds it", "5"},
-    [O_SESSIONS] = {"sessions", "sessions", "N", "number of sessions, 1-6", "3"},
-    [O_SESSION_SHARES] = {"session-shares", "sessions", "A,B,C...", "percent of the final dots each session adds (default 40,35,25 for 3)", NULL},
-    [O_SESSION_DARKENING] = {"session-darkening", "sessions", "FRACTION", "how much darker each later session's dots are", "0.06"},
-    [O_FIRST_RAISE] = {"first-session-raise", "sessions", "MM", "place the session-1 hairline this much higher, lowered in session 2", "0"},
-    [O_HEALING_SPREAD] = {"healing-spread", "render", "FRACTION", "how much lighter or darker healing may turn out (healing-range)", "0.3"},
-    [O_PAPER] = {"paper", "print", "a4|letter", "paper size of the printed mock-up", "a4"},
-    [O_CLINIC] = {"clinic", "print", "TEXT", "clinic name on the mock-up", NULL},
-    [O_CLIENT] = {"client", "print", "TEXT", "client name or ID on the mock-up, in any script", NULL},
-    [O_DATE] = {"date", "print", "TEXT", "date on the mock-up (default today, YYYY-MM-DD)", NULL},
-    [O_LOGO] = {"logo", "print", "FILE.png", "clinic logo for the mock-up's first page", NULL},
-    [O_NOTES] = {"notes", "print", "FILE", "practitioner's notes (UTF-8 text) for the first page", NULL},
-    [O_SESSION_DATES] = {"session-dates", "print", "D1,D2,...", "planned date of each session", NULL},
-    [O_SHEET] = {"practitioner-sheet", "print", "FILE.pdf", "write every setting, file and the seed here, kept off the client's mock-up", NULL},
-    [O_PHOTO] = {"photo", "photo", "FILE", "the client's photo (PNG or JPEG); positions are then in its pixels", NULL},
-    [O_RULER] = {"ruler", "photo", "X1,Y1,X2,Y2,MM", "two photo points a known distance apart, to set the scale", NULL},
-    [O_MAX_PIXELS] = {"max-pixels", "photo", "N", "refuse photos with more pixels than this", "100000000"},
-    [O_EXCLUDE_MASK] = {"exclude-mask", "area", "FILE.png", "areas never to treat, white = exclude (ears, dense hair); the photo's size", NULL},
-    [O_DILUTION] = {"dilution", "render", "W|auto", "pigment dilution, W parts water to 1 part pigment; auto: from the photo", "1"},
-    [O_PIGMENT] = {"pigment", "render", "#RRGGBB", "pigment colour, overriding the dilution", NULL},
-    [O_BLOWOUT] = {"blowout", "render", "FRACTION", "share of blown-out dots: wider, softer, cooler", "0.02"},
-    [O_SHOW] = {"show", "render", "STATE[,session=K]", "healed, fresh (first days: larger, darker, red around) or years=Y; after session K", "healed"},
-    [O_COMPOSE] = {"compose", "render", "MODE", "after, side, split, stack, overlay, sessions, healing-range or guides", "side"},
-    [O_WIDTH] = {"width", "render", "PX", "scale the composed picture to this width", NULL},
-    [O_NO_LABELS] = {"no-labels", "render", NULL, "leave out the Before/After labels and the scale bar", "no"},
-    [O_PNG_LEVEL] = {"png-level", "render", "0..9", "PNG compression level", "1"},
-    [O_QUALITY] = {"quality", "render", "1..100", "JPEG quality", "92"},
+/* Every option in one table: its name (the long option and the plan key),
+ * plan section, value's name, help line and default; for those that are
+ * one number in a range, the settings field, the range and the reason a
+ * value outside it gets (the others are parsed case by case in apply()).
+ * --help, the plan reader, --dump-plan and the man page's check (man.t)
+ * all follow it. */
+typedef struct option_def {
+    smp_option_info info;
+    int number;   /* 1: a number in [lo, hi] stored in the double at field */
+    size_t field;
+    double lo, hi;
+    const char *why;
+} option_def;
+
+/* The _Generic term fails to compile unless MEMBER is a double. */
+#define NUMBER(member, lo, hi, why) \
+    1, offsetof(settings, member) + 0 * sizeof(_Generic(((settings *)0)->member, double: 1)), lo, hi, why
+
+static const option_def options[O_COUNT] = {
+    [O_DESCRIPTION] = {{"description", "plan", "TEXT", "one line saying what the plan is for", NULL}},
+    [O_SEED] = {{"seed", "plan", "N", "random seed; the same seed gives the same layout", "1"}},
+    [O_AREA_MM] = {{"area-mm", "area", "W,H", "lay dots in a W x H mm rectangle", NULL}},
+    [O_AREA_POLYGON] = {{"area-polygon", "area", "X,Y X,Y ...", "treatment area as a polygon in mm", NULL}},
+    [O_AREA_MASK] = {{"area-mask", "area", "FILE.png", "treatment area as a mask image, white = treat (needs --scale)", NULL}},
+    [O_AREA_AUTO] = {{"area", "area", "auto", "find the bald or thinning scalp in the photo", NULL}},
+    [O_SAVE_AREA] = {{"save-area", "area", "FILE.png", "write the treatment area as a mask, to correct and pass back", NULL}},
+    [O_SCALE] = {{"scale", "area", "PX_PER_MM", "pixels per mm of mask and density-map images", NULL},
+                  NUMBER(scale, 0.01, 1000, "expected px per mm between 0.01 and 1000")},
+    [O_DENSITY] = {{"density", "density", "D|D1:D2|auto", "finished density in dots/cm^2, a ramp from left to right edge, or auto: match the hair around the patches", "80"}},
+    [O_DENSITY_MAP] = {{"density-map", "density", "FILE.png", "scale density by an image's grey level (white = full)", NULL}},
+    [O_CLUSTERING] = {{"clustering", "density", NULL, "group dots in follicular units of 1-4 (mostly singles at the front)", "no"}},
+    [O_HAIRLINE] = {{"hairline", "hairline", "SHAPE", "straight, rounded, widows-peak, mature, m-shape, boxed, broken, female or none", "none"}},
+    [O_ANCHORS] = {{"anchors", "hairline", "LX,LY:FX,FY:RX,RY|auto", "left temple, front midpoint and right temple, in mm; auto: suggested from the face in an upright frontal photo", NULL}},
+    [O_HAIRLINE_POINTS] = {{"hairline-points", "hairline", "X,Y X,Y ...", "a free hairline as a polyline in mm, left to right", NULL}},
+    [O_FACE] = {{"face", "hairline", "down|up|left|right", "side of the hairline the face is on", "down"}},
+    [O_TRANSITION] = {{"transition-mm", "hairline", "MM", "width of the transition zone, straddling the line", "6"},
+                  NUMBER(transition_mm, 0, 50, "expected mm between 0 and 50")},
+    [O_SENTINEL] = {{"sentinel-mm", "hairline", "MM", "depth of the band of sentinel dots ahead of the transition zone", "3"},
+                  NUMBER(sentinel_mm, 0, 30, "expected mm between 0 and 30")},
+    [O_SENTINEL_SHARE] = {{"sentinel-share", "hairline", "FRACTION", "sentinel density as a share of full density", "0.06"},
+                  NUMBER(sentinel_share, 0, 1, "expected a fraction between 0 and 1")},
+    [O_WAVE] = {{"wave-mm", "hairline", "MM", "amplitude of the macro waviness of the line", "1.2"},
+                  NUMBER(wave_mm, 0, 20, "expected mm between 0 and 20")},
+    [O_WAVELENGTH] = {{"wavelength-mm", "hairline", "MM", "wavelength of the macro waviness", "35"},
+                  NUMBER(wavelength_mm, 5, 500, "expected mm between 5 and 500")},
+    [O_IRREGULARITY] = {{"irregularity", "hairline", "0..1", "micro irregularity: denser and sparser spots at the edge", "0.4"},
+                  NUMBER(irregularity, 0, 1, "expected a number between 0 and 1")},
+    [O_ASYMMETRY] = {{"asymmetry-mm", "hairline", "MM", "largest left/right difference of the line", "2"},
+                  NUMBER(asymmetry_mm, 0, 20, "expected mm between 0 and 20")},
+    [O_DOT_MM] = {{"dot-mm", "dots", "MM", "diameter of a healed pigment deposit", "0.5"},
+                  NUMBER(dot_mm, 0.05, 3, "expected mm between 0.05 and 3")},
+    [O_DOT_VARIATION] = {{"dot-variation", "dots", "FRACTION", "spread of dot diameters (0.25 = +-25 %)", "0.25"},
+                  NUMBER(dot_variation, 0, 0.9, "expected a fraction between 0 and 0.9")},
+    [O_DARKNESS] = {{"darkness", "dots", "0..1", "how opaque a deposit's ink is before dilution", "1"},
+                  NUMBER(darkness, 0.01, 1, "expected a number between 0.01 and 1")},
+    [O_MATCH] = {{"match", "dots", "auto|off", "auto: choose density, deposit size, depth and dilution to read like the client's stubble around the area", "off"}},
+    [O_SHAVE] = {{"shave", "render", NULL, "show the longer hair around the area cut to stubble: one even shaved head", "no"}},
+    [O_DEPTH_MM] = {{"depth-mm", "dots", "MM", "depth of the deposits under the skin's surface (deeper: fainter, wider, cooler)", "0.2"},
+                  NUMBER(depth_mm, 0.05, 1, "expected mm between 0.05 and 1")},
+    [O_PX_PER_MM] = {{"px-per-mm", "output", "N", "resolution of PNG layouts", "10"},
+                  NUMBER(px_per_mm, 0.5, 100, "expected px per mm between 0.5 and 100")},
+    [O_MODE] = {{"mode", "regions", "normal|thinning", "thinning: no new line, dots only where scalp shows, under the hair", "normal"}},
+    [O_SCAR_LINE] = {{"scar-line", "regions", "X,Y X,Y ...", "a strip scar (FUT) along this line", NULL}},
+    [O_SCAR_WIDTH] = {{"scar-width", "regions", "MM", "width of the strip scar", "6"},
+                  NUMBER(scar_width_mm, 0.5, 50, "expected mm between 0.5 and 50")},
+    [O_SCAR_MASK] = {{"scar-mask", "regions", "FILE.png", "scars as a mask, white = scar; the photo's size", NULL}},
+    [O_SCAR_DOTS] = {{"scar-dots", "regions", NULL, "find FUE dot scars (pale dots under 1.2 mm) in the photo and treat them as scars", "no"}},
+    [O_SCAR_DENSITY] = {{"scar-density", "regions", "FRACTION", "density inside scars, as a share of the rest", "0.7"},
+                  NUMBER(scar_density, 0, 2, "expected a share between 0 and 2")},
+    [O_SCAR_DARKNESS] = {{"scar-darkness", "regions", "FRACTION", "darkness inside scars, as a share of the rest", "0.75"},
+                  NUMBER(scar_darkness, 0.1, 1.5, "expected a share between 0.1 and 1.5")},
+    [O_PATCH_MASK] = {{"patch-mask", "regions", "FILE.png", "alopecia patches as a mask: dots only there", NULL}},
+    [O_PATCH_POLYGON] = {{"patch-polygon", "regions", "X,Y X,Y ...", "an alopecia patch as a polygon: dots only there", NULL}},
+    [O_FEATHER] = {{"feather-mm", "regions", "MM", "width of the irregular soft edge of scars and patches", "3"},
+                  NUMBER(feather_mm, 0, 20, "expected mm between 0 and 20")},
+    [O_EDGE_MM] = {{"edge-mm", "area", "MM", "width of the irregular soft edge of the area on a photo, where no hairline bounds it", "5"},
+                  NUMBER(edge_mm, 0, 20, "expected mm between 0 and 20")},
+    [O_SESSIONS] = {{"sessions", "sessions", "N", "number of sessions, 1-6", "3"}},
+    [O_SESSION_SHARES] = {{"session-shares", "sessions", "A,B,C...", "percent of the final dots each session adds (default 40,35,25 for 3)", NULL}},
+    [O_SESSION_DARKENING] = {{"session-darkening", "sessions", "FRACTION", "how much darker each later session's dots are", "0.06"},
+                  NUMBER(session_darkening, 0, 0.5, "expected a fraction between 0 and 0.5")},
+    [O_FIRST_RAISE] = {{"first-session-raise", "sessions", "MM", "place the session-1 hairline this much higher, lowered in session 2", "0"},
+                  NUMBER(first_raise_mm, 0, 40, "expected mm between 0 and 40")},
+    [O_HEALING_SPREAD] = {{"healing-spread", "render", "FRACTION", "how much lighter or darker healing may turn out (healing-range)", "0.3"},
+                  NUMBER(healing_spread, 0, 0.9, "expected a fraction between 0 and 0.9")},
+    [O_PAPER] = {{"paper", "print", "a4|letter", "paper size of the printed mock-up", "a4"}},
+    [O_CLINIC] = {{"clinic", "print", "TEXT", "clinic name on the mock-up", NULL}},
+    [O_CLIENT] = {{"client", "print", "TEXT", "client name or ID on the mock-up, in any script", NULL}},
+    [O_DATE] = {{"date", "print", "TEXT", "date on the mock-up (default today, YYYY-MM-DD)", NULL}},
+    [O_LOGO] = {{"logo", "print", "FILE.png", "clinic logo for the mock-up's first page", NULL}},
+    [O_NOTES] = {{"notes", "print", "FILE", "practitioner's notes (UTF-8 text) for the first page", NULL}},
+    [O_SESSION_DATES] = {{"session-dates", "print", "D1,D2,...", "planned date of each session", NULL}},
+    [O_SHEET] = {{"practitioner-sheet", "print", "FILE.pdf", "write every setting, file and the seed here, kept off the client's mock-up", NULL}},
+    [O_PHOTO] = {{"photo", "photo", "FILE", "the client's photo (PNG or JPEG); positions are then in its pixels", NULL}},
+    [O_RULER] = {{"ruler", "photo", "X1,Y1,X2,Y2,MM", "two photo points a known distance apart, to set the scale", NULL}},
+    [O_MAX_PIXELS] = {{"max-pixels", "photo", "N", "refuse photos with more pixels than this", "100000000"},
+                  NUMBER(max_pixels, 1, 1e9, "expected a number of pixels between 1 and 1000000000")},
+    [O_EXCLUDE_MASK] = {{"exclude-mask", "area", "FILE.png", "areas never to treat, white = exclude (ears, dense hair); the photo's size", NULL}},
+    [O_DILUTION] = {{"dilution", "render", "W|auto", "pigment dilution, W parts water to 1 part pigment; auto: from the photo", "1"}},
+    [O_PIGMENT] = {{"pigment", "render", "#RRGGBB", "pigment colour, overriding the dilution", NULL}},
+    [O_BLOWOUT] = {{"blowout", "render", "FRACTION", "share of blown-out dots: wider, softer, cooler", "0.02"},
+                  NUMBER(blowout, 0, 1, "expected a fraction between 0 and 1")},
+    [O_SHOW] = {{"show", "render", "STATE[,session=K]", "healed, fresh (first days: larger, darker, red around) or years=Y; after session K", "healed"}},
+    [O_COMPOSE] = {{"compose", "render", "MODE", "after, side, split, stack, overlay, sessions, healing-range or guides", "side"}},
+    [O_WIDTH] = {{"width", "render", "PX", "scale the composed picture to this width", NULL}},
+    [O_NO_LABELS] = {{"no-labels", "render", NULL, "leave out the Before/After labels and the scale bar", "no"}},
+    [O_PNG_LEVEL] = {{"png-level", "render", "0..9", "PNG compression level", "1"}},
+    [O_QUALITY] = {{"quality", "render", "1..100", "JPEG quality", "92"}},
 };
 
 size_t smp_option_count(void) { return O_COUNT; }
-const smp_option_info *smp_option_at(size_t i) { return i < O_COUNT ? &options[i] : NULL; }
+const smp_option_info *smp_option_at(size_t i) { return i < O_COUNT ? &options[i].info : NULL; }
 
 static const char *shape_names[] = {
     [SHAPE_NONE] = "none", [SHAPE_STRAIGHT] = "straight", [SHAPE_ROUNDED] = "rounded",
@@ -308,51 +349,12 @@ static const char *polygon_crossing_why(const vec2 *p, size_t n, char *buf, size
     return buf;
 }
 
-/* The options that are one number in a range, with the reason a value
- * outside it gets (the others are parsed case by case in apply()). */
-typedef struct number_option {
-    int id;
-    size_t field; /* offset of the double in settings */
-    double lo, hi;
-    const char *why;
-} number_option;
-
-/* The _Generic term fails to compile unless MEMBER is a double. */
-#define NUM(id, member, lo, hi, why) \
-    {id, offsetof(settings, member) + 0 * sizeof(_Generic(((settings *)0)->member, double: 1)), lo, hi, why}
-static const number_option numbers[] = {
-    NUM(O_SCAR_WIDTH, scar_width_mm, 0.5, 50, "expected mm between 0.5 and 50"),
-    NUM(O_SCAR_DENSITY, scar_density, 0, 2, "expected a share between 0 and 2"),
-    NUM(O_SCAR_DARKNESS, scar_darkness, 0.1, 1.5, "expected a share between 0.1 and 1.5"),
-    NUM(O_EDGE_MM, edge_mm, 0, 20, "expected mm between 0 and 20"),
-    NUM(O_FEATHER, feather_mm, 0, 20, "expected mm between 0 and 20"),
-    NUM(O_SCALE, scale, 0.01, 1000, "expected px per mm between 0.01 and 1000"),
-    NUM(O_TRANSITION, transition_mm, 0, 50, "expected mm between 0 and 50"),
-    NUM(O_SENTINEL, sentinel_mm, 0, 30, "expected mm between 0 and 30"),
-    NUM(O_SENTINEL_SHARE, sentinel_share, 0, 1, "expected a fraction between 0 and 1"),
-    NUM(O_WAVE, wave_mm, 0, 20, "expected mm between 0 and 20"),
-    NUM(O_WAVELENGTH, wavelength_mm, 5, 500, "expected mm between 5 and 500"),
-    NUM(O_IRREGULARITY, irregularity, 0, 1, "expected a number between 0 and 1"),
-    NUM(O_ASYMMETRY, asymmetry_mm, 0, 20, "expected mm between 0 and 20"),
-    NUM(O_DOT_MM, dot_mm, 0.05, 3, "expected mm between 0.05 and 3"),
-    NUM(O_DOT_VARIATION, dot_variation, 0, 0.9, "expected a fraction between 0 and 0.9"),
-    NUM(O_DARKNESS, darkness, 0.01, 1, "expected a number between 0.01 and 1"),
-    NUM(O_DEPTH_MM, depth_mm, 0.05, 1, "expected mm between 0.05 and 1"),
-    NUM(O_PX_PER_MM, px_per_mm, 0.5, 100, "expected px per mm between 0.5 and 100"),
-    NUM(O_MAX_PIXELS, max_pixels, 1, 1e9, "expected a number of pixels between 1 and 1000000000"),
-    NUM(O_BLOWOUT, blowout, 0, 1, "expected a fraction between 0 and 1"),
-    NUM(O_SESSION_DARKENING, session_darkening, 0, 0.5, "expected a fraction between 0 and 0.5"),
-    NUM(O_FIRST_RAISE, first_raise_mm, 0, 40, "expected mm between 0 and 40"),
-    NUM(O_HEALING_SPREAD, healing_spread, 0, 0.9, "expected a fraction between 0 and 0.9"),
-};
-#undef NUM
 
 static const char *apply(settings *s, int id, const char *v, const char *dir, char *buf, size_t bufn)
 {
     const char *why = NULL;
-    for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++)
-        if (numbers[i].id == id)
-            return parse_num(v, numbers[i].lo, numbers[i].hi, (double *)((char *)s + numbers[i].field)) ? numbers[i].why : NULL;
+    if (options[id].number)
+        return parse_num(v, options[id].lo, options[id].hi, (double *)((char *)s + options[id].field)) ? options[id].why : NULL;
     switch (id) {
     case O_DESCRIPTION:
         return NULL;
@@ -650,7 +652,7 @@ static const char *apply(settings *s, int id, const char *v, const char *dir, ch
 static int find_option(const char *key)
 {
     for (int i = 0; i < O_COUNT; i++)
-        if (!strcmp(options[i].name, key)) return i;
+        if (!strcmp(options[i].info.name, key)) return i;
     return -1;
 }
 
@@ -751,11 +753,11 @@ static int plan_flush(smp_plan *plan)
     smp_error sub = {0};
     if (sc->pend[0] == '"' && !unquote(sc->pend)) {
         smp_fail(plan->cur_err, SMP_EINPUT, 1, "%s: a quoted value must end in an unescaped quote, with only the escapes PLAN FILES in smpsim(1) lists",
-                 options[id].name);
+                 options[id].info.name);
         sc->err_line = sc->pend_line;
         return 0;
     }
-    if (set_entry(plan, id, sc->pend, options[id].name, 1, plan->cur_dir, &sub) != SMP_OK) {
+    if (set_entry(plan, id, sc->pend, options[id].info.name, 1, plan->cur_dir, &sub) != SMP_OK) {
         smp_fail(plan->cur_err, sub.status == SMP_ENOMEM ? SMP_ENOMEM : SMP_EINPUT, 1, "%s", sub.msg);
         sc->err_line = sc->pend_line;
         return 0;
@@ -833,9 +835,9 @@ static int plan_ini_key(void *user, const char *section, const char *name, const
         smp_fail(err, SMP_EINPUT, 1, "unknown key '%s'", name);
         return 0;
     }
-    if (strcmp(section, options[id].section)) {
+    if (strcmp(section, options[id].info.section)) {
         smp_fail(err, SMP_EINPUT, 1, "key '%s' belongs in section [%s], not [%s]", name,
-                 options[id].section, section);
+                 options[id].info.section, section);
         return 0;
     }
     if (plan->seen[id]) {
@@ -1086,11 +1088,11 @@ smp_status smp_plan_resolve(smp_plan *plan, smp_error *err)
     settings_clear(s);
     for (int id = 0; id < O_COUNT; id++) {
         const entry *e = &plan->e[id];
-        const char *v = e->value ? e->value : options[id].fallback;
+        const char *v = e->value ? e->value : options[id].info.fallback;
         if (!v) continue;
         const char *why = apply(s, id, v, NULL, buf, sizeof buf);
         if (why) /* cannot happen for values checked when set, nor for defaults */
-            return smp_fail(err, SMP_EVALUE, e->from_file, "%s: %s", e->origin ? e->origin : options[id].name, why);
+            return smp_fail(err, SMP_EVALUE, e->from_file, "%s: %s", e->origin ? e->origin : options[id].info.name, why);
     }
     /* Checked before anything is written, so that no output is left
      * behind by a failure that could be foreseen. */
@@ -1242,14 +1244,14 @@ void smp_plan_dump(const smp_plan *plan, FILE *out)
     for (size_t k = 0; k < sizeof sections / sizeof *sections; k++) {
         int header = 0;
         for (int id = 0; id < O_COUNT; id++) {
-            const char *v = plan->e[id].value ? plan->e[id].value : options[id].fallback;
-            if (!v || strcmp(options[id].section, sections[k])) continue;
+            const char *v = plan->e[id].value ? plan->e[id].value : options[id].info.fallback;
+            if (!v || strcmp(options[id].info.section, sections[k])) continue;
             if (!header) fprintf(out, "\n[%s]\n", sections[k]);
             header = 1;
             /* Files as absolute paths, so the dump works from anywhere. */
             char *abs = NULL;
             if (plan->e[id].value && is_path_option(id) && id != O_SAVE_AREA && id != O_SHEET) abs = realpath(v, NULL);
-            dump_value(out, options[id].name, abs ? abs : v);
+            dump_value(out, options[id].info.name, abs ? abs : v);
             free(abs);
         }
     }

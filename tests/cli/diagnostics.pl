@@ -1,7 +1,7 @@
 #!/usr/bin/perl
 # The error catalogue, checked: every message the sources can print (the
 # formats given to smp_fail, cli_usage_error and fprintf(stderr, ...), and
-# the reasons plan.c gives for a bad value, returned or in its NUM table) must
+# the reasons plan.c gives for a bad value, returned or in its option table) must
 #   1. appear in the man page's DIAGNOSTICS section, and
 #   2. have been printed by some CLI test (LOG holds all their stderr),
 #      unless tests/cli/diagnostics.skip says why no test can provoke it.
@@ -44,7 +44,7 @@ for my $file (glob("$root/src/*.c"), glob("$root/src/cli/*.c")) {
     if ($rel eq 'src/plan.c') {
         while ($text =~ /\breturn\s+((?:$str\s*)+)(?:[;:])/g) { push @found, [$1, pos($text)]; }
         while ($text =~ /\?\s*((?:$str\s*)+):\s*NULL/g) { push @found, [$1, pos($text)]; }
-        while ($text =~ /\bNUM\([^;"]*?((?:$str\s*)+)\)/g) { push @found, [$1, pos($text)]; }
+        while ($text =~ /\bNUMBER\([^;"]*?((?:$str\s*)+)\)/g) { push @found, [$1, pos($text)]; }
     }
     for my $f (@found) {
         my ($lits, $pos) = @$f;
