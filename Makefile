@@ -16,7 +16,7 @@ BUILD ?= build
 PKG_CONFIG ?= pkg-config
 
 WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla -Wpointer-arith
-LIBS_PC = cairo libpng inih libjpeg libexif pangocairo jansson
+LIBS_PC = cairo libpng inih libjpeg libexif pangocairo jansson libmicrohttpd
 PC_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(LIBS_PC) 2>/dev/null)
 # dlib (face.cpp, the one C++ file) and the C++ runtime it needs.
 DLIB_CFLAGS := $(shell $(PKG_CONFIG) --cflags dlib-1 2>/dev/null)
@@ -37,7 +37,7 @@ POINTSET_SEED = 1
 
 LIB_SRC = src/analyze.c src/area.c src/batch.c src/bulk.c src/clock.c src/colour.c src/export.c src/field.c src/geom.c src/hairline.c src/image.c src/json.c \
           src/match.c src/noise.c src/output.c src/paths.c src/pigment.c src/pipeline.c src/plan.c src/preview.c src/print.c src/regions.c src/render.c src/sampler.c src/scalp.c src/scene.c src/shade.c src/shave.c src/status.c src/view.c
-CLI_SRC = src/cli/main.c src/cli/cli.c src/cli/layout.c src/cli/analyze.c src/cli/presets.c src/cli/render.c src/cli/shade.c src/cli/print.c src/cli/batch.c
+CLI_SRC = src/cli/main.c src/cli/cli.c src/cli/layout.c src/cli/analyze.c src/cli/presets.c src/cli/render.c src/cli/shade.c src/cli/print.c src/cli/batch.c src/cli/studio.c
 TEST_SRC = $(sort $(wildcard tests/check_*.c))
 
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/src/face.o $(BUILD)/pointset_data.o
@@ -88,8 +88,20 @@ $(BUILD)/libsmpsim.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/smpsim: $(CLI_OBJ) $(BUILD)/libsmpsim.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libsmpsim.a $(PC_LIBS) -lm
+# The studio's page, built into the binary (tools/embed.c).
+$(BUILD)/embed: tools/embed.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -std=c11 $(WARN) -o $@ tools/embed.c
+
+$(BUILD)/studio_page.c: web/studio.html $(BUILD)/embed
+	$(BUILD)/embed studio_page web/studio.html $@
+
+$(BUILD)/studio_page.o: $(BUILD)/studio_page.c $(FLAGS_STAMP)
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/smpsim: $(CLI_OBJ) $(BUILD)/studio_page.o $(BUILD)/libsmpsim.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/studio_page.o $(BUILD)/libsmpsim.a $(PC_LIBS) -lm
 	@# ./smpsim is the plain build only: a sanitizer or fuzz build must not take it over.
 	@if [ "$(BUILD)" = build ]; then ln -sf build/smpsim smpsim 2>/dev/null || true; fi
 

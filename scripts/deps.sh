@@ -5,11 +5,11 @@
 #   the tools of make valgrind and make fuzz.
 # As root it runs apt-get; otherwise it prints the command to run and fails.
 set -eu
-mods="cairo cairo-svg cairo-pdf libpng libjpeg libexif inih pangocairo jansson dlib-1"
+mods="cairo cairo-svg cairo-pdf libpng libjpeg libexif inih pangocairo jansson libmicrohttpd dlib-1"
 # Fonts for names in any script: DejaVu (Latin, Greek, Cyrillic, Arabic),
 # WenQuanYi Micro Hei (Chinese, Japanese).
 # dlib finds faces (face.cpp); libdlib-data has its 68-point landmark model.
-debs="pkg-config libcairo2-dev libpng-dev libjpeg-dev libexif-dev libinih-dev libpango1.0-dev libjansson-dev fonts-dejavu-core fonts-wqy-microhei libdlib-dev libdlib-data libblas-dev liblapack-dev"
+debs="pkg-config libcairo2-dev libpng-dev libjpeg-dev libexif-dev libinih-dev libpango1.0-dev libjansson-dev libmicrohttpd-dev fonts-dejavu-core fonts-wqy-microhei libdlib-dev libdlib-data libblas-dev liblapack-dev"
 tests=0 tools=""
 for a in "$@"; do
   case $a in
@@ -21,7 +21,7 @@ for a in "$@"; do
 done
 if [ $tests = 1 ]; then
   mods="$mods check"
-  debs="$debs check poppler-utils libimage-exiftool-perl"
+  debs="$debs check poppler-utils libimage-exiftool-perl curl"
 fi
 missing=""
 command -v pkg-config >/dev/null 2>&1 || missing="pkg-config"
@@ -45,6 +45,7 @@ esac
 if [ $tests = 1 ]; then
   command -v pdftotext >/dev/null 2>&1 || missing="$missing poppler-utils"
   command -v exiftool >/dev/null 2>&1 || missing="$missing exiftool"
+  command -v curl >/dev/null 2>&1 || missing="$missing curl"
 fi
 [ -z "$missing" ] && exit 0
 echo "smpsim: missing build dependencies:$missing" >&2

@@ -59,6 +59,7 @@ int cmd_render(int argc, char **argv);
 int cmd_shade(int argc, char **argv);
 int cmd_print(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
+int cmd_studio(int argc, char **argv);
 
 /* The message for getopt's '?': the unknown option, and the word it is in. */
 int cli_unknown_option(const char *cmd, int argc, char **argv);

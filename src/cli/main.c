@@ -49,6 +49,7 @@ static void usage(FILE *f)
                "  shade    PHOTO|PLAN [--json]                 skin and hair colour, a dilution to start from\n"
                "  analyze  DOTS.csv --area-mm W,H              density and naturalness of a layout\n"
                "  presets  [NAME]                              list or describe presets\n"
+               "  studio   [--listen ADDR:PORT]                the consultation page in a browser\n"
                "\n'smpsim COMMAND --help' lists a command's options; 'man smpsim' has the details.\n");
 }
 
@@ -81,6 +82,8 @@ int main(int argc, char **argv)
         status = cmd_analyze(argc - 1, argv + 1);
     } else if (!strcmp(cmd, "presets")) {
         status = cmd_presets(argc - 1, argv + 1);
+    } else if (!strcmp(cmd, "studio")) {
+        status = cmd_studio(argc - 1, argv + 1);
     } else {
         fprintf(stderr, "smpsim: unknown command '%s' (see 'smpsim --help')\n", cmd);
         return EXIT_USAGE;
