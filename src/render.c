@@ -252,36 +252,16 @@ WIDE_LOOP static void to_multiplier(float *restrict m, int n)
  * then blurred once per channel with the halo's Gaussian.  A deposit whose
  * halo is wider than the grid's (blown out, or deeper than the rest) adds
  * its extra width as a small Gaussian splat: Gaussians add variances.  The
- * blur is cut at HALO_REACH sigma, so beyond that no pixel is touched. */
+ * blur is cut at HALO_REACH sigma, so beyond that no pixel is touched.
+ *
+ * Both threads share the work: each splats and blurs along the rows its
+ * half of the grid's rows (halo_rows), and then, in the pass over the frame,
+ * blurs down the columns just the grid rows its half of the frame needs
+ * (column_row): that half of the blur reads the other thread's rows too,
+ * but only once both are done with the first. */
 #define HALO_CELL_MM 0.4
 #define HALO_REACH 2.5
-
-typedef struct halo_grid {
-    int c;           /* px per cell */
-    int m;           /* cells of margin around the view */
-    int gw, gh;
-    double sigma[3]; /* the blur, in cells */
-    float *a[3];     /* absorbance of linear light per cell (one block); then its multiplier of 8-bit values */
-    uint8_t *lit;    /* per grid row: 1 when some cell in it is above 0 */
-} halo_grid;
-
-static void halo_free(halo_grid *g)
-{
-    free(g->a[0]);
-    free(g->lit);
-}
-
-static void splat_point(float *a, const halo_grid *g, float fx, float fy, float mass)
-{
-    int i = (int)floorf(fx), j = (int)floorf(fy);
-    float tx = fx - i, ty = fy - j;
-    if (i < 0 || j < 0 || i + 1 >= g->gw || j + 1 >= g->gh) return;
-    float *r0 = a + (size_t)j * g->gw + i, *r1 = r0 + g->gw;
-    r0[0] += mass * (1 - tx) * (1 - ty);
-    r0[1] += mass * tx * (1 - ty);
-    r1[0] += mass * (1 - tx) * ty;
-    r1[1] += mass * tx * ty;
-}
+#define MAX_TAPS 64 /* of a blur: 2 HALO_REACH sigma + 1, sigma in cells; wider ones are cut */
 
 /* Deposits deeper than the grid's (blown out, or a deeper pass) add their
  * extra width as a small Gaussian around the point, separable, its taps
@@ -290,6 +270,7 @@ static void splat_point(float *a, const halo_grid *g, float fx, float fy, float 
 #define GSUB 16
 #define GMAX_R 31
 #define DEPTH_CLASSES 16
+#define OUTSIDE 255 /* depth class of a deposit too far off the frame */
 
 typedef struct depth_class {
     double depth;
@@ -298,10 +279,51 @@ typedef struct depth_class {
     float *w[3];  /* [GSUB][2 R + 2]: weights of cells floor(f) - R .. floor(f) + R + 1, summing to 1 */
 } depth_class;
 
+typedef struct halo_grid {
+    int c;           /* px per cell */
+    int m;           /* cells of margin around the view */
+    int gw, gh;
+    double sigma[3]; /* the blur, in cells */
+    int R[3], rmax;  /* its taps either side, per channel and the most */
+    float k[3][MAX_TAPS];
+    double scale[3]; /* the ink's weight in the channel, per cell from per px^2 */
+    float *a[3];     /* absorbance of linear light per cell (one block), blurred along the rows */
+    uint8_t *any;    /* per grid row: 1 when some cell in it is above 0, in some channel */
+    uint8_t *cls;    /* per deposit: its depth class, or OUTSIDE */
+    depth_class dc[DEPTH_CLASSES];
+    int ndc;
+} halo_grid;
+
 static void depth_classes_free(depth_class *dc, int n)
 {
     for (int i = 0; i < n; i++)
         for (int c = 0; c < 3; c++) free(dc[i].w[c]);
+}
+
+static void halo_free(halo_grid *g)
+{
+    free(g->a[0]);
+    free(g->any);
+    free(g->cls);
+    depth_classes_free(g->dc, g->ndc);
+}
+
+/* The bilinear point at (FX, FY) cells; only the grid rows [JA, JB) are
+ * written. */
+static void splat_point(float *a, const halo_grid *g, float fx, float fy, float mass, int ja, int jb)
+{
+    int i = (int)floorf(fx), j = (int)floorf(fy);
+    float tx = fx - i, ty = fy - j;
+    if (i < 0 || j < 0 || i + 1 >= g->gw || j + 1 >= g->gh) return;
+    float *r0 = a + (size_t)j * g->gw + i, *r1 = r0 + g->gw;
+    if (j >= ja && j < jb) {
+        r0[0] += mass * (1 - tx) * (1 - ty);
+        r0[1] += mass * tx * (1 - ty);
+    }
+    if (j + 1 >= ja && j + 1 < jb) {
+        r1[0] += mass * (1 - tx) * ty;
+        r1[1] += mass * tx * ty;
+    }
 }
 
 /* Fills DC for DEPTH given the grid's optics LO; 0, or -1 out of memory. */
@@ -334,7 +356,7 @@ static int depth_class_make(depth_class *dc, double depth, const deposit_optics 
     return 0;
 }
 
-static void splat_gauss(float *a, const halo_grid *g, float fx, float fy, float mass, int R, const float *tab)
+static void splat_gauss(float *a, const halo_grid *g, float fx, float fy, float mass, int R, const float *tab, int ja, int jb)
 {
     int i0 = (int)floorf(fx), j0 = (int)floorf(fy), taps = 2 * R + 2;
     const float *wx = tab + (size_t)(int)((fx - i0) * GSUB) * taps, *wy = tab + (size_t)(int)((fy - j0) * GSUB) * taps;
@@ -343,122 +365,49 @@ static void splat_gauss(float *a, const halo_grid *g, float fx, float fy, float 
     if (i0 - R + kb > g->gw) kb = g->gw - i0 + R;
     for (int l = 0; l < taps; l++) {
         int y = j0 - R + l;
-        if (y < 0 || y >= g->gh) continue;
+        if (y < 0 || y >= g->gh || y < ja || y >= jb) continue;
         float *row = a + (size_t)y * g->gw + i0 - R, m = mass * wy[l];
         for (int k = ka; k < kb; k++) row[k] += m * wx[k];
     }
 }
 
-/* DST[x] += K * SRC[x]: the blur's inner loop, written so that the compiler
- * vectorises it. */
+/* DST[x] += K * SRC[x], written so that the compiler vectorises it. */
 WIDE_LOOP static void axpy(float *restrict dst, const float *restrict src, float k, int n)
 {
     for (int x = 0; x < n; x++) dst[x] += k * src[x];
 }
 
-static int blur_radius(double s) { return (int)ceil(HALO_REACH * s); }
-
-/* Separable Gaussian of S cells on a W x H plane, in place, cut at
- * HALO_REACH sigma.  The columns are done a row at a time, the inner loop
- * along memory; the R rows above the one being written, already blurred
- * in place, are kept as they were in a ring of R + 1 rows. */
-static smp_status blur_plane(float *a, int w, int h, double s)
+/* OUT[x] = the sum over t of K[t] SRC[t][x], the terms added in that
+ * order: a blur's taps, along a row (SRC[t] = the row shifted by t) or
+ * down the columns (SRC[t] = the rows above and below).  By blocks of
+ * BLK, the sums in registers: the compiler vectorises the inner loop. */
+#define BLK 32
+WIDE_LOOP static void taps_sum(float *restrict out, const float *const *src, const float *k, int taps, int n)
 {
-    int R = blur_radius(s);
-    float *k = malloc(sizeof(float) * (size_t)(2 * R + 1));
-    float *tmp = malloc(sizeof(float) * (size_t)(w + 2 * R));
-    float *acc = malloc(sizeof(float) * (size_t)w);
-    float *ring = malloc(sizeof(float) * (size_t)w * (size_t)(R + 1));
-    if (!k || !tmp || !acc || !ring) { free(k); free(tmp); free(acc); free(ring); return SMP_ENOMEM; }
-    double sum = 0;
-    for (int i = -R; i <= R; i++) sum += k[i + R] = (float)exp(-(double)i * i / (2 * s * s));
-    for (int i = 0; i <= 2 * R; i++) k[i] = (float)(k[i] / sum);
-    /* Rows, each through a padded copy; empty rows stay empty. */
-    memset(tmp, 0, sizeof(float) * (size_t)(w + 2 * R));
-    for (int y = 0; y < h; y++) {
-        float *row = a + (size_t)y * w;
-        int any = 0;
-        for (int x = 0; x < w && !any; x++) any = row[x] != 0;
-        if (!any) continue;
-        memcpy(tmp + R, row, sizeof(float) * (size_t)w);
-        memset(row, 0, sizeof(float) * (size_t)w);
-        for (int t = 0; t <= 2 * R; t++) axpy(row, tmp + t, k[t], w);
-    }
-    /* Columns: row Y of the output from rows Y - R .. Y + R of the input;
-     * those above Y come from the ring. */
-    for (int y = 0; y < h; y++) {
-        memcpy(ring + (size_t)(y % (R + 1)) * w, a + (size_t)y * w, sizeof(float) * (size_t)w);
-        memset(acc, 0, sizeof(float) * (size_t)w);
-        for (int t = -R; t <= R; t++) {
-            int yy = y + t;
-            if (yy < 0 || yy >= h) continue;
-            const float *src = yy <= y ? ring + (size_t)(yy % (R + 1)) * w : a + (size_t)yy * w;
-            axpy(acc, src, k[t + R], w);
+    int x = 0;
+    for (; x + BLK <= n; x += BLK) {
+        float s[BLK] = {0};
+        for (int t = 0; t < taps; t++) {
+            const float *restrict q = src[t] + x;
+            float kt = k[t];
+            for (int i = 0; i < BLK; i++) s[i] += kt * q[i];
         }
-        memcpy(a + (size_t)y * w, acc, sizeof(float) * (size_t)w);
+        memcpy(out + x, s, sizeof s);
     }
-    free(k);
-    free(tmp);
-    free(acc);
-    free(ring);
-    return SMP_OK;
+    for (; x < n; x++) {
+        float s = 0;
+        for (int t = 0; t < taps; t++) s += k[t] * src[t][x];
+        out[x] = s;
+    }
 }
 
-
-/* Frames of at least MIN_SPLIT_ROWS rows are done in two halves at once
- * (and the halo's blur in two threads): the machines this runs on have two
- * cores or more. */
+/* Frames of at least MIN_SPLIT_ROWS rows are done in two halves at once:
+ * the machines this runs on have two cores or more. */
 #define MIN_SPLIT_ROWS 256
 
-/* One channel of the grid: its deposits, its blur, its multipliers.  LIT
- * marks the grid rows with some absorbance (the others are all 1). */
-#define OUTSIDE 255 /* depth class of a deposit too far off the frame */
-
-typedef struct plane_job {
-    halo_grid *g;
-    const splat *d;
-    size_t n;
-    const uint8_t *cls;
-    const depth_class *dc;
-    int c;
-    double scale; /* the ink's weight in the channel, per cell from per px^2 */
-    uint8_t *lit;
-    smp_status st;
-} plane_job;
-
-static void plane_make(plane_job *job)
-{
-    halo_grid *g = job->g;
-    int c = job->c;
-    float *a = g->a[c];
-    memset(a, 0, sizeof(float) * (size_t)g->gw * g->gh);
-    for (size_t i = 0; i < job->n; i++) {
-        if (job->cls[i] == OUTSIDE) continue;
-        const splat *s = &job->d[i];
-        const depth_class *k = &job->dc[job->cls[i]];
-        float fx = s->x / g->c + g->m - 0.5f, fy = s->y / g->c + g->m - 0.5f;
-        float mass = (float)(s->ink * k->o.gain[c] * k->o.halo[c] * job->scale);
-        if (k->R[c] >= 0) splat_gauss(a, g, fx, fy, mass, k->R[c], k->w[c]);
-        else splat_point(a, g, fx, fy, mass);
-    }
-    if ((job->st = blur_plane(a, g->gw, g->gh, g->sigma[c])) != SMP_OK) return;
-    for (int j = 0; j < g->gh; j++) {
-        float *row = a + (size_t)j * g->gw;
-        for (int i = 0; i < g->gw && !job->lit[j]; i++) job->lit[j] = row[i] > 0;
-        /* From absorbance to the multiplier of 8-bit values, once per
-         * cell: pixels interpolate the multipliers. */
-        if (job->lit[j]) to_multiplier(row, g->gw);
-        else for (int i = 0; i < g->gw; i++) row[i] = 1;
-    }
-}
-
-static void *plane_thread(void *arg)
-{
-    plane_make(arg);
-    return NULL;
-}
-
-static smp_status halo_build(halo_grid *g, const splat *d, size_t n, double ppm, int w, int h, const pigment *pg)
+/* The grid's size and blur, and each deposit's depth class.  LIM is how
+ * far off the frame, in px, a deposit's halo may lie and still reach it. */
+static smp_status halo_setup(halo_grid *g, const splat *d, size_t n, double ppm, int w, int h, const pigment *pg)
 {
     memset(g, 0, sizeof *g);
     /* The grid's blur is that of the shallowest deposit: deeper ones add
@@ -480,12 +429,21 @@ static smp_status halo_build(halo_grid *g, const splat *d, size_t n, double ppm,
     for (int c = 0; c < 3; c++) {
         g->sigma[c] = lo.sigma_mm[c] / cell_mm;
         reach = fmax(reach, HALO_REACH * hi.sigma_mm[c] / cell_mm);
+        g->scale[c] = pg->weight[c] / ((double)g->c * g->c);
+        int R = (int)ceil(HALO_REACH * g->sigma[c]);
+        if (R > (MAX_TAPS - 1) / 2) R = (MAX_TAPS - 1) / 2;
+        g->R[c] = R;
+        if (R > g->rmax) g->rmax = R;
+        double sum = 0, t[MAX_TAPS];
+        for (int i = -R; i <= R; i++) sum += t[i + R] = (float)exp(-(double)i * i / (2 * g->sigma[c] * g->sigma[c]));
+        for (int i = 0; i <= 2 * R; i++) g->k[c][i] = (float)(t[i] / sum);
     }
     g->m = (int)ceil(reach) + 2;
     g->gw = (w + g->c - 1) / g->c + 2 * g->m;
     g->gh = (h + g->c - 1) / g->c + 2 * g->m;
     size_t cells = (size_t)g->gw * g->gh;
-    if (!(g->a[0] = bulk_alloc(3 * cells * sizeof(float))) || !(g->lit = calloc((size_t)g->gh, 1))) {
+    if (!(g->a[0] = bulk_alloc(3 * cells * sizeof(float))) || !(g->any = calloc((size_t)g->gh, 1)) ||
+        !(g->cls = malloc(n ? n : 1))) {
         halo_free(g);
         return SMP_ENOMEM;
     }
@@ -493,57 +451,99 @@ static smp_status halo_build(halo_grid *g, const splat *d, size_t n, double ppm,
     g->a[2] = g->a[1] + cells;
     /* Each deposit's depth class. */
     float lim = (float)(g->m * g->c);
-    depth_class dc[DEPTH_CLASSES];
-    int ndc = 0;
-    uint8_t *cls = malloc(n ? n : 1);
-    smp_status st = cls ? SMP_OK : SMP_ENOMEM;
-    for (size_t i = 0, cur = 0; i < n && st == SMP_OK; i++) {
+    for (size_t i = 0, cur = 0; i < n; i++) {
         const splat *s = &d[i];
-        cls[i] = OUTSIDE;
+        g->cls[i] = OUTSIDE;
         if (s->x < -lim || s->y < -lim || s->x > w + lim || s->y > h + lim) continue;
-        if (ndc == 0 || dc[cur].depth != s->depth) {
-            for (cur = 0; cur < (size_t)ndc && dc[cur].depth != s->depth; cur++) {}
-            if (cur == (size_t)ndc && ndc < DEPTH_CLASSES) {
-                if (depth_class_make(&dc[ndc], s->depth, &lo, g, cell_mm)) {
-                    depth_classes_free(&dc[ndc], 1);
-                    st = SMP_ENOMEM;
-                    break;
+        if (g->ndc == 0 || g->dc[cur].depth != s->depth) {
+            for (cur = 0; cur < (size_t)g->ndc && g->dc[cur].depth != s->depth; cur++) {}
+            if (cur == (size_t)g->ndc && g->ndc < DEPTH_CLASSES) {
+                if (depth_class_make(&g->dc[g->ndc], s->depth, &lo, g, cell_mm)) {
+                    depth_classes_free(&g->dc[g->ndc], 1);
+                    halo_free(g);
+                    return SMP_ENOMEM;
                 }
-                ndc++;
-            } else if (cur == (size_t)ndc) {
+                g->ndc++;
+            } else if (cur == (size_t)g->ndc) {
                 /* More depths than classes (not one of ours): the nearest. */
                 cur = 0;
-                for (int k = 1; k < ndc; k++)
-                    if (fabs(dc[k].depth - s->depth) < fabs(dc[cur].depth - s->depth)) cur = (size_t)k;
+                for (int k = 1; k < g->ndc; k++)
+                    if (fabs(g->dc[k].depth - s->depth) < fabs(g->dc[cur].depth - s->depth)) cur = (size_t)k;
             }
         }
-        cls[i] = (uint8_t)cur;
+        g->cls[i] = (uint8_t)cur;
     }
-    /* Red, the widest, in a second thread while this one does green and
-     * blue. */
-    plane_job job[3];
-    uint8_t *lit = st == SMP_OK ? calloc(3 * (size_t)g->gh, 1) : NULL;
-    if (!lit) st = SMP_ENOMEM;
-    pthread_t th;
-    int threaded = 0;
-    if (st == SMP_OK) {
+    return SMP_OK;
+}
+
+/* The grid rows [JA, JB) of every channel: the deposits' halos that reach
+ * them, blurred along the rows.  Rows with nothing stay 0. */
+static smp_status halo_rows(halo_grid *g, const splat *d, size_t n, int ja, int jb)
+{
+    int gw = g->gw;
+    for (int c = 0; c < 3; c++) memset(g->a[c] + (size_t)ja * gw, 0, sizeof(float) * (size_t)gw * (size_t)(jb - ja));
+    /* A deposit at grid row fy touches rows floor(fy) - R .. floor(fy) + R + 1
+     * (R = -1 for a point). */
+    int rs = 0;
+    for (int q = 0; q < g->ndc; q++)
         for (int c = 0; c < 3; c++)
-            job[c] = (plane_job){g, d, n, cls, dc, c, pg->weight[c] / ((double)g->c * g->c), lit + (size_t)c * g->gh, SMP_OK};
-        threaded = g->gh >= MIN_SPLIT_ROWS / 4 && pthread_create(&th, NULL, plane_thread, &job[0]) == 0;
-        if (!threaded) plane_make(&job[0]);
-        plane_make(&job[1]);
-        plane_make(&job[2]);
-        if (threaded) pthread_join(th, NULL);
-        for (int c = 0; c < 3; c++)
-            if (job[c].st != SMP_OK) st = job[c].st;
+            if (g->dc[q].R[c] > rs) rs = g->dc[q].R[c];
+    for (size_t i = 0; i < n; i++) {
+        if (g->cls[i] == OUTSIDE) continue;
+        const splat *s = &d[i];
+        float fx = s->x / g->c + g->m - 0.5f, fy = s->y / g->c + g->m - 0.5f;
+        int j = (int)floorf(fy);
+        if (j + rs + 1 < ja || j - rs >= jb) continue;
+        const depth_class *k = &g->dc[g->cls[i]];
+        for (int c = 0; c < 3; c++) {
+            float mass = (float)(s->ink * k->o.gain[c] * k->o.halo[c] * g->scale[c]);
+            if (k->R[c] >= 0) splat_gauss(g->a[c], g, fx, fy, mass, k->R[c], k->w[c], ja, jb);
+            else splat_point(g->a[c], g, fx, fy, mass, ja, jb);
+        }
     }
-    if (st == SMP_OK)
-        for (int j = 0; j < g->gh; j++) g->lit[j] = lit[j] | lit[g->gh + j] | lit[2 * g->gh + j];
-    free(lit);
-    free(cls);
-    depth_classes_free(dc, ndc);
-    if (st != SMP_OK) halo_free(g);
-    return st;
+    /* Along the rows, each through a padded copy. */
+    float *tmp = calloc((size_t)gw + MAX_TAPS, sizeof(float));
+    if (!tmp) return SMP_ENOMEM;
+    for (int c = 0; c < 3; c++) {
+        int R = g->R[c];
+        const float *src[MAX_TAPS];
+        for (int t = 0; t <= 2 * R; t++) src[t] = tmp + t;
+        for (int y = ja; y < jb; y++) {
+            float *row = g->a[c] + (size_t)y * gw;
+            int any = 0;
+            for (int x = 0; x < gw && !any; x++) any = row[x] != 0;
+            if (!any) continue;
+            g->any[y] = 1;
+            memcpy(tmp + R, row, sizeof(float) * (size_t)gw);
+            taps_sum(row, src, g->k[c], 2 * R + 1, gw);
+        }
+    }
+    free(tmp);
+    return SMP_OK;
+}
+
+/* Grid row J of channel C blurred down the columns, into OUT (GW
+ * values). */
+static void column_row(const halo_grid *g, int c, int j, float *out)
+{
+    const float *src[MAX_TAPS];
+    float k[MAX_TAPS];
+    int taps = 0, R = g->R[c];
+    for (int t = -R; t <= R; t++) {
+        int y = j + t;
+        if (y < 0 || y >= g->gh) continue;
+        src[taps] = g->a[c] + (size_t)y * g->gw;
+        k[taps++] = g->k[c][t + R];
+    }
+    taps_sum(out, src, k, taps, g->gw);
+}
+
+/* Whether grid row J, blurred down the columns, has any halo. */
+static int grid_row_lit(const halo_grid *g, int j)
+{
+    for (int y = j - g->rmax; y <= j + g->rmax; y++)
+        if (y >= 0 && y < g->gh && g->any[y]) return 1;
+    return 0;
 }
 
 /* ---- the pass over the frame ----
@@ -567,16 +567,21 @@ typedef struct frame_pass {
     float *ones;        /* 3 planes of w multipliers of 1 */
     int *fxi;           /* per pixel column: its grid cell and weight */
     float *fxw;
+    float *col[3];      /* a grid row per channel, blurred down the columns: its multipliers */
 } frame_pass;
 
-/* Widens grid row J of multipliers into OUT: 3 planes of the frame's
- * width. */
+/* Grid row J blurred down the columns, its multipliers widened into OUT:
+ * 3 planes of the frame's width. */
 static void widen(const frame_pass *fp, int j, float *out)
 {
     const halo_grid *g = fp->g;
     int w = fp->p->w;
     for (int c = 0; c < 3; c++) {
-        const float *r = g->a[c] + (size_t)j * g->gw;
+        const float *r = fp->col[c];
+        column_row(g, c, j, fp->col[c]);
+        /* From absorbance to the multiplier of 8-bit values, once per
+         * cell: pixels interpolate the multipliers. */
+        to_multiplier(fp->col[c], g->gw);
         float *o = out + (size_t)c * w;
         for (int x = 0; x < w; x++) {
             const float *q = r + fp->fxi[x];
@@ -587,7 +592,7 @@ static void widen(const frame_pass *fp, int j, float *out)
 
 static const float *wide_row(frame_pass *fp, int j)
 {
-    if (!fp->g->lit[j]) return fp->ones;
+    if (!grid_row_lit(fp->g, j)) return fp->ones;
     for (int k = 0; k < 2; k++)
         if (fp->wide_j[k] == j) return fp->wide[k];
     /* Replace the one that is not row J - 1 (the other of the pair). */
@@ -643,7 +648,7 @@ static void finish_row(frame_pass *fp, int y)
     const halo_grid *g = fp->g;
     float f = (y + 0.5f) / g->c + g->m - 0.5f;
     int j = (int)floorf(f), slot = y % fp->rh;
-    if (!g->lit[j] && !g->lit[j + 1] && !fp->ring_used[slot]) return;
+    if (!fp->ring_used[slot] && !grid_row_lit(g, j) && !grid_row_lit(g, j + 1)) return;
     const float *m0 = wide_row(fp, j), *m1 = wide_row(fp, j + 1);
     darken_row((uint32_t *)(fp->p->px + (size_t)y * fp->p->stride), fp->ring + (size_t)slot * fp->p->w, m0, m1, f - j,
                fp->core_gain, fp->p->w);
@@ -677,16 +682,17 @@ static smp_status redden(photo *p, kernel_cache *kc, const splat *d)
     return SMP_OK;
 }
 
-/* The rows [YA, YB) of the frame, YA a multiple of BAND: one thread's
- * share.  EXT bounds the half-width of every core kernel in px. */
+/* One thread's share: the grid rows [JA, JB) of the halos, then the rows
+ * [YA, YB) of the frame, YA a multiple of BAND.  EXT bounds the half-width
+ * of every core kernel in px. */
 typedef struct pass_job {
     photo *p;
-    const halo_grid *g;
+    halo_grid *g;
     const splat *order;
     size_t n;
     double ppm;
     const pigment *pg;
-    int ext, ya, yb;
+    int ext, ja, jb, ya, yb;
     smp_status st;
 } pass_job;
 
@@ -709,9 +715,12 @@ static smp_status frame_pass_rows(const pass_job *job)
     fp.wide_j[0] = fp.wide_j[1] = -1;
     fp.fxi = malloc(sizeof(int) * (size_t)w);
     fp.fxw = malloc(sizeof(float) * (size_t)w);
+    fp.col[0] = malloc(sizeof(float) * 3 * (size_t)g->gw);
+    fp.col[1] = fp.col[0] + g->gw;
+    fp.col[2] = fp.col[1] + g->gw;
     kernel_cache *kc = kernel_cache_new(); /* one per thread: made on first use */
     smp_status st = SMP_OK;
-    if (!fp.ring || !fp.ring_used || !fp.wide[0] || !fp.wide[1] || !fp.ones || !fp.fxi || !fp.fxw || !kc) {
+    if (!fp.ring || !fp.ring_used || !fp.wide[0] || !fp.wide[1] || !fp.ones || !fp.fxi || !fp.fxw || !fp.col[0] || !kc) {
         st = SMP_ENOMEM;
         goto out;
     }
@@ -754,7 +763,15 @@ out:
     free(fp.ones);
     free(fp.fxi);
     free(fp.fxw);
+    free(fp.col[0]);
     return st;
+}
+
+static void *halo_thread(void *arg)
+{
+    pass_job *job = arg;
+    job->st = halo_rows(job->g, job->order, job->n, job->ja, job->jb);
+    return NULL;
 }
 
 static void *pass_thread(void *arg)
@@ -764,7 +781,18 @@ static void *pass_thread(void *arg)
     return NULL;
 }
 
-static smp_status frame_pass_run(photo *p, const halo_grid *g, const splat *order, size_t n, double ppm, const pigment *pg,
+/* Runs FN on both jobs, the second in a thread when SPLIT. */
+static smp_status both(void *(*fn)(void *), pass_job jobs[2], int split)
+{
+    pthread_t th;
+    int threaded = split && pthread_create(&th, NULL, fn, &jobs[1]) == 0;
+    fn(&jobs[0]);
+    if (threaded) pthread_join(th, NULL);
+    else fn(&jobs[1]);
+    return jobs[0].st != SMP_OK ? jobs[0].st : jobs[1].st;
+}
+
+static smp_status frame_pass_run(photo *p, halo_grid *g, const splat *order, size_t n, double ppm, const pigment *pg,
                                  kernel_cache *kc)
 {
     /* The widest core kernel bounds the rows a dot reaches. */
@@ -774,17 +802,16 @@ static smp_status frame_pass_run(photo *p, const halo_grid *g, const splat *orde
         int e = kernel_extent(fminf(order[i].r, (float)MAX_R), fminf(sg, (NBLUR - 1.0f) / BSTEPS));
         if (e > ext) ext = e;
     }
-    pass_job jobs[2] = {{p, g, order, n, ppm, pg, ext, 0, p->h, SMP_OK}, {p, g, order, n, ppm, pg, ext, p->h, p->h, SMP_OK}};
-    pthread_t th;
-    int threaded = 0;
-    if (p->h >= MIN_SPLIT_ROWS) {
+    pass_job jobs[2] = {{p, g, order, n, ppm, pg, ext, 0, g->gh, 0, p->h, SMP_OK},
+                        {p, g, order, n, ppm, pg, ext, g->gh, g->gh, p->h, p->h, SMP_OK}};
+    int split = p->h >= MIN_SPLIT_ROWS;
+    if (split) {
+        jobs[0].jb = jobs[1].ja = g->gh / 2;
         jobs[0].yb = jobs[1].ya = p->h / 2 / BAND * BAND;
-        threaded = pthread_create(&th, NULL, pass_thread, &jobs[1]) == 0;
     }
-    smp_status st = frame_pass_rows(&jobs[0]);
-    if (threaded) pthread_join(th, NULL);
-    else if (jobs[1].ya < jobs[1].yb) jobs[1].st = frame_pass_rows(&jobs[1]);
-    if (st == SMP_OK) st = jobs[1].st;
+    /* All the halos' rows before any column is blurred. */
+    smp_status st = both(halo_thread, jobs, split);
+    if (st == SMP_OK) st = both(pass_thread, jobs, split);
     /* Redness around fresh dots, over the darkened skin. */
     for (size_t i = 0; i < n && st == SMP_OK; i++)
         if (order[i].fresh) st = redden(p, kc, &order[i]);
@@ -799,7 +826,7 @@ smp_status render_dots(photo *p, const smp_dot *dots, size_t n, double ppm, doub
     splat *order = kc ? spatial_order(dots, n, ppm, ox, oy, p->w, p->h) : NULL;
     halo_grid g = {0};
     smp_status st = SMP_OK;
-    if (!order || halo_build(&g, order, n, ppm, p->w, p->h, pg) != SMP_OK ||
+    if (!order || halo_setup(&g, order, n, ppm, p->w, p->h, pg) != SMP_OK ||
         frame_pass_run(p, &g, order, n, ppm, pg, kc) != SMP_OK)
         st = smp_fail(err, SMP_ENOMEM, 0, "out of memory");
     halo_free(&g);
