@@ -17,6 +17,22 @@
 #define WIDE_LOOP
 #endif
 
+/* The busiest loops are also written by hand with AVX2 intrinsics, used
+ * where the processor has AVX2 (checked at run time): each does exactly
+ * the arithmetic of the plain C version beside it, in the same order (no
+ * fused multiply-add), so that the output is the same byte for byte either
+ * way; the C version is the reference and every other machine's.  Define
+ * SMP_RENDER_PORTABLE to build without them. */
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__) && !defined(SMP_RENDER_PORTABLE)
+#include <immintrin.h>
+#define HAVE_AVX2 1
+#define AVX2 __attribute__((target("avx2")))
+static int avx2_usable(void) { return __builtin_cpu_supports("avx2"); }
+#else
+#define HAVE_AVX2 0
+static int avx2_usable(void) { return 0; }
+#endif
+
 #define GAMMA PIGMENT_GAMMA
 
 /* ---- cores ----
@@ -43,8 +59,9 @@
 
 typedef struct kernel {
     int off, size; /* offset of the first column/row from floor(centre), and width */
+    int ks;        /* floats per row: SIZE rounded up to a multiple of 8, the rest 0 */
     int *span;     /* per row, the columns [start, end) with weight */
-    float v[];     /* size * size weights summing to 1 */
+    float v[];     /* size rows of ks weights, summing to 1 */
 } kernel;
 
 typedef struct kernel_cache {
@@ -76,11 +93,12 @@ static kernel *kernel_make(kernel_cache *kc, int rq, int bq, int fx, int fy)
     const float *tab = profile_get(kc, rq, bq);
     if (!tab) return NULL;
     float cx = (fx + 0.5f) / SUB, cy = (fy + 0.5f) / SUB;
-    int ext = kernel_extent(r, sg), off = -ext, size = 2 * ext + 1;
-    kernel *k = malloc(sizeof *k + sizeof(float) * (size_t)size * size);
+    int ext = kernel_extent(r, sg), off = -ext, size = 2 * ext + 1, ks = (size + 7) & ~7;
+    kernel *k = calloc(1, sizeof *k + sizeof(float) * (size_t)size * ks);
     if (!k) return NULL;
     k->off = off;
     k->size = size;
+    k->ks = ks;
     double sum = 0;
     for (int j = 0; j < size; j++)
         for (int i = 0; i < size; i++) {
@@ -92,15 +110,15 @@ static kernel *kernel_make(kernel_cache *kc, int rq, int bq, int fx, int fy)
                 int t = (int)f;
                 c = tab[t] + (tab[t + 1] - tab[t]) * (f - t);
             }
-            k->v[j * size + i] = c;
+            k->v[j * ks + i] = c;
             sum += c;
         }
-    for (int q = 0; q < size * size; q++) k->v[q] = sum > 0 ? (float)(k->v[q] / sum) : 0;
+    for (int q = 0; q < size * ks; q++) k->v[q] = sum > 0 ? (float)(k->v[q] / sum) : 0;
     if (!(k->span = malloc(sizeof(int) * 2 * (size_t)size))) { free(k); return NULL; }
     for (int j = 0; j < size; j++) {
         int a = 0, b = size;
-        while (a < size && k->v[j * size + a] <= 0) a++;
-        while (b > a && k->v[j * size + b - 1] <= 0) b--;
+        while (a < size && k->v[j * ks + a] <= 0) a++;
+        while (b > a && k->v[j * ks + b - 1] <= 0) b--;
         k->span[2 * j] = a;
         k->span[2 * j + 1] = b;
     }
@@ -285,6 +303,7 @@ typedef struct halo_grid {
     int gw, gh;
     double sigma[3]; /* the blur, in cells */
     int R[3], rmax;  /* its taps either side, per channel and the most */
+    int avx2;        /* the AVX2 loops may be used */
     float k[3][MAX_TAPS];
     double scale[3]; /* the ink's weight in the channel, per cell from per px^2 */
     float *a[3];     /* absorbance of linear light per cell (one block), blurred along the rows */
@@ -371,34 +390,61 @@ static void splat_gauss(float *a, const halo_grid *g, float fx, float fy, float 
     }
 }
 
-/* DST[x] += K * SRC[x], written so that the compiler vectorises it. */
-WIDE_LOOP static void axpy(float *restrict dst, const float *restrict src, float k, int n)
-{
-    for (int x = 0; x < n; x++) dst[x] += k * src[x];
-}
-
 /* OUT[x] = the sum over t of K[t] SRC[t][x], the terms added in that
  * order: a blur's taps, along a row (SRC[t] = the row shifted by t) or
- * down the columns (SRC[t] = the rows above and below).  By blocks of
- * BLK, the sums in registers: the compiler vectorises the inner loop. */
-#define BLK 32
-WIDE_LOOP static void taps_sum(float *restrict out, const float *const *src, const float *k, int taps, int n)
+ * down the columns (SRC[t] = the rows above and below). */
+static void taps_sum_c(float *restrict out, const float *const *src, const float *k, int taps, int n)
 {
-    int x = 0;
-    for (; x + BLK <= n; x += BLK) {
-        float s[BLK] = {0};
-        for (int t = 0; t < taps; t++) {
-            const float *restrict q = src[t] + x;
-            float kt = k[t];
-            for (int i = 0; i < BLK; i++) s[i] += kt * q[i];
-        }
-        memcpy(out + x, s, sizeof s);
-    }
-    for (; x < n; x++) {
+    for (int x = 0; x < n; x++) {
         float s = 0;
         for (int t = 0; t < taps; t++) s += k[t] * src[t][x];
         out[x] = s;
     }
+}
+
+#if HAVE_AVX2
+/* 32 columns at a time, their sums in registers. */
+AVX2 static void taps_sum_avx2(float *restrict out, const float *const *src, const float *k, int taps, int n)
+{
+    int x = 0;
+    for (; x + 32 <= n; x += 32) {
+        __m256 s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
+        for (int t = 0; t < taps; t++) {
+            const float *q = src[t] + x;
+            __m256 kt = _mm256_set1_ps(k[t]);
+            s0 = _mm256_add_ps(s0, _mm256_mul_ps(kt, _mm256_loadu_ps(q)));
+            s1 = _mm256_add_ps(s1, _mm256_mul_ps(kt, _mm256_loadu_ps(q + 8)));
+            s2 = _mm256_add_ps(s2, _mm256_mul_ps(kt, _mm256_loadu_ps(q + 16)));
+            s3 = _mm256_add_ps(s3, _mm256_mul_ps(kt, _mm256_loadu_ps(q + 24)));
+        }
+        _mm256_storeu_ps(out + x, s0);
+        _mm256_storeu_ps(out + x + 8, s1);
+        _mm256_storeu_ps(out + x + 16, s2);
+        _mm256_storeu_ps(out + x + 24, s3);
+    }
+    for (; x + 8 <= n; x += 8) {
+        __m256 s0 = _mm256_setzero_ps();
+        for (int t = 0; t < taps; t++) s0 = _mm256_add_ps(s0, _mm256_mul_ps(_mm256_set1_ps(k[t]), _mm256_loadu_ps(src[t] + x)));
+        _mm256_storeu_ps(out + x, s0);
+    }
+    if (x < n) {
+        const float *rest[MAX_TAPS];
+        for (int t = 0; t < taps; t++) rest[t] = src[t] + x;
+        taps_sum_c(out + x, rest, k, taps, n - x);
+    }
+}
+#endif
+
+static void taps_sum(int avx2, float *restrict out, const float *const *src, const float *k, int taps, int n)
+{
+#if HAVE_AVX2
+    if (avx2) {
+        taps_sum_avx2(out, src, k, taps, n);
+        return;
+    }
+#endif
+    (void)avx2;
+    taps_sum_c(out, src, k, taps, n);
 }
 
 /* Frames of at least MIN_SPLIT_ROWS rows are done in two halves at once:
@@ -422,6 +468,7 @@ static smp_status halo_setup(halo_grid *g, const splat *d, size_t n, double ppm,
     pigment_optics(zmax, &hi);
     /* Whole pixels of at most HALO_CELL_MM: the narrowest halo (0.45 mm)
      * then spans more than a cell either way, enough to interpolate. */
+    g->avx2 = avx2_usable();
     g->c = (int)floor(ppm * HALO_CELL_MM + 1e-9);
     if (g->c < 1) g->c = 1;
     double cell_mm = g->c / ppm;
@@ -515,7 +562,7 @@ static smp_status halo_rows(halo_grid *g, const splat *d, size_t n, int ja, int 
             if (!any) continue;
             g->any[y] = 1;
             memcpy(tmp + R, row, sizeof(float) * (size_t)gw);
-            taps_sum(row, src, g->k[c], 2 * R + 1, gw);
+            taps_sum(g->avx2, row, src, g->k[c], 2 * R + 1, gw);
         }
     }
     free(tmp);
@@ -535,7 +582,7 @@ static void column_row(const halo_grid *g, int c, int j, float *out)
         src[taps] = g->a[c] + (size_t)y * g->gw;
         k[taps++] = g->k[c][t + R];
     }
-    taps_sum(out, src, k, taps, g->gw);
+    taps_sum(g->avx2, out, src, k, taps, g->gw);
 }
 
 /* Whether grid row J, blurred down the columns, has any halo. */
@@ -559,9 +606,10 @@ typedef struct frame_pass {
     photo *p;
     const halo_grid *g;
     float core_gain[3]; /* absorbance of a core's 8-bit values per unit, per channel */
-    float *ring;        /* RH rows of core absorbance */
+    float *ring;        /* RH rows of RS floats of core absorbance: the frame's width and room for a kernel's row past it */
     uint8_t *ring_used; /* per ring row: some core in it */
-    int rh;
+    int rh, rs;
+    int avx2;
     float *wide[2];     /* grid rows J and J + 1 widened: multipliers, 3 planes of w */
     int wide_j[2];      /* which grid rows they hold; -1 none */
     float *ones;        /* 3 planes of w multipliers of 1 */
@@ -602,26 +650,64 @@ static const float *wide_row(frame_pass *fp, int j)
     return fp->wide[k];
 }
 
-static void add_core(frame_pass *fp, const kernel *k, const splat *d, double gain_g, double halo_g, int ymin, int ymax)
+/* Adds kernel K times AMOUNT at column X0, row Y0 of the frame to the
+ * ring, rows [YMIN, YMAX) only. */
+static void add_core_c(frame_pass *fp, const kernel *k, int x0, int y0, float amount, int ymin, int ymax)
 {
-    float amount = (float)(d->ink * gain_g * (1 - halo_g));
-    int x0 = (int)floorf(d->x) + k->off, y0 = (int)floorf(d->y) + k->off, size = k->size, w = fp->p->w;
-    for (int j = 0; j < size; j++) {
+    int w = fp->p->w;
+    for (int j = 0; j < k->size; j++) {
         int y = y0 + j;
         if (y < ymin || y >= ymax) continue;
-        float *row = fp->ring + (size_t)(y % fp->rh) * w;
         int qa = k->span[2 * j], qb = k->span[2 * j + 1];
         if (x0 + qa < 0) qa = -x0;
         if (x0 + qb > w) qb = w - x0;
         if (qa >= qb) continue;
-        axpy(row + x0 + qa, k->v + j * size + qa, amount, qb - qa);
+        float *row = fp->ring + (size_t)(y % fp->rh) * fp->rs + x0;
+        const float *v = k->v + (size_t)j * k->ks;
+        for (int q = qa; q < qb; q++) row[q] += amount * v[q];
         fp->ring_used[y % fp->rh] = 1;
     }
 }
 
+#if HAVE_AVX2
+/* The same for a kernel of at most 16 columns whose rows fit in the ring's
+ * (X0 >= 0, X0 + K->ks <= RS): whole rows of 8 or 16, the columns past the
+ * span and past the frame adding 0 or landing in the ring's margin. */
+AVX2 static void add_core_avx2(frame_pass *fp, const kernel *k, int x0, int y0, float amount, int ymin, int ymax)
+{
+    __m256 am = _mm256_set1_ps(amount);
+    int w = fp->p->w, ja = ymin - y0 > 0 ? ymin - y0 : 0, jb = ymax - y0 < k->size ? ymax - y0 : k->size;
+    if (ja >= jb) return;
+    /* The ring's row of y0 + ja, then the next ones (no division per row). */
+    int slot = (y0 + ja) % fp->rh, two = k->ks > 8;
+    for (int j = ja; j < jb; j++, slot = slot + 1 == fp->rh ? 0 : slot + 1) {
+        int qa = k->span[2 * j], qb = k->span[2 * j + 1];
+        if (x0 + qb > w) qb = w - x0;
+        if (qa >= qb) continue;
+        float *row = fp->ring + (size_t)slot * fp->rs + x0;
+        const float *v = k->v + (size_t)j * k->ks;
+        _mm256_storeu_ps(row, _mm256_add_ps(_mm256_loadu_ps(row), _mm256_mul_ps(am, _mm256_loadu_ps(v))));
+        if (two) _mm256_storeu_ps(row + 8, _mm256_add_ps(_mm256_loadu_ps(row + 8), _mm256_mul_ps(am, _mm256_loadu_ps(v + 8))));
+        fp->ring_used[slot] = 1;
+    }
+}
+#endif
+
+static void add_core(frame_pass *fp, const kernel *k, const splat *d, double gain_g, double halo_g, int ymin, int ymax)
+{
+    float amount = (float)(d->ink * gain_g * (1 - halo_g));
+    int x0 = (int)floorf(d->x) + k->off, y0 = (int)floorf(d->y) + k->off;
+#if HAVE_AVX2
+    if (fp->avx2 && k->ks <= 16 && x0 >= 0 && x0 + k->ks <= fp->rs) {
+        add_core_avx2(fp, k, x0, y0, amount, ymin, ymax);
+        return;
+    }
+#endif
+    add_core_c(fp, k, x0, y0, amount, ymin, ymax);
+}
+
 /* One row: pixels times the halo's multipliers (rows M0 and M1 of 3
- * planes, mixed by TY) and the core's, faded over shine; the row of cores
- * is cleared for reuse.  Written without branches so that the compiler
+ * planes, mixed by TY) and the core's, faded over shine.  Written without branches so that the compiler
  * vectorises it. */
 WIDE_LOOP static void darken_row(uint32_t *restrict px, float *restrict core, const float *restrict m0, const float *restrict m1,
                        float ty, const float kc[3], int w)
@@ -640,7 +726,6 @@ WIDE_LOOP static void darken_row(uint32_t *restrict px, float *restrict core, co
         /* Through int: a float to unsigned conversion is a branch. */
         px[x] = (uint32_t)(int)(r * cr + 0.5f) << 16 | (uint32_t)(int)(g * cg + 0.5f) << 8 | (uint32_t)(int)(b * cb + 0.5f);
     }
-    memset(core, 0, sizeof(float) * (size_t)w);
 }
 
 static void finish_row(frame_pass *fp, int y)
@@ -650,8 +735,9 @@ static void finish_row(frame_pass *fp, int y)
     int j = (int)floorf(f), slot = y % fp->rh;
     if (!fp->ring_used[slot] && !grid_row_lit(g, j) && !grid_row_lit(g, j + 1)) return;
     const float *m0 = wide_row(fp, j), *m1 = wide_row(fp, j + 1);
-    darken_row((uint32_t *)(fp->p->px + (size_t)y * fp->p->stride), fp->ring + (size_t)slot * fp->p->w, m0, m1, f - j,
+    darken_row((uint32_t *)(fp->p->px + (size_t)y * fp->p->stride), fp->ring + (size_t)slot * fp->rs, m0, m1, f - j,
                fp->core_gain, fp->p->w);
+    memset(fp->ring + (size_t)slot * fp->rs, 0, sizeof(float) * (size_t)fp->rs);
     fp->ring_used[slot] = 0;
 }
 
@@ -665,15 +751,15 @@ static smp_status redden(photo *p, kernel_cache *kc, const splat *d)
     if (!k) return SMP_ENOMEM;
     /* The kernel sums to 1; its centre weighs about 1 / (pi rh^2). */
     float peak = (float)M_PI * rh * rh;
-    int x0 = (int)floorf(d->x) + k->off, y0 = (int)floorf(d->y) + k->off, size = k->size;
-    for (int j = 0; j < size; j++) {
+    int x0 = (int)floorf(d->x) + k->off, y0 = (int)floorf(d->y) + k->off;
+    for (int j = 0; j < k->size; j++) {
         int y = y0 + j;
         if (y < 0 || y >= p->h) continue;
         uint32_t *row = (uint32_t *)(p->px + (size_t)y * p->stride);
         for (int q = k->span[2 * j]; q < k->span[2 * j + 1]; q++) {
             int x = x0 + q;
             if (x < 0 || x >= p->w) continue;
-            float c = k->v[j * size + q] * peak;
+            float c = k->v[j * k->ks + q] * peak;
             uint32_t v = row[x];
             uint32_t g = (uint32_t)(((v >> 8) & 255) * (1 - 0.05f * c) + 0.5f), b = (uint32_t)((v & 255) * (1 - 0.06f * c) + 0.5f);
             row[x] = (v & 0xff0000u) | g << 8 | b;
@@ -707,7 +793,9 @@ static smp_status frame_pass_rows(const pass_job *job)
     fp.g = g;
     /* Rows from the band being finished to the last a due dot reaches. */
     fp.rh = 2 * BAND + 2 * ext + 1;
-    fp.ring = calloc((size_t)fp.rh * w, sizeof(float));
+    fp.rs = ((w + 7) & ~7) + 16;
+    fp.avx2 = g->avx2;
+    fp.ring = calloc((size_t)fp.rh * fp.rs, sizeof(float));
     fp.ring_used = calloc((size_t)fp.rh, 1);
     fp.wide[0] = malloc(sizeof(float) * 3 * (size_t)w);
     fp.wide[1] = malloc(sizeof(float) * 3 * (size_t)w);
