@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bulk.h"
 #include "status.h"
 
 /* The pixel loops in two versions, chosen when the program starts: with
@@ -270,13 +269,7 @@ WIDE_LOOP static void to_multiplier(float *restrict m, int n)
  * then blurred once per channel with the halo's Gaussian.  A deposit whose
  * halo is wider than the grid's (blown out, or deeper than the rest) adds
  * its extra width as a small Gaussian splat: Gaussians add variances.  The
- * blur is cut at HALO_REACH sigma, so beyond that no pixel is touched.
- *
- * Both threads share the work: each splats and blurs along the rows its
- * half of the grid's rows (halo_rows), and then, in the pass over the frame,
- * blurs down the columns just the grid rows its half of the frame needs
- * (column_row): that half of the blur reads the other thread's rows too,
- * but only once both are done with the first. */
+ * blur is cut at HALO_REACH sigma, so beyond that no pixel is touched. */
 #define HALO_CELL_MM 0.4
 #define HALO_REACH 2.5
 #define MAX_TAPS 64 /* of a blur: 2 HALO_REACH sigma + 1, sigma in cells; wider ones are cut */
@@ -306,8 +299,7 @@ typedef struct halo_grid {
     int avx2;        /* the AVX2 loops may be used */
     float k[3][MAX_TAPS];
     double scale[3]; /* the ink's weight in the channel, per cell from per px^2 */
-    float *a[3];     /* absorbance of linear light per cell (one block), blurred along the rows */
-    uint8_t *any;    /* per grid row: 1 when some cell in it is above 0, in some channel */
+    int rs;          /* rows either side a deposit's extra width reaches, at most */
     uint8_t *cls;    /* per deposit: its depth class, or OUTSIDE */
     depth_class dc[DEPTH_CLASSES];
     int ndc;
@@ -321,28 +313,8 @@ static void depth_classes_free(depth_class *dc, int n)
 
 static void halo_free(halo_grid *g)
 {
-    free(g->a[0]);
-    free(g->any);
     free(g->cls);
     depth_classes_free(g->dc, g->ndc);
-}
-
-/* The bilinear point at (FX, FY) cells; only the grid rows [JA, JB) are
- * written. */
-static void splat_point(float *a, const halo_grid *g, float fx, float fy, float mass, int ja, int jb)
-{
-    int i = (int)floorf(fx), j = (int)floorf(fy);
-    float tx = fx - i, ty = fy - j;
-    if (i < 0 || j < 0 || i + 1 >= g->gw || j + 1 >= g->gh) return;
-    float *r0 = a + (size_t)j * g->gw + i, *r1 = r0 + g->gw;
-    if (j >= ja && j < jb) {
-        r0[0] += mass * (1 - tx) * (1 - ty);
-        r0[1] += mass * tx * (1 - ty);
-    }
-    if (j + 1 >= ja && j + 1 < jb) {
-        r1[0] += mass * (1 - tx) * ty;
-        r1[1] += mass * tx * ty;
-    }
 }
 
 /* Fills DC for DEPTH given the grid's optics LO; 0, or -1 out of memory. */
@@ -373,21 +345,6 @@ static int depth_class_make(depth_class *dc, double depth, const deposit_optics 
         }
     }
     return 0;
-}
-
-static void splat_gauss(float *a, const halo_grid *g, float fx, float fy, float mass, int R, const float *tab, int ja, int jb)
-{
-    int i0 = (int)floorf(fx), j0 = (int)floorf(fy), taps = 2 * R + 2;
-    const float *wx = tab + (size_t)(int)((fx - i0) * GSUB) * taps, *wy = tab + (size_t)(int)((fy - j0) * GSUB) * taps;
-    int ka = 0, kb = taps;
-    if (i0 - R + ka < 0) ka = R - i0;
-    if (i0 - R + kb > g->gw) kb = g->gw - i0 + R;
-    for (int l = 0; l < taps; l++) {
-        int y = j0 - R + l;
-        if (y < 0 || y >= g->gh || y < ja || y >= jb) continue;
-        float *row = a + (size_t)y * g->gw + i0 - R, m = mass * wy[l];
-        for (int k = ka; k < kb; k++) row[k] += m * wx[k];
-    }
 }
 
 /* OUT[x] = the sum over t of K[t] SRC[t][x], the terms added in that
@@ -488,14 +445,7 @@ static smp_status halo_setup(halo_grid *g, const splat *d, size_t n, double ppm,
     g->m = (int)ceil(reach) + 2;
     g->gw = (w + g->c - 1) / g->c + 2 * g->m;
     g->gh = (h + g->c - 1) / g->c + 2 * g->m;
-    size_t cells = (size_t)g->gw * g->gh;
-    if (!(g->a[0] = bulk_alloc(3 * cells * sizeof(float))) || !(g->any = calloc((size_t)g->gh, 1)) ||
-        !(g->cls = malloc(n ? n : 1))) {
-        halo_free(g);
-        return SMP_ENOMEM;
-    }
-    g->a[1] = g->a[0] + cells;
-    g->a[2] = g->a[1] + cells;
+    if (!(g->cls = malloc(n ? n : 1))) return SMP_ENOMEM;
     /* Each deposit's depth class. */
     float lim = (float)(g->m * g->c);
     for (size_t i = 0, cur = 0; i < n; i++) {
@@ -520,77 +470,191 @@ static smp_status halo_setup(halo_grid *g, const splat *d, size_t n, double ppm,
         }
         g->cls[i] = (uint8_t)cur;
     }
+    for (int q = 0; q < g->ndc; q++)
+        for (int c = 0; c < 3; c++)
+            if (g->dc[q].R[c] > g->rs) g->rs = g->dc[q].R[c];
     return SMP_OK;
 }
 
-/* The grid rows [JA, JB) of every channel: the deposits' halos that reach
- * them, blurred along the rows.  Rows with nothing stay 0. */
-static smp_status halo_rows(halo_grid *g, const splat *d, size_t n, int ja, int jb)
+/* ---- the halo grid, row by row ----
+ * Each thread makes the grid rows its part of the frame needs, in order
+ * down the frame, in rings of rows: the deposits are sorted by bands of
+ * pixel rows, so once the pass reaches a grid row every deposit that can
+ * reach it has been splatted (halo_advance).  Each row, once complete, is
+ * blurred along itself into a second ring, and the rows of that ring are
+ * blurred down the columns when the pass needs them (column_row).  A
+ * thread keeps no grid row below LO: the rows above its part of the frame
+ * are the other thread's.  The rows the two parts share are made by both,
+ * from the same deposits in the same order: the same values. */
+typedef struct halo_stream {
+    const halo_grid *g;
+    const splat *d;
+    size_t n, di;      /* the deposits; the next to splat */
+    int lo;            /* the first grid row kept */
+    int fin;           /* rows below are blurred along the rows */
+    int nraw, nblur;   /* rows in the two rings */
+    int pad, rw;       /* zeros either side of a raw row, for the blur's taps; floats per raw row */
+    float *raw;        /* [3][nraw][rw]: rows [fin, fin + nraw) as splatted, row r in slot r % nraw */
+    float *blur;       /* [3][nblur][gw]: rows [fin - nblur, fin) blurred along the rows */
+    uint8_t *raw_any;  /* per raw slot: something splatted (else all 0) */
+    uint8_t *blur_any; /* per blurred slot */
+} halo_stream;
+
+/* The lowest grid row a deposit of pixel band B (above 0) reaches, but for
+ * the extra width of a deeper deposit. */
+static int band_first_row(const halo_grid *g, int b) { return (int)floorf((float)(b * BAND) / g->c + g->m - 0.5f); }
+
+static void halo_stream_free(halo_stream *hs)
 {
-    int gw = g->gw;
-    for (int c = 0; c < 3; c++) memset(g->a[c] + (size_t)ja * gw, 0, sizeof(float) * (size_t)gw * (size_t)(jb - ja));
-    /* A deposit at grid row fy touches rows floor(fy) - R .. floor(fy) + R + 1
-     * (R = -1 for a point). */
-    int rs = 0;
-    for (int q = 0; q < g->ndc; q++)
-        for (int c = 0; c < 3; c++)
-            if (g->dc[q].R[c] > rs) rs = g->dc[q].R[c];
-    for (size_t i = 0; i < n; i++) {
-        if (g->cls[i] == OUTSIDE) continue;
-        const splat *s = &d[i];
-        float fx = s->x / g->c + g->m - 0.5f, fy = s->y / g->c + g->m - 0.5f;
-        int j = (int)floorf(fy);
-        if (j + rs + 1 < ja || j - rs >= jb) continue;
-        const depth_class *k = &g->dc[g->cls[i]];
-        for (int c = 0; c < 3; c++) {
-            float mass = (float)(s->ink * k->o.gain[c] * k->o.halo[c] * g->scale[c]);
-            if (k->R[c] >= 0) splat_gauss(g->a[c], g, fx, fy, mass, k->R[c], k->w[c], ja, jb);
-            else splat_point(g->a[c], g, fx, fy, mass, ja, jb);
-        }
+    free(hs->raw);
+    free(hs->blur);
+    free(hs->raw_any);
+    free(hs->blur_any);
+}
+
+/* For the grid rows from LO on, the deposits from the first that can
+ * reach them. */
+static smp_status halo_stream_init(halo_stream *hs, const halo_grid *g, const splat *d, size_t n, int lo)
+{
+    memset(hs, 0, sizeof *hs);
+    hs->g = g;
+    hs->d = d;
+    hs->n = n;
+    hs->lo = hs->fin = lo;
+    /* Rows open at once: a band's rows, a deeper deposit's reach above and
+     * below, and the margin's rows for the deposits off the frame, which
+     * come with the last band (docs in halo_advance). */
+    hs->nraw = 2 * g->rs + (BAND + g->c - 1) / g->c + g->m + 6;
+    hs->nblur = 2 * g->rmax + 3;
+    hs->pad = g->rmax;
+    hs->rw = g->gw + 2 * hs->pad;
+    hs->raw = calloc((size_t)3 * hs->nraw * hs->rw, sizeof(float));
+    hs->blur = malloc(sizeof(float) * 3 * (size_t)hs->nblur * g->gw);
+    hs->raw_any = calloc((size_t)hs->nraw, 1);
+    hs->blur_any = calloc((size_t)hs->nblur, 1);
+    if (!hs->raw || !hs->blur || !hs->raw_any || !hs->blur_any) {
+        halo_stream_free(hs);
+        return SMP_ENOMEM;
     }
-    /* Along the rows, each through a padded copy. */
-    float *tmp = calloc((size_t)gw + MAX_TAPS, sizeof(float));
-    if (!tmp) return SMP_ENOMEM;
-    for (int c = 0; c < 3; c++) {
-        int R = g->R[c];
-        const float *src[MAX_TAPS];
-        for (int t = 0; t <= 2 * R; t++) src[t] = tmp + t;
-        for (int y = ja; y < jb; y++) {
-            float *row = g->a[c] + (size_t)y * gw;
-            int any = 0;
-            for (int x = 0; x < gw && !any; x++) any = row[x] != 0;
-            if (!any) continue;
-            g->any[y] = 1;
-            memcpy(tmp + R, row, sizeof(float) * (size_t)gw);
-            taps_sum(g->avx2, row, src, g->k[c], 2 * R + 1, gw);
-        }
-    }
-    free(tmp);
+    /* Skip the bands that reach no row from LO on; the last band holds the
+     * deposits below the frame. */
+    int last = d[n - 1].band;
+    while (hs->di < n && d[hs->di].band < last && band_first_row(g, d[hs->di].band + 1) + g->rs + 1 < lo) hs->di++;
     return SMP_OK;
+}
+
+static inline float *raw_row(const halo_stream *hs, int c, int r)
+{
+    return hs->raw + ((size_t)c * hs->nraw + (size_t)(r % hs->nraw)) * hs->rw + hs->pad;
+}
+
+static void splat_point(halo_stream *hs, int c, float fx, float fy, float mass)
+{
+    const halo_grid *g = hs->g;
+    int i = (int)floorf(fx), j = (int)floorf(fy);
+    float tx = fx - i, ty = fy - j;
+    if (i < 0 || j < 0 || i + 1 >= g->gw || j + 1 >= g->gh) return;
+    if (j >= hs->lo) {
+        float *r0 = raw_row(hs, c, j) + i;
+        r0[0] += mass * (1 - tx) * (1 - ty);
+        r0[1] += mass * tx * (1 - ty);
+        hs->raw_any[j % hs->nraw] = 1;
+    }
+    if (j + 1 >= hs->lo) {
+        float *r1 = raw_row(hs, c, j + 1) + i;
+        r1[0] += mass * (1 - tx) * ty;
+        r1[1] += mass * tx * ty;
+        hs->raw_any[(j + 1) % hs->nraw] = 1;
+    }
+}
+
+static void splat_gauss(halo_stream *hs, int c, float fx, float fy, float mass, int R, const float *tab)
+{
+    const halo_grid *g = hs->g;
+    int i0 = (int)floorf(fx), j0 = (int)floorf(fy), taps = 2 * R + 2;
+    const float *wx = tab + (size_t)(int)((fx - i0) * GSUB) * taps, *wy = tab + (size_t)(int)((fy - j0) * GSUB) * taps;
+    int ka = 0, kb = taps;
+    if (i0 - R + ka < 0) ka = R - i0;
+    if (i0 - R + kb > g->gw) kb = g->gw - i0 + R;
+    for (int l = 0; l < taps; l++) {
+        int y = j0 - R + l;
+        if (y < 0 || y >= g->gh || y < hs->lo) continue;
+        float *row = raw_row(hs, c, y) + i0 - R, m = mass * wy[l];
+        for (int k = ka; k < kb; k++) row[k] += m * wx[k];
+        hs->raw_any[y % hs->nraw] = 1;
+    }
+}
+
+/* Makes the grid rows up to UPTO blurred along the rows.  Row K is complete
+ * once every deposit of a band whose first row, less the deeper deposits'
+ * reach RS, is K or less has been splatted: the deposits come by bands,
+ * so the ones to come reach no row before K; band 0 holds the deposits
+ * above the frame as well, so it goes first.  A deposit splatted for row K
+ * reaches at most a band's rows, 2 RS and the margin (for the deposits
+ * below the frame, in the last band) past it: inside the raw ring. */
+static void halo_advance(halo_stream *hs, int upto)
+{
+    const halo_grid *g = hs->g;
+    if (upto > g->gh - 1) upto = g->gh - 1;
+    for (; hs->fin <= upto; hs->fin++) {
+        int K = hs->fin;
+        for (; hs->di < hs->n; hs->di++) {
+            const splat *s = &hs->d[hs->di];
+            if (s->band > 0 && band_first_row(g, s->band) - g->rs > K) break;
+            uint8_t cl = g->cls[hs->di];
+            if (cl == OUTSIDE) continue;
+            const depth_class *k = &g->dc[cl];
+            float fx = s->x / g->c + g->m - 0.5f, fy = s->y / g->c + g->m - 0.5f;
+            for (int c = 0; c < 3; c++) {
+                float mass = (float)(s->ink * k->o.gain[c] * k->o.halo[c] * g->scale[c]);
+                if (k->R[c] >= 0) splat_gauss(hs, c, fx, fy, mass, k->R[c], k->w[c]);
+                else splat_point(hs, c, fx, fy, mass);
+            }
+        }
+        int rs = K % hs->nraw, bs = K % hs->nblur;
+        hs->blur_any[bs] = hs->raw_any[rs];
+        if (!hs->raw_any[rs]) continue;
+        for (int c = 0; c < 3; c++) {
+            float *raw = raw_row(hs, c, K);
+            const float *src[MAX_TAPS];
+            int R = g->R[c];
+            for (int t = 0; t <= 2 * R; t++) src[t] = raw - R + t;
+            taps_sum(g->avx2, hs->blur + ((size_t)c * hs->nblur + (size_t)bs) * g->gw, src, g->k[c], 2 * R + 1, g->gw);
+            memset(raw, 0, sizeof(float) * (size_t)g->gw);
+        }
+        hs->raw_any[rs] = 0;
+    }
+}
+
+/* Whether grid row J, blurred down the columns, has any halo; rows up to
+ * J + rmax made. */
+static int grid_row_lit(halo_stream *hs, int j)
+{
+    const halo_grid *g = hs->g;
+    halo_advance(hs, j + g->rmax);
+    for (int y = j - g->rmax; y <= j + g->rmax; y++)
+        if (y >= 0 && y < g->gh && hs->blur_any[y % hs->nblur]) return 1;
+    return 0;
 }
 
 /* Grid row J of channel C blurred down the columns, into OUT (GW
- * values). */
-static void column_row(const halo_grid *g, int c, int j, float *out)
+ * values); rows up to J + rmax made.  Rows of zeros are left out of the
+ * sum: adding 0 changes nothing. */
+static void column_row(halo_stream *hs, int c, int j, float *out)
 {
+    const halo_grid *g = hs->g;
     const float *src[MAX_TAPS];
     float k[MAX_TAPS];
     int taps = 0, R = g->R[c];
+    halo_advance(hs, j + g->rmax);
     for (int t = -R; t <= R; t++) {
         int y = j + t;
-        if (y < 0 || y >= g->gh) continue;
-        src[taps] = g->a[c] + (size_t)y * g->gw;
+        if (y < 0 || y >= g->gh || !hs->blur_any[y % hs->nblur]) continue;
+        src[taps] = hs->blur + ((size_t)c * hs->nblur + (size_t)(y % hs->nblur)) * g->gw;
         k[taps++] = g->k[c][t + R];
     }
-    taps_sum(g->avx2, out, src, k, taps, g->gw);
-}
-
-/* Whether grid row J, blurred down the columns, has any halo. */
-static int grid_row_lit(const halo_grid *g, int j)
-{
-    for (int y = j - g->rmax; y <= j + g->rmax; y++)
-        if (y >= 0 && y < g->gh && g->any[y]) return 1;
-    return 0;
+    if (taps) taps_sum(g->avx2, out, src, k, taps, g->gw);
+    else memset(out, 0, sizeof(float) * (size_t)g->gw);
 }
 
 /* ---- the pass over the frame ----
@@ -605,6 +669,7 @@ static int grid_row_lit(const halo_grid *g, int j)
 typedef struct frame_pass {
     photo *p;
     const halo_grid *g;
+    halo_stream hs;     /* the grid's rows */
     float core_gain[3]; /* absorbance of a core's 8-bit values per unit, per channel */
     float *ring;        /* RH rows of RS floats of core absorbance: the frame's width and room for a kernel's row past it */
     uint8_t *ring_used; /* per ring row: some core in it */
@@ -620,13 +685,13 @@ typedef struct frame_pass {
 
 /* Grid row J blurred down the columns, its multipliers widened into OUT:
  * 3 planes of the frame's width. */
-static void widen(const frame_pass *fp, int j, float *out)
+static void widen(frame_pass *fp, int j, float *out)
 {
     const halo_grid *g = fp->g;
     int w = fp->p->w;
     for (int c = 0; c < 3; c++) {
         const float *r = fp->col[c];
-        column_row(g, c, j, fp->col[c]);
+        column_row(&fp->hs, c, j, fp->col[c]);
         /* From absorbance to the multiplier of 8-bit values, once per
          * cell: pixels interpolate the multipliers. */
         to_multiplier(fp->col[c], g->gw);
@@ -640,7 +705,7 @@ static void widen(const frame_pass *fp, int j, float *out)
 
 static const float *wide_row(frame_pass *fp, int j)
 {
-    if (!grid_row_lit(fp->g, j)) return fp->ones;
+    if (!grid_row_lit(&fp->hs, j)) return fp->ones;
     for (int k = 0; k < 2; k++)
         if (fp->wide_j[k] == j) return fp->wide[k];
     /* Replace the one that is not row J - 1 (the other of the pair). */
@@ -733,7 +798,7 @@ static void finish_row(frame_pass *fp, int y)
     const halo_grid *g = fp->g;
     float f = (y + 0.5f) / g->c + g->m - 0.5f;
     int j = (int)floorf(f), slot = y % fp->rh;
-    if (!fp->ring_used[slot] && !grid_row_lit(g, j) && !grid_row_lit(g, j + 1)) return;
+    if (!grid_row_lit(&fp->hs, j + 1) && !grid_row_lit(&fp->hs, j) && !fp->ring_used[slot]) return;
     const float *m0 = wide_row(fp, j), *m1 = wide_row(fp, j + 1);
     darken_row((uint32_t *)(fp->p->px + (size_t)y * fp->p->stride), fp->ring + (size_t)slot * fp->rs, m0, m1, f - j,
                fp->core_gain, fp->p->w);
@@ -768,17 +833,16 @@ static smp_status redden(photo *p, kernel_cache *kc, const splat *d)
     return SMP_OK;
 }
 
-/* One thread's share: the grid rows [JA, JB) of the halos, then the rows
- * [YA, YB) of the frame, YA a multiple of BAND.  EXT bounds the half-width
- * of every core kernel in px. */
+/* One thread's share: the rows [YA, YB) of the frame, YA a multiple of
+ * BAND.  EXT bounds the half-width of every core kernel in px. */
 typedef struct pass_job {
     photo *p;
-    halo_grid *g;
+    const halo_grid *g;
     const splat *order;
     size_t n;
     double ppm;
     const pigment *pg;
-    int ext, ja, jb, ya, yb;
+    int ext, ya, yb;
     smp_status st;
 } pass_job;
 
@@ -807,7 +871,11 @@ static smp_status frame_pass_rows(const pass_job *job)
     fp.col[1] = fp.col[0] + g->gw;
     fp.col[2] = fp.col[1] + g->gw;
     kernel_cache *kc = kernel_cache_new(); /* one per thread: made on first use */
-    smp_status st = SMP_OK;
+    /* The grid rows from the first this part interpolates, less the column
+     * blur's reach. */
+    int lo = (int)floorf((job->ya + 0.5f) / g->c + g->m - 0.5f) - g->rmax;
+    smp_status st = halo_stream_init(&fp.hs, g, order, job->n, lo > 0 ? lo : 0);
+    if (st != SMP_OK) goto out;
     if (!fp.ring || !fp.ring_used || !fp.wide[0] || !fp.wide[1] || !fp.ones || !fp.fxi || !fp.fxw || !fp.col[0] || !kc) {
         st = SMP_ENOMEM;
         goto out;
@@ -843,6 +911,7 @@ static smp_status frame_pass_rows(const pass_job *job)
         for (int y = y0; y < y1; y++) finish_row(&fp, y);
     }
 out:
+    halo_stream_free(&fp.hs);
     kernel_cache_free(kc);
     free(fp.ring);
     free(fp.ring_used);
@@ -855,13 +924,6 @@ out:
     return st;
 }
 
-static void *halo_thread(void *arg)
-{
-    pass_job *job = arg;
-    job->st = halo_rows(job->g, job->order, job->n, job->ja, job->jb);
-    return NULL;
-}
-
 static void *pass_thread(void *arg)
 {
     pass_job *job = arg;
@@ -869,18 +931,7 @@ static void *pass_thread(void *arg)
     return NULL;
 }
 
-/* Runs FN on both jobs, the second in a thread when SPLIT. */
-static smp_status both(void *(*fn)(void *), pass_job jobs[2], int split)
-{
-    pthread_t th;
-    int threaded = split && pthread_create(&th, NULL, fn, &jobs[1]) == 0;
-    fn(&jobs[0]);
-    if (threaded) pthread_join(th, NULL);
-    else fn(&jobs[1]);
-    return jobs[0].st != SMP_OK ? jobs[0].st : jobs[1].st;
-}
-
-static smp_status frame_pass_run(photo *p, halo_grid *g, const splat *order, size_t n, double ppm, const pigment *pg,
+static smp_status frame_pass_run(photo *p, const halo_grid *g, const splat *order, size_t n, double ppm, const pigment *pg,
                                  kernel_cache *kc)
 {
     /* The widest core kernel bounds the rows a dot reaches. */
@@ -890,16 +941,17 @@ static smp_status frame_pass_run(photo *p, halo_grid *g, const splat *order, siz
         int e = kernel_extent(fminf(order[i].r, (float)MAX_R), fminf(sg, (NBLUR - 1.0f) / BSTEPS));
         if (e > ext) ext = e;
     }
-    pass_job jobs[2] = {{p, g, order, n, ppm, pg, ext, 0, g->gh, 0, p->h, SMP_OK},
-                        {p, g, order, n, ppm, pg, ext, g->gh, g->gh, p->h, p->h, SMP_OK}};
-    int split = p->h >= MIN_SPLIT_ROWS;
-    if (split) {
-        jobs[0].jb = jobs[1].ja = g->gh / 2;
+    pass_job jobs[2] = {{p, g, order, n, ppm, pg, ext, 0, p->h, SMP_OK}, {p, g, order, n, ppm, pg, ext, p->h, p->h, SMP_OK}};
+    pthread_t th;
+    int threaded = 0;
+    if (p->h >= MIN_SPLIT_ROWS) {
         jobs[0].yb = jobs[1].ya = p->h / 2 / BAND * BAND;
+        threaded = pthread_create(&th, NULL, pass_thread, &jobs[1]) == 0;
     }
-    /* All the halos' rows before any column is blurred. */
-    smp_status st = both(halo_thread, jobs, split);
-    if (st == SMP_OK) st = both(pass_thread, jobs, split);
+    smp_status st = frame_pass_rows(&jobs[0]);
+    if (threaded) pthread_join(th, NULL);
+    else if (jobs[1].ya < jobs[1].yb) jobs[1].st = frame_pass_rows(&jobs[1]);
+    if (st == SMP_OK) st = jobs[1].st;
     /* Redness around fresh dots, over the darkened skin. */
     for (size_t i = 0; i < n && st == SMP_OK; i++)
         if (order[i].fresh) st = redden(p, kc, &order[i]);
