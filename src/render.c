@@ -26,6 +26,7 @@
 #include <immintrin.h>
 #define HAVE_AVX2 1
 #define AVX2 __attribute__((target("avx2")))
+#define AVX2_INLINE __attribute__((target("avx2"), always_inline)) inline
 static int avx2_usable(void) { return __builtin_cpu_supports("avx2"); }
 #else
 #define HAVE_AVX2 0
@@ -59,6 +60,7 @@ static int avx2_usable(void) { return 0; }
 typedef struct kernel {
     int off, size; /* offset of the first column/row from floor(centre), and width */
     int ks;        /* floats per row: SIZE rounded up to a multiple of 8, the rest 0 */
+    int j0, j1;    /* the rows with weight */
     int *span;     /* per row, the columns [start, end) with weight */
     float v[];     /* size rows of ks weights, summing to 1 */
 } kernel;
@@ -121,6 +123,8 @@ static kernel *kernel_make(kernel_cache *kc, int rq, int bq, int fx, int fy)
         k->span[2 * j] = a;
         k->span[2 * j + 1] = b;
     }
+    for (k->j0 = 0; k->j0 < size && k->span[2 * k->j0] == k->span[2 * k->j0 + 1]; k->j0++) {}
+    for (k->j1 = size; k->j1 > k->j0 && k->span[2 * k->j1 - 2] == k->span[2 * k->j1 - 1]; k->j1--) {}
     return k;
 }
 
@@ -154,17 +158,25 @@ static kernel_cache *kernel_cache_new(void)
     return kc;
 }
 
-/* The kernel of a core of radius R px blurred by S px at (X, Y). */
-static const kernel *kernel_get(kernel_cache *kc, float r, float s, float x, float y)
+/* The radius and blur of R and S px in the cache's steps. */
+static int radius_step(float r) { return (int)(fminf(r, (float)MAX_R) * RSTEPS + 0.5f); }
+static int blur_step(float s) { return (int)fminf(s * BSTEPS + 0.5f, NBLUR - 1); }
+
+/* The kernel of radius and blur steps RQ and BQ at sub-pixel position
+ * (FX, FY) / SUB. */
+static const kernel *kernel_at(kernel_cache *kc, int rq, int bq, int fx, int fy)
 {
-    float flx = floorf(x), fly = floorf(y);
-    int fx = (int)((x - flx) * SUB), fy = (int)((y - fly) * SUB);
-    int rq = (int)(fminf(r, (float)MAX_R) * RSTEPS + 0.5f);
-    int bq = (int)fminf(s * BSTEPS + 0.5f, NBLUR - 1);
     if (!kc->k[bq] && !(kc->k[bq] = calloc((size_t)NRAD * SUB * SUB, sizeof **kc->k))) return NULL;
     kernel **slot = &kc->k[bq][(size_t)rq * SUB * SUB + (size_t)(fy * SUB + fx)];
     if (!*slot) *slot = kernel_make(kc, rq, bq, fx, fy);
     return *slot;
+}
+
+/* The kernel of a core of radius R px blurred by S px at (X, Y). */
+static const kernel *kernel_get(kernel_cache *kc, float r, float s, float x, float y)
+{
+    float flx = floorf(x), fly = floorf(y);
+    return kernel_at(kc, radius_step(r), blur_step(s), (int)((x - flx) * SUB), (int)((y - fly) * SUB));
 }
 
 /* ---- shine ----
@@ -212,10 +224,16 @@ typedef struct splat {
     float r, ink;     /* radius px; ink = pi r^2 darkness, px^2 */
     float depth;      /* mm */
     int band;         /* the band of rows it is sorted into */
-    int blown, fresh;
+    int fresh;
 } splat;
 
-static splat *spatial_order(const smp_dot *dots, size_t n, double ppm, double ox, double oy, int w, int h)
+/* Over all the dots: the least and greatest depth, the greatest radius. */
+typedef struct splat_range {
+    double zmin, zmax;
+    float rmax;
+} splat_range;
+
+static splat *spatial_order(const smp_dot *dots, size_t n, double ppm, double ox, double oy, int w, int h, splat_range *rg)
 {
     int cw = w / CELL_W + 1, ch = h / BAND + 1;
     size_t ncell = (size_t)cw * ch;
@@ -230,12 +248,17 @@ static splat *spatial_order(const smp_dot *dots, size_t n, double ppm, double ox
         start[cell[i] + 1]++;
     }
     for (size_t c = 0; c < ncell; c++) start[c + 1] += start[c];
+    *rg = (splat_range){1e9, 0, 0};
     for (size_t i = 0; i < n; i++) {
         const smp_dot *d = &dots[i];
-        double r = d->diameter_mm * ppm / 2;
-        out[start[cell[i]]++] = (splat){(float)(d->x_mm * ppm - ox), (float)(d->y_mm * ppm - oy), (float)r,
-                                        (float)(M_PI * r * r * d->darkness), (float)d->depth_mm,
-                                        (int)(cell[i] / (uint32_t)cw), d->blown, d->fresh};
+        double r = d->diameter_mm * ppm / 2, y = d->y_mm * ppm - oy;
+        long cy = y < 0 ? 0 : y >= h ? ch - 1 : (long)y / BAND;
+        splat *s = &out[start[cell[i]]++];
+        *s = (splat){(float)(d->x_mm * ppm - ox), (float)y, (float)r, (float)(M_PI * r * r * d->darkness), (float)d->depth_mm,
+                     (int)cy, d->fresh};
+        rg->zmin = fmin(rg->zmin, s->depth);
+        rg->zmax = fmax(rg->zmax, s->depth);
+        rg->rmax = fmaxf(rg->rmax, s->r);
     }
     free(start);
     free(cell);
@@ -410,19 +433,15 @@ static void taps_sum(int avx2, float *restrict out, const float *const *src, con
 
 /* The grid's size and blur, and each deposit's depth class.  LIM is how
  * far off the frame, in px, a deposit's halo may lie and still reach it. */
-static smp_status halo_setup(halo_grid *g, const splat *d, size_t n, double ppm, int w, int h, const pigment *pg)
+static smp_status halo_setup(halo_grid *g, const splat *d, size_t n, const splat_range *rg, double ppm, int w, int h,
+                             const pigment *pg)
 {
     memset(g, 0, sizeof *g);
     /* The grid's blur is that of the shallowest deposit: deeper ones add
      * their extra width. */
-    double zmin = 1e9, zmax = 0;
-    for (size_t i = 0; i < n; i++) {
-        zmin = fmin(zmin, d[i].depth);
-        zmax = fmax(zmax, d[i].depth);
-    }
     deposit_optics lo, hi;
-    pigment_optics(zmin, &lo);
-    pigment_optics(zmax, &hi);
+    pigment_optics(rg->zmin, &lo);
+    pigment_optics(rg->zmax, &hi);
     /* Whole pixels of at most HALO_CELL_MM: the narrowest halo (0.45 mm)
      * then spans more than a cell either way, enough to interpolate. */
     g->avx2 = avx2_usable();
@@ -543,45 +562,51 @@ static smp_status halo_stream_init(halo_stream *hs, const halo_grid *g, const sp
     return SMP_OK;
 }
 
+/* Row R of channel C in the raw ring, R in [fin, fin + nraw). */
 static inline float *raw_row(const halo_stream *hs, int c, int r)
 {
     return hs->raw + ((size_t)c * hs->nraw + (size_t)(r % hs->nraw)) * hs->rw + hs->pad;
 }
 
-static void splat_point(halo_stream *hs, int c, float fx, float fy, float mass)
+/* A deposit's halo at (FX, FY) cells, MASS per channel: bilinear points, or
+ * for a deeper deposit its extra width (depth class K). */
+static void splat_dot(halo_stream *hs, float fx, float fy, const float mass[3], const depth_class *k)
 {
     const halo_grid *g = hs->g;
     int i = (int)floorf(fx), j = (int)floorf(fy);
     float tx = fx - i, ty = fy - j;
-    if (i < 0 || j < 0 || i + 1 >= g->gw || j + 1 >= g->gh) return;
-    if (j >= hs->lo) {
-        float *r0 = raw_row(hs, c, j) + i;
-        r0[0] += mass * (1 - tx) * (1 - ty);
-        r0[1] += mass * tx * (1 - ty);
-        hs->raw_any[j % hs->nraw] = 1;
-    }
-    if (j + 1 >= hs->lo) {
-        float *r1 = raw_row(hs, c, j + 1) + i;
-        r1[0] += mass * (1 - tx) * ty;
-        r1[1] += mass * tx * ty;
-        hs->raw_any[(j + 1) % hs->nraw] = 1;
-    }
-}
-
-static void splat_gauss(halo_stream *hs, int c, float fx, float fy, float mass, int R, const float *tab)
-{
-    const halo_grid *g = hs->g;
-    int i0 = (int)floorf(fx), j0 = (int)floorf(fy), taps = 2 * R + 2;
-    const float *wx = tab + (size_t)(int)((fx - i0) * GSUB) * taps, *wy = tab + (size_t)(int)((fy - j0) * GSUB) * taps;
-    int ka = 0, kb = taps;
-    if (i0 - R + ka < 0) ka = R - i0;
-    if (i0 - R + kb > g->gw) kb = g->gw - i0 + R;
-    for (int l = 0; l < taps; l++) {
-        int y = j0 - R + l;
-        if (y < 0 || y >= g->gh || y < hs->lo) continue;
-        float *row = raw_row(hs, c, y) + i0 - R, m = mass * wy[l];
-        for (int k = ka; k < kb; k++) row[k] += m * wx[k];
-        hs->raw_any[y % hs->nraw] = 1;
+    for (int c = 0; c < 3; c++) {
+        if (k->R[c] >= 0) {
+            /* A small Gaussian, separable, its taps tabulated. */
+            int R = k->R[c], taps = 2 * R + 2, ka = 0, kb = taps;
+            const float *wx = k->w[c] + (size_t)(int)(tx * GSUB) * taps, *wy = k->w[c] + (size_t)(int)(ty * GSUB) * taps;
+            if (i - R + ka < 0) ka = R - i;
+            if (i - R + kb > g->gw) kb = g->gw - i + R;
+            for (int l = 0; l < taps; l++) {
+                int y = j - R + l;
+                if (y < 0 || y >= g->gh || y < hs->lo) continue;
+                float *row = raw_row(hs, c, y) + i - R, m = mass[c] * wy[l];
+                for (int q = ka; q < kb; q++) row[q] += m * wx[q];
+                hs->raw_any[y % hs->nraw] = 1;
+            }
+            continue;
+        }
+        if (i < 0 || j < 0 || i + 1 >= g->gw || j + 1 >= g->gh) continue;
+        /* The ring's slots of rows j and j + 1, without a division each. */
+        int s0 = j % hs->nraw, s1 = s0 + 1 == hs->nraw ? 0 : s0 + 1;
+        float *plane = hs->raw + (size_t)c * hs->nraw * hs->rw + hs->pad + i;
+        if (j >= hs->lo) {
+            float *r0 = plane + (size_t)s0 * hs->rw;
+            r0[0] += mass[c] * (1 - tx) * (1 - ty);
+            r0[1] += mass[c] * tx * (1 - ty);
+            hs->raw_any[s0] = 1;
+        }
+        if (j + 1 >= hs->lo) {
+            float *r1 = plane + (size_t)s1 * hs->rw;
+            r1[0] += mass[c] * (1 - tx) * ty;
+            r1[1] += mass[c] * tx * ty;
+            hs->raw_any[s1] = 1;
+        }
     }
 }
 
@@ -604,12 +629,9 @@ static void halo_advance(halo_stream *hs, int upto)
             uint8_t cl = g->cls[hs->di];
             if (cl == OUTSIDE) continue;
             const depth_class *k = &g->dc[cl];
-            float fx = s->x / g->c + g->m - 0.5f, fy = s->y / g->c + g->m - 0.5f;
-            for (int c = 0; c < 3; c++) {
-                float mass = (float)(s->ink * k->o.gain[c] * k->o.halo[c] * g->scale[c]);
-                if (k->R[c] >= 0) splat_gauss(hs, c, fx, fy, mass, k->R[c], k->w[c]);
-                else splat_point(hs, c, fx, fy, mass);
-            }
+            float mass[3];
+            for (int c = 0; c < 3; c++) mass[c] = (float)(s->ink * k->o.gain[c] * k->o.halo[c] * g->scale[c]);
+            splat_dot(hs, s->x / g->c + g->m - 0.5f, s->y / g->c + g->m - 0.5f, mass, k);
         }
         int rs = K % hs->nraw, bs = K % hs->nblur;
         hs->blur_any[bs] = hs->raw_any[rs];
@@ -665,45 +687,226 @@ static void column_row(halo_stream *hs, int c, int j, float *out)
  * grid's rows are widened to the frame's width once each (absorbance
  * interpolated along the row, then its multiplier), and each pixel row
  * interpolates the two around it.  The frame is read and written once; a
- * pixel with no halo and no core keeps its bytes. */
+ * pixel with no halo and no core keeps its bytes.
+ *
+ * The pixel loop works in 16-bit fixed point, 16 values to an AVX2
+ * operation where float would take 8: multipliers and shares of the light
+ * in 1/32768ths (Q15, 1 itself as 32767, which keeps any 8-bit value just
+ * as well), each product rounded to nearest (mulhrs, the rounding of
+ * AVX2's pmulhrsw).  The halo's multiplier is rounded once; the core takes
+ * its share of what the halo leaves (h - h g), so that where there is no
+ * core nothing else is rounded.  The error is a few thousandths of a level
+ * on average, under the rounding to 8 bits. */
+#define Q15 32767
+#define Q14 16384 /* A, the core's absorbance, in 1/16384ths: up to 2 */
+#define SHINE_MIN8 172 /* the darkest channel from which shine_keep can be above 0 */
+
 typedef struct frame_pass {
     photo *p;
     const halo_grid *g;
     halo_stream hs;     /* the grid's rows */
-    float core_gain[3]; /* absorbance of a core's 8-bit values per unit, per channel */
+    float core_scale;   /* core absorbance to A: the absorbance of 8-bit values in the darkest channel, Q(14 - core_shift) */
+    int16_t core_w[4];  /* per byte of a pixel (blue, green, red, the fourth): its share of A, Q15 */
+    int core_shift;     /* 0, or 1 for a strongly coloured ink: A's range is 2^(core_shift + 1) */
     float *ring;        /* RH rows of RS floats of core absorbance: the frame's width and room for a kernel's row past it */
     uint8_t *ring_used; /* per ring row: some core in it */
     int rh, rs;
     int avx2;
-    float *wide[2];     /* grid rows J and J + 1 widened: multipliers, 3 planes of w */
+    int w8;             /* the frame's width rounded up to 8 */
+    int16_t *wide[2];   /* grid rows J and J + 1 widened: 4 multipliers a pixel (wide_at) */
     int wide_j[2];      /* which grid rows they hold; -1 none */
-    float *ones;        /* 3 planes of w multipliers of 1 */
-    int *fxi;           /* per pixel column: its grid cell and weight */
+    int16_t *ones;      /* multipliers of 1 */
+    int *fxi;           /* per pixel column (w8 of them): its grid cell and weight */
     float *fxw;
     float *col[3];      /* a grid row per channel, blurred down the columns: its multipliers */
 } frame_pass;
 
-/* Grid row J blurred down the columns, its multipliers widened into OUT:
- * 3 planes of the frame's width. */
-static void widen(frame_pass *fp, int j, float *out)
+/* A widened row holds, per pixel, the multipliers of its 4 bytes in their
+ * order (blue, green, red, and 1 for the fourth), the pixels of each group
+ * of 8 in the order 0 1 4 5 2 3 6 7: the order in which AVX2 unpacks 8
+ * pixels' bytes to 16 bits.  The multipliers of pixel X start at: */
+static inline size_t wide_at(int x) { return 4 * (size_t)((x & ~7) | (x & 1) | (x & 2) << 1 | (x & 4) >> 1); }
+
+/* a b / 32768 rounded to nearest: pmulhrsw's arithmetic
+ * (with an arithmetic shift of a negative product, as every compiler we
+ * use does). */
+static inline int mulhrs(int a, int b) { return (a * b + 0x4000) >> 15; }
+
+/* The multipliers of grid row ROW[0..2] (R, G, B) widened to pixel columns
+ * [0, W8) into OUT: interpolated between the two cells around each pixel
+ * centre, then to Q15, truncated: under a 32768th below the float value,
+ * never above (0.002 of a level darker on average), the faintest halo's
+ * rounding to 8 bits stays close to the float arithmetic's. */
+static void widen_c(int16_t *out, const float *const *row, const int *fxi, const float *fxw, int w8)
+{
+    for (int x = 0; x < w8; x++) {
+        int16_t *o = out + wide_at(x);
+        for (int c = 0; c < 3; c++) {
+            const float *q = row[c] + fxi[x];
+            float h = q[0] + (q[1] - q[0]) * fxw[x];
+            o[2 - c] = (int16_t)(int)lesser(h * 32768.0f, (float)Q15);
+        }
+        o[3] = Q15;
+    }
+}
+
+/* One row of pixels: times the halo's multipliers (rows M0 and M1,
+ * mixed by TY in Q15), the core's (CORE, cleared for the next row to use),
+ * faded over shine. */
+static void darken_row_c(uint32_t *px, float *core, const int16_t *m0, const int16_t *m1, int ty, const frame_pass *fp,
+                         int w)
+{
+    for (int x = 0; x < w; x++) {
+        uint32_t v = px[x], out = 0;
+        const int16_t *h0 = m0 + wide_at(x), *h1 = m1 + wide_at(x);
+        int a = (int)(lesser(core[x] * fp->core_scale, (float)Q15) + 0.5f), keep = 0;
+        core[x] = 0;
+        int r = (v >> 16) & 255, gr = (v >> 8) & 255, b = v & 255;
+        if (r >= SHINE_MIN8 && gr >= SHINE_MIN8 && b >= SHINE_MIN8)
+            keep = (int)lesser(shine_keep((float)r, (float)gr, (float)b) * 32768.0f + 0.5f, (float)Q15);
+        for (int l = 0; l < 4; l++) {
+            int h = h0[l] + mulhrs(h1[l] - h0[l], ty);
+            int g = mulhrs(a, fp->core_w[l]) << (fp->core_shift + 1);
+            int m = h - mulhrs(h, g < Q15 ? g : Q15);
+            m += mulhrs(Q15 - m, keep);
+            out |= (uint32_t)mulhrs((int)((v >> 8 * l) & 255), m) << 8 * l;
+        }
+        px[x] = out;
+    }
+}
+
+#if HAVE_AVX2
+AVX2 static void widen_avx2(int16_t *out, const float *const *row, const int *fxi, const float *fxw, int w8)
+{
+    const __m256 one = _mm256_set1_ps(32768.0f), q15 = _mm256_set1_ps((float)Q15);
+    const __m256i fourth = _mm256_set1_epi32(Q15 << 16);
+    for (int x = 0; x < w8; x += 8) {
+        /* The 8 pixels lie over cells b .. b + 8: two loads and a permute
+         * for each side, no gather. */
+        int b = fxi[x];
+        __m256i idx = _mm256_sub_epi32(_mm256_loadu_si256((const __m256i *)(fxi + x)), _mm256_set1_epi32(b));
+        __m256 t = _mm256_loadu_ps(fxw + x);
+        __m256i m[3];
+        for (int c = 0; c < 3; c++) {
+            __m256 q0 = _mm256_permutevar8x32_ps(_mm256_loadu_ps(row[c] + b), idx);
+            __m256 q1 = _mm256_permutevar8x32_ps(_mm256_loadu_ps(row[c] + b + 1), idx);
+            __m256 h = _mm256_add_ps(q0, _mm256_mul_ps(_mm256_sub_ps(q1, q0), t));
+            m[c] = _mm256_cvttps_epi32(_mm256_min_ps(_mm256_mul_ps(h, one), q15));
+        }
+        __m256i bg = _mm256_or_si256(m[2], _mm256_slli_epi32(m[1], 16)), rx = _mm256_or_si256(m[0], fourth);
+        _mm256_storeu_si256((__m256i *)(out + 4 * (size_t)x), _mm256_unpacklo_epi32(bg, rx));
+        _mm256_storeu_si256((__m256i *)(out + 4 * (size_t)x + 16), _mm256_unpackhi_epi32(bg, rx));
+    }
+}
+
+/* 8 values of 0..32767 (32 bits each) to 16 bits, each 4 times: for pixels
+ * 0 1 4 5 in LO, 2 3 6 7 in HI, the order of the pixels' unpacked bytes. */
+AVX2_INLINE static void spread4(__m256i a, __m256i *lo, __m256i *hi)
+{
+    __m256i d = _mm256_or_si256(a, _mm256_slli_epi32(a, 16));
+    *lo = _mm256_unpacklo_epi32(d, d);
+    *hi = _mm256_unpackhi_epi32(d, d);
+}
+
+/* shine_keep of 8 pixels in Q15, the same arithmetic. */
+AVX2_INLINE static __m256i keep8(__m256i v)
+{
+    const __m256i m255 = _mm256_set1_epi32(255);
+    const __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1);
+    __m256 r = _mm256_cvtepi32_ps(_mm256_and_si256(_mm256_srli_epi32(v, 16), m255));
+    __m256 g = _mm256_cvtepi32_ps(_mm256_and_si256(_mm256_srli_epi32(v, 8), m255));
+    __m256 b = _mm256_cvtepi32_ps(_mm256_and_si256(v, m255));
+    __m256 gb = _mm256_min_ps(g, b), mn = _mm256_min_ps(r, gb);
+    __m256 mx = _mm256_max_ps(_mm256_max_ps(r, _mm256_max_ps(g, b)), one);
+    __m256 warm = _mm256_div_ps(_mm256_max_ps(_mm256_sub_ps(r, gb), zero), mx);
+    __m256 k1 = _mm256_mul_ps(_mm256_sub_ps(mn, _mm256_set1_ps(SHINE_LO)), _mm256_set1_ps(1 / (SHINE_HI - SHINE_LO)));
+    __m256 k2 = _mm256_mul_ps(_mm256_sub_ps(_mm256_set1_ps(SAT_HI), warm), _mm256_set1_ps(1 / (SAT_HI - SAT_LO)));
+    k1 = _mm256_min_ps(_mm256_max_ps(k1, zero), one);
+    k2 = _mm256_min_ps(_mm256_max_ps(k2, zero), one);
+    __m256 keep = _mm256_add_ps(_mm256_mul_ps(_mm256_mul_ps(k1, k2), _mm256_set1_ps(32768.0f)), _mm256_set1_ps(0.5f));
+    return _mm256_cvttps_epi32(_mm256_min_ps(keep, _mm256_set1_ps((float)Q15)));
+}
+
+/* darken_row_c on 8 pixels. */
+AVX2_INLINE static void darken8(uint32_t *px, float *core, const int16_t *m0, const int16_t *m1, __m256i ty, __m256i cw,
+                                __m256 cs, int shift)
+{
+    const __m256i zero = _mm256_setzero_si256(), q15 = _mm256_set1_epi16(Q15);
+    __m256i v = _mm256_loadu_si256((const __m256i *)px);
+    __m256i lo = _mm256_unpacklo_epi8(v, zero), hi = _mm256_unpackhi_epi8(v, zero);
+    __m256i a0 = _mm256_loadu_si256((const __m256i *)m0), a1 = _mm256_loadu_si256((const __m256i *)(m0 + 16));
+    __m256i b0 = _mm256_loadu_si256((const __m256i *)m1), b1 = _mm256_loadu_si256((const __m256i *)(m1 + 16));
+    __m256i hl = _mm256_add_epi16(a0, _mm256_mulhrs_epi16(_mm256_sub_epi16(b0, a0), ty));
+    __m256i hh = _mm256_add_epi16(a1, _mm256_mulhrs_epi16(_mm256_sub_epi16(b1, a1), ty));
+    __m256 a = _mm256_min_ps(_mm256_mul_ps(_mm256_loadu_ps(core), cs), _mm256_set1_ps((float)Q15));
+    _mm256_storeu_ps(core, _mm256_setzero_ps());
+    __m256i al, ah;
+    spread4(_mm256_cvttps_epi32(_mm256_add_ps(a, _mm256_set1_ps(0.5f))), &al, &ah);
+    /* The core's share of the light, to Q15 with saturation at 1. */
+    __m256i gl = _mm256_mulhrs_epi16(al, cw), gh = _mm256_mulhrs_epi16(ah, cw);
+    gl = _mm256_adds_epi16(gl, gl);
+    gh = _mm256_adds_epi16(gh, gh);
+    if (shift) {
+        gl = _mm256_adds_epi16(gl, gl);
+        gh = _mm256_adds_epi16(gh, gh);
+    }
+    __m256i ml = _mm256_sub_epi16(hl, _mm256_mulhrs_epi16(hl, gl)), mh = _mm256_sub_epi16(hh, _mm256_mulhrs_epi16(hh, gh));
+    /* Shine only where the darkest channel is SHINE_MIN8 or more: skin
+     * seldom is, and the block skips the float arithmetic. */
+    __m256i mn = _mm256_min_epu8(_mm256_min_epu8(v, _mm256_srli_epi32(v, 8)), _mm256_srli_epi32(v, 16));
+    mn = _mm256_and_si256(mn, _mm256_set1_epi32(255));
+    if (_mm256_movemask_epi8(_mm256_cmpgt_epi32(mn, _mm256_set1_epi32(SHINE_MIN8 - 1)))) {
+        __m256i kl, kh;
+        spread4(keep8(v), &kl, &kh);
+        ml = _mm256_add_epi16(ml, _mm256_mulhrs_epi16(_mm256_sub_epi16(q15, ml), kl));
+        mh = _mm256_add_epi16(mh, _mm256_mulhrs_epi16(_mm256_sub_epi16(q15, mh), kh));
+    }
+    lo = _mm256_mulhrs_epi16(lo, ml);
+    hi = _mm256_mulhrs_epi16(hi, mh);
+    _mm256_storeu_si256((__m256i *)px, _mm256_packus_epi16(lo, hi));
+}
+
+AVX2 static void darken_row_avx2(uint32_t *px, float *core, const int16_t *m0, const int16_t *m1, int ty,
+                                 const frame_pass *fp, int w)
+{
+    const __m256i tyv = _mm256_set1_epi16((int16_t)ty);
+    const __m256i cw = _mm256_set1_epi64x((int64_t)((uint64_t)(uint16_t)fp->core_w[0] | (uint64_t)(uint16_t)fp->core_w[1] << 16 |
+                                                    (uint64_t)(uint16_t)fp->core_w[2] << 32 | (uint64_t)(uint16_t)fp->core_w[3] << 48));
+    const __m256 cs = _mm256_set1_ps(fp->core_scale);
+    const int shift = fp->core_shift;
+    int x = 0;
+    for (; x + 8 <= w; x += 8) darken8(px + x, core + x, m0 + 4 * (size_t)x, m1 + 4 * (size_t)x, tyv, cw, cs, shift);
+    if (x < w) {
+        /* The last pixels through a copy: the ring and the widened rows
+         * have room for 8. */
+        uint32_t t[8] = {0};
+        memcpy(t, px + x, sizeof(uint32_t) * (size_t)(w - x));
+        darken8(t, core + x, m0 + 4 * (size_t)x, m1 + 4 * (size_t)x, tyv, cw, cs, shift);
+        memcpy(px + x, t, sizeof(uint32_t) * (size_t)(w - x));
+    }
+}
+#endif
+
+/* Grid row J blurred down the columns, its multipliers widened into OUT. */
+static void widen(frame_pass *fp, int j, int16_t *out)
 {
     const halo_grid *g = fp->g;
-    int w = fp->p->w;
     for (int c = 0; c < 3; c++) {
-        const float *r = fp->col[c];
         column_row(&fp->hs, c, j, fp->col[c]);
         /* From absorbance to the multiplier of 8-bit values, once per
          * cell: pixels interpolate the multipliers. */
         to_multiplier(fp->col[c], g->gw);
-        float *o = out + (size_t)c * w;
-        for (int x = 0; x < w; x++) {
-            const float *q = r + fp->fxi[x];
-            o[x] = q[0] + (q[1] - q[0]) * fp->fxw[x];
-        }
     }
+#if HAVE_AVX2
+    if (fp->avx2) {
+        widen_avx2(out, (const float *const *)fp->col, fp->fxi, fp->fxw, fp->w8);
+        return;
+    }
+#endif
+    widen_c(out, (const float *const *)fp->col, fp->fxi, fp->fxw, fp->w8);
 }
 
-static const float *wide_row(frame_pass *fp, int j)
+static const int16_t *wide_row(frame_pass *fp, int j)
 {
     if (!grid_row_lit(&fp->hs, j)) return fp->ones;
     for (int k = 0; k < 2; k++)
@@ -737,31 +940,30 @@ static void add_core_c(frame_pass *fp, const kernel *k, int x0, int y0, float am
 #if HAVE_AVX2
 /* The same for a kernel of at most 16 columns whose rows fit in the ring's
  * (X0 >= 0, X0 + K->ks <= RS): whole rows of 8 or 16, the columns past the
- * span and past the frame adding 0 or landing in the ring's margin. */
+ * span and past the frame adding 0 or landing in the ring's margin.  A
+ * row marked used that gets nothing changes no pixel. */
 AVX2 static void add_core_avx2(frame_pass *fp, const kernel *k, int x0, int y0, float amount, int ymin, int ymax)
 {
-    __m256 am = _mm256_set1_ps(amount);
-    int w = fp->p->w, ja = ymin - y0 > 0 ? ymin - y0 : 0, jb = ymax - y0 < k->size ? ymax - y0 : k->size;
+    int ja = ymin - y0 > k->j0 ? ymin - y0 : k->j0, jb = ymax - y0 < k->j1 ? ymax - y0 : k->j1;
     if (ja >= jb) return;
+    __m256 am = _mm256_set1_ps(amount);
     /* The ring's row of y0 + ja, then the next ones (no division per row). */
-    int slot = (y0 + ja) % fp->rh, two = k->ks > 8;
-    for (int j = ja; j < jb; j++, slot = slot + 1 == fp->rh ? 0 : slot + 1) {
-        int qa = k->span[2 * j], qb = k->span[2 * j + 1];
-        if (x0 + qb > w) qb = w - x0;
-        if (qa >= qb) continue;
+    int slot = (y0 + ja) % fp->rh;
+    const float *v = k->v + (size_t)ja * k->ks;
+    for (int j = ja; j < jb; j++, v += k->ks) {
         float *row = fp->ring + (size_t)slot * fp->rs + x0;
-        const float *v = k->v + (size_t)j * k->ks;
         _mm256_storeu_ps(row, _mm256_add_ps(_mm256_loadu_ps(row), _mm256_mul_ps(am, _mm256_loadu_ps(v))));
-        if (two) _mm256_storeu_ps(row + 8, _mm256_add_ps(_mm256_loadu_ps(row + 8), _mm256_mul_ps(am, _mm256_loadu_ps(v + 8))));
+        if (k->ks > 8) _mm256_storeu_ps(row + 8, _mm256_add_ps(_mm256_loadu_ps(row + 8), _mm256_mul_ps(am, _mm256_loadu_ps(v + 8))));
         fp->ring_used[slot] = 1;
+        if (++slot == fp->rh) slot = 0;
     }
 }
 #endif
 
-static void add_core(frame_pass *fp, const kernel *k, const splat *d, double gain_g, double halo_g, int ymin, int ymax)
+/* Kernel K times AMOUNT with its centre pixel at (IX, IY). */
+static void add_core(frame_pass *fp, const kernel *k, int ix, int iy, float amount, int ymin, int ymax)
 {
-    float amount = (float)(d->ink * gain_g * (1 - halo_g));
-    int x0 = (int)floorf(d->x) + k->off, y0 = (int)floorf(d->y) + k->off;
+    int x0 = ix + k->off, y0 = iy + k->off;
 #if HAVE_AVX2
     if (fp->avx2 && k->ks <= 16 && x0 >= 0 && x0 + k->ks <= fp->rs) {
         add_core_avx2(fp, k, x0, y0, amount, ymin, ymax);
@@ -771,38 +973,24 @@ static void add_core(frame_pass *fp, const kernel *k, const splat *d, double gai
     add_core_c(fp, k, x0, y0, amount, ymin, ymax);
 }
 
-/* One row: pixels times the halo's multipliers (rows M0 and M1 of 3
- * planes, mixed by TY) and the core's, faded over shine.  Written without branches so that the compiler
- * vectorises it. */
-WIDE_LOOP static void darken_row(uint32_t *restrict px, float *restrict core, const float *restrict m0, const float *restrict m1,
-                       float ty, const float kc[3], int w)
-{
-    const float *r0 = m0, *g0 = m0 + w, *b0 = m0 + 2 * w, *r1 = m1, *g1 = m1 + w, *b1 = m1 + 2 * w;
-    float k0 = kc[0], k1 = kc[1], k2 = kc[2];
-    for (int x = 0; x < w; x++) {
-        uint32_t v = px[x];
-        float r = (float)((v >> 16) & 255), g = (float)((v >> 8) & 255), b = (float)(v & 255);
-        float keep = shine_keep(r, g, b), a = core[x];
-        float hr = r0[x] + (r1[x] - r0[x]) * ty, hg = g0[x] + (g1[x] - g0[x]) * ty, hb = b0[x] + (b1[x] - b0[x]) * ty;
-        float cr = hr * greater(0, 1 - a * k0), cg = hg * greater(0, 1 - a * k1), cb = hb * greater(0, 1 - a * k2);
-        cr += (1 - cr) * keep;
-        cg += (1 - cg) * keep;
-        cb += (1 - cb) * keep;
-        /* Through int: a float to unsigned conversion is a branch. */
-        px[x] = (uint32_t)(int)(r * cr + 0.5f) << 16 | (uint32_t)(int)(g * cg + 0.5f) << 8 | (uint32_t)(int)(b * cb + 0.5f);
-    }
-}
-
 static void finish_row(frame_pass *fp, int y)
 {
     const halo_grid *g = fp->g;
     float f = (y + 0.5f) / g->c + g->m - 0.5f;
     int j = (int)floorf(f), slot = y % fp->rh;
     if (!grid_row_lit(&fp->hs, j + 1) && !grid_row_lit(&fp->hs, j) && !fp->ring_used[slot]) return;
-    const float *m0 = wide_row(fp, j), *m1 = wide_row(fp, j + 1);
-    darken_row((uint32_t *)(fp->p->px + (size_t)y * fp->p->stride), fp->ring + (size_t)slot * fp->rs, m0, m1, f - j,
-               fp->core_gain, fp->p->w);
-    memset(fp->ring + (size_t)slot * fp->rs, 0, sizeof(float) * (size_t)fp->rs);
+    const int16_t *m0 = wide_row(fp, j), *m1 = wide_row(fp, j + 1);
+    int ty = (int)((f - j) * 32768.0f + 0.5f);
+    if (ty > Q15) ty = Q15;
+    uint32_t *px = (uint32_t *)(fp->p->px + (size_t)y * fp->p->stride);
+    float *core = fp->ring + (size_t)slot * fp->rs;
+#if HAVE_AVX2
+    if (fp->avx2) darken_row_avx2(px, core, m0, m1, ty, fp, fp->p->w);
+    else
+#endif
+        darken_row_c(px, core, m0, m1, ty, fp, fp->p->w);
+    /* The darkening cleared the cores it read; the rest of the row too. */
+    memset(core + fp->p->w, 0, sizeof(float) * (size_t)(fp->rs - fp->p->w));
     fp->ring_used[slot] = 0;
 }
 
@@ -857,19 +1045,22 @@ static smp_status frame_pass_rows(const pass_job *job)
     fp.g = g;
     /* Rows from the band being finished to the last a due dot reaches. */
     fp.rh = 2 * BAND + 2 * ext + 1;
-    fp.rs = ((w + 7) & ~7) + 16;
+    fp.w8 = (w + 7) & ~7;
+    fp.rs = fp.w8 + 16;
     fp.avx2 = g->avx2;
+    size_t wide_bytes = sizeof(int16_t) * 4 * (size_t)fp.w8;
     fp.ring = calloc((size_t)fp.rh * fp.rs, sizeof(float));
     fp.ring_used = calloc((size_t)fp.rh, 1);
-    fp.wide[0] = malloc(sizeof(float) * 3 * (size_t)w);
-    fp.wide[1] = malloc(sizeof(float) * 3 * (size_t)w);
-    fp.ones = malloc(sizeof(float) * 3 * (size_t)w);
+    fp.wide[0] = malloc(wide_bytes);
+    fp.wide[1] = malloc(wide_bytes);
+    fp.ones = malloc(wide_bytes);
     fp.wide_j[0] = fp.wide_j[1] = -1;
-    fp.fxi = malloc(sizeof(int) * (size_t)w);
-    fp.fxw = malloc(sizeof(float) * (size_t)w);
-    fp.col[0] = malloc(sizeof(float) * 3 * (size_t)g->gw);
-    fp.col[1] = fp.col[0] + g->gw;
-    fp.col[2] = fp.col[1] + g->gw;
+    fp.fxi = malloc(sizeof(int) * (size_t)fp.w8);
+    fp.fxw = malloc(sizeof(float) * (size_t)fp.w8);
+    /* With room for the 8 cells widen_avx2 loads past the last it uses. */
+    fp.col[0] = calloc(3 * ((size_t)g->gw + 16), sizeof(float));
+    fp.col[1] = fp.col[0] + g->gw + 16;
+    fp.col[2] = fp.col[1] + g->gw + 16;
     kernel_cache *kc = kernel_cache_new(); /* one per thread: made on first use */
     /* The grid rows from the first this part interpolates, less the column
      * blur's reach. */
@@ -880,22 +1071,37 @@ static smp_status frame_pass_rows(const pass_job *job)
         st = SMP_ENOMEM;
         goto out;
     }
-    for (int x = 0; x < 3 * w; x++) fp.ones[x] = 1;
-    for (int x = 0; x < w; x++) {
+    for (int x = 0; x < 4 * fp.w8; x++) fp.ones[x] = Q15;
+    for (int x = 0; x < fp.w8; x++) {
         float f = (x + 0.5f) / g->c + g->m - 0.5f;
         fp.fxi[x] = (int)floorf(f);
         fp.fxw[x] = f - fp.fxi[x];
+        /* The columns past the frame: any cell in the grid. */
+        if (fp.fxi[x] > g->gw - 2) fp.fxi[x] = g->gw - 2;
     }
     /* The core is the deposit's carbon grey: green's share in every
      * channel, scaled by the ink's colour; as a linear darkening of 8-bit
-     * values (small enough at a core's contrast). */
-    for (int c = 0; c < 3; c++) fp.core_gain[c] = (float)(job->pg->weight[c] / GAMMA);
+     * values (small enough at a core's contrast), channel c's by
+     * weight[c] / GAMMA per unit: A is that of the darkest channel,
+     * core_w each channel's share of it.  A goes up to 2 in Q14: where
+     * every channel is black for carbon and any ink whose channels' shares
+     * are within 2 to 1; up to 4 in Q13 for a more strongly coloured ink
+     * (beyond that, its faintest channel keeps a little of its light in
+     * the blackest cores). */
+    double kmax = 0, share = 1;
+    for (int c = 0; c < 3; c++) kmax = fmax(kmax, job->pg->weight[c] / GAMMA);
+    for (int c = 0; c < 3; c++) {
+        fp.core_w[2 - c] = (int16_t)(kmax > 0 ? (int)(job->pg->weight[c] / GAMMA / kmax * Q15 + 0.5) : 0);
+        if (fp.core_w[2 - c] > 0) share = fmin(share, fp.core_w[2 - c] / (double)Q15);
+    }
+    fp.core_w[3] = 0;
+    if (1 / share > 2) fp.core_shift = 1;
+    fp.core_scale = (float)(kmax * (Q14 >> fp.core_shift));
     /* A dot of band B reaches rows [B BAND - ext, (B + 1) BAND + ext). */
     size_t di = 0;
     while (di < job->n && (order[di].band + 1) * BAND + ext <= job->ya) di++;
-    double zlast = -1;
-    deposit_optics o;
-    pigment_optics(job->pg->depth_mm, &o);
+    double zlast = -1, gain = 0, halo = 0;
+    int bq = 0;
     for (int y0 = job->ya; y0 < job->yb; y0 += BAND) {
         int y1 = y0 + BAND < job->yb ? y0 + BAND : job->yb;
         /* Every dot that reaches a row before y1 is in the ring by now; the
@@ -903,10 +1109,20 @@ static smp_status frame_pass_rows(const pass_job *job)
         while (di < job->n && order[di].band * BAND - ext < y1) {
             const splat *d = &order[di++];
             if (d->y < (float)-ext || d->y > (float)(p->h + ext) || d->x < (float)-ext || d->x > (float)(w + ext)) continue;
-            if (d->depth != zlast) pigment_optics(zlast = d->depth, &o);
-            const kernel *k = kernel_get(kc, d->r, (float)(pigment_core_blur_mm(d->depth) * job->ppm), d->x, d->y);
+            if (d->depth != zlast) {
+                deposit_optics o;
+                pigment_optics(zlast = d->depth, &o);
+                gain = o.gain[1];
+                halo = o.halo[1];
+                bq = blur_step((float)(pigment_core_blur_mm(d->depth) * job->ppm));
+            }
+            /* floorf, for the values a dot here can have. */
+            int ix = (int)d->x, iy = (int)d->y;
+            ix -= d->x < (float)ix;
+            iy -= d->y < (float)iy;
+            const kernel *k = kernel_at(kc, radius_step(d->r), bq, (int)((d->x - (float)ix) * SUB), (int)((d->y - (float)iy) * SUB));
             if (!k) { st = SMP_ENOMEM; goto out; }
-            add_core(&fp, k, d, o.gain[1], o.halo[1], y0, job->yb);
+            add_core(&fp, k, ix, iy, (float)(d->ink * gain * (1 - halo)), y0, job->yb);
         }
         for (int y = y0; y < y1; y++) finish_row(&fp, y);
     }
@@ -931,16 +1147,13 @@ static void *pass_thread(void *arg)
     return NULL;
 }
 
-static smp_status frame_pass_run(photo *p, const halo_grid *g, const splat *order, size_t n, double ppm, const pigment *pg,
-                                 kernel_cache *kc)
+static smp_status frame_pass_run(photo *p, const halo_grid *g, const splat *order, size_t n, const splat_range *rg, double ppm,
+                                 const pigment *pg, kernel_cache *kc)
 {
-    /* The widest core kernel bounds the rows a dot reaches. */
-    int ext = 0;
-    for (size_t i = 0; i < n; i++) {
-        float sg = fmaxf(0.5f, (float)(pigment_core_blur_mm(order[i].depth) * ppm));
-        int e = kernel_extent(fminf(order[i].r, (float)MAX_R), fminf(sg, (NBLUR - 1.0f) / BSTEPS));
-        if (e > ext) ext = e;
-    }
+    /* The widest core kernel bounds the rows a dot reaches: the largest
+     * and deepest deposit's (the extent grows with both). */
+    float sg = fmaxf(0.5f, (float)(pigment_core_blur_mm(rg->zmax) * ppm));
+    int ext = kernel_extent(fminf(rg->rmax, (float)MAX_R), fminf(sg, (NBLUR - 1.0f) / BSTEPS));
     pass_job jobs[2] = {{p, g, order, n, ppm, pg, ext, 0, p->h, SMP_OK}, {p, g, order, n, ppm, pg, ext, p->h, p->h, SMP_OK}};
     pthread_t th;
     int threaded = 0;
@@ -963,11 +1176,12 @@ smp_status render_dots(photo *p, const smp_dot *dots, size_t n, double ppm, doub
 {
     if (n == 0 || p->w <= 0 || p->h <= 0) return SMP_OK;
     kernel_cache *kc = kernel_cache_new();
-    splat *order = kc ? spatial_order(dots, n, ppm, ox, oy, p->w, p->h) : NULL;
+    splat_range rg;
+    splat *order = kc ? spatial_order(dots, n, ppm, ox, oy, p->w, p->h, &rg) : NULL;
     halo_grid g = {0};
     smp_status st = SMP_OK;
-    if (!order || halo_setup(&g, order, n, ppm, p->w, p->h, pg) != SMP_OK ||
-        frame_pass_run(p, &g, order, n, ppm, pg, kc) != SMP_OK)
+    if (!order || halo_setup(&g, order, n, &rg, ppm, p->w, p->h, pg) != SMP_OK ||
+        frame_pass_run(p, &g, order, n, &rg, ppm, pg, kc) != SMP_OK)
         st = smp_fail(err, SMP_ENOMEM, 0, "out of memory");
     halo_free(&g);
     kernel_cache_free(kc);
