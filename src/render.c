@@ -172,6 +172,41 @@ static const kernel *kernel_at(kernel_cache *kc, int rq, int bq, int fx, int fy)
     return *slot;
 }
 
+/* The same when it has been made, else NULL; makes nothing. */
+static const kernel *kernel_find(const kernel_cache *kc, int rq, int bq, int fx, int fy)
+{
+    return kc->k[bq] ? kc->k[bq][(size_t)rq * SUB * SUB + (size_t)(fy * SUB + fx)] : NULL;
+}
+
+/* The blur step of a core at DEPTH (mm) at PPM. */
+static int core_blur_step(float depth, double ppm) { return blur_step((float)(pigment_core_blur_mm(depth) * ppm)); }
+
+/* Makes in KC the kernels of every radius and blur step among the N dots,
+ * at every sub-pixel position, when they are many enough to use most of
+ * them: then the two threads share them without making any.  0 when made,
+ * 1 when too few dots, -1 out of memory. */
+static int kernels_premake(kernel_cache *kc, const smp_dot *dots, size_t n, double ppm)
+{
+    uint8_t rq_used[NRAD] = {0}, bq_used[NBLUR] = {0};
+    float zlast = -1;
+    int bq = 0, pairs = 0, nr = 0, nb = 0;
+    for (size_t i = 0; i < n; i++) {
+        /* As spatial_order and the pass have them. */
+        float r = (float)(dots[i].diameter_mm * ppm / 2), z = (float)dots[i].depth_mm;
+        if (z != zlast) bq = core_blur_step(zlast = z, ppm);
+        nr += !rq_used[radius_step(r)];
+        nb += !bq_used[bq];
+        rq_used[radius_step(r)] = bq_used[bq] = 1;
+    }
+    pairs = nr * nb;
+    if (n < (size_t)pairs * SUB * SUB * 4) return 1;
+    for (int b = 0; b < NBLUR; b++)
+        for (int rq = 0; rq < NRAD && bq_used[b]; rq++)
+            for (int q = 0; q < SUB * SUB && rq_used[rq]; q++)
+                if (!kernel_at(kc, rq, b, q % SUB, q / SUB)) return -1;
+    return 0;
+}
+
 /* The kernel of a core of radius R px blurred by S px at (X, Y). */
 static const kernel *kernel_get(kernel_cache *kc, float r, float s, float x, float y)
 {
@@ -224,14 +259,52 @@ typedef struct splat {
     float r, ink;     /* radius px; ink = pi r^2 darkness, px^2 */
     float depth;      /* mm */
     int band;         /* the band of rows it is sorted into */
-    int fresh;
+    uint8_t fresh;
+    uint8_t cls;      /* its depth class (halos, below) */
 } splat;
 
-/* Over all the dots: the least and greatest depth, the greatest radius. */
+/* A render has a few depths (healed, blown out, fresh), a halo grid of
+ * the shallowest, and for each deeper one the extra width of its halos
+ * (depth classes, below): DEPTH_CLASSES of them at most.  With more depths
+ * than that (not one of ours), the classes are the first depths met in
+ * frame order, and a dot of another depth takes the nearest
+ * (depth_classes_redo). */
+#define DEPTH_CLASSES 16
+
+/* Over all the dots: the least and greatest depth, the greatest radius,
+ * the depth classes (each dot's is its own depth's unless MANY). */
 typedef struct splat_range {
     double zmin, zmax;
     float rmax;
+    int ndc, many;
+    float depth[DEPTH_CLASSES];
 } splat_range;
+
+/* Z's class, made when new and there is room; else the nearest (MANY). */
+static int depth_class_of(splat_range *rg, float z)
+{
+    int q = 0;
+    while (q < rg->ndc && rg->depth[q] != z) q++;
+    if (q < rg->ndc) return q;
+    if (rg->ndc < DEPTH_CLASSES) {
+        rg->depth[rg->ndc] = z;
+        return rg->ndc++;
+    }
+    rg->many = 1;
+    q = 0;
+    for (int k = 1; k < rg->ndc; k++)
+        if (fabs(rg->depth[k] - z) < fabs(rg->depth[q] - z)) q = k;
+    return q;
+}
+
+/* With MANY depths: the classes again, in frame order, from the dots
+ * within LIM px of the W x H frame. */
+static void depth_classes_redo(splat_range *rg, splat *d, size_t n, float lim, int w, int h)
+{
+    rg->ndc = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!(d[i].x < -lim || d[i].y < -lim || d[i].x > w + lim || d[i].y > h + lim)) d[i].cls = (uint8_t)depth_class_of(rg, d[i].depth);
+}
 
 static splat *spatial_order(const smp_dot *dots, size_t n, double ppm, double ox, double oy, int w, int h, splat_range *rg)
 {
@@ -248,14 +321,19 @@ static splat *spatial_order(const smp_dot *dots, size_t n, double ppm, double ox
         start[cell[i] + 1]++;
     }
     for (size_t c = 0; c < ncell; c++) start[c + 1] += start[c];
-    *rg = (splat_range){1e9, 0, 0};
+    memset(rg, 0, sizeof *rg);
+    rg->zmin = 1e9;
+    float zlast = 0;
+    int cls = 0;
     for (size_t i = 0; i < n; i++) {
         const smp_dot *d = &dots[i];
         double r = d->diameter_mm * ppm / 2, y = d->y_mm * ppm - oy;
         long cy = y < 0 ? 0 : y >= h ? ch - 1 : (long)y / BAND;
         splat *s = &out[start[cell[i]]++];
         *s = (splat){(float)(d->x_mm * ppm - ox), (float)y, (float)r, (float)(M_PI * r * r * d->darkness), (float)d->depth_mm,
-                     (int)cy, d->fresh};
+                     (int)cy, (uint8_t)(d->fresh != 0), 0};
+        if (i == 0 || s->depth != zlast) cls = depth_class_of(rg, zlast = s->depth);
+        s->cls = (uint8_t)cls;
         rg->zmin = fmin(rg->zmin, s->depth);
         rg->zmax = fmax(rg->zmax, s->depth);
         rg->rmax = fmaxf(rg->rmax, s->r);
@@ -303,8 +381,6 @@ WIDE_LOOP static void to_multiplier(float *restrict m, int n)
  * or two depths, thousands of such deposits. */
 #define GSUB 16
 #define GMAX_R 31
-#define DEPTH_CLASSES 16
-#define OUTSIDE 255 /* depth class of a deposit too far off the frame */
 
 typedef struct depth_class {
     double depth;
@@ -323,7 +399,8 @@ typedef struct halo_grid {
     float k[3][MAX_TAPS];
     double scale[3]; /* the ink's weight in the channel, per cell from per px^2 */
     int rs;          /* rows either side a deposit's extra width reaches, at most */
-    uint8_t *cls;    /* per deposit: its depth class, or OUTSIDE */
+    int w, h;        /* the frame's */
+    float lim;       /* px: deposits further off the frame reach none of it */
     depth_class dc[DEPTH_CLASSES];
     int ndc;
 } halo_grid;
@@ -336,7 +413,6 @@ static void depth_classes_free(depth_class *dc, int n)
 
 static void halo_free(halo_grid *g)
 {
-    free(g->cls);
     depth_classes_free(g->dc, g->ndc);
 }
 
@@ -433,10 +509,11 @@ static void taps_sum(int avx2, float *restrict out, const float *const *src, con
 
 /* The grid's size and blur, and each deposit's depth class.  LIM is how
  * far off the frame, in px, a deposit's halo may lie and still reach it. */
-static smp_status halo_setup(halo_grid *g, const splat *d, size_t n, const splat_range *rg, double ppm, int w, int h,
-                             const pigment *pg)
+static smp_status halo_setup(halo_grid *g, splat *d, size_t n, splat_range *rg, double ppm, int w, int h, const pigment *pg)
 {
     memset(g, 0, sizeof *g);
+    g->w = w;
+    g->h = h;
     /* The grid's blur is that of the shallowest deposit: deeper ones add
      * their extra width. */
     deposit_optics lo, hi;
@@ -464,31 +541,14 @@ static smp_status halo_setup(halo_grid *g, const splat *d, size_t n, const splat
     g->m = (int)ceil(reach) + 2;
     g->gw = (w + g->c - 1) / g->c + 2 * g->m;
     g->gh = (h + g->c - 1) / g->c + 2 * g->m;
-    if (!(g->cls = malloc(n ? n : 1))) return SMP_ENOMEM;
-    /* Each deposit's depth class. */
-    float lim = (float)(g->m * g->c);
-    for (size_t i = 0, cur = 0; i < n; i++) {
-        const splat *s = &d[i];
-        g->cls[i] = OUTSIDE;
-        if (s->x < -lim || s->y < -lim || s->x > w + lim || s->y > h + lim) continue;
-        if (g->ndc == 0 || g->dc[cur].depth != s->depth) {
-            for (cur = 0; cur < (size_t)g->ndc && g->dc[cur].depth != s->depth; cur++) {}
-            if (cur == (size_t)g->ndc && g->ndc < DEPTH_CLASSES) {
-                if (depth_class_make(&g->dc[g->ndc], s->depth, &lo, g, cell_mm)) {
-                    depth_classes_free(&g->dc[g->ndc], 1);
-                    halo_free(g);
-                    return SMP_ENOMEM;
-                }
-                g->ndc++;
-            } else if (cur == (size_t)g->ndc) {
-                /* More depths than classes (not one of ours): the nearest. */
-                cur = 0;
-                for (int k = 1; k < g->ndc; k++)
-                    if (fabs(g->dc[k].depth - s->depth) < fabs(g->dc[cur].depth - s->depth)) cur = (size_t)k;
-            }
+    g->lim = (float)(g->m * g->c);
+    if (rg->many) depth_classes_redo(rg, d, n, g->lim, w, h);
+    for (; g->ndc < rg->ndc; g->ndc++)
+        if (depth_class_make(&g->dc[g->ndc], rg->depth[g->ndc], &lo, g, cell_mm)) {
+            depth_classes_free(&g->dc[g->ndc], 1);
+            halo_free(g);
+            return SMP_ENOMEM;
         }
-        g->cls[i] = (uint8_t)cur;
-    }
     for (int q = 0; q < g->ndc; q++)
         for (int c = 0; c < 3; c++)
             if (g->dc[q].R[c] > g->rs) g->rs = g->dc[q].R[c];
@@ -518,6 +578,18 @@ typedef struct halo_stream {
     uint8_t *raw_any;  /* per raw slot: something splatted (else all 0) */
     uint8_t *blur_any; /* per blurred slot */
 } halo_stream;
+
+/* The first of the N dots, in frame order, of band B or a later one. */
+static size_t first_of_band(const splat *d, size_t n, int b)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (d[mid].band < b) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
 
 /* The lowest grid row a deposit of pixel band B (above 0) reaches, but for
  * the extra width of a deeper deposit. */
@@ -557,8 +629,9 @@ static smp_status halo_stream_init(halo_stream *hs, const halo_grid *g, const sp
     }
     /* Skip the bands that reach no row from LO on; the last band holds the
      * deposits below the frame. */
-    int last = d[n - 1].band;
-    while (hs->di < n && d[hs->di].band < last && band_first_row(g, d[hs->di].band + 1) + g->rs + 1 < lo) hs->di++;
+    int last = d[n - 1].band, b = 0;
+    while (b < last && band_first_row(g, b + 1) + g->rs + 1 < lo) b++;
+    hs->di = first_of_band(d, n, b);
     return SMP_OK;
 }
 
@@ -626,9 +699,8 @@ static void halo_advance(halo_stream *hs, int upto)
         for (; hs->di < hs->n; hs->di++) {
             const splat *s = &hs->d[hs->di];
             if (s->band > 0 && band_first_row(g, s->band) - g->rs > K) break;
-            uint8_t cl = g->cls[hs->di];
-            if (cl == OUTSIDE) continue;
-            const depth_class *k = &g->dc[cl];
+            if (s->x < -g->lim || s->y < -g->lim || s->x > g->w + g->lim || s->y > g->h + g->lim) continue;
+            const depth_class *k = &g->dc[s->cls];
             float mass[3];
             for (int c = 0; c < 3; c++) mass[c] = (float)(s->ink * k->o.gain[c] * k->o.halo[c] * g->scale[c]);
             splat_dot(hs, s->x / g->c + g->m - 0.5f, s->y / g->c + g->m - 0.5f, mass, k);
@@ -1030,6 +1102,7 @@ typedef struct pass_job {
     size_t n;
     double ppm;
     const pigment *pg;
+    const kernel_cache *shared; /* every kernel the pass needs, made beforehand; or NULL */
     int ext, ya, yb;
     smp_status st;
 } pass_job;
@@ -1061,13 +1134,13 @@ static smp_status frame_pass_rows(const pass_job *job)
     fp.col[0] = calloc(3 * ((size_t)g->gw + 16), sizeof(float));
     fp.col[1] = fp.col[0] + g->gw + 16;
     fp.col[2] = fp.col[1] + g->gw + 16;
-    kernel_cache *kc = kernel_cache_new(); /* one per thread: made on first use */
+    kernel_cache *kc = NULL; /* this thread's kernels, made on first use, when none are shared */
     /* The grid rows from the first this part interpolates, less the column
      * blur's reach. */
     int lo = (int)floorf((job->ya + 0.5f) / g->c + g->m - 0.5f) - g->rmax;
     smp_status st = halo_stream_init(&fp.hs, g, order, job->n, lo > 0 ? lo : 0);
     if (st != SMP_OK) goto out;
-    if (!fp.ring || !fp.ring_used || !fp.wide[0] || !fp.wide[1] || !fp.ones || !fp.fxi || !fp.fxw || !fp.col[0] || !kc) {
+    if (!fp.ring || !fp.ring_used || !fp.wide[0] || !fp.wide[1] || !fp.ones || !fp.fxi || !fp.fxw || !fp.col[0]) {
         st = SMP_ENOMEM;
         goto out;
     }
@@ -1098,8 +1171,7 @@ static smp_status frame_pass_rows(const pass_job *job)
     if (1 / share > 2) fp.core_shift = 1;
     fp.core_scale = (float)(kmax * (Q14 >> fp.core_shift));
     /* A dot of band B reaches rows [B BAND - ext, (B + 1) BAND + ext). */
-    size_t di = 0;
-    while (di < job->n && (order[di].band + 1) * BAND + ext <= job->ya) di++;
+    size_t di = first_of_band(order, job->n, (job->ya - ext) / BAND);
     double zlast = -1, gain = 0, halo = 0;
     int bq = 0;
     for (int y0 = job->ya; y0 < job->yb; y0 += BAND) {
@@ -1114,14 +1186,18 @@ static smp_status frame_pass_rows(const pass_job *job)
                 pigment_optics(zlast = d->depth, &o);
                 gain = o.gain[1];
                 halo = o.halo[1];
-                bq = blur_step((float)(pigment_core_blur_mm(d->depth) * job->ppm));
+                bq = core_blur_step(d->depth, job->ppm);
             }
             /* floorf, for the values a dot here can have. */
             int ix = (int)d->x, iy = (int)d->y;
             ix -= d->x < (float)ix;
             iy -= d->y < (float)iy;
-            const kernel *k = kernel_at(kc, radius_step(d->r), bq, (int)((d->x - (float)ix) * SUB), (int)((d->y - (float)iy) * SUB));
-            if (!k) { st = SMP_ENOMEM; goto out; }
+            int rq = radius_step(d->r), fx = (int)((d->x - (float)ix) * SUB), fy = (int)((d->y - (float)iy) * SUB);
+            const kernel *k = job->shared ? kernel_find(job->shared, rq, bq, fx, fy) : NULL;
+            if (!k && (!(kc || (kc = kernel_cache_new())) || !(k = kernel_at(kc, rq, bq, fx, fy)))) {
+                st = SMP_ENOMEM;
+                goto out;
+            }
             add_core(&fp, k, ix, iy, (float)(d->ink * gain * (1 - halo)), y0, job->yb);
         }
         for (int y = y0; y < y1; y++) finish_row(&fp, y);
@@ -1140,35 +1216,30 @@ out:
     return st;
 }
 
-static void *pass_thread(void *arg)
-{
-    pass_job *job = arg;
-    job->st = frame_pass_rows(job);
-    return NULL;
-}
+/* The second thread: it makes the kernels while the first sorts the dots
+ * and sets up the grid, then draws the lower half of the frame. */
+typedef struct render_ctx {
+    const smp_dot *dots;
+    size_t n;
+    double ppm;
+    kernel_cache *kc;
+    int premade;          /* kernels_premake's answer */
+    int go;               /* the first thread's setup went well */
+    pthread_barrier_t bar;
+    pass_job *job;
+} render_ctx;
 
-static smp_status frame_pass_run(photo *p, const halo_grid *g, const splat *order, size_t n, const splat_range *rg, double ppm,
-                                 const pigment *pg, kernel_cache *kc)
+static void *second_thread(void *arg)
 {
-    /* The widest core kernel bounds the rows a dot reaches: the largest
-     * and deepest deposit's (the extent grows with both). */
-    float sg = fmaxf(0.5f, (float)(pigment_core_blur_mm(rg->zmax) * ppm));
-    int ext = kernel_extent(fminf(rg->rmax, (float)MAX_R), fminf(sg, (NBLUR - 1.0f) / BSTEPS));
-    pass_job jobs[2] = {{p, g, order, n, ppm, pg, ext, 0, p->h, SMP_OK}, {p, g, order, n, ppm, pg, ext, p->h, p->h, SMP_OK}};
-    pthread_t th;
-    int threaded = 0;
-    if (p->h >= MIN_SPLIT_ROWS) {
-        jobs[0].yb = jobs[1].ya = p->h / 2 / BAND * BAND;
-        threaded = pthread_create(&th, NULL, pass_thread, &jobs[1]) == 0;
+    render_ctx *rc = arg;
+    rc->premade = kernels_premake(rc->kc, rc->dots, rc->n, rc->ppm);
+    pthread_barrier_wait(&rc->bar);
+    if (rc->premade < 0) rc->job->st = SMP_ENOMEM;
+    else if (rc->go) {
+        rc->job->shared = rc->premade == 0 ? rc->kc : NULL;
+        rc->job->st = frame_pass_rows(rc->job);
     }
-    smp_status st = frame_pass_rows(&jobs[0]);
-    if (threaded) pthread_join(th, NULL);
-    else if (jobs[1].ya < jobs[1].yb) jobs[1].st = frame_pass_rows(&jobs[1]);
-    if (st == SMP_OK) st = jobs[1].st;
-    /* Redness around fresh dots, over the darkened skin. */
-    for (size_t i = 0; i < n && st == SMP_OK; i++)
-        if (order[i].fresh) st = redden(p, kc, &order[i]);
-    return st;
+    return NULL;
 }
 
 smp_status render_dots(photo *p, const smp_dot *dots, size_t n, double ppm, double ox, double oy, const pigment *pg,
@@ -1176,13 +1247,48 @@ smp_status render_dots(photo *p, const smp_dot *dots, size_t n, double ppm, doub
 {
     if (n == 0 || p->w <= 0 || p->h <= 0) return SMP_OK;
     kernel_cache *kc = kernel_cache_new();
+    if (!kc) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+    pass_job jobs[2];
+    memset(jobs, 0, sizeof jobs);
+    render_ctx rc = {dots, n, ppm, kc, 1, 0, .job = &jobs[1]};
+    /* Frames of MIN_SPLIT_ROWS rows or more in two halves at once. */
+    pthread_t th;
+    int threaded = 0;
+    if (p->h >= MIN_SPLIT_ROWS && pthread_barrier_init(&rc.bar, NULL, 2) == 0) {
+        threaded = pthread_create(&th, NULL, second_thread, &rc) == 0;
+        if (!threaded) pthread_barrier_destroy(&rc.bar);
+    }
     splat_range rg;
-    splat *order = kc ? spatial_order(dots, n, ppm, ox, oy, p->w, p->h, &rg) : NULL;
+    splat *order = spatial_order(dots, n, ppm, ox, oy, p->w, p->h, &rg);
     halo_grid g = {0};
-    smp_status st = SMP_OK;
-    if (!order || halo_setup(&g, order, n, &rg, ppm, p->w, p->h, pg) != SMP_OK ||
-        frame_pass_run(p, &g, order, n, &rg, ppm, pg, kc) != SMP_OK)
-        st = smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+    smp_status st = order ? halo_setup(&g, order, n, &rg, ppm, p->w, p->h, pg) : SMP_ENOMEM;
+    if (st == SMP_OK) {
+        /* The widest core kernel bounds the rows a dot reaches: the largest
+         * and deepest deposit's (the extent grows with both). */
+        float sg = fmaxf(0.5f, (float)(pigment_core_blur_mm(rg.zmax) * ppm));
+        int ext = kernel_extent(fminf(rg.rmax, (float)MAX_R), fminf(sg, (NBLUR - 1.0f) / BSTEPS));
+        for (int i = 0; i < 2; i++) jobs[i] = (pass_job){p, &g, order, n, ppm, pg, NULL, ext, i ? p->h : 0, p->h, SMP_OK};
+        if (p->h >= MIN_SPLIT_ROWS) jobs[0].yb = jobs[1].ya = p->h / 2 / BAND * BAND;
+    }
+    if (threaded) {
+        rc.go = st == SMP_OK;
+        pthread_barrier_wait(&rc.bar);
+        if (rc.premade < 0) st = SMP_ENOMEM;
+    }
+    if (st == SMP_OK) {
+        jobs[0].shared = rc.premade == 0 ? kc : NULL;
+        st = frame_pass_rows(&jobs[0]);
+    }
+    if (threaded) {
+        pthread_join(th, NULL);
+        pthread_barrier_destroy(&rc.bar);
+    } else if (st == SMP_OK && jobs[1].ya < jobs[1].yb)
+        jobs[1].st = frame_pass_rows(&jobs[1]);
+    if (st == SMP_OK) st = jobs[1].st;
+    /* Redness around fresh dots, over the darkened skin. */
+    for (size_t i = 0; i < n && st == SMP_OK; i++)
+        if (order[i].fresh) st = redden(p, kc, &order[i]);
+    if (st != SMP_OK) st = smp_fail(err, SMP_ENOMEM, 0, "out of memory");
     halo_free(&g);
     kernel_cache_free(kc);
     free(order);
