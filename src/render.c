@@ -12,8 +12,10 @@
  * (SSE2 on x86-64).  Other compilers and machines get the baseline. */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
 #define WIDE_LOOP __attribute__((target_clones("avx2", "default")))
+#define SSSE3_LOOP __attribute__((target_clones("ssse3", "default")))
 #else
 #define WIDE_LOOP
+#define SSSE3_LOOP
 #endif
 
 /* The busiest loops are also written by hand with AVX2 intrinsics, used
@@ -451,10 +453,11 @@ static int depth_class_make(depth_class *dc, double depth, const deposit_optics 
  * down the columns (SRC[t] = the rows above and below). */
 static void taps_sum_c(float *restrict out, const float *const *src, const float *k, int taps, int n)
 {
-    for (int x = 0; x < n; x++) {
-        float s = 0;
-        for (int t = 0; t < taps; t++) s += k[t] * src[t][x];
-        out[x] = s;
+    for (int x = 0; x < n; x++) out[x] = 0;
+    for (int t = 0; t < taps; t++) {
+        const float *restrict q = src[t];
+        float kt = k[t];
+        for (int x = 0; x < n; x++) out[x] += kt * q[x];
     }
 }
 
@@ -785,7 +788,7 @@ typedef struct frame_pass {
     int rh, rs;
     int avx2;
     int w8;             /* the frame's width rounded up to 8 */
-    int16_t *wide[2];   /* grid rows J and J + 1 widened: 4 multipliers a pixel (wide_at) */
+    int16_t *wide[2];   /* grid rows J and J + 1 widened: 4 multipliers a pixel (below) */
     int wide_j[2];      /* which grid rows they hold; -1 none */
     int16_t *ones;      /* multipliers of 1 */
     int *fxi;           /* per pixel column (w8 of them): its grid cell and weight */
@@ -793,16 +796,24 @@ typedef struct frame_pass {
     float *col[3];      /* a grid row per channel, blurred down the columns: its multipliers */
 } frame_pass;
 
-/* A widened row holds, per pixel, the multipliers of its 4 bytes in their
- * order (blue, green, red, and 1 for the fourth), the pixels of each group
- * of 8 in the order 0 1 4 5 2 3 6 7: the order in which AVX2 unpacks 8
- * pixels' bytes to 16 bits.  The multipliers of pixel X start at: */
-static inline size_t wide_at(int x) { return 4 * (size_t)((x & ~7) | (x & 1) | (x & 2) << 1 | (x & 4) >> 1); }
+/* A widened row holds, per pixel, the multipliers of its 4 bytes, in the
+ * order of the bytes in memory: for the C loops, pixel X's at 4 X; for
+ * AVX2 (blue, green, red, and 1 for the fourth) the pixels of each group of
+ * 8 in the order 0 1 4 5 2 3 6 7, the order in which AVX2 unpacks 8 pixels'
+ * bytes to 16 bits. */
 
-/* a b / 32768 rounded to nearest: pmulhrsw's arithmetic
- * (with an arithmetic shift of a negative product, as every compiler we
- * use does). */
-static inline int mulhrs(int a, int b) { return (a * b + 0x4000) >> 15; }
+/* Which byte of a pixel 0x00RRGGBB lies at offset K in memory, as its
+ * shift: 0 for blue up to 24 for the fourth. */
+static int byte_shift(int k)
+{
+    const union { uint32_t u; uint8_t b[4]; } probe = {0x18100800u};
+    return probe.b[k];
+}
+
+/* a b / 32768 rounded to nearest: pmulhrsw's arithmetic, in the form
+ * compilers recognise as that instruction (with an arithmetic shift of a
+ * negative product, as every compiler we use does). */
+static inline int16_t mulhrs16(int16_t a, int16_t b) { return (int16_t)(((((int32_t)a * b) >> 14) + 1) >> 1); }
 
 /* The multipliers of grid row ROW[0..2] (R, G, B) widened to pixel columns
  * [0, W8) into OUT: interpolated between the two cells around each pixel
@@ -811,39 +822,63 @@ static inline int mulhrs(int a, int b) { return (a * b + 0x4000) >> 15; }
  * rounding to 8 bits stays close to the float arithmetic's. */
 static void widen_c(int16_t *out, const float *const *row, const int *fxi, const float *fxw, int w8)
 {
-    for (int x = 0; x < w8; x++) {
-        int16_t *o = out + wide_at(x);
-        for (int c = 0; c < 3; c++) {
-            const float *q = row[c] + fxi[x];
-            float h = q[0] + (q[1] - q[0]) * fxw[x];
-            o[2 - c] = (int16_t)(int)lesser(h * 32768.0f, (float)Q15);
+    int ch[4];
+    for (int k = 0; k < 4; k++) ch[k] = 2 - byte_shift(k) / 8; /* R, G, B = 0, 1, 2; -1 for the fourth */
+    for (int x = 0; x < w8; x++)
+        for (int k = 0; k < 4; k++) {
+            int16_t v = Q15;
+            if (ch[k] >= 0) {
+                const float *q = row[ch[k]] + fxi[x];
+                float h = q[0] + (q[1] - q[0]) * fxw[x];
+                v = (int16_t)(int)lesser(h * 32768.0f, (float)Q15);
+            }
+            out[4 * (size_t)x + k] = v;
         }
-        o[3] = Q15;
-    }
 }
 
 /* One row of pixels: times the halo's multipliers (rows M0 and M1,
  * mixed by TY in Q15), the core's (CORE, cleared for the next row to use),
- * faded over shine. */
-static void darken_row_c(uint32_t *px, float *core, const int16_t *m0, const int16_t *m1, int ty, const frame_pass *fp,
+ * faded over shine.  By chunks, the per-pixel values first, so that the
+ * compiler can vectorise the arithmetic on the bytes (with pmulhrsw where
+ * the processor has SSSE3). */
+#define CHUNK 64
+SSSE3_LOOP static void darken_row_c(uint32_t *px, float *core, const int16_t *m0, const int16_t *m1, int ty, const frame_pass *fp,
                          int w)
 {
-    for (int x = 0; x < w; x++) {
-        uint32_t v = px[x], out = 0;
-        const int16_t *h0 = m0 + wide_at(x), *h1 = m1 + wide_at(x);
-        int a = (int)(lesser(core[x] * fp->core_scale, (float)Q15) + 0.5f), keep = 0;
-        core[x] = 0;
-        int r = (v >> 16) & 255, gr = (v >> 8) & 255, b = v & 255;
-        if (r >= SHINE_MIN8 && gr >= SHINE_MIN8 && b >= SHINE_MIN8)
-            keep = (int)lesser(shine_keep((float)r, (float)gr, (float)b) * 32768.0f + 0.5f, (float)Q15);
-        for (int l = 0; l < 4; l++) {
-            int h = h0[l] + mulhrs(h1[l] - h0[l], ty);
-            int g = mulhrs(a, fp->core_w[l]) << (fp->core_shift + 1);
-            int m = h - mulhrs(h, g < Q15 ? g : Q15);
-            m += mulhrs(Q15 - m, keep);
-            out |= (uint32_t)mulhrs((int)((v >> 8 * l) & 255), m) << 8 * l;
+    int16_t cw[4 * CHUNK], a[4 * CHUNK], keep[4 * CHUNK];
+    for (int i = 0; i < 4 * CHUNK; i++) cw[i] = fp->core_w[byte_shift(i & 3) / 8];
+    int sh = fp->core_shift + 1;
+    int16_t ty16 = (int16_t)ty;
+    uint8_t *bytes = (uint8_t *)px;
+    for (int x0 = 0; x0 < w; x0 += CHUNK) {
+        int n = w - x0 < CHUNK ? w - x0 : CHUNK;
+        for (int x = 0; x < n; x++) {
+            /* To the nearest integer, ties to even as cvtps2dq: adding 1.5
+             * 2^23 leaves no fraction. */
+            int16_t ax = (int16_t)(int)((lesser(core[x0 + x] * fp->core_scale, (float)Q15) + 12582912.0f) - 12582912.0f), kx = 0;
+            core[x0 + x] = 0;
+            uint32_t v = px[x0 + x];
+            int r = (v >> 16) & 255, g = (v >> 8) & 255, b = v & 255;
+            if (r >= SHINE_MIN8 && g >= SHINE_MIN8 && b >= SHINE_MIN8)
+                kx = (int16_t)(int)lesser(shine_keep((float)r, (float)g, (float)b) * 32768.0f + 0.5f, (float)Q15);
+            for (int k = 0; k < 4; k++) {
+                a[4 * x + k] = ax;
+                keep[4 * x + k] = kx;
+            }
         }
-        px[x] = out;
+        const int16_t *h0 = m0 + 4 * (size_t)x0, *h1 = m1 + 4 * (size_t)x0;
+        uint8_t *o = bytes + 4 * (size_t)x0;
+        for (int i = 0; i < 4 * n; i++) {
+            /* 16-bit values throughout, which the compiler can keep in
+             * 16-bit lanes. */
+            int16_t h = (int16_t)(h0[i] + mulhrs16((int16_t)(h1[i] - h0[i]), ty16));
+            /* The core's share of the light, to Q15 with saturation at 1. */
+            int16_t c = mulhrs16(a[i], cw[i]);
+            c = (int16_t)(c > (Q15 >> sh) ? Q15 : c << sh);
+            int16_t m = (int16_t)(h - mulhrs16(h, c));
+            m = (int16_t)(m + mulhrs16((int16_t)(Q15 - m), keep[i]));
+            o[i] = (uint8_t)mulhrs16(o[i], m);
+        }
     }
 }
 
@@ -913,7 +948,7 @@ AVX2_INLINE static void darken8(uint32_t *px, float *core, const int16_t *m0, co
     __m256 a = _mm256_min_ps(_mm256_mul_ps(_mm256_loadu_ps(core), cs), _mm256_set1_ps((float)Q15));
     _mm256_storeu_ps(core, _mm256_setzero_ps());
     __m256i al, ah;
-    spread4(_mm256_cvttps_epi32(_mm256_add_ps(a, _mm256_set1_ps(0.5f))), &al, &ah);
+    spread4(_mm256_cvtps_epi32(a), &al, &ah);
     /* The core's share of the light, to Q15 with saturation at 1. */
     __m256i gl = _mm256_mulhrs_epi16(al, cw), gh = _mm256_mulhrs_epi16(ah, cw);
     gl = _mm256_adds_epi16(gl, gl);
@@ -923,11 +958,12 @@ AVX2_INLINE static void darken8(uint32_t *px, float *core, const int16_t *m0, co
         gh = _mm256_adds_epi16(gh, gh);
     }
     __m256i ml = _mm256_sub_epi16(hl, _mm256_mulhrs_epi16(hl, gl)), mh = _mm256_sub_epi16(hh, _mm256_mulhrs_epi16(hh, gh));
-    /* Shine only where the darkest channel is SHINE_MIN8 or more: skin
-     * seldom is, and the block skips the float arithmetic. */
-    __m256i mn = _mm256_min_epu8(_mm256_min_epu8(v, _mm256_srli_epi32(v, 8)), _mm256_srli_epi32(v, 16));
-    mn = _mm256_and_si256(mn, _mm256_set1_epi32(255));
-    if (_mm256_movemask_epi8(_mm256_cmpgt_epi32(mn, _mm256_set1_epi32(SHINE_MIN8 - 1)))) {
+    /* Shine only where a pixel's channels are all SHINE_MIN8 or more: skin
+     * seldom is, and the block skips the float arithmetic.  A bit per
+     * byte under SHINE_MIN8; such a pixel's three low bits are clear. */
+    uint32_t under = (uint32_t)_mm256_movemask_epi8(
+        _mm256_cmpeq_epi8(_mm256_subs_epu8(v, _mm256_set1_epi8((char)(SHINE_MIN8 - 1))), zero));
+    if (((~under & 0x77777777u) + 0x11111111u) & 0x88888888u) {
         __m256i kl, kh;
         spread4(keep8(v), &kl, &kh);
         ml = _mm256_add_epi16(ml, _mm256_mulhrs_epi16(_mm256_sub_epi16(q15, ml), kl));
