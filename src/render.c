@@ -183,29 +183,27 @@ static const kernel *kernel_find(const kernel_cache *kc, int rq, int bq, int fx,
 /* The blur step of a core at DEPTH (mm) at PPM. */
 static int core_blur_step(float depth, double ppm) { return blur_step((float)(pigment_core_blur_mm(depth) * ppm)); }
 
-/* Makes in KC the kernels of every radius and blur step among the N dots,
- * at every sub-pixel position, when they are many enough to use most of
- * them: then the two threads share them without making any.  0 when made,
- * 1 when too few dots, -1 out of memory. */
-static int kernels_premake(kernel_cache *kc, const smp_dot *dots, size_t n, double ppm)
+/* Makes in KC, ahead of the pass, the kernels of every pair of radius and
+ * blur steps used (RQ_USED, BQ_USED), at every sub-pixel position: the
+ * pairs of number PART modulo 2, so that two threads share the work; each
+ * pair's profile and kernels are its own, and the tables per blur step are
+ * made beforehand (kernels_tables).  0, or -1 out of memory. */
+static int kernels_make(kernel_cache *kc, const uint8_t *rq_used, const uint8_t *bq_used, int part)
 {
-    uint8_t rq_used[NRAD] = {0}, bq_used[NBLUR] = {0};
-    float zlast = -1;
-    int bq = 0, pairs = 0, nr = 0, nb = 0;
-    for (size_t i = 0; i < n; i++) {
-        /* As spatial_order and the pass have them. */
-        float r = (float)(dots[i].diameter_mm * ppm / 2), z = (float)dots[i].depth_mm;
-        if (z != zlast) bq = core_blur_step(zlast = z, ppm);
-        nr += !rq_used[radius_step(r)];
-        nb += !bq_used[bq];
-        rq_used[radius_step(r)] = bq_used[bq] = 1;
-    }
-    pairs = nr * nb;
-    if (n < (size_t)pairs * SUB * SUB * 4) return 1;
+    int pair = 0;
     for (int b = 0; b < NBLUR; b++)
-        for (int rq = 0; rq < NRAD && bq_used[b]; rq++)
-            for (int q = 0; q < SUB * SUB && rq_used[rq]; q++)
+        for (int rq = 0; rq < NRAD && bq_used[b]; rq++) {
+            if (!rq_used[rq] || pair++ % 2 != part) continue;
+            for (int q = 0; q < SUB * SUB; q++)
                 if (!kernel_at(kc, rq, b, q % SUB, q / SUB)) return -1;
+        }
+    return 0;
+}
+
+static int kernels_tables(kernel_cache *kc, const uint8_t *bq_used)
+{
+    for (int b = 0; b < NBLUR; b++)
+        if (bq_used[b] && !kc->k[b] && !(kc->k[b] = calloc((size_t)NRAD * SUB * SUB, sizeof **kc->k))) return -1;
     return 0;
 }
 
@@ -274,12 +272,14 @@ typedef struct splat {
 #define DEPTH_CLASSES 16
 
 /* Over all the dots: the least and greatest depth, the greatest radius,
- * the depth classes (each dot's is its own depth's unless MANY). */
+ * the depth classes (each dot's is its own depth's unless MANY), the
+ * radius and blur steps of their cores. */
 typedef struct splat_range {
     double zmin, zmax;
     float rmax;
     int ndc, many;
     float depth[DEPTH_CLASSES];
+    uint8_t rq_used[NRAD], bq_used[NBLUR];
 } splat_range;
 
 /* Z's class, made when new and there is room; else the nearest (MANY). */
@@ -308,41 +308,129 @@ static void depth_classes_redo(splat_range *rg, splat *d, size_t n, float lim, i
         if (!(d[i].x < -lim || d[i].y < -lim || d[i].x > w + lim || d[i].y > h + lim)) d[i].cls = (uint8_t)depth_class_of(rg, d[i].depth);
 }
 
-static splat *spatial_order(const smp_dot *dots, size_t n, double ppm, double ox, double oy, int w, int h, splat_range *rg)
+/* The sort, in two parts, one per thread: each counts its dots per cell
+ * (order_count), the counts of both give each part its places
+ * (order_places), and each copies its dots there (order_copy): the same
+ * order as one thread's, the first part's dots first in each cell. */
+typedef struct order_part {
+    size_t i0, i1;     /* its dots */
+    size_t *start;     /* per cell: its dots' count, then the place of the next */
+    splat_range rg;    /* of its dots; the classes in the order its dots bring them */
+} order_part;
+
+typedef struct sorter {
+    const smp_dot *dots;
+    size_t n;
+    double ppm, ox, oy;
+    int w, h, cw, ch;
+    uint32_t *cell;    /* per dot */
+    splat *out;
+    order_part part[2];
+    splat_range rg;    /* of all */
+} sorter;
+
+static smp_status sorter_init(sorter *so, const smp_dot *dots, size_t n, double ppm, double ox, double oy, int w, int h)
 {
-    int cw = w / CELL_W + 1, ch = h / BAND + 1;
-    size_t ncell = (size_t)cw * ch;
-    splat *out = malloc((n ? n : 1) * sizeof *out);
-    uint32_t *cell = malloc((n ? n : 1) * sizeof *cell);
-    size_t *start = calloc(ncell + 1, sizeof *start);
-    if (!out || !start || !cell) { free(out); free(start); free(cell); return NULL; }
-    for (size_t i = 0; i < n; i++) {
-        double x = dots[i].x_mm * ppm - ox, y = dots[i].y_mm * ppm - oy;
-        long cx = x < 0 ? 0 : x >= w ? cw - 1 : (long)x / CELL_W, cy = y < 0 ? 0 : y >= h ? ch - 1 : (long)y / BAND;
-        cell[i] = (uint32_t)((size_t)cy * cw + (size_t)cx);
-        start[cell[i] + 1]++;
+    memset(so, 0, sizeof *so);
+    so->dots = dots;
+    so->n = n;
+    so->ppm = ppm;
+    so->ox = ox;
+    so->oy = oy;
+    so->w = w;
+    so->h = h;
+    so->cw = w / CELL_W + 1;
+    so->ch = h / BAND + 1;
+    size_t ncell = (size_t)so->cw * so->ch;
+    so->cell = malloc(n * sizeof *so->cell);
+    so->out = malloc(n * sizeof *so->out);
+    for (int t = 0; t < 2; t++) {
+        so->part[t].i0 = t ? n / 2 : 0;
+        so->part[t].i1 = t ? n : n / 2;
+        so->part[t].start = calloc(ncell, sizeof *so->part[t].start);
     }
-    for (size_t c = 0; c < ncell; c++) start[c + 1] += start[c];
+    return so->cell && so->out && so->part[0].start && so->part[1].start ? SMP_OK : SMP_ENOMEM;
+}
+
+/* Frees all but the sorted dots. */
+static void sorter_free(sorter *so)
+{
+    free(so->cell);
+    free(so->part[0].start);
+    free(so->part[1].start);
+}
+
+static void order_count(sorter *so, int t)
+{
+    order_part *pt = &so->part[t];
+    splat_range *rg = &pt->rg;
+    rg->zmin = 1e9;
+    float zlast = -1;
+    int bq = 0;
+    for (size_t i = pt->i0; i < pt->i1; i++) {
+        const smp_dot *d = &so->dots[i];
+        double x = d->x_mm * so->ppm - so->ox, y = d->y_mm * so->ppm - so->oy;
+        long cx = x < 0 ? 0 : x >= so->w ? so->cw - 1 : (long)x / CELL_W, cy = y < 0 ? 0 : y >= so->h ? so->ch - 1 : (long)y / BAND;
+        so->cell[i] = (uint32_t)((size_t)cy * so->cw + (size_t)cx);
+        pt->start[so->cell[i]]++;
+        /* Depth and radius as the records have them. */
+        float z = (float)d->depth_mm, r = (float)(d->diameter_mm * so->ppm / 2);
+        if (z != zlast) {
+            depth_class_of(rg, zlast = z);
+            bq = core_blur_step(z, so->ppm);
+        }
+        rg->zmin = fmin(rg->zmin, z);
+        rg->zmax = fmax(rg->zmax, z);
+        rg->rmax = fmaxf(rg->rmax, r);
+        rg->rq_used[radius_step(r)] = rg->bq_used[bq] = 1;
+    }
+}
+
+static void order_places(sorter *so)
+{
+    splat_range *rg = &so->rg;
     memset(rg, 0, sizeof *rg);
     rg->zmin = 1e9;
-    float zlast = 0;
-    int cls = 0;
-    for (size_t i = 0; i < n; i++) {
-        const smp_dot *d = &dots[i];
-        double r = d->diameter_mm * ppm / 2, y = d->y_mm * ppm - oy;
-        long cy = y < 0 ? 0 : y >= h ? ch - 1 : (long)y / BAND;
-        splat *s = &out[start[cell[i]]++];
-        *s = (splat){(float)(d->x_mm * ppm - ox), (float)y, (float)r, (float)(M_PI * r * r * d->darkness), (float)d->depth_mm,
-                     (int)cy, (uint8_t)(d->fresh != 0), 0};
-        if (i == 0 || s->depth != zlast) cls = depth_class_of(rg, zlast = s->depth);
-        s->cls = (uint8_t)cls;
-        rg->zmin = fmin(rg->zmin, s->depth);
-        rg->zmax = fmax(rg->zmax, s->depth);
-        rg->rmax = fmaxf(rg->rmax, s->r);
+    for (int t = 0; t < 2; t++) {
+        const splat_range *p = &so->part[t].rg;
+        if (so->part[t].i0 == so->part[t].i1) continue;
+        rg->zmin = fmin(rg->zmin, p->zmin);
+        rg->zmax = fmax(rg->zmax, p->zmax);
+        rg->rmax = fmaxf(rg->rmax, p->rmax);
+        for (int q = 0; q < p->ndc; q++) depth_class_of(rg, p->depth[q]);
+        rg->many |= p->many;
+        for (int q = 0; q < NRAD; q++) rg->rq_used[q] |= p->rq_used[q];
+        for (int q = 0; q < NBLUR; q++) rg->bq_used[q] |= p->bq_used[q];
     }
-    free(start);
-    free(cell);
-    return out;
+    size_t pos = 0, ncell = (size_t)so->cw * so->ch;
+    for (size_t c = 0; c < ncell; c++)
+        for (int t = 0; t < 2; t++) {
+            size_t k = so->part[t].start[c];
+            so->part[t].start[c] = pos;
+            pos += k;
+        }
+}
+
+static void order_copy(sorter *so, int t)
+{
+    order_part *pt = &so->part[t];
+    const splat_range *rg = &so->rg;
+    float zlast = -1;
+    int cls = 0;
+    for (size_t i = pt->i0; i < pt->i1; i++) {
+        const smp_dot *d = &so->dots[i];
+        double r = d->diameter_mm * so->ppm / 2, y = d->y_mm * so->ppm - so->oy;
+        long cy = y < 0 ? 0 : y >= so->h ? so->ch - 1 : (long)y / BAND;
+        splat *sp = &so->out[pt->start[so->cell[i]]++];
+        *sp = (splat){(float)(d->x_mm * so->ppm - so->ox), (float)y, (float)r, (float)(M_PI * r * r * d->darkness),
+                      (float)d->depth_mm, (int)cy, (uint8_t)(d->fresh != 0), 0};
+        if (sp->depth != zlast) {
+            /* Its own depth's class; with MANY, any (depth_classes_redo). */
+            zlast = sp->depth;
+            for (cls = 0; cls < rg->ndc - 1 && rg->depth[cls] != zlast; cls++) {}
+        }
+        sp->cls = (uint8_t)cls;
+    }
 }
 
 /* exp(X) for X <= 0, to about 1e-7, in a form the compiler vectorises:
@@ -512,7 +600,7 @@ static void taps_sum(int avx2, float *restrict out, const float *const *src, con
 
 /* The grid's size and blur, and each deposit's depth class.  LIM is how
  * far off the frame, in px, a deposit's halo may lie and still reach it. */
-static smp_status halo_setup(halo_grid *g, splat *d, size_t n, splat_range *rg, double ppm, int w, int h, const pigment *pg)
+static smp_status halo_setup(halo_grid *g, const splat_range *rg, double ppm, int w, int h, const pigment *pg)
 {
     memset(g, 0, sizeof *g);
     g->w = w;
@@ -545,7 +633,6 @@ static smp_status halo_setup(halo_grid *g, splat *d, size_t n, splat_range *rg, 
     g->gw = (w + g->c - 1) / g->c + 2 * g->m;
     g->gh = (h + g->c - 1) / g->c + 2 * g->m;
     g->lim = (float)(g->m * g->c);
-    if (rg->many) depth_classes_redo(rg, d, n, g->lim, w, h);
     for (; g->ndc < rg->ndc; g->ndc++)
         if (depth_class_make(&g->dc[g->ndc], rg->depth[g->ndc], &lo, g, cell_mm)) {
             depth_classes_free(&g->dc[g->ndc], 1);
@@ -974,8 +1061,11 @@ AVX2_INLINE static void darken8(uint32_t *px, float *core, const int16_t *m0, co
     _mm256_storeu_si256((__m256i *)px, _mm256_packus_epi16(lo, hi));
 }
 
+/* NEXT, a row further down (or NULL), is fetched into the cache ahead:
+ * the processor's own prefetching does not run ahead of the pixels as far
+ * (it stops at every 4 kB page), and the rows are read once. */
 AVX2 static void darken_row_avx2(uint32_t *px, float *core, const int16_t *m0, const int16_t *m1, int ty,
-                                 const frame_pass *fp, int w)
+                                 const frame_pass *fp, int w, const char *next)
 {
     const __m256i tyv = _mm256_set1_epi16((int16_t)ty);
     const __m256i cw = _mm256_set1_epi64x((int64_t)((uint64_t)(uint16_t)fp->core_w[0] | (uint64_t)(uint16_t)fp->core_w[1] << 16 |
@@ -983,6 +1073,12 @@ AVX2 static void darken_row_avx2(uint32_t *px, float *core, const int16_t *m0, c
     const __m256 cs = _mm256_set1_ps(fp->core_scale);
     const int shift = fp->core_shift;
     int x = 0;
+    if (next)
+        for (; x + 16 <= w; x += 16) {
+            _mm_prefetch(next + 4 * (size_t)x, _MM_HINT_T0);
+            darken8(px + x, core + x, m0 + 4 * (size_t)x, m1 + 4 * (size_t)x, tyv, cw, cs, shift);
+            darken8(px + x + 8, core + x + 8, m0 + 4 * (size_t)x + 32, m1 + 4 * (size_t)x + 32, tyv, cw, cs, shift);
+        }
     for (; x + 8 <= w; x += 8) darken8(px + x, core + x, m0 + 4 * (size_t)x, m1 + 4 * (size_t)x, tyv, cw, cs, shift);
     if (x < w) {
         /* The last pixels through a copy: the ring and the widened rows
@@ -1093,7 +1189,9 @@ static void finish_row(frame_pass *fp, int y)
     uint32_t *px = (uint32_t *)(fp->p->px + (size_t)y * fp->p->stride);
     float *core = fp->ring + (size_t)slot * fp->rs;
 #if HAVE_AVX2
-    if (fp->avx2) darken_row_avx2(px, core, m0, m1, ty, fp, fp->p->w);
+    if (fp->avx2)
+        darken_row_avx2(px, core, m0, m1, ty, fp, fp->p->w,
+                        y + 2 < fp->p->h ? (const char *)px + 2 * (size_t)fp->p->stride : NULL);
     else
 #endif
         darken_row_c(px, core, m0, m1, ty, fp, fp->p->w);
@@ -1252,29 +1350,89 @@ out:
     return st;
 }
 
-/* The second thread: it makes the kernels while the first sorts the dots
- * and sets up the grid, then draws the lower half of the frame. */
+/* A render in two threads: both sort half the dots, make half the kernels
+ * the cores need and draw half the frame; the first sets up what they
+ * share between.  Frames under MIN_SPLIT_ROWS rows, and a render whose
+ * second thread cannot start, run the same steps in one. */
 typedef struct render_ctx {
-    const smp_dot *dots;
+    photo *p;
     size_t n;
     double ppm;
+    const pigment *pg;
+    sorter so;
+    halo_grid g;
     kernel_cache *kc;
-    int premade;          /* kernels_premake's answer */
-    int go;               /* the first thread's setup went well */
+    int premake;          /* the kernels are made ahead and shared */
+    pass_job jobs[2];
+    smp_status st[2];     /* of each thread's steps before the pass */
+    smp_status setup;     /* of the first thread's setup */
+    int threaded;
     pthread_barrier_t bar;
-    pass_job *job;
 } render_ctx;
+
+static void render_sync(render_ctx *rc)
+{
+    if (rc->threaded) pthread_barrier_wait(&rc->bar);
+}
+
+/* What the first thread does between the two halves of the sort: the
+ * places, the grid, the kernels' tables. */
+static smp_status render_setup(render_ctx *rc)
+{
+    photo *p = rc->p;
+    order_places(&rc->so);
+    const splat_range *rg = &rc->so.rg;
+    int pairs = 0;
+    for (int b = 0; b < NBLUR; b++)
+        for (int r = 0; r < NRAD; r++) pairs += rg->bq_used[b] && rg->rq_used[r];
+    /* Kernels ahead when the dots are many enough to use most of them. */
+    rc->premake = rc->threaded && rc->n >= (size_t)pairs * SUB * SUB * 4;
+    if (rc->premake && kernels_tables(rc->kc, rg->bq_used)) return SMP_ENOMEM;
+    smp_status st = halo_setup(&rc->g, &rc->so.rg, rc->ppm, p->w, p->h, rc->pg);
+    if (st != SMP_OK) return st;
+    /* The widest core kernel bounds the rows a dot reaches: the largest
+     * and deepest deposit's (the extent grows with both). */
+    float sg = fmaxf(0.5f, (float)(pigment_core_blur_mm(rg->zmax) * rc->ppm));
+    int ext = kernel_extent(fminf(rg->rmax, (float)MAX_R), fminf(sg, (NBLUR - 1.0f) / BSTEPS));
+    for (int i = 0; i < 2; i++)
+        rc->jobs[i] = (pass_job){p, &rc->g, rc->so.out, rc->n, rc->ppm, rc->pg, rc->premake ? rc->kc : NULL, ext, i ? p->h : 0, p->h, SMP_OK};
+    if (p->h >= MIN_SPLIT_ROWS) rc->jobs[0].yb = rc->jobs[1].ya = p->h / 2 / BAND * BAND;
+    return SMP_OK;
+}
+
+/* Thread T's steps before the pass; the first thread's setup between. */
+static void render_prepare(render_ctx *rc, int t)
+{
+    order_count(&rc->so, t);
+    render_sync(rc);
+    if (t == 0) rc->setup = render_setup(rc);
+    render_sync(rc);
+    if (rc->setup != SMP_OK) return;
+    order_copy(&rc->so, t);
+    if (rc->premake && kernels_make(rc->kc, rc->so.rg.rq_used, rc->so.rg.bq_used, t)) rc->st[t] = SMP_ENOMEM;
+}
+
+/* With more depths than classes, the classes from the sorted dots. */
+static void render_redo(render_ctx *rc)
+{
+    if (rc->setup == SMP_OK && rc->so.rg.many) {
+        depth_classes_redo(&rc->so.rg, rc->so.out, rc->n, rc->g.lim, rc->p->w, rc->p->h);
+        halo_free(&rc->g);
+        rc->setup = halo_setup(&rc->g, &rc->so.rg, rc->ppm, rc->p->w, rc->p->h, rc->pg);
+    }
+}
+
+static int render_ready(const render_ctx *rc) { return rc->setup == SMP_OK && rc->st[0] == SMP_OK && rc->st[1] == SMP_OK; }
 
 static void *second_thread(void *arg)
 {
     render_ctx *rc = arg;
-    rc->premade = kernels_premake(rc->kc, rc->dots, rc->n, rc->ppm);
-    pthread_barrier_wait(&rc->bar);
-    if (rc->premade < 0) rc->job->st = SMP_ENOMEM;
-    else if (rc->go) {
-        rc->job->shared = rc->premade == 0 ? rc->kc : NULL;
-        rc->job->st = frame_pass_rows(rc->job);
-    }
+    render_prepare(rc, 1);
+    int many = rc->so.rg.many;
+    render_sync(rc);
+    /* The first thread redoes the classes, if need be, between these. */
+    if (many) render_sync(rc);
+    if (render_ready(rc)) rc->jobs[1].st = frame_pass_rows(&rc->jobs[1]);
     return NULL;
 }
 
@@ -1282,51 +1440,58 @@ smp_status render_dots(photo *p, const smp_dot *dots, size_t n, double ppm, doub
                        smp_error *err)
 {
     if (n == 0 || p->w <= 0 || p->h <= 0) return SMP_OK;
-    kernel_cache *kc = kernel_cache_new();
-    if (!kc) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
-    pass_job jobs[2];
-    memset(jobs, 0, sizeof jobs);
-    render_ctx rc = {dots, n, ppm, kc, 1, 0, .job = &jobs[1]};
-    /* Frames of MIN_SPLIT_ROWS rows or more in two halves at once. */
+    render_ctx *rc = calloc(1, sizeof *rc);
+    if (!rc) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+    rc->p = p;
+    rc->n = n;
+    rc->ppm = ppm;
+    rc->pg = pg;
+    smp_status st = sorter_init(&rc->so, dots, n, ppm, ox, oy, p->w, p->h);
+    if (st == SMP_OK && !(rc->kc = kernel_cache_new())) st = SMP_ENOMEM;
     pthread_t th;
-    int threaded = 0;
-    if (p->h >= MIN_SPLIT_ROWS && pthread_barrier_init(&rc.bar, NULL, 2) == 0) {
-        threaded = pthread_create(&th, NULL, second_thread, &rc) == 0;
-        if (!threaded) pthread_barrier_destroy(&rc.bar);
-    }
-    splat_range rg;
-    splat *order = spatial_order(dots, n, ppm, ox, oy, p->w, p->h, &rg);
-    halo_grid g = {0};
-    smp_status st = order ? halo_setup(&g, order, n, &rg, ppm, p->w, p->h, pg) : SMP_ENOMEM;
-    if (st == SMP_OK) {
-        /* The widest core kernel bounds the rows a dot reaches: the largest
-         * and deepest deposit's (the extent grows with both). */
-        float sg = fmaxf(0.5f, (float)(pigment_core_blur_mm(rg.zmax) * ppm));
-        int ext = kernel_extent(fminf(rg.rmax, (float)MAX_R), fminf(sg, (NBLUR - 1.0f) / BSTEPS));
-        for (int i = 0; i < 2; i++) jobs[i] = (pass_job){p, &g, order, n, ppm, pg, NULL, ext, i ? p->h : 0, p->h, SMP_OK};
-        if (p->h >= MIN_SPLIT_ROWS) jobs[0].yb = jobs[1].ya = p->h / 2 / BAND * BAND;
-    }
-    if (threaded) {
-        rc.go = st == SMP_OK;
-        pthread_barrier_wait(&rc.bar);
-        if (rc.premade < 0) st = SMP_ENOMEM;
+    if (st == SMP_OK && p->h >= MIN_SPLIT_ROWS && pthread_barrier_init(&rc->bar, NULL, 2) == 0) {
+        rc->threaded = 1;
+        if (pthread_create(&th, NULL, second_thread, rc) != 0) {
+            rc->threaded = 0;
+            pthread_barrier_destroy(&rc->bar);
+        }
     }
     if (st == SMP_OK) {
-        jobs[0].shared = rc.premade == 0 ? kc : NULL;
-        st = frame_pass_rows(&jobs[0]);
+        if (rc->threaded) {
+            render_prepare(rc, 0);
+            int many = rc->so.rg.many;
+            render_sync(rc);
+            if (many) {
+                render_redo(rc);
+                render_sync(rc);
+            }
+        } else {
+            /* The same steps one after the other. */
+            order_count(&rc->so, 0);
+            order_count(&rc->so, 1);
+            rc->setup = render_setup(rc);
+            if (rc->setup == SMP_OK) {
+                order_copy(&rc->so, 0);
+                order_copy(&rc->so, 1);
+                render_redo(rc);
+            }
+        }
+        st = render_ready(rc) ? frame_pass_rows(&rc->jobs[0]) : rc->setup != SMP_OK ? rc->setup : SMP_ENOMEM;
+        if (rc->threaded) {
+            pthread_join(th, NULL);
+            pthread_barrier_destroy(&rc->bar);
+        } else if (st == SMP_OK && rc->jobs[1].ya < rc->jobs[1].yb)
+            rc->jobs[1].st = frame_pass_rows(&rc->jobs[1]);
+        if (st == SMP_OK) st = rc->jobs[1].st;
     }
-    if (threaded) {
-        pthread_join(th, NULL);
-        pthread_barrier_destroy(&rc.bar);
-    } else if (st == SMP_OK && jobs[1].ya < jobs[1].yb)
-        jobs[1].st = frame_pass_rows(&jobs[1]);
-    if (st == SMP_OK) st = jobs[1].st;
     /* Redness around fresh dots, over the darkened skin. */
     for (size_t i = 0; i < n && st == SMP_OK; i++)
-        if (order[i].fresh) st = redden(p, kc, &order[i]);
+        if (rc->so.out[i].fresh) st = redden(p, rc->kc, &rc->so.out[i]);
     if (st != SMP_OK) st = smp_fail(err, SMP_ENOMEM, 0, "out of memory");
-    halo_free(&g);
-    kernel_cache_free(kc);
-    free(order);
+    halo_free(&rc->g);
+    kernel_cache_free(rc->kc);
+    sorter_free(&rc->so);
+    free(rc->so.out);
+    free(rc);
     return st;
 }
