@@ -1,5 +1,6 @@
 #include "render.h"
 
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -475,6 +476,7 @@ WIDE_LOOP static void to_multiplier(float *restrict m, int n)
 typedef struct depth_class {
     double depth;
     deposit_optics o;
+    double mass[3]; /* of the halo per channel and unit of ink: gain, halo share, the ink's weight per cell */
     int R[3];     /* per channel: taps either side, or -1 for a point */
     float *w[3];  /* [GSUB][2 R + 2]: weights of cells floor(f) - R .. floor(f) + R + 1, summing to 1 */
 } depth_class;
@@ -512,6 +514,7 @@ static int depth_class_make(depth_class *dc, double depth, const deposit_optics 
     memset(dc, 0, sizeof *dc);
     dc->depth = depth;
     pigment_optics(depth, &dc->o);
+    for (int c = 0; c < 3; c++) dc->mass[c] = dc->o.gain[c] * dc->o.halo[c] * g->scale[c];
     for (int c = 0; c < 3; c++) {
         double extra2 = (dc->o.sigma_mm[c] * dc->o.sigma_mm[c] - lo->sigma_mm[c] * lo->sigma_mm[c]) / (cell_mm * cell_mm);
         dc->R[c] = -1;
@@ -667,6 +670,7 @@ typedef struct halo_stream {
     float *blur;       /* [3][nblur][gw]: rows [fin - nblur, fin) blurred along the rows */
     uint8_t *raw_any;  /* per raw slot: something splatted (else all 0) */
     uint8_t *blur_any; /* per blurred slot */
+    int band, band_row; /* the band of the last deposit looked at; the first row it reaches */
 } halo_stream;
 
 /* The first of the N dots, in frame order, of band B or a later one. */
@@ -702,6 +706,7 @@ static smp_status halo_stream_init(halo_stream *hs, const halo_grid *g, const sp
     hs->d = d;
     hs->n = n;
     hs->lo = hs->fin = lo;
+    hs->band = -1;
     /* Rows open at once: a band's rows, a deeper deposit's reach above and
      * below, and the margin's rows for the deposits off the frame, which
      * come with the last band (docs in halo_advance). */
@@ -788,11 +793,15 @@ static void halo_advance(halo_stream *hs, int upto)
         int K = hs->fin;
         for (; hs->di < hs->n; hs->di++) {
             const splat *s = &hs->d[hs->di];
-            if (s->band > 0 && band_first_row(g, s->band) - g->rs > K) break;
+            if (s->band != hs->band) {
+                hs->band = s->band;
+                hs->band_row = s->band > 0 ? band_first_row(g, s->band) - g->rs : INT_MIN;
+            }
+            if (hs->band_row > K) break;
             if (s->x < -g->lim || s->y < -g->lim || s->x > g->w + g->lim || s->y > g->h + g->lim) continue;
             const depth_class *k = &g->dc[s->cls];
             float mass[3];
-            for (int c = 0; c < 3; c++) mass[c] = (float)(s->ink * k->o.gain[c] * k->o.halo[c] * g->scale[c]);
+            for (int c = 0; c < 3; c++) mass[c] = (float)(s->ink * k->mass[c]);
             splat_dot(hs, s->x / g->c + g->m - 0.5f, s->y / g->c + g->m - 0.5f, mass, k);
         }
         int rs = K % hs->nraw, bs = K % hs->nblur;
@@ -873,6 +882,8 @@ typedef struct frame_pass {
     float *ring;        /* RH rows of RS floats of core absorbance: the frame's width and room for a kernel's row past it */
     uint8_t *ring_used; /* per ring row: some core in it */
     int rh, rs;
+    int band_y, band_slot; /* the first row of the band being drawn, its ring row */
+    int used_lo, used_hi;  /* the rows the cores added for it reach, to mark used */
     int avx2;
     int w8;             /* the frame's width rounded up to 8 */
     int16_t *wide[2];   /* grid rows J and J + 1 widened: 4 multipliers a pixel (below) */
@@ -1137,7 +1148,8 @@ static void add_core_c(frame_pass *fp, const kernel *k, int x0, int y0, float am
         float *row = fp->ring + (size_t)(y % fp->rh) * fp->rs + x0;
         const float *v = k->v + (size_t)j * k->ks;
         for (int q = qa; q < qb; q++) row[q] += amount * v[q];
-        fp->ring_used[y % fp->rh] = 1;
+        if (y < fp->used_lo) fp->used_lo = y;
+        if (y + 1 > fp->used_hi) fp->used_hi = y + 1;
     }
 }
 
@@ -1151,16 +1163,25 @@ AVX2 static void add_core_avx2(frame_pass *fp, const kernel *k, int x0, int y0, 
     int ja = ymin - y0 > k->j0 ? ymin - y0 : k->j0, jb = ymax - y0 < k->j1 ? ymax - y0 : k->j1;
     if (ja >= jb) return;
     __m256 am = _mm256_set1_ps(amount);
-    /* The ring's row of y0 + ja, then the next ones (no division per row). */
-    int slot = (y0 + ja) % fp->rh;
-    const float *v = k->v + (size_t)ja * k->ks;
-    for (int j = ja; j < jb; j++, v += k->ks) {
-        float *row = fp->ring + (size_t)slot * fp->rs + x0;
+    /* The ring's row of y0 + ja (at or after the band's first row: no
+     * division), then the next ones. */
+    const int rh = fp->rh, ks = k->ks;
+    int slot0 = fp->band_slot + (y0 + ja - fp->band_y);
+    if (slot0 >= rh) slot0 -= rh;
+    const size_t rs = (size_t)fp->rs;
+    float *ring = fp->ring + x0, *row = ring + (size_t)slot0 * rs;
+    const float *v = k->v + (size_t)ja * ks;
+    for (int j = ja, slot = slot0; j < jb; j++, v += ks) {
         _mm256_storeu_ps(row, _mm256_add_ps(_mm256_loadu_ps(row), _mm256_mul_ps(am, _mm256_loadu_ps(v))));
-        if (k->ks > 8) _mm256_storeu_ps(row + 8, _mm256_add_ps(_mm256_loadu_ps(row + 8), _mm256_mul_ps(am, _mm256_loadu_ps(v + 8))));
-        fp->ring_used[slot] = 1;
-        if (++slot == fp->rh) slot = 0;
+        if (ks > 8) _mm256_storeu_ps(row + 8, _mm256_add_ps(_mm256_loadu_ps(row + 8), _mm256_mul_ps(am, _mm256_loadu_ps(v + 8))));
+        row += rs;
+        if (++slot == rh) {
+            slot = 0;
+            row = ring;
+        }
     }
+    if (y0 + ja < fp->used_lo) fp->used_lo = y0 + ja;
+    if (y0 + jb > fp->used_hi) fp->used_hi = y0 + jb;
 }
 #endif
 
@@ -1310,6 +1331,10 @@ static smp_status frame_pass_rows(const pass_job *job)
     int bq = 0;
     for (int y0 = job->ya; y0 < job->yb; y0 += BAND) {
         int y1 = y0 + BAND < job->yb ? y0 + BAND : job->yb;
+        fp.band_y = y0;
+        fp.band_slot = y0 % fp.rh;
+        fp.used_lo = INT_MAX;
+        fp.used_hi = INT_MIN;
         /* Every dot that reaches a row before y1 is in the ring by now; the
          * rest start at y1 or after. */
         while (di < job->n && order[di].band * BAND - ext < y1) {
@@ -1333,6 +1358,16 @@ static smp_status frame_pass_rows(const pass_job *job)
                 goto out;
             }
             add_core(&fp, k, ix, iy, (float)(d->ink * gain * (1 - halo)), y0, job->yb);
+        }
+        /* The rows the band's cores reach, once for all of them: a row
+         * marked that got none darkens no pixel. */
+        if (fp.used_lo < fp.used_hi) {
+            int slot = fp.band_slot + (fp.used_lo - y0);
+            if (slot >= fp.rh) slot -= fp.rh;
+            for (int y = fp.used_lo; y < fp.used_hi; y++) {
+                fp.ring_used[slot] = 1;
+                if (++slot == fp.rh) slot = 0;
+            }
         }
         for (int y = y0; y < y1; y++) finish_row(&fp, y);
     }
