@@ -1271,8 +1271,10 @@ static smp_status frame_pass_rows(const pass_job *job)
     frame_pass fp = {0};
     fp.p = p;
     fp.g = g;
-    /* Rows from the band being finished to the last a due dot reaches. */
-    fp.rh = 2 * BAND + 2 * ext + 1;
+    /* Rows from the band being finished, Y0, to the last a due dot
+     * reaches: the dots due are those of bands up to (Y0 + BAND + ext - 1)
+     * / BAND, and a dot of band B reaches rows before (B + 1) BAND + ext. */
+    fp.rh = BAND * (1 + (BAND + ext - 1) / BAND) + ext;
     fp.w8 = (w + 7) & ~7;
     fp.rs = fp.w8 + 16;
     fp.avx2 = g->avx2;
