@@ -8,9 +8,10 @@
 
 #include "status.h"
 
-/* The pixel loops in two versions, chosen when the program starts: with
- * AVX2 (8 floats at a time) where the processor has it, else the baseline
- * (SSE2 on x86-64).  Other compilers and machines get the baseline. */
+/* Loops the compiler vectorises, in two versions chosen when the program
+ * starts: with AVX2 (8 floats at a time) or SSSE3 where the processor has
+ * it, else the baseline (SSE2 on x86-64).  Other compilers and machines
+ * get the baseline. */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
 #define WIDE_LOOP __attribute__((target_clones("avx2", "default")))
 #define SSSE3_LOOP __attribute__((target_clones("ssse3", "default")))
@@ -855,9 +856,9 @@ static void column_row(halo_stream *hs, int c, int j, float *out)
  * the band are added to a ring of rows beside the frame (a single plane:
  * the core is carbon's neutral grey), then each row of the band is
  * darkened at once by the halo and the core, faded over shine.  The halo
- * grid's rows are widened to the frame's width once each (absorbance
- * interpolated along the row, then its multiplier), and each pixel row
- * interpolates the two around it.  The frame is read and written once; a
+ * grid's rows are widened to the frame's width once each (blurred down the
+ * columns, turned into multipliers per cell, interpolated along the row),
+ * and each pixel row interpolates the two around it.  The frame is read and written once; a
  * pixel with no halo and no core keeps its bytes.
  *
  * The pixel loop works in 16-bit fixed point, 16 values to an AVX2
