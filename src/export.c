@@ -4,6 +4,8 @@
 #include <cairo.h>
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -149,7 +151,17 @@ smp_status out_open(out_file *o, const char *path, smp_error *err)
     /* A name near the 255-byte limit leaves no room for the suffix: the
      * temporary name then takes only the name's first 200 bytes. */
     snprintf(o->tmp, n, "%.*s.%.200s.XXXXXX", (int)dirlen, where, base);
+    /* No stop (Ctrl-C, a batch stopping its workers) between making the
+     * file and noting it for the handler to remove: it would be left. */
+    sigset_t stops, before;
+    sigemptyset(&stops);
+    sigaddset(&stops, SIGINT);
+    sigaddset(&stops, SIGTERM);
+    sigaddset(&stops, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &stops, &before);
     int fd = mkstemp(o->tmp);
+    if (fd >= 0) pending_add(o->tmp, path);
+    pthread_sigmask(SIG_SETMASK, &before, NULL);
     if (fd < 0) {
         int e = errno;
         free(o->tmp);
@@ -158,7 +170,6 @@ smp_status out_open(out_file *o, const char *path, smp_error *err)
         o->target = NULL;
         return smp_fail(err, SMP_EOUTPUT, 0, "%s: cannot create: %s", path, strerror(e));
     }
-    pending_add(o->tmp, path);
     o->f = fdopen(fd, "wb");
     if (!o->f) {
         close(fd);

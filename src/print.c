@@ -48,9 +48,12 @@ typedef struct page {
     void (*footer)(struct page *p);
 } page;
 
-/* Ends the page (its footer first) and starts the next. */
+/* Ends the page (its footer first) and starts the next.  Once the
+ * document has failed (a full disk), nothing more is drawn: cairo would
+ * only keep, and lose, the state of every save and source set after it. */
 static void next_page(page *p)
 {
+    if (cairo_status(p->cr) != CAIRO_STATUS_SUCCESS) return;
     if (p->footer) {
         cairo_save(p->cr);
         p->footer(p);
@@ -491,15 +494,17 @@ smp_status print_write(FILE *f, const char *path, smp_format fmt, const result_v
     pdf_begin(&d, f, s->paper_letter, "Scalp micropigmentation preview");
     page *p = &d.p;
     p->footer = footer_note;
-    if ((st = page_one(p, L, s, &pg, notes, s->logo ? &logo : NULL, err)) == SMP_OK) {
+#define DRAWING (cairo_status(p->cr) == CAIRO_STATUS_SUCCESS)
+    if ((st = page_one(p, L, s, &pg, notes, s->logo ? &logo : NULL, err)) == SMP_OK && DRAWING) {
         next_page(p);
-        if ((st = page_plan(p, L, s, &pg, err)) == SMP_OK) {
+        if (DRAWING && (st = page_plan(p, L, s, &pg, err)) == SMP_OK && DRAWING) {
             next_page(p);
             /* The last page closes with the full statement instead. */
             p->footer = NULL;
-            if ((st = page_detail(p, L, &pg, err)) == SMP_OK) next_page(p);
+            if (DRAWING && (st = page_detail(p, L, &pg, err)) == SMP_OK) next_page(p);
         }
     }
+#undef DRAWING
     if (stats) stats->pages = p->pages;
     st = pdf_end(&d, f, st, path, "the mock-up", err);
     free(notes);
