@@ -66,16 +66,24 @@ static void random_hex(char out[33])
 
 /* ---- responses ---- */
 
-static enum MHD_Result reply(struct MHD_Connection *c, unsigned code, const char *type, const void *body, size_t n)
+/* INFO, when not NULL, goes in an X-Smpsim-Info header (ASCII JSON). */
+static enum MHD_Result reply_info(struct MHD_Connection *c, unsigned code, const char *type, const void *body, size_t n,
+                                  const char *info)
 {
     struct MHD_Response *r = MHD_create_response_from_buffer(n, (void *)body, MHD_RESPMEM_MUST_COPY);
     if (!r) return MHD_NO;
     MHD_add_response_header(r, "Content-Type", type);
+    if (info) MHD_add_response_header(r, "X-Smpsim-Info", info);
     MHD_add_response_header(r, "Cache-Control", "no-store");
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     enum MHD_Result q = MHD_queue_response(c, code, r);
     MHD_destroy_response(r);
     return q;
+}
+
+static enum MHD_Result reply(struct MHD_Connection *c, unsigned code, const char *type, const void *body, size_t n)
+{
+    return reply_info(c, code, type, body, n, NULL);
 }
 
 static enum MHD_Result reply_json(struct MHD_Connection *c, unsigned code, json_t *doc)
@@ -217,8 +225,23 @@ static enum MHD_Result api_preview(struct MHD_Connection *c, const char *body, s
     smp_status st = f ? k->check(plan, "preview.png", k->format, &err) : SMP_ENOMEM;
     if (st == SMP_OK) st = k->write(f, "preview.png", k->format, &view, plan, &stats, &err);
     if (f) fclose(f);
-    if (st != SMP_OK) q = reply_error(c, st == SMP_ENOMEM ? 500 : 422, err.msg[0] ? err.msg : "out of memory");
-    else q = reply(c, 200, "image/png", png, len);
+    if (st != SMP_OK) {
+        q = reply_error(c, st == SMP_ENOMEM ? 500 : 422, err.msg[0] ? err.msg : "out of memory");
+    } else {
+        /* What the page says beside the picture: the dots, the scale and
+         * where it came from (an estimate is said so), a note to check. */
+        double scale;
+        int kind = smp_layout_photo_scale(L, &scale);
+        smp_layout_stats ls;
+        smp_layout_get_stats(L, &ls);
+        json_t *doc = json_pack("{s:I,s:o,s:s,s:o,s:o}", "dots", (json_int_t)ls.dots, "scale", json_num(scale, 3),
+                                "scale_from", kind == 3 ? "face" : kind == 2 ? "anchors" : "given", "density",
+                                json_num(ls.mean_density, 1), "note", json_text(smp_layout_note(L)));
+        char *info = doc ? json_dumps(doc, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(15)) : NULL;
+        json_decref(doc);
+        q = reply_info(c, 200, "image/png", png, len, info);
+        free(info);
+    }
     free(png);
 out:
     smp_layout_free(L);

@@ -44,6 +44,11 @@ else
   [ "$(cat code.txt)" = 200 ] && [ "$(head -c 4 body.out | od -An -tx1 | tr -d ' \n')" = 89504e47 ] ||
     fail "preview: $(cat code.txt) $(head -c 200 body.out)"
   [ "$(png_size body.out)" = 800x800 ] || fail "preview size $(png_size body.out)"
+  # What the page says beside it: the dots and the scale, estimated when not given.
+  curl -s -D head.txt -o /dev/null -X POST --data "$req" "${url}api/preview"
+  grep -qi '^X-Smpsim-Info: {"dots":[0-9]*,"scale":4,"scale_from":"given"' head.txt || fail "info: $(grep -i smpsim head.txt)"
+  curl -s -D head.txt -o /dev/null -X POST --data "${req/\"scale\":4,/}" "${url}api/preview"
+  grep -qi '"scale_from":"anchors"' head.txt || fail "no estimate said: $(grep -i smpsim head.txt)"
   # The same plan from the command line draws the same picture.
   cp body.out studio.png
   smpsim render top.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" --hairline rounded \
