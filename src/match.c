@@ -29,6 +29,7 @@
 #define LIGHT_TEX 1.3  /* texture of light stubble over the skin's, at least */
 #define LOCAL 4       /* blocks either way to find bare skin beside a candidate */
 #define EDGE_DL 12.0  /* L* between neighbouring blocks: a sharp edge, not hair */
+#define OUTLINE 3     /* blocks kept clear of the background and long hair */
 #define PATCH_MM 24.0 /* the test patch; its middle 18 mm is measured */
 
 typedef struct block {
@@ -56,6 +57,15 @@ static double texture(const block *k)
     return sqrt(fmax(0, k->l2 / k->n - mean * mean));
 }
 
+/* A block outside the area that is neither skin nor short hair on it:
+ * background, clothes, long hair (far darker), a lit wall (far lighter)
+ * or another hue. */
+static int not_stubble(const double lab[3], const double skin[3])
+{
+    double dl = lab[0] - skin[0], da = lab[1] - skin[1], db = lab[2] - skin[2];
+    return lab[0] < 12 || da > 6 || db > 8 || da < -15 || db < -15 || dl > 12 || dl < -28;
+}
+
 static double l_of_y(double y) { return y > 216.0 / 24389 ? 116 * cbrt(y) - 16 : 24389.0 / 27 * y; }
 
 static double luminance(const double lin[3]) { return 0.2126729 * lin[0] + 0.7151522 * lin[1] + 0.0721750 * lin[2]; }
@@ -63,6 +73,14 @@ static double luminance(const double lin[3]) { return 0.2126729 * lin[0] + 0.715
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Blocks seen around the area, by distance from it (the first member),
+ * nearest first. */
+static int cmp_nearer(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
     return x < y ? -1 : x > y;
 }
 
@@ -345,11 +363,18 @@ smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_m
         st = SMP_ENOMEM;
         goto out;
     }
+    uint8_t *odd = calloc((size_t)bw * bh, 1);
+    if (!odd) {
+        free(bare); free(cand);
+        st = SMP_ENOMEM;
+        goto out;
+    }
     for (int q = 0; q < bw * bh; q++) {
         block *k = &b[q];
         if (k->where < 0 || !k->n) continue;
         double da = k->lab[1] - m->skin_lab[1], db = k->lab[2] - m->skin_lab[2];
         bare[q] = texture(k) < 1.3 * skin_tex && da + db > -1 && fabs(k->lab[0] - m->skin_lab[0]) < 20 && da < 6 && db < 8;
+        odd[q] = k->where == 0 && not_stubble(k->lab, m->skin_lab);
     }
     for (int q = 0; q < bw * bh; q++) {
         block *k = &b[q];
@@ -357,7 +382,7 @@ smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_m
         nring++;
         double tex = texture(k);
         double dl = k->lab[0] - m->skin_lab[0], da = k->lab[1] - m->skin_lab[1], db = k->lab[2] - m->skin_lab[2];
-        if (k->lab[0] < 12 || da > 6 || db > 8 || da < -15 || db < -15 || dl > 12) continue; /* not hair on this skin */
+        if (not_stubble(k->lab, m->skin_lab) && dl >= -28) continue; /* not hair on this skin */
         if (tex < 1.2 * skin_tex || da + db > -0.5) continue; /* hair is textured and greys the skin */
         /* Not the head's outline or any other sharp edge: stubble changes
          * the skin over millimetres, a silhouette in one block. */
@@ -370,6 +395,17 @@ smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_m
             }
         if (edge) continue;
         if (dl < -28) { nlong++; continue; }
+        /* Not near the head's outline, the background or long hair
+         * either: at the outline stubble is seen edge-on, denser and
+         * darker than it is, and a block beside the background mixes
+         * in its light. */
+        int near_odd = 0;
+        for (int dj = -OUTLINE; dj <= OUTLINE && !near_odd; dj++)
+            for (int di = -OUTLINE; di <= OUTLINE && !near_odd; di++) {
+                int x = q % bw + di, y = q / bw + dj;
+                near_odd = x >= 0 && y >= 0 && x < bw && y < bh && odd[y * bw + x];
+            }
+        if (near_odd) continue;
         double local[3] = {0, 0, 0};
         int nl = 0;
         for (int dj = -LOCAL; dj <= LOCAL; dj++)
@@ -394,6 +430,7 @@ smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_m
         c->light = !c->dark && luminance(c->t) >= LIGHT_T && c->grey >= LIGHT_GREY && tex >= LIGHT_TEX * skin_tex;
     }
     free(bare);
+    free(odd);
     int ndark = 0, nlight = 0;
     for (int q = 0; q < ncand; q++) {
         if (cand[q].dark) ls[ndark++] = cand[q].b->dist;
@@ -410,7 +447,27 @@ smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_m
                  nlong >= MIN_BLOCKS ? "long hair, no short hair or stubble" : "no short hair or stubble stands out");
         goto out;
     }
-    int dark = !(near_light < near_dark && nlight > 1.5 * ndark), nsel = 0;
+    /* The kind that borders the area: a vote of the 2 MIN_BLOCKS
+     * candidates nearest it, and any as near (light stubble, often only
+     * a thin fringe before the bald skin, is otherwise outnumbered by the
+     * darker hair further off). */
+    int vote_dark = 0, vote_light = 0;
+    {
+        typedef struct { float d; int dark; } seen;
+        seen *near = malloc(sizeof *near * (size_t)(ncand + 1));
+        int nn = 0;
+        if (!near) { free(cand); st = SMP_ENOMEM; goto out; }
+        for (int q = 0; q < ncand; q++)
+            if (cand[q].dark || cand[q].light) near[nn++] = (seen){cand[q].b->dist, cand[q].dark};
+        qsort(near, (size_t)nn, sizeof *near, cmp_nearer);
+        float reach_vote = nn ? near[(nn < 2 * MIN_BLOCKS ? nn : 2 * MIN_BLOCKS) - 1].d : 0;
+        for (int q = 0; q < nn && near[q].d <= reach_vote; q++) {
+            vote_dark += near[q].dark;
+            vote_light += !near[q].dark;
+        }
+        free(near);
+    }
+    int dark = isfinite(near_dark) && (!isfinite(near_light) || vote_dark >= vote_light), nsel = 0;
     for (int q = 0; q < ncand; q++)
         if (dark ? cand[q].dark : cand[q].light) cand[nsel++] = cand[q];
     for (int q = 0; q < nsel; q++) ls[q] = cand[q].b->dist;

@@ -30,13 +30,8 @@ if [ ! -f "$ap_photos/stubble-bands.txt" ]; then
   t "stubble match on real photos"
   echo "skipped: ../shared/photos not found"
 else
-  for ap_ph in $(awk '!/^#/ && NF >= 3 && !seen[$1]++ { print $1 }' "$ap_photos/stubble-bands.txt"); do
-    t "stubble match: $ap_ph"
-    ap_stubble=$(ap_band "$ap_ph" stubble) ap_bald=$(ap_band "$ap_ph" bald)
-    if [ -z "$ap_stubble" ] || [ -z "$ap_bald" ]; then fail "stubble-bands.txt lacks a stubble or bald band"; continue; fi
-    ap_render_ok "$ap_photos/$ap_ph" --scale 3 --area-polygon "$ap_bald" --match auto --edge-mm 0 --compose after \
-      --no-labels -o after.png || continue
-    ap_measure bands "$ap_photos/$ap_ph" after.png 3 "$ap_stubble" "$ap_bald" || continue
+  # ap_judge: the stubble-match targets on the bands just measured.
+  ap_judge() {
     if awk -v s="$(ap_fig stubble_L)" -v b="$(ap_fig bald_L)" 'BEGIN { exit !(s < b) }'; then
       # The stubble darker than the bald skin: the band made to match it.
       ap_expect "step" "$(ap_fig step)" 'x >= -0.25 && x <= 0.25' '|x| <= 0.25'
@@ -49,6 +44,30 @@ else
       ap_cb=$(ap_fig chroma_before)
       ap_expect "chroma_after" "$(ap_fig chroma_after)" "x < ${ap_cb:-0}" "below chroma_before ${ap_cb:-missing}"
     fi
+  }
+  for ap_ph in $(awk '!/^#/ && NF >= 3 && !seen[$1]++ { print $1 }' "$ap_photos/stubble-bands.txt"); do
+    t "stubble match: $ap_ph"
+    ap_stubble=$(ap_band "$ap_ph" stubble) ap_bald=$(ap_band "$ap_ph" bald)
+    if [ -z "$ap_stubble" ] || [ -z "$ap_bald" ]; then fail "stubble-bands.txt lacks a stubble or bald band"; continue; fi
+    ap_render_ok "$ap_photos/$ap_ph" --scale 3 --area-polygon "$ap_bald" --match auto --edge-mm 0 --compose after \
+      --no-labels -o after.png || continue
+    ap_measure bands "$ap_photos/$ap_ph" after.png 3 "$ap_stubble" "$ap_bald" || continue
+    ap_judge
+    # The same with the area found by itself: the bald top up to the
+    # head's outline, where stubble seen edge-on against the background
+    # looks darker than it is (light-stubble-back.jpg read it as dark
+    # stubble and came out 14 L* too dark).  A photo with a face in view
+    # is refused without a hairline: nothing to measure.
+    t "stubble match with --area auto: $ap_ph"
+    run render "$ap_photos/$ap_ph" --scale 3 --area auto --match auto --compose after --no-labels -o after.png
+    if [ "$status" = 2 ] && grep -q -- '--hairline' err.txt; then
+      echo "skipped: $ap_ph: --area auto refuses it (a face in view)"
+      continue
+    fi
+    expect_status 0
+    [ "$status" = 0 ] || continue
+    ap_measure bands "$ap_photos/$ap_ph" after.png 3 "$ap_stubble" "$ap_bald" || continue
+    ap_judge
   done
 fi
 
