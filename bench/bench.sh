@@ -150,6 +150,10 @@ if [ -n "$appearance" ]; then
   show top.smp shadow_db "$(fig "$work/shadow.txt" shadow_db)" 'x <= 0' '<= 0'
   show top.smp grain_ratio "$(fig "$work/shadow.txt" grain_ratio)" 'x >= 0.1 && x <= 0.6' '0.1 to 0.6'
   show "top.jpg, a square on bare skin" edge_width_median_mm "$(fig "$work/edge.txt" edge_width_median_mm)" 'x >= 3' '>= 3'
+  "$bin" render "$root/samples/crown.smp" --compose after --no-labels --save-area "$work/ring-area.png" \
+    -o "$work/ring-after.png" 2>/dev/null || exit 2
+  "$appearance" ring "$root/samples/crown.jpg" "$work/ring-after.png" 4 "$work/ring-area.png" >"$work/ring.txt" || exit 2
+  show "crown.smp, drawn into the stubble" ring_dip_p10 "$(fig "$work/ring.txt" ring_dip_p10)" 'x >= -3' '>= -3'
   "$appearance" mkshine "$work/shine.png" || exit 2
   "$bin" render "$work/shine.png" --scale 4 --area-polygon "40,40 360,40 360,360 40,360" --compose after --no-labels \
     --save-area "$work/shine-area.png" -o "$work/shine-after.png" || exit 2

@@ -230,12 +230,55 @@ static double choose_depth(const double skin[3], const double stub[3], const dou
     return best;
 }
 
+/* The bare skin's L* block by block (BW x BH blocks of BS px), for the
+ * fill: the area's smooth skin blocks (BARE nonzero) keep their own; the
+ * rest take, in order of distance, the mean of their neighbours already
+ * known.  A photo's light changes across a head, so the skin next to the
+ * area's edge is the one to compare the stubble's darkening with. */
+static float *bare_field(const block *b, const uint8_t *bare, int bw, int bh)
+{
+    float *v = malloc(sizeof *v * (size_t)bw * bh);
+    int *queue = malloc(sizeof *queue * (size_t)bw * bh);
+    uint8_t *known = calloc((size_t)bw * bh, 1);
+    if (!v || !queue || !known) { free(v); free(queue); free(known); return NULL; }
+    int head = 0, tail = 0;
+    for (int q = 0; q < bw * bh; q++)
+        if (bare[q]) { v[q] = (float)b[q].lab[0]; known[q] = 2; queue[tail++] = q; }
+    if (!tail) { free(v); free(queue); free(known); return NULL; }
+    while (head < tail) {
+        int q = queue[head++], x = q % bw, y = q / bw;
+        static const int d[4][2] = {{1, 0}, {-1, 0}, {0, 1}, {0, -1}};
+        for (int k = 0; k < 4; k++) {
+            int xx = x + d[k][0], yy = y + d[k][1];
+            if (xx < 0 || yy < 0 || xx >= bw || yy >= bh || known[yy * bw + xx]) continue;
+            /* The mean of its known neighbours (8 of them at most). */
+            double s = 0;
+            int n = 0;
+            for (int j = -1; j <= 1; j++)
+                for (int i = -1; i <= 1; i++) {
+                    int u = xx + i, w = yy + j;
+                    if (u < 0 || w < 0 || u >= bw || w >= bh || !known[w * bw + u]) continue;
+                    s += v[w * bw + u];
+                    n++;
+                }
+            v[yy * bw + xx] = (float)(s / n);
+            known[yy * bw + xx] = 1;
+            queue[tail++] = yy * bw + xx;
+        }
+    }
+    free(queue);
+    free(known);
+    return v;
+}
+
 /* The area's fill: at each pixel, L* averaged over 1.5 mm against the
- * bare skin's BARE_L and the stubble's STUB_L says how much of the
- * stubble's darkening is already there; where the pixel's neighbourhood is
- * also textured as hair (1.2x to 2.2x the skin's TEX), that share of the
- * dots is left out.  A darker but smooth patch (shade) keeps them all. */
-static smp_status fill_gaps(const photo *p, double scale, area *a, double bare_l, double stub_l, double tex)
+ * bare skin's there (BARE, per block of BS px, bilinear) and the stubble's
+ * (STEP L* darker than it) says how much of the stubble's darkening is
+ * already there; where the pixel's neighbourhood is also textured as hair
+ * (1.2x to 2.2x the skin's TEX), that share of the dots is left out.  A
+ * darker but smooth patch (shade) keeps them all. */
+static smp_status fill_gaps(const photo *p, double scale, area *a, const float *bare, int bs, int bw, int bh, double step,
+                            double tex)
 {
     size_t n = (size_t)p->w * p->h;
     float *l = malloc(n * sizeof *l), *m1 = malloc(n * sizeof *m1), *m2 = malloc(n * sizeof *m2);
@@ -252,8 +295,16 @@ static smp_status fill_gaps(const photo *p, double scale, area *a, double bare_l
     scalp_box_mean(l, m1, p->w, p->h, r);
     for (size_t i = 0; i < n; i++) m2[i] = l[i] * l[i];
     scalp_box_mean(m2, m2, p->w, p->h, r);
-    double span = fmax(1, bare_l - stub_l);
+    double span = fmax(1, -step);
     for (size_t i = 0; i < n; i++) {
+        int x = (int)(i % (size_t)p->w), y = (int)(i / (size_t)p->w);
+        double fx = (x + 0.5) / bs - 0.5, fy = (y + 0.5) / bs - 0.5;
+        int x0 = (int)floor(fx), y0 = (int)floor(fy);
+        double tx = fx - x0, ty = fy - y0;
+        int xa = x0 < 0 ? 0 : x0 >= bw ? bw - 1 : x0, xb = x0 + 1 >= bw ? bw - 1 : x0 + 1 < 0 ? 0 : x0 + 1;
+        int ya = y0 < 0 ? 0 : y0 >= bh ? bh - 1 : y0, yb = y0 + 1 >= bh ? bh - 1 : y0 + 1 < 0 ? 0 : y0 + 1;
+        double bare_l = (bare[ya * bw + xa] * (1 - tx) + bare[ya * bw + xb] * tx) * (1 - ty) +
+                        (bare[yb * bw + xa] * (1 - tx) + bare[yb * bw + xb] * tx) * ty;
         double have = fmin(1, fmax(0, (bare_l - m1[i]) / span));
         double t = sqrt(fmax(0, m2[i] - m1[i] * m1[i])) / fmax(0.3, tex);
         double hair = fmin(1, fmax(0, (t - 1.2) / 1.0));
@@ -282,6 +333,7 @@ smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_m
     block *b = calloc((size_t)bw * bh, sizeof *b);
     block **skin = malloc(sizeof *skin * (size_t)bw * bh);
     double *ls = malloc(sizeof *ls * (size_t)bw * bh);
+    uint8_t *inner_bare = NULL;
     if (!b || !skin || !ls) {
         free(b); free(skin); free(ls);
         return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
@@ -429,8 +481,12 @@ smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_m
         c->dark = luminance(c->t) < DARK_T;
         c->light = !c->dark && luminance(c->t) >= LIGHT_T && c->grey >= LIGHT_GREY && tex >= LIGHT_TEX * skin_tex;
     }
+    /* The area's own bare blocks, for the fill. */
+    inner_bare = calloc((size_t)bw * bh, 1);
+    for (int q = 0; inner_bare && q < bw * bh; q++) inner_bare[q] = bare[q] && b[q].where == 1;
     free(bare);
     free(odd);
+    if (!inner_bare) { free(cand); st = SMP_ENOMEM; goto out; }
     int ndark = 0, nlight = 0;
     for (int q = 0; q < ncand; q++) {
         if (cand[q].dark) ls[ndark++] = cand[q].b->dist;
@@ -571,7 +627,13 @@ smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_m
         dilution = fmin(50, round(2 * 6 * (1 / ((lo + hi) / 2) - 1)) / 2);
         if ((st = simulate(s, scale, density, dot, depth, dilution, skin_lin, after, &grain)) != SMP_OK) goto out;
     }
-    if (!m->light && (st = fill_gaps(p, scale, a, m->skin_lab[0], m->stubble_lab[0], skin_tex)) != SMP_OK) goto out;
+    if (!m->light) {
+        float *bare_l = bare_field(b, inner_bare, bw, bh);
+        if (!bare_l) { st = SMP_ENOMEM; goto out; }
+        st = fill_gaps(p, scale, a, bare_l, bs, bw, bh, m->stubble_lab[0] - m->skin_lab[0], skin_tex);
+        free(bare_l);
+        if (st != SMP_OK) goto out;
+    }
     m->density = density;
     m->dot_mm = dot;
     m->depth_mm = depth;
@@ -604,6 +666,7 @@ out:
     free(b);
     free(skin);
     free(ls);
+    free(inner_bare);
     if (st != SMP_OK) return smp_fail(err, st, 0, "out of memory");
     return SMP_OK;
 }

@@ -22,6 +22,7 @@ static const char usage_text[] =
     "usage: appearance [--json] bands BEFORE AFTER PX_PER_MM STUBBLE_POLY BALD_POLY\n"
     "       appearance [--json] shadow BEFORE AFTER PX_PER_MM AREA_MASK.png\n"
     "       appearance [--json] edge BEFORE AFTER PX_PER_MM AREA_MASK.png\n"
+    "       appearance [--json] ring BEFORE AFTER PX_PER_MM AREA_MASK.png\n"
     "       appearance [--json] shine BEFORE AFTER [PX_PER_MM]\n"
     "       appearance [--json] diff BEFORE AFTER [POLY]   (only inside POLY when given)\n"
     "       appearance [--json] panels IMAGE N   (mean L*, a*, b* in the middle of each of N side-by-side panels)\n"
@@ -547,6 +548,55 @@ static double crossing(const double *p, int np, int from, double level, double s
     return NAN;
 }
 
+/* Boundary pixels of the area INAREA, taken greedily in scan order at
+ * least 2 mm apart: (x, y) pairs, NPICK of them. */
+static int *boundary_picks(const uint8_t *inarea, int w, int h, double ppm, size_t *npick_out)
+{
+    /* A grid of cells small enough to hold one pick each. */
+    double spacing = 2 * ppm, cell = spacing / sqrt(2);
+    int gw = (int)(w / cell) + 1, gh = (int)(h / cell) + 1;
+    int *grid = xcalloc((size_t)gw * gh, sizeof(int)); /* pick index + 1 */
+    size_t cap = 256, npick = 0;
+    int *pick = xcalloc(cap * 2, sizeof(int));
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            size_t i = (size_t)y * w + x;
+            if (!inarea[i]) continue;
+            if (!((x > 0 && !inarea[i - 1]) || (x < w - 1 && !inarea[i + 1]) || (y > 0 && !inarea[i - w]) ||
+                  (y < h - 1 && !inarea[i + w])))
+                continue;
+            int cx = (int)(x / cell), cy = (int)(y / cell), close = 0;
+            for (int yy = cy - 2; yy <= cy + 2 && !close; yy++)
+                for (int xx = cx - 2; xx <= cx + 2 && !close; xx++) {
+                    if (xx < 0 || yy < 0 || xx >= gw || yy >= gh) continue;
+                    int g = grid[(size_t)yy * gw + xx];
+                    if (g && hypot(pick[2 * (g - 1)] - x, pick[2 * (g - 1) + 1] - y) < spacing) close = 1;
+                }
+            if (close) continue;
+            pick = grow_pairs(pick, &cap, npick, sizeof *pick);
+            pick[2 * npick] = x;
+            pick[2 * npick + 1] = y;
+            grid[(size_t)cy * gw + cx] = (int)++npick;
+        }
+
+    free(grid);
+    *npick_out = npick;
+    return pick;
+}
+
+/* The inward normal at (X, Y) from MB (the mask blurred): 0 when flat. */
+static int inward(const float *mb, int w, int h, int x, int y, double *nx, double *ny)
+{
+    int xl = x > 0 ? x - 1 : x, xr = x < w - 1 ? x + 1 : x, yu = y > 0 ? y - 1 : y, yd = y < h - 1 ? y + 1 : y;
+    double gx = (mb[(size_t)y * w + xr] - mb[(size_t)y * w + xl]) / (xr - xl);
+    double gy = (mb[(size_t)yd * w + x] - mb[(size_t)yu * w + x]) / (yd - yu);
+    double g = hypot(gx, gy);
+    if (!(g > 1e-6)) return 0;
+    *nx = gx / g;
+    *ny = gy / g;
+    return 1;
+}
+
 static void cmd_edge(const photo *before, const photo *after, char **arg)
 {
     double ppm = parse_scale(arg[2]);
@@ -576,33 +626,8 @@ static void cmd_edge(const photo *before, const photo *after, char **arg)
     for (size_t i = 0; i < n; i++) m[i] = inarea[i];
     blur(m, NULL, w, h, 1 * ppm, mb);
 
-    /* Boundary pixels, taken greedily in scan order at least 2 mm apart:
-     * a grid of cells small enough to hold one pick each. */
-    double spacing = 2 * ppm, cell = spacing / sqrt(2);
-    int gw = (int)(w / cell) + 1, gh = (int)(h / cell) + 1;
-    int *grid = xcalloc((size_t)gw * gh, sizeof(int)); /* pick index + 1 */
-    size_t cap = 256, npick = 0;
-    int *pick = xcalloc(cap * 2, sizeof(int));
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++) {
-            size_t i = (size_t)y * w + x;
-            if (!inarea[i]) continue;
-            if (!((x > 0 && !inarea[i - 1]) || (x < w - 1 && !inarea[i + 1]) || (y > 0 && !inarea[i - w]) ||
-                  (y < h - 1 && !inarea[i + w])))
-                continue;
-            int cx = (int)(x / cell), cy = (int)(y / cell), close = 0;
-            for (int yy = cy - 2; yy <= cy + 2 && !close; yy++)
-                for (int xx = cx - 2; xx <= cx + 2 && !close; xx++) {
-                    if (xx < 0 || yy < 0 || xx >= gw || yy >= gh) continue;
-                    int g = grid[(size_t)yy * gw + xx];
-                    if (g && hypot(pick[2 * (g - 1)] - x, pick[2 * (g - 1) + 1] - y) < spacing) close = 1;
-                }
-            if (close) continue;
-            pick = grow_pairs(pick, &cap, npick, sizeof *pick);
-            pick[2 * npick] = x;
-            pick[2 * npick + 1] = y;
-            grid[(size_t)cy * gw + cx] = (int)++npick;
-        }
+    size_t npick;
+    int *pick = boundary_picks(inarea, w, h, ppm, &npick);
 
     /* Profiles from 8 mm outside to 12 mm inside in 0.25 mm steps. */
     const double s0 = -8, step = 0.25;
@@ -612,14 +637,11 @@ static void cmd_edge(const photo *before, const photo *after, char **arg)
     size_t nw = 0, skipped = 0;
     for (size_t k = 0; k < npick; k++) {
         int x = pick[2 * k], y = pick[2 * k + 1];
-        int xl = x > 0 ? x - 1 : x, xr = x < w - 1 ? x + 1 : x, yu = y > 0 ? y - 1 : y, yd = y < h - 1 ? y + 1 : y;
-        double gx = (mb[(size_t)y * w + xr] - mb[(size_t)y * w + xl]) / (xr - xl);
-        double gy = (mb[(size_t)yd * w + x] - mb[(size_t)yu * w + x]) / (yd - yu);
-        double g = hypot(gx, gy);
-        int ok = g > 1e-6;
+        double nx = 0, ny = 0;
+        int ok = inward(mb, w, h, x, y, &nx, &ny);
         for (int i = 0; ok && i < NP; i++) {
             double s = (s0 + step * i) * ppm;
-            prof[i] = sample(dk, w, h, x + s * gx / g, y + s * gy / g);
+            prof[i] = sample(dk, w, h, x + s * nx, y + s * ny);
             ok = !isnan(prof[i]);
         }
         int at = 0;
@@ -648,7 +670,6 @@ static void cmd_edge(const photo *before, const photo *after, char **arg)
     free(dk);
     free(m);
     free(mb);
-    free(grid);
     free(pick);
     free(widths);
 }
@@ -802,6 +823,66 @@ static void cmd_mkflat(const char *path, const char *ws, const char *hs, const c
     photo_free(&p);
 }
 
+/* ---- a ring at the edge ---- */
+
+/* Where the area is drawn into the client's stubble, dots over stubble
+ * that already darkens the skin make a darker ring just inside the edge.
+ * Along the inward normal at boundary points 2 mm apart, the after's L*
+ * (blurred over 0.5 mm): the lowest mean over 1 mm within the first 3 mm
+ * inside, less the lower of the means 1-4 mm outside (the stubble) and
+ * 6-10 mm inside; negative where the edge is darker than both sides.  Reported:
+ * its median and its lowest tenth (a ring round part of the edge). */
+static void cmd_ring(const photo *before, const photo *after, char **arg)
+{
+    double ppm = parse_scale(arg[2]);
+    int w = before->w, h = before->h;
+    size_t n = (size_t)w * h;
+    uint8_t *inarea = load_mask(arg[3], w, h);
+    float *l = plane(after), *lb = plane(after), *m = plane(before), *mb = plane(before);
+    photo_to_lab(after, l, NULL, NULL);
+    blur(l, NULL, w, h, 0.5 * ppm, lb);
+    for (size_t i = 0; i < n; i++) m[i] = inarea[i];
+    blur(m, NULL, w, h, 1 * ppm, mb);
+    size_t npick;
+    int *pick = boundary_picks(inarea, w, h, ppm, &npick);
+    /* Profiles from 4 mm outside to 10 mm inside in 0.25 mm steps. */
+    const double s0 = -4, step = 0.25;
+    enum { NP = 57 };
+    double prof[NP], *dips = xcalloc(npick + 1, sizeof(double));
+    size_t nd = 0;
+    for (size_t k = 0; k < npick; k++) {
+        int x = pick[2 * k], y = pick[2 * k + 1];
+        double nx = 0, ny = 0;
+        int ok = inward(mb, w, h, x, y, &nx, &ny);
+        for (int i = 0; ok && i < NP; i++) {
+            double sp = (s0 + step * i) * ppm;
+            prof[i] = sample(lb, w, h, x + sp * nx, y + sp * ny);
+            ok = !isnan(prof[i]);
+        }
+        if (!ok) continue;
+        double out = 0, in = 0, low = INFINITY;
+        int no = 0, ni = 0;
+        for (int i = 0; i < NP; i++) {
+            double sp = s0 + step * i;
+            if (sp >= -4 && sp <= -1) { out += prof[i]; no++; }
+            if (sp >= 6 && sp <= 10) { in += prof[i]; ni++; }
+        }
+        for (int i = 0; i + 4 < NP; i++) {
+            double sp = s0 + step * i;
+            if (sp < 0 || sp + 1 > 3) continue;
+            double mean = (prof[i] + prof[i + 1] + prof[i + 2] + prof[i + 3] + prof[i + 4]) / 5;
+            if (mean < low) low = mean;
+        }
+        dips[nd++] = low - fmin(out / no, in / ni);
+    }
+    if (nd < 10) fail(arg[3], "too few places on the area's edge to measure a ring (the area needs 10 mm inside)");
+    qsort(dips, nd, sizeof(double), cmp_double);
+    put("ring_dip_median", quantile(dips, nd, 0.5));
+    put("ring_dip_p10", quantile(dips, nd, 0.1));
+    put_count("ring_profiles", (double)nd);
+    free(inarea); free(l); free(lb); free(m); free(mb); free(pick); free(dips);
+}
+
 /* The subcommands that compare a BEFORE with an AFTER (their first two
  * arguments), with how many arguments each takes in all. */
 static const struct command {
@@ -810,6 +891,7 @@ static const struct command {
     void (*run)(const photo *before, const photo *after, char **arg);
 } commands[] = {
     {"bands", 5, 5, cmd_bands}, {"shadow", 4, 4, cmd_shadow}, {"edge", 4, 4, cmd_edge},
+    {"ring", 4, 4, cmd_ring},
     {"shine", 2, 3, cmd_shine}, {"diff", 2, 3, cmd_diff},
 };
 

@@ -71,6 +71,14 @@ else
   done
 fi
 
+t "no darker ring where the area is drawn into the stubble (crown sample, match auto)"
+# The area runs 3.5 mm into the stubble; there the stubble already darkens
+# the skin, and the fill leaves that share of the dots out, judged against
+# the bare skin beside the edge (the light falls off across the head).
+ap_render_ok "$root/samples/crown.smp" --compose after --no-labels --save-area mask.png -o after.png &&
+  ap_measure ring "$root/samples/crown.jpg" after.png 4 mask.png &&
+  ap_expect "ring_dip_p10" "$(ap_fig ring_dip_p10)" 'x >= -3' '>= -3 L*'
+
 t "shadow and grain at default settings on the top sample"
 ap_render_ok "$root/samples/top.smp" --compose after --no-labels --save-area mask.png -o after.png &&
   ap_measure shadow "$root/samples/top.jpg" after.png 4 mask.png &&
