@@ -597,6 +597,22 @@ static int inward(const float *mb, int w, int h, int x, int y, double *nx, doubl
     return 1;
 }
 
+/* V along the inward normal (from MB) at boundary point (X, Y): NP
+ * samples from S0 mm in STEP mm steps into PROF; 0 when the normal is
+ * flat or the profile leaves the photo. */
+static int profile(const float *v, const float *mb, int w, int h, int x, int y, double ppm, double s0, double step,
+                   int np, double *prof)
+{
+    double nx = 0, ny = 0;
+    if (!inward(mb, w, h, x, y, &nx, &ny)) return 0;
+    for (int i = 0; i < np; i++) {
+        double s = (s0 + step * i) * ppm;
+        prof[i] = sample(v, w, h, x + s * nx, y + s * ny);
+        if (isnan(prof[i])) return 0;
+    }
+    return 1;
+}
+
 static void cmd_edge(const photo *before, const photo *after, char **arg)
 {
     double ppm = parse_scale(arg[2]);
@@ -636,14 +652,7 @@ static void cmd_edge(const photo *before, const photo *after, char **arg)
     double *widths = xcalloc(npick, sizeof(double));
     size_t nw = 0, skipped = 0;
     for (size_t k = 0; k < npick; k++) {
-        int x = pick[2 * k], y = pick[2 * k + 1];
-        double nx = 0, ny = 0;
-        int ok = inward(mb, w, h, x, y, &nx, &ny);
-        for (int i = 0; ok && i < NP; i++) {
-            double s = (s0 + step * i) * ppm;
-            prof[i] = sample(dk, w, h, x + s * nx, y + s * ny);
-            ok = !isnan(prof[i]);
-        }
+        int ok = profile(dk, mb, w, h, pick[2 * k], pick[2 * k + 1], ppm, s0, step, NP, prof);
         int at = 0;
         double t10 = ok ? crossing(prof, NP, 0, 0.1 * full, s0, step, &at) : NAN;
         double t90 = isnan(t10) ? NAN : crossing(prof, NP, at, 0.9 * full, s0, step, &at);
@@ -851,15 +860,7 @@ static void cmd_ring(const photo *before, const photo *after, char **arg)
     double prof[NP], *dips = xcalloc(npick + 1, sizeof(double));
     size_t nd = 0;
     for (size_t k = 0; k < npick; k++) {
-        int x = pick[2 * k], y = pick[2 * k + 1];
-        double nx = 0, ny = 0;
-        int ok = inward(mb, w, h, x, y, &nx, &ny);
-        for (int i = 0; ok && i < NP; i++) {
-            double sp = (s0 + step * i) * ppm;
-            prof[i] = sample(lb, w, h, x + sp * nx, y + sp * ny);
-            ok = !isnan(prof[i]);
-        }
-        if (!ok) continue;
+        if (!profile(lb, mb, w, h, pick[2 * k], pick[2 * k + 1], ppm, s0, step, NP, prof)) continue;
         double out = 0, in = 0, low = INFINITY;
         int no = 0, ni = 0;
         for (int i = 0; i < NP; i++) {
