@@ -34,6 +34,31 @@ static int cmp_float(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* The L* that best splits the area's smooth pixels (DIST 0, SD at most
+ * SMOOTH) in two, by Otsu's criterion over whole L* steps; 0 (keep them
+ * all) when the two parts' means lie under 15 L* apart. */
+static float smooth_split(const float *L, const float *dist, const float *sd, float smooth, size_t n, size_t stride)
+{
+    double hist[101] = {0}, total = 0, sum = 0;
+    for (size_t i = 0; i < n; i += stride)
+        if (dist[i] == 0 && sd[i] <= smooth) {
+            int k = (int)lrintf(fminf(100, fmaxf(0, L[i])));
+            hist[k]++;
+            total++;
+            sum += k;
+        }
+    double w0 = 0, s0 = 0, best = -1;
+    float split = 0, gap = 0;
+    for (int k = 0; k < 100; k++) {
+        w0 += hist[k];
+        s0 += k * hist[k];
+        if (w0 == 0 || w0 == total) continue;
+        double m0 = s0 / w0, m1 = (sum - s0) / (total - w0), between = w0 * (total - w0) * (m1 - m0) * (m1 - m0);
+        if (between > best) { best = between; split = k + 0.5f; gap = (float)(m1 - m0); }
+    }
+    return gap >= 15 ? split : 0;
+}
+
 /* Push-pull fill of the 3-channel plane V (W x H, linear light) where
  * weight K is 0, from where it is 1: each level averages the known values
  * of 2 x 2 below it; going back up, a hole takes its coarser level's value
@@ -112,11 +137,11 @@ smp_status shave_build(const photo *p, double scale, const area *a, shave *out, 
     int w = p->w, h = p->h;
     size_t n = (size_t)w * h;
     float *L = malloc(n * sizeof *L), *A = malloc(n * sizeof *A), *B = malloc(n * sizeof *B);
-    float *dist = malloc(n * sizeof *dist), *tmp = malloc(n * sizeof *tmp);
+    float *dist = malloc(n * sizeof *dist), *tmp = malloc(n * sizeof *tmp), *sd = malloc(n * sizeof *sd);
     uint8_t *cut = calloc(n, 1);
     float *lin = NULL, *known = NULL;
     smp_status st = SMP_OK;
-    if (!L || !A || !B || !dist || !tmp || !cut) { st = SMP_ENOMEM; goto out; }
+    if (!L || !A || !B || !dist || !tmp || !sd || !cut) { st = SMP_ENOMEM; goto out; }
     photo_to_lab(p, L, A, B);
     /* Distance from the area in px (chamfer, steps 1 and 1.4): 0 inside. */
     const float far = 1e9f;
@@ -136,20 +161,37 @@ smp_status shave_build(const photo *p, double scale, const area *a, shave *out, 
                 }
             }
     }
-    /* The skin: the lighter 60 % of the area's pixels (the rest may be
-     * hair); the hair: the darkest sixteenth of the area and the band
-     * around it (every pixel a few apart). */
+    /* The skin: the area's smooth pixels (a head of hair leaves few: the
+     * bare crown, skin between strands), of those the lighter part; the
+     * hair: the darkest sixteenth of the area and the band around it
+     * (every pixel a few apart).  Smooth: the standard deviation of L*
+     * over half a millimetre under 1.5 times the area's lowest quarter. */
     double band = SHAVE_MM * scale;
     size_t ns = 0, nh = 0, stride = n > 4000000 ? 4 : 1;
+    int rv = (int)fmax(1, lround(0.25 * scale));
+    scalp_box_mean(L, sd, w, h, rv);
+    for (size_t i = 0; i < n; i++) tmp[i] = L[i] * L[i];
+    scalp_box_mean(tmp, tmp, w, h, rv);
+    for (size_t i = 0; i < n; i++) sd[i] = sqrtf(fmaxf(0, tmp[i] - sd[i] * sd[i]));
     for (size_t i = 0; i < n; i += stride)
-        if (dist[i] == 0) tmp[ns++] = L[i];
+        if (dist[i] == 0) tmp[ns++] = sd[i];
     if (ns < 100) goto out; /* no area to speak of: nothing to cut */
+    qsort(tmp, ns, sizeof *tmp, cmp_float);
+    float smooth = fmaxf(1.0f, 1.5f * tmp[ns / 4]);
+    /* Dense hair is smooth too at this size: of the smooth pixels, those
+     * above the lightness that best splits them in two (Otsu's), when the
+     * two parts lie 15 L* apart or more. */
+    float split = smooth_split(L, dist, sd, smooth, n, stride);
+    ns = 0;
+    for (size_t i = 0; i < n; i += stride)
+        if (dist[i] == 0 && sd[i] <= smooth && L[i] >= split) tmp[ns++] = L[i];
+    if (ns < 100) goto out;
     qsort(tmp, ns, sizeof *tmp, cmp_float);
     float skin_l = tmp[(size_t)(0.7 * ns)], skin_lo = tmp[(size_t)(0.4 * ns)];
     double sa = 0, sb = 0;
     size_t nsk = 0;
     for (size_t i = 0; i < n; i += stride)
-        if (dist[i] == 0 && L[i] >= skin_lo) { sa += A[i]; sb += B[i]; nsk++; }
+        if (dist[i] == 0 && sd[i] <= smooth && L[i] >= skin_lo) { sa += A[i]; sb += B[i]; nsk++; }
     sa /= nsk;
     sb /= nsk;
     for (size_t i = 0; i < n; i += stride)
@@ -185,14 +227,21 @@ smp_status shave_build(const photo *p, double scale, const area *a, shave *out, 
     for (size_t i = 0; i < n; i++) {
         double da = A[i] - sa, db = B[i] - sb;
         int skin = da * da + db * db < 16.0 * 16 && fabsf(L[i] - skin_l) < 30;
-        tmp[i] = L[i] >= mid && !skin;
+        tmp[i] = L[i] >= mid && !skin && sd[i] <= 2 * smooth; /* strands are textured */
     }
     scalp_box_mean(tmp, tmp, w, h, (int)fmax(1, lround(scale)));
     for (size_t i = 0; i < n; i++) tmp[i] = tmp[i] > 0.8f;
     scalp_box_mean(tmp, tmp, w, h, (int)fmax(1, lround(2 * scale)));
     for (size_t i = 0; i < n; i++) cut[i] = tmp[i] > 0; /* 1: near the background */
     /* Hair in the area and the band, closed over CLOSE_MM. */
-    for (size_t i = 0; i < n; i++) tmp[i] = dist[i] <= band && L[i] < mid && !cut[i];
+    for (size_t i = 0; i < n; i++) {
+        /* Dark hair, or strands lighter than it (grey, white, lit): textured
+         * and not of the skin's hue and lightness. */
+        double da = A[i] - sa, db = B[i] - sb;
+        int skin_like = da * da + db * db < 14.0 * 14 && fabsf(L[i] - skin_l) < 12;
+        int hair = L[i] < mid || (sd[i] > 2 * smooth && !skin_like);
+        tmp[i] = dist[i] <= band && hair && !cut[i];
+    }
     int r = (int)fmax(1, lround(CLOSE_MM * scale / 2));
     scalp_box_mean(tmp, tmp, w, h, r);
     /* A little past the strands, so that no dark rim of their edges stays. */
@@ -237,7 +286,8 @@ smp_status shave_build(const photo *p, double scale, const area *a, shave *out, 
         uint32_t v = ((const uint32_t *)(p->px + (i / (size_t)w) * p->stride))[i % (size_t)w];
         double l3[3] = {srgb_to_linear((v >> 16) & 255), srgb_to_linear((v >> 8) & 255), srgb_to_linear(v & 255)};
         double da = A[i] - sa, db = B[i] - sb;
-        known[i] = !cut[i] && da * da + db * db < 16.0 * 16 && fabsf(L[i] - skin_l) < 30 && L[i] >= skin_lo - 3;
+        known[i] = !cut[i] && dist[i] <= band && da * da + db * db < 16.0 * 16 && fabsf(L[i] - skin_l) < 30 &&
+                   L[i] >= skin_lo - 3 && sd[i] <= 2 * smooth;
         /* The skin's colour: clean skin in the area, not its shine. */
         if (known[i] && dist[i] == 0 && L[i] <= skin_l + 3 && render_pigment_share(v) > 0.99) {
             for (int c = 0; c < 3; c++) skin_lin[c] += l3[c];
@@ -293,7 +343,7 @@ smp_status shave_build(const photo *p, double scale, const area *a, shave *out, 
     out->scale = scale;
     cut = NULL;
 out:
-    free(L); free(A); free(B); free(dist); free(tmp); free(cut); free(lin); free(known);
+    free(L); free(A); free(B); free(dist); free(tmp); free(sd); free(cut); free(lin); free(known);
     if (st != SMP_OK) {
         shave_free(out);
         if (st == SMP_ENOMEM) return smp_fail(err, st, 0, "out of memory");

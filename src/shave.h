@@ -3,15 +3,19 @@
  * treatment area cut to stubble: one even shaved head.  The area says what
  * is to be shown buzzed (for full-head work, the whole scalp).
  *
+ * - The skin: the area's smooth pixels (dense hair is smooth too at a
+ *   photo's scale: of them, those above the lightness that best splits
+ *   them in two, when the parts lie 15 L* apart), their lighter part.
  * - The hair: pixels in the area or within SHAVE_MM of it (strands
- *   crossing its edge), darker than halfway from the skin (measured in the
- *   area) to the hair, closed over a millimetre so the skin between strands
- *   goes with them, and connected to the area.  Hair within 2 mm of a
+ *   crossing its edge), darker than halfway from the skin to the hair, or
+ *   textured and not of the skin's hue and lightness (grey and white
+ *   strands), closed over a millimetre so the skin between strands goes
+ *   with them, and connected to the area.  Hair within 2 mm of a
  *   background (neither hair nor skin-coloured) is the head's outline and
  *   stays.
  * - Under it: the client's skin colour (measured in the area), lit as the
- *   skin around it is: the light of the known skin (the area and the skin
- *   between and beside the hair) filled in over the hair by push-pull, the
+ *   skin around it is: the light of the known skin (smooth skin-coloured
+ *   pixels in the area and beside it) filled in over the hair by push-pull, the
  *   known pixels averaged down a pyramid until every hole is covered and
  *   interpolated back up.  Where skin shows over less than a quarter of
  *   the head near the area (long dense hair), what lies under the hair is
