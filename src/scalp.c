@@ -203,6 +203,111 @@ done:
 #define FACE_GAP_MM 8.0   /* skin running toward the face this near the region makes it a forehead */
 #define GRAIN_MM 3.0      /* width over which grain is measured, and the scalp regrown into the smooth skin */
 #define GRAIN_HAIR 1.5    /* finest-detail grain over bare skin's (as a standard deviation) that is stubble */
+#define CELL_MM 0.5       /* the grid the region grows on */
+#define GROW_MM 2.0       /* the region's own skin this near is what a cell is compared with */
+#define GROW_DL 6.0       /* a step of lightness between neighbouring skin this large is an edge, not light */
+#define GROW_CAP 4.0      /* grain (over the stubble limit) no growth takes in, however gradual */
+#define GROW_CHROMA 0.75  /* chroma over L* + 16 under this share of the skin's is hair or stubble paling it */
+#define GROW_DARKER 1.0   /* grain past the stubble limit is taken only where the skin is not darker by this (L*) */
+#define SHADE_DL 45.0     /* how much darker than the skin's estimate shaded skin may be */
+
+/* Growing over a gradual change of light.  The skin's colour and grain
+ * are measured on the middle of the photo, but a lit crown and its shaded
+ * sides differ in lightness, and the finest detail (pores, grain) shows
+ * more where more light falls, so a strong gradient of light used to cut
+ * a bald top in two.  Seeds: the cells (CELL_MM square) where the strict
+ * test holds for most pixels within GROW_MM.  From them the region grows,
+ * cell by neighbouring cell, over skin-coloured smooth pixels (loose:
+ * lit or shaded skin, bit 1 of FLAGS) whose lightness, grain and chroma
+ * are near those of the region's own cells within GROW_MM: light changes
+ * gradually over a head, while the edge of hair, stubble or the
+ * background is a step.  Never taken, however gradual the way there:
+ * grain over GROW_CAP times the stubble limit GRAINY, grain over GRAINY
+ * where the skin is darker than the region beside it (hair and stubble
+ * darken the skin they cover, light does the opposite), and a chroma
+ * (over L* + 16, which light leaves alone) under GROW_CHROMA of the
+ * seeds' (stubble and grey hair pale the skin).  FLAGS: bit 0 strict,
+ * bit 1 loose; sets bit 2 on the pixels of the cells grown into.  -1
+ * when out of memory. */
+static int grow_over_light(uint8_t *flags, const float *L, const float *A, const float *B, const float *grain, int w,
+                           int h, double scale, float grainy)
+{
+    int c = (int)fmax(1, lround(scale * CELL_MM)), cw = (w + c - 1) / c, ch = (h + c - 1) / c;
+    size_t nc = (size_t)cw * ch;
+    float *cl = calloc(nc, sizeof *cl), *cg = calloc(nc, sizeof *cg), *cc = calloc(nc, sizeof *cc);
+    float *cs = calloc(nc, sizeof *cs), *sm = calloc(nc, sizeof *sm);
+    uint8_t *state = calloc(nc, 1); /* 1 loose enough to join, 2 in the region */
+    /* Each cell is queued at most four times from the seeds and four
+     * times from neighbours joining. */
+    int *queue = malloc(sizeof(int) * (nc * 8 + 1));
+    if (!cl || !cg || !cc || !cs || !sm || !state || !queue) {
+        free(cl); free(cg); free(cc); free(cs); free(sm); free(state); free(queue);
+        return -1;
+    }
+    for (int cy = 0; cy < ch; cy++)
+        for (int cx = 0; cx < cw; cx++) {
+            size_t strict = 0, loose = 0, all = 0;
+            double sl = 0, sg = 0, sc = 0;
+            for (int y = cy * c; y < cy * c + c && y < h; y++)
+                for (int x = cx * c; x < cx * c + c && x < w; x++) {
+                    size_t i = (size_t)y * w + x;
+                    all++;
+                    strict += flags[i] & 1;
+                    if (flags[i] & 2) { loose++; sl += L[i]; sg += grain[i]; sc += sqrtf(A[i] * A[i] + B[i] * B[i]) / (L[i] + 16); }
+                }
+            size_t k = (size_t)cy * cw + cx;
+            cs[k] = (float)strict / all;
+            if (2 * loose >= all) {
+                cl[k] = (float)(sl / loose);
+                cg[k] = (float)(sg / loose);
+                cc[k] = (float)(sc / loose);
+                state[k] = 1;
+            }
+        }
+    int r = (int)fmax(1, lround(GROW_MM / (c / scale)));
+    scalp_box_mean(cs, sm, cw, ch, r);
+    size_t nseed = 0;
+    for (size_t k = 0; k < nc; k++)
+        if (state[k] == 1 && sm[k] > 0.5f) { state[k] = 2; sm[nseed++] = cc[k]; }
+    float seed_chroma = nseed ? median_of(sm, nseed) : 0;
+    size_t head = 0, tail = 0;
+    static const int dx[4] = {1, -1, 0, 0}, dy[4] = {0, 0, 1, -1};
+    for (size_t k = 0; k < nc; k++) {
+        if (state[k] != 2) continue;
+        int x = (int)(k % cw), y = (int)(k / cw);
+        for (int d = 0; d < 4; d++) {
+            int nx = x + dx[d], ny = y + dy[d];
+            if (nx >= 0 && ny >= 0 && nx < cw && ny < ch && state[(size_t)ny * cw + nx] == 1)
+                queue[tail++] = ny * cw + nx;
+        }
+    }
+    float cap = GROW_CAP * grainy;
+    while (head < tail) {
+        int k = queue[head++];
+        if (state[k] != 1 || !(cg[k] < cap) || cc[k] < GROW_CHROMA * seed_chroma) continue;
+        int x = k % cw, y = k / cw;
+        double n = 0, sl = 0, sg = 0, sc = 0;
+        for (int yy = y - r < 0 ? 0 : y - r; yy <= y + r && yy < ch; yy++)
+            for (int xx = x - r < 0 ? 0 : x - r; xx <= x + r && xx < cw; xx++) {
+                size_t j = (size_t)yy * cw + xx;
+                if (state[j] == 2) { n++; sl += cl[j]; sg += cg[j]; sc += cc[j]; }
+            }
+        if (!n || fabs(cl[k] - sl / n) > GROW_DL || cg[k] > fmax(GRAIN_HAIR * GRAIN_HAIR * sg / n, grainy) ||
+            cc[k] < GROW_CHROMA * sc / n || (cg[k] > grainy && cl[k] < sl / n - GROW_DARKER))
+            continue;
+        state[k] = 2;
+        for (int d = 0; d < 4; d++) {
+            int nx = x + dx[d], ny = y + dy[d];
+            if (nx >= 0 && ny >= 0 && nx < cw && ny < ch && state[(size_t)ny * cw + nx] == 1)
+                queue[tail++] = ny * cw + nx;
+        }
+    }
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+            if (state[(size_t)(y / c) * cw + x / c] == 2) flags[(size_t)y * w + x] |= 4;
+    free(cl); free(cg); free(cc); free(cs); free(sm); free(state); free(queue);
+    return 0;
+}
 
 static double cross3(vec2 o, vec2 a, vec2 b) { return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x); }
 
@@ -327,6 +432,14 @@ smp_status scalp_detect(const photo *p, double scale, const scalp_hint *hint, co
     for (size_t i = 0; i < n; i++) grain[i] = (L[i] - grain[i]) * (L[i] - grain[i]);
     int rg = (int)fmax(1, lround(scale * GRAIN_MM / 2));
     scalp_box_mean(grain, grain, w, h, rg);
+    /* The finest detail scales with the light falling on it: grain is
+     * measured as it would be at the skin's lightness (L* + 16 is near
+     * the cube root of the light). */
+    scalp_box_mean(L, tmp, w, h, rg);
+    for (size_t i = 0; i < n; i++) {
+        float k = (float)((skin[0] + 16) / fmax(4, tmp[i] + 16));
+        grain[i] *= k * k;
+    }
     float bare_grain = 0;
     {
         size_t k = 0;
@@ -343,19 +456,37 @@ smp_status scalp_detect(const photo *p, double scale, const scalp_hint *hint, co
     float grainy = fmaxf(0.1f, (float)(GRAIN_HAIR * GRAIN_HAIR) * bare_grain);
     /* In thinning mode, hair over the skin is what is to be treated. */
     if (thinning) grainy = INFINITY;
+    uint8_t *flags = malloc(n);
+    if (!flags) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
+    double lk = 1 / (skin[0] + 16);
     for (size_t i = 0; i < n; i++) {
         double dc = hypot(A[i] - skin[1], B[i] - skin[2]);
         double dl = fabs(L[i] - skin[0]);
         int colour = dc < fmax(6, 0.45 * chroma) && dl < 25;
+        /* Shaded or lit skin: a* and b* scale with L* + 16 when only the
+         * light changes (each is a difference of cube roots). */
+        double ls = (L[i] + 16) * lk, sa = A[i] - skin[1] * ls, sb = B[i] - skin[2] * ls;
+        double reach = fmax(6, 0.45 * chroma) * fmin(1, ls);
+        int shaded = L[i] > skin[0] - SHADE_DL && L[i] < skin[0] + 25 && sa * sa + sb * sb < reach * reach;
         /* A shine on a bald crown: lighter, paler, same hue side. */
         double c = hypot(A[i], B[i]);
         if (!colour && L[i] > skin[0] && L[i] - skin[0] < 40 && c < chroma && c > 0.25 * chroma &&
             A[i] * skin[1] + B[i] * skin[2] > 0.9 * c * chroma)
             colour = 1;
         int smooth = var[i] < 16; /* L* standard deviation under 4 */
-        tmp[i] = (float)(colour && smooth && grain[i] < grainy);
-        grain[i] = (float)(colour && smooth);
+        flags[i] = (uint8_t)((colour && smooth && grain[i] < grainy) | (colour || shaded) << 1);
+        flags[i] &= smooth ? 3 : 0;
     }
+    if (!thinning && grow_over_light(flags, L, A, B, grain, w, h, scale, grainy)) {
+        free(flags);
+        st = smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        tmp[i] = (float)((flags[i] & 1) || (flags[i] & 6) == 6);
+        grain[i] = (float)((flags[i] & 2) != 0);
+    }
+    free(flags);
     /* Close the small gaps over about 1.5 mm, then keep what is mostly scalp. */
     scalp_box_mean(tmp, var, w, h, (int)fmax(1, lround(scale * 1.5)));
     for (size_t i = 0; i < n; i++) m[i] = var[i] > 0.5f ? 1 : 0;

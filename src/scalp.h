@@ -6,7 +6,11 @@
  * them, the middle ninth.  A pixel is a candidate when its hue and chroma
  * (CIELAB a*, b*) are near the skin's, its lightness within reach of the
  * skin's (a lighting gradient is allowed), and its neighbourhood smooth
- * (hair is textured) and without stubble's fine grain.  The candidates are
+ * (hair is textured) and without stubble's fine grain (measured as at the
+ * skin's lightness: detail shows more where more light falls).  From
+ * these the region grows over skin lit or shaded more strongly, where
+ * lightness, grain and chroma change gradually as light does, but not
+ * across the step to hair, stubble or background.  The candidates are
  * smoothed over a millimetre and a half; the largest connected region
  * reaching into the middle half is kept and its holes filled, unless skin
  * runs on from it toward the face (scalp_detect, below), which refuses

@@ -105,6 +105,77 @@ START_TEST(finds_a_crown_off_the_middle)
 }
 END_TEST
 
+/* A 300x300 top view at 3 px/mm lit strongly from the upper left: the
+ * light falls from 1.3 to 0.45 across the bald oval (about 30 L*), and the
+ * skin's pores (one pixel in eight, 8 % darker) darken with it, so the
+ * lit part is grainier in L* than the shaded part.  BALD gets the oval,
+ * HEAD the head with its hair. */
+static void draw_lit(photo *p, uint8_t *bald, uint8_t *head)
+{
+    smp_error err = {0};
+    ck_assert_int_eq(photo_alloc(p, 300, 300, &err), SMP_OK);
+    static const double skin[3] = {190, 140, 110}, hair[3] = {40, 30, 25}, bg[3] = {205, 210, 215};
+    for (int y = 0; y < 300; y++)
+        for (int x = 0; x < 300; x++) {
+            double hx = (x - 150) / 120.0, hy = (y - 150) / 135.0;
+            double bx = (x - 150) / 85.0, by = (y - 145) / 100.0;
+            int in_head = hx * hx + hy * hy < 1, in_bald = bx * bx + by * by < 1;
+            bald[y * 300 + x] = (uint8_t)in_bald;
+            head[y * 300 + x] = (uint8_t)in_head;
+            /* Light from the upper left, falling off across the head. */
+            double d = hypot(x - 90, y - 80) / 220.0, light = 1.35 - 1.0 * fmin(1, d);
+            double noise = (rng_unit(rng_hash(5, 9, (uint64_t)x, (uint64_t)y)) - 0.5) * 3;
+            int pore = rng_unit(rng_hash(8, 9, (uint64_t)x, (uint64_t)y)) < 0.125;
+            double c[3];
+            for (int k = 0; k < 3; k++) {
+                if (in_bald) c[k] = skin[k] * light * (pore ? 0.92 : 1) + noise;
+                else if (in_head) {
+                    int stripe = (x * 3 + y * 5 + (int)(rng_hash(6, 9, (uint64_t)(x / 3), (uint64_t)(y / 9)) % 5)) % 4 < 2;
+                    c[k] = hair[k] * light * (stripe ? 1.35 : 0.6) + noise;
+                } else c[k] = bg[k] + noise / 3;
+                c[k] = c[k] < 0 ? 0 : c[k] > 255 ? 255 : c[k];
+            }
+            ((uint32_t *)(p->px + (size_t)y * p->stride))[x] =
+                (uint32_t)c[0] << 16 | (uint32_t)c[1] << 8 | (uint32_t)c[2];
+        }
+}
+
+START_TEST(finds_the_whole_bald_top_across_a_lighting_gradient)
+{
+    /* The gradient of light must not split the bald top: all of it is
+     * found, in one piece, and nothing of the hair or the background. */
+    photo p;
+    static uint8_t bald[300 * 300], head[300 * 300];
+    uint8_t *mask = NULL;
+    double conf = 0;
+    char warn[256];
+    smp_error err = {0};
+    draw_lit(&p, bald, head);
+    for (int face = -1; face <= FACE_UP; face += 1 + (face == -1)) {
+        ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){face, 0, 0, {0, 0}}, "lit.png", &mask, &conf, warn, sizeof warn,
+                                   &err) == SMP_OK,
+                      "%s", err.msg);
+        size_t in = 0, all = 0, outside = 0, shaded = 0, shaded_all = 0;
+        for (int y = 0; y < 300; y++)
+            for (int x = 0; x < 300; x++) {
+                int k = y * 300 + x;
+                /* A millimetre's margin each side of the oval's edge. */
+                double bx = (x - 150) / 85.0, by = (y - 145) / 100.0, e = sqrt(bx * bx + by * by);
+                if (bald[k]) { all++; in += mask[k] != 0; }
+                if (bald[k] && x + y > 330) { shaded_all++; shaded += mask[k] != 0; }
+                if (!bald[k] && (e - 1) * 90 > 3) outside += mask[k] != 0;
+            }
+        ck_assert_msg(in >= all * 9 / 10, "face %d: %zu of %zu pixels of the bald top (%.1f %%)", face, in, all,
+                      100.0 * in / all);
+        ck_assert_msg(shaded >= shaded_all * 9 / 10, "face %d: %zu of %zu of its shaded half", face, shaded, shaded_all);
+        ck_assert_msg(outside == 0, "face %d: %zu pixels off the bald top", face, outside);
+        free(mask);
+        mask = NULL;
+    }
+    photo_free(&p);
+}
+END_TEST
+
 START_TEST(refuses_a_photo_with_no_answer)
 {
     photo p;
@@ -311,6 +382,7 @@ Suite *scalp_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, finds_the_scalp_on_generated_photos);
     tcase_add_test(tc, finds_a_crown_off_the_middle);
+    tcase_add_test(tc, finds_the_whole_bald_top_across_a_lighting_gradient);
     tcase_add_test(tc, refuses_a_photo_with_no_answer);
     tcase_add_test(tc, doubts_a_scalp_that_runs_off_the_photo);
     tcase_add_test(tc, doubts_a_scalp_of_uneven_tone);
