@@ -131,6 +131,17 @@ static void local_variance(const float *L, float *tmp, float *var, int w, int h,
     scalp_box_mean(var, var, w, h, r);
 }
 
+/* The hair's lightness: the darkest sixteenth of the middle half
+ * (SCRATCH holds a quarter of the photo). */
+static float hair_lightness(int w, int h, const float *L, float *scratch)
+{
+    size_t k = 0;
+    for (int y = h / 4; y < 3 * h / 4; y++)
+        for (int x = w / 4; x < 3 * w / 4; x++) scratch[k++] = L[(size_t)y * w + x];
+    qsort(scratch, k, sizeof *scratch, cmp_float);
+    return k ? scratch[k / 16] : 0;
+}
+
 smp_status scalp_skin(int w, int h, const float *L, const float *A, const float *B, double scale, double skin_lab[3],
                       double *hair_l, smp_error *err)
 {
@@ -142,12 +153,7 @@ smp_status scalp_skin(int w, int h, const float *L, const float *A, const float 
     local_variance(L, tmp, var, w, h, (int)fmax(1, lround(scale * 0.5)));
     if (skin_estimate(w, h, L, A, B, var, skin)) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
     for (int c = 0; c < 3; c++) skin_lab[c] = skin[c];
-    /* The hair: the darkest sixteenth of the middle half. */
-    size_t k = 0;
-    for (int y = h / 4; y < 3 * h / 4; y++)
-        for (int x = w / 4; x < 3 * w / 4; x++) tmp[k++] = L[(size_t)y * w + x];
-    qsort(tmp, k, sizeof *tmp, cmp_float);
-    *hair_l = k ? tmp[k / 16] : 0;
+    *hair_l = hair_lightness(w, h, L, tmp);
 done:
     free(tmp);
     free(var);
@@ -172,7 +178,38 @@ void scalp_classify_lab(int w, int h, const float *L, const float *A, const floa
     }
 }
 
-smp_status scalp_classify(const photo *p, double scale, uint8_t **out, smp_error *err)
+int scalp_shows_lab(int w, int h, const float *L, const uint8_t *cls, const double skin_lab[3], double hair_l,
+                    double scale, float *shows, float *hair, float *head)
+{
+    size_t n = (size_t)w * h;
+    float *lmix = malloc(n * sizeof *lmix);
+    if (!lmix) return -1;
+    for (size_t i = 0; i < n; i++) {
+        shows[i] = cls[i] == SCALP_SHOWS;
+        hair[i] = cls[i] == SCALP_HAIR;
+        head[i] = cls[i] != 0;
+        lmix[i] = cls[i] ? L[i] : 0;
+    }
+    int r = (int)fmax(1, lround(scale * SCALP_SHOW_MM / 2));
+    scalp_box_mean(shows, shows, w, h, r);
+    scalp_box_mean(hair, hair, w, h, r);
+    scalp_box_mean(head, head, w, h, r);
+    scalp_box_mean(lmix, lmix, w, h, r);
+    double span = skin_lab[0] - hair_l;
+    for (size_t i = 0; i < n; i++) {
+        if (!(head[i] > 0.05f)) { shows[i] = hair[i] = 0; continue; }
+        /* Unresolved hairs darken the pixels they cross rather than
+         * making them hair: the window's mean lightness, as a mix of the
+         * skin's and the hair's, says how much skin shows too. */
+        double mix = span > 1 ? (lmix[i] / head[i] - hair_l) / span : 1;
+        shows[i] = (float)fmin(shows[i] / head[i], fmax(0, fmin(1, mix)));
+        hair[i] /= head[i];
+    }
+    free(lmix);
+    return 0;
+}
+
+smp_status scalp_classify(const photo *p, double scale, uint8_t **out, float **shows, smp_error *err)
 {
     int w = p->w, h = p->h;
     size_t n = (size_t)w * h;
@@ -187,6 +224,16 @@ smp_status scalp_classify(const photo *p, double scale, uint8_t **out, smp_error
     if ((st = scalp_skin(w, h, L, A, B, scale, skin_lab, &hair_l, err)) != SMP_OK) goto done;
     local_variance(L, tmp, var, w, h, (int)fmax(1, lround(scale * 0.5)));
     scalp_classify_lab(w, h, L, A, B, var, skin_lab, hair_l, m);
+    if (shows) {
+        /* TMP and VAR are free now. */
+        *shows = malloc(n * sizeof **shows);
+        if (!*shows || scalp_shows_lab(w, h, L, m, skin_lab, hair_l, scale, *shows, tmp, var)) {
+            free(*shows);
+            *shows = NULL;
+            st = smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+            goto done;
+        }
+    }
     *out = m;
     m = NULL;
 done:
@@ -203,6 +250,11 @@ done:
 #define FACE_GAP_MM 8.0   /* skin running toward the face this near the region makes it a forehead */
 #define GRAIN_MM 3.0      /* width over which grain is measured, and the scalp regrown into the smooth skin */
 #define GRAIN_HAIR 1.5    /* finest-detail grain over bare skin's (as a standard deviation) that is stubble */
+#define THIN_SHOWS 0.15   /* thinning: the share of scalp among scalp and hair from which scalp shows */
+#define THIN_BARE 0.02    /* thinning: under this share of hair, skin is bare */
+#define THIN_STRAND_VAR 9.0 /* thinning: L* variance over 0.5 mm from which a hair pixel is a strand, not shade */
+#define THIN_REACH_MM 15.0 /* thinning: how far the zone goes on from the bare-looking crown into the hair */
+#define THIN_STUBBLE 12.0 /* thinning: grain over this many times the stubble limit is stubble, not thinning hair */
 #define CELL_MM 0.5       /* the grid the region grows on */
 #define GROW_MM 2.0       /* the region's own skin this near is what a cell is compared with */
 #define GROW_DL 6.0       /* a step of lightness between neighbouring skin this large is an edge, not light */
@@ -411,6 +463,7 @@ smp_status scalp_detect(const photo *p, double scale, const scalp_hint *hint, co
     float *tmp = malloc(n * sizeof *tmp), *var = malloc(n * sizeof *var);
     uint8_t *m = malloc(n);
     float *grain = NULL;
+    uint8_t *zone = NULL;
     smp_status st = SMP_OK;
     *out = NULL;
     if (!L || !A || !B || !tmp || !var || !m) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
@@ -455,7 +508,13 @@ smp_status scalp_detect(const photo *p, double scale, const scalp_hint *hint, co
     }
     float grainy = fmaxf(0.1f, (float)(GRAIN_HAIR * GRAIN_HAIR) * bare_grain);
     /* In thinning mode, hair over the skin is what is to be treated. */
-    if (thinning) grainy = INFINITY;
+    if (thinning) {
+        /* But the thinning zone does not go on into stubble whose grain
+         * is far above any thinning hair's (bit 2 of ZONE: not that). */
+        if (!(zone = malloc(n))) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
+        for (size_t i = 0; i < n; i++) zone[i] = grain[i] < THIN_STUBBLE * grainy ? 4 : 0;
+        grainy = INFINITY;
+    }
     uint8_t *flags = malloc(n);
     if (!flags) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
     double lk = 1 / (skin[0] + 16);
@@ -487,6 +546,48 @@ smp_status scalp_detect(const photo *p, double scale, const scalp_hint *hint, co
         grain[i] = (float)((flags[i] & 2) != 0);
     }
     free(flags);
+    int band = (int)lround(FACE_BAND * (face == FACE_LEFT || face == FACE_RIGHT ? w : h));
+    if (thinning) {
+        /* Thinning: scalp_classify's scalp and hair (grey strands are
+         * hair), and over SCALP_SHOW_MM, where scalp shows among the hair
+         * (ZONE, 1) and where hair is (2).  In the band on the face's side,
+         * only bare skin counts toward the face: it may be a forehead,
+         * while thin hair there is the front of the head. */
+        double skin_lab[3] = {skin[0], skin[1], skin[2]};
+        float *hair = malloc(n * sizeof *hair), *head = malloc(n * sizeof *head), *tex = malloc(n * sizeof *tex);
+        if (!hair || !head || !tex) {
+            free(hair); free(head); free(tex);
+            st = smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+            goto done;
+        }
+        double hair_l = hair_lightness(w, h, L, tex);
+        scalp_classify_lab(w, h, L, A, B, var, skin_lab, hair_l, m);
+        /* Hair in the band: shaded bare skin may be as dark as hair, but
+         * it is smooth and keeps the skin's chroma over L* + 16; hair is
+         * textured or paler. */
+        double skin_c = hypot(skin[1], skin[2]) / (skin[0] + 16);
+        for (size_t i = 0; i < n; i++)
+            tex[i] = m[i] == SCALP_HAIR && (var[i] >= THIN_STRAND_VAR ||
+                                            hypot(A[i], B[i]) / fmax(1, L[i] + 16) < GROW_CHROMA * skin_c);
+        scalp_box_mean(tex, tex, w, h, (int)fmax(1, lround(scale * SCALP_SHOW_MM / 2)));
+        if (scalp_shows_lab(w, h, L, m, skin_lab, hair_l, scale, var, hair, head)) {
+            free(hair); free(head); free(tex);
+            st = smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+            goto done;
+        }
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                size_t i = (size_t)y * w + x;
+                int in_band = face == FACE_DOWN ? y >= h - band : face == FACE_UP ? y < band
+                              : face == FACE_LEFT ? x < band : face == FACE_RIGHT ? x >= w - band : 0;
+                zone[i] = (uint8_t)(zone[i] && head[i] > 0.5f && var[i] >= THIN_SHOWS);
+                if (in_band && tex[i] >= THIN_BARE) tmp[i] = grain[i] = 0;
+                if (in_band) zone[i] = 0;
+            }
+        free(hair);
+        free(head);
+        free(tex);
+    }
     /* Close the small gaps over about 1.5 mm, then keep what is mostly scalp. */
     scalp_box_mean(tmp, var, w, h, (int)fmax(1, lround(scale * 1.5)));
     for (size_t i = 0; i < n; i++) m[i] = var[i] > 0.5f ? 1 : 0;
@@ -504,7 +605,6 @@ smp_status scalp_detect(const photo *p, double scale, const scalp_hint *hint, co
      * or a neck, which only a hairline can bound (FACE < 0: one does). */
     size_t region = 0, toward = 0;
     int bx = -1, by = -1;
-    int band = (int)lround(FACE_BAND * (face == FACE_LEFT || face == FACE_RIGHT ? w : h));
     /* Behind a hairline, the region that reaches near the line's middle
      * (SEED_REACH_MM), from anywhere in the photo. */
     int y0 = hint->has_seed ? 0 : h / 4, y1 = hint->has_seed ? h : 3 * h / 4;
@@ -575,10 +675,25 @@ smp_status scalp_detect(const photo *p, double scale, const scalp_hint *hint, co
     scalp_box_mean(tmp, var, w, h, rg);
     scalp_box_mean(grain, tmp, w, h, (int)fmax(1, lround(scale * 1.5)));
     size_t found = 0;
-    for (size_t i = 0; i < n; i++) {
-        m[i] = m[i] != 3 || (var[i] > 0.0f && tmp[i] > 0.5f) ? 255 : 0;
-        found += m[i] == 255;
+    for (size_t i = 0; i < n; i++) m[i] = m[i] != 3 || (var[i] > 0.0f && tmp[i] > 0.5f) ? 255 : 0;
+    if (zone && region) {
+        /* The thinning zone goes on beyond the bare-looking crown into the
+         * hair, as long as scalp shows between the hairs: from the region
+         * over ZONE, to THIN_REACH_MM from it (outside the band on the
+         * face's side). */
+        for (size_t i = 0; i < n; i++) tmp[i] = m[i] == 255;
+        scalp_box_mean(tmp, var, w, h, (int)fmax(1, lround(scale * THIN_REACH_MM)));
+        for (size_t i = 0; i < n; i++) m[i] = m[i] == 255 ? 2 : (zone[i] & 1) && var[i] > 0 ? 1 : 0;
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+                if (m[(size_t)y * w + x] == 2)
+                    for (int k = 0; k < 4; k++) {
+                        int nx = x + (k == 0) - (k == 1), ny = y + (k == 2) - (k == 3);
+                        if (nx >= 0 && ny >= 0 && nx < w && ny < h) flood(m, w, h, nx, ny, 1, 2);
+                    }
+        for (size_t i = 0; i < n; i++) m[i] = m[i] == 2 ? 255 : 0;
     }
+    for (size_t i = 0; i < n; i++) found += m[i] == 255;
     double share = (double)found / n;
     /* Confidence: how far the region's colour stands from the rest. */
     double in_l = 0, out_l = 0, in_c = 0, out_c = 0;
@@ -603,7 +718,7 @@ smp_status scalp_detect(const photo *p, double scale, const scalp_hint *hint, co
     *out = m;
     m = NULL;
 done:
-    free(L); free(A); free(B); free(tmp); free(var); free(m); free(grain);
+    free(L); free(A); free(B); free(tmp); free(var); free(m); free(grain); free(zone);
     return st;
 }
 
