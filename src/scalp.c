@@ -254,6 +254,8 @@ done:
 #define THIN_BARE 0.02    /* thinning: under this share of hair, skin is bare */
 #define THIN_STRAND_VAR 9.0 /* thinning: L* variance over 0.5 mm from which a hair pixel is a strand, not shade */
 #define THIN_REACH_MM 15.0 /* thinning: how far the zone goes on from the bare-looking crown into the hair */
+#define HEAD_MIN_SHARE 0.2 /* a head narrower than this share of the photo is too small to measure */
+#define HEAD_MAX_RATIO 1.0 /* a head broader than long holds shoulders or a wall */
 #define THIN_STUBBLE 12.0 /* thinning: grain over this many times the stubble limit is stubble, not thinning hair */
 #define CELL_MM 0.5       /* the grid the region grows on */
 #define GROW_MM 2.0       /* the region's own skin this near is what a cell is compared with */
@@ -768,5 +770,52 @@ smp_status scalp_darker_than_area(const photo *p, double scale, const area *a, g
     free(l);
     free(in);
     free(m);
+    return SMP_OK;
+}
+
+smp_status scalp_head_breadth(const photo *p, int face, double *breadth, smp_error *err)
+{
+    int w = p->w, h = p->h;
+    size_t n = (size_t)w * h;
+    *breadth = 0;
+    /* Without a scale, millimetres are guessed from the frame: a head
+     * photo shows about 300 mm across. */
+    double guess = fmax(w, h) / 300.0;
+    uint8_t *cls = NULL;
+    smp_status st = scalp_classify(p, guess, &cls, NULL, err);
+    if (st != SMP_OK) return st;
+    float *f = malloc(n * sizeof *f);
+    if (!f) { free(cls); return smp_fail(err, SMP_ENOMEM, 0, "out of memory"); }
+    /* The head: skin and hair (neither background nor clothes), gaps of
+     * a few millimetres closed, the piece over the photo's middle. */
+    for (size_t i = 0; i < n; i++) f[i] = cls[i] != 0;
+    scalp_box_mean(f, f, w, h, (int)fmax(1, lround(guess * 2)));
+    for (size_t i = 0; i < n; i++) cls[i] = f[i] > 0.5f;
+    free(f);
+    int box[4] = {0, 0, 0, 0};
+    size_t got = 0;
+    for (int y = h / 3; y < 2 * h / 3 && !got; y++)
+        for (int x = w / 3; x < 2 * w / 3 && !got; x++) got = flood_box(cls, w, h, x, y, 1, 2, box);
+    /* Across the face's direction: its breadth, the widest span of any
+     * row (or column, when the face is to a side); along it, its length. */
+    int across_rows = face == FACE_DOWN || face == FACE_UP;
+    int extent = across_rows ? w : h;
+    double widest = 0, length = across_rows ? box[3] - box[1] + 1 : box[2] - box[0] + 1;
+    /* The whole outline in the frame: a back view's neck running off
+     * the bottom leaves the ears as the widest row. */
+    if (got && box[0] > 0 && box[1] > 0 && box[2] < w - 1 && box[3] < h - 1) {
+        for (int a = 0; a < (across_rows ? h : w); a++) {
+            int first = -1, last = -1;
+            for (int b = 0; b < extent; b++) {
+                int x = across_rows ? b : a, y = across_rows ? a : b;
+                if (cls[(size_t)y * w + x] == 2) { if (first < 0) first = b; last = b; }
+            }
+            if (first >= 0) widest = fmax(widest, last - first + 1);
+        }
+        /* A head seen from above or behind is longer than it is broad;
+         * broader, the piece holds shoulders or a wall. */
+        if (widest >= HEAD_MIN_SHARE * extent && widest <= HEAD_MAX_RATIO * length) *breadth = widest;
+    }
+    free(cls);
     return SMP_OK;
 }

@@ -91,6 +91,14 @@ void scalp_classify_lab(int w, int h, const float *L, const float *A, const floa
 int scalp_shows_lab(int w, int h, const float *L, const uint8_t *cls, const double skin_lab[3], double hair_l,
                     double scale, float *shows, float *hair, float *head);
 
+/* The head's breadth in photo px (BREADTH; 0 when it cannot be told):
+ * the widest span, across the face's direction (FACE, a face_dir), of
+ * the skin and hair over the photo's middle.  0 when that piece runs off
+ * the photo anywhere (a back view's neck: its widest row would be the
+ * ears), is broader than long (shoulders, a wall) or spans under a fifth
+ * of the photo. */
+smp_status scalp_head_breadth(const photo *p, int face, double *breadth, smp_error *err) SMP_MUST_CHECK;
+
 /* Marks in OUT (the photo's size, 255 = darker) where photo P is darker
  * than the skin of area A (its lighter 60 %, at SCALE px/mm) by 8 % of its
  * L* (2.5 at least) or more: hair, stubble or shadow beside the area. */

@@ -176,6 +176,58 @@ START_TEST(finds_the_whole_bald_top_across_a_lighting_gradient)
 }
 END_TEST
 
+/* A 600x600 top view at 3 px/mm of a head 152 mm broad and 190 mm long
+ * (textured hair round a bald top) on a pale wall, moved by (DX, DY) px;
+ * with SHOULDERS, skin and a shirt 400 mm wide joined below it. */
+static void draw_head(photo *p, int dx, int dy, int shoulders)
+{
+    smp_error err = {0};
+    ck_assert_int_eq(photo_alloc(p, 600, 600, &err), SMP_OK);
+    for (int y = 0; y < 600; y++)
+        for (int x = 0; x < 600; x++) {
+            double hx = (x - 300 - dx) / 228.0, hy = (y - 300 - dy) / 285.0;
+            double bx = (x - 300 - dx) / 150.0, by = (y - 290 - dy) / 200.0;
+            double noise = (rng_unit(rng_hash(5, 9, (uint64_t)x, (uint64_t)y)) - 0.5) * 4;
+            double c[3] = {222, 224, 228};
+            if (shoulders && y > 480 + dy && abs(x - 300 - dx) < 600) c[0] = 200, c[1] = 150, c[2] = 115;
+            if (hx * hx + hy * hy < 1) {
+                int stripe = (x * 3 + y * 5) % 4 < 2;
+                for (int k = 0; k < 3; k++) c[k] = (k == 0 ? 60 : k == 1 ? 45 : 35) * (stripe ? 1.35 : 0.6);
+                if (bx * bx + by * by < 1) c[0] = 200, c[1] = 150, c[2] = 115;
+            }
+            uint32_t v = 0;
+            for (int k = 0; k < 3; k++) {
+                double e = c[k] + noise;
+                v = v << 8 | (uint32_t)(e < 0 ? 0 : e > 255 ? 255 : e);
+            }
+            ((uint32_t *)(p->px + (size_t)y * p->stride))[x] = v;
+        }
+}
+
+START_TEST(measures_the_head_breadth)
+{
+    /* In the frame, the breadth is the head's (456 px: 152 mm at 3 px/mm);
+     * running off the side or the bottom, or joined to shoulders, it
+     * cannot be told. */
+    static const struct { int dx, dy, shoulders; double want; } cases[] = {
+        {0, 0, 0, 456}, {-40, 5, 0, 456}, {120, 0, 0, 0}, {0, 40, 0, 0}, {0, -10, 1, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        photo p;
+        smp_error err = {0};
+        double breadth = -1;
+        draw_head(&p, cases[i].dx, cases[i].dy, cases[i].shoulders);
+        ck_assert_int_eq(scalp_head_breadth(&p, FACE_DOWN, &breadth, &err), SMP_OK);
+        if (cases[i].want > 0)
+            ck_assert_msg(fabs(breadth / cases[i].want - 1) < 0.03, "case %zu: %.0f px, want %.0f", i, breadth,
+                          cases[i].want);
+        else
+            ck_assert_msg(breadth == 0, "case %zu: %.0f px, want none", i, breadth);
+        photo_free(&p);
+    }
+}
+END_TEST
+
 START_TEST(refuses_a_photo_with_no_answer)
 {
     photo p;
@@ -389,6 +441,7 @@ Suite *scalp_suite(void)
     tcase_add_test(tc, doubts_a_ragged_scalp);
     tcase_add_test(tc, refuses_skin_running_toward_the_face);
     tcase_add_test(tc, stubble_is_hair);
+    tcase_add_test(tc, measures_the_head_breadth);
     suite_add_tcase(s, tc);
     return s;
 }

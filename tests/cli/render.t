@@ -38,7 +38,9 @@ run render top.jpg --ruler 100,100,500,100,80 --area-polygon "100,100 700,100 70
 expect_status 0; expect_out '"scale_px_per_mm":5[,}]'
 run render top.jpg --area-polygon "100,100 700,100 700,700 100,700" --hairline rounded --anchors 190,610:400,700:610,610 -o b.png --json
 expect_status 0; expect_out '"scale_estimated":true'; grep -q 'assuming 120 mm' err.txt || fail "no warning"
-run render top.jpg -o c.png; expect_status 1; expect_error "no scale"
+# No scale, no anchors: the head's breadth gives one (below), so the
+# missing area is what stops it.
+run render top.jpg -o c.png; expect_status 1; expect_error "no treatment area"
 
 t "bad photos and outputs: one line, exit 2, nothing written"
 cp "$root"/samples/top.jpg .
@@ -186,6 +188,17 @@ expect_error "^smpsim: --shave: needs a photo with the hair to cut"
 # layout writes the impressions only, the same with or without --shave
 run layout top.smp -o a.csv; run layout top.smp --shave -o b.csv
 cmp -s a.csv b.csv || fail "--shave changed the impressions"
+
+t "no scale given: from the breadth of a head wholly in the photo, and none from one running off it"
+cp "$root"/samples/* .
+# The top sample is drawn at 4 px/mm with a head 161.5 mm broad: taken as
+# 152 mm, the scale comes out 8 % high (4.34), within the 10 % the warning says.
+run render top.jpg --area-polygon "100,100 700,100 700,700 100,700" --json -o a.png; expect_status 0
+expect_error "^smpsim: warning: no scale given; assuming the head in the photo is 152 mm broad \(most adults 140-165 mm: within about 10%\): 4\.[0-3][0-9] px/mm$"
+expect_out '"scale_estimated":true,"scale_from":"head"'
+# The close-up of a crown runs off the photo: no scale, as before.
+run render crown.jpg --area-polygon "100,100 700,100 700,700 100,700" -o b.png; expect_status 1
+expect_error "^smpsim: crown\.jpg: no scale: give --scale PX_PER_MM, --ruler or --anchors$"
 
 t "--area auto finds the scalp, saves it, and refuses a photo with no answer"
 cp "$root"/samples/* .
