@@ -129,8 +129,9 @@ void smp_layout_get_stats(const smp_layout *layout, smp_layout_stats *stats);
 /* Frame size in mm (the area's bounding rectangle from the origin). */
 void smp_layout_frame(const smp_layout *layout, double *w_mm, double *h_mm);
 
-/* 0 without a photo; 1 with a photo at a given or measured scale; 2 when
- * the scale was estimated from the anchors (say so to the user). */
+/* 0 without a photo; 1 with a photo at a given or measured scale; when
+ * it was estimated (say so to the user), 2 from the anchors, 3 from the
+ * face, 4 from the head's breadth. */
 int smp_layout_photo_scale(const smp_layout *layout, double *px_per_mm);
 
 /* Renders the layout on its photo with the pigment model, composes the

@@ -15,7 +15,7 @@ struct smp_layout {
     vec2 *owned[4];      /* converted polygon, polyline, scar line and patch arrays */
     photo photo;         /* the scene's photo, px == NULL without one */
     double scale;        /* photo px per mm */
-    int scale_estimated; /* 1 when the scale was guessed from the anchors, 2 from the face */
+    int scale_estimated; /* 1 when the scale was guessed from the anchors, 2 from the face, 3 from the head */
     face_found face;     /* the face in the photo, when the scene looked for one */
     char suggestion[320]; /* --anchors auto: the anchors suggested, to print */
     vec2 anchors_px[3];  /* and the same in photo px */

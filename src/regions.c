@@ -99,26 +99,23 @@ smp_status regions_scalp_map(const photo *p, double scale, soft_mask *scalp, sof
 {
     size_t n = (size_t)p->w * p->h;
     uint8_t *cls = NULL;
-    smp_status st = scalp_classify(p, scale, &cls, err);
+    smp_status st = scalp_classify(p, scale, &cls, &scalp->v, err);
     if (st != SMP_OK) return st;
-    scalp->v = malloc(n * sizeof *scalp->v);
     near->v = malloc(n * sizeof *near->v);
-    if (!scalp->v || !near->v) {
-        free(cls); free(scalp->v); free(near->v);
-        scalp->v = near->v = NULL;
+    if (!near->v) {
+        free(cls); free(scalp->v);
+        scalp->v = NULL;
         return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
     }
     for (size_t i = 0; i < n; i++) {
-        scalp->v[i] = cls[i] == SCALP_SHOWS;
         near->v[i] = cls[i] == SCALP_HAIR;
         cls[i] = cls[i] == SCALP_HAIR;
     }
     scalp->w = near->w = p->w;
     scalp->h = near->h = p->h;
     scalp->scale = near->scale = scale;
-    /* How much scalp shows within about a millimetre; how much hair
-     * within a window of HAIR_NEAR_MM. */
-    blur(scalp->v, p->w, p->h, (int)lround(scale * 0.7));
+    /* How much scalp shows between the hairs (scalp_shows_lab, over
+     * SCALP_SHOW_MM); how much hair within a window of HAIR_NEAR_MM. */
     scalp_box_mean(near->v, near->v, p->w, p->h, (int)fmax(1, lround(scale * HAIR_NEAR_MM / 2)));
     *hair = cls;
     return SMP_OK;

@@ -68,8 +68,8 @@ void regions_eval(const regions *r, vec2 p, double *density, double *darkness);
 /* Finds FUE dot scars (pale dots under about 1.2 mm) in P: a mask of them
  * and their count. */
 smp_status regions_find_dot_scars(const photo *p, double scale, soft_mask *m, size_t *count, smp_error *err) SMP_MUST_CHECK;
-/* Thinning's reading of photo P (scalp_classify): the share of scalp
- * pixels within about a millimetre (SCALP), the share of hair within
+/* Thinning's reading of photo P (scalp_classify): how much scalp shows
+ * between the hairs over SCALP_SHOW_MM (SCALP), the share of hair within
  * HAIR_NEAR_MM (NEAR), and the hair mask (HAIR, photo px).  The caller
  * frees all three. */
 smp_status regions_scalp_map(const photo *p, double scale, soft_mask *scalp, soft_mask *near, uint8_t **hair,

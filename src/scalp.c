@@ -131,6 +131,17 @@ static void local_variance(const float *L, float *tmp, float *var, int w, int h,
     scalp_box_mean(var, var, w, h, r);
 }
 
+/* The hair's lightness: the darkest sixteenth of the middle half
+ * (SCRATCH holds a quarter of the photo). */
+static float hair_lightness(int w, int h, const float *L, float *scratch)
+{
+    size_t k = 0;
+    for (int y = h / 4; y < 3 * h / 4; y++)
+        for (int x = w / 4; x < 3 * w / 4; x++) scratch[k++] = L[(size_t)y * w + x];
+    qsort(scratch, k, sizeof *scratch, cmp_float);
+    return k ? scratch[k / 16] : 0;
+}
+
 smp_status scalp_skin(int w, int h, const float *L, const float *A, const float *B, double scale, double skin_lab[3],
                       double *hair_l, smp_error *err)
 {
@@ -142,12 +153,7 @@ smp_status scalp_skin(int w, int h, const float *L, const float *A, const float 
     local_variance(L, tmp, var, w, h, (int)fmax(1, lround(scale * 0.5)));
     if (skin_estimate(w, h, L, A, B, var, skin)) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
     for (int c = 0; c < 3; c++) skin_lab[c] = skin[c];
-    /* The hair: the darkest sixteenth of the middle half. */
-    size_t k = 0;
-    for (int y = h / 4; y < 3 * h / 4; y++)
-        for (int x = w / 4; x < 3 * w / 4; x++) tmp[k++] = L[(size_t)y * w + x];
-    qsort(tmp, k, sizeof *tmp, cmp_float);
-    *hair_l = k ? tmp[k / 16] : 0;
+    *hair_l = hair_lightness(w, h, L, tmp);
 done:
     free(tmp);
     free(var);
@@ -172,7 +178,38 @@ void scalp_classify_lab(int w, int h, const float *L, const float *A, const floa
     }
 }
 
-smp_status scalp_classify(const photo *p, double scale, uint8_t **out, smp_error *err)
+int scalp_shows_lab(int w, int h, const float *L, const uint8_t *cls, const double skin_lab[3], double hair_l,
+                    double scale, float *shows, float *hair, float *head)
+{
+    size_t n = (size_t)w * h;
+    float *lmix = malloc(n * sizeof *lmix);
+    if (!lmix) return -1;
+    for (size_t i = 0; i < n; i++) {
+        shows[i] = cls[i] == SCALP_SHOWS;
+        hair[i] = cls[i] == SCALP_HAIR;
+        head[i] = cls[i] != 0;
+        lmix[i] = cls[i] ? L[i] : 0;
+    }
+    int r = (int)fmax(1, lround(scale * SCALP_SHOW_MM / 2));
+    scalp_box_mean(shows, shows, w, h, r);
+    scalp_box_mean(hair, hair, w, h, r);
+    scalp_box_mean(head, head, w, h, r);
+    scalp_box_mean(lmix, lmix, w, h, r);
+    double span = skin_lab[0] - hair_l;
+    for (size_t i = 0; i < n; i++) {
+        if (!(head[i] > 0.05f)) { shows[i] = hair[i] = 0; continue; }
+        /* Unresolved hairs darken the pixels they cross rather than
+         * making them hair: the window's mean lightness, as a mix of the
+         * skin's and the hair's, says how much skin shows too. */
+        double mix = span > 1 ? (lmix[i] / head[i] - hair_l) / span : 1;
+        shows[i] = (float)fmin(shows[i] / head[i], fmax(0, fmin(1, mix)));
+        hair[i] /= head[i];
+    }
+    free(lmix);
+    return 0;
+}
+
+smp_status scalp_classify(const photo *p, double scale, uint8_t **out, float **shows, smp_error *err)
 {
     int w = p->w, h = p->h;
     size_t n = (size_t)w * h;
@@ -187,6 +224,16 @@ smp_status scalp_classify(const photo *p, double scale, uint8_t **out, smp_error
     if ((st = scalp_skin(w, h, L, A, B, scale, skin_lab, &hair_l, err)) != SMP_OK) goto done;
     local_variance(L, tmp, var, w, h, (int)fmax(1, lround(scale * 0.5)));
     scalp_classify_lab(w, h, L, A, B, var, skin_lab, hair_l, m);
+    if (shows) {
+        /* TMP and VAR are free now. */
+        *shows = malloc(n * sizeof **shows);
+        if (!*shows || scalp_shows_lab(w, h, L, m, skin_lab, hair_l, scale, *shows, tmp, var)) {
+            free(*shows);
+            *shows = NULL;
+            st = smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+            goto done;
+        }
+    }
     *out = m;
     m = NULL;
 done:
@@ -203,6 +250,118 @@ done:
 #define FACE_GAP_MM 8.0   /* skin running toward the face this near the region makes it a forehead */
 #define GRAIN_MM 3.0      /* width over which grain is measured, and the scalp regrown into the smooth skin */
 #define GRAIN_HAIR 1.5    /* finest-detail grain over bare skin's (as a standard deviation) that is stubble */
+#define THIN_SHOWS 0.15   /* thinning: the share of scalp among scalp and hair from which scalp shows */
+#define THIN_BARE 0.02    /* thinning: under this share of hair, skin is bare */
+#define THIN_STRAND_VAR 9.0 /* thinning: L* variance over 0.5 mm from which a hair pixel is a strand, not shade */
+#define THIN_REACH_MM 15.0 /* thinning: how far the zone goes on from the bare-looking crown into the hair */
+#define HEAD_MIN_SHARE 0.2 /* a head narrower than this share of the photo is too small to measure */
+#define HEAD_MAX_RATIO 1.0 /* a head broader than long holds shoulders or a wall */
+#define THIN_STUBBLE 12.0 /* thinning: grain over this many times the stubble limit is stubble, not thinning hair */
+#define CELL_MM 0.5       /* the grid the region grows on */
+#define GROW_MM 2.0       /* the region's own skin this near is what a cell is compared with */
+#define GROW_DL 6.0       /* a step of lightness between neighbouring skin this large is an edge, not light */
+#define GROW_CAP 4.0      /* grain (over the stubble limit) no growth takes in, however gradual */
+#define GROW_CHROMA 0.75  /* chroma over L* + 16 under this share of the skin's is hair or stubble paling it */
+#define GROW_DARKER 1.0   /* grain past the stubble limit is taken only where the skin is not darker by this (L*) */
+#define SHADE_DL 45.0     /* how much darker than the skin's estimate shaded skin may be */
+
+/* Growing over a gradual change of light.  The skin's colour and grain
+ * are measured on the middle of the photo, but a lit crown and its shaded
+ * sides differ in lightness, and the finest detail (pores, grain) shows
+ * more where more light falls, so a strong gradient of light used to cut
+ * a bald top in two.  Seeds: the cells (CELL_MM square) where the strict
+ * test holds for most pixels within GROW_MM.  From them the region grows,
+ * cell by neighbouring cell, over skin-coloured smooth pixels (loose:
+ * lit or shaded skin, bit 1 of FLAGS) whose lightness, grain and chroma
+ * are near those of the region's own cells within GROW_MM: light changes
+ * gradually over a head, while the edge of hair, stubble or the
+ * background is a step.  Never taken, however gradual the way there:
+ * grain over GROW_CAP times the stubble limit GRAINY, grain over GRAINY
+ * where the skin is darker than the region beside it (hair and stubble
+ * darken the skin they cover, light does the opposite), and a chroma
+ * (over L* + 16, which light leaves alone) under GROW_CHROMA of the
+ * seeds' (stubble and grey hair pale the skin).  FLAGS: bit 0 strict,
+ * bit 1 loose; sets bit 2 on the pixels of the cells grown into.  -1
+ * when out of memory. */
+static int grow_over_light(uint8_t *flags, const float *L, const float *A, const float *B, const float *grain, int w,
+                           int h, double scale, float grainy)
+{
+    int c = (int)fmax(1, lround(scale * CELL_MM)), cw = (w + c - 1) / c, ch = (h + c - 1) / c;
+    size_t nc = (size_t)cw * ch;
+    float *cl = calloc(nc, sizeof *cl), *cg = calloc(nc, sizeof *cg), *cc = calloc(nc, sizeof *cc);
+    float *cs = calloc(nc, sizeof *cs), *sm = calloc(nc, sizeof *sm);
+    uint8_t *state = calloc(nc, 1); /* 1 loose enough to join, 2 in the region */
+    /* Each cell is queued at most four times from the seeds and four
+     * times from neighbours joining. */
+    int *queue = malloc(sizeof(int) * (nc * 8 + 1));
+    if (!cl || !cg || !cc || !cs || !sm || !state || !queue) {
+        free(cl); free(cg); free(cc); free(cs); free(sm); free(state); free(queue);
+        return -1;
+    }
+    for (int cy = 0; cy < ch; cy++)
+        for (int cx = 0; cx < cw; cx++) {
+            size_t strict = 0, loose = 0, all = 0;
+            double sl = 0, sg = 0, sc = 0;
+            for (int y = cy * c; y < cy * c + c && y < h; y++)
+                for (int x = cx * c; x < cx * c + c && x < w; x++) {
+                    size_t i = (size_t)y * w + x;
+                    all++;
+                    strict += flags[i] & 1;
+                    if (flags[i] & 2) { loose++; sl += L[i]; sg += grain[i]; sc += sqrtf(A[i] * A[i] + B[i] * B[i]) / (L[i] + 16); }
+                }
+            size_t k = (size_t)cy * cw + cx;
+            cs[k] = (float)strict / all;
+            if (2 * loose >= all) {
+                cl[k] = (float)(sl / loose);
+                cg[k] = (float)(sg / loose);
+                cc[k] = (float)(sc / loose);
+                state[k] = 1;
+            }
+        }
+    int r = (int)fmax(1, lround(GROW_MM / (c / scale)));
+    scalp_box_mean(cs, sm, cw, ch, r);
+    size_t nseed = 0;
+    for (size_t k = 0; k < nc; k++)
+        if (state[k] == 1 && sm[k] > 0.5f) { state[k] = 2; sm[nseed++] = cc[k]; }
+    float seed_chroma = nseed ? median_of(sm, nseed) : 0;
+    size_t head = 0, tail = 0;
+    static const int dx[4] = {1, -1, 0, 0}, dy[4] = {0, 0, 1, -1};
+    for (size_t k = 0; k < nc; k++) {
+        if (state[k] != 2) continue;
+        int x = (int)(k % cw), y = (int)(k / cw);
+        for (int d = 0; d < 4; d++) {
+            int nx = x + dx[d], ny = y + dy[d];
+            if (nx >= 0 && ny >= 0 && nx < cw && ny < ch && state[(size_t)ny * cw + nx] == 1)
+                queue[tail++] = ny * cw + nx;
+        }
+    }
+    float cap = GROW_CAP * grainy;
+    while (head < tail) {
+        int k = queue[head++];
+        if (state[k] != 1 || !(cg[k] < cap) || cc[k] < GROW_CHROMA * seed_chroma) continue;
+        int x = k % cw, y = k / cw;
+        double n = 0, sl = 0, sg = 0, sc = 0;
+        for (int yy = y - r < 0 ? 0 : y - r; yy <= y + r && yy < ch; yy++)
+            for (int xx = x - r < 0 ? 0 : x - r; xx <= x + r && xx < cw; xx++) {
+                size_t j = (size_t)yy * cw + xx;
+                if (state[j] == 2) { n++; sl += cl[j]; sg += cg[j]; sc += cc[j]; }
+            }
+        if (!n || fabs(cl[k] - sl / n) > GROW_DL || cg[k] > fmax(GRAIN_HAIR * GRAIN_HAIR * sg / n, grainy) ||
+            cc[k] < GROW_CHROMA * sc / n || (cg[k] > grainy && cl[k] < sl / n - GROW_DARKER))
+            continue;
+        state[k] = 2;
+        for (int d = 0; d < 4; d++) {
+            int nx = x + dx[d], ny = y + dy[d];
+            if (nx >= 0 && ny >= 0 && nx < cw && ny < ch && state[(size_t)ny * cw + nx] == 1)
+                queue[tail++] = ny * cw + nx;
+        }
+    }
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+            if (state[(size_t)(y / c) * cw + x / c] == 2) flags[(size_t)y * w + x] |= 4;
+    free(cl); free(cg); free(cc); free(cs); free(sm); free(state); free(queue);
+    return 0;
+}
 
 static double cross3(vec2 o, vec2 a, vec2 b) { return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x); }
 
@@ -306,6 +465,7 @@ smp_status scalp_detect(const photo *p, double scale, const scalp_hint *hint, co
     float *tmp = malloc(n * sizeof *tmp), *var = malloc(n * sizeof *var);
     uint8_t *m = malloc(n);
     float *grain = NULL;
+    uint8_t *zone = NULL;
     smp_status st = SMP_OK;
     *out = NULL;
     if (!L || !A || !B || !tmp || !var || !m) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
@@ -327,6 +487,14 @@ smp_status scalp_detect(const photo *p, double scale, const scalp_hint *hint, co
     for (size_t i = 0; i < n; i++) grain[i] = (L[i] - grain[i]) * (L[i] - grain[i]);
     int rg = (int)fmax(1, lround(scale * GRAIN_MM / 2));
     scalp_box_mean(grain, grain, w, h, rg);
+    /* The finest detail scales with the light falling on it: grain is
+     * measured as it would be at the skin's lightness (L* + 16 is near
+     * the cube root of the light). */
+    scalp_box_mean(L, tmp, w, h, rg);
+    for (size_t i = 0; i < n; i++) {
+        float k = (float)((skin[0] + 16) / fmax(4, tmp[i] + 16));
+        grain[i] *= k * k;
+    }
     float bare_grain = 0;
     {
         size_t k = 0;
@@ -342,19 +510,85 @@ smp_status scalp_detect(const photo *p, double scale, const scalp_hint *hint, co
     }
     float grainy = fmaxf(0.1f, (float)(GRAIN_HAIR * GRAIN_HAIR) * bare_grain);
     /* In thinning mode, hair over the skin is what is to be treated. */
-    if (thinning) grainy = INFINITY;
+    if (thinning) {
+        /* But the thinning zone does not go on into stubble whose grain
+         * is far above any thinning hair's (bit 2 of ZONE: not that). */
+        if (!(zone = malloc(n))) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
+        for (size_t i = 0; i < n; i++) zone[i] = grain[i] < THIN_STUBBLE * grainy ? 4 : 0;
+        grainy = INFINITY;
+    }
+    uint8_t *flags = malloc(n);
+    if (!flags) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
+    double lk = 1 / (skin[0] + 16);
     for (size_t i = 0; i < n; i++) {
         double dc = hypot(A[i] - skin[1], B[i] - skin[2]);
         double dl = fabs(L[i] - skin[0]);
         int colour = dc < fmax(6, 0.45 * chroma) && dl < 25;
+        /* Shaded or lit skin: a* and b* scale with L* + 16 when only the
+         * light changes (each is a difference of cube roots). */
+        double ls = (L[i] + 16) * lk, sa = A[i] - skin[1] * ls, sb = B[i] - skin[2] * ls;
+        double reach = fmax(6, 0.45 * chroma) * fmin(1, ls);
+        int shaded = L[i] > skin[0] - SHADE_DL && L[i] < skin[0] + 25 && sa * sa + sb * sb < reach * reach;
         /* A shine on a bald crown: lighter, paler, same hue side. */
         double c = hypot(A[i], B[i]);
         if (!colour && L[i] > skin[0] && L[i] - skin[0] < 40 && c < chroma && c > 0.25 * chroma &&
             A[i] * skin[1] + B[i] * skin[2] > 0.9 * c * chroma)
             colour = 1;
         int smooth = var[i] < 16; /* L* standard deviation under 4 */
-        tmp[i] = (float)(colour && smooth && grain[i] < grainy);
-        grain[i] = (float)(colour && smooth);
+        flags[i] = (uint8_t)((colour && smooth && grain[i] < grainy) | (colour || shaded) << 1);
+        flags[i] &= smooth ? 3 : 0;
+    }
+    if (!thinning && grow_over_light(flags, L, A, B, grain, w, h, scale, grainy)) {
+        free(flags);
+        st = smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        tmp[i] = (float)((flags[i] & 1) || (flags[i] & 6) == 6);
+        grain[i] = (float)((flags[i] & 2) != 0);
+    }
+    free(flags);
+    int band = (int)lround(FACE_BAND * (face == FACE_LEFT || face == FACE_RIGHT ? w : h));
+    if (thinning) {
+        /* Thinning: scalp_classify's scalp and hair (grey strands are
+         * hair), and over SCALP_SHOW_MM, where scalp shows among the hair
+         * (ZONE, 1) and where hair is (2).  In the band on the face's side,
+         * only bare skin counts toward the face: it may be a forehead,
+         * while thin hair there is the front of the head. */
+        double skin_lab[3] = {skin[0], skin[1], skin[2]};
+        float *hair = malloc(n * sizeof *hair), *head = malloc(n * sizeof *head), *tex = malloc(n * sizeof *tex);
+        if (!hair || !head || !tex) {
+            free(hair); free(head); free(tex);
+            st = smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+            goto done;
+        }
+        double hair_l = hair_lightness(w, h, L, tex);
+        scalp_classify_lab(w, h, L, A, B, var, skin_lab, hair_l, m);
+        /* Hair in the band: shaded bare skin may be as dark as hair, but
+         * it is smooth and keeps the skin's chroma over L* + 16; hair is
+         * textured or paler. */
+        double skin_c = hypot(skin[1], skin[2]) / (skin[0] + 16);
+        for (size_t i = 0; i < n; i++)
+            tex[i] = m[i] == SCALP_HAIR && (var[i] >= THIN_STRAND_VAR ||
+                                            hypot(A[i], B[i]) / fmax(1, L[i] + 16) < GROW_CHROMA * skin_c);
+        scalp_box_mean(tex, tex, w, h, (int)fmax(1, lround(scale * SCALP_SHOW_MM / 2)));
+        if (scalp_shows_lab(w, h, L, m, skin_lab, hair_l, scale, var, hair, head)) {
+            free(hair); free(head); free(tex);
+            st = smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+            goto done;
+        }
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                size_t i = (size_t)y * w + x;
+                int in_band = face == FACE_DOWN ? y >= h - band : face == FACE_UP ? y < band
+                              : face == FACE_LEFT ? x < band : face == FACE_RIGHT ? x >= w - band : 0;
+                zone[i] = (uint8_t)(zone[i] && head[i] > 0.5f && var[i] >= THIN_SHOWS);
+                if (in_band && tex[i] >= THIN_BARE) tmp[i] = grain[i] = 0;
+                if (in_band) zone[i] = 0;
+            }
+        free(hair);
+        free(head);
+        free(tex);
     }
     /* Close the small gaps over about 1.5 mm, then keep what is mostly scalp. */
     scalp_box_mean(tmp, var, w, h, (int)fmax(1, lround(scale * 1.5)));
@@ -373,7 +607,6 @@ smp_status scalp_detect(const photo *p, double scale, const scalp_hint *hint, co
      * or a neck, which only a hairline can bound (FACE < 0: one does). */
     size_t region = 0, toward = 0;
     int bx = -1, by = -1;
-    int band = (int)lround(FACE_BAND * (face == FACE_LEFT || face == FACE_RIGHT ? w : h));
     /* Behind a hairline, the region that reaches near the line's middle
      * (SEED_REACH_MM), from anywhere in the photo. */
     int y0 = hint->has_seed ? 0 : h / 4, y1 = hint->has_seed ? h : 3 * h / 4;
@@ -444,10 +677,25 @@ smp_status scalp_detect(const photo *p, double scale, const scalp_hint *hint, co
     scalp_box_mean(tmp, var, w, h, rg);
     scalp_box_mean(grain, tmp, w, h, (int)fmax(1, lround(scale * 1.5)));
     size_t found = 0;
-    for (size_t i = 0; i < n; i++) {
-        m[i] = m[i] != 3 || (var[i] > 0.0f && tmp[i] > 0.5f) ? 255 : 0;
-        found += m[i] == 255;
+    for (size_t i = 0; i < n; i++) m[i] = m[i] != 3 || (var[i] > 0.0f && tmp[i] > 0.5f) ? 255 : 0;
+    if (zone && region) {
+        /* The thinning zone goes on beyond the bare-looking crown into the
+         * hair, as long as scalp shows between the hairs: from the region
+         * over ZONE, to THIN_REACH_MM from it (outside the band on the
+         * face's side). */
+        for (size_t i = 0; i < n; i++) tmp[i] = m[i] == 255;
+        scalp_box_mean(tmp, var, w, h, (int)fmax(1, lround(scale * THIN_REACH_MM)));
+        for (size_t i = 0; i < n; i++) m[i] = m[i] == 255 ? 2 : (zone[i] & 1) && var[i] > 0 ? 1 : 0;
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+                if (m[(size_t)y * w + x] == 2)
+                    for (int k = 0; k < 4; k++) {
+                        int nx = x + (k == 0) - (k == 1), ny = y + (k == 2) - (k == 3);
+                        if (nx >= 0 && ny >= 0 && nx < w && ny < h) flood(m, w, h, nx, ny, 1, 2);
+                    }
+        for (size_t i = 0; i < n; i++) m[i] = m[i] == 2 ? 255 : 0;
     }
+    for (size_t i = 0; i < n; i++) found += m[i] == 255;
     double share = (double)found / n;
     /* Confidence: how far the region's colour stands from the rest. */
     double in_l = 0, out_l = 0, in_c = 0, out_c = 0;
@@ -472,7 +720,7 @@ smp_status scalp_detect(const photo *p, double scale, const scalp_hint *hint, co
     *out = m;
     m = NULL;
 done:
-    free(L); free(A); free(B); free(tmp); free(var); free(m); free(grain);
+    free(L); free(A); free(B); free(tmp); free(var); free(m); free(grain); free(zone);
     return st;
 }
 
@@ -522,5 +770,52 @@ smp_status scalp_darker_than_area(const photo *p, double scale, const area *a, g
     free(l);
     free(in);
     free(m);
+    return SMP_OK;
+}
+
+smp_status scalp_head_breadth(const photo *p, int face, double *breadth, smp_error *err)
+{
+    int w = p->w, h = p->h;
+    size_t n = (size_t)w * h;
+    *breadth = 0;
+    /* Without a scale, millimetres are guessed from the frame: a head
+     * photo shows about 300 mm across. */
+    double guess = fmax(w, h) / 300.0;
+    uint8_t *cls = NULL;
+    smp_status st = scalp_classify(p, guess, &cls, NULL, err);
+    if (st != SMP_OK) return st;
+    float *f = malloc(n * sizeof *f);
+    if (!f) { free(cls); return smp_fail(err, SMP_ENOMEM, 0, "out of memory"); }
+    /* The head: skin and hair (neither background nor clothes), gaps of
+     * a few millimetres closed, the piece over the photo's middle. */
+    for (size_t i = 0; i < n; i++) f[i] = cls[i] != 0;
+    scalp_box_mean(f, f, w, h, (int)fmax(1, lround(guess * 2)));
+    for (size_t i = 0; i < n; i++) cls[i] = f[i] > 0.5f;
+    free(f);
+    int box[4] = {0, 0, 0, 0};
+    size_t got = 0;
+    for (int y = h / 3; y < 2 * h / 3 && !got; y++)
+        for (int x = w / 3; x < 2 * w / 3 && !got; x++) got = flood_box(cls, w, h, x, y, 1, 2, box);
+    /* Across the face's direction: its breadth, the widest span of any
+     * row (or column, when the face is to a side); along it, its length. */
+    int across_rows = face == FACE_DOWN || face == FACE_UP;
+    int extent = across_rows ? w : h;
+    double widest = 0, length = across_rows ? box[3] - box[1] + 1 : box[2] - box[0] + 1;
+    /* The whole outline in the frame: a back view's neck running off
+     * the bottom leaves the ears as the widest row. */
+    if (got && box[0] > 0 && box[1] > 0 && box[2] < w - 1 && box[3] < h - 1) {
+        for (int a = 0; a < (across_rows ? h : w); a++) {
+            int first = -1, last = -1;
+            for (int b = 0; b < extent; b++) {
+                int x = across_rows ? b : a, y = across_rows ? a : b;
+                if (cls[(size_t)y * w + x] == 2) { if (first < 0) first = b; last = b; }
+            }
+            if (first >= 0) widest = fmax(widest, last - first + 1);
+        }
+        /* A head seen from above or behind is longer than it is broad;
+         * broader, the piece holds shoulders or a wall. */
+        if (widest >= HEAD_MIN_SHARE * extent && widest <= HEAD_MAX_RATIO * length) *breadth = widest;
+    }
+    free(cls);
     return SMP_OK;
 }

@@ -6,7 +6,11 @@
  * them, the middle ninth.  A pixel is a candidate when its hue and chroma
  * (CIELAB a*, b*) are near the skin's, its lightness within reach of the
  * skin's (a lighting gradient is allowed), and its neighbourhood smooth
- * (hair is textured) and without stubble's fine grain.  The candidates are
+ * (hair is textured) and without stubble's fine grain (measured as at the
+ * skin's lightness: detail shows more where more light falls).  From
+ * these the region grows over skin lit or shaded more strongly, where
+ * lightness, grain and chroma change gradually as light does, but not
+ * across the step to hair, stubble or background.  The candidates are
  * smoothed over a millimetre and a half; the largest connected region
  * reaching into the middle half is kept and its holes filled, unless skin
  * runs on from it toward the face (scalp_detect, below), which refuses
@@ -66,11 +70,34 @@ smp_status scalp_skin(int w, int h, const float *L, const float *A, const float 
  * under STRAND_CHROMA of its chroma, and textured); 0 for anything else
  * (background, clothes). */
 enum { SCALP_SHOWS = 1, SCALP_HAIR = 2 };
-smp_status scalp_classify(const photo *p, double scale, uint8_t **out, smp_error *err) SMP_MUST_CHECK;
+/* SHOWS, when not NULL, gets (the caller's to free) how much scalp shows
+ * between the hairs over SCALP_SHOW_MM (scalp_shows_lab). */
+smp_status scalp_classify(const photo *p, double scale, uint8_t **out, float **shows, smp_error *err) SMP_MUST_CHECK;
 /* The same from the CIELAB planes, the local variance of L* over half a
  * millimetre (VAR), and the skin and hair measured (scalp_skin). */
 void scalp_classify_lab(int w, int h, const float *L, const float *A, const float *B, const float *var,
                         const double skin_lab[3], double hair_l, uint8_t *out);
+
+/* How much scalp shows between the hairs, over a window SCALP_SHOW_MM
+ * wide: single hairs are not resolved in a phone photo, but a few
+ * millimetres of them are.  SHOWS (0..1) is the lesser of the share of
+ * scalp among the pixels of scalp and hair (CLS, scalp_classify_lab)
+ * and the window's mean L* placed between the hair's and the skin's
+ * (unresolved hairs darken the pixels they cross); HAIR the share of
+ * hair among them; HEAD the share of pixels that are either (not
+ * background or clothes).  All W*H, the caller's.  -1 when out of
+ * memory. */
+#define SCALP_SHOW_MM 4.0
+int scalp_shows_lab(int w, int h, const float *L, const uint8_t *cls, const double skin_lab[3], double hair_l,
+                    double scale, float *shows, float *hair, float *head);
+
+/* The head's breadth in photo px (BREADTH; 0 when it cannot be told):
+ * the widest span, across the face's direction (FACE, a face_dir), of
+ * the skin and hair over the photo's middle.  0 when that piece runs off
+ * the photo anywhere (a back view's neck: its widest row would be the
+ * ears), is broader than long (shoulders, a wall) or spans under a fifth
+ * of the photo. */
+smp_status scalp_head_breadth(const photo *p, int face, double *breadth, smp_error *err) SMP_MUST_CHECK;
 
 /* Marks in OUT (the photo's size, 255 = darker) where photo P is darker
  * than the skin of area A (its lighter 60 %, at SCALE px/mm) by 8 % of its

@@ -35,6 +35,11 @@ static vec2 *scaled(const vec2 *p, size_t n, double k)
     return q;
 }
 
+/* Assumed when the scale comes from the head's outline: its breadth
+ * across the ears' level, about 150-155 mm for an adult (issue 13), most
+ * within 140-165 mm, so the scale is good to about 10 %. */
+#define HEAD_BREADTH_MM 152.0
+
 /* Assumed when the scale comes from the face: the mean adult distance
  * between the pupils, 63 mm (most adults 57-69 mm, so within about 10 %). */
 #define IPD_MM 63.0
@@ -164,7 +169,15 @@ static smp_status build_scene(smp_layout *L, const settings *given, smp_error *e
         L->scale = v2_len(v2_sub(s->anchors[2], s->anchors[0])) / ASSUMED_TEMPLES_MM;
         L->scale_estimated = 1;
     } else {
-        return smp_fail(err, SMP_EVALUE, 0, "%s: no scale: give --scale PX_PER_MM, --ruler or --anchors", s->photo);
+        /* A top or back view with the whole head in the frame: its
+         * breadth. */
+        double breadth;
+        if ((st = scalp_head_breadth(&L->photo, (int)s->face, &breadth, err)) != SMP_OK) return st;
+        if (!(breadth > 0))
+            return smp_fail(err, SMP_EVALUE, 0, "%s: no scale: give --scale PX_PER_MM, --ruler or --anchors",
+                            s->photo);
+        L->scale = breadth / HEAD_BREADTH_MM;
+        L->scale_estimated = 3;
     }
     if (s->anchors_auto && L->scale > 0) {
         double front_mm;

@@ -11,6 +11,7 @@
 #include "preview.h"
 #include "regions.h"
 #include "render.h"
+#include "rng.h"
 
 static smp_layout *make(smp_plan *p)
 {
@@ -371,6 +372,70 @@ START_TEST(thinning_keeps_to_the_thinning_area)
 }
 END_TEST
 
+/* An 800x400 top view at 4 px/mm, the face to the left: a wall round the
+ * edge; from the left, three bands 40 mm wide of hair over skin, scalp
+ * showing between the hairs on 25 %, 50 % and 80 % of it (the hairs,
+ * unresolved as in a phone photo, as pixels a third darker at random), then
+ * 60 mm of bare skin. */
+static int band_of(int x, int y)
+{
+    if (x < 40 || x >= 760 || y < 40 || y >= 360) return -1; /* wall */
+    return x < 200 ? 0 : x < 360 ? 1 : x < 520 ? 2 : 3;
+}
+
+START_TEST(thinning_is_graded_by_how_much_scalp_shows)
+{
+    char path[] = "/tmp/smpsim-bands-XXXXXX.png", opt[64];
+    close(mkstemps(path, 4));
+    smp_error err = {0};
+    photo ph;
+    ck_assert_int_eq(photo_alloc(&ph, 800, 400, &err), SMP_OK);
+    static const double hair_share[4] = {0.75, 0.5, 0.2, 0};
+    for (int y = 0; y < 400; y++)
+        for (int x = 0; x < 800; x++) {
+            int b = band_of(x, y);
+            uint32_t c = 0xb4b8bcu;
+            /* A hair a third of a pixel wide darkens it by a third; a
+             * little sensor noise on everything. */
+            double f = b >= 0 && rng_unit(rng_hash(3, 9, (uint64_t)x, (uint64_t)y)) < hair_share[b] ? 0.88 : 1;
+            double noise = (rng_unit(rng_hash(4, 9, (uint64_t)x, (uint64_t)y)) - 0.5) * 10;
+            if (b >= 0) c = 0xd9a88cu;
+            uint32_t v = 0;
+            for (int k = 16; k >= 0; k -= 8) {
+                double e = ((c >> k) & 255) * f + noise;
+                v = v << 8 | (uint32_t)(e < 0 ? 0 : e > 255 ? 255 : e);
+            }
+            ((uint32_t *)(ph.px + (size_t)y * ph.stride))[x] = v;
+        }
+    FILE *f = fopen(path, "wb");
+    ck_assert_int_eq(image_write_photo_png(f, path, &ph, 1, &err), SMP_OK);
+    fclose(f);
+    photo_free(&ph);
+    snprintf(opt, sizeof opt, "photo=%s", path);
+    smp_plan *p = test_plan(opt, "scale=4", "mode=thinning", "face=left", NULL);
+    smp_layout *L = make(p);
+    size_t in[3] = {0}, wall = 0, bare = 0;
+    for (size_t k = 0; k < L->dots.n; k++) {
+        int x = (int)(L->dots.d[k].x_mm * 4), y = (int)(L->dots.d[k].y_mm * 4);
+        int b = band_of(x, y);
+        wall += b < 0;
+        if (b == 3 && x >= 520 + 4 * 15) bare++;
+        /* Each band's middle, 5 mm clear of its neighbours and the wall. */
+        if (b >= 0 && b < 3 && y >= 60 && y < 340 && x >= 40 + 160 * b + 20 && x < 200 + 160 * b - 20) in[b]++;
+    }
+    double cm2 = (120 / 4.0) * (280 / 4.0) / 100;
+    double d[3] = {in[0] / cm2, in[1] / cm2, in[2] / cm2};
+    ck_assert_msg(d[1] > 1.3 * d[0] && d[2] > 1.3 * d[1] && d[2] > 10,
+                  "dots/cm^2 where 25 %%, 50 %%, 80 %% of the scalp shows: %.1f, %.1f, %.1f", d[0], d[1], d[2]);
+    ck_assert_msg(bare == 0, "%zu dots on bare skin 15 mm and more from any hair", bare);
+    ck_assert_msg(wall == 0, "%zu dots on the wall", wall);
+    smp_layout_free(L);
+    smp_plan_free(p);
+    if (!getenv("KEEP")) unlink(path);
+    else fprintf(stderr, "%s\n", path);
+}
+END_TEST
+
 START_TEST(mask_errors)
 {
     char path[] = "/tmp/smpsim-rmask-XXXXXX.png", opt[96];
@@ -459,6 +524,7 @@ Suite *regions_suite(void)
     tcase_add_test(tc, thinning_grey_strands_are_hair_and_bare_skin_is_not_thinning);
     tcase_add_test(tc, mask_errors);
     tcase_add_test(tc, thinning_keeps_to_the_thinning_area);
+    tcase_add_test(tc, thinning_is_graded_by_how_much_scalp_shows);
     tcase_add_test(tc, guides_mark_the_area_and_nothing_else);
     tcase_add_test(tc, patch_density_matches_the_hair_around);
     tcase_add_test(tc, patch_density_needs_hair_around);

@@ -105,6 +105,129 @@ START_TEST(finds_a_crown_off_the_middle)
 }
 END_TEST
 
+/* A 300x300 top view at 3 px/mm lit strongly from the upper left: the
+ * light falls from 1.3 to 0.45 across the bald oval (about 30 L*), and the
+ * skin's pores (one pixel in eight, 8 % darker) darken with it, so the
+ * lit part is grainier in L* than the shaded part.  BALD gets the oval,
+ * HEAD the head with its hair. */
+static void draw_lit(photo *p, uint8_t *bald, uint8_t *head)
+{
+    smp_error err = {0};
+    ck_assert_int_eq(photo_alloc(p, 300, 300, &err), SMP_OK);
+    static const double skin[3] = {190, 140, 110}, hair[3] = {40, 30, 25}, bg[3] = {205, 210, 215};
+    for (int y = 0; y < 300; y++)
+        for (int x = 0; x < 300; x++) {
+            double hx = (x - 150) / 120.0, hy = (y - 150) / 135.0;
+            double bx = (x - 150) / 85.0, by = (y - 145) / 100.0;
+            int in_head = hx * hx + hy * hy < 1, in_bald = bx * bx + by * by < 1;
+            bald[y * 300 + x] = (uint8_t)in_bald;
+            head[y * 300 + x] = (uint8_t)in_head;
+            /* Light from the upper left, falling off across the head. */
+            double d = hypot(x - 90, y - 80) / 220.0, light = 1.35 - 1.0 * fmin(1, d);
+            double noise = (rng_unit(rng_hash(5, 9, (uint64_t)x, (uint64_t)y)) - 0.5) * 3;
+            int pore = rng_unit(rng_hash(8, 9, (uint64_t)x, (uint64_t)y)) < 0.125;
+            double c[3];
+            for (int k = 0; k < 3; k++) {
+                if (in_bald) c[k] = skin[k] * light * (pore ? 0.92 : 1) + noise;
+                else if (in_head) {
+                    int stripe = (x * 3 + y * 5 + (int)(rng_hash(6, 9, (uint64_t)(x / 3), (uint64_t)(y / 9)) % 5)) % 4 < 2;
+                    c[k] = hair[k] * light * (stripe ? 1.35 : 0.6) + noise;
+                } else c[k] = bg[k] + noise / 3;
+                c[k] = c[k] < 0 ? 0 : c[k] > 255 ? 255 : c[k];
+            }
+            ((uint32_t *)(p->px + (size_t)y * p->stride))[x] =
+                (uint32_t)c[0] << 16 | (uint32_t)c[1] << 8 | (uint32_t)c[2];
+        }
+}
+
+START_TEST(finds_the_whole_bald_top_across_a_lighting_gradient)
+{
+    /* The gradient of light must not split the bald top: all of it is
+     * found, in one piece, and nothing of the hair or the background. */
+    photo p;
+    static uint8_t bald[300 * 300], head[300 * 300];
+    uint8_t *mask = NULL;
+    double conf = 0;
+    char warn[256];
+    smp_error err = {0};
+    draw_lit(&p, bald, head);
+    for (int face = -1; face <= FACE_UP; face += 1 + (face == -1)) {
+        ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){face, 0, 0, {0, 0}}, "lit.png", &mask, &conf, warn, sizeof warn,
+                                   &err) == SMP_OK,
+                      "%s", err.msg);
+        size_t in = 0, all = 0, outside = 0, shaded = 0, shaded_all = 0;
+        for (int y = 0; y < 300; y++)
+            for (int x = 0; x < 300; x++) {
+                int k = y * 300 + x;
+                /* A millimetre's margin each side of the oval's edge. */
+                double bx = (x - 150) / 85.0, by = (y - 145) / 100.0, e = sqrt(bx * bx + by * by);
+                if (bald[k]) { all++; in += mask[k] != 0; }
+                if (bald[k] && x + y > 330) { shaded_all++; shaded += mask[k] != 0; }
+                if (!bald[k] && (e - 1) * 90 > 3) outside += mask[k] != 0;
+            }
+        ck_assert_msg(in >= all * 9 / 10, "face %d: %zu of %zu pixels of the bald top (%.1f %%)", face, in, all,
+                      100.0 * in / all);
+        ck_assert_msg(shaded >= shaded_all * 9 / 10, "face %d: %zu of %zu of its shaded half", face, shaded, shaded_all);
+        ck_assert_msg(outside == 0, "face %d: %zu pixels off the bald top", face, outside);
+        free(mask);
+        mask = NULL;
+    }
+    photo_free(&p);
+}
+END_TEST
+
+/* A 600x600 top view at 3 px/mm of a head 152 mm broad and 190 mm long
+ * (textured hair round a bald top) on a pale wall, moved by (DX, DY) px;
+ * with SHOULDERS, skin and a shirt 400 mm wide joined below it. */
+static void draw_head(photo *p, int dx, int dy, int shoulders)
+{
+    smp_error err = {0};
+    ck_assert_int_eq(photo_alloc(p, 600, 600, &err), SMP_OK);
+    for (int y = 0; y < 600; y++)
+        for (int x = 0; x < 600; x++) {
+            double hx = (x - 300 - dx) / 228.0, hy = (y - 300 - dy) / 285.0;
+            double bx = (x - 300 - dx) / 150.0, by = (y - 290 - dy) / 200.0;
+            double noise = (rng_unit(rng_hash(5, 9, (uint64_t)x, (uint64_t)y)) - 0.5) * 4;
+            double c[3] = {222, 224, 228};
+            if (shoulders && y > 480 + dy && abs(x - 300 - dx) < 600) c[0] = 200, c[1] = 150, c[2] = 115;
+            if (hx * hx + hy * hy < 1) {
+                int stripe = (x * 3 + y * 5) % 4 < 2;
+                for (int k = 0; k < 3; k++) c[k] = (k == 0 ? 60 : k == 1 ? 45 : 35) * (stripe ? 1.35 : 0.6);
+                if (bx * bx + by * by < 1) c[0] = 200, c[1] = 150, c[2] = 115;
+            }
+            uint32_t v = 0;
+            for (int k = 0; k < 3; k++) {
+                double e = c[k] + noise;
+                v = v << 8 | (uint32_t)(e < 0 ? 0 : e > 255 ? 255 : e);
+            }
+            ((uint32_t *)(p->px + (size_t)y * p->stride))[x] = v;
+        }
+}
+
+START_TEST(measures_the_head_breadth)
+{
+    /* In the frame, the breadth is the head's (456 px: 152 mm at 3 px/mm);
+     * running off the side or the bottom, or joined to shoulders, it
+     * cannot be told. */
+    static const struct { int dx, dy, shoulders; double want; } cases[] = {
+        {0, 0, 0, 456}, {-40, 5, 0, 456}, {120, 0, 0, 0}, {0, 40, 0, 0}, {0, -10, 1, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        photo p;
+        smp_error err = {0};
+        double breadth = -1;
+        draw_head(&p, cases[i].dx, cases[i].dy, cases[i].shoulders);
+        ck_assert_int_eq(scalp_head_breadth(&p, FACE_DOWN, &breadth, &err), SMP_OK);
+        if (cases[i].want > 0)
+            ck_assert_msg(fabs(breadth / cases[i].want - 1) < 0.03, "case %zu: %.0f px, want %.0f", i, breadth,
+                          cases[i].want);
+        else
+            ck_assert_msg(breadth == 0, "case %zu: %.0f px, want none", i, breadth);
+        photo_free(&p);
+    }
+}
+END_TEST
+
 START_TEST(refuses_a_photo_with_no_answer)
 {
     photo p;
@@ -311,12 +434,14 @@ Suite *scalp_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, finds_the_scalp_on_generated_photos);
     tcase_add_test(tc, finds_a_crown_off_the_middle);
+    tcase_add_test(tc, finds_the_whole_bald_top_across_a_lighting_gradient);
     tcase_add_test(tc, refuses_a_photo_with_no_answer);
     tcase_add_test(tc, doubts_a_scalp_that_runs_off_the_photo);
     tcase_add_test(tc, doubts_a_scalp_of_uneven_tone);
     tcase_add_test(tc, doubts_a_ragged_scalp);
     tcase_add_test(tc, refuses_skin_running_toward_the_face);
     tcase_add_test(tc, stubble_is_hair);
+    tcase_add_test(tc, measures_the_head_breadth);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -230,7 +230,17 @@ int cli_photo_layout(const cli_common *c, const smp_plan *plan, smp_layout **lay
                 "smpsim: warning: no scale given; assuming 63 mm between the pupils of the face found (most adults "
                 "57-69 mm: within about 10%%): %.2f px/mm\n",
                 *scale);
+    if (kind == 4 && !c->quiet)
+        fprintf(stderr,
+                "smpsim: warning: no scale given; assuming the head in the photo is 152 mm broad (most adults "
+                "140-165 mm: within about 10%%): %.2f px/mm\n",
+                *scale);
     return -1;
+}
+
+const char *cli_scale_from(int kind)
+{
+    return kind == 4 ? "head" : kind == 3 ? "face" : kind == 2 ? "anchors" : "given";
 }
 
 int cli_begin_output(int argc, char **argv, cli_common *c, smp_plan *plan, void (*usage)(void), const char *give)

@@ -47,6 +47,9 @@ void cli_say_measured(const cli_common *c, const smp_layout *layout);
  * one): makes the layout and says what was estimated or measured (scale,
  * shade, area).  Returns -1 to go on, or an exit status. */
 int cli_photo_layout(const cli_common *c, const smp_plan *plan, smp_layout **layout, double *scale);
+/* Where a scale of smp_layout_photo_scale's KIND came from, for --json
+ * and the studio: given, anchors, face or head. */
+const char *cli_scale_from(int kind);
 /* Prints the plan options as --help lines. */
 void cli_print_plan_options(FILE *f);
 /* Closes stdout and reports a failed write (a full disk never exits 0). */

@@ -70,7 +70,7 @@ int cmd_render(int argc, char **argv)
             "area_confidence", json_num(smp_layout_area_confidence(layout), 3), "dilution",
             json_num(auto_shade ? sh.dilution : smp_plan_dilution(plan), 6), "dilution_auto", auto_shade,
             "scale_px_per_mm", json_num(scale, 4), "scale_estimated", kind >= 2, "scale_from",
-            kind == 3 ? "face" : kind == 2 ? "anchors" : "given", "anchors_auto", anchors_auto, "area_cm2",
+            cli_scale_from(kind), "anchors_auto", anchors_auto, "area_cm2",
             json_num(st.area_cm2, 4), "mean_density", json_num(st.mean_density, 3), "density_auto", dauto, "match", match,
             "seed", (json_int_t)smp_plan_seed(plan), "seconds", "decode", json_num(st.seconds_scene, 6), "layout",
             json_num(t1 - t0 - st.seconds_scene, 6), "render", json_num(out.seconds[0], 6), "compose",

@@ -235,7 +235,7 @@ static enum MHD_Result api_preview(struct MHD_Connection *c, const char *body, s
         smp_layout_stats ls;
         smp_layout_get_stats(L, &ls);
         json_t *doc = json_pack("{s:I,s:o,s:s,s:o,s:o}", "dots", (json_int_t)ls.dots, "scale", json_num(scale, 3),
-                                "scale_from", kind == 3 ? "face" : kind == 2 ? "anchors" : "given", "density",
+                                "scale_from", cli_scale_from(kind), "density",
                                 json_num(ls.mean_density, 1), "note", json_text(smp_layout_note(L)));
         char *info = doc ? json_dumps(doc, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(15)) : NULL;
         json_decref(doc);
