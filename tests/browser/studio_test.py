@@ -182,6 +182,14 @@ def touch_drag(d, x0, y0, x1, y1):
     a.perform()
 
 
+def mouse_drag(d, x0, y0, x1, y1):
+    marks = d.find_element(By.ID, "marks")
+    a = ActionChains(d).move_to_element_with_offset(marks, *frame_offset(d, x0, y0)).click_and_hold()
+    for k in range(1, 5):
+        a.move_to_element_with_offset(marks, *frame_offset(d, x0 + (x1 - x0) * k / 4, y0 + (y1 - y0) * k / 4))
+    a.release().perform()
+
+
 def close(p, q, tol=3):
     return abs(p[0] - q[0]) <= tol and abs(p[1] - q[1]) <= tol
 
@@ -317,6 +325,19 @@ def run_test(smpsim, samples, shots):
         d.find_element(By.CSS_SELECTOR, "[data-compose=side]").click()
         settle(d, "the side by side view")
         d.save_screenshot(os.path.join(shots, "studio-side-area-1280x800.png"))
+        # The ruler: dragged between two points, the millimetres typed.
+        d.find_element(By.CSS_SELECTOR, "[data-tool=ruler]").click()
+        mouse_drag(d, 190, 610, 610, 610)
+        mm = d.find_element(By.ID, "rulerMm")
+        mm.send_keys("105")
+        settle(d, "the preview with the ruler")
+        ruler = d.execute_script("return studio.settings('plan')")
+        r = [float(v) for v in ruler.get("ruler", "0").split(",")]
+        if len(r) != 5 or not (close(r[0:2], (190, 610)) and close(r[2:4], (610, 610)) and r[4] == 105) or "scale" in ruler:
+            fail("after the ruler the page sends ruler=%s scale=%s" % (ruler.get("ruler"), ruler.get("scale")))
+        info = d.execute_script("return studio.info")
+        if not info or abs(info.get("scale", 0) - 4.0) > 0.05:
+            fail("the studio's scale from a 420 px ruler of 105 mm: %s" % info)
         errors = [e for e in d.get_log("browser") if e.get("level") == "SEVERE" and "/api/" not in e.get("message", "")]
         for e in errors:
             fail("the page's console: " + e["message"])
