@@ -338,6 +338,31 @@ def run_test(smpsim, samples, shots):
         info = d.execute_script("return studio.info")
         if not info or abs(info.get("scale", 0) - 4.0) > 0.05:
             fail("the studio's scale from a 420 px ruler of 105 mm: %s" % info)
+        # The area: four taps with the Area tool add four corners (to the
+        # suggested outline when the studio has one); a double-click
+        # removes one; undo puts it back.
+        d.find_element(By.CSS_SELECTOR, "[data-compose=after]").click()
+        d.find_element(By.CSS_SELECTOR, "[data-tool=area]").click()
+        corners = lambda: len(d.execute_script("return studio.state().area || []"))
+        n0 = corners()
+        for x, y in ((250, 250), (550, 250), (550, 550), (250, 550)):
+            tap(d, x, y)
+        settle(d, "the preview of the area")
+        if corners() != n0 + 4:
+            fail("four taps with the Area tool made %d corners from %d" % (corners(), n0))
+        sent = d.execute_script("return studio.settings('plan')['area-polygon'] || ''").split()
+        if len(sent) != corners() or "area" in d.execute_script("return studio.settings('plan')"):
+            fail("the page sends area-polygon=%s for %d corners" % (sent, corners()))
+        marks = d.find_element(By.ID, "marks")
+        ActionChains(d).move_to_element_with_offset(marks, *frame_offset(d, 550, 550)).double_click().perform()
+        settle(d, "the preview without a corner")
+        if corners() != n0 + 3:
+            fail("a double-click on a corner left %d corners, expected %d" % (corners(), n0 + 3))
+        d.find_element(By.ID, "undo").click()
+        settle(d, "the preview after undo")
+        if corners() != n0 + 4:
+            fail("undo after removing a corner: %d corners, expected %d" % (corners(), n0 + 4))
+        d.save_screenshot(os.path.join(shots, "studio-area-1280x800.png"))
         errors = [e for e in d.get_log("browser") if e.get("level") == "SEVERE" and "/api/" not in e.get("message", "")]
         for e in errors:
             fail("the page's console: " + e["message"])
