@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs smpsim's build dependencies when pkg-config cannot find them.
 # Usage: scripts/deps.sh [--tests] [--valgrind] [--clang]
-#   --tests adds Check, poppler-utils and exiftool; --valgrind and --clang
+#   --tests adds Check, poppler-utils, exiftool, curl and the browser tests'
+#   chromium, chromedriver and Selenium; --valgrind and --clang
 #   the tools of make valgrind and make fuzz.
 # As root it runs apt-get; otherwise it prints the command to run and fails.
 set -eu
@@ -21,7 +22,7 @@ for a in "$@"; do
 done
 if [ $tests = 1 ]; then
   mods="$mods check"
-  debs="$debs check poppler-utils libimage-exiftool-perl curl"
+  debs="$debs check poppler-utils libimage-exiftool-perl curl chromium chromium-driver python3-selenium"
 fi
 missing=""
 command -v pkg-config >/dev/null 2>&1 || missing="pkg-config"
@@ -46,6 +47,11 @@ if [ $tests = 1 ]; then
   command -v pdftotext >/dev/null 2>&1 || missing="$missing poppler-utils"
   command -v exiftool >/dev/null 2>&1 || missing="$missing exiftool"
   command -v curl >/dev/null 2>&1 || missing="$missing curl"
+  # The studio's page in a browser (tests/cli/browser.t): Debian's python3
+  # with Selenium, and a chromedriver matching the chromium.
+  command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+  command -v chromedriver >/dev/null 2>&1 || missing="$missing chromedriver"
+  { python3 -c 'import selenium' || /usr/bin/python3 -c 'import selenium'; } >/dev/null 2>&1 || missing="$missing python3-selenium"
 fi
 [ -z "$missing" ] && exit 0
 echo "smpsim: missing build dependencies:$missing" >&2
