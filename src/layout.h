@@ -14,6 +14,7 @@ struct smp_layout {
     settings mm;         /* the plan's settings with photo pixels turned into mm */
     vec2 *owned[4];      /* converted polygon, polyline, scar line and patch arrays */
     photo photo;         /* the scene's photo, px == NULL without one */
+    int photo_borrowed;  /* 1: PHOTO is a scene_cache's (scene.h), not freed with the layout */
     double scale;        /* photo px per mm */
     int scale_estimated; /* 1 when the scale was guessed from the anchors, 2 from the face */
     face_found face;     /* the face in the photo, when the scene looked for one */

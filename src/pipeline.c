@@ -22,12 +22,31 @@
 
 smp_status smp_layout_new(const smp_plan *plan, smp_layout **outp, smp_error *err)
 {
+    return smp_layout_new_cached(plan, NULL, outp, err);
+}
+
+smp_status smp_layout_scene(const smp_plan *plan, scene_cache *cache, smp_layout **outp, smp_error *err)
+{
+    *outp = NULL;
+    smp_layout *L = calloc(1, sizeof *L);
+    if (!L) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+    smp_status st = scene_build_cached(L, plan, cache, err);
+    if (st != SMP_OK) {
+        smp_layout_free(L);
+        return st;
+    }
+    *outp = L;
+    return SMP_OK;
+}
+
+smp_status smp_layout_new_cached(const smp_plan *plan, scene_cache *cache, smp_layout **outp, smp_error *err)
+{
     *outp = NULL;
     smp_layout *L = calloc(1, sizeof *L);
     if (!L) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
     smp_status st;
     double t0 = smp_seconds();
-    if ((st = scene_build(L, plan, err)) != SMP_OK) goto fail;
+    if ((st = scene_build_cached(L, plan, cache, err)) != SMP_OK) goto fail;
     const settings *s = &L->mm;
     double t1 = smp_seconds();
     if ((st = field_build(s, &L->area, L->has_line ? &L->line : NULL, &L->regions, &L->field, err)) != SMP_OK) goto fail;
@@ -81,7 +100,7 @@ void smp_layout_free(smp_layout *L)
     for (int i = 0; i < 4; i++) free(L->owned[i]);
     regions_free(&L->regions);
     shave_free(&L->shave);
-    photo_free(&L->photo);
+    if (!L->photo_borrowed) photo_free(&L->photo);
     field_free(&L->field);
     hairline_free(&L->line);
     area_free(&L->area);

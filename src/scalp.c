@@ -15,6 +15,31 @@ static int cmp_float(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* The K-th smallest of V (N > K), as sorting would give it, in linear
+ * time on average (Hoare's selection; V is reordered). */
+static float kth_smallest(float *v, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n - 1;
+    while (lo < hi) {
+        float pivot = v[lo + (hi - lo) / 2];
+        size_t i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot) i++;
+            while (v[j] > pivot) j--;
+            if (i <= j) {
+                float t = v[i]; v[i] = v[j]; v[j] = t;
+                i++;
+                if (j == 0) break;
+                j--;
+            }
+        }
+        if (k <= j) hi = j;
+        else if (k >= i) lo = i;
+        else return v[k];
+    }
+    return v[k];
+}
+
 static float median_of(float *v, size_t n)
 {
     qsort(v, n, sizeof *v, cmp_float);
@@ -509,10 +534,9 @@ smp_status scalp_darker_than_area(const photo *p, double scale, const area *a, g
         }
     }
     if (ns >= 50) {
-        qsort(in, ns, sizeof *in, cmp_float);
         /* 8 % of the skin's lightness, 2.5 L* at least: dark stubble on
          * dark skin in dim light darkens it by less than 4. */
-        float skin = in[(size_t)(0.7 * ns)], by = fmaxf(2.5f, 0.08f * skin);
+        float skin = kth_smallest(in, ns, (size_t)(0.7 * ns)), by = fmaxf(2.5f, 0.08f * skin);
         for (size_t i = 0; i < n; i++) m[i] = l[i] < skin - by ? 255 : 0;
         out->w = p->w;
         out->h = p->h;
@@ -522,5 +546,116 @@ smp_status scalp_darker_than_area(const photo *p, double scale, const area *a, g
     free(l);
     free(in);
     free(m);
+    return SMP_OK;
+}
+
+/* The pixel centres along the outer boundary of the region where M is 3,
+ * clockwise from its first pixel in raster order S (Moore-neighbour
+ * tracing: sweep clockwise round the pixel from the background one it was
+ * entered from; stop when the start repeats with the same entry). */
+static size_t trace_boundary(const uint8_t *m, int w, int h, int s, vec2 **out)
+{
+    static const int dx[8] = {1, 1, 0, -1, -1, -1, 0, 1}, dy[8] = {0, 1, 1, 1, 0, -1, -1, -1};
+    size_t cap = 1024, n = 0, limit = 4 * (size_t)w * h + 8;
+    vec2 *pts = malloc(cap * sizeof *pts);
+    if (!pts) return 0;
+    int px = s % w, py = s / w, back = 4; /* entered from the west: nothing lies before S in its row */
+    int back0 = back;
+    do {
+        if (n == cap) {
+            vec2 *g = realloc(pts, (cap *= 2) * sizeof *pts);
+            if (!g) { free(pts); return 0; }
+            pts = g;
+        }
+        pts[n++] = v2(px + 0.5, py + 0.5);
+        int moved = 0;
+        for (int i = 1; i <= 8 && !moved; i++) {
+            int d = (back + i) % 8, cx = px + dx[d], cy = py + dy[d];
+            if (cx < 0 || cy < 0 || cx >= w || cy >= h || m[(size_t)cy * w + cx] != 3) continue;
+            /* The neighbour swept just before C is background, next to C. */
+            int b = (back + i - 1) % 8, bx = px + dx[b] - cx, by = py + dy[b] - cy;
+            for (int k = 0; k < 8; k++)
+                if (dx[k] == bx && dy[k] == by) back = k;
+            px = cx;
+            py = cy;
+            moved = 1;
+        }
+        if (!moved) break; /* a single pixel */
+    } while (!(py * w + px == s && back == back0) && n < limit);
+    *out = pts;
+    return n;
+}
+
+/* Douglas-Peucker on the open chain P[A..B]: marks in KEEP the points
+ * farther than EPS from the chord. */
+static void simplify(const vec2 *p, size_t a, size_t b, double eps, uint8_t *keep)
+{
+    if (b <= a + 1) return;
+    double best = -1;
+    size_t at = a;
+    for (size_t i = a + 1; i < b; i++) {
+        double d = geom_seg_dist2(p[i], p[a], p[b]);
+        if (d > best) { best = d; at = i; }
+    }
+    if (best <= eps * eps) return;
+    keep[at] = 1;
+    simplify(p, a, at, eps, keep);
+    simplify(p, at, b, eps, keep);
+}
+
+smp_status scalp_outline(const uint8_t *mask, const uint8_t *exclude, int w, int h, size_t max_points, vec2 **out,
+                         size_t *n_out, smp_error *err)
+{
+    *out = NULL;
+    *n_out = 0;
+    size_t npx = (size_t)w * h;
+    uint8_t *m = malloc(npx);
+    if (!m) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+    for (size_t i = 0; i < npx; i++) m[i] = mask[i] >= 128 && !(exclude && exclude[i] >= 128);
+    /* The largest region: every region counted (1 -> 2), the largest
+     * marked 3. */
+    size_t best = 0;
+    int start = -1;
+    for (int i = 0; i < (int)npx; i++) {
+        if (m[i] != 1) continue;
+        size_t k = flood(m, w, h, i % w, i / w, 1, 2);
+        if (k > best) { best = k; start = i; }
+    }
+    if (start < 0) { free(m); return SMP_OK; }
+    flood(m, w, h, start % w, start / w, 2, 3);
+    vec2 *pts = NULL;
+    size_t n = trace_boundary(m, w, h, start, &pts);
+    free(m);
+    if (!n) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+    uint8_t *keep = malloc(n + 1);
+    vec2 *chain = malloc((n + 1) * sizeof *chain);
+    if (!keep || !chain) { free(pts); free(keep); free(chain); return smp_fail(err, SMP_ENOMEM, 0, "out of memory"); }
+    memcpy(chain, pts, n * sizeof *chain);
+    chain[n] = pts[0]; /* closed */
+    size_t kept = n;
+    for (double eps = 1; kept > max_points || eps == 1; eps *= 1.5) {
+        memset(keep, 0, n + 1);
+        keep[0] = 1;
+        /* Split at the point farthest from the start, so both halves are chains. */
+        size_t far = 0;
+        double fd = -1;
+        for (size_t i = 0; i < n; i++) {
+            vec2 d = v2_sub(chain[i], chain[0]);
+            if (v2_dot(d, d) > fd) { fd = v2_dot(d, d); far = i; }
+        }
+        keep[far] = 1;
+        simplify(chain, 0, far, eps, keep);
+        simplify(chain, far, n, eps, keep);
+        kept = 0;
+        for (size_t i = 0; i < n; i++) kept += keep[i];
+        if (eps > (double)(w + h)) break;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (keep[i]) pts[k++] = chain[i];
+    free(keep);
+    free(chain);
+    *out = pts;
+    *n_out = k;
     return SMP_OK;
 }

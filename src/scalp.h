@@ -82,4 +82,10 @@ smp_status scalp_darker_than_area(const photo *p, double scale, const area *a, g
  * fewer at the borders). */
 void scalp_box_mean(const float *in, float *out, int w, int h, int r);
 
+/* The outline of the largest region of MASK (W*H, >= 128) less EXCLUDE
+ * (NULL: none), simplified to at most MAX_POINTS pixel centres, clockwise
+ * in photo px, into OUT (the caller frees it); *N 0 when MASK is empty. */
+smp_status scalp_outline(const uint8_t *mask, const uint8_t *exclude, int w, int h, size_t max_points, vec2 **out,
+                         size_t *n, smp_error *err) SMP_MUST_CHECK;
+
 #endif
