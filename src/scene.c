@@ -156,6 +156,9 @@ static smp_status scene_photo(smp_layout *L, const settings *s, scene_cache *cac
         int orient;
         return image_read_photo(s->photo, (long)s->max_pixels, &L->photo, &orient, err);
     }
+    /* The plan's own limit holds for a photo decoded before it was known. */
+    if ((double)cache->photo.w * cache->photo.h > s->max_pixels)
+        return image_over_limit(err, s->photo, (unsigned)cache->photo.w, (unsigned)cache->photo.h, (long)s->max_pixels);
     L->photo = cache->photo;
     L->photo_borrowed = 1;
     return SMP_OK;

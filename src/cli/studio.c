@@ -303,6 +303,11 @@ static smp_plan *plan_of(const session *s, json_t *given, unsigned *code, smp_er
     if (smp_plan_set(plan, "photo", s->name, "the session", 0, err) != SMP_OK) goto fail;
     *code = 422;
     if (smp_plan_resolve(plan, err) != SMP_OK) goto fail;
+    /* The plan's pixel limit, as render would read the photo (at full size, whatever the view). */
+    const photo *p = &s->full.photo;
+    if ((double)p->w * p->h > plan_settings(plan)->max_pixels &&
+        image_over_limit(err, s->name, (unsigned)p->w, (unsigned)p->h, (long)plan_settings(plan)->max_pixels) != SMP_OK)
+        goto fail;
     return plan;
 fail:
     smp_plan_free(plan);
@@ -564,7 +569,7 @@ static enum MHD_Result api_preview(struct MHD_Connection *c, const char *body, s
         double ms[] = {(t1 - t0) * 1000, ls.seconds_scene * 1000, ls.seconds_field * 1000, ls.seconds_layout * 1000,
                        os.seconds[0] * 1000, os.seconds[1] * 1000, os.seconds[2] * 1000, (smp_seconds() - t0) * 1000};
         json_t *doc = json_pack("{s:I,s:o,s:s,s:o,s:o,s:i,s:{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}}", "dots", (json_int_t)ls.dots,
-                                "scale", json_num(scale / k, 3), "scale_from", kind == 3 ? "face" : kind == 2 ? "anchors" : "given",
+                                "scale", json_num(scale / k, 4), "scale_from", kind == 3 ? "face" : kind == 2 ? "anchors" : "given",
                                 "density", json_num(ls.mean_density, 1), "note", json_text(smp_layout_note(L)),
                                 "view_width", L->photo.w, "ms", "request", json_num(ms[0], 1), "scene", json_num(ms[1], 1),
                                 "field", json_num(ms[2], 1), "layout", json_num(ms[3], 1), "render", json_num(ms[4], 1),
@@ -1123,14 +1128,20 @@ static void open_browser(const char *address)
         fprintf(stderr, "smpsim: warning: xdg-open not found: open %s in a browser\n", address);
         return;
     }
-    signal(SIGCHLD, SIG_IGN); /* not waited for: the system reaps it */
+    /* Twice forked, so that init reaps it and the studio waits only for
+     * the first child; with the signals the studio blocks unblocked. */
     pid_t pid = fork();
     if (pid == 0) {
+        sigset_t none;
+        sigemptyset(&none);
+        pthread_sigmask(SIG_SETMASK, &none, NULL);
+        if (fork() != 0) _exit(0);
         int null = open("/dev/null", O_RDWR);
         if (null >= 0) { dup2(null, 0); dup2(null, 1); dup2(null, 2); }
         execl(buf, "xdg-open", address, (char *)NULL);
         _exit(127);
     }
+    if (pid > 0) waitpid(pid, NULL, 0);
 }
 
 /* The photo or plan given on the command line, as /api/start's answer;

@@ -5,6 +5,7 @@
 # studio_start ARGS...: starts the studio in the background; $url is its
 # printed address, $spid its process.
 studio_start() {
+  : >studio.out
   "$bin" studio "$@" >studio.out 2>studio.err &
   spid=$!
   url=""
@@ -97,6 +98,10 @@ post "${url}api/preview" --data '{"session":"'$sid'","settings":{"density":[1]}}
 post "${url}api/preview" --data '{"session":"'$sid'","settings":7}'; expect_code 400 "settings not an object"
 post "${url}api/preview" --data '{"session":"'$sid'","settings":{"area":"auto"}}'; expect_code 422 "no scale"
 grep -q 'no scale' body.out || fail "no scale: $(cat body.out)"
+# The plan's pixel limit holds for the photo in memory, as render's does for the file.
+post "${url}api/preview" --data "${req%\}\}},\"max-pixels\":1000}}"; expect_code 422 "over max-pixels"
+grep -q 'photo.jpg: 800x800 pixels is over the limit of 1000 pixels' body.out || fail "max-pixels: $(cat body.out)"
+post "${url}api/preview" --data "${req%\}\}},\"max-pixels\":1000},\"view_width\":100}"; expect_code 422 "over max-pixels at a view width"
 post "${url}api/preview" --data '{"session":"0123456789abcdef0123456789abcdef","settings":{}}'; expect_code 404 "another tab's session"
 get "${url}api/preview"; expect_code 405 "GET a POST"
 post "${url}api/plans"; expect_code 405 "POST a GET"
@@ -326,6 +331,33 @@ PATH="$PWD/nobin" studio_start --listen 127.0.0.1:0 --open
 grep -q "^smpsim: warning: xdg-open not found: open http://127.0.0.1:[0-9]*/ in a browser$" studio.err || fail "no warning: $(cat studio.err)"
 serving "no xdg-open"
 studio_stop
+
+fc_photo=${SMPSIM_FACE_PHOTO:-}
+if [ -n "$fc_photo" ] && [ -s "$fc_photo" ]; then
+  t "studio: on a face, the anchors and scale render would suggest; the face is found once"
+  cp "$fc_photo" face.png
+  smpsim render face.png --anchors auto --area-polygon "0,0 512,0 512,200 0,200" --json -o cli.png >cli.json 2>/dev/null
+  cli_scale=$(sed -n 's/.*"scale_px_per_mm":\([0-9.]*\).*/\1/p' cli.json)
+  cli_anchors=$(sed -n 's/.*"anchors_auto":"\([0-9,:]*\)".*/\1/p' cli.json)
+  mkdir clinic
+  studio_start --listen 127.0.0.1:0 --dir clinic
+  post "${url}api/photo" --data-binary @face.png; expect_code 200 "the face photo"
+  sid=$(session_of body.out)
+  grep -q "\"scale\":{\"px_per_mm\":$cli_scale,\"from\":\"face\",\"assumption\":\"63 mm between the pupils" body.out ||
+    fail "scale from the face, render says $cli_scale: $(head -c 300 body.out)"
+  pts=$(sed -n 's/.*"anchors":{"points":\[\[\([0-9]*\),\([0-9]*\)\],\[\([0-9]*\),\([0-9]*\)\],\[\([0-9]*\),\([0-9]*\)\]\].*/\1,\2:\3,\4:\5,\6/p' body.out)
+  [ -n "$pts" ] && [ "$pts" = "$cli_anchors" ] || fail "suggested anchors '$pts', render suggests '$cli_anchors'"
+  grep -q '"area":null,"area_why":"photo.png: a face is in view' body.out || fail "area on a face: $(head -c 600 body.out)"
+  set_='"settings":{"anchors":"auto","area-polygon":"0,0 512,0 512,200 0,200","compose":"after"}'
+  post "${url}api/preview" --data '{"session":"'$sid'",'"$set_"',"view_width":256}'; expect_code 200 "auto anchors at a view width"
+  [ "$(png_size body.out)" = 256x256 ] || fail "view: $(png_size body.out)"
+  grep -qi "\"scale\":$cli_scale,\"scale_from\":\"face\"" head.txt || fail "view scale, render's $cli_scale: $(grep -i smpsim head.txt)"
+  post "${url}api/save" --data '{"session":"'$sid'",'"$set_"',"name":"face","what":["plan","png"]}'; expect_code 200 "save the face plan"
+  (cd clinic && "$bin" render face.smp -o ../x.png 2>/dev/null)
+  cmp -s x.png clinic/face.png || fail "render of the saved face plan differs from the saved PNG"
+  serving "faces"
+  studio_stop
+fi
 
 t "studio: on another address every request needs the printed token"
 studio_start --listen 0.0.0.0:0
