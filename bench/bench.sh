@@ -141,6 +141,13 @@ if command -v curl >/dev/null 2>&1; then
     s640=$(upload "$work/s640.png")
     drag "640x640 photo, view_width 640" "$s640" 640 "median <= 100 ms, p95 <= 200 ms with the browser" 488 \
       '{"scale":3.2,"area-polygon":"80,80 560,80 560,560 80,560","hairline":"rounded","anchors":"152,@Y@:320,560:488,488","compose":"after"}'
+    # The automatic area behind a dragged front: the scalp's candidates
+    # are kept, the region is chosen again.
+    if [ -s "$root/../shared/photos/crown-thinning-top.jpg" ]; then
+      sreal=$(upload "$root/../shared/photos/crown-thinning-top.jpg")
+      drag "640x640 real photo, --area auto, the front dragged" "$sreal" 640 "median <= 100 ms, p95 <= 200 ms with the browser" 600 \
+        '{"scale":3,"area":"auto","hairline":"rounded","anchors":"100,560:320,@Y@:540,560","compose":"after"}'
+    fi
     if [ -s "$work/big.jpg" ]; then
       sbig=$(upload "$work/big.jpg")
       drag "12 MP photo, view_width 1280" "$sbig" 1280 "median <= 250 ms with the browser" 2200 \

@@ -321,32 +321,40 @@ void scalp_doubt(const uint8_t *m, const float *L, int w, int h, double *confide
     }
 }
 
-smp_status scalp_detect(const photo *p, double scale, const scalp_hint *hint, const char *what, uint8_t **out,
-                        double *confidence, char *warning, size_t warning_size, smp_error *err)
+void scalp_candidates_free(scalp_candidates *cand)
 {
-    int face = hint->face, thinning = hint->thinning;
+    free(cand->L); free(cand->A); free(cand->B); free(cand->smooth); free(cand->m);
+    memset(cand, 0, sizeof *cand);
+}
+
+smp_status scalp_find_candidates(const photo *p, double scale, int thinning, scalp_candidates *cand, smp_error *err)
+{
     int w = p->w, h = p->h;
     size_t n = (size_t)w * h;
-    float *L = malloc(n * sizeof *L), *A = malloc(n * sizeof *A), *B = malloc(n * sizeof *B);
+    memset(cand, 0, sizeof *cand);
+    cand->w = w;
+    cand->h = h;
+    cand->scale = scale;
+    cand->thinning = thinning;
+    float *L = cand->L = malloc(n * sizeof *L), *A = cand->A = malloc(n * sizeof *A), *B = cand->B = malloc(n * sizeof *B);
     float *tmp = malloc(n * sizeof *tmp), *var = malloc(n * sizeof *var);
-    uint8_t *m = malloc(n);
+    uint8_t *m = cand->m = malloc(n);
     float *grain = NULL;
     smp_status st = SMP_OK;
-    *out = NULL;
     if (!L || !A || !B || !tmp || !var || !m) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
     photo_to_lab(p, L, A, B);
     /* Texture: the local standard deviation of lightness over ~0.5 mm. */
     local_variance(L, tmp, var, w, h, (int)fmax(1, lround(scale * 0.5)));
-    float skin[3];
+    float *skin = cand->skin;
     if (skin_estimate(w, h, L, A, B, var, skin)) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
-    double chroma = hypot(skin[1], skin[2]);
+    double chroma = cand->chroma = hypot(skin[1], skin[2]);
     /* Grain: the energy of the finest detail (lightness less its mean
      * over about 0.3 mm), averaged over GRAIN_MM.  Short stubble is
      * smooth at half a millimetre but grainy at the finest scale, its
      * grain 4 to 30 times bare skin's on the reference bands; bare skin's
      * is the lowest twentieth of the skin-coloured candidates' (the middle
      * of a back view may be mostly stubble). */
-    grain = malloc(n * sizeof *grain);
+    grain = cand->smooth = malloc(n * sizeof *grain);
     if (!grain) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
     scalp_box_mean(L, grain, w, h, (int)fmax(1, lround(scale * 0.3)));
     for (size_t i = 0; i < n; i++) grain[i] = (L[i] - grain[i]) * (L[i] - grain[i]);
@@ -360,10 +368,7 @@ smp_status scalp_detect(const photo *p, double scale, const scalp_hint *hint, co
                 size_t i = (size_t)y * w + x;
                 if (var[i] < 16 && hypot(A[i] - skin[1], B[i] - skin[2]) < fmax(6, 0.45 * chroma)) tmp[k++] = grain[i];
             }
-        if (k) {
-            qsort(tmp, k, sizeof *tmp, cmp_float);
-            bare_grain = tmp[k / 20];
-        }
+        if (k) bare_grain = kth_smallest(tmp, k, k / 20);
     }
     float grainy = fmaxf(0.1f, (float)(GRAIN_HAIR * GRAIN_HAIR) * bare_grain);
     /* In thinning mode, hair over the skin is what is to be treated. */
@@ -392,6 +397,28 @@ smp_status scalp_detect(const photo *p, double scale, const scalp_hint *hint, co
     for (size_t i = 0; i < n; i++) tmp[i] = var[i] > 0.001f ? 1.0f : 0.0f;
     scalp_box_mean(tmp, var, w, h, rc);
     for (size_t i = 0; i < n; i++) m[i] = var[i] > 0.999f ? 1 : 0;
+done:
+    free(tmp);
+    free(var);
+    if (st != SMP_OK) scalp_candidates_free(cand);
+    return st;
+}
+
+smp_status scalp_choose(const scalp_candidates *cand, const scalp_hint *hint, const char *what, uint8_t **out,
+                        double *confidence, char *warning, size_t warning_size, smp_error *err)
+{
+    int face = hint->face;
+    int w = cand->w, h = cand->h;
+    size_t n = (size_t)w * h;
+    double scale = cand->scale, chroma = cand->chroma;
+    const float *L = cand->L, *A = cand->A, *B = cand->B, *grain = cand->smooth, *skin = cand->skin;
+    int rg = (int)fmax(1, lround(scale * GRAIN_MM / 2));
+    float *tmp = calloc(n, sizeof *tmp), *var = malloc(n * sizeof *var);
+    uint8_t *m = malloc(n);
+    smp_status st = SMP_OK;
+    *out = NULL;
+    if (!tmp || !var || !m) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
+    memcpy(m, cand->m, n);
     /* The largest connected region reaching into the middle half, but
      * not one that runs into the band of the photo on the face's side
      * (its outer FACE_BAND): skin going on there is a forehead, a face
@@ -497,7 +524,19 @@ smp_status scalp_detect(const photo *p, double scale, const scalp_hint *hint, co
     *out = m;
     m = NULL;
 done:
-    free(L); free(A); free(B); free(tmp); free(var); free(m); free(grain);
+    free(tmp); free(var); free(m);
+    return st;
+}
+
+smp_status scalp_detect(const photo *p, double scale, const scalp_hint *hint, const char *what, uint8_t **out,
+                        double *confidence, char *warning, size_t warning_size, smp_error *err)
+{
+    scalp_candidates c;
+    *out = NULL;
+    smp_status st = scalp_find_candidates(p, scale, hint->thinning, &c, err);
+    if (st != SMP_OK) return st;
+    st = scalp_choose(&c, hint, what, out, confidence, warning, warning_size, err);
+    scalp_candidates_free(&c);
     return st;
 }
 

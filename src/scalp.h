@@ -43,6 +43,28 @@ typedef struct scalp_hint {
 smp_status scalp_detect(const photo *p, double scale, const scalp_hint *hint, const char *what, uint8_t **out,
                         double *confidence, char *warning, size_t warning_size, smp_error *err) SMP_MUST_CHECK;
 
+/* scalp_detect in two steps, so that a caller trying several hints on one
+ * photo (the studio, a hairline dragged) finds the candidates once: the
+ * pixels of the skin's colour, smooth and without stubble's grain, closed
+ * over small gaps (depending on the photo, the scale and THINNING only),
+ * then the region the hint picks among them. */
+typedef struct scalp_candidates {
+    int w, h;
+    double scale;
+    int thinning;
+    float *L, *A, *B;  /* the photo in CIELAB */
+    float *smooth;     /* 1 where skin-coloured and smooth (stubble or not), smoothed over GRAIN_MM */
+    uint8_t *m;        /* 1 for a candidate */
+    float skin[3];
+    double chroma;
+} scalp_candidates;
+
+smp_status scalp_find_candidates(const photo *p, double scale, int thinning, scalp_candidates *c,
+                                 smp_error *err) SMP_MUST_CHECK;
+smp_status scalp_choose(const scalp_candidates *c, const scalp_hint *hint, const char *what, uint8_t **out,
+                        double *confidence, char *warning, size_t warning_size, smp_error *err) SMP_MUST_CHECK;
+void scalp_candidates_free(scalp_candidates *c);
+
 /* Lowers CONFIDENCE for a found region M (W*H, nonzero = scalp) on the
  * lightness plane L when it runs off the photo along over a quarter of
  * the border, when it fills under three quarters of its convex hull

@@ -335,6 +335,9 @@ static smp_status match_density(smp_layout *L, const patch_levels *lv, smp_error
     return SMP_OK;
 }
 
+/* The largest photo whose scalp candidates a cache keeps (about 70 MB). */
+#define CACHE_CANDIDATES_PX 4200000.0
+
 /* --area auto's scalp for the photo, kept in CACHE for the inputs it
  * depends on (the scale and the hint), refusals included. */
 static smp_status detect_scalp(smp_layout *L, const scalp_hint *hint, scene_cache *cache, uint8_t **mask,
@@ -351,9 +354,22 @@ static smp_status detect_scalp(smp_layout *L, const scalp_hint *hint, scene_cach
         free(cache->scalp_mask);
         cache->scalp_mask = NULL;
         memset(&cache->scalp_err, 0, sizeof cache->scalp_err);
-        cache->scalp_status = scalp_detect(&cache->photo, L->scale, hint, what, &cache->scalp_mask,
-                                           &cache->scalp_confidence, cache->scalp_doubt, sizeof cache->scalp_doubt,
-                                           &cache->scalp_err);
+        scalp_candidates *cand = &cache->cand;
+        if ((double)L->photo.w * L->photo.h <= CACHE_CANDIDATES_PX) {
+            if (!cache->cand_valid || cand->scale != L->scale || cand->thinning != hint->thinning) {
+                scalp_candidates_free(cand);
+                cache->cand_valid = 0;
+                smp_status st = scalp_find_candidates(&cache->photo, L->scale, hint->thinning, cand, err);
+                if (st != SMP_OK) return st;
+                cache->cand_valid = 1;
+            }
+            cache->scalp_status = scalp_choose(cand, hint, what, &cache->scalp_mask, &cache->scalp_confidence,
+                                               cache->scalp_doubt, sizeof cache->scalp_doubt, &cache->scalp_err);
+        } else {
+            cache->scalp_status = scalp_detect(&cache->photo, L->scale, hint, what, &cache->scalp_mask,
+                                               &cache->scalp_confidence, cache->scalp_doubt,
+                                               sizeof cache->scalp_doubt, &cache->scalp_err);
+        }
         if (cache->scalp_status == SMP_ENOMEM) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
         cache->scalp_valid = 1;
         cache->scalp_scale = L->scale;
@@ -416,6 +432,7 @@ void scene_cache_free(scene_cache *c)
     if (!c) return;
     photo_free(&c->photo);
     grey_image_free(&c->darker);
+    scalp_candidates_free(&c->cand);
     free(c->scalp_mask);
     memset(c, 0, sizeof *c);
 }

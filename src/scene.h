@@ -27,6 +27,11 @@ typedef struct scene_cache {
     uint8_t *scalp_mask;  /* photo px, 255 = scalp; NULL after a refusal */
     double scalp_confidence;
     char scalp_doubt[256];
+    /* The candidates of that answer (scalp.h), which a moved hint (the
+     * hairline's middle) chooses among again: kept for photos of a few
+     * megapixels (17 bytes a pixel), the size a page shows. */
+    int cand_valid;
+    scalp_candidates cand;
     uint64_t darker_key;  /* the area the darker pixels below were found for (a hash), 0: none */
     grey_image darker;
 } scene_cache;

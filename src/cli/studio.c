@@ -225,7 +225,7 @@ static void session_add(session *s)
     int k = -1;
     for (int i = 0; i < MAX_SESSIONS && k < 0; i++)
         if (!studio.s[i]) k = i;
-    for (int i = 0; i < MAX_SESSIONS && k < 0; i++)
+    for (int i = 0, full = k < 0; full && i < MAX_SESSIONS; i++)
         if (!studio.s[i]->pinned && (k < 0 || studio.s[i]->used < studio.s[k]->used)) k = i;
     if (k < 0) k = 0;
     session_free(studio.s[k]);

@@ -194,6 +194,14 @@ post "${url}api/preview" --data '{"session":"'$b'","settings":{"scale":1.5,"area
 expect_code 200 "B's preview"; [ "$(png_size body.out)" = 300x300 ] || fail "B's preview $(png_size body.out)"
 post "${url}api/preview" --data '{"session":"'$a'","settings":{"scale":4,"area-polygon":"10,10 290,10 290,290 10,290","compose":"after"}}'
 expect_code 200 "A's preview"; [ "$(png_size body.out)" = 800x800 ] || fail "A's preview $(png_size body.out)"
+# Eight sessions are kept; a ninth upload forgets the one longest unused
+# (here the second: A was used since).
+ids=""
+for i in 3 4 5 6 7 8; do post "${url}api/photo" --data-binary @small.png; ids="$ids $(session_of body.out)"; done
+get "${url}api/before?session=$a&width=20"; expect_code 200 "A after eight uploads"
+post "${url}api/photo" --data-binary @small.png; ninth=$(session_of body.out)
+get "${url}api/before?session=$b&width=20"; expect_code 404 "the session longest unused"
+for s in $a $ids $ninth; do get "${url}api/before?session=$s&width=20"; expect_code 200 "session $s kept"; done
 studio_stop
 
 t "studio: save a plan, then render gives the saved preview byte for byte; never over a photo"
