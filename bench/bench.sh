@@ -120,15 +120,15 @@ if command -v curl >/dev/null 2>&1; then
   for _ in $(seq 1 50); do url=$(sed -n 's/^smpsim studio: //p' "$work/studio.out"); [ -n "$url" ] && break; sleep 0.1; done
   # upload FILE: the new session's id.
   upload() { curl -s -X POST --data-binary @"$1" "${url}api/photo" | sed -n 's/.*"session":"\([0-9a-f]*\)".*/\1/p'; }
-  # drag LABEL SESSION VIEW_WIDTH TARGETS Y0 SETTINGS: SETTINGS is JSON with
-  # @Y@ where the left anchor's y goes, moved down from Y0 by 3 px a
+  # drag LABEL SESSION VIEW_WIDTH TARGETS Y0 SETTINGS [FORMAT]: SETTINGS is
+  # JSON with @Y@ where an anchor's y goes, moved down from Y0 by 3 px a
   # request; one line with the median and the 95th percentile.
   drag() {
-    local label=$1 sid=$2 vw=$3 targets=$4 y0=$5 set=$6 times="" i y first
+    local label=$1 sid=$2 vw=$3 targets=$4 y0=$5 set=$6 format=${7:-png} times="" i y first
     for i in $(seq 0 20); do
       y=$((y0 + i * 3))
       t=$(curl -s -o "$work/prev.png" -D "$work/prev.h" -w '%{time_total}' -X POST \
-        --data "{\"session\":\"$sid\",\"view_width\":$vw,\"settings\":${set//@Y@/$y}}" "${url}api/preview")
+        --data "{\"session\":\"$sid\",\"view_width\":$vw,\"format\":\"$format\",\"settings\":${set//@Y@/$y}}" "${url}api/preview")
       if [ "$i" = 0 ]; then first=$t; else times="$times $t"; fi
     done
     echo "$times" | tr ' ' '\n' | grep . | sort -n | awk -v l="$label" -v f="$first" -v tg="$targets" \
@@ -152,6 +152,8 @@ if command -v curl >/dev/null 2>&1; then
       sbig=$(upload "$work/big.jpg")
       drag "12 MP photo, view_width 1280" "$sbig" 1280 "median <= 250 ms with the browser" 2200 \
         '{"scale":10,"area-mm":"400,300","hairline":"rounded","anchors":"300,@Y@:2000,1500:3700,2200","compose":"after"}'
+      drag "12 MP photo, view_width 1280, as JPEG" "$sbig" 1280 "median <= 250 ms with the browser" 2200 \
+        '{"scale":10,"area-mm":"400,300","hairline":"rounded","anchors":"300,@Y@:2000,1500:3700,2200","compose":"after"}' jpeg
     fi
   else
     echo "STUDIO: not run: the studio did not start"

@@ -333,14 +333,16 @@ static smp_status view_face(session *s, int points, double k, smp_error *err)
     return SMP_OK;
 }
 
-/* The layout of PLAN on S's photo, at VIEW_W px wide when that is given
- * and smaller than the photo (the plan's photo positions scaled to it:
- * *K is the factor, 1 at full size). */
-static smp_status layout_of(session *s, smp_plan *plan, int view_w, smp_layout **L, double *k, smp_error *err)
+/* The cache PLAN is laid out with on S's photo: at VIEW_W px wide when
+ * that is given and smaller than the photo (the downscaled photo made
+ * once, the plan's photo positions and scale scaled to it: *K is the
+ * factor, 1 at full size), else the full photo's. */
+static smp_status view_of(session *s, smp_plan *plan, int view_w, scene_cache **cache, double *k, smp_error *err)
 {
     *k = 1;
+    *cache = &s->full;
     int w = s->full.photo.w, h = s->full.photo.h;
-    if (view_w <= 0 || view_w >= w) return smp_layout_new_cached(plan, &s->full, L, err);
+    if (view_w <= 0 || view_w >= w) return SMP_OK;
     if (s->view_w != view_w) {
         scene_cache_free(&s->view);
         s->view_w = 0;
@@ -350,14 +352,21 @@ static smp_status layout_of(session *s, smp_plan *plan, int view_w, smp_layout *
         s->view_w = view_w;
     }
     *k = (double)view_w / w;
+    *cache = &s->view;
     plan_scale_photo_px(plan, *k);
     const settings *ps = plan_settings(plan);
     int no_scale = !(ps->ruler_mm > 0) && !(ps->scale > 0);
-    if (ps->anchors_auto || ps->area_auto || ps->thinning || no_scale || ps->compose == COMPOSE_GUIDES) {
-        smp_status st = view_face(s, ps->anchors_auto || no_scale, *k, err);
-        if (st != SMP_OK) return st;
-    }
-    return smp_layout_new_cached(plan, &s->view, L, err);
+    if (ps->anchors_auto || ps->area_auto || ps->thinning || no_scale || ps->compose == COMPOSE_GUIDES)
+        return view_face(s, ps->anchors_auto || no_scale, *k, err);
+    return SMP_OK;
+}
+
+/* The layout of PLAN on S's photo, at VIEW_W px wide as view_of says. */
+static smp_status layout_of(session *s, smp_plan *plan, int view_w, smp_layout **L, double *k, smp_error *err)
+{
+    scene_cache *cache;
+    smp_status st = view_of(s, plan, view_w, &cache, k, err);
+    return st != SMP_OK ? st : smp_layout_new_cached(plan, cache, L, err);
 }
 
 /* COMMAND's writer for a file named like PATH ("x.png"), into memory. */
@@ -407,7 +416,7 @@ static void photo_ref(const session *s, const char *name, char *out, size_t n)
 /* What the scene suggests for SETTINGS on S's photo: the scale, the
  * anchors and the automatic area (each null with the reason when there is
  * none).  NULL with the status and reason when SETTINGS are wrong. */
-static json_t *suggest(session *s, json_t *given, unsigned *code, smp_error *err)
+static json_t *suggest(session *s, json_t *given, int view_w, unsigned *code, smp_error *err)
 {
     smp_plan *plan = plan_of(s, given, code, err);
     if (!plan) return NULL;
@@ -461,7 +470,10 @@ static json_t *suggest(session *s, json_t *given, unsigned *code, smp_error *err
     smp_layout *L = NULL;
     smp_plan *ap = plan_of(s, as, &acode, &aerr);
     json_decref(as);
-    if (ap && (st = smp_layout_scene(ap, &s->full, &L, &aerr)) == SMP_ENOMEM) { smp_plan_free(ap); json_decref(doc); *code = 500; return NULL; }
+    scene_cache *cache;
+    double k = 1;
+    if (ap && (st = view_of(s, ap, view_w, &cache, &k, &aerr)) == SMP_OK) st = smp_layout_scene(ap, cache, &L, &aerr);
+    if (ap && st == SMP_ENOMEM) { smp_plan_free(ap); json_decref(doc); *code = 500; return NULL; }
     vec2 *outline = NULL;
     size_t n = 0;
     if (L && L->area.mask.px) {
@@ -474,7 +486,7 @@ static json_t *suggest(session *s, json_t *given, unsigned *code, smp_error *err
     if (n >= 3) {
         json_t *poly = json_array();
         for (size_t i = 0; i < n; i++) {
-            double xy[2] = {outline[i].x, outline[i].y};
+            double xy[2] = {outline[i].x / k, outline[i].y / k};
             json_array_append_new(poly, json_nums(xy, 2, 0));
         }
         json_object_set_new(doc, "area", json_pack("{s:o,s:o,s:o}", "polygon", poly, "confidence",
@@ -515,6 +527,15 @@ static int request_of(struct MHD_Connection *c, const char *body, size_t n, int 
     return 0;
 }
 
+/* The request's view_width: 0 when not given, -1 when not a width. */
+static int view_width(json_t *req)
+{
+    json_t *v = json_object_get(req, "view_width");
+    if (!v) return 0;
+    if (!json_is_integer(v) || json_integer_value(v) < 16 || json_integer_value(v) > 100000) return -1;
+    return (int)json_integer_value(v);
+}
+
 static enum MHD_Result reply_status(struct MHD_Connection *c, unsigned code, const smp_error *err)
 {
     return reply_error(c, err->status == SMP_ENOMEM ? 500 : code, err->msg[0] ? err->msg : "out of memory");
@@ -528,7 +549,12 @@ static enum MHD_Result api_suggest(struct MHD_Connection *c, const char *body, s
     if (request_of(c, body, n, 1, &req, &s, &q)) return q;
     unsigned code;
     smp_error err = {0};
-    json_t *doc = suggest(s, json_object_get(req, "settings"), &code, &err);
+    int vw = view_width(req);
+    if (vw < 0) {
+        json_decref(req);
+        return reply_error(c, 400, "view_width: expected a whole number of pixels, 16 or more");
+    }
+    json_t *doc = suggest(s, json_object_get(req, "settings"), vw, &code, &err);
     json_decref(req);
     return doc ? reply_json(c, 200, doc) : reply_status(c, code, &err);
 }
@@ -540,10 +566,18 @@ static enum MHD_Result api_preview(struct MHD_Connection *c, const char *body, s
     session *s;
     enum MHD_Result q;
     if (request_of(c, body, n, 1, &req, &s, &q)) return q;
-    json_t *vw = json_object_get(req, "view_width");
-    if (vw && (!json_is_integer(vw) || json_integer_value(vw) < 16 || json_integer_value(vw) > 100000)) {
+    int vw = view_width(req);
+    if (vw < 0) {
         json_decref(req);
         return reply_error(c, 400, "view_width: expected a whole number of pixels, 16 or more");
+    }
+    /* PNG, or JPEG when asked: a fifth of the encoding time and the bytes
+     * for a preview shown while dragging. */
+    const char *format = json_string_value(json_object_get(req, "format"));
+    int jpeg = format && !strcmp(format, "jpeg");
+    if (json_object_get(req, "format") && !jpeg && !(format && !strcmp(format, "png"))) {
+        json_decref(req);
+        return reply_error(c, 400, "format: expected png or jpeg");
     }
     unsigned code;
     smp_error err = {0};
@@ -554,8 +588,8 @@ static enum MHD_Result api_preview(struct MHD_Connection *c, const char *body, s
     size_t len = 0;
     output_stats os;
     if (!plan) { json_decref(req); return reply_status(c, code, &err); }
-    if (layout_of(s, plan, vw ? (int)json_integer_value(vw) : 0, &L, &k, &err) != SMP_OK ||
-        write_memory("render", "preview.png", L, plan, &png, &len, &os, &err) != SMP_OK) {
+    if (layout_of(s, plan, vw, &L, &k, &err) != SMP_OK ||
+        write_memory("render", jpeg ? "preview.jpg" : "preview.png", L, plan, &png, &len, &os, &err) != SMP_OK) {
         q = reply_status(c, 422, &err);
     } else {
         /* What the page says beside the picture: the dots, the scale (in
@@ -576,7 +610,7 @@ static enum MHD_Result api_preview(struct MHD_Connection *c, const char *body, s
                                 "compose", json_num(ms[5], 1), "encode", json_num(ms[6], 1), "total", json_num(ms[7], 1));
         char *info = doc ? json_dumps(doc, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(15)) : NULL;
         json_decref(doc);
-        q = reply_info(c, 200, "image/png", png, len, info);
+        q = reply_info(c, 200, jpeg ? "image/jpeg" : "image/png", png, len, info);
         free(info);
     }
     free(png);
@@ -912,7 +946,7 @@ static json_t *opened(session *s, const smp_plan *plan, unsigned *code, smp_erro
         const char *v = plan_given(plan, i);
         if (v && strcmp(smp_option_at(i)->name, "photo")) json_object_set_new(given, smp_option_at(i)->name, json_text(v));
     }
-    json_t *sg = suggest(s, given, code, err);
+    json_t *sg = suggest(s, given, 0, code, err);
     if (!sg) { json_decref(given); return NULL; }
     return json_pack("{s:s,s:i,s:i,s:o,s:o}", "session", s->id, "width", s->full.photo.w, "height", s->full.photo.h,
                      "settings", given, "suggest", sg);
@@ -1073,7 +1107,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         if (!s) return reply_error(c, 400, why);
         unsigned code;
         smp_error err = {0};
-        json_t *sg = suggest(s, NULL, &code, &err);
+        json_t *sg = suggest(s, NULL, 0, &code, &err);
         if (!sg) { session_free(s); return reply_status(c, code, &err); }
         session_add(s);
         return reply_json(c, 200, json_pack("{s:s,s:i,s:i,s:o}", "session", s->id, "width", s->full.photo.w, "height",

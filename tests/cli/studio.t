@@ -82,7 +82,13 @@ grep -qi '"scale":4,"scale_from":"given".*"view_width":300' head.txt || fail "vi
 # corners).
 post "${url}api/preview" --data "${req%\}},\"view_width\":2000}"; expect_code 200 "a view wider than the photo"
 [ "$(png_size body.out)" = 800x800 ] || fail "view_width over the photo's gave $(png_size body.out)"
-for bad in '"view_width":"wide"' '"view_width":3'; do
+# JPEG when asked, render's JPEG.
+post "${url}api/preview" --data "${req%\}},\"format\":\"jpeg\"}"; expect_code 200 "a JPEG preview"
+grep -qi '^Content-Type: image/jpeg' head.txt || fail "JPEG type: $(grep -i content-type head.txt)"
+smpsim render top.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" --hairline rounded \
+  --anchors 190,610:400,700:610,610 --compose after -o cli.jpg 2>/dev/null
+cmp -s body.out cli.jpg || fail "the studio's JPEG differs from render's"
+for bad in '"view_width":"wide"' '"view_width":3' '"format":"gif"'; do
   post "${url}api/preview" --data "${req%\}},$bad}"; expect_code 400 "$bad"
 done
 # Bad requests: a JSON error each, and the server goes on.
@@ -165,6 +171,18 @@ for k in range(0, len(v), 2):
 sys.exit(0 if near >= 0.9 * len(v) / 2 else 1)
 EOF
 fi
+# At a view width (as the preview shows it, quicker on a large photo), in
+# the full photo's pixels still: the same outline within a few pixels.
+bbox() { sed -n 's/.*"area":{"polygon":\[\(.*\)\],"confidence".*/\1/p' "$1" | tr -d '[]' | tr ',' '\n' |
+  awk 'NR % 2 {x[++n] = $1; next} {y[n] = $1} END {a = b = 1e9; c = d = -1e9; for (i = 1; i <= n; i++) {
+    if (x[i] < a) a = x[i]; if (x[i] > c) c = x[i]; if (y[i] < b) b = y[i]; if (y[i] > d) d = y[i] }; print a, b, c, d}'; }
+cp body.out full.json
+post "${url}api/suggest" --data '{"session":"'$sid'","view_width":400,"settings":{"scale":4,"hairline":"rounded","anchors":"190,610:400,700:610,610"}}'
+expect_code 200 "suggest at a view width"
+read -r fa fb fc fd <<<"$(bbox full.json)"; read -r va vb vc vd <<<"$(bbox body.out)"
+awk -v a="$fa $fb $fc $fd" -v b="$va $vb $vc $vd" 'BEGIN {split(a, p); split(b, q); for (i = 1; i <= 4; i++) if (p[i] - q[i] > 12 || q[i] - p[i] > 12) exit 1}' ||
+  fail "the outline at a view width ($va $vb $vc $vd) is not the full one's ($fa $fb $fc $fd)"
+post "${url}api/suggest" --data '{"session":"'$sid'","view_width":"x","settings":{}}'; expect_code 400 "suggest, bad view width"
 # With no scale the area is refused, with the reason.
 post "${url}api/suggest" --data '{"session":"'$sid'","settings":{}}'; expect_code 200 "suggest without a scale"
 grep -q '"area":null,"area_why":"photo.jpg: no scale' body.out || fail "area refusal: $(cat body.out)"
