@@ -774,7 +774,7 @@ static int may_write(const char *path, const char *file, int replace, char *why,
     int ours = studio_wrote(real);
     free(real);
     if (photo_ext(sig, got) && !ours) {
-        snprintf(why, n, "%.200s: is an image the studio did not write; it never writes over one", file);
+        snprintf(why, n, "%.200s: is a photo, or an image the studio did not make; it never writes over one", file);
         return 0;
     }
     if (!replace) {
@@ -782,6 +782,24 @@ static int may_write(const char *path, const char *file, int replace, char *why,
         return 0;
     }
     return 1;
+}
+
+/* 1 when the file at PATH holds exactly the N bytes B. */
+static int same_bytes(const char *path, const unsigned char *b, size_t n)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != n) return 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) return 0;
+    unsigned char buf[65536];
+    size_t off = 0, got;
+    int same = 1;
+    while (same && (got = fread(buf, 1, sizeof buf, f)) > 0) {
+        same = off + got <= n && !memcmp(buf, b + off, got);
+        off += got;
+    }
+    fclose(f);
+    return same && off == n;
 }
 
 static enum MHD_Result api_save(struct MHD_Connection *c, const char *body, size_t n)
@@ -813,6 +831,12 @@ static enum MHD_Result api_save(struct MHD_Connection *c, const char *body, size
         if (!found) { json_decref(req); return reply_error(c, 400, "what: expected plan, png, jpeg or pdf"); }
     }
     want[PHOTO] = want[PLAN] && !s->ref;
+    /* "client-a.smp" names the plan client-a. */
+    char base[128];
+    snprintf(base, sizeof base, "%s", name);
+    size_t bl = strlen(base);
+    if (bl > 4 && !strcmp(base + bl - 4, ".smp")) base[bl - 4] = 0;
+    name = base;
     char files[NFILES][300];
     char ref[300];
     photo_ref(s, name, ref, sizeof ref);
@@ -829,9 +853,13 @@ static enum MHD_Result api_save(struct MHD_Connection *c, const char *body, size
     smp_layout *L = NULL;
     char *data[NFILES] = {0};
     size_t len[NFILES] = {0};
+    int kept_photo = 0;
     for (int k = 0; k < NFILES; k++) {
         if (!want[k]) continue;
         if (!(paths[k] = path_join(studio.dir, files[k]))) { code = 500; snprintf(why, sizeof why, "out of memory"); goto fail; }
+        /* The photo's copy, already there from an earlier save: kept as it
+         * is.  Any other photo by that name is never written over. */
+        if (k == PHOTO && same_bytes(paths[k], s->bytes, s->n)) { kept_photo = 1; continue; }
         if (!may_write(paths[k], files[k], replace, why, sizeof why)) goto fail;
     }
     /* Everything made in memory first, then written: all or none. */
@@ -849,7 +877,7 @@ static enum MHD_Result api_save(struct MHD_Connection *c, const char *body, size
     int open = 0, order[NFILES];
     smp_status st = SMP_OK;
     for (int k = 0; k < NFILES && st == SMP_OK; k++) {
-        if (!want[k]) continue;
+        if (!want[k] || (k == PHOTO && kept_photo)) continue;
         const void *bytes = k == PHOTO ? (const void *)s->bytes : data[k];
         size_t nb = k == PHOTO ? s->n : len[k];
         if ((st = out_open(&o[open], paths[k], &err)) != SMP_OK) break;
@@ -865,7 +893,10 @@ static enum MHD_Result api_save(struct MHD_Connection *c, const char *body, size
     json_t *saved = json_array();
     for (int j = 0; j < open; j++) {
         json_array_append_new(saved, json_text(files[order[j]]));
-        if (order[j] != PLAN) note_written(paths[order[j]]);
+        /* The pictures the studio made may be replaced later; the photo's
+         * copy is a photo, never. */
+        if (order[j] != PLAN && order[j] != PHOTO) note_written(paths[order[j]]);
+        if (j == 0 && kept_photo) json_array_append_new(saved, json_text(files[PHOTO]));
     }
     q = reply_json(c, 200, json_pack("{s:o}", "saved", saved));
     goto out;

@@ -246,11 +246,19 @@ cmp -s body.out clinic/client-a.smp || fail "/api/plan differs from the saved pl
 # Saving again: refused without replace, written with it.
 post "${url}api/save" --data '{"session":"'$sid'",'"$set_"',"name":"client-a","what":["plan"]}'; expect_code 409 "save over"
 grep -q 'client-a.smp: exists' body.out || fail "over: $(cat body.out)"
-post "${url}api/save" --data '{"session":"'$sid'",'"$set_"',"name":"client-a","what":["plan","png"],"replace":true}'
+post "${url}api/save" --data '{"session":"'$sid'",'"$set_"',"name":"client-a.smp","what":["plan","png"],"replace":true}'
 expect_code 200 "save with replace"
+[ "$(cat body.out)" = '{"saved":["client-a.smp","client-a-photo.jpg","client-a.png"]}' ] || fail "saved with replace: $(cat body.out)"
+# Another client's photo under that name: the first one's copy is a photo, never replaced.
+smpsim render upload.jpg --scale 4 --area-polygon "10,10 20,10 20,20" --compose after --no-labels -o other.jpg 2>/dev/null
+post "${url}api/photo" --data-binary @other.jpg; other=$(session_of body.out)
+post "${url}api/save" --data '{"session":"'$other'",'"$set_"',"name":"client-a","what":["plan"],"replace":true}'
+expect_code 409 "over another photo's copy"
+grep -q 'client-a-photo.jpg: is a photo, or an image the studio did not make' body.out || fail "over the copy: $(cat body.out)"
+cmp -s clinic/client-a-photo.jpg upload.jpg || fail "the first photo's copy was changed"
 # Never over a photo: the one in the folder (an image the studio did not write) ...
 post "${url}api/save" --data '{"session":"'$sid'",'"$set_"',"name":"top","what":["jpeg"],"replace":true}'; expect_code 409 "over an image"
-grep -q 'top.jpg: is an image the studio did not write' body.out || fail "over an image: $(cat body.out)"
+grep -q 'top.jpg: is a photo, or an image the studio did not make' body.out || fail "over an image: $(cat body.out)"
 cmp -s clinic/top.jpg "$root"/samples/top.jpg || fail "the photo was changed"
 # ... nor the session's own photo when it came from the folder.
 post "${url}api/open" --data '{"name":"client-a.smp"}'; expect_code 200 "open the saved plan"
