@@ -22,6 +22,7 @@ struct smp_layout {
     vec2 anchors_px[3];  /* and the same in photo px */
     int has_shade;       /* --dilution auto measured this */
     double area_confidence; /* --area auto: how sure, 0..1 */
+    uint64_t edge_key;   /* with a scene_cache: a hash of the area, the photo's scale and the edge width; 0 unknown */
     char note[256];      /* what the user should know about a choice made for them */
     smp_shade shade;
     int has_match;       /* --density auto matched this */

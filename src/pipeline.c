@@ -49,7 +49,16 @@ smp_status smp_layout_new_cached(const smp_plan *plan, scene_cache *cache, smp_l
     if ((st = scene_build_cached(L, plan, cache, err)) != SMP_OK) goto fail;
     const settings *s = &L->mm;
     double t1 = smp_seconds();
-    if ((st = field_build(s, &L->area, L->has_line ? &L->line : NULL, &L->regions, &L->field, err)) != SMP_OK) goto fail;
+    /* With a cache, the area's soft edge of the last layout when the area is the same. */
+    int reuse = cache && L->edge_key && cache->edge_key == L->edge_key;
+    if ((st = field_build_edge_from(s, &L->area, L->has_line ? &L->line : NULL, &L->regions,
+                                    reuse ? &cache->edge : NULL, &L->field, err)) != SMP_OK)
+        goto fail;
+    if (cache && L->edge_key && !reuse) {
+        cache->edge_key = 0;
+        if ((st = field_keep_edge(&L->field, &cache->edge, err)) != SMP_OK) goto fail;
+        cache->edge_key = L->edge_key;
+    }
     if ((st = shave_stubble(&L->shave, &L->field, s, err)) != SMP_OK) goto fail;
     /* Refuse a request past the dot limit before making it: a coarse
      * integral is enough to say how many it would make. */

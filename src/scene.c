@@ -410,6 +410,7 @@ static smp_status darker_than_area(smp_layout *L, scene_cache *cache, smp_error 
     if (a->mask.px) key = hash_bytes(key, a->mask.px, (size_t)a->mask.w * a->mask.h);
     if (a->exclude.px) key = hash_bytes(key, a->exclude.px, (size_t)a->exclude.w * a->exclude.h);
     key |= 1; /* never 0, "none" */
+    L->edge_key = hash_bytes(key, &L->mm.edge_mm, sizeof L->mm.edge_mm) | 1;
     if (cache->darker_key != key) {
         grey_image_free(&cache->darker);
         cache->darker_key = 0;
@@ -432,6 +433,7 @@ void scene_cache_free(scene_cache *c)
     if (!c) return;
     photo_free(&c->photo);
     grey_image_free(&c->darker);
+    field_free(&c->edge);
     scalp_candidates_free(&c->cand);
     free(c->scalp_mask);
     memset(c, 0, sizeof *c);

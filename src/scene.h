@@ -34,6 +34,8 @@ typedef struct scene_cache {
     scalp_candidates cand;
     uint64_t darker_key;  /* the area the darker pixels below were found for (a hash), 0: none */
     grey_image darker;
+    uint64_t edge_key;    /* the area and edge width the soft edge below is for, 0: none */
+    field edge;           /* only its soft edge (field.h) */
 } scene_cache;
 
 void scene_cache_free(scene_cache *c);

@@ -1220,8 +1220,8 @@ static int load_start(const char *arg)
     if (fmt == SMP_FMT_PNG || fmt == SMP_FMT_JPEG) {
         size_t n;
         unsigned char *bytes = read_photo_file(arg, arg, &n, why, sizeof why);
-        const char *slash = strrchr(arg, '/');
-        s = bytes ? session_make(bytes, n, arg, slash ? slash + 1 : arg, why, sizeof why) : NULL;
+        /* Named as given: the messages point at the file the user typed. */
+        s = bytes ? session_make(bytes, n, arg, arg, why, sizeof why) : NULL;
     } else {
         s = open_plan(arg, arg, 0, &plan, why, sizeof why);
     }

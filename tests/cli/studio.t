@@ -340,8 +340,8 @@ studio_stop
 studio_start --listen 127.0.0.1:0
 get "${url}api/start"; [ "$(cat body.out)" = '{"session":null}' ] || fail "start with nothing: $(cat body.out)"
 studio_stop
-head -c 3000 clinic/top.jpg >cut.jpg
-run studio --listen 127.0.0.1:0 cut.jpg; expect_status 2; expect_error "^smpsim: cut\.jpg: truncated or corrupt JPEG"
+head -c 3000 clinic/top.jpg >clinic/cut.jpg
+run studio --listen 127.0.0.1:0 clinic/cut.jpg; expect_status 2; expect_error "^smpsim: clinic/cut\.jpg: truncated or corrupt JPEG"
 run studio --listen 127.0.0.1:0 nothere.smp; expect_status 2; expect_error "^smpsim: nothere\.smp: cannot open: "
 printf '[photo]\nphoto = top.jpg\n[area]\nscale = 4\nexclude-mask = top.jpg\n' >clinic/masked.smp
 run studio --listen 127.0.0.1:0 clinic/masked.smp; expect_status 2
