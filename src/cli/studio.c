@@ -965,7 +965,9 @@ static unsigned char *read_photo_file(const char *path, const char *name, size_t
         free(b);
         return NULL;
     }
-    return b;
+    /* Kept for the session's life: no bigger than the file. */
+    unsigned char *fit = realloc(b, *n ? *n : 1);
+    return fit ? fit : b;
 }
 
 /* The answer to /api/open and /api/start for session S opened from PLAN
