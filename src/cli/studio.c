@@ -1072,6 +1072,16 @@ typedef struct request {
     int too_big;
 } request;
 
+/* Whether T is the studio's token, compared in time independent of where
+ * they differ. */
+static int token_is(const char *t)
+{
+    if (!t || strlen(t) != strlen(studio.token)) return 0;
+    unsigned char diff = 0;
+    for (size_t i = 0; t[i]; i++) diff |= (unsigned char)(t[i] ^ studio.token[i]);
+    return diff == 0;
+}
+
 static void request_done(void *cls, struct MHD_Connection *c, void **ctx, enum MHD_RequestTerminationCode why)
 {
     (void)cls; (void)c; (void)why;
@@ -1091,7 +1101,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         if (studio.token[0]) {
             const char *t = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "token");
             const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Smpsim-Token");
-            if (!(t && !strcmp(t, studio.token)) && !(h && !strcmp(h, studio.token)))
+            if (!token_is(t) && !token_is(h))
                 return reply_error(c, 403, "this studio needs the token of the address it printed");
         }
         if (!(r = calloc(1, sizeof *r))) return MHD_NO;

@@ -400,6 +400,8 @@ token=${url##*token=}
 base=${url%%\?*}
 [ "$(curl -s -o /dev/null -w '%{http_code}' "$base")" = 403 ] || fail "no token: not refused"
 [ "$(curl -s -o /dev/null -w '%{http_code}' "${base}?token=wrong")" = 403 ] || fail "wrong token: not refused"
+near=${token%?}x; [ "$near" = "$token" ] && near=${token%?}y
+[ "$(curl -s -o /dev/null -w '%{http_code}' "${base}?token=$near")" = 403 ] || fail "a token wrong in its last digit: not refused"
 cp "$root"/samples/top.jpg .
 post "${base}api/photo" --data-binary @top.jpg; expect_code 403 "an upload without the token"
 get "${base}api/plans"; expect_code 403 "plans without the token"
