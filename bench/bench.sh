@@ -106,6 +106,61 @@ if [ -n "$benchrender" ]; then
   echo "RATIO batch throughput -j 2/-j 1: $(awk "BEGIN{printf \"%.2f\", $j1 / $j2}")x (target >= 1.8x on two cores)"
 fi
 
+# The studio (issue 14): server-side time of /api/preview after a moved
+# anchor, by curl (the page adds the browser's decode separately): a
+# 640x640 photo made from a sample, and the 12-megapixel JPEG above shown
+# at 1280 px wide.  The first request fills the session's caches (the face,
+# the scaled photo) and is reported apart.
+if command -v curl >/dev/null 2>&1; then
+  echo
+  echo "== studio: /api/preview after a moved anchor, 20 requests each (server side, curl)"
+  "$bin" studio --listen 127.0.0.1:0 >"$work/studio.out" 2>/dev/null &
+  spid=$!
+  url=""
+  for _ in $(seq 1 50); do url=$(sed -n 's/^smpsim studio: //p' "$work/studio.out"); [ -n "$url" ] && break; sleep 0.1; done
+  # upload FILE: the new session's id.
+  upload() { curl -s -X POST --data-binary @"$1" "${url}api/photo" | sed -n 's/.*"session":"\([0-9a-f]*\)".*/\1/p'; }
+  # drag LABEL SESSION VIEW_WIDTH TARGETS Y0 SETTINGS [FORMAT]: SETTINGS is
+  # JSON with @Y@ where an anchor's y goes, moved down from Y0 by 3 px a
+  # request; one line with the median and the 95th percentile.
+  drag() {
+    local label=$1 sid=$2 vw=$3 targets=$4 y0=$5 set=$6 format=${7:-png} times="" i y first
+    for i in $(seq 0 20); do
+      y=$((y0 + i * 3))
+      t=$(curl -s -o "$work/prev.png" -D "$work/prev.h" -w '%{time_total}' -X POST \
+        --data "{\"session\":\"$sid\",\"view_width\":$vw,\"format\":\"$format\",\"settings\":${set//@Y@/$y}}" "${url}api/preview")
+      if [ "$i" = 0 ]; then first=$t; else times="$times $t"; fi
+    done
+    echo "$times" | tr ' ' '\n' | grep . | sort -n | awk -v l="$label" -v f="$first" -v tg="$targets" \
+      '{v[NR] = $1 * 1000} END {printf "STUDIO %s: median %.0f ms, p95 %.0f ms (first, filling the caches: %.0f ms) (target %s)\n", l, v[int((NR + 1) / 2)], v[int(NR * 0.95 + 0.999)], f * 1000, tg}'
+    echo "  the last one's stages (ms): $(sed -n 's/^X-Smpsim-Info: .*"ms":{\(.*\)}}.*/\1/ip' "$work/prev.h" | tr -d '"\r')"
+  }
+  if [ -n "$url" ]; then
+    s1=$(upload "$root/samples/top.jpg")
+    curl -s -o "$work/s640.png" "${url}api/before?session=$s1&width=640"
+    s640=$(upload "$work/s640.png")
+    drag "640x640 photo, view_width 640" "$s640" 640 "median <= 100 ms, p95 <= 200 ms with the browser" 488 \
+      '{"scale":3.2,"area-polygon":"80,80 560,80 560,560 80,560","hairline":"rounded","anchors":"152,@Y@:320,560:488,488","compose":"after"}'
+    # The automatic area behind a dragged front: the scalp's candidates
+    # are kept, the region is chosen again.
+    if [ -s "$root/../shared/photos/crown-thinning-top.jpg" ]; then
+      sreal=$(upload "$root/../shared/photos/crown-thinning-top.jpg")
+      drag "640x640 real photo, --area auto, the front dragged" "$sreal" 640 "median <= 100 ms, p95 <= 200 ms with the browser" 600 \
+        '{"scale":3,"area":"auto","hairline":"rounded","anchors":"100,560:320,@Y@:540,560","compose":"after"}'
+    fi
+    if [ -s "$work/big.jpg" ]; then
+      sbig=$(upload "$work/big.jpg")
+      drag "12 MP photo, view_width 1280" "$sbig" 1280 "median <= 250 ms with the browser" 2200 \
+        '{"scale":10,"area-mm":"400,300","hairline":"rounded","anchors":"300,@Y@:2000,1500:3700,2200","compose":"after"}'
+      drag "12 MP photo, view_width 1280, as JPEG" "$sbig" 1280 "median <= 250 ms with the browser" 2200 \
+        '{"scale":10,"area-mm":"400,300","hairline":"rounded","anchors":"300,@Y@:2000,1500:3700,2200","compose":"after"}' jpeg
+    fi
+  else
+    echo "STUDIO: not run: the studio did not start"
+  fi
+  kill -INT "$spid" 2>/dev/null; wait "$spid" 2>/dev/null
+fi
+
 if [ -n "$appearance" ]; then
   echo
   echo "== appearance (docs/render.md, \"How the appearance is measured\"): each figure beside its target"

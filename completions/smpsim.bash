@@ -7,7 +7,7 @@ _smpsim()
     prev=${COMP_WORDS[COMP_CWORD-1]}
     cmd=${COMP_WORDS[1]}
     if [ "$COMP_CWORD" -eq 1 ]; then
-        COMPREPLY=($(compgen -W "render layout print batch presets shade analyze --help --version" -- "$cur"))
+        COMPREPLY=($(compgen -W "render layout print batch presets shade analyze studio --help --version" -- "$cur"))
         return
     fi
     case $prev in
@@ -18,12 +18,13 @@ _smpsim()
         --compose) COMPREPLY=($(compgen -W "after side split stack overlay sessions healing-range guides" -- "$cur")); return ;;
         --show) COMPREPLY=($(compgen -W "healed fresh years= session=" -- "$cur")); return ;;
         --paper) COMPREPLY=($(compgen -W "a4 letter" -- "$cur")); return ;;
-        --clustering|--no-labels|--json|--dump-plan|--force|--resume|-q|-v|--quiet|--verbose) ;;
+        --clustering|--no-labels|--json|--dump-plan|--force|--resume|--open|-q|-v|--quiet|--verbose) ;;
         -o|--output|--report) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --plan) COMPREPLY=($(compgen -f -X '!*.smp' -- "$cur")); return ;;
         --photo|--logo) COMPREPLY=($(compgen -f -X '!*.@(jpg|jpeg|png|JPG|JPEG|PNG)' -- "$cur")); return ;;
         --area-mask|--exclude-mask|--density-map) COMPREPLY=($(compgen -f -X '!*.png' -- "$cur")); return ;;
         --notes) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     esac
     if [[ $prev == --* ]] && smpsim "$cmd" --help 2>/dev/null | grep -qE -- "^  $prev [A-Z#]"; then
         return # the option takes a value we cannot guess

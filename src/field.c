@@ -236,6 +236,35 @@ static double edge_ramp(const field *f, vec2 p)
 smp_status field_build(const settings *s, const area *a, const hairline *hl, const regions *r, field *f,
                        smp_error *err)
 {
+    return field_build_edge_from(s, a, hl, r, NULL, f, err);
+}
+
+/* A copy of FROM's soft edge into F. */
+static smp_status copy_edge(field *f, const field *from, smp_error *err)
+{
+    size_t nc = (size_t)from->ew * from->eh;
+    f->edge = malloc(nc * sizeof *f->edge);
+    f->edge_width = malloc(nc * sizeof *f->edge_width);
+    if (!f->edge || !f->edge_width) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+    memcpy(f->edge, from->edge, nc * sizeof *f->edge);
+    memcpy(f->edge_width, from->edge_width, nc * sizeof *f->edge_width);
+    f->ew = from->ew;
+    f->eh = from->eh;
+    f->eg = from->eg;
+    f->edge_mm = from->edge_mm;
+    return SMP_OK;
+}
+
+smp_status field_keep_edge(const field *f, field *keep, smp_error *err)
+{
+    field_free(keep);
+    memset(keep, 0, sizeof *keep);
+    return f->edge ? copy_edge(keep, f, err) : SMP_OK;
+}
+
+smp_status field_build_edge_from(const settings *s, const area *a, const hairline *hl, const regions *r,
+                                 const field *edge_from, field *f, smp_error *err)
+{
     memset(f, 0, sizeof *f);
     f->area = a;
     f->regions = r && r->any ? r : NULL;
@@ -265,7 +294,7 @@ smp_status field_build(const settings *s, const area *a, const hairline *hl, con
         if (st != SMP_OK) { field_free(f); return st; }
     }
     if (s->photo && s->edge_mm > 0) {
-        smp_status st = build_edge(f, a, s->edge_mm, err);
+        smp_status st = edge_from && edge_from->edge ? copy_edge(f, edge_from, err) : build_edge(f, a, s->edge_mm, err);
         if (st != SMP_OK) { field_free(f); return st; }
     }
     double base_max = fmax(f->d1, f->d2);

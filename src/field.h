@@ -52,6 +52,14 @@ typedef struct field {
 smp_status field_build(const settings *s, const area *a, const hairline *hl, const regions *r, field *f,
                        smp_error *err) SMP_MUST_CHECK;
 void field_free(field *f);
+/* field_build, with the area's soft edge copied from EDGE_FROM (when it
+ * has one) instead of built: the edge depends on the area, its width and
+ * the photo beside it only, which a caller drawing many lines on one area
+ * (the studio) keeps; and the copy of F's edge it keeps, into KEEP
+ * (freed first). */
+smp_status field_build_edge_from(const settings *s, const area *a, const hairline *hl, const regions *r,
+                                 const field *edge_from, field *f, smp_error *err) SMP_MUST_CHECK;
+smp_status field_keep_edge(const field *f, field *keep, smp_error *err) SMP_MUST_CHECK;
 
 /* Density in dots/mm^2 at P; *T (when non-NULL) receives the position in
  * the transition zone: 0 at or ahead of the line, 1 at full density, and

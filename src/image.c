@@ -17,7 +17,7 @@ void grey_image_free(grey_image *img)
 
 /* One message for every image past the pixel limit, in megapixels when
  * the limit is a whole number of them. */
-static smp_status over_limit(smp_error *err, const char *path, unsigned w, unsigned h, long limit)
+smp_status image_over_limit(smp_error *err, const char *path, unsigned w, unsigned h, long limit)
 {
     if (limit >= 1000000 && limit % 1000000 == 0)
         return smp_fail(err, SMP_ELIMIT, 1, "%s: %ux%u pixels is over the limit of %ld megapixels", path, w, h,
@@ -46,7 +46,7 @@ smp_status image_read_grey_png(const char *path, grey_image *out, smp_error *err
     if ((long)im.width * (long)im.height > SMP_MAX_PIXELS) {
         png_image_free(&im);
         fclose(f);
-        return over_limit(err, path, im.width, im.height, SMP_MAX_PIXELS);
+        return image_over_limit(err, path, im.width, im.height, SMP_MAX_PIXELS);
     }
     im.format = PNG_FORMAT_GRAY;
     uint8_t *px = malloc((size_t)im.width * im.height);
@@ -144,7 +144,7 @@ static smp_status read_png_photo(const char *path, FILE *f, long max_pixels, pho
     png_read_info(png, info);
     png_uint_32 w = png_get_image_width(png, info), h = png_get_image_height(png, info);
     if ((long)w * (long)h > max_pixels) {
-        st = over_limit(err, path, w, h, max_pixels);
+        st = image_over_limit(err, path, w, h, max_pixels);
         goto done;
     }
     int ct = png_get_color_type(png, info);
@@ -237,7 +237,7 @@ static smp_status read_jpeg_photo(const char *path, FILE *f, long max_pixels, ph
     jpeg_save_markers(&d, JPEG_APP0 + 1, 0xffff);
     jpeg_read_header(&d, TRUE);
     if ((long)d.image_width * (long)d.image_height > max_pixels) {
-        st = over_limit(err, path, d.image_width, d.image_height, max_pixels);
+        st = image_over_limit(err, path, d.image_width, d.image_height, max_pixels);
         goto out;
     }
     if (d.jpeg_color_space == JCS_CMYK || d.jpeg_color_space == JCS_YCCK) {

@@ -42,6 +42,9 @@ void photo_free(photo *p);
  * decoding.  *ORIENTATION receives the EXIF value applied (1 when none). */
 smp_status image_read_photo(const char *path, long max_pixels, photo *out, int *orientation,
                             smp_error *err) SMP_MUST_CHECK;
+/* The refusal of a W x H image at PATH past LIMIT pixels (SMP_ELIMIT). */
+smp_status image_over_limit(smp_error *err, const char *path, unsigned w, unsigned h, long limit) SMP_MUST_CHECK;
+
 /* Writes P as PNG (zlib LEVEL 0-9) or JPEG (QUALITY 1-100) to F.  No
  * metadata from any input is carried. */
 smp_status image_write_photo_png(FILE *f, const char *path, const photo *p, int level,

@@ -14,6 +14,7 @@ struct smp_layout {
     settings mm;         /* the plan's settings with photo pixels turned into mm */
     vec2 *owned[4];      /* converted polygon, polyline, scar line and patch arrays */
     photo photo;         /* the scene's photo, px == NULL without one */
+    int photo_borrowed;  /* 1: PHOTO is a scene_cache's (scene.h), not freed with the layout */
     double scale;        /* photo px per mm */
     int scale_estimated; /* 1 when the scale was guessed from the anchors, 2 from the face, 3 from the head */
     face_found face;     /* the face in the photo, when the scene looked for one */
@@ -21,6 +22,7 @@ struct smp_layout {
     vec2 anchors_px[3];  /* and the same in photo px */
     int has_shade;       /* --dilution auto measured this */
     double area_confidence; /* --area auto: how sure, 0..1 */
+    uint64_t edge_key;   /* with a scene_cache: a hash of the area, the photo's scale and the edge width; 0 unknown */
     char note[256];      /* what the user should know about a choice made for them */
     smp_shade shade;
     int has_match;       /* --density auto matched this */

@@ -22,15 +22,43 @@
 
 smp_status smp_layout_new(const smp_plan *plan, smp_layout **outp, smp_error *err)
 {
+    return smp_layout_new_cached(plan, NULL, outp, err);
+}
+
+smp_status smp_layout_scene(const smp_plan *plan, scene_cache *cache, smp_layout **outp, smp_error *err)
+{
+    *outp = NULL;
+    smp_layout *L = calloc(1, sizeof *L);
+    if (!L) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+    smp_status st = scene_build_cached(L, plan, cache, err);
+    if (st != SMP_OK) {
+        smp_layout_free(L);
+        return st;
+    }
+    *outp = L;
+    return SMP_OK;
+}
+
+smp_status smp_layout_new_cached(const smp_plan *plan, scene_cache *cache, smp_layout **outp, smp_error *err)
+{
     *outp = NULL;
     smp_layout *L = calloc(1, sizeof *L);
     if (!L) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
     smp_status st;
     double t0 = smp_seconds();
-    if ((st = scene_build(L, plan, err)) != SMP_OK) goto fail;
+    if ((st = scene_build_cached(L, plan, cache, err)) != SMP_OK) goto fail;
     const settings *s = &L->mm;
     double t1 = smp_seconds();
-    if ((st = field_build(s, &L->area, L->has_line ? &L->line : NULL, &L->regions, &L->field, err)) != SMP_OK) goto fail;
+    /* With a cache, the area's soft edge of the last layout when the area is the same. */
+    int reuse = cache && L->edge_key && cache->edge_key == L->edge_key;
+    if ((st = field_build_edge_from(s, &L->area, L->has_line ? &L->line : NULL, &L->regions,
+                                    reuse ? &cache->edge : NULL, &L->field, err)) != SMP_OK)
+        goto fail;
+    if (cache && L->edge_key && !reuse) {
+        cache->edge_key = 0;
+        if ((st = field_keep_edge(&L->field, &cache->edge, err)) != SMP_OK) goto fail;
+        cache->edge_key = L->edge_key;
+    }
     if ((st = shave_stubble(&L->shave, &L->field, s, err)) != SMP_OK) goto fail;
     /* Refuse a request past the dot limit before making it: a coarse
      * integral is enough to say how many it would make. */
@@ -81,7 +109,7 @@ void smp_layout_free(smp_layout *L)
     for (int i = 0; i < 4; i++) free(L->owned[i]);
     regions_free(&L->regions);
     shave_free(&L->shave);
-    photo_free(&L->photo);
+    if (!L->photo_borrowed) photo_free(&L->photo);
     field_free(&L->field);
     hairline_free(&L->line);
     area_free(&L->area);

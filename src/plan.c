@@ -1238,7 +1238,9 @@ static void dump_value(FILE *out, const char *name, const char *v)
     fputc('\n', out);
 }
 
-void smp_plan_dump(const smp_plan *plan, FILE *out)
+void smp_plan_dump(const smp_plan *plan, FILE *out) { plan_dump_photo_as(plan, out, NULL); }
+
+void plan_dump_photo_as(const smp_plan *plan, FILE *out, const char *photo)
 {
     fprintf(out, "; smpsim %s effective plan\n", SMP_VERSION);
     for (size_t k = 0; k < sizeof sections / sizeof *sections; k++) {
@@ -1250,7 +1252,8 @@ void smp_plan_dump(const smp_plan *plan, FILE *out)
             header = 1;
             /* Files as absolute paths, so the dump works from anywhere. */
             char *abs = NULL;
-            if (plan->e[id].value && is_path_option(id) && id != O_SAVE_AREA && id != O_SHEET) abs = realpath(v, NULL);
+            if (id == O_PHOTO && photo) v = photo;
+            else if (plan->e[id].value && is_path_option(id) && id != O_SAVE_AREA && id != O_SHEET) abs = realpath(v, NULL);
             dump_value(out, options[id].info.name, abs ? abs : v);
             free(abs);
         }
@@ -1268,3 +1271,17 @@ size_t plan_input_files(const settings *s, const char *out[PLAN_MAX_INPUTS])
         if (all[i]) out[n++] = all[i];
     return n;
 }
+
+void plan_scale_photo_px(smp_plan *plan, double k)
+{
+    settings *s = &plan->s;
+    vec2 *lists[] = {s->polygon, s->hl_points, s->scar_line, s->patch_poly};
+    size_t counts[] = {s->polygon_n, s->hl_n, s->scar_n, s->patch_n};
+    for (size_t l = 0; l < 4; l++)
+        for (size_t i = 0; lists[l] && i < counts[l]; i++) lists[l][i] = v2_scale(lists[l][i], k);
+    for (int i = 0; i < 3; i++) s->anchors[i] = v2_scale(s->anchors[i], k);
+    s->ruler_px *= k;
+    s->scale *= k;
+}
+
+const char *plan_given(const smp_plan *plan, size_t i) { return i < O_COUNT ? plan->e[i].value : NULL; }

@@ -105,4 +105,18 @@ const char *hairline_shape_name(hairline_shape s);
 #define PLAN_MAX_INPUTS 8
 size_t plan_input_files(const settings *s, const char *out[PLAN_MAX_INPUTS]);
 
+/* smp_plan_dump, with the photo written as PHOTO (as given: a name
+ * beside the plan) when PHOTO is not NULL. */
+void plan_dump_photo_as(const smp_plan *plan, FILE *out, const char *photo);
+
+/* The value of option I (smp_option_at's order) as the plan was given it
+ * (a file's path resolved against its plan's folder), or NULL when it
+ * was not given. */
+const char *plan_given(const smp_plan *plan, size_t i);
+
+/* The resolved PLAN on its photo resized by K: every position in photo
+ * pixels (anchors, polygons, lines, the ruler's length) and the scale
+ * multiplied by K. */
+void plan_scale_photo_px(smp_plan *plan, double k);
+
 #endif

@@ -373,7 +373,7 @@ smp_status preview_region(const result_view *L, const photo *from, const smp_dot
     return st;
 }
 
-static smp_status scaled(const photo *p, int w, int h, photo *out, smp_error *err)
+smp_status preview_scaled(const photo *p, int w, int h, photo *out, smp_error *err)
 {
     smp_status st = photo_alloc(out, w, h, err);
     if (st != SMP_OK) return st;
@@ -496,10 +496,10 @@ static smp_status write_raster(FILE *f, const char *path, smp_format fmt, const 
         int sw = (int)lround(ph->w * zoom), sh = (int)lround(ph->h * zoom);
         if (sw < 1) sw = 1;
         if (sh < 1) sh = 1;
-        if ((st = scaled(ph, sw, sh, &small, err)) != SMP_OK) goto out;
+        if ((st = preview_scaled(ph, sw, sh, &small, err)) != SMP_OK) goto out;
         src = src_after = &small;
         if (L->after_photo != L->photo) {
-            if ((st = scaled(L->after_photo, sw, sh, &small_after, err)) != SMP_OK) goto out;
+            if ((st = preview_scaled(L->after_photo, sw, sh, &small_after, err)) != SMP_OK) goto out;
             src_after = &small_after;
         }
     }

@@ -42,6 +42,9 @@ struct pigment;
 smp_status preview_region(const result_view *L, const photo *from, const smp_dot *dots, size_t n, const struct pigment *pg,
                           const double box[4], double factor, photo *out, smp_error *err) SMP_MUST_CHECK;
 
+/* P resized to W x H (cairo's good filter) into OUT. */
+smp_status preview_scaled(const photo *p, int w, int h, photo *out, smp_error *err) SMP_MUST_CHECK;
+
 /* A cairo surface on P's pixels (P keeps them); destroy it before P. */
 cairo_surface_t *preview_surface(const photo *p);
 /* The treated area's bounding box with a margin, as x, y, w, h in photo

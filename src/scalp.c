@@ -15,6 +15,31 @@ static int cmp_float(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* The K-th smallest of V (N > K), as sorting would give it, in linear
+ * time on average (Hoare's selection; V is reordered). */
+static float kth_smallest(float *v, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n - 1;
+    while (lo < hi) {
+        float pivot = v[lo + (hi - lo) / 2];
+        size_t i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot) i++;
+            while (v[j] > pivot) j--;
+            if (i <= j) {
+                float t = v[i]; v[i] = v[j]; v[j] = t;
+                i++;
+                if (j == 0) break;
+                j--;
+            }
+        }
+        if (k <= j) hi = j;
+        else if (k >= i) lo = i;
+        else return v[k];
+    }
+    return v[k];
+}
+
 static float median_of(float *v, size_t n)
 {
     qsort(v, n, sizeof *v, cmp_float);
@@ -455,33 +480,43 @@ void scalp_doubt(const uint8_t *m, const float *L, int w, int h, double *confide
     }
 }
 
-smp_status scalp_detect(const photo *p, double scale, const scalp_hint *hint, const char *what, uint8_t **out,
-                        double *confidence, char *warning, size_t warning_size, smp_error *err)
+void scalp_candidates_free(scalp_candidates *cand)
 {
-    int face = hint->face, thinning = hint->thinning;
+    free(cand->L); free(cand->A); free(cand->B); free(cand->smooth); free(cand->m); free(cand->zone);
+    memset(cand, 0, sizeof *cand);
+}
+
+smp_status scalp_find_candidates(const photo *p, double scale, int thinning, int face, scalp_candidates *cand,
+                                 smp_error *err)
+{
     int w = p->w, h = p->h;
     size_t n = (size_t)w * h;
-    float *L = malloc(n * sizeof *L), *A = malloc(n * sizeof *A), *B = malloc(n * sizeof *B);
+    memset(cand, 0, sizeof *cand);
+    cand->w = w;
+    cand->h = h;
+    cand->scale = scale;
+    cand->thinning = thinning;
+    cand->face = face;
+    float *L = cand->L = malloc(n * sizeof *L), *A = cand->A = malloc(n * sizeof *A), *B = cand->B = malloc(n * sizeof *B);
     float *tmp = malloc(n * sizeof *tmp), *var = malloc(n * sizeof *var);
-    uint8_t *m = malloc(n);
+    uint8_t *m = cand->m = malloc(n);
     float *grain = NULL;
     uint8_t *zone = NULL;
     smp_status st = SMP_OK;
-    *out = NULL;
     if (!L || !A || !B || !tmp || !var || !m) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
     photo_to_lab(p, L, A, B);
     /* Texture: the local standard deviation of lightness over ~0.5 mm. */
     local_variance(L, tmp, var, w, h, (int)fmax(1, lround(scale * 0.5)));
-    float skin[3];
+    float *skin = cand->skin;
     if (skin_estimate(w, h, L, A, B, var, skin)) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
-    double chroma = hypot(skin[1], skin[2]);
+    double chroma = cand->chroma = hypot(skin[1], skin[2]);
     /* Grain: the energy of the finest detail (lightness less its mean
      * over about 0.3 mm), averaged over GRAIN_MM.  Short stubble is
      * smooth at half a millimetre but grainy at the finest scale, its
      * grain 4 to 30 times bare skin's on the reference bands; bare skin's
      * is the lowest twentieth of the skin-coloured candidates' (the middle
      * of a back view may be mostly stubble). */
-    grain = malloc(n * sizeof *grain);
+    grain = cand->smooth = malloc(n * sizeof *grain);
     if (!grain) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
     scalp_box_mean(L, grain, w, h, (int)fmax(1, lround(scale * 0.3)));
     for (size_t i = 0; i < n; i++) grain[i] = (L[i] - grain[i]) * (L[i] - grain[i]);
@@ -503,17 +538,14 @@ smp_status scalp_detect(const photo *p, double scale, const scalp_hint *hint, co
                 size_t i = (size_t)y * w + x;
                 if (var[i] < 16 && hypot(A[i] - skin[1], B[i] - skin[2]) < fmax(6, 0.45 * chroma)) tmp[k++] = grain[i];
             }
-        if (k) {
-            qsort(tmp, k, sizeof *tmp, cmp_float);
-            bare_grain = tmp[k / 20];
-        }
+        if (k) bare_grain = kth_smallest(tmp, k, k / 20);
     }
     float grainy = fmaxf(0.1f, (float)(GRAIN_HAIR * GRAIN_HAIR) * bare_grain);
     /* In thinning mode, hair over the skin is what is to be treated. */
     if (thinning) {
         /* But the thinning zone does not go on into stubble whose grain
          * is far above any thinning hair's (bit 2 of ZONE: not that). */
-        if (!(zone = malloc(n))) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
+        if (!(zone = cand->zone = malloc(n))) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
         for (size_t i = 0; i < n; i++) zone[i] = grain[i] < THIN_STUBBLE * grainy ? 4 : 0;
         grainy = INFINITY;
     }
@@ -601,6 +633,30 @@ smp_status scalp_detect(const photo *p, double scale, const scalp_hint *hint, co
     for (size_t i = 0; i < n; i++) tmp[i] = var[i] > 0.001f ? 1.0f : 0.0f;
     scalp_box_mean(tmp, var, w, h, rc);
     for (size_t i = 0; i < n; i++) m[i] = var[i] > 0.999f ? 1 : 0;
+done:
+    free(tmp);
+    free(var);
+    if (st != SMP_OK) scalp_candidates_free(cand);
+    return st;
+}
+
+smp_status scalp_choose(const scalp_candidates *cand, const scalp_hint *hint, const char *what, uint8_t **out,
+                        double *confidence, char *warning, size_t warning_size, smp_error *err)
+{
+    int face = hint->face;
+    int w = cand->w, h = cand->h;
+    size_t n = (size_t)w * h;
+    double scale = cand->scale, chroma = cand->chroma;
+    const float *L = cand->L, *A = cand->A, *B = cand->B, *grain = cand->smooth, *skin = cand->skin;
+    const uint8_t *zone = cand->zone;
+    int band = (int)lround(FACE_BAND * (face == FACE_LEFT || face == FACE_RIGHT ? w : h));
+    int rg = (int)fmax(1, lround(scale * GRAIN_MM / 2));
+    float *tmp = calloc(n, sizeof *tmp), *var = malloc(n * sizeof *var);
+    uint8_t *m = malloc(n);
+    smp_status st = SMP_OK;
+    *out = NULL;
+    if (!tmp || !var || !m) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
+    memcpy(m, cand->m, n);
     /* The largest connected region reaching into the middle half, but
      * not one that runs into the band of the photo on the face's side
      * (its outer FACE_BAND): skin going on there is a forehead, a face
@@ -720,7 +776,19 @@ smp_status scalp_detect(const photo *p, double scale, const scalp_hint *hint, co
     *out = m;
     m = NULL;
 done:
-    free(L); free(A); free(B); free(tmp); free(var); free(m); free(grain); free(zone);
+    free(tmp); free(var); free(m);
+    return st;
+}
+
+smp_status scalp_detect(const photo *p, double scale, const scalp_hint *hint, const char *what, uint8_t **out,
+                        double *confidence, char *warning, size_t warning_size, smp_error *err)
+{
+    scalp_candidates c;
+    *out = NULL;
+    smp_status st = scalp_find_candidates(p, scale, hint->thinning, hint->face, &c, err);
+    if (st != SMP_OK) return st;
+    st = scalp_choose(&c, hint, what, out, confidence, warning, warning_size, err);
+    scalp_candidates_free(&c);
     return st;
 }
 
@@ -757,10 +825,9 @@ smp_status scalp_darker_than_area(const photo *p, double scale, const area *a, g
         }
     }
     if (ns >= 50) {
-        qsort(in, ns, sizeof *in, cmp_float);
         /* 8 % of the skin's lightness, 2.5 L* at least: dark stubble on
          * dark skin in dim light darkens it by less than 4. */
-        float skin = in[(size_t)(0.7 * ns)], by = fmaxf(2.5f, 0.08f * skin);
+        float skin = kth_smallest(in, ns, (size_t)(0.7 * ns)), by = fmaxf(2.5f, 0.08f * skin);
         for (size_t i = 0; i < n; i++) m[i] = l[i] < skin - by ? 255 : 0;
         out->w = p->w;
         out->h = p->h;
@@ -817,5 +884,116 @@ smp_status scalp_head_breadth(const photo *p, int face, double *breadth, smp_err
         if (widest >= HEAD_MIN_SHARE * extent && widest <= HEAD_MAX_RATIO * length) *breadth = widest;
     }
     free(cls);
+    return SMP_OK;
+}
+
+/* The pixel centres along the outer boundary of the region where M is 3,
+ * clockwise from its first pixel in raster order S (Moore-neighbour
+ * tracing: sweep clockwise round the pixel from the background one it was
+ * entered from; stop when the start repeats with the same entry). */
+static size_t trace_boundary(const uint8_t *m, int w, int h, int s, vec2 **out)
+{
+    static const int dx[8] = {1, 1, 0, -1, -1, -1, 0, 1}, dy[8] = {0, 1, 1, 1, 0, -1, -1, -1};
+    size_t cap = 1024, n = 0, limit = 4 * (size_t)w * h + 8;
+    vec2 *pts = malloc(cap * sizeof *pts);
+    if (!pts) return 0;
+    int px = s % w, py = s / w, back = 4; /* entered from the west: nothing lies before S in its row */
+    int back0 = back;
+    do {
+        if (n == cap) {
+            vec2 *g = realloc(pts, (cap *= 2) * sizeof *pts);
+            if (!g) { free(pts); return 0; }
+            pts = g;
+        }
+        pts[n++] = v2(px + 0.5, py + 0.5);
+        int moved = 0;
+        for (int i = 1; i <= 8 && !moved; i++) {
+            int d = (back + i) % 8, cx = px + dx[d], cy = py + dy[d];
+            if (cx < 0 || cy < 0 || cx >= w || cy >= h || m[(size_t)cy * w + cx] != 3) continue;
+            /* The neighbour swept just before C is background, next to C. */
+            int b = (back + i - 1) % 8, bx = px + dx[b] - cx, by = py + dy[b] - cy;
+            for (int k = 0; k < 8; k++)
+                if (dx[k] == bx && dy[k] == by) back = k;
+            px = cx;
+            py = cy;
+            moved = 1;
+        }
+        if (!moved) break; /* a single pixel */
+    } while (!(py * w + px == s && back == back0) && n < limit);
+    *out = pts;
+    return n;
+}
+
+/* Douglas-Peucker on the open chain P[A..B]: marks in KEEP the points
+ * farther than EPS from the chord. */
+static void simplify(const vec2 *p, size_t a, size_t b, double eps, uint8_t *keep)
+{
+    if (b <= a + 1) return;
+    double best = -1;
+    size_t at = a;
+    for (size_t i = a + 1; i < b; i++) {
+        double d = geom_seg_dist2(p[i], p[a], p[b]);
+        if (d > best) { best = d; at = i; }
+    }
+    if (best <= eps * eps) return;
+    keep[at] = 1;
+    simplify(p, a, at, eps, keep);
+    simplify(p, at, b, eps, keep);
+}
+
+smp_status scalp_outline(const uint8_t *mask, const uint8_t *exclude, int w, int h, size_t max_points, vec2 **out,
+                         size_t *n_out, smp_error *err)
+{
+    *out = NULL;
+    *n_out = 0;
+    size_t npx = (size_t)w * h;
+    uint8_t *m = malloc(npx);
+    if (!m) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+    for (size_t i = 0; i < npx; i++) m[i] = mask[i] >= 128 && !(exclude && exclude[i] >= 128);
+    /* The largest region: every region counted (1 -> 2), the largest
+     * marked 3. */
+    size_t best = 0;
+    int start = -1;
+    for (int i = 0; i < (int)npx; i++) {
+        if (m[i] != 1) continue;
+        size_t k = flood(m, w, h, i % w, i / w, 1, 2);
+        if (k > best) { best = k; start = i; }
+    }
+    if (start < 0) { free(m); return SMP_OK; }
+    flood(m, w, h, start % w, start / w, 2, 3);
+    vec2 *pts = NULL;
+    size_t n = trace_boundary(m, w, h, start, &pts);
+    free(m);
+    if (!n) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+    uint8_t *keep = malloc(n + 1);
+    vec2 *chain = malloc((n + 1) * sizeof *chain);
+    if (!keep || !chain) { free(pts); free(keep); free(chain); return smp_fail(err, SMP_ENOMEM, 0, "out of memory"); }
+    memcpy(chain, pts, n * sizeof *chain);
+    chain[n] = pts[0]; /* closed */
+    size_t kept = n;
+    for (double eps = 1; kept > max_points || eps == 1; eps *= 1.5) {
+        memset(keep, 0, n + 1);
+        keep[0] = 1;
+        /* Split at the point farthest from the start, so both halves are chains. */
+        size_t far = 0;
+        double fd = -1;
+        for (size_t i = 0; i < n; i++) {
+            vec2 d = v2_sub(chain[i], chain[0]);
+            if (v2_dot(d, d) > fd) { fd = v2_dot(d, d); far = i; }
+        }
+        keep[far] = 1;
+        simplify(chain, 0, far, eps, keep);
+        simplify(chain, far, n, eps, keep);
+        kept = 0;
+        for (size_t i = 0; i < n; i++) kept += keep[i];
+        if (eps > (double)(w + h)) break;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (keep[i]) pts[k++] = chain[i];
+    free(keep);
+    free(chain);
+    *out = pts;
+    *n_out = k;
     return SMP_OK;
 }

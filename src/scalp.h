@@ -47,6 +47,30 @@ typedef struct scalp_hint {
 smp_status scalp_detect(const photo *p, double scale, const scalp_hint *hint, const char *what, uint8_t **out,
                         double *confidence, char *warning, size_t warning_size, smp_error *err) SMP_MUST_CHECK;
 
+/* scalp_detect in two steps, so that a caller trying several hints on one
+ * photo (the studio, a hairline dragged) finds the candidates once: the
+ * pixels of the skin's colour, smooth and without stubble's grain, closed
+ * over small gaps (depending on the photo, the scale and THINNING only),
+ * then the region the hint picks among them. */
+typedef struct scalp_candidates {
+    int w, h;
+    double scale;
+    int thinning;
+    int face;          /* the hint's face: thinning treats the band on its side apart */
+    float *L, *A, *B;  /* the photo in CIELAB */
+    float *smooth;     /* 1 where skin-coloured and smooth (stubble or not), smoothed over GRAIN_MM */
+    uint8_t *m;        /* 1 for a candidate */
+    uint8_t *zone;     /* thinning: where scalp shows among the hair (bit 1); NULL otherwise */
+    float skin[3];
+    double chroma;
+} scalp_candidates;
+
+smp_status scalp_find_candidates(const photo *p, double scale, int thinning, int face, scalp_candidates *c,
+                                 smp_error *err) SMP_MUST_CHECK;
+smp_status scalp_choose(const scalp_candidates *c, const scalp_hint *hint, const char *what, uint8_t **out,
+                        double *confidence, char *warning, size_t warning_size, smp_error *err) SMP_MUST_CHECK;
+void scalp_candidates_free(scalp_candidates *c);
+
 /* Lowers CONFIDENCE for a found region M (W*H, nonzero = scalp) on the
  * lightness plane L when it runs off the photo along over a quarter of
  * the border, when it fills under three quarters of its convex hull
@@ -108,5 +132,11 @@ smp_status scalp_darker_than_area(const photo *p, double scale, const area *a, g
 /* OUT = the mean of IN over (2R + 1)^2 pixels around each (W x H planes;
  * fewer at the borders). */
 void scalp_box_mean(const float *in, float *out, int w, int h, int r);
+
+/* The outline of the largest region of MASK (W*H, >= 128) less EXCLUDE
+ * (NULL: none), simplified to at most MAX_POINTS pixel centres, clockwise
+ * in photo px, into OUT (the caller frees it); *N 0 when MASK is empty. */
+smp_status scalp_outline(const uint8_t *mask, const uint8_t *exclude, int w, int h, size_t max_points, vec2 **out,
+                         size_t *n, smp_error *err) SMP_MUST_CHECK;
 
 #endif

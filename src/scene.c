@@ -139,18 +139,47 @@ static smp_status exclude_face(smp_layout *L, smp_error *err)
  * given in photo pixels into mm, so that later stages see mm only.  A face
  * in the photo is looked for when it can help: to confirm one is there
  * (--area auto, thinning), to suggest the anchors, or to give the scale. */
-static smp_status build_scene(smp_layout *L, const settings *given, smp_error *err)
+/* The face in P, looked for once per photo with CACHE (NULL: every time);
+ * with its landmarks when POINTS. */
+static smp_status find_face(const photo *p, int points, const char *what, scene_cache *cache, face_found *out,
+                            smp_error *err)
+{
+    if (!cache) return face_find(p, points, what, out, err);
+    if (cache->face_level < 1 + points) {
+        smp_status st = face_find(&cache->photo, points, what, &cache->face, err);
+        if (st != SMP_OK) return st;
+        cache->face_level = 1 + points;
+    }
+    *out = cache->face;
+    return SMP_OK;
+}
+
+/* The photo: read from the plan's file, or borrowed from CACHE. */
+static smp_status scene_photo(smp_layout *L, const settings *s, scene_cache *cache, smp_error *err)
+{
+    if (!cache) {
+        int orient;
+        return image_read_photo(s->photo, (long)s->max_pixels, &L->photo, &orient, err);
+    }
+    /* The plan's own limit holds for a photo decoded before it was known. */
+    if ((double)cache->photo.w * cache->photo.h > s->max_pixels)
+        return image_over_limit(err, s->photo, (unsigned)cache->photo.w, (unsigned)cache->photo.h, (long)s->max_pixels);
+    L->photo = cache->photo;
+    L->photo_borrowed = 1;
+    return SMP_OK;
+}
+
+static smp_status build_scene(smp_layout *L, const settings *given, scene_cache *cache, smp_error *err)
 {
     L->mm = *given;
     if (!given->photo) return SMP_OK;
     settings scene = *given;
     const settings *s = &scene;
-    int orient;
-    smp_status st = image_read_photo(s->photo, (long)s->max_pixels, &L->photo, &orient, err);
+    smp_status st = scene_photo(L, s, cache, err);
     if (st != SMP_OK) return st;
     int no_scale = !(s->ruler_mm > 0) && !(s->scale > 0);
     if (s->anchors_auto || s->area_auto || s->thinning || no_scale || s->compose == COMPOSE_GUIDES) {
-        st = face_find(&L->photo, s->anchors_auto || no_scale, s->photo, &L->face, err);
+        st = find_face(&L->photo, s->anchors_auto || no_scale, s->photo, cache, &L->face, err);
         if (st != SMP_OK) return st;
     }
     if (s->anchors_auto && !L->face.has_points)
@@ -216,6 +245,46 @@ static smp_status build_scene(smp_layout *L, const settings *given, smp_error *e
     return SMP_OK;
 nomem:
     return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+}
+
+smp_status scene_suggest(const smp_plan *plan, scene_cache *cache, scene_suggestion *out, smp_error *err)
+{
+    const settings *s = plan_settings(plan);
+    memset(out, 0, sizeof *out);
+    face_found f;
+    smp_status st = find_face(&cache->photo, 1, s->photo, cache, &f, err);
+    if (st != SMP_OK) return st;
+    /* The scale as the scene finds it (build_scene), in the same order. */
+    if (s->ruler_mm > 0) {
+        out->scale = s->ruler_px / s->ruler_mm;
+    } else if (s->scale > 0) {
+        out->scale = s->scale;
+    } else if (f.has_points && face_ipd(&f) > 4) {
+        out->scale = face_ipd(&f) / IPD_MM;
+        out->scale_from = 2;
+    } else if (s->has_anchors) {
+        out->scale = v2_len(v2_sub(s->anchors[2], s->anchors[0])) / ASSUMED_TEMPLES_MM;
+        out->scale_from = 1;
+    } else {
+        double breadth;
+        if ((st = scalp_head_breadth(&cache->photo, (int)s->face, &breadth, err)) != SMP_OK) return st;
+        if (breadth > 0) {
+            out->scale = breadth / HEAD_BREADTH_MM;
+            out->scale_from = 3;
+        }
+    }
+    out->has_scale = out->scale > 0.05 && out->scale < 1000;
+    if (!out->has_scale && out->scale > 0)
+        snprintf(out->scale_why, sizeof out->scale_why, "a scale of %g px/mm is not plausible", out->scale);
+    else if (!out->has_scale)
+        snprintf(out->scale_why, sizeof out->scale_why,
+                 "no scale: no face found to measure, nor the whole head in the photo; give the scale, a ruler or "
+                 "the anchors");
+    if (f.has_points && out->has_scale) {
+        face_anchors(&f, out->scale, out->anchors, &out->front_mm);
+        out->has_anchors = 1;
+    }
+    return SMP_OK;
 }
 
 /* Density limits of --density auto: below 20 dots/cm^2 a patch reads as
@@ -287,10 +356,120 @@ static smp_status match_density(smp_layout *L, const patch_levels *lv, smp_error
     return SMP_OK;
 }
 
+/* The largest photo whose scalp candidates a cache keeps (about 70 MB). */
+#define CACHE_CANDIDATES_PX 4200000.0
+
+/* --area auto's scalp for the photo, kept in CACHE for the inputs it
+ * depends on (the scale and the hint), refusals included. */
+static smp_status detect_scalp(smp_layout *L, const scalp_hint *hint, scene_cache *cache, uint8_t **mask,
+                               char *doubt, size_t doubt_n, smp_error *err)
+{
+    const char *what = L->mm.photo;
+    if (!cache)
+        return scalp_detect(&L->photo, L->scale, hint, what, mask, &L->area_confidence, doubt, doubt_n, err);
+    const scalp_hint *was = &cache->scalp_hint;
+    int same = cache->scalp_valid && cache->scalp_scale == L->scale && was->face == hint->face &&
+               was->thinning == hint->thinning && was->has_seed == hint->has_seed &&
+               (!hint->has_seed || (was->seed[0] == hint->seed[0] && was->seed[1] == hint->seed[1]));
+    if (!same) {
+        free(cache->scalp_mask);
+        cache->scalp_mask = NULL;
+        memset(&cache->scalp_err, 0, sizeof cache->scalp_err);
+        scalp_candidates *cand = &cache->cand;
+        if ((double)L->photo.w * L->photo.h <= CACHE_CANDIDATES_PX) {
+            if (!cache->cand_valid || cand->scale != L->scale || cand->thinning != hint->thinning ||
+                (hint->thinning && cand->face != hint->face)) {
+                scalp_candidates_free(cand);
+                cache->cand_valid = 0;
+                smp_status st = scalp_find_candidates(&cache->photo, L->scale, hint->thinning, hint->face, cand, err);
+                if (st != SMP_OK) return st;
+                cache->cand_valid = 1;
+            }
+            cache->scalp_status = scalp_choose(cand, hint, what, &cache->scalp_mask, &cache->scalp_confidence,
+                                               cache->scalp_doubt, sizeof cache->scalp_doubt, &cache->scalp_err);
+        } else {
+            cache->scalp_status = scalp_detect(&cache->photo, L->scale, hint, what, &cache->scalp_mask,
+                                               &cache->scalp_confidence, cache->scalp_doubt,
+                                               sizeof cache->scalp_doubt, &cache->scalp_err);
+        }
+        if (cache->scalp_status == SMP_ENOMEM) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+        cache->scalp_valid = 1;
+        cache->scalp_scale = L->scale;
+        cache->scalp_hint = *hint;
+    }
+    L->area_confidence = cache->scalp_confidence;
+    if (cache->scalp_status != SMP_OK) {
+        if (err) *err = cache->scalp_err;
+        return cache->scalp_status;
+    }
+    size_t n = (size_t)L->photo.w * L->photo.h;
+    if (!(*mask = malloc(n))) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+    memcpy(*mask, cache->scalp_mask, n);
+    snprintf(doubt, doubt_n, "%s", cache->scalp_doubt);
+    return SMP_OK;
+}
+
+/* FNV-1a over N bytes at P, on from H. */
+static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++) h = (h ^ b[i]) * 1099511628211u;
+    return h;
+}
+
+/* Where the photo beside the area is darker (scalp_darker_than_area),
+ * kept in CACHE for the area it was found for: an anchor dragged leaves
+ * the area as it was. */
+static smp_status darker_than_area(smp_layout *L, scene_cache *cache, smp_error *err)
+{
+    const area *a = &L->area;
+    if (!cache) return scalp_darker_than_area(&L->photo, L->scale, a, &L->area.darker, err);
+    uint64_t key = 14695981039346656037u;
+    double nums[] = {L->scale, a->w, a->h, a->scale, (double)a->poly_n, (double)a->mask.w, (double)a->mask.h,
+                     (double)a->exclude.w, (double)a->exclude.h};
+    key = hash_bytes(key, nums, sizeof nums);
+    if (a->poly) key = hash_bytes(key, a->poly, a->poly_n * sizeof *a->poly);
+    if (a->mask.px) key = hash_bytes(key, a->mask.px, (size_t)a->mask.w * a->mask.h);
+    if (a->exclude.px) key = hash_bytes(key, a->exclude.px, (size_t)a->exclude.w * a->exclude.h);
+    key |= 1; /* never 0, "none" */
+    L->edge_key = hash_bytes(key, &L->mm.edge_mm, sizeof L->mm.edge_mm) | 1;
+    if (cache->darker_key != key) {
+        grey_image_free(&cache->darker);
+        cache->darker_key = 0;
+        smp_status st = scalp_darker_than_area(&L->photo, L->scale, a, &cache->darker, err);
+        if (st != SMP_OK) return st;
+        cache->darker_key = key;
+    }
+    L->area.darker = (grey_image){0};
+    if (!cache->darker.px) return SMP_OK;
+    size_t n = (size_t)cache->darker.w * cache->darker.h;
+    if (!(L->area.darker.px = malloc(n))) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+    memcpy(L->area.darker.px, cache->darker.px, n);
+    L->area.darker.w = cache->darker.w;
+    L->area.darker.h = cache->darker.h;
+    return SMP_OK;
+}
+
+void scene_cache_free(scene_cache *c)
+{
+    if (!c) return;
+    photo_free(&c->photo);
+    grey_image_free(&c->darker);
+    field_free(&c->edge);
+    scalp_candidates_free(&c->cand);
+    free(c->scalp_mask);
+    memset(c, 0, sizeof *c);
+}
+
 smp_status scene_build(smp_layout *L, const smp_plan *plan, smp_error *err)
 {
+    return scene_build_cached(L, plan, NULL, err);
+}
+
+smp_status scene_build_cached(smp_layout *L, const smp_plan *plan, scene_cache *cache, smp_error *err)
+{
     smp_status st;
-    if ((st = build_scene(L, plan_settings(plan), err)) != SMP_OK) return st;
+    if ((st = build_scene(L, plan_settings(plan), cache, err)) != SMP_OK) return st;
     const settings *s = &L->mm;
     /* Thinning with no area given treats the thinning region the scene
      * finds, not arms, a face or a warm wall that look like skin. */
@@ -322,7 +501,8 @@ smp_status scene_build(smp_layout *L, const smp_plan *plan, smp_error *err)
         /* Thinning with nothing standing out is refused like --area auto:
          * dots "wherever scalp shows" in the photo would find a face, an
          * arm or a wall. */
-        st = scalp_detect(&L->photo, L->scale, &hint, s->photo, &mask, &L->area_confidence, doubt, sizeof doubt, err);
+        memset(doubt, 0, sizeof doubt);
+        st = detect_scalp(L, &hint, cache, &mask, doubt, sizeof doubt, err);
         if (st != SMP_OK) return st;
         if (doubt[0]) snprintf(L->note, sizeof L->note, "%s", doubt);
     }
@@ -336,7 +516,7 @@ smp_status scene_build(smp_layout *L, const smp_plan *plan, smp_error *err)
     /* Where the photo beside the area is darker (the client's hair), the
      * soft edge is theirs (field.c). */
     if (L->photo.px && s->edge_mm > 0) {
-        if ((st = scalp_darker_than_area(&L->photo, L->scale, &L->area, &L->area.darker, err)) != SMP_OK) return st;
+        if ((st = darker_than_area(L, cache, err)) != SMP_OK) return st;
         L->area.darker_scale = L->scale;
     }
     if (s->shape != SHAPE_NONE || s->hl_points) {

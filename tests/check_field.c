@@ -148,6 +148,46 @@ START_TEST(soft_edge_on_bare_skin_narrow_beside_hair)
 }
 END_TEST
 
+START_TEST(soft_edge_kept_and_reused)
+{
+    /* The edge a field keeps gives the same densities when reused; the
+     * edge of another area gives its own (the reuse is what is drawn). */
+    smp_plan *p = test_plan("area-mm=100,100", "area-polygon=20,20 80,20 80,80 20,80", NULL);
+    smp_plan *q = test_plan("area-mm=100,100", "area-polygon=40,20 80,20 80,80 40,80", NULL);
+    settings s = *plan_settings(p), t = *plan_settings(q);
+    s.photo = t.photo = (char *)"photo.png";
+    s.edge_mm = t.edge_mm = 5;
+    area a, b;
+    smp_error err = {0};
+    ck_assert_int_eq(area_build(&s, &a, &err), SMP_OK);
+    ck_assert_int_eq(area_build(&t, &b, &err), SMP_OK);
+    field f, keep = {0}, g, other, h;
+    ck_assert_int_eq(field_build(&s, &a, NULL, NULL, &f, &err), SMP_OK);
+    ck_assert_int_eq(field_keep_edge(&f, &keep, &err), SMP_OK);
+    ck_assert_ptr_nonnull(keep.edge);
+    ck_assert_int_eq(field_build_edge_from(&s, &a, NULL, NULL, &keep, &g, &err), SMP_OK);
+    for (int k = 0; k < 100; k++) {
+        vec2 at = v2(15 + 0.7 * k, 50 + 0.3 * k);
+        ck_assert_double_eq(field_density(&f, at, NULL, NULL), field_density(&g, at, NULL, NULL));
+    }
+    /* Area b's edge on area a: at x = 22 mm, inside a but far from b's edge. */
+    ck_assert_int_eq(field_build(&t, &b, NULL, NULL, &other, &err), SMP_OK);
+    ck_assert_int_eq(field_keep_edge(&other, &keep, &err), SMP_OK);
+    ck_assert_int_eq(field_build_edge_from(&s, &a, NULL, NULL, &keep, &h, &err), SMP_OK);
+    ck_assert_msg(field_density(&h, v2(22, 50), NULL, NULL) != field_density(&f, v2(22, 50), NULL, NULL),
+                  "the reused edge was not used");
+    field_free(&f);
+    field_free(&g);
+    field_free(&h);
+    field_free(&other);
+    field_free(&keep);
+    area_free(&a);
+    area_free(&b);
+    smp_plan_free(p);
+    smp_plan_free(q);
+}
+END_TEST
+
 Suite *field_suite(void)
 {
     Suite *s = suite_create("field");
@@ -156,6 +196,7 @@ Suite *field_suite(void)
     tcase_add_test(tc, hairline_profile);
     tcase_add_test(tc, integral_and_area);
     tcase_add_test(tc, soft_edge_on_bare_skin_narrow_beside_hair);
+    tcase_add_test(tc, soft_edge_kept_and_reused);
     suite_add_tcase(s, tc);
     return s;
 }

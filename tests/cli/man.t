@@ -2,7 +2,7 @@
 
 t "every long option in --help is in the man page"
 man="$root/man/smpsim.1"
-for cmd in layout render print batch shade analyze presets; do
+for cmd in layout render print batch shade analyze presets studio; do
   smpsim $cmd --help >help.txt
   for opt in $(grep -oE -- '--[a-z][a-z0-9-]*' help.txt | sort -u); do
     esc=$(printf '%s' "$opt" | sed 's/-/\\\\-/g')
