@@ -368,6 +368,19 @@ def run_test(smpsim, samples, shots):
         if corners() != n0 + 4:
             fail("undo after removing a corner: %d corners, expected %d" % (corners(), n0 + 4))
         d.save_screenshot(os.path.join(shots, "studio-area-1280x800.png"))
+        # Draw anew: the outline so far is dropped and each tap is the next
+        # corner, in order (tapping round an outline would insert corners
+        # into it and could cross it).
+        d.find_element(By.ID, "newArea").click()
+        if corners() != 0:
+            fail("Draw anew kept %d corners" % corners())
+        square = ((300, 300), (500, 300), (500, 500), (300, 500))
+        for x, y in square:
+            tap(d, x, y)
+        settle(d, "the preview of the new area")
+        got = [[round(v) for v in p] for p in d.execute_script("return studio.state().area")]
+        if len(got) != 4 or any(not close(g, q, 4) for g, q in zip(got, square)):
+            fail("four taps after Draw anew made the area %s, expected %s" % (got, square))
         errors = [e for e in d.get_log("browser") if e.get("level") == "SEVERE" and "/api/" not in e.get("message", "")]
         for e in errors:
             fail("the page's console: " + e["message"])
