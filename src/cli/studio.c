@@ -610,6 +610,9 @@ static enum MHD_Result api_preview(struct MHD_Connection *c, const char *body, s
                                 "view_width", L->photo.w, "ms", "request", json_num(ms[0], 1), "scene", json_num(ms[1], 1),
                                 "field", json_num(ms[2], 1), "layout", json_num(ms[3], 1), "render", json_num(ms[4], 1),
                                 "compose", json_num(ms[5], 1), "encode", json_num(ms[6], 1), "total", json_num(ms[7], 1));
+        /* --match auto: what it measured and chose, in one line. */
+        smp_hair_match hm;
+        if (doc && smp_layout_hair_match(L, &hm)) json_object_set_new(doc, "match", json_text(hm.reason));
         char *info = doc ? json_dumps(doc, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(15)) : NULL;
         json_decref(doc);
         q = reply_info(c, 200, jpeg ? "image/jpeg" : "image/png", png, len, info);

@@ -73,6 +73,13 @@ grep -qi '^X-Smpsim-Info: {"dots":[0-9]*,"scale":4,"scale_from":"given","density
 cp body.out studio.png
 post "${url}api/preview" --data "${req/\"scale\":4,/}"
 grep -qi '"scale_from":"anchors"' head.txt || fail "no estimate said: $(grep -i smpsim head.txt)"
+# --match auto: what it measured and chose, in one line beside the picture
+# (as render says on standard error).
+post "${url}api/preview" --data "${req/\"compose\"/\"match\":\"auto\",\"compose\"}"; expect_code 200 "preview, match auto"
+smpsim render top.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" --hairline rounded \
+  --anchors 190,610:400,700:610,610 --match auto --compose after -o m.png 2>match.err
+said=$(sed -n 's/^smpsim: match: //p' match.err)
+[ -n "$said" ] && grep -qiF "\"match\":\"$said\"" head.txt || fail "match info: $(grep -i smpsim-info head.txt) (render: $said)"
 # The same plan from the command line draws the same picture.
 smpsim render top.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" --hairline rounded \
   --anchors 190,610:400,700:610,610 --compose after -o cli.png 2>/dev/null
