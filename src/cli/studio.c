@@ -946,7 +946,7 @@ static enum MHD_Result api_plans(struct MHD_Connection *c)
         n++;
     }
     closedir(d);
-    qsort(names, n, sizeof *names, cmp_names);
+    if (n) qsort(names, n, sizeof *names, cmp_names);
     json_t *list = json_array();
     for (size_t i = 0; i < n; i++) {
         json_array_append_new(list, json_text(names[i]));
