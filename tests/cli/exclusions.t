@@ -79,6 +79,18 @@ run layout top.jpg --scale 4 --area-polygon "$square" --exclude-mask half.png --
 [ "$(awk -F, 'NR > 1 && $1 < 100' both.csv | wc -l)" = 0 ] || fail "dots in the masked half"
 [ "$(ex_inside both.csv 4 "$ex_tri")" = 0 ] || fail "$(ex_inside both.csv 4 "$ex_tri") dots inside the polygon beside the mask"
 [ "$(($(wc -l <both.csv) - 1))" -gt 3000 ] || fail "only $(($(wc -l <both.csv) - 1)) dots on the right"
+# The mask takes from the area only what it covers of it (150 x 75 mm of the 150 mm square), and
+# from an automatic area too (its dots and its figure both about halved).
+run layout top.jpg --scale 4 --area-polygon "$square" --exclude-mask half.png -o h.csv --json; expect_status 0
+expect_out '"area_cm2":112\.5[,0]'
+run layout top.jpg --scale 4 --area auto --hairline rounded --anchors 190,610:400,700:610,610 -o a0.csv --json; expect_status 0
+a0=$(sed -n 's/.*"area_cm2":\([0-9.]*\).*/\1/p' out.txt)
+run layout top.jpg --scale 4 --area auto --hairline rounded --anchors 190,610:400,700:610,610 --exclude-mask half.png -o a1.csv --json
+expect_status 0
+a1=$(sed -n 's/.*"area_cm2":\([0-9.]*\).*/\1/p' out.txt)
+n0=$(($(wc -l <a0.csv) - 1)); n1=$(($(wc -l <a1.csv) - 1))
+awk -v a0="$a0" -v a1="$a1" -v n0="$n0" -v n1="$n1" 'BEGIN { r = a1 / a0; q = n1 / n0; exit !(r > 0.35 && r < 0.65 && q / r > 0.9 && q / r < 1.1) }' ||
+  fail "--area auto with half masked: $a1 of $a0 cm^2, $n1 of $n0 dots"
 # Without a photo, in mm; part of one reaches past the frame.
 run layout --area-mm 100,100 --exclude-polygon "10,10 40,10 40,40 10,40 | -10,80 20,80 20,110 -10,110" -o mm.csv --json; expect_status 0
 expect_out '"area_cm2":87[,.]'
