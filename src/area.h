@@ -1,7 +1,8 @@
 /* area: the treatment area in mm on the scalp plane: a rectangle, a polygon
  * or a mask image (white = treat) at a known scale, less an optional
- * exclusion mask (white = never treat: ears, dense hair).  The frame is the
- * rectangle from the origin that holds it; dots never leave the area. */
+ * exclusion mask (white = never treat: ears, dense hair) and any exclusion
+ * polygons.  The frame is the rectangle from the origin that holds it;
+ * dots never leave the area. */
 #ifndef SMP_AREA_H
 #define SMP_AREA_H
 #include "geom.h"
@@ -15,6 +16,13 @@ typedef struct area {
     grey_image mask;      /* owned; px == NULL when none */
     double scale;         /* mask px per mm */
     grey_image exclude;   /* owned; white = never treat; px == NULL when none */
+    /* --exclude-polygon: EXCL_COUNT polygons, EXCL_N[i] corners each, one
+     * after another in EXCL (borrowed from the settings), and each one's
+     * bounding box (x0, y0, x1, y1; owned). */
+    const vec2 *excl;
+    const size_t *excl_n;
+    size_t excl_count;
+    double *excl_box;
     double area_mm2;      /* treated area */
     /* On a photo: where it is darker than the area's skin (hair, stubble,
      * shadow), at SCALE px/mm; 255 = darker.  px == NULL when unknown.

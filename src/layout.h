@@ -12,7 +12,7 @@
 
 struct smp_layout {
     settings mm;         /* the plan's settings with photo pixels turned into mm */
-    vec2 *owned[4];      /* converted polygon, polyline, scar line and patch arrays */
+    vec2 *owned[5];      /* converted polygon, polyline, scar line, patch and exclusion arrays */
     photo photo;         /* the scene's photo, px == NULL without one */
     int photo_borrowed;  /* 1: PHOTO is a scene_cache's (scene.h), not freed with the layout */
     double scale;        /* photo px per mm */

@@ -106,7 +106,7 @@ void smp_layout_free(smp_layout *L)
     if (!L) return;
     if (L->owns_shown) free(L->shown);
     dot_list_free(&L->dots);
-    for (int i = 0; i < 4; i++) free(L->owned[i]);
+    for (int i = 0; i < 5; i++) free(L->owned[i]);
     regions_free(&L->regions);
     shave_free(&L->shave);
     if (!L->photo_borrowed) photo_free(&L->photo);

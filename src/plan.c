@@ -36,7 +36,7 @@ enum opt_id {
     O_SESSIONS, O_SESSION_SHARES, O_SESSION_DARKENING, O_FIRST_RAISE, O_HEALING_SPREAD,
     O_PAPER, O_CLINIC, O_CLIENT, O_DATE, O_LOGO, O_NOTES, O_SESSION_DATES, O_SHEET,
     O_PHOTO, O_RULER, O_MAX_PIXELS,
-    O_EXCLUDE_MASK, O_DILUTION, O_PIGMENT, O_BLOWOUT, O_SHOW, O_COMPOSE, O_WIDTH, O_NO_LABELS, O_PNG_LEVEL, O_QUALITY,
+    O_EXCLUDE_MASK, O_EXCLUDE_POLYGON, O_DILUTION, O_PIGMENT, O_BLOWOUT, O_SHOW, O_COMPOSE, O_WIDTH, O_NO_LABELS, O_PNG_LEVEL, O_QUALITY,
     O_COUNT
 };
 
@@ -139,6 +139,7 @@ static const option_def options[O_COUNT] = {
     [O_MAX_PIXELS] = {{"max-pixels", "photo", "N", "refuse photos with more pixels than this", "100000000"},
                   NUMBER(max_pixels, 1, 1e9, "expected a number of pixels between 1 and 1000000000")},
     [O_EXCLUDE_MASK] = {{"exclude-mask", "area", "FILE.png", "areas never to treat, white = exclude (ears, dense hair); the photo's size", NULL}},
+    [O_EXCLUDE_POLYGON] = {{"exclude-polygon", "area", "X,Y ... | X,Y ...", "areas never to treat (ears, a birthmark) as polygons, ' | ' between them; positions as in --area-polygon", NULL}},
     [O_DILUTION] = {{"dilution", "render", "W|auto", "pigment dilution, W parts water to 1 part pigment; auto: from the photo", "1"}},
     [O_PIGMENT] = {{"pigment", "render", "#RRGGBB", "pigment colour, overriding the dilution", NULL}},
     [O_BLOWOUT] = {{"blowout", "render", "FRACTION", "share of blown-out dots: wider, softer, cooler", "0.02"},
@@ -206,6 +207,7 @@ static void settings_clear(settings *s)
     free(s->polygon); free(s->hl_points); free(s->area_mask); free(s->density_map); free(s->photo); free(s->exclude_mask);
     free(s->clinic); free(s->client); free(s->date); free(s->session_dates); free(s->logo); free(s->notes); free(s->sheet);
     free(s->scar_line); free(s->patch_poly); free(s->scar_mask); free(s->patch_mask); free(s->save_area);
+    free(s->excl); free(s->excl_n);
     memset(s, 0, sizeof *s);
 }
 
@@ -226,6 +228,9 @@ settings settings_dots_only(const settings *base)
     t.polygon = NULL;
     t.area_mask = NULL;
     t.exclude_mask = NULL;
+    t.excl = NULL;
+    t.excl_n = NULL;
+    t.excl_count = 0;
     t.density_map = NULL;
     t.photo = NULL;
     t.shape = SHAPE_NONE;
@@ -349,6 +354,56 @@ static const char *polygon_crossing_why(const vec2 *p, size_t n, char *buf, size
     return buf;
 }
 
+/* --exclude-polygon: polygons with " | " between them, each refused as
+ * --area-polygon's would be (its coordinates may be below 0: an ear may
+ * reach past the photo's edge), the polygon named by its place when there
+ * are several.  All corners together are bounded by SMP_MAX_POINTS. */
+static const char *parse_exclusions(settings *s, const char *v, char *buf, size_t bufn)
+{
+    size_t count = 1;
+    for (const char *q = v; (q = strchr(q, '|')); q++) count++;
+    vec2 *all = NULL;
+    size_t *ns = calloc(count, sizeof *ns), total = 0;
+    char why_k[256];
+    const char *why = NULL;
+    if (!ns) return "out of memory";
+    for (size_t k = 0; k < count && !why; k++) {
+        size_t len = strcspn(v, "|");
+        char *one = malloc(len + 1);
+        vec2 *p = NULL;
+        size_t n = 0;
+        if (!one) { why = "out of memory"; break; }
+        memcpy(one, v, len);
+        one[len] = 0;
+        v += len + (v[len] == '|');
+        if (!(why = parse_points(one, &p, &n, 3)) && !(why = polygon_crossing_why(p, n, buf, bufn)) &&
+            geom_polygon_area(p, n) <= 0)
+            why = "the polygon has no area";
+        free(one);
+        if (!why && total + n > SMP_MAX_POINTS) why = "too many points (limit 10000)";
+        vec2 *grown = why ? NULL : realloc(all, (total + n) * sizeof *all);
+        if (!why && !grown) why = "out of memory";
+        if (!why) {
+            all = grown;
+            memcpy(all + total, p, n * sizeof *p);
+            total += n;
+            ns[k] = n;
+        }
+        free(p);
+        if (why && count > 1) {
+            /* Which one, for a list of several. */
+            snprintf(why_k, sizeof why_k, "exclusion %zu: %s", k + 1, why);
+            snprintf(buf, bufn, "%s", why_k);
+            why = buf;
+        }
+    }
+    if (why) { free(all); free(ns); return why; }
+    free(s->excl); free(s->excl_n);
+    s->excl = all;
+    s->excl_n = ns;
+    s->excl_count = count;
+    return NULL;
+}
 
 static const char *apply(settings *s, int id, const char *v, const char *dir, char *buf, size_t bufn)
 {
@@ -460,6 +515,8 @@ static const char *apply(settings *s, int id, const char *v, const char *dir, ch
     case O_EXCLUDE_MASK:
         if (!*v) return "empty file name";
         return set_path(&s->exclude_mask, v, dir);
+    case O_EXCLUDE_POLYGON:
+        return parse_exclusions(s, v, buf, bufn);
     case O_WIDTH: {
         double d;
         if (parse_num(v, 16, 30000, &d) || d != floor(d)) return "expected a whole number of pixels from 16 to 30000";
@@ -1194,7 +1251,7 @@ static int needs_quotes(const char *v)
     size_t n = strlen(v);
     if (!n) return 0;
     if (strpbrk(v, ";\"\\") || v[0] == ' ' || v[n - 1] == ' ' || strstr(v, "  ")) return 1;
-    return n > DUMP_CHUNK && strspn(v, "0123456789.,:+-eE ") != n;
+    return n > DUMP_CHUNK && strspn(v, "0123456789.,:+-eE |") != n;
 }
 
 static void dump_quoted(FILE *out, const char *v)
@@ -1275,9 +1332,11 @@ size_t plan_input_files(const settings *s, const char *out[PLAN_MAX_INPUTS])
 void plan_scale_photo_px(smp_plan *plan, double k)
 {
     settings *s = &plan->s;
-    vec2 *lists[] = {s->polygon, s->hl_points, s->scar_line, s->patch_poly};
-    size_t counts[] = {s->polygon_n, s->hl_n, s->scar_n, s->patch_n};
-    for (size_t l = 0; l < 4; l++)
+    size_t excl_total = 0;
+    for (size_t i = 0; i < s->excl_count; i++) excl_total += s->excl_n[i];
+    vec2 *lists[] = {s->polygon, s->hl_points, s->scar_line, s->patch_poly, s->excl};
+    size_t counts[] = {s->polygon_n, s->hl_n, s->scar_n, s->patch_n, excl_total};
+    for (size_t l = 0; l < 5; l++)
         for (size_t i = 0; lists[l] && i < counts[l]; i++) lists[l][i] = v2_scale(lists[l][i], k);
     for (int i = 0; i < 3; i++) s->anchors[i] = v2_scale(s->anchors[i], k);
     s->ruler_px *= k;

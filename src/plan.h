@@ -25,7 +25,7 @@ typedef enum hairline_shape {
 
 /* Hard limits: nothing allocates in proportion to an unchecked number. */
 #define SMP_MAX_DOTS 20000000.0   /* dots in one layout */
-#define SMP_MAX_POINTS 10000      /* vertices in a polygon or polyline */
+#define SMP_MAX_POINTS 10000      /* vertices in a polygon or polyline (all the exclusions' together) */
 #define SMP_MAX_AREA_MM 20000.0   /* side of the layout frame */
 #define SMP_MAX_DENSITY 400.0     /* dots/cm^2: 0.25 mm dots 0.5 mm apart */
 
@@ -83,6 +83,11 @@ typedef struct settings {
     char *clinic, *client, *date, *session_dates, *logo, *notes;
     char *sheet;               /* --practitioner-sheet */
     char *exclude_mask;
+    /* --exclude-polygon: the corners of every exclusion, one polygon after
+     * another; EXCL_N[i] of them for the i-th; NULL when none. */
+    vec2 *excl;
+    size_t *excl_n;
+    size_t excl_count;
     int width, no_labels;
 } settings;
 

@@ -401,7 +401,7 @@ static void blend(uint32_t *px, uint32_t rgb, double a)
 }
 
 /* --compose guides over VIEW (the photo at ZOOM of its pixels): the area
- * tinted with its outline, what the exclusion mask keeps out in red, a
+ * tinted with its outline, what the exclusions keep out in red, a
  * 1 cm grid on the area, then with cairo the hairline, its anchors and
  * (BAR) a scale bar. */
 static smp_status draw_guides(photo *view, cairo_t *cr, const result_view *L, double zoom, const panel *q, double size,
@@ -411,6 +411,8 @@ static smp_status draw_guides(photo *view, cairo_t *cr, const result_view *L, do
     double unit = L->scale * zoom; /* output px per mm */
     area whole = *L->area;
     whole.exclude.px = NULL;
+    whole.excl_count = 0;
+    int excluding = L->area->exclude.px || L->area->excl_count;
     uint8_t *row[2] = {malloc((size_t)w), malloc((size_t)w)};
     if (!row[0] || !row[1]) {
         free(row[0]); free(row[1]);
@@ -424,7 +426,7 @@ static smp_status draw_guides(photo *view, cairo_t *cr, const result_view *L, do
         for (int x = 0; x < w; x++) {
             vec2 p = v2((x + 0.5) / unit, my);
             int in = area_contains(L->area, p);
-            cur[x] = (uint8_t)(in ? 1 : L->area->exclude.px && area_contains(&whole, p) ? 2 : 0);
+            cur[x] = (uint8_t)(in ? 1 : excluding && area_contains(&whole, p) ? 2 : 0);
         }
         for (int x = 0; x < w; x++) {
             int edge = (x > 0 && cur[x - 1] != cur[x]) || (y > 0 && up[x] != cur[x]);

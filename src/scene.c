@@ -231,6 +231,9 @@ static smp_status build_scene(smp_layout *L, const settings *given, scene_cache 
     if (s->hl_points && !(m->hl_points = L->owned[1] = scaled(s->hl_points, s->hl_n, k))) goto nomem;
     if (s->scar_line && !(m->scar_line = L->owned[2] = scaled(s->scar_line, s->scar_n, k))) goto nomem;
     if (s->patch_poly && !(m->patch_poly = L->owned[3] = scaled(s->patch_poly, s->patch_n, k))) goto nomem;
+    size_t excl_total = 0;
+    for (size_t i = 0; i < s->excl_count; i++) excl_total += s->excl_n[i];
+    if (s->excl && !(m->excl = L->owned[4] = scaled(s->excl, excl_total, k))) goto nomem;
     m->area_w = L->photo.w * k;
     m->area_h = L->photo.h * k;
     if (s->area_mask) {
@@ -431,6 +434,13 @@ static smp_status darker_than_area(smp_layout *L, scene_cache *cache, smp_error 
     if (a->poly) key = hash_bytes(key, a->poly, a->poly_n * sizeof *a->poly);
     if (a->mask.px) key = hash_bytes(key, a->mask.px, (size_t)a->mask.w * a->mask.h);
     if (a->exclude.px) key = hash_bytes(key, a->exclude.px, (size_t)a->exclude.w * a->exclude.h);
+    size_t excl_total = 0;
+    for (size_t i = 0; i < a->excl_count; i++) excl_total += a->excl_n[i];
+    key = hash_bytes(key, &a->excl_count, sizeof a->excl_count);
+    if (a->excl_count) {
+        key = hash_bytes(key, a->excl_n, a->excl_count * sizeof *a->excl_n);
+        key = hash_bytes(key, a->excl, excl_total * sizeof *a->excl);
+    }
     key |= 1; /* never 0, "none" */
     L->edge_key = hash_bytes(key, &L->mm.edge_mm, sizeof L->mm.edge_mm) | 1;
     if (cache->darker_key != key) {

@@ -188,6 +188,80 @@ START_TEST(soft_edge_kept_and_reused)
 }
 END_TEST
 
+/* Whether P is inside the closed polygon of N corners (even-odd), on its
+ * own here rather than through geom.c, which the area uses. */
+static int inside(const double (*c)[2], int n, double x, double y)
+{
+    int in = 0;
+    for (int i = 0, j = n - 1; i < n; j = i++)
+        if ((c[i][1] > y) != (c[j][1] > y) && x < (c[j][0] - c[i][0]) * (y - c[i][1]) / (c[j][1] - c[i][1]) + c[i][0])
+            in = !in;
+    return in;
+}
+
+START_TEST(exclusions_keep_dots_out)
+{
+    /* Two exclusions in a 100 mm square (a square and a triangle), a third
+     * overlapping the first by 10 x 10 mm, a fourth reaching past the
+     * frame's corner: no dot inside any, and the treated area is what is
+     * left, each overlap counted once. */
+    static const double sq[4][2] = {{10, 10}, {40, 10}, {40, 40}, {10, 40}};
+    static const double tri[3][2] = {{60, 50}, {90, 55}, {70, 90}};
+    static const double over[4][2] = {{30, 30}, {50, 30}, {50, 50}, {30, 50}};
+    static const double past[4][2] = {{-10, 90}, {10, 90}, {10, 110}, {-10, 110}};
+    smp_plan *p = test_plan("area-mm=100,100", "density=80", "sessions=1",
+                            "exclude-polygon=10,10 40,10 40,40 10,40 | 60,50 90,55 70,90 | 30,30 50,30 50,50 30,50 | "
+                            "-10,90 10,90 10,110 -10,110",
+                            NULL);
+    smp_layout *L = NULL;
+    smp_error err = {0};
+    ck_assert_msg(smp_layout_new(p, &L, &err) == SMP_OK, "%s", err.msg);
+    double tri_area = fabs(60.0 * (55 - 90) + 90.0 * (90 - 50) + 70.0 * (50 - 55)) / 2;
+    double left = 10000 - 900 - tri_area - 300 - 100;
+    ck_assert_msg(fabs(L->area.area_mm2 - left) < 0.005 * left, "area %f mm^2, expected %f", L->area.area_mm2, left);
+    size_t in_any = 0, near = 0;
+    for (size_t k = 0; k < L->dots.n; k++) {
+        double x = L->dots.d[k].x_mm, y = L->dots.d[k].y_mm;
+        in_any += inside(sq, 4, x, y) || inside(tri, 3, x, y) || inside(over, 4, x, y) || inside(past, 4, x, y);
+        near += x > 40 && x < 41 && y > 12 && y < 28; /* just beside the square's right edge */
+    }
+    ck_assert_msg(in_any == 0, "%zu dots inside the exclusions", in_any);
+    ck_assert_msg(near > 0, "no dots beside the exclusion: it reaches past its outline");
+    /* Without a photo there is no soft edge: the count follows the area. */
+    ck_assert_msg(fabs(L->dots.n / (left * 0.8) - 1) < 0.03, "%zu dots on %f mm^2", L->dots.n, left);
+    smp_layout_free(L);
+    smp_plan_free(p);
+}
+END_TEST
+
+START_TEST(soft_edge_at_an_exclusion)
+{
+    /* On a "photo", the edge fades toward an exclusion as toward the
+     * area's own edge: 1.5 mm from it a fraction of full, 7.5 mm full. */
+    smp_plan *p = test_plan("area-mm=100,100", "area-polygon=0,0 100,0 100,100 0,100",
+                            "exclude-polygon=40,20 60,20 60,80 40,80", NULL);
+    settings s = *plan_settings(p);
+    s.photo = (char *)"photo.png";
+    s.edge_mm = 5;
+    area a;
+    smp_error err = {0};
+    ck_assert_int_eq(area_build(&s, &a, &err), SMP_OK);
+    field f;
+    ck_assert_int_eq(field_build(&s, &a, NULL, NULL, &f, &err), SMP_OK);
+    double full = field_density(&f, v2(20, 50), NULL, NULL), near = 0, far = 0;
+    for (int k = 0; k < 40; k++) {
+        near += field_density(&f, v2(61.5, 30 + k), NULL, NULL) / 40;
+        far += field_density(&f, v2(67.5, 30 + k), NULL, NULL) / 40;
+        ck_assert_double_eq(field_density(&f, v2(59.9, 30 + k), NULL, NULL), 0);
+    }
+    ck_assert_msg(near < 0.55 * full && near > 0.05 * full, "1.5 mm from it %f of %f", near, full);
+    ck_assert_msg(far > 0.95 * full, "7.5 mm from it %f of %f", far, full);
+    field_free(&f);
+    area_free(&a);
+    smp_plan_free(p);
+}
+END_TEST
+
 Suite *field_suite(void)
 {
     Suite *s = suite_create("field");
@@ -197,6 +271,8 @@ Suite *field_suite(void)
     tcase_add_test(tc, integral_and_area);
     tcase_add_test(tc, soft_edge_on_bare_skin_narrow_beside_hair);
     tcase_add_test(tc, soft_edge_kept_and_reused);
+    tcase_add_test(tc, exclusions_keep_dots_out);
+    tcase_add_test(tc, soft_edge_at_an_exclusion);
     suite_add_tcase(s, tc);
     return s;
 }

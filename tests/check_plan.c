@@ -69,6 +69,8 @@ START_TEST(bad_values)
         {"hairline", "zigzag"}, {"anchors", "1,2:3,4"}, {"seed", "-1"}, {"seed", "12abc"},
         {"face", "sideways"}, {"transition-mm", "nan"}, {"area-polygon", "0,0 1,1"},
         {"area-polygon", "0,0 10,0 20,0"}, {"clustering", "maybe"}, {"darkness", "1.5"},
+        {"exclude-polygon", "0,0 10,0 0,10 |"}, {"exclude-polygon", "0,0 10,10 10,0 0,10"},
+        {"exclude-polygon", "0,0 10,0 0,10 | 5,5 6,6 7,7"}, {"exclude-polygon", "0,0 10,0 0,10 || 0,0 9,0 0,9"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         memset(&err, 0, sizeof err);
@@ -93,6 +95,33 @@ START_TEST(ramp_and_points)
     ck_assert_double_eq(s->hl_points[2].y, 52);
     ck_assert_int_eq(s->clustering, 1);
     smp_plan_free(p);
+}
+END_TEST
+
+START_TEST(exclusion_polygons)
+{
+    /* Polygons with " | " between them, spaces around it or not; their
+     * corners in photo pixels scale with the photo, as the area's do. */
+    smp_plan *p = test_plan("area-mm=300,300", "exclude-polygon=10,10 40,10 40,40|60,50 90,55 80,95 70,90 | -5,0 0,-5 5,0",
+                            NULL);
+    const settings *s = plan_settings(p);
+    ck_assert_uint_eq(s->excl_count, 3);
+    ck_assert_uint_eq(s->excl_n[0], 3);
+    ck_assert_uint_eq(s->excl_n[1], 4);
+    ck_assert_uint_eq(s->excl_n[2], 3);
+    ck_assert_double_eq(s->excl[3].x, 60);
+    ck_assert_double_eq(s->excl[8].y, -5);
+    plan_scale_photo_px(p, 0.5);
+    ck_assert_double_eq(s->excl[6].y, 45);
+    ck_assert_double_eq(s->excl[8].y, -2.5);
+    smp_plan_free(p);
+    /* Which one is wrong, among several. */
+    smp_plan *q = smp_plan_new();
+    smp_error err = {0};
+    ck_assert_int_eq(smp_plan_set(q, "exclude-polygon", "0,0 10,0 0,10 | 0,0 10,10 10,0 0,10", "--exclude-polygon", 0, &err),
+                     SMP_EVALUE);
+    ck_assert_msg(strstr(err.msg, ": exclusion 2: the polygon crosses itself (edge 1 to 2 crosses edge 3 to 4)"), "%s", err.msg);
+    smp_plan_free(q);
 }
 END_TEST
 
@@ -172,6 +201,7 @@ Suite *plan_suite(void)
     tcase_add_test(tc, defaults_from_domain);
     tcase_add_test(tc, bad_values);
     tcase_add_test(tc, ramp_and_points);
+    tcase_add_test(tc, exclusion_polygons);
     tcase_add_test(tc, anchors_must_make_a_hairline);
     tcase_add_test(tc, plan_file_lines);
     tcase_add_test(tc, presets);

@@ -9,8 +9,9 @@ test: opens the page, loads samples/top.jpg, gives the scale, taps the three
 hairline points of samples/top.smp, drags the front one (with a touch
 pointer), waits for the preview to change, undoes and redoes the drag, saves
 the plan when the studio can (else says so), checks that `smpsim render` of
-the plan gives the preview the page showed, and takes screenshots at
-1280x800 and 1366x768 into SHOTS.  Prints "FAIL: ..." lines and exits 1 on a
+the plan gives the preview the page showed, draws the area and an exclusion
+(the preview's pixels inside it the photo's; undo takes it away), and
+takes screenshots at 1280x800 and 1366x768 into SHOTS.  Prints "FAIL: ..." lines and exits 1 on a
 failure; exits 77 with "SKIP: ..." when the browser or Selenium is missing.
 
 bench: for each photo, places the hairline, then moves the front point 20
@@ -161,6 +162,28 @@ def frame_offset(d, x, y):
     w, h = d.execute_script("return [document.getElementById('marks').viewBox.baseVal.width,"
                             " document.getElementById('marks').viewBox.baseVal.height]")
     return round(x / w * r[0] - r[0] / 2), round(y / h * r[1] - r[1] / 2)
+
+
+# The preview's pixels that differ from the photo's (/api/before at the
+# same width, as the page shows it) in the rectangle X0,Y0-X1,Y1 of photo
+# pixels: [differing, compared].
+EXCLUSION_PIXELS = """
+    const done = arguments[arguments.length - 1], r = arguments[0];
+    const load = (src) => new Promise((ok, bad) => { const i = new Image(); i.onload = () => ok(i); i.onerror = bad; i.src = src; });
+    const pixels = (img) => { const c = document.createElement('canvas'); c.width = img.naturalWidth; c.height = img.naturalHeight;
+      const g = c.getContext('2d'); g.drawImage(img, 0, 0); return g.getImageData(0, 0, c.width, c.height); };
+    Promise.all([load(document.getElementById('afterImg').src), load(document.getElementById('photoImg').src)]).then(([a, b]) => {
+      if (a.naturalWidth !== b.naturalWidth) return done(null);
+      const k = a.naturalWidth / document.getElementById('marks').viewBox.baseVal.width, pa = pixels(a), pb = pixels(b);
+      let diff = 0, n = 0;
+      for (let y = Math.ceil(r[1] * k); y < Math.floor(r[3] * k); y++)
+        for (let x = Math.ceil(r[0] * k); x < Math.floor(r[2] * k); x++) {
+          const o = 4 * (y * pa.width + x);
+          n++;
+          if (pa.data[o] !== pb.data[o] || pa.data[o + 1] !== pb.data[o + 1] || pa.data[o + 2] !== pb.data[o + 2]) diff++;
+        }
+      done([diff, n]);
+    }).catch(() => done(null));"""
 
 
 def tap(d, x, y):
@@ -381,6 +404,60 @@ def run_test(smpsim, samples, shots):
         got = [[round(v) for v in p] for p in d.execute_script("return studio.state().area")]
         if len(got) != 4 or any(not close(g, q, 4) for g, q in zip(got, square)):
             fail("four taps after Draw anew made the area %s, expected %s" % (got, square))
+        # An exclusion: "Add an exclusion", four taps over part of the area;
+        # the page sends it, the preview inside it is the photo's own
+        # pixels, and undo takes it away again.
+        changed_inside = lambda: d.execute_async_script(EXCLUSION_PIXELS, [350, 350, 410, 410])
+        before_excl = changed_inside()
+        if not before_excl or before_excl[0] <= 0:
+            fail("before the exclusion the preview has no dots there to take away: %s" % (before_excl,))
+        h_before = shown_hash(d)
+        d.find_element(By.ID, "addExcl").click()
+        ring = ((340, 340), (420, 340), (420, 420), (340, 420))
+        for x, y in ring:
+            tap(d, x, y)
+        settle(d, "the preview with the exclusion")
+        sent = d.execute_script("return studio.settings('plan')['exclude-polygon'] || ''")
+        got = [[float(v) for v in c.split(",")] for c in sent.split()]
+        if "|" in sent or len(got) != 4 or any(not close(g, q, 4) for g, q in zip(got, ring)):
+            fail("four taps after Add an exclusion: the page sends exclude-polygon=%r, expected %s" % (sent, ring))
+        after_excl = changed_inside()
+        if not after_excl or after_excl[0] != 0:
+            fail("%s preview pixels inside the exclusion differ from the photo's (of %s)" %
+                 (after_excl and after_excl[0], after_excl and after_excl[1]))
+        d.save_screenshot(os.path.join(shots, "studio-exclusion-1280x800.png"))
+        undos = 0
+        while "exclude-polygon" in d.execute_script("return studio.settings('plan')") and undos < 5:
+            d.find_element(By.ID, "undo").click()
+            undos += 1
+        settle(d, "the preview after undoing the exclusion")
+        if undos > 2 or "exclude-polygon" in d.execute_script("return studio.settings('plan')"):
+            fail("undo took %d steps to take the exclusion away" % undos)
+        if shown_hash(d) != h_before:
+            fail("after undoing the exclusion the preview is not the one before it")
+        # Redone, saved, and the plan opened again: the exclusion comes back.
+        for _ in range(undos):
+            d.find_element(By.ID, "redo").click()
+        settle(d, "the preview after redoing the exclusion")
+        if d.execute_script("return studio.settings('plan')['exclude-polygon'] || ''") != sent:
+            fail("redo did not bring the exclusion back")
+        if has_api:
+            d.execute_script("studio.saved = null")
+            name = d.find_element(By.ID, "name")
+            name.clear()
+            name.send_keys("with-exclusion")
+            d.find_element(By.ID, "save").click()
+            wait(d, "return !!studio.saved", "the save with the exclusion")
+            wait(d, "return [...document.getElementById('plans').options].some(o => o.value === 'with-exclusion.smp')",
+                 "the saved plan in the list")
+            d.execute_script("document.getElementById('plans').value = 'with-exclusion.smp'")
+            d.execute_script("studio.state().excl = []")
+            d.execute_script("document.getElementById('openPlan').click()")  # its section is folded by now
+            wait(d, "return studio.state().excl.length === 1", "the plan's exclusion restored")
+            settle(d, "the preview of the plan opened again")
+            if d.execute_script("return studio.settings('plan')['exclude-polygon'] || ''") != sent:
+                fail("the plan opened again sends exclude-polygon=%r, expected %r" %
+                     (d.execute_script("return studio.settings('plan')['exclude-polygon']"), sent))
         errors = [e for e in d.get_log("browser") if e.get("level") == "SEVERE" and "/api/" not in e.get("message", "")]
         for e in errors:
             fail("the page's console: " + e["message"])

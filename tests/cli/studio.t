@@ -404,6 +404,43 @@ if [ -n "$fc_photo" ] && [ -s "$fc_photo" ]; then
   studio_stop
 fi
 
+t "studio: an exclusion keeps the preview's pixels the photo's, at any view width; its plan renders the same"
+mkdir clinic
+cp "$root"/samples/top.jpg .
+studio_start --listen 127.0.0.1:0 --dir clinic
+post "${url}api/photo" --data-binary @top.jpg; sid=$(session_of body.out)
+base_='"scale":4,"area-polygon":"100,100 700,100 700,700 100,700","compose":"after","no-labels":true'
+excl_='"exclude-polygon":"200,200 400,200 400,400 200,400 | 500,450 650,500 550,650"'
+post "${url}api/preview" --data '{"session":"'$sid'","settings":{'"$base_"'}}'; expect_code 200 "preview without"
+cp body.out without.png
+post "${url}api/preview" --data '{"session":"'$sid'","settings":{'"$base_,$excl_"'}}'; expect_code 200 "preview with"
+cp body.out with.png
+cmp -s with.png without.png && fail "the exclusion changed nothing"
+get "${url}api/before?session=$sid"; cp body.out before.png
+app=${SMPSIM_APPEARANCE:-$root/build/appearance}
+# 10 px inside the outlines (a dot beside one may reach over its edge, no further).
+for poly in "210,210 390,210 390,390 210,390" "520,475 625,510 555,615"; do
+  n=$("$app" diff before.png with.png "$poly" | awk '$1 == "diff_pixels" { print $2 }')
+  [ "$n" = 0 ] || fail "${n:-?} preview pixels changed inside $poly"
+  n=$("$app" diff before.png without.png "$poly" | awk '$1 == "diff_pixels" { print $2 }')
+  [ "${n:-0}" -gt 1000 ] || fail "without the exclusion only ${n:-?} changed inside $poly"
+done
+# Drawn for the screen at 400 px: the exclusions scale with the photo.
+post "${url}api/preview" --data '{"session":"'$sid'","view_width":400,"settings":{'"$base_,$excl_"'}}'; expect_code 200 "preview at 400"
+cp body.out with400.png
+get "${url}api/before?session=$sid&width=400"; cp body.out before400.png
+n=$("$app" diff before400.png with400.png "107,107 193,107 193,193 107,193" | awk '$1 == "diff_pixels" { print $2 }')
+[ "$n" = 0 ] || fail "at 400 px ${n:-?} pixels changed inside the square"
+post "${url}api/save" --data '{"session":"'$sid'","settings":{'"$base_,$excl_"'},"name":"ears","what":["plan","png"]}'
+expect_code 200 "save with exclusions"
+grep -q '^exclude-polygon = 200,200 400,200 400,400 200,400 | 500,450 650,500 550,650$' clinic/ears.smp ||
+  fail "the plan lacks them: $(grep exclude clinic/ears.smp)"
+(cd clinic && "$bin" render ears.smp -o ../x.png 2>/dev/null)
+cmp -s x.png clinic/ears.png || fail "render of the saved plan differs from the saved PNG"
+cmp -s x.png with.png || fail "render of the saved plan differs from the preview"
+serving "exclusions"
+studio_stop
+
 t "studio: on another address every request needs the printed token"
 studio_start --listen 0.0.0.0:0
 token=${url##*token=}
