@@ -361,6 +361,23 @@ def run_test(smpsim, samples, shots):
         info = d.execute_script("return studio.info")
         if not info or abs(info.get("scale", 0) - 4.0) > 0.05:
             fail("the studio's scale from a 420 px ruler of 105 mm: %s" % info)
+        # The front's height: the slider moves the front point across the
+        # temples' line, toward the face, to the millimetres it says.
+        before = d.execute_script("return studio.state().anchors.map(p => p.slice())")
+        d.execute_script("""const h = document.getElementById('height');
+            h.value = 30; h.dispatchEvent(new Event('input')); h.dispatchEvent(new Event('change'));""")
+        settle(d, "the preview with the front 30 mm ahead")
+        after = d.execute_script("return studio.state().anchors")
+        # Temples level at y 610: 30 mm at 4 px/mm puts the front at y 730.
+        if not (close(after[0], before[0], 0.5) and close(after[2], before[2], 0.5) and close(after[1], (before[1][0], 730), 1.5)):
+            fail("the height slider at 30 mm moved the points %s -> %s" % (before, after))
+        shown = d.execute_script("return document.getElementById('height-v').textContent")
+        if not shown.startswith("30 mm"):
+            fail("the height slider says %r" % shown)
+        d.find_element(By.ID, "undo").click()
+        settle(d, "the preview after undoing the height")
+        if not close(d.execute_script("return studio.state().anchors")[1], before[1], 0.5):
+            fail("undo did not put the front back")
         # The area: taps with the Area tool add corners (to the suggested
         # outline when the studio has one: a tap away from it adds a corner
         # where it lengthens the outline least); a double-click
