@@ -640,6 +640,18 @@ done:
     return st;
 }
 
+/* M's pixels of value 1 that join those of value 2 (4-connected) become 2. */
+static void grow_into(uint8_t *m, int w, int h)
+{
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+            if (m[(size_t)y * w + x] == 2)
+                for (int k = 0; k < 4; k++) {
+                    int nx = x + (k == 0) - (k == 1), ny = y + (k == 2) - (k == 3);
+                    if (nx >= 0 && ny >= 0 && nx < w && ny < h) flood(m, w, h, nx, ny, 1, 2);
+                }
+}
+
 smp_status scalp_choose(const scalp_candidates *cand, const scalp_hint *hint, const char *what, uint8_t **out,
                         double *confidence, char *warning, size_t warning_size, smp_error *err)
 {
@@ -657,6 +669,10 @@ smp_status scalp_choose(const scalp_candidates *cand, const scalp_hint *hint, co
     *out = NULL;
     if (!tmp || !var || !m) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
     memcpy(m, cand->m, n);
+    const uint8_t *line_side = hint->side;
+    if (line_side)
+        for (size_t i = 0; i < n; i++)
+            if (line_side[i] != 2) m[i] = 0;
     /* The largest connected region reaching into the middle half, but
      * not one that runs into the band of the photo on the face's side
      * (its outer FACE_BAND): skin going on there is a forehead, a face
@@ -734,6 +750,14 @@ smp_status scalp_choose(const scalp_candidates *cand, const scalp_hint *hint, co
     scalp_box_mean(grain, tmp, w, h, (int)fmax(1, lround(scale * 1.5)));
     size_t found = 0;
     for (size_t i = 0; i < n; i++) m[i] = m[i] != 3 || (var[i] > 0.0f && tmp[i] > 0.5f) ? 255 : 0;
+    if (line_side && region) {
+        /* Ahead of the line, the transition zone's front and the sentinel
+         * dots need the skin there too: the candidates within reach that
+         * join the region, and nothing further. */
+        for (size_t i = 0; i < n; i++) m[i] = m[i] == 255 ? 2 : line_side[i] == 1 && cand->m[i] == 1 ? 1 : 0;
+        grow_into(m, w, h);
+        for (size_t i = 0; i < n; i++) m[i] = m[i] == 2 ? 255 : 0;
+    }
     if (zone && region) {
         /* The thinning zone goes on beyond the bare-looking crown into the
          * hair, as long as scalp shows between the hairs: from the region
@@ -742,15 +766,12 @@ smp_status scalp_choose(const scalp_candidates *cand, const scalp_hint *hint, co
         for (size_t i = 0; i < n; i++) tmp[i] = m[i] == 255;
         scalp_box_mean(tmp, var, w, h, (int)fmax(1, lround(scale * THIN_REACH_MM)));
         for (size_t i = 0; i < n; i++) m[i] = m[i] == 255 ? 2 : (zone[i] & 1) && var[i] > 0 ? 1 : 0;
-        for (int y = 0; y < h; y++)
-            for (int x = 0; x < w; x++)
-                if (m[(size_t)y * w + x] == 2)
-                    for (int k = 0; k < 4; k++) {
-                        int nx = x + (k == 0) - (k == 1), ny = y + (k == 2) - (k == 3);
-                        if (nx >= 0 && ny >= 0 && nx < w && ny < h) flood(m, w, h, nx, ny, 1, 2);
-                    }
+        grow_into(m, w, h);
         for (size_t i = 0; i < n; i++) m[i] = m[i] == 2 ? 255 : 0;
     }
+    if (line_side)
+        for (size_t i = 0; i < n; i++)
+            if (!line_side[i]) m[i] = 0;
     for (size_t i = 0; i < n; i++) found += m[i] == 255;
     double share = (double)found / n;
     /* Confidence: how far the region's colour stands from the rest. */

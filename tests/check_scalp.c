@@ -59,7 +59,7 @@ START_TEST(finds_the_scalp_on_generated_photos)
         char warn[256];
         smp_error err = {0};
         draw(&scenes[i], &p, truth);
-        ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){-1, 0, 0, {0, 0}}, "generated", &mask, &conf, warn, sizeof warn, &err) == SMP_OK, "scene %zu: %s", i,
+        ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){-1, 0, 0, {0, 0}, NULL, 0}, "generated", &mask, &conf, warn, sizeof warn, &err) == SMP_OK, "scene %zu: %s", i,
                       err.msg);
         ck_assert_msg(!warn[0], "scene %zu: %s", i, warn);
         size_t inter = 0, uni = 0;
@@ -92,7 +92,7 @@ START_TEST(finds_a_crown_off_the_middle)
         smp_error err = {0};
         draw(&sc[i], &p, truth);
         ck_assert(!truth[150 * 300 + 150]);
-        ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){-1, 0, 0, {0, 0}}, "generated", &mask, &conf, warn, sizeof warn, &err) == SMP_OK, "%s", err.msg);
+        ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){-1, 0, 0, {0, 0}, NULL, 0}, "generated", &mask, &conf, warn, sizeof warn, &err) == SMP_OK, "%s", err.msg);
         size_t inter = 0, uni = 0;
         for (int k = 0; k < 300 * 300; k++) {
             inter += truth[k] && mask[k];
@@ -152,7 +152,7 @@ START_TEST(finds_the_whole_bald_top_across_a_lighting_gradient)
     smp_error err = {0};
     draw_lit(&p, bald, head);
     for (int face = -1; face <= FACE_UP; face += 1 + (face == -1)) {
-        ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){face, 0, 0, {0, 0}}, "lit.png", &mask, &conf, warn, sizeof warn,
+        ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){face, 0, 0, {0, 0}, NULL, 0}, "lit.png", &mask, &conf, warn, sizeof warn,
                                    &err) == SMP_OK,
                       "%s", err.msg);
         size_t in = 0, all = 0, outside = 0, shaded = 0, shaded_all = 0;
@@ -237,7 +237,7 @@ START_TEST(refuses_a_photo_with_no_answer)
     uint8_t *mask = NULL;
     double conf;
     char warn[256];
-    ck_assert_int_eq(scalp_detect(&p, 3, &(scalp_hint){-1, 0, 0, {0, 0}}, "grey.png", &mask, &conf, warn, sizeof warn, &err), SMP_EINPUT);
+    ck_assert_int_eq(scalp_detect(&p, 3, &(scalp_hint){-1, 0, 0, {0, 0}, NULL, 0}, "grey.png", &mask, &conf, warn, sizeof warn, &err), SMP_EINPUT);
     ck_assert_ptr_null(mask);
     ck_assert_msg(strstr(err.msg, "grey.png: no scalp area") != NULL, "%s", err.msg);
     photo_free(&p);
@@ -299,7 +299,7 @@ START_TEST(refuses_skin_running_toward_the_face)
         char warn[256];
         smp_error err = {0};
         paint(&p, kinds[i]);
-        ck_assert_int_eq(scalp_detect(&p, 3, &(scalp_hint){FACE_DOWN, 0, 0, {0, 0}}, "front.png", &mask, &conf, warn, sizeof warn, &err),
+        ck_assert_int_eq(scalp_detect(&p, 3, &(scalp_hint){FACE_DOWN, 0, 0, {0, 0}, NULL, 0}, "front.png", &mask, &conf, warn, sizeof warn, &err),
                          SMP_EINPUT);
         ck_assert_ptr_null(mask);
         ck_assert(conf == -1);
@@ -307,10 +307,10 @@ START_TEST(refuses_skin_running_toward_the_face)
                                       "face (--face down): give --hairline with --anchors") == err.msg,
                       "%s", err.msg);
         /* A hairline bounds it; a face on the other side is not there. */
-        ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){-1, 0, 0, {0, 0}}, "front.png", &mask, &conf, warn, sizeof warn, &err) == SMP_OK, "%s",
+        ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){-1, 0, 0, {0, 0}, NULL, 0}, "front.png", &mask, &conf, warn, sizeof warn, &err) == SMP_OK, "%s",
                       err.msg);
         free(mask);
-        ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){FACE_UP, 0, 0, {0, 0}}, "front.png", &mask, &conf, warn, sizeof warn, &err) == SMP_OK,
+        ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){FACE_UP, 0, 0, {0, 0}, NULL, 0}, "front.png", &mask, &conf, warn, sizeof warn, &err) == SMP_OK,
                       "%s", err.msg);
         free(mask);
         photo_free(&p);
@@ -328,7 +328,7 @@ START_TEST(stubble_is_hair)
     char warn[256];
     smp_error err = {0};
     paint(&p, back);
-    ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){FACE_DOWN, 0, 0, {0, 0}}, "back.png", &mask, &conf, warn, sizeof warn, &err) == SMP_OK, "%s",
+    ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){FACE_DOWN, 0, 0, {0, 0}, NULL, 0}, "back.png", &mask, &conf, warn, sizeof warn, &err) == SMP_OK, "%s",
                   err.msg);
     size_t top = 0, top_all = 0, stubble = 0, neck = 0;
     for (int y = 0; y < 300; y++)
@@ -361,7 +361,7 @@ START_TEST(doubts_a_scalp_that_runs_off_the_photo)
         uint8_t truth[300 * 300], *mask = NULL;
         smp_error err = {0};
         draw(&sc[i], &p, truth);
-        ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){-1, 0, 0, {0, 0}}, "generated", &mask, &conf[i], warn[i], sizeof warn[i], &err) == SMP_OK,
+        ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){-1, 0, 0, {0, 0}, NULL, 0}, "generated", &mask, &conf[i], warn[i], sizeof warn[i], &err) == SMP_OK,
                       "%s", err.msg);
         free(mask);
         photo_free(&p);

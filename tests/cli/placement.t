@@ -6,6 +6,19 @@
 pl_photos=$root/../shared/photos
 pl_data=$root/tests/cli/data/placement.txt
 pl_bin=${SMPSIM_APPEARANCE:-$root/build/appearance}
+# pl_untouched PHOTO: after.png changed over 2000 pixels of the photo, and
+# none in the regions of regions.txt (lines NAME POLYGON).
+pl_untouched() {
+  "$pl_bin" diff "$pl_photos/$1" after.png >fig.txt 2>fig.err || { fail "appearance diff: $(cat fig.err)"; return; }
+  pl_all=$(awk '$1 == "diff_pixels" { print $2 }' fig.txt)
+  [ "${pl_all:-0}" -gt 2000 ] || fail "only ${pl_all:-0} pixels changed: no treatment"
+  while read -r pl_name pl_poly; do
+    "$pl_bin" diff "$pl_photos/$1" after.png "$pl_poly" >fig.txt 2>fig.err || { fail "appearance diff: $(cat fig.err)"; continue; }
+    pl_n=$(awk '$1 == "diff_pixels" { print $2 }' fig.txt)
+    [ "$pl_n" = 0 ] || fail "$pl_n pixels changed on the $pl_name"
+  done <regions.txt
+}
+
 if [ ! -d "$pl_photos" ] || [ ! -f "$pl_photos/stubble-back.jpg" ]; then
   t "placement on real photos"
   echo "skipped: ../shared/photos not found"
@@ -32,16 +45,34 @@ else
       fi
       expect_status 0
       [ "$status" = 0 ] || continue
-      "$pl_bin" diff "$pl_photos/$pl_ph" after.png >fig.txt 2>fig.err || { fail "appearance diff: $(cat fig.err)"; continue; }
-      pl_all=$(awk '$1 == "diff_pixels" { print $2 }' fig.txt)
-      [ "${pl_all:-0}" -gt 2000 ] || fail "only ${pl_all:-0} pixels changed: no treatment"
-      while read -r _ _ pl_name pl_poly; do
-        "$pl_bin" diff "$pl_photos/$pl_ph" after.png "$pl_poly" >fig.txt 2>fig.err || { fail "appearance diff: $(cat fig.err)"; continue; }
-        pl_n=$(awk '$1 == "diff_pixels" { print $2 }' fig.txt)
-        [ "$pl_n" = 0 ] || fail "$pl_n pixels changed on the $pl_name"
-      done <<PL_EOF
-$(awk -v p="$pl_ph" '$1 == p && $2 == "forbid"' "$pl_data")
-PL_EOF
+      awk -v p="$pl_ph" '$1 == p && $2 == "forbid" { $1 = $2 = ""; sub(/^ +/, ""); print }' "$pl_data" >regions.txt
+      pl_untouched "$pl_ph"
     done
   done
+fi
+
+# Behind a practitioner's hairline (data/placement-lines.txt): the area is
+# chosen behind the line, and in a side view the line's lower end runs
+# straight back from the temple: no dot on the face, ear, neck or room.
+pl_lines=$root/tests/cli/data/placement-lines.txt
+if [ -d "$pl_photos" ] && [ -f "$pl_photos/stubble-side-face.jpg" ]; then
+  awk '!/^#/ && NF >= 5 && !seen[$1 " " $2 " " $3]++ { print $1, $2, $3 }' "$pl_lines" >lines.txt
+  while read -r pl_ph pl_face pl_anchors; do
+    for pl_mode in "--area auto" "--mode thinning"; do
+      t "placement: behind the line on $pl_ph ($pl_mode, --face $pl_face)"
+      # shellcheck disable=SC2086
+      run render "$pl_photos/$pl_ph" --scale 3 $pl_mode --face "$pl_face" --hairline rounded \
+        --anchors "$pl_anchors" --compose after --no-labels -o after.png
+      if [ "$status" = 2 ]; then
+        # Long thin hair behind the line holds no bald patch to start from.
+        expect_error "no bald scalp found behind the hairline's middle"
+        continue
+      fi
+      expect_status 0
+      [ "$status" = 0 ] || continue
+      awk -v p="$pl_ph" -v a="$pl_anchors" '$1 == p && $3 == a { n = $4; $1 = $2 = $3 = $4 = ""; sub(/^ +/, ""); print n, $0 }' \
+        "$pl_lines" >regions.txt
+      pl_untouched "$pl_ph"
+    done
+  done <lines.txt
 fi
