@@ -538,6 +538,17 @@ smp_status scene_build_cached(smp_layout *L, const smp_plan *plan, scene_cache *
                           s->photo, L->face.box[0], L->face.box[1], L->face.box[2], L->face.box[3]);
             return st;
         }
+        /* With the face to a side the photo is a side view: the bald top
+         * runs on over the temple into the forehead and the face, down to
+         * the ear and the cheek, and only a hairline can say where the
+         * scalp stops (a side view's face is no frontal one the detector
+         * knows, and it need not reach the photo's edge). */
+        if ((s->face == FACE_LEFT || s->face == FACE_RIGHT) && !bounded)
+            return smp_fail(err, SMP_EINPUT, 1,
+                            "%s: --face %s is a side view, whose bald top runs on over the temple into the face, the "
+                            "ear and the cheek: give --hairline with --anchors to bound the forehead, or --area-polygon "
+                            "or --area-mask",
+                            s->photo, s->face == FACE_LEFT ? "left" : "right");
         scalp_hint hint = {bounded ? -1 : (int)s->face, s->thinning, 0, {0, 0}, NULL, 0};
         uint8_t *side = NULL;
         if (bounded) {
