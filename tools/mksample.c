@@ -488,6 +488,16 @@ static int side_hair(double nx, double ny)
     return ny > -0.42 + 0.25 * (0.5 - nx) * (nx < 0.5) && ny < 0.70 && !(nx < 0.35 && ny > 0.50);
 }
 
+/* An ellipse's path. */
+static void ellipse(cairo_t *cr, double cx, double cy, double rx, double ry)
+{
+    cairo_save(cr);
+    cairo_translate(cr, cx, cy);
+    cairo_scale(cr, rx, ry);
+    cairo_arc(cr, 0, 0, 1, 0, 2 * M_PI);
+    cairo_restore(cr);
+}
+
 static int side_sample(const char *outdir)
 {
     uint64_t k = 7;
@@ -506,28 +516,16 @@ static int side_sample(const char *outdir)
     skin(cr, 165, 445, 45, 32, &k);
     /* Under the hair's fringe the skin of the side is a little shaded;
      * the ear redder than the scalp, its rim lit, its bowl in shadow. */
-    cairo_save(cr);
-    cairo_translate(cr, cx + SIDE_EAR_X * rx, cy + SIDE_EAR_Y * ry);
-    cairo_scale(cr, 0.17 * rx, 0.30 * ry);
-    cairo_arc(cr, 0, 0, 1, 0, 2 * M_PI);
-    cairo_restore(cr);
+    ellipse(cr, cx + SIDE_EAR_X * rx, cy + SIDE_EAR_Y * ry, 0.17 * rx, 0.30 * ry);
     cairo_set_source_rgb(cr, 0.90, 0.58, 0.54);
     cairo_fill(cr);
-    cairo_save(cr);
-    cairo_translate(cr, cx + (SIDE_EAR_X - 0.02) * rx, cy + (SIDE_EAR_Y + 0.02) * ry);
-    cairo_scale(cr, 0.09 * rx, 0.17 * ry);
-    cairo_arc(cr, 0, 0, 1, 0, 2 * M_PI);
-    cairo_restore(cr);
+    ellipse(cr, cx + (SIDE_EAR_X - 0.02) * rx, cy + (SIDE_EAR_Y + 0.02) * ry, 0.09 * rx, 0.17 * ry);
     cairo_set_source_rgb(cr, 0.62, 0.36, 0.33);
     cairo_fill(cr);
     hair(cr, cx, cy, rx, ry, side_hair, &k);
     /* An eye and a brow, to place the face. */
     cairo_set_source_rgb(cr, 0.22, 0.16, 0.13);
-    cairo_save(cr);
-    cairo_translate(cr, 232, 395);
-    cairo_scale(cr, 16, 6);
-    cairo_arc(cr, 0, 0, 1, 0, 2 * M_PI);
-    cairo_restore(cr);
+    ellipse(cr, 232, 395, 16, 6);
     cairo_fill(cr);
     cairo_set_source_rgba(cr, 0.2, 0.14, 0.1, 0.85);
     cairo_set_line_width(cr, 2.5 * S);
