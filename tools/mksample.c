@@ -513,6 +513,10 @@ static int side_sample(const char *outdir)
     cairo_close_path(cr);
     cairo_fill(cr);
     skin(cr, cx, cy, rx, ry, &k);
+    /* Lit from the side, more evenly than from above: half the top's sheen. */
+    ellipse(cr, cx, cy, rx, ry);
+    cairo_set_source_rgba(cr, 0.85, 0.66, 0.55, 0.5);
+    cairo_fill(cr);
     skin(cr, 165, 445, 45, 32, &k);
     /* Under the hair's fringe the skin of the side is a little shaded;
      * the ear redder than the scalp, its rim lit, its bowl in shadow. */
