@@ -228,6 +228,90 @@ START_TEST(measures_the_head_breadth)
 }
 END_TEST
 
+/* A 300x300 top view at 3 px/mm: a bald crown that runs to the head's
+ * outline on the left, with textured hair round the rest, and a blown-out
+ * shine (near-white core 9 mm across the radius, fading over 4 mm) on the
+ * crown's upper right, running over its edge into the hair.  A white wall
+ * from the photo's left border meets the bald outline, and a white cup
+ * stands free in the background, both out of focus (their edges fade over
+ * 8 mm, softer than the shine's); a white clip lies on the crown's lower edge.
+ * BALD gets the crown, SHINE the shine (core and fade), WHITE the wall,
+ * the cup and the clip (with their fades). */
+static void draw_shine(photo *p, const double skin[3], uint8_t *bald, uint8_t *shine, uint8_t *white)
+{
+    smp_error err = {0};
+    ck_assert_int_eq(photo_alloc(p, 300, 300, &err), SMP_OK);
+    static const double hair[3] = {40, 30, 25}, bg[3] = {95, 105, 125}, paint[3] = {244, 244, 241};
+    for (int y = 0; y < 300; y++)
+        for (int x = 0; x < 300; x++) {
+            int k = y * 300 + x;
+            double hx = (x - 170) / 115.0, hy = (y - 155) / 130.0;
+            double bx = (x - 135) / 85.0, by = (y - 140) / 82.0;
+            double d = hypot(x - 205, y - 115), s = fmin(1, fmax(0, (39 - d) / 12));
+            int in_head = hx * hx + hy * hy < 1, clip = hypot(x - 150, y - 215) < 10;
+            double blur = fmax(fmin(1, (62 - x) / 24.0), fmin(1, (30 - hypot(x - 265, y - 32)) / 24));
+            int in_white = clip || (!in_head && blur > 0);
+            bald[k] = (uint8_t)(in_head && !clip && bx * bx + by * by < 1);
+            shine[k] = (uint8_t)(in_head && !clip && s > 0);
+            /* The wall a millimetre clear of the head's outline (the
+             * pixels on it mix the two). */
+            white[k] = (uint8_t)(clip || (in_white && hx * hx + hy * hy > 1.05));
+            double noise = (rng_unit(rng_hash(5, 9, (uint64_t)x, (uint64_t)y)) - 0.5) * 4;
+            int stripe = (x * 3 + y * 5 + (int)(rng_hash(6, 9, (uint64_t)(x / 3), (uint64_t)(y / 9)) % 5)) % 4 < 2;
+            double c[3];
+            for (int i = 0; i < 3; i++) {
+                c[i] = clip ? paint[i] + noise / 4 : bald[k] ? skin[i] + noise
+                       : in_head ? hair[i] * (stripe ? 1.35 : 0.6) + noise
+                       : in_white ? paint[i] * blur + bg[i] * (1 - blur) + noise / 4 : bg[i] + noise / 3;
+                /* Light reflected off the head, above whatever it lies on. */
+                if (shine[k]) c[i] = c[i] * (1 - s) + (253 + noise / 4) * s;
+                c[i] = c[i] < 0 ? 0 : c[i] > 255 ? 255 : c[i];
+            }
+            ((uint32_t *)(p->px + (size_t)y * p->stride))[x] =
+                (uint32_t)c[0] << 16 | (uint32_t)c[1] << 8 | (uint32_t)c[2];
+        }
+}
+
+START_TEST(takes_in_a_blown_out_shine_but_not_a_white_wall)
+{
+    /* The shine is the scalp it lies on: found with the crown, in bald
+     * and thinning mode alike, while the wall, the cup and the clip, as
+     * white and as smooth, are left alone. */
+    static const double skins[][3] = {{200, 150, 115}, {225, 185, 160}, {150, 105, 80}};
+    static uint8_t bald[300 * 300], shine[300 * 300], white[300 * 300];
+    for (size_t i = 0; i < sizeof skins / sizeof *skins; i++)
+        for (int thinning = 0; thinning <= 1; thinning++) {
+            photo p;
+            uint8_t *mask = NULL;
+            double conf = 0;
+            char warn[256];
+            smp_error err = {0};
+            draw_shine(&p, skins[i], bald, shine, white);
+            ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){-1, thinning, 0, {0, 0}}, "shine.png", &mask, &conf, warn,
+                                       sizeof warn, &err) == SMP_OK,
+                          "skin %zu thinning %d: %s", i, thinning, err.msg);
+            size_t in = 0, all = 0, lit = 0, lit_all = 0, painted = 0, off = 0;
+            for (int k = 0; k < 300 * 300; k++) {
+                if (bald[k]) { all++; in += mask[k] != 0; }
+                if (shine[k] && bald[k]) { lit_all++; lit += mask[k] != 0; }
+                painted += white[k] && mask[k];
+                off += !bald[k] && !shine[k] && mask[k];
+            }
+            ck_assert_msg(mask[115 * 300 + 205], "skin %zu thinning %d: the shine's middle left out", i, thinning);
+            ck_assert_msg(lit >= lit_all * 95 / 100, "skin %zu thinning %d: %zu of %zu pixels of the shine on the crown",
+                          i, thinning, lit, lit_all);
+            ck_assert_msg(in >= all * 90 / 100, "skin %zu thinning %d: %zu of %zu pixels of the crown", i, thinning, in,
+                          all);
+            ck_assert_msg(painted == 0, "skin %zu thinning %d: %zu pixels of the wall, the cup or the clip", i, thinning,
+                          painted);
+            ck_assert_msg(off <= all / 50, "skin %zu thinning %d: %zu pixels off the crown and its shine", i, thinning,
+                          off);
+            free(mask);
+            photo_free(&p);
+        }
+}
+END_TEST
+
 START_TEST(refuses_a_photo_with_no_answer)
 {
     photo p;
@@ -442,6 +526,7 @@ Suite *scalp_suite(void)
     tcase_add_test(tc, refuses_skin_running_toward_the_face);
     tcase_add_test(tc, stubble_is_hair);
     tcase_add_test(tc, measures_the_head_breadth);
+    tcase_add_test(tc, takes_in_a_blown_out_shine_but_not_a_white_wall);
     suite_add_tcase(s, tc);
     return s;
 }
