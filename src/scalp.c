@@ -498,21 +498,32 @@ static void shine_blobs(const float *L, const float *A, const float *B, const fl
             int box[4];
             size_t got = flood_box(out, w, h, x, y, 1, 2, box);
             int keep = got >= least && got <= most && box[0] > 0 && box[1] > 0 && box[2] < w - 1 && box[3] < h - 1;
-            int white = 0;
-            for (int yy = box[1]; keep && !white && yy <= box[3]; yy++)
-                for (int xx = box[0]; xx <= box[2]; xx++)
-                    if (out[(size_t)yy * w + xx] == 2 && L[(size_t)yy * w + xx] >= SHINE_WHITE) { white = 1; break; }
-            flood(out, w, h, x, y, 2, keep && white ? 3 : 4);
+            /* Its brightest pixel, and its outermost ones (off the
+             * photo's border, as it is kept). */
+            size_t edge = 0;
+            double top = 0, edge_l = 0, from = skin[0] + SHINE_LIGHTER;
+            for (int yy = box[1]; keep && yy <= box[3]; yy++)
+                for (int xx = box[0]; xx <= box[2]; xx++) {
+                    size_t i = (size_t)yy * w + xx;
+                    if (out[i] != 2) continue;
+                    top = fmax(top, L[i]);
+                    if (out[i - 1] != 2 || out[i + 1] != 2 || out[i - w] != 2 || out[i + w] != 2) {
+                        edge++;
+                        edge_l += L[i];
+                    }
+                }
+            keep = keep && top >= SHINE_WHITE && edge && edge_l / edge - from <= SHINE_SOFT * (top - from);
+            flood(out, w, h, x, y, 2, keep ? 3 : 4);
         }
     for (size_t i = 0; i < n; i++) out[i] = out[i] == 3;
 }
 
 /* Adds to the region (2 in M) each shine blob of SHINE (1) that borders
- * it and fades at its edge (scalp.h), outside the band of the photo on
- * the face's side (BAND > 0); L is the photo's L*, SKIN_L the skin's.  MERGED (W*H) gets 1 on the shine added.  -1 when out of
+ * it (scalp.h), outside the band of the photo on the face's side
+ * (BAND > 0).  MERGED (W*H) gets 1 on the shine added.  -1 when out of
  * memory. */
-static int add_shine(uint8_t *m, const uint8_t *shine, const float *L, float skin_l, int w, int h, double scale,
-                     int face, int band, size_t region, uint8_t *merged)
+static int add_shine(uint8_t *m, const uint8_t *shine, int w, int h, double scale, int face, int band, size_t region,
+                     uint8_t *merged)
 {
     size_t n = (size_t)w * h;
     int r = (int)fmax(1, lround(scale * SHINE_RING_MM));
@@ -535,20 +546,13 @@ static int add_shine(uint8_t *m, const uint8_t *shine, const float *L, float ski
             for (int yy = 0; yy < bh; yy++)
                 for (int xx = 0; xx < bw; xx++) near[(size_t)yy * bw + xx] = s[(size_t)(yy + y0) * w + xx + x0] == 2;
             scalp_box_mean(near, near, bw, bh, r);
-            size_t ring = 0, touch = 0, edge = 0;
-            double edge_l = 0, top = 0, from = skin_l + SHINE_LIGHTER;
+            size_t ring = 0, touch = 0;
             int in_band = 0;
             for (int yy = 0; yy < bh; yy++)
                 for (int xx = 0; xx < bw; xx++) {
                     size_t i = (size_t)(yy + y0) * w + xx + x0;
                     if (s[i] == 2) {
                         int px = xx + x0, py = yy + y0;
-                        top = fmax(top, L[i]);
-                        if (px == 0 || py == 0 || px == w - 1 || py == h - 1 || s[i - 1] != 2 || s[i + 1] != 2 ||
-                            s[i - w] != 2 || s[i + w] != 2) {
-                            edge++;
-                            edge_l += L[i];
-                        }
                         in_band |= band > 0 && (face == FACE_DOWN ? py >= h - band : face == FACE_UP ? py < band
                                                 : face == FACE_LEFT ? px < band : px >= w - band);
                         continue;
@@ -558,8 +562,7 @@ static int add_shine(uint8_t *m, const uint8_t *shine, const float *L, float ski
                     touch += m[i] == 2;
                 }
             free(near);
-            int soft = edge && edge_l / edge - from <= SHINE_SOFT * (top - from);
-            int add = !in_band && soft && got <= region && ring && touch >= SHINE_TOUCH * ring;
+            int add = !in_band && got <= region && ring && touch >= SHINE_TOUCH * ring;
             for (int yy = box[1]; yy <= box[3]; yy++)
                 for (int xx = box[0]; xx <= box[2]; xx++) {
                     size_t i = (size_t)yy * w + xx;
@@ -572,24 +575,58 @@ static int add_shine(uint8_t *m, const uint8_t *shine, const float *L, float ski
     return 0;
 }
 
+/* The photo's pixels per millimetre from which scalp_shine works on a
+ * reduced copy: a shine is millimetres across, and a 16 MP photo's
+ * CIELAB planes would cost seconds and hundreds of megabytes. */
+#define SHINE_WORK_PX_MM 4.0
+
 smp_status scalp_shine(const photo *p, double scale, uint8_t **out, smp_error *err)
 {
-    int w = p->w, h = p->h;
+    /* Every F x F pixels averaged into one. */
+    int f = scale > 2 * SHINE_WORK_PX_MM ? (int)(scale / SHINE_WORK_PX_MM) : 1;
+    int w = (p->w + f - 1) / f, h = (p->h + f - 1) / f;
     size_t n = (size_t)w * h;
+    photo small = {0};
+    const photo *q = p;
     float *L = malloc(n * sizeof *L), *A = malloc(n * sizeof *A), *B = malloc(n * sizeof *B);
     float *tmp = malloc(n * sizeof *tmp), *var = malloc(n * sizeof *var);
-    uint8_t *m = malloc(n);
+    uint8_t *m = malloc(n), *full = NULL;
     float skin[3];
     smp_status st = SMP_OK;
     *out = NULL;
     if (!L || !A || !B || !tmp || !var || !m) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
-    photo_to_lab(p, L, A, B);
-    local_variance(L, tmp, var, w, h, (int)fmax(1, lround(scale * 0.5)));
+    if (f > 1) {
+        if ((st = photo_alloc(&small, w, h, err)) != SMP_OK) goto done;
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                unsigned sum[3] = {0, 0, 0}, k = 0;
+                for (int yy = y * f; yy < y * f + f && yy < p->h; yy++)
+                    for (int xx = x * f; xx < x * f + f && xx < p->w; xx++, k++) {
+                        uint32_t v = ((const uint32_t *)(p->px + (size_t)yy * p->stride))[xx];
+                        sum[0] += (v >> 16) & 255;
+                        sum[1] += (v >> 8) & 255;
+                        sum[2] += v & 255;
+                    }
+                ((uint32_t *)(small.px + (size_t)y * small.stride))[x] =
+                    (sum[0] + k / 2) / k << 16 | (sum[1] + k / 2) / k << 8 | (sum[2] + k / 2) / k;
+            }
+        q = &small;
+    }
+    photo_to_lab(q, L, A, B);
+    local_variance(L, tmp, var, w, h, (int)fmax(1, lround(scale / f * 0.5)));
     if (skin_estimate(w, h, L, A, B, var, skin)) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
-    shine_blobs(L, A, B, var, w, h, scale, skin, hypot(skin[1], skin[2]), m);
-    *out = m;
-    m = NULL;
+    shine_blobs(L, A, B, var, w, h, scale / f, skin, hypot(skin[1], skin[2]), m);
+    if (f > 1) {
+        if (!(full = malloc((size_t)p->w * p->h))) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
+        for (int y = 0; y < p->h; y++)
+            for (int x = 0; x < p->w; x++) full[(size_t)y * p->w + x] = m[(size_t)(y / f) * w + x / f];
+        *out = full;
+    } else {
+        *out = m;
+        m = NULL;
+    }
 done:
+    photo_free(&small);
     free(L); free(A); free(B); free(tmp); free(var); free(m);
     return st;
 }
@@ -841,7 +878,7 @@ smp_status scalp_choose(const scalp_candidates *cand, const scalp_hint *hint, co
     /* A blown-out shine that borders the region is the scalp it lies on;
      * left out, it would cut the crown short at its edge. */
     shine = malloc(n);
-    if (!shine || (region && add_shine(m, cand->shine, L, skin[0], w, h, scale, face, face >= 0 ? band : 0, region, shine))) {
+    if (!shine || (region && add_shine(m, cand->shine, w, h, scale, face, face >= 0 ? band : 0, region, shine))) {
         st = smp_fail(err, SMP_ENOMEM, 0, "out of memory");
         goto done;
     }

@@ -52,16 +52,17 @@ smp_status scalp_detect(const photo *p, double scale, const scalp_hint *hint, co
  * near-white in its middle, so neither the skin's colour nor its grain.
  * Its pixels are SHINE_LIGHTER L* or more above the skin's, under
  * SHINE_PALE of its chroma (near-white ones, SHINE_WHITE L* or more,
- * under SHINE_CAST too: the light's own tint) and smooth (L* standard deviation under 4
- * over half a millimetre); a connected blob of them is a shine when it
- * reaches SHINE_WHITE L* somewhere, does not touch the photo's border (a
- * wall, a window, a shirt runs on out of the frame) and is no larger than
- * SHINE_MAX_MM2.  scalp_choose adds a shine to the region when the region
- * holds SHINE_TOUCH or more of the pixels within SHINE_RING_MM around it,
- * when its edge is soft (the mean L* of its outermost pixels above that
- * of its least light ones by under SHINE_SOFT of its brightest pixel's:
- * a shine fades into the skin it lights, a white thing lying on the
- * skin stops sharply) and when it is no larger than the region. */
+ * under SHINE_CAST too: the light's own tint) and smooth (L* standard
+ * deviation under 4 over half a millimetre); a connected blob of them is
+ * a shine when it reaches SHINE_WHITE L* somewhere, does not touch the
+ * photo's border (a wall, a window, a shirt runs on out of the frame), is
+ * SHINE_MIN_MM2 to SHINE_MAX_MM2 and its edge is soft: the mean L* of its
+ * outermost pixels above its least (the skin's + SHINE_LIGHTER) by under
+ * SHINE_SOFT of its brightest pixel's (a shine fades into the skin it
+ * lights; a white thing lying on the skin stops sharply).  scalp_choose
+ * adds a shine to the region when the region holds SHINE_TOUCH or more
+ * of the pixels within SHINE_RING_MM around it and it is no larger than
+ * the region. */
 #define SHINE_LIGHTER 10.0
 #define SHINE_PALE 0.5
 #define SHINE_WHITE 90.0
@@ -73,8 +74,9 @@ smp_status scalp_detect(const photo *p, double scale, const scalp_hint *hint, co
 #define SHINE_SOFT 0.6
 
 /* The shine blobs of photo P at SCALE px/mm, as above, with the skin's
- * colour as scalp_skin measures it: OUT (the photo's size, 1 = shine) is
- * the caller's to free. */
+ * colour as scalp_skin measures it (from a copy reduced to about 4 px/mm
+ * when the photo has twice that or more): OUT (the photo's size, 1 =
+ * shine) is the caller's to free. */
 smp_status scalp_shine(const photo *p, double scale, uint8_t **out, smp_error *err) SMP_MUST_CHECK;
 
 /* scalp_detect in two steps, so that a caller trying several hints on one

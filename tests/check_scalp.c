@@ -312,6 +312,44 @@ START_TEST(takes_in_a_blown_out_shine_but_not_a_white_wall)
 }
 END_TEST
 
+START_TEST(finds_the_shine_on_a_large_photo_too)
+{
+    /* scalp_shine (for --match auto) works on a reduced copy of a photo
+     * of 8 px/mm or more: the generated crown, each pixel made 3 x 3 (9
+     * px/mm), gives the shine it gives at 3 px/mm, and neither the wall
+     * (on the border) nor the clip (sharp-edged).  The cup, as soft as a
+     * shine and off the border, is a shine to it too: only --area auto
+     * asks that a shine border the scalp. */
+    static const double skin[3] = {200, 150, 115};
+    static uint8_t bald[300 * 300], shine[300 * 300], white[300 * 300];
+    photo p, big;
+    smp_error err = {0};
+    uint8_t *small_mask = NULL, *big_mask = NULL;
+    draw_shine(&p, skin, bald, shine, white);
+    ck_assert_int_eq(photo_alloc(&big, 900, 900, &err), SMP_OK);
+    for (int y = 0; y < 900; y++)
+        for (int x = 0; x < 900; x++)
+            ((uint32_t *)(big.px + (size_t)y * big.stride))[x] = ((const uint32_t *)(p.px + (size_t)(y / 3) * p.stride))[x / 3];
+    ck_assert_int_eq(scalp_shine(&p, 3, &small_mask, &err), SMP_OK);
+    ck_assert_int_eq(scalp_shine(&big, 9, &big_mask, &err), SMP_OK);
+    size_t lit = 0, agree = 0, painted = 0;
+    for (int y = 0; y < 900; y++)
+        for (int x = 0; x < 900; x++) {
+            int k = (y / 3) * 300 + x / 3;
+            lit += small_mask[k] != 0;
+            agree += small_mask[k] && big_mask[(size_t)y * 900 + x];
+            painted += white[k] && hypot(x / 3 - 265, y / 3 - 32) > 30 && big_mask[(size_t)y * 900 + x];
+        }
+    ck_assert_msg(big_mask[(size_t)345 * 900 + 615], "the shine's middle left out at 9 px/mm");
+    ck_assert_msg(lit > 9 * 1000 && agree >= lit * 9 / 10, "%zu of the %zu pixels of the shine at 3 px/mm", agree, lit);
+    ck_assert_msg(painted == 0, "%zu pixels of the wall or the clip", painted);
+    free(small_mask);
+    free(big_mask);
+    photo_free(&p);
+    photo_free(&big);
+}
+END_TEST
+
 START_TEST(refuses_a_photo_with_no_answer)
 {
     photo p;
@@ -527,6 +565,7 @@ Suite *scalp_suite(void)
     tcase_add_test(tc, stubble_is_hair);
     tcase_add_test(tc, measures_the_head_breadth);
     tcase_add_test(tc, takes_in_a_blown_out_shine_but_not_a_white_wall);
+    tcase_add_test(tc, finds_the_shine_on_a_large_photo_too);
     suite_add_tcase(s, tc);
     return s;
 }
