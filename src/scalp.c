@@ -895,6 +895,11 @@ smp_status scalp_choose(const scalp_candidates *cand, const scalp_hint *hint, co
     scalp_box_mean(grain, tmp, w, h, (int)fmax(1, lround(scale * 1.5)));
     size_t found = 0;
     for (size_t i = 0; i < n; i++) m[i] = m[i] != 3 || (var[i] > 0.0f && tmp[i] > 0.5f) ? 255 : 0;
+    /* Growing back closes narrow ways in from the border (beside a shine
+     * taken in, often): what they led to is a hole now, and filled. */
+    for (int x = 0; x < w; x++) { flood(m, w, h, x, 0, 0, 3); flood(m, w, h, x, h - 1, 0, 3); }
+    for (int y = 0; y < h; y++) { flood(m, w, h, 0, y, 0, 3); flood(m, w, h, w - 1, y, 0, 3); }
+    for (size_t i = 0; i < n; i++) m[i] = m[i] == 3 ? 0 : 255;
     if (zone && region) {
         /* The thinning zone goes on beyond the bare-looking crown into the
          * hair, as long as scalp shows between the hairs: from the region

@@ -71,7 +71,7 @@ smp_status scalp_detect(const photo *p, double scale, const scalp_hint *hint, co
 #define SHINE_MIN_MM2 2.0
 #define SHINE_RING_MM 1.5
 #define SHINE_TOUCH 0.1
-#define SHINE_SOFT 0.6
+#define SHINE_SOFT 0.7
 
 /* The shine blobs of photo P at SCALE px/mm, as above, with the skin's
  * colour as scalp_skin measures it (from a copy reduced to about 4 px/mm

@@ -272,6 +272,30 @@ static void draw_shine(photo *p, const double skin[3], uint8_t *bald, uint8_t *s
         }
 }
 
+/* The pixels outside MASK (300x300) that the photo's border cannot reach
+ * without crossing it: holes. */
+static size_t holes(const uint8_t *mask)
+{
+    static uint8_t seen[300 * 300];
+    static int stack[2 * 300 * 300];
+    size_t top = 0, out = 0, reached = 0;
+    memset(seen, 0, sizeof seen);
+    for (int k = 0; k < 300; k++) {
+        int edge[4] = {k, 299 * 300 + k, k * 300, k * 300 + 299};
+        for (int e = 0; e < 4; e++)
+            if (!mask[edge[e]] && !seen[edge[e]]) { seen[edge[e]] = 1; stack[top++] = edge[e]; }
+    }
+    while (top) {
+        int i = stack[--top], x = i % 300, y = i / 300;
+        reached++;
+        int nb[4] = {x > 0 ? i - 1 : -1, x < 299 ? i + 1 : -1, y > 0 ? i - 300 : -1, y < 299 ? i + 300 : -1};
+        for (int e = 0; e < 4; e++)
+            if (nb[e] >= 0 && !mask[nb[e]] && !seen[nb[e]]) { seen[nb[e]] = 1; stack[top++] = nb[e]; }
+    }
+    for (int i = 0; i < 300 * 300; i++) out += !mask[i];
+    return out - reached;
+}
+
 START_TEST(takes_in_a_blown_out_shine_but_not_a_white_wall)
 {
     /* The shine is the scalp it lies on: found with the crown, in bald
@@ -306,9 +330,51 @@ START_TEST(takes_in_a_blown_out_shine_but_not_a_white_wall)
                           painted);
             ck_assert_msg(off <= all / 50, "skin %zu thinning %d: %zu pixels off the crown and its shine", i, thinning,
                           off);
+            ck_assert_msg(holes(mask) == 0, "skin %zu thinning %d: %zu pixels of holes", i, thinning, holes(mask));
             free(mask);
             photo_free(&p);
         }
+}
+END_TEST
+
+START_TEST(fills_a_hole_that_growing_back_closes_off)
+{
+    /* Candidates by hand: a square region with a pocket 20 px across
+     * that a one-pixel way joins to the outside, smooth skin along the
+     * way but not in the pocket.  Growing back closes the way, and the
+     * pocket, a hole now, is filled (as it would have been with no way
+     * out). */
+    scalp_candidates c = {0};
+    c.w = c.h = 300;
+    c.scale = 3;
+    c.face = -1;
+    size_t n = 300 * 300;
+    c.L = malloc(n * sizeof *c.L), c.A = malloc(n * sizeof *c.A), c.B = malloc(n * sizeof *c.B);
+    c.smooth = malloc(n * sizeof *c.smooth);
+    c.m = calloc(n, 1), c.shine = calloc(n, 1);
+    ck_assert(c.L && c.A && c.B && c.smooth && c.m && c.shine);
+    c.skin[0] = 70, c.skin[1] = 10, c.skin[2] = 15;
+    c.chroma = hypot(10, 15);
+    for (int y = 0; y < 300; y++)
+        for (int x = 0; x < 300; x++) {
+            size_t i = (size_t)y * 300 + x;
+            int square = x >= 80 && x < 220 && y >= 80 && y < 220, pocket = abs(x - 150) < 10 && abs(y - 150) < 10;
+            int way = x == 150 && y >= 80 && y < 150;
+            c.m[i] = (uint8_t)(square && !pocket && !way);
+            c.smooth[i] = square && !pocket ? 1.0f : 0.0f;
+            c.L[i] = c.m[i] ? 70 : 30, c.A[i] = c.m[i] ? 10 : 2, c.B[i] = c.m[i] ? 15 : 2;
+        }
+    uint8_t *mask = NULL;
+    double conf = 0;
+    char warn[256];
+    smp_error err = {0};
+    ck_assert_msg(scalp_choose(&c, &(scalp_hint){-1, 0, 0, {0, 0}}, "hand", &mask, &conf, warn, sizeof warn, &err) ==
+                      SMP_OK,
+                  "%s", err.msg);
+    ck_assert_msg(mask[150 * 300 + 150] && mask[100 * 300 + 150], "the pocket or the way left out");
+    ck_assert_msg(holes(mask) == 0, "%zu pixels of holes", holes(mask));
+    free(mask);
+    scalp_candidates_free(&c);
 }
 END_TEST
 
@@ -566,6 +632,7 @@ Suite *scalp_suite(void)
     tcase_add_test(tc, measures_the_head_breadth);
     tcase_add_test(tc, takes_in_a_blown_out_shine_but_not_a_white_wall);
     tcase_add_test(tc, finds_the_shine_on_a_large_photo_too);
+    tcase_add_test(tc, fills_a_hole_that_growing_back_closes_off);
     suite_add_tcase(s, tc);
     return s;
 }
