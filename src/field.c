@@ -41,45 +41,6 @@ static double half_darkening_point(void)
     return (lo + hi) / 2;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* Sign of every node by parity: a ray from the node toward the face crosses
- * the (laterally extended) line an odd number of times exactly when the
- * node is behind the line. */
-static smp_status sign_nodes(field *f, const vec2 *ext, size_t ne, vec2 face, smp_error *err)
-{
-    int vertical = face.x == 0; /* face down or up: rays along y */
-    int lines = vertical ? f->gw : f->gh, along = vertical ? f->gh : f->gw;
-    double *cross = malloc(ne * sizeof *cross);
-    if (!cross) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
-    double dir = vertical ? face.y : face.x;
-    for (int l = 0; l < lines; l++) {
-        double c = vertical ? f->x0 + l * f->g : f->y0 + l * f->g;
-        size_t k = 0;
-        for (size_t i = 0; i + 1 < ne; i++) {
-            double a = vertical ? ext[i].x : ext[i].y, b = vertical ? ext[i + 1].x : ext[i + 1].y;
-            if ((a <= c) == (b <= c)) continue;
-            double pa = vertical ? ext[i].y : ext[i].x, pb = vertical ? ext[i + 1].y : ext[i + 1].x;
-            cross[k++] = pa + (pb - pa) * (c - a) / (b - a);
-        }
-        qsort(cross, k, sizeof *cross, cmp_double);
-        size_t below = 0; /* crossings at smaller coordinate than the node */
-        for (int m = 0; m < along; m++) {
-            double q = vertical ? f->y0 + m * f->g : f->x0 + m * f->g;
-            while (below < k && cross[below] < q) below++;
-            size_t ahead = dir > 0 ? k - below : below;
-            size_t idx = vertical ? (size_t)m * f->gw + l : (size_t)l * f->gw + m;
-            if (!(ahead & 1)) f->sd[idx] = -f->sd[idx];
-        }
-    }
-    free(cross);
-    return SMP_OK;
-}
-
 static smp_status build_distance(field *f, const hairline *hl, smp_error *err)
 {
     double g = 0.5;
@@ -93,40 +54,7 @@ static smp_status build_distance(field *f, const hairline *hl, smp_error *err)
     size_t nn = (size_t)f->gw * (size_t)f->gh;
     f->sd = malloc(nn * sizeof *f->sd);
     if (!f->sd) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
-    for (size_t i = 0; i < nn; i++) f->sd[i] = (float)f->band;
-
-    /* The line, extended outward across the frame at both ends. */
-    double ext_len = f->w + f->h + 100;
-    size_t ne = hl->n + 2;
-    vec2 *ext = malloc(ne * sizeof *ext);
-    if (!ext) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
-    ext[0] = v2_sub(hl->pts[0], v2_scale(hl->across, ext_len));
-    memcpy(ext + 1, hl->pts, hl->n * sizeof *ext);
-    ext[ne - 1] = v2_add(hl->pts[hl->n - 1], v2_scale(hl->across, ext_len));
-
-    /* Unsigned distance within the band, segment by segment. */
-    double B = f->band;
-    for (size_t s = 0; s + 1 < ne; s++) {
-        vec2 a = ext[s], b = ext[s + 1];
-        double lox = fmin(a.x, b.x) - B, hix = fmax(a.x, b.x) + B;
-        double loy = fmin(a.y, b.y) - B, hiy = fmax(a.y, b.y) + B;
-        int i0 = (int)floor((lox - f->x0) / g), i1 = (int)ceil((hix - f->x0) / g);
-        int j0 = (int)floor((loy - f->y0) / g), j1 = (int)ceil((hiy - f->y0) / g);
-        if (i0 < 0) i0 = 0;
-        if (j0 < 0) j0 = 0;
-        if (i1 > f->gw - 1) i1 = f->gw - 1;
-        if (j1 > f->gh - 1) j1 = f->gh - 1;
-        for (int j = j0; j <= j1; j++)
-            for (int i = i0; i <= i1; i++) {
-                vec2 p = v2(f->x0 + i * g, f->y0 + j * g);
-                double d = sqrt(geom_seg_dist2(p, a, b));
-                float *slot = &f->sd[(size_t)j * f->gw + i];
-                if (d < *slot) *slot = (float)d;
-            }
-    }
-    smp_status st = sign_nodes(f, ext, ne, hl->face, err);
-    free(ext);
-    return st;
+    return hairline_distance_grid(hl, f->x0, f->y0, g, f->gw, f->gh, f->band, 1, f->sd, err);
 }
 
 /* The soft edge: cells of at most a tenth of its width (and at most 1 M

@@ -232,3 +232,95 @@ void hairline_free(hairline *hl)
     hl->pts = NULL;
     hl->n = 0;
 }
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The line, extended by LEN beyond both ends so that it splits the whole
+ * frame: along ACROSS, outward.  But in a side view (the face left or
+ * right) the lower end runs on straight back from the temple, level:
+ * below a temple in a side view are the sideburn, the ear, the cheek and
+ * the neck, never scalp behind the line. */
+static vec2 *extended(const hairline *hl, double len, size_t *ne)
+{
+    vec2 *ext = malloc((hl->n + 2) * sizeof *ext);
+    if (!ext) return NULL;
+    int side = hl->face.y == 0;
+    ext[0] = v2_sub(hl->pts[0], v2_scale(hl->across, len));
+    memcpy(ext + 1, hl->pts, hl->n * sizeof *ext);
+    vec2 last = hl->pts[hl->n - 1];
+    /* ACROSS points down the photo in a side view (hairline_build), so the
+     * last point is the lower end. */
+    ext[hl->n + 1] = side ? v2_sub(last, v2_scale(hl->face, len)) : v2_add(last, v2_scale(hl->across, len));
+    *ne = hl->n + 2;
+    return ext;
+}
+
+/* Signs by parity: a ray from a node toward the face crosses the extended
+ * line an odd number of times exactly when the node is behind the line. */
+static smp_status sign_nodes(const vec2 *ext, size_t ne, vec2 face, double x0, double y0, double g, int gw, int gh,
+                             float *sd, smp_error *err)
+{
+    int vertical = face.x == 0; /* face down or up: rays along y */
+    int lines = vertical ? gw : gh, along = vertical ? gh : gw;
+    double *cross = malloc(ne * sizeof *cross);
+    if (!cross) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+    double dir = vertical ? face.y : face.x;
+    for (int l = 0; l < lines; l++) {
+        double c = vertical ? x0 + l * g : y0 + l * g;
+        size_t k = 0;
+        for (size_t i = 0; i + 1 < ne; i++) {
+            double a = vertical ? ext[i].x : ext[i].y, b = vertical ? ext[i + 1].x : ext[i + 1].y;
+            if ((a <= c) == (b <= c)) continue;
+            double pa = vertical ? ext[i].y : ext[i].x, pb = vertical ? ext[i + 1].y : ext[i + 1].x;
+            cross[k++] = pa + (pb - pa) * (c - a) / (b - a);
+        }
+        qsort(cross, k, sizeof *cross, cmp_double);
+        size_t below = 0; /* crossings at smaller coordinate than the node */
+        for (int m = 0; m < along; m++) {
+            double q = vertical ? y0 + m * g : x0 + m * g;
+            while (below < k && cross[below] < q) below++;
+            size_t ahead = dir > 0 ? k - below : below;
+            size_t idx = vertical ? (size_t)m * gw + l : (size_t)l * gw + m;
+            if (!(ahead & 1)) sd[idx] = -sd[idx];
+        }
+    }
+    free(cross);
+    return SMP_OK;
+}
+
+smp_status hairline_distance_grid(const hairline *hl, double x0, double y0, double g, int gw, int gh, double band,
+                                  int ends, float *sd, smp_error *err)
+{
+    size_t nn = (size_t)gw * (size_t)gh;
+    for (size_t i = 0; i < nn; i++) sd[i] = (float)band;
+    double x1 = x0 + gw * g, y1 = y0 + gh * g;
+    size_t ne;
+    vec2 *ext = extended(hl, fabs(x1 - x0) + fabs(y1 - y0) + fabs(x0) + fabs(y0) + 100, &ne);
+    if (!ext) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+    /* Unsigned distance within the band, segment by segment. */
+    for (size_t s = ends ? 0 : 1; s + 1 < (ends ? ne : ne - 1); s++) {
+        vec2 a = ext[s], b = ext[s + 1];
+        double lox = fmin(a.x, b.x) - band, hix = fmax(a.x, b.x) + band;
+        double loy = fmin(a.y, b.y) - band, hiy = fmax(a.y, b.y) + band;
+        int i0 = (int)floor((fmax(lox, x0 - g) - x0) / g), i1 = (int)ceil((fmin(hix, x1 + g) - x0) / g);
+        int j0 = (int)floor((fmax(loy, y0 - g) - y0) / g), j1 = (int)ceil((fmin(hiy, y1 + g) - y0) / g);
+        if (i0 < 0) i0 = 0;
+        if (j0 < 0) j0 = 0;
+        if (i1 > gw - 1) i1 = gw - 1;
+        if (j1 > gh - 1) j1 = gh - 1;
+        for (int j = j0; j <= j1; j++)
+            for (int i = i0; i <= i1; i++) {
+                vec2 p = v2(x0 + i * g, y0 + j * g);
+                double d = sqrt(geom_seg_dist2(p, a, b));
+                float *slot = &sd[(size_t)j * gw + i];
+                if (d < *slot) *slot = (float)d;
+            }
+    }
+    smp_status st = sign_nodes(ext, ne, hl->face, x0, y0, g, gw, gh, sd, err);
+    free(ext);
+    return st;
+}

@@ -31,6 +31,17 @@ typedef struct hairline {
 smp_status hairline_build(const settings *s, double w, double h, hairline *out, smp_error *err) SMP_MUST_CHECK;
 void hairline_free(hairline *hl);
 
+/* The signed distance to the line at the nodes of a grid (X0 + i G,
+ * Y0 + j G) of GW x GH, into SD: positive behind the line, negative on
+ * the face's side, its size capped at BAND.  Beyond its ends the line
+ * runs on across the frame, outward; in a side view (the face left or
+ * right) its lower end runs straight back from the temple instead, so
+ * that the sideburn, ear, cheek and neck below are on the face's side.
+ * ENDS 0 measures the distance to the drawn line alone (the sign still
+ * counts the ends). */
+smp_status hairline_distance_grid(const hairline *hl, double x0, double y0, double g, int gw, int gh, double band,
+                                  int ends, float *sd, smp_error *err) SMP_MUST_CHECK;
+
 /* Shape offset functions in the normalised frame, exposed for tests:
  * the bulge b(u) (1 at u = 0, 0 at u = +-1) and the recession r(u) in mm
  * for a temple half-width of HALF_W mm (0 at u = 0 and u = +-1, >= 0). */

@@ -793,6 +793,18 @@ done:
     return st;
 }
 
+/* M's pixels of value 1 that join those of value 2 (4-connected) become 2. */
+static void grow_into(uint8_t *m, int w, int h)
+{
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+            if (m[(size_t)y * w + x] == 2)
+                for (int k = 0; k < 4; k++) {
+                    int nx = x + (k == 0) - (k == 1), ny = y + (k == 2) - (k == 3);
+                    if (nx >= 0 && ny >= 0 && nx < w && ny < h) flood(m, w, h, nx, ny, 1, 2);
+                }
+}
+
 smp_status scalp_choose(const scalp_candidates *cand, const scalp_hint *hint, const char *what, uint8_t **out,
                         double *confidence, char *warning, size_t warning_size, smp_error *err)
 {
@@ -810,6 +822,10 @@ smp_status scalp_choose(const scalp_candidates *cand, const scalp_hint *hint, co
     *out = NULL;
     if (!tmp || !var || !m) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
     memcpy(m, cand->m, n);
+    const uint8_t *line_side = hint->side;
+    if (line_side)
+        for (size_t i = 0; i < n; i++)
+            if (line_side[i] != 2) m[i] = 0;
     /* The largest connected region reaching into the middle half, but
      * not one that runs into the band of the photo on the face's side
      * (its outer FACE_BAND): skin going on there is a forehead, a face
@@ -883,6 +899,9 @@ smp_status scalp_choose(const scalp_candidates *cand, const scalp_hint *hint, co
         goto done;
     }
     if (!region) memset(shine, 0, n);
+    /* Behind a hairline, only the shine behind it. */
+    for (size_t i = 0; line_side && i < n; i++)
+        if (shine[i] && line_side[i] != 2) m[i] = shine[i] = 0;
     /* Holes: whatever the border cannot reach without crossing the region. */
     for (size_t i = 0; i < n; i++) m[i] = m[i] == 2 ? 2 : 0;
     for (int x = 0; x < w; x++) { flood(m, w, h, x, 0, 0, 3); flood(m, w, h, x, h - 1, 0, 3); }
@@ -900,6 +919,14 @@ smp_status scalp_choose(const scalp_candidates *cand, const scalp_hint *hint, co
     for (int x = 0; x < w; x++) { flood(m, w, h, x, 0, 0, 3); flood(m, w, h, x, h - 1, 0, 3); }
     for (int y = 0; y < h; y++) { flood(m, w, h, 0, y, 0, 3); flood(m, w, h, w - 1, y, 0, 3); }
     for (size_t i = 0; i < n; i++) m[i] = m[i] == 3 ? 0 : 255;
+    if (line_side && region) {
+        /* Ahead of the line, the transition zone's front and the sentinel
+         * dots need the skin there too: the candidates within reach that
+         * join the region, and nothing further. */
+        for (size_t i = 0; i < n; i++) m[i] = m[i] == 255 ? 2 : line_side[i] == 1 && cand->m[i] == 1 ? 1 : 0;
+        grow_into(m, w, h);
+        for (size_t i = 0; i < n; i++) m[i] = m[i] == 2 ? 255 : 0;
+    }
     if (zone && region) {
         /* The thinning zone goes on beyond the bare-looking crown into the
          * hair, as long as scalp shows between the hairs: from the region
@@ -908,15 +935,12 @@ smp_status scalp_choose(const scalp_candidates *cand, const scalp_hint *hint, co
         for (size_t i = 0; i < n; i++) tmp[i] = m[i] == 255;
         scalp_box_mean(tmp, var, w, h, (int)fmax(1, lround(scale * THIN_REACH_MM)));
         for (size_t i = 0; i < n; i++) m[i] = m[i] == 255 ? 2 : (zone[i] & 1) && var[i] > 0 ? 1 : 0;
-        for (int y = 0; y < h; y++)
-            for (int x = 0; x < w; x++)
-                if (m[(size_t)y * w + x] == 2)
-                    for (int k = 0; k < 4; k++) {
-                        int nx = x + (k == 0) - (k == 1), ny = y + (k == 2) - (k == 3);
-                        if (nx >= 0 && ny >= 0 && nx < w && ny < h) flood(m, w, h, nx, ny, 1, 2);
-                    }
+        grow_into(m, w, h);
         for (size_t i = 0; i < n; i++) m[i] = m[i] == 2 ? 255 : 0;
     }
+    if (line_side)
+        for (size_t i = 0; i < n; i++)
+            if (!line_side[i]) m[i] = 0;
     for (size_t i = 0; i < n; i++) found += m[i] == 255;
     double share = (double)found / n;
     /* Confidence: how far the region's colour stands from the rest. */

@@ -29,12 +29,19 @@
  * face is on, -1 when a hairline bounds the area.  THINNING: hair over
  * the skin is what is to be treated, so stubble's grain does not count as
  * hair.  SEED (photo px), when HAS_SEED: a point just behind the
- * hairline's middle; the region must come within SEED_REACH_MM of it. */
+ * hairline's middle; the region must come within SEED_REACH_MM of it.
+ * SIDE (photo px, or NULL) where a hairline is drawn: 2 behind it, 1 on
+ * the face's side but within reach of the drawn line's transition zone,
+ * 0 beyond: the region is chosen among the candidates behind the line,
+ * then takes in those within reach that join it, and nothing beyond.
+ * SIDE_KEY tells one SIDE from another (a cache compares it). */
 typedef struct scalp_hint {
     int face;
     int thinning;
     int has_seed;
     double seed[2];
+    const uint8_t *side;
+    uint64_t side_key;
 } scalp_hint;
 
 /* OUT (w*h, 255 = scalp) is the caller's to free. CONFIDENCE (0..1)

@@ -373,7 +373,8 @@ static smp_status detect_scalp(smp_layout *L, const scalp_hint *hint, scene_cach
     const scalp_hint *was = &cache->scalp_hint;
     int same = cache->scalp_valid && cache->scalp_scale == L->scale && was->face == hint->face &&
                was->thinning == hint->thinning && was->has_seed == hint->has_seed &&
-               (!hint->has_seed || (was->seed[0] == hint->seed[0] && was->seed[1] == hint->seed[1]));
+               (!hint->has_seed || (was->seed[0] == hint->seed[0] && was->seed[1] == hint->seed[1])) &&
+               was->side_key == hint->side_key;
     if (!same) {
         free(cache->scalp_mask);
         cache->scalp_mask = NULL;
@@ -399,6 +400,7 @@ static smp_status detect_scalp(smp_layout *L, const scalp_hint *hint, scene_cach
         cache->scalp_valid = 1;
         cache->scalp_scale = L->scale;
         cache->scalp_hint = *hint;
+        cache->scalp_hint.side = NULL; /* the caller's, gone after this call: SIDE_KEY stands for it */
     }
     L->area_confidence = cache->scalp_confidence;
     if (cache->scalp_status != SMP_OK) {
@@ -471,6 +473,44 @@ void scene_cache_free(scene_cache *c)
     memset(c, 0, sizeof *c);
 }
 
+/* For the automatic area behind a hairline: each photo pixel's side of
+ * the line (scalp_hint's SIDE), from its signed distance on a 0.5 mm grid.
+ * Ahead of the line, the transition zone's front and the sentinels reach
+ * at most the zone's width and the sentinels' depth, and a millimetre. */
+static smp_status line_sides(const smp_layout *L, uint8_t **out, uint64_t *key, smp_error *err)
+{
+    const settings *s = &L->mm;
+    int w = L->photo.w, h = L->photo.h;
+    double k = L->scale, W = w / k, H = h / k, g = 0.5;
+    if ((W / g) * (H / g) > 4e6) g = sqrt(W * H / 4e6) * 1.01;
+    int gw = (int)ceil(W / g) + 1, gh = (int)ceil(H / g) + 1;
+    double reach = s->transition_mm + s->sentinel_mm + 1;
+    hairline hl;
+    smp_status st = hairline_build(s, W, H, &hl, err);
+    if (st != SMP_OK) return st;
+    float *sd = malloc((size_t)gw * gh * sizeof *sd);
+    uint8_t *side = malloc((size_t)w * h);
+    if (!sd || !side) st = smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+    if (st == SMP_OK) st = hairline_distance_grid(&hl, 0, 0, g, gw, gh, reach + g, 0, sd, err);
+    hairline_free(&hl);
+    if (st != SMP_OK) {
+        free(sd);
+        free(side);
+        return st;
+    }
+    for (int y = 0; y < h; y++) {
+        int j = (int)lround((y + 0.5) / k / g);
+        for (int x = 0; x < w; x++) {
+            float d = sd[(size_t)j * gw + (int)lround((x + 0.5) / k / g)];
+            side[(size_t)y * w + x] = d > 0 ? 2 : d > -reach ? 1 : 0;
+        }
+    }
+    free(sd);
+    *key = hash_bytes(14695981039346656037u, side, (size_t)w * h);
+    *out = side;
+    return SMP_OK;
+}
+
 smp_status scene_build(smp_layout *L, const smp_plan *plan, smp_error *err)
 {
     return scene_build_cached(L, plan, NULL, err);
@@ -498,7 +538,19 @@ smp_status scene_build_cached(smp_layout *L, const smp_plan *plan, scene_cache *
                           s->photo, L->face.box[0], L->face.box[1], L->face.box[2], L->face.box[3]);
             return st;
         }
-        scalp_hint hint = {bounded ? -1 : (int)s->face, s->thinning, 0, {0, 0}};
+        /* With the face to a side the photo is a side view: the bald top
+         * runs on over the temple into the forehead and the face, down to
+         * the ear and the cheek, and only a hairline can say where the
+         * scalp stops (a side view's face is no frontal one the detector
+         * knows, and it need not reach the photo's edge). */
+        if ((s->face == FACE_LEFT || s->face == FACE_RIGHT) && !bounded)
+            return smp_fail(err, SMP_EINPUT, 1,
+                            "%s: --face %s is a side view, whose bald top runs on over the temple into the face, the "
+                            "ear and the cheek: give --hairline with --anchors to bound the forehead, or --area-polygon "
+                            "or --area-mask",
+                            s->photo, s->face == FACE_LEFT ? "left" : "right");
+        scalp_hint hint = {bounded ? -1 : (int)s->face, s->thinning, 0, {0, 0}, NULL, 0};
+        uint8_t *side = NULL;
         if (bounded) {
             /* Just behind the line's middle: 10 mm from the front anchor,
              * or the free line's middle point, away from the face. */
@@ -507,12 +559,15 @@ smp_status scene_build_cached(smp_layout *L, const smp_plan *plan, scene_cache *
             hint.has_seed = s->hl_points || s->has_anchors;
             hint.seed[0] = seed.x;
             hint.seed[1] = seed.y;
+            if (hint.has_seed && (st = line_sides(L, &side, &hint.side_key, err)) != SMP_OK) return st;
+            hint.side = side;
         }
         /* Thinning with nothing standing out is refused like --area auto:
          * dots "wherever scalp shows" in the photo would find a face, an
          * arm or a wall. */
         memset(doubt, 0, sizeof doubt);
         st = detect_scalp(L, &hint, cache, &mask, doubt, sizeof doubt, err);
+        free(side);
         if (st != SMP_OK) return st;
         if (doubt[0]) snprintf(L->note, sizeof L->note, "%s", doubt);
     }

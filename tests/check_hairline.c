@@ -179,6 +179,51 @@ START_TEST(noise_is_bounded_and_smooth)
 }
 END_TEST
 
+/* The signed distance on a grid: behind the line positive, ahead
+ * negative, capped at the band; beyond the ends the line runs on across
+ * the frame, but in a side view its lower end runs straight back. */
+static float side_at(const char *face, const char *anchors, double x, double y)
+{
+    smp_plan *p = test_plan("area-mm=200,200", "hairline=straight", "wave-mm=0", "irregularity=0", "asymmetry-mm=0", NULL);
+    smp_error err = {0};
+    ck_assert_int_eq(smp_plan_set(p, "face", face, "t", 0, &err), SMP_OK);
+    ck_assert_int_eq(smp_plan_set(p, "anchors", anchors, "t", 0, &err), SMP_OK);
+    ck_assert_int_eq(smp_plan_resolve(p, &err), SMP_OK);
+    hairline hl;
+    ck_assert_int_eq(hairline_build(plan_settings(p), 200, 200, &hl, &err), SMP_OK);
+    float sd[1];
+    ck_assert_int_eq(hairline_distance_grid(&hl, x, y, 1, 1, 1, 30, 1, sd, &err), SMP_OK);
+    hairline_free(&hl);
+    smp_plan_free(p);
+    return sd[0];
+}
+
+START_TEST(line_sides_in_front_and_side_views)
+{
+    /* A frontal view: the line at y = 100 from x = 50 to 150, the face down. */
+    const char *front = "50,100:100,100:150,100";
+    ck_assert_float_eq_tol(side_at("down", front, 100, 90), 10, 0.01);
+    ck_assert_float_eq_tol(side_at("down", front, 100, 120), -20, 0.01);
+    ck_assert_float_eq_tol(side_at("down", front, 100, 10), 30, 0.01);   /* capped at the band */
+    ck_assert_float_eq_tol(side_at("down", front, 20, 90), 10, 0.01);    /* beyond the temple: on across */
+    ck_assert_float_eq_tol(side_at("down", front, 180, 110), -10, 0.01);
+    /* A side view: the face left, the line from the top (100,50) down to
+     * the temple (100,150).  Behind it, above the temple: positive; below
+     * the temple, behind as well as ahead, is the face's side. */
+    const char *side = "100,50:100,100:100,150";
+    ck_assert_float_eq_tol(side_at("left", side, 110, 100), 10, 0.01);
+    ck_assert_float_eq_tol(side_at("left", side, 90, 100), -10, 0.01);
+    ck_assert_float_eq_tol(side_at("left", side, 150, 140), 10, 0.01); /* 10 above the level end */
+    ck_assert_float_lt(side_at("left", side, 150, 165), 0);                  /* the ear, below the temple */
+    ck_assert_float_eq_tol(side_at("left", side, 150, 165), -15, 0.01);
+    ck_assert_float_lt(side_at("left", side, 60, 180), 0);                   /* the cheek */
+    ck_assert_float_gt(side_at("left", side, 120, 20), 0);                   /* the top of the head, above the line */
+    /* The face right mirrors it. */
+    ck_assert_float_lt(side_at("right", side, 50, 165), 0);
+    ck_assert_float_gt(side_at("right", side, 50, 140), 0);
+}
+END_TEST
+
 Suite *hairline_suite(void)
 {
     Suite *s = suite_create("hairline");
@@ -188,6 +233,7 @@ Suite *hairline_suite(void)
     tcase_add_test(tc, recession_bends_away_from_the_face_in_both_views);
     tcase_add_test(tc, irregularity_and_asymmetry);
     tcase_add_test(tc, noise_is_bounded_and_smooth);
+    tcase_add_test(tc, line_sides_in_front_and_side_views);
     suite_add_tcase(s, tc);
     return s;
 }

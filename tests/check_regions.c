@@ -372,11 +372,11 @@ START_TEST(thinning_keeps_to_the_thinning_area)
 }
 END_TEST
 
-/* An 800x400 top view at 4 px/mm, the face to the left: a wall round the
- * edge; from the left, three bands 40 mm wide of hair over skin, scalp
- * showing between the hairs on 25 %, 50 % and 80 % of it (the hairs,
- * unresolved as in a phone photo, as pixels a third darker at random), then
- * 60 mm of bare skin. */
+/* A 400x800 top view at 4 px/mm, the face up: a wall round the edge; from
+ * the top, three bands 40 mm wide of hair over skin, scalp showing between
+ * the hairs on 25 %, 50 % and 80 % of it (the hairs, unresolved as in a
+ * phone photo, as pixels a third darker at random), then 60 mm of bare
+ * skin.  BAND_OF takes the distance down the photo, then across. */
 static int band_of(int x, int y)
 {
     if (x < 40 || x >= 760 || y < 40 || y >= 360) return -1; /* wall */
@@ -389,11 +389,11 @@ START_TEST(thinning_is_graded_by_how_much_scalp_shows)
     close(mkstemps(path, 4));
     smp_error err = {0};
     photo ph;
-    ck_assert_int_eq(photo_alloc(&ph, 800, 400, &err), SMP_OK);
+    ck_assert_int_eq(photo_alloc(&ph, 400, 800, &err), SMP_OK);
     static const double hair_share[4] = {0.75, 0.5, 0.2, 0};
-    for (int y = 0; y < 400; y++)
-        for (int x = 0; x < 800; x++) {
-            int b = band_of(x, y);
+    for (int y = 0; y < 800; y++)
+        for (int x = 0; x < 400; x++) {
+            int b = band_of(y, x);
             uint32_t c = 0xb4b8bcu;
             /* A hair a third of a pixel wide darkens it by a third; a
              * little sensor noise on everything. */
@@ -412,11 +412,11 @@ START_TEST(thinning_is_graded_by_how_much_scalp_shows)
     fclose(f);
     photo_free(&ph);
     snprintf(opt, sizeof opt, "photo=%s", path);
-    smp_plan *p = test_plan(opt, "scale=4", "mode=thinning", "face=left", NULL);
+    smp_plan *p = test_plan(opt, "scale=4", "mode=thinning", "face=up", NULL);
     smp_layout *L = make(p);
     size_t in[3] = {0}, wall = 0, bare = 0;
     for (size_t k = 0; k < L->dots.n; k++) {
-        int x = (int)(L->dots.d[k].x_mm * 4), y = (int)(L->dots.d[k].y_mm * 4);
+        int x = (int)(L->dots.d[k].y_mm * 4), y = (int)(L->dots.d[k].x_mm * 4); /* down, across */
         int b = band_of(x, y);
         wall += b < 0;
         if (b == 3 && x >= 520 + 4 * 15) bare++;

@@ -59,7 +59,7 @@ START_TEST(finds_the_scalp_on_generated_photos)
         char warn[256];
         smp_error err = {0};
         draw(&scenes[i], &p, truth);
-        ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){-1, 0, 0, {0, 0}}, "generated", &mask, &conf, warn, sizeof warn, &err) == SMP_OK, "scene %zu: %s", i,
+        ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){-1, 0, 0, {0, 0}, NULL, 0}, "generated", &mask, &conf, warn, sizeof warn, &err) == SMP_OK, "scene %zu: %s", i,
                       err.msg);
         ck_assert_msg(!warn[0], "scene %zu: %s", i, warn);
         size_t inter = 0, uni = 0;
@@ -92,7 +92,7 @@ START_TEST(finds_a_crown_off_the_middle)
         smp_error err = {0};
         draw(&sc[i], &p, truth);
         ck_assert(!truth[150 * 300 + 150]);
-        ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){-1, 0, 0, {0, 0}}, "generated", &mask, &conf, warn, sizeof warn, &err) == SMP_OK, "%s", err.msg);
+        ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){-1, 0, 0, {0, 0}, NULL, 0}, "generated", &mask, &conf, warn, sizeof warn, &err) == SMP_OK, "%s", err.msg);
         size_t inter = 0, uni = 0;
         for (int k = 0; k < 300 * 300; k++) {
             inter += truth[k] && mask[k];
@@ -152,7 +152,7 @@ START_TEST(finds_the_whole_bald_top_across_a_lighting_gradient)
     smp_error err = {0};
     draw_lit(&p, bald, head);
     for (int face = -1; face <= FACE_UP; face += 1 + (face == -1)) {
-        ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){face, 0, 0, {0, 0}}, "lit.png", &mask, &conf, warn, sizeof warn,
+        ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){face, 0, 0, {0, 0}, NULL, 0}, "lit.png", &mask, &conf, warn, sizeof warn,
                                    &err) == SMP_OK,
                       "%s", err.msg);
         size_t in = 0, all = 0, outside = 0, shaded = 0, shaded_all = 0;
@@ -311,7 +311,7 @@ START_TEST(takes_in_a_blown_out_shine_but_not_a_white_wall)
             char warn[256];
             smp_error err = {0};
             draw_shine(&p, skins[i], bald, shine, white);
-            ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){-1, thinning, 0, {0, 0}}, "shine.png", &mask, &conf, warn,
+            ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){-1, thinning, 0, {0, 0}, NULL, 0}, "shine.png", &mask, &conf, warn,
                                        sizeof warn, &err) == SMP_OK,
                           "skin %zu thinning %d: %s", i, thinning, err.msg);
             size_t in = 0, all = 0, lit = 0, lit_all = 0, painted = 0, off = 0;
@@ -337,6 +337,23 @@ START_TEST(takes_in_a_blown_out_shine_but_not_a_white_wall)
 }
 END_TEST
 
+/* Empty 300x300 candidates at 3 px/mm, for a test to fill in, of a skin
+ * of L* 70, a* 10, b* 15. */
+static void hand_candidates(scalp_candidates *c)
+{
+    size_t n = 300 * 300;
+    memset(c, 0, sizeof *c);
+    c->w = c->h = 300;
+    c->scale = 3;
+    c->face = -1;
+    c->L = malloc(n * sizeof *c->L), c->A = malloc(n * sizeof *c->A), c->B = malloc(n * sizeof *c->B);
+    c->smooth = malloc(n * sizeof *c->smooth);
+    c->m = calloc(n, 1), c->shine = calloc(n, 1);
+    ck_assert(c->L && c->A && c->B && c->smooth && c->m && c->shine);
+    c->skin[0] = 70, c->skin[1] = 10, c->skin[2] = 15;
+    c->chroma = hypot(10, 15);
+}
+
 START_TEST(fills_a_hole_that_growing_back_closes_off)
 {
     /* Candidates by hand: a square region with a pocket 20 px across
@@ -344,17 +361,8 @@ START_TEST(fills_a_hole_that_growing_back_closes_off)
      * way but not in the pocket.  Growing back closes the way, and the
      * pocket, a hole now, is filled (as it would have been with no way
      * out). */
-    scalp_candidates c = {0};
-    c.w = c.h = 300;
-    c.scale = 3;
-    c.face = -1;
-    size_t n = 300 * 300;
-    c.L = malloc(n * sizeof *c.L), c.A = malloc(n * sizeof *c.A), c.B = malloc(n * sizeof *c.B);
-    c.smooth = malloc(n * sizeof *c.smooth);
-    c.m = calloc(n, 1), c.shine = calloc(n, 1);
-    ck_assert(c.L && c.A && c.B && c.smooth && c.m && c.shine);
-    c.skin[0] = 70, c.skin[1] = 10, c.skin[2] = 15;
-    c.chroma = hypot(10, 15);
+    scalp_candidates c;
+    hand_candidates(&c);
     for (int y = 0; y < 300; y++)
         for (int x = 0; x < 300; x++) {
             size_t i = (size_t)y * 300 + x;
@@ -368,12 +376,49 @@ START_TEST(fills_a_hole_that_growing_back_closes_off)
     double conf = 0;
     char warn[256];
     smp_error err = {0};
-    ck_assert_msg(scalp_choose(&c, &(scalp_hint){-1, 0, 0, {0, 0}}, "hand", &mask, &conf, warn, sizeof warn, &err) ==
+    ck_assert_msg(scalp_choose(&c, &(scalp_hint){-1, 0, 0, {0, 0}, NULL, 0}, "hand", &mask, &conf, warn, sizeof warn, &err) ==
                       SMP_OK,
                   "%s", err.msg);
     ck_assert_msg(mask[150 * 300 + 150] && mask[100 * 300 + 150], "the pocket or the way left out");
     ck_assert_msg(holes(mask) == 0, "%zu pixels of holes", holes(mask));
     free(mask);
+    scalp_candidates_free(&c);
+}
+END_TEST
+
+START_TEST(takes_in_a_shine_only_behind_the_hairline)
+{
+    /* Candidates by hand: skin behind a hairline at y = 100 (the side
+     * mask 2 behind, 1 within reach ahead, 0 beyond), and a shine across
+     * the line.  The part behind is taken, the part ahead is not. */
+    scalp_candidates c;
+    hand_candidates(&c);
+    uint8_t *side = malloc(300 * 300);
+    ck_assert(side);
+    for (int y = 0; y < 300; y++)
+        for (int x = 0; x < 300; x++) {
+            size_t i = (size_t)y * 300 + x;
+            int lit = hypot(x - 150, y - 100) < 20;
+            c.shine[i] = (uint8_t)lit;
+            c.m[i] = (uint8_t)(!lit && x >= 80 && x < 220 && y >= 100 && y < 220);
+            c.smooth[i] = c.m[i];
+            side[i] = y >= 100 ? 2 : y >= 85 ? 1 : 0;
+            c.L[i] = lit ? 97 : c.m[i] ? 70 : 30, c.A[i] = c.m[i] ? 10 : 2, c.B[i] = c.m[i] ? 15 : 2;
+        }
+    uint8_t *mask = NULL;
+    double conf = 0;
+    char warn[256];
+    smp_error err = {0};
+    ck_assert_msg(scalp_choose(&c, &(scalp_hint){-1, 0, 0, {0, 0}, side, 1}, "hand", &mask, &conf, warn, sizeof warn,
+                               &err) == SMP_OK,
+                  "%s", err.msg);
+    ck_assert_msg(mask[110 * 300 + 150], "the shine behind the line left out");
+    size_t ahead = 0;
+    for (int y = 0; y < 100; y++)
+        for (int x = 130; x <= 170; x++) ahead += mask[y * 300 + x] != 0;
+    ck_assert_msg(ahead == 0, "%zu pixels of the shine ahead of the line", ahead);
+    free(mask);
+    free(side);
     scalp_candidates_free(&c);
 }
 END_TEST
@@ -425,7 +470,7 @@ START_TEST(refuses_a_photo_with_no_answer)
     uint8_t *mask = NULL;
     double conf;
     char warn[256];
-    ck_assert_int_eq(scalp_detect(&p, 3, &(scalp_hint){-1, 0, 0, {0, 0}}, "grey.png", &mask, &conf, warn, sizeof warn, &err), SMP_EINPUT);
+    ck_assert_int_eq(scalp_detect(&p, 3, &(scalp_hint){-1, 0, 0, {0, 0}, NULL, 0}, "grey.png", &mask, &conf, warn, sizeof warn, &err), SMP_EINPUT);
     ck_assert_ptr_null(mask);
     ck_assert_msg(strstr(err.msg, "grey.png: no scalp area") != NULL, "%s", err.msg);
     photo_free(&p);
@@ -487,7 +532,7 @@ START_TEST(refuses_skin_running_toward_the_face)
         char warn[256];
         smp_error err = {0};
         paint(&p, kinds[i]);
-        ck_assert_int_eq(scalp_detect(&p, 3, &(scalp_hint){FACE_DOWN, 0, 0, {0, 0}}, "front.png", &mask, &conf, warn, sizeof warn, &err),
+        ck_assert_int_eq(scalp_detect(&p, 3, &(scalp_hint){FACE_DOWN, 0, 0, {0, 0}, NULL, 0}, "front.png", &mask, &conf, warn, sizeof warn, &err),
                          SMP_EINPUT);
         ck_assert_ptr_null(mask);
         ck_assert(conf == -1);
@@ -495,10 +540,10 @@ START_TEST(refuses_skin_running_toward_the_face)
                                       "face (--face down): give --hairline with --anchors") == err.msg,
                       "%s", err.msg);
         /* A hairline bounds it; a face on the other side is not there. */
-        ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){-1, 0, 0, {0, 0}}, "front.png", &mask, &conf, warn, sizeof warn, &err) == SMP_OK, "%s",
+        ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){-1, 0, 0, {0, 0}, NULL, 0}, "front.png", &mask, &conf, warn, sizeof warn, &err) == SMP_OK, "%s",
                       err.msg);
         free(mask);
-        ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){FACE_UP, 0, 0, {0, 0}}, "front.png", &mask, &conf, warn, sizeof warn, &err) == SMP_OK,
+        ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){FACE_UP, 0, 0, {0, 0}, NULL, 0}, "front.png", &mask, &conf, warn, sizeof warn, &err) == SMP_OK,
                       "%s", err.msg);
         free(mask);
         photo_free(&p);
@@ -516,7 +561,7 @@ START_TEST(stubble_is_hair)
     char warn[256];
     smp_error err = {0};
     paint(&p, back);
-    ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){FACE_DOWN, 0, 0, {0, 0}}, "back.png", &mask, &conf, warn, sizeof warn, &err) == SMP_OK, "%s",
+    ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){FACE_DOWN, 0, 0, {0, 0}, NULL, 0}, "back.png", &mask, &conf, warn, sizeof warn, &err) == SMP_OK, "%s",
                   err.msg);
     size_t top = 0, top_all = 0, stubble = 0, neck = 0;
     for (int y = 0; y < 300; y++)
@@ -549,7 +594,7 @@ START_TEST(doubts_a_scalp_that_runs_off_the_photo)
         uint8_t truth[300 * 300], *mask = NULL;
         smp_error err = {0};
         draw(&sc[i], &p, truth);
-        ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){-1, 0, 0, {0, 0}}, "generated", &mask, &conf[i], warn[i], sizeof warn[i], &err) == SMP_OK,
+        ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){-1, 0, 0, {0, 0}, NULL, 0}, "generated", &mask, &conf[i], warn[i], sizeof warn[i], &err) == SMP_OK,
                       "%s", err.msg);
         free(mask);
         photo_free(&p);
@@ -633,6 +678,7 @@ Suite *scalp_suite(void)
     tcase_add_test(tc, takes_in_a_blown_out_shine_but_not_a_white_wall);
     tcase_add_test(tc, finds_the_shine_on_a_large_photo_too);
     tcase_add_test(tc, fills_a_hole_that_growing_back_closes_off);
+    tcase_add_test(tc, takes_in_a_shine_only_behind_the_hairline);
     suite_add_tcase(s, tc);
     return s;
 }

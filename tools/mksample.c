@@ -6,7 +6,9 @@
  * third, patches.jpg, is a close-up (8 px/mm) of the back of a buzz-cut
  * head with two bare alopecia areata patches.  A fourth, crown.jpg, is the
  * back and top of a shaved head (4 px/mm) with a bald crown in a ring of
- * dark buzz-cut stubble, for --match auto.
+ * dark buzz-cut stubble, for --match auto.  A fifth, side.jpg, is an
+ * upright side view (4 px/mm), the face to the left, an ear below the
+ * short hair of the side, for a hairline drawn in a side view.
  * Deterministic: the same program gives the same files.
  * Usage: mksample OUTDIR */
 #include <cairo.h>
@@ -467,6 +469,73 @@ static int crown_sample(const char *outdir)
     return rc;
 }
 
+/* Side view, the face to the left, at 4 px/mm: the head's ellipse in
+ * (NX, NY) units.  Short hair over the side and back, round an ear; a
+ * bald top and forehead that run on, in front of the ear where no
+ * sideburn grows, into the cheek, the jaw and the neck below. */
+#define SIDE_EAR_X 0.10
+#define SIDE_EAR_Y 0.18
+static int side_ear(double nx, double ny)
+{
+    double ex = (nx - SIDE_EAR_X) / 0.17, ey = (ny - SIDE_EAR_Y) / 0.30;
+    return ex * ex + ey * ey <= 1;
+}
+
+static int side_hair(double nx, double ny)
+{
+    if (side_ear(nx, ny) || nx < -0.12 + 0.03 * sin(ny * 14)) return 0;
+    /* Up to a line rising toward the back, down to the nape. */
+    return ny > -0.42 + 0.25 * (0.5 - nx) * (nx < 0.5) && ny < 0.70 && !(nx < 0.35 && ny > 0.50);
+}
+
+/* An ellipse's path. */
+static void ellipse(cairo_t *cr, double cx, double cy, double rx, double ry)
+{
+    cairo_save(cr);
+    cairo_translate(cr, cx, cy);
+    cairo_scale(cr, rx, ry);
+    cairo_arc(cr, 0, 0, 1, 0, 2 * M_PI);
+    cairo_restore(cr);
+}
+
+static int side_sample(const char *outdir)
+{
+    uint64_t k = 7;
+    int W = 800, H = 800;
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, W, H);
+    cairo_t *cr = cairo_create(s);
+    cairo_set_source_rgb(cr, 0.80, 0.82, 0.64);
+    cairo_paint(cr);
+    double cx = 450, cy = 390, rx = 300, ry = 330;
+    /* The neck, then the head over it, the nose in front. */
+    cairo_set_source_rgb(cr, 0.80, 0.60, 0.50);
+    cairo_move_to(cr, 330, 640); cairo_line_to(cr, 640, 600); cairo_line_to(cr, 690, 800); cairo_line_to(cr, 320, 800);
+    cairo_close_path(cr);
+    cairo_fill(cr);
+    skin(cr, cx, cy, rx, ry, &k);
+    skin(cr, 165, 445, 45, 32, &k);
+    /* Under the hair's fringe the skin of the side is a little shaded;
+     * the ear redder than the scalp, its rim lit, its bowl in shadow. */
+    ellipse(cr, cx + SIDE_EAR_X * rx, cy + SIDE_EAR_Y * ry, 0.17 * rx, 0.30 * ry);
+    cairo_set_source_rgb(cr, 0.90, 0.58, 0.54);
+    cairo_fill(cr);
+    ellipse(cr, cx + (SIDE_EAR_X - 0.02) * rx, cy + (SIDE_EAR_Y + 0.02) * ry, 0.09 * rx, 0.17 * ry);
+    cairo_set_source_rgb(cr, 0.62, 0.36, 0.33);
+    cairo_fill(cr);
+    hair(cr, cx, cy, rx, ry, side_hair, &k);
+    /* An eye and a brow, to place the face. */
+    cairo_set_source_rgb(cr, 0.22, 0.16, 0.13);
+    ellipse(cr, 232, 395, 16, 6);
+    cairo_fill(cr);
+    cairo_set_source_rgba(cr, 0.2, 0.14, 0.1, 0.85);
+    cairo_set_line_width(cr, 2.5 * S);
+    cairo_move_to(cr, 200, 368); cairo_curve_to(cr, 220, 356, 250, 356, 272, 362); cairo_stroke(cr);
+    cairo_destroy(cr);
+    int rc = save(s, outdir, "side.jpg");
+    cairo_surface_destroy(s);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) { fprintf(stderr, "usage: mksample OUTDIR\n"); return 1; }
@@ -532,5 +601,6 @@ int main(int argc, char **argv)
 
     /* The bald crown in a ring of stubble, with its own random stream. */
     if (crown_sample(argv[1])) return 2;
+    if (side_sample(argv[1])) return 2;
     return 0;
 }

@@ -37,6 +37,7 @@ try:
     from selenium.webdriver.common.actions.action_builder import ActionBuilder
     from selenium.webdriver.common.actions.pointer_input import PointerInput
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
     from selenium.webdriver.common.keys import Keys
 except ImportError:
     print("SKIP: no python3-selenium")
@@ -253,6 +254,16 @@ def run_test(smpsim, samples, shots):
         wait(d, "return studio.session() !== null", "the photo's session")
         has_api = d.execute_script("return studio.hasApi()")
         settle(d, "the first preview")
+        # With the face to a side, the taps are for a side view's line: from
+        # the top of the head to the one temple in view.
+        face = Select(d.find_element(By.ID, "face"))
+        face.select_by_value("left")
+        hint = d.find_element(By.ID, "lineHint").text
+        if "top of the head" not in hint:
+            fail("with the face to the left the hairline hint says: " + hint + " (face " + str(d.execute_script("return [studio.state().face, document.getElementById('face').value]")) + ")")
+        face.select_by_value("down")
+        if "left temple" not in d.find_element(By.ID, "lineHint").text:
+            fail("with the face down the hairline hint says: " + d.find_element(By.ID, "lineHint").text)
         # The scale of samples/top.smp, typed.
         px = d.find_element(By.ID, "pxmm")
         px.send_keys("4")

@@ -6,6 +6,19 @@
 pl_photos=$root/../shared/photos
 pl_data=$root/tests/cli/data/placement.txt
 pl_bin=${SMPSIM_APPEARANCE:-$root/build/appearance}
+# pl_untouched PHOTO: after.png changed over 2000 pixels of the photo (a
+# path), and none in the regions of regions.txt (lines NAME POLYGON).
+pl_untouched() {
+  "$pl_bin" diff "$1" after.png >fig.txt 2>fig.err || { fail "appearance diff: $(cat fig.err)"; return; }
+  pl_all=$(awk '$1 == "diff_pixels" { print $2 }' fig.txt)
+  [ "${pl_all:-0}" -gt 2000 ] || fail "only ${pl_all:-0} pixels changed: no treatment"
+  while read -r pl_name pl_poly; do
+    "$pl_bin" diff "$1" after.png "$pl_poly" >fig.txt 2>fig.err || { fail "appearance diff: $(cat fig.err)"; continue; }
+    pl_n=$(awk '$1 == "diff_pixels" { print $2 }' fig.txt)
+    [ "$pl_n" = 0 ] || fail "$pl_n pixels changed on the $pl_name"
+  done <regions.txt
+}
+
 if [ ! -d "$pl_photos" ] || [ ! -f "$pl_photos/stubble-back.jpg" ]; then
   t "placement on real photos"
   echo "skipped: ../shared/photos not found"
@@ -32,16 +45,61 @@ else
       fi
       expect_status 0
       [ "$status" = 0 ] || continue
-      "$pl_bin" diff "$pl_photos/$pl_ph" after.png >fig.txt 2>fig.err || { fail "appearance diff: $(cat fig.err)"; continue; }
-      pl_all=$(awk '$1 == "diff_pixels" { print $2 }' fig.txt)
-      [ "${pl_all:-0}" -gt 2000 ] || fail "only ${pl_all:-0} pixels changed: no treatment"
-      while read -r _ _ pl_name pl_poly; do
-        "$pl_bin" diff "$pl_photos/$pl_ph" after.png "$pl_poly" >fig.txt 2>fig.err || { fail "appearance diff: $(cat fig.err)"; continue; }
-        pl_n=$(awk '$1 == "diff_pixels" { print $2 }' fig.txt)
-        [ "$pl_n" = 0 ] || fail "$pl_n pixels changed on the $pl_name"
-      done <<PL_EOF
-$(awk -v p="$pl_ph" '$1 == p && $2 == "forbid"' "$pl_data")
-PL_EOF
+      awk -v p="$pl_ph" '$1 == p && $2 == "forbid" { $1 = $2 = ""; sub(/^ +/, ""); print }' "$pl_data" >regions.txt
+      pl_untouched "$pl_photos/$pl_ph"
     done
   done
 fi
+
+# Behind a practitioner's hairline (data/placement-lines.txt): the area is
+# chosen behind the line, and in a side view the line's lower end runs
+# straight back from the temple: no dot on the face, ear, neck or room.
+pl_lines=$root/tests/cli/data/placement-lines.txt
+if [ -d "$pl_photos" ] && [ -f "$pl_photos/stubble-side-face.jpg" ]; then
+  awk '!/^#/ && NF >= 5 && !seen[$1 " " $2 " " $3]++ { print $1, $2, $3 }' "$pl_lines" >lines.txt
+  while read -r pl_ph pl_face pl_anchors; do
+    for pl_mode in "--area auto" "--mode thinning"; do
+      t "placement: behind the line on $pl_ph ($pl_mode, --face $pl_face)"
+      # shellcheck disable=SC2086
+      run render "$pl_photos/$pl_ph" --scale 3 $pl_mode --face "$pl_face" --hairline rounded \
+        --anchors "$pl_anchors" --compose after --no-labels -o after.png
+      if [ "$status" = 2 ]; then
+        # Long thin hair behind the line holds no bald patch to start from.
+        expect_error "no bald scalp found behind the hairline's middle"
+        continue
+      fi
+      expect_status 0
+      [ "$status" = 0 ] || continue
+      awk -v p="$pl_ph" -v a="$pl_anchors" '$1 == p && $3 == a { n = $4; $1 = $2 = $3 = $4 = ""; sub(/^ +/, ""); print n, $0 }' \
+        "$pl_lines" >regions.txt
+      pl_untouched "$pl_photos/$pl_ph"
+    done
+  done <lines.txt
+fi
+
+# The generated side view (samples/side.jpg, 4 px/mm, the face to the
+# left): with no hairline refused, the face need not reach the photo's
+# edge; with the sample plan's line, nothing on the face, ear, cheek, neck,
+# the hair behind or the wall.
+for pl_mode in "--area auto" "--mode thinning"; do
+  t "placement: a side view with no hairline is refused ($pl_mode)"
+  # shellcheck disable=SC2086
+  run render "$root/samples/side.jpg" --scale 4 $pl_mode --face left -o out.png; expect_status 2
+  expect_error "^smpsim: .*side.jpg: --face left is a side view, whose bald top runs on over the temple into the face, the ear and the cheek: give --hairline with --anchors to bound the forehead, or --area-polygon or --area-mask$"
+  [ ! -e out.png ] || fail "out.png written"
+done
+for pl_mode in "" "--mode thinning"; do
+  t "placement: behind the line on the generated side view ${pl_mode:-(--area auto)}"
+  # shellcheck disable=SC2086
+  run render "$root/samples/side.smp" $pl_mode --compose after --no-labels -o after.png; expect_status 0
+  cat >regions.txt <<'PL_EOF'
+ear 425,345 535,345 535,555 425,555
+eye-brow 185,345 285,345 285,410 185,410
+nose 110,405 220,405 220,485 110,485
+cheek 180,420 400,420 400,640 180,640
+neck 320,660 690,660 690,800 320,800
+wall 0,0 120,0 120,800 0,800
+PL_EOF
+  [ -n "$pl_mode" ] || echo "hair 560,330 720,330 720,600 560,600" >>regions.txt
+  pl_untouched "$root/samples/side.jpg"
+done
