@@ -37,6 +37,7 @@ typedef struct block {
     double l, l2;   /* sum of L* and of its square over the pixels */
     int n;          /* pixels */
     int where;      /* 1 wholly inside the area, 0 wholly outside, -1 across its edge */
+    int shine;      /* pixels of a shine (scalp_shine): neither bare skin nor hair */
     float dist;     /* blocks to the nearest block of the other kind (chamfer) */
     double lab[3];  /* of the mean */
 } block;
@@ -333,10 +334,17 @@ smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_m
     block *b = calloc((size_t)bw * bh, sizeof *b);
     block **skin = malloc(sizeof *skin * (size_t)bw * bh);
     double *ls = malloc(sizeof *ls * (size_t)bw * bh);
-    uint8_t *inner_bare = NULL;
+    uint8_t *inner_bare = NULL, *shine = NULL;
     if (!b || !skin || !ls) {
         free(b); free(skin); free(ls);
         return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+    }
+    /* A blown-out shine is lighter and paler than the skin, as light
+     * stubble is, and textured at its edge: it is left out of both. */
+    smp_status st = scalp_shine(p, scale, &shine, err);
+    if (st != SMP_OK) {
+        free(b); free(skin); free(ls);
+        return st;
     }
     /* Which blocks are inside: the area at the corners and the middle. */
     for (int j = 0; j < bh; j++)
@@ -364,6 +372,7 @@ smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_m
                     k->l += L;
                     k->l2 += L * L;
                     k->n++;
+                    k->shine += shine[(size_t)y * p->w + x];
                 }
             }
             for (int c = 0; c < 3; c++) k->lin[c] /= k->n ? k->n : 1;
@@ -373,8 +382,7 @@ smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_m
      * pores, shadow). */
     int ns = 0;
     for (int q = 0; q < bw * bh; q++)
-        if (b[q].where == 1 && b[q].n && b[q].dist <= deep) ls[ns++] = b[q].lab[0];
-    smp_status st = SMP_OK;
+        if (b[q].where == 1 && b[q].n && !b[q].shine && b[q].dist <= deep) ls[ns++] = b[q].lab[0];
     if (ns < 4) {
         snprintf(m->reason, sizeof m->reason, "too little of the area to measure its skin: the plan's dots are kept");
         goto out;
@@ -383,7 +391,7 @@ smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_m
     double cut = ls[(int)(0.1 * ns)];
     int nskin = 0;
     for (int q = 0; q < bw * bh; q++)
-        if (b[q].where == 1 && b[q].n && b[q].dist <= deep && b[q].lab[0] >= cut) skin[nskin++] = &b[q];
+        if (b[q].where == 1 && b[q].n && !b[q].shine && b[q].dist <= deep && b[q].lab[0] >= cut) skin[nskin++] = &b[q];
     double skin_lin[3];
     pool(skin, nskin, skin_lin, &m->skin_grain);
     linear_to_lab(skin_lin, m->skin_lab);
@@ -425,13 +433,14 @@ smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_m
         block *k = &b[q];
         if (k->where < 0 || !k->n) continue;
         double da = k->lab[1] - m->skin_lab[1], db = k->lab[2] - m->skin_lab[2];
-        bare[q] = texture(k) < 1.3 * skin_tex && da + db > -1 && fabs(k->lab[0] - m->skin_lab[0]) < 20 && da < 6 && db < 8;
-        odd[q] = k->where == 0 && not_stubble(k->lab, m->skin_lab);
+        bare[q] = !k->shine && texture(k) < 1.3 * skin_tex && da + db > -1 && fabs(k->lab[0] - m->skin_lab[0]) < 20 && da < 6 && db < 8;
+        odd[q] = k->shine || (k->where == 0 && not_stubble(k->lab, m->skin_lab));
     }
     for (int q = 0; q < bw * bh; q++) {
         block *k = &b[q];
         if (k->where != 0 || !k->n || k->dist > ring) continue;
         nring++;
+        if (k->shine) continue;
         double tex = texture(k);
         double dl = k->lab[0] - m->skin_lab[0], da = k->lab[1] - m->skin_lab[1], db = k->lab[2] - m->skin_lab[2];
         if (not_stubble(k->lab, m->skin_lab) && dl >= -28) continue; /* not hair on this skin */
@@ -667,6 +676,7 @@ out:
     free(skin);
     free(ls);
     free(inner_bare);
+    free(shine);
     if (st != SMP_OK) return smp_fail(err, st, 0, "out of memory");
     return SMP_OK;
 }

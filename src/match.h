@@ -7,7 +7,8 @@
  * edge; the stubble is the blocks wholly outside it within 14 mm whose fine
  * texture (standard deviation of L*) is at least 1.2x the skin's and which
  * are darker or greyer than it, with a skin-like hue.  Much darker textured
- * blocks (L* 28 below the skin) are long hair, not stubble.
+ * blocks (L* 28 below the skin) are long hair, not stubble; a block with a
+ * blown-out shine (scalp_shine) is neither skin nor hair.
  *
  * Choosing: the stubble's light against the skin's, channel by channel, is
  * the transmission the dots must give.  The depth is the one whose colour

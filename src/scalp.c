@@ -480,9 +480,160 @@ void scalp_doubt(const uint8_t *m, const float *L, int w, int h, double *confide
     }
 }
 
+/* The blobs that may be a shine on the head (scalp.h): 1 in OUT (W*H),
+ * 0 elsewhere.  VAR is the local variance of L* over half a millimetre. */
+static void shine_blobs(const float *L, const float *A, const float *B, const float *var, int w, int h, double scale,
+                        const float skin[3], double chroma, uint8_t *out)
+{
+    size_t n = (size_t)w * h;
+    double most = SHINE_MAX_MM2 * scale * scale, least = SHINE_MIN_MM2 * scale * scale;
+    for (size_t i = 0; i < n; i++)
+        out[i] = L[i] >= skin[0] + SHINE_LIGHTER && var[i] < 16 &&
+                 hypot(A[i], B[i]) < (L[i] >= SHINE_WHITE ? fmax(SHINE_CAST, SHINE_PALE * chroma) : SHINE_PALE * chroma);
+    /* Each blob in turn: 1 -> 2 while it is looked at, then 3 (kept) or
+     * 4 (not a shine). */
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            if (out[(size_t)y * w + x] != 1) continue;
+            int box[4];
+            size_t got = flood_box(out, w, h, x, y, 1, 2, box);
+            int keep = got >= least && got <= most && box[0] > 0 && box[1] > 0 && box[2] < w - 1 && box[3] < h - 1;
+            /* Its brightest pixel, and its outermost ones (off the
+             * photo's border, as it is kept). */
+            size_t edge = 0;
+            double top = 0, edge_l = 0, from = skin[0] + SHINE_LIGHTER;
+            for (int yy = box[1]; keep && yy <= box[3]; yy++)
+                for (int xx = box[0]; xx <= box[2]; xx++) {
+                    size_t i = (size_t)yy * w + xx;
+                    if (out[i] != 2) continue;
+                    top = fmax(top, L[i]);
+                    if (out[i - 1] != 2 || out[i + 1] != 2 || out[i - w] != 2 || out[i + w] != 2) {
+                        edge++;
+                        edge_l += L[i];
+                    }
+                }
+            keep = keep && top >= SHINE_WHITE && edge && edge_l / edge - from <= SHINE_SOFT * (top - from);
+            flood(out, w, h, x, y, 2, keep ? 3 : 4);
+        }
+    for (size_t i = 0; i < n; i++) out[i] = out[i] == 3;
+}
+
+/* Adds to the region (2 in M) each shine blob of SHINE (1) that borders
+ * it (scalp.h), outside the band of the photo on the face's side
+ * (BAND > 0).  MERGED (W*H) gets 1 on the shine added.  -1 when out of
+ * memory. */
+static int add_shine(uint8_t *m, const uint8_t *shine, int w, int h, double scale, int face, int band, size_t region,
+                     uint8_t *merged)
+{
+    size_t n = (size_t)w * h;
+    int r = (int)fmax(1, lround(scale * SHINE_RING_MM));
+    uint8_t *s = malloc(n);
+    if (!s) return -1;
+    memcpy(s, shine, n);
+    memset(merged, 0, n);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            if (s[(size_t)y * w + x] != 1) continue;
+            int box[4];
+            size_t got = flood_box(s, w, h, x, y, 1, 2, box);
+            /* The pixels within R of the blob, outside it, and how many
+             * of them the region holds. */
+            int x0 = box[0] - r < 0 ? 0 : box[0] - r, y0 = box[1] - r < 0 ? 0 : box[1] - r;
+            int x1 = box[2] + r >= w ? w - 1 : box[2] + r, y1 = box[3] + r >= h ? h - 1 : box[3] + r;
+            int bw = x1 - x0 + 1, bh = y1 - y0 + 1;
+            float *near = malloc(sizeof *near * (size_t)bw * bh);
+            if (!near) { free(s); return -1; }
+            for (int yy = 0; yy < bh; yy++)
+                for (int xx = 0; xx < bw; xx++) near[(size_t)yy * bw + xx] = s[(size_t)(yy + y0) * w + xx + x0] == 2;
+            scalp_box_mean(near, near, bw, bh, r);
+            size_t ring = 0, touch = 0;
+            int in_band = 0;
+            for (int yy = 0; yy < bh; yy++)
+                for (int xx = 0; xx < bw; xx++) {
+                    size_t i = (size_t)(yy + y0) * w + xx + x0;
+                    if (s[i] == 2) {
+                        int px = xx + x0, py = yy + y0;
+                        in_band |= band > 0 && (face == FACE_DOWN ? py >= h - band : face == FACE_UP ? py < band
+                                                : face == FACE_LEFT ? px < band : px >= w - band);
+                        continue;
+                    }
+                    if (!(near[(size_t)yy * bw + xx] > 0)) continue;
+                    ring++;
+                    touch += m[i] == 2;
+                }
+            free(near);
+            int add = !in_band && got <= region && ring && touch >= SHINE_TOUCH * ring;
+            for (int yy = box[1]; yy <= box[3]; yy++)
+                for (int xx = box[0]; xx <= box[2]; xx++) {
+                    size_t i = (size_t)yy * w + xx;
+                    if (s[i] != 2) continue;
+                    s[i] = 3;
+                    if (add) { m[i] = 2; merged[i] = 1; }
+                }
+        }
+    free(s);
+    return 0;
+}
+
+/* The photo's pixels per millimetre from which scalp_shine works on a
+ * reduced copy: a shine is millimetres across, and a 16 MP photo's
+ * CIELAB planes would cost seconds and hundreds of megabytes. */
+#define SHINE_WORK_PX_MM 4.0
+
+smp_status scalp_shine(const photo *p, double scale, uint8_t **out, smp_error *err)
+{
+    /* Every F x F pixels averaged into one. */
+    int f = scale > 2 * SHINE_WORK_PX_MM ? (int)(scale / SHINE_WORK_PX_MM) : 1;
+    int w = (p->w + f - 1) / f, h = (p->h + f - 1) / f;
+    size_t n = (size_t)w * h;
+    photo small = {0};
+    const photo *q = p;
+    float *L = malloc(n * sizeof *L), *A = malloc(n * sizeof *A), *B = malloc(n * sizeof *B);
+    float *tmp = malloc(n * sizeof *tmp), *var = malloc(n * sizeof *var);
+    uint8_t *m = malloc(n), *full = NULL;
+    float skin[3];
+    smp_status st = SMP_OK;
+    *out = NULL;
+    if (!L || !A || !B || !tmp || !var || !m) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
+    if (f > 1) {
+        if ((st = photo_alloc(&small, w, h, err)) != SMP_OK) goto done;
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                unsigned sum[3] = {0, 0, 0}, k = 0;
+                for (int yy = y * f; yy < y * f + f && yy < p->h; yy++)
+                    for (int xx = x * f; xx < x * f + f && xx < p->w; xx++, k++) {
+                        uint32_t v = ((const uint32_t *)(p->px + (size_t)yy * p->stride))[xx];
+                        sum[0] += (v >> 16) & 255;
+                        sum[1] += (v >> 8) & 255;
+                        sum[2] += v & 255;
+                    }
+                ((uint32_t *)(small.px + (size_t)y * small.stride))[x] =
+                    (sum[0] + k / 2) / k << 16 | (sum[1] + k / 2) / k << 8 | (sum[2] + k / 2) / k;
+            }
+        q = &small;
+    }
+    photo_to_lab(q, L, A, B);
+    local_variance(L, tmp, var, w, h, (int)fmax(1, lround(scale / f * 0.5)));
+    if (skin_estimate(w, h, L, A, B, var, skin)) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
+    shine_blobs(L, A, B, var, w, h, scale / f, skin, hypot(skin[1], skin[2]), m);
+    if (f > 1) {
+        if (!(full = malloc((size_t)p->w * p->h))) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
+        for (int y = 0; y < p->h; y++)
+            for (int x = 0; x < p->w; x++) full[(size_t)y * p->w + x] = m[(size_t)(y / f) * w + x / f];
+        *out = full;
+    } else {
+        *out = m;
+        m = NULL;
+    }
+done:
+    photo_free(&small);
+    free(L); free(A); free(B); free(tmp); free(var); free(m);
+    return st;
+}
+
 void scalp_candidates_free(scalp_candidates *cand)
 {
-    free(cand->L); free(cand->A); free(cand->B); free(cand->smooth); free(cand->m); free(cand->zone);
+    free(cand->L); free(cand->A); free(cand->B); free(cand->smooth); free(cand->m); free(cand->zone); free(cand->shine);
     memset(cand, 0, sizeof *cand);
 }
 
@@ -510,6 +661,8 @@ smp_status scalp_find_candidates(const photo *p, double scale, int thinning, int
     float *skin = cand->skin;
     if (skin_estimate(w, h, L, A, B, var, skin)) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
     double chroma = cand->chroma = hypot(skin[1], skin[2]);
+    if (!(cand->shine = malloc(n))) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
+    shine_blobs(L, A, B, var, w, h, scale, skin, chroma, cand->shine);
     /* Grain: the energy of the finest detail (lightness less its mean
      * over about 0.3 mm), averaged over GRAIN_MM.  Short stubble is
      * smooth at half a millimetre but grainy at the finest scale, its
@@ -664,7 +817,7 @@ smp_status scalp_choose(const scalp_candidates *cand, const scalp_hint *hint, co
     int band = (int)lround(FACE_BAND * (face == FACE_LEFT || face == FACE_RIGHT ? w : h));
     int rg = (int)fmax(1, lround(scale * GRAIN_MM / 2));
     float *tmp = calloc(n, sizeof *tmp), *var = malloc(n * sizeof *var);
-    uint8_t *m = malloc(n);
+    uint8_t *m = malloc(n), *shine = NULL;
     smp_status st = SMP_OK;
     *out = NULL;
     if (!tmp || !var || !m) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
@@ -738,6 +891,17 @@ smp_status scalp_choose(const scalp_candidates *cand, const scalp_hint *hint, co
                       what, side[face], 100 * FACE_BAND, names[face]);
         goto done;
     }
+    /* A blown-out shine that borders the region is the scalp it lies on;
+     * left out, it would cut the crown short at its edge. */
+    shine = malloc(n);
+    if (!shine || (region && add_shine(m, cand->shine, w, h, scale, face, face >= 0 ? band : 0, region, shine))) {
+        st = smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+        goto done;
+    }
+    if (!region) memset(shine, 0, n);
+    /* Behind a hairline, only the shine behind it. */
+    for (size_t i = 0; line_side && i < n; i++)
+        if (shine[i] && line_side[i] != 2) m[i] = shine[i] = 0;
     /* Holes: whatever the border cannot reach without crossing the region. */
     for (size_t i = 0; i < n; i++) m[i] = m[i] == 2 ? 2 : 0;
     for (int x = 0; x < w; x++) { flood(m, w, h, x, 0, 0, 3); flood(m, w, h, x, h - 1, 0, 3); }
@@ -750,6 +914,11 @@ smp_status scalp_choose(const scalp_candidates *cand, const scalp_hint *hint, co
     scalp_box_mean(grain, tmp, w, h, (int)fmax(1, lround(scale * 1.5)));
     size_t found = 0;
     for (size_t i = 0; i < n; i++) m[i] = m[i] != 3 || (var[i] > 0.0f && tmp[i] > 0.5f) ? 255 : 0;
+    /* Growing back closes narrow ways in from the border (beside a shine
+     * taken in, often): what they led to is a hole now, and filled. */
+    for (int x = 0; x < w; x++) { flood(m, w, h, x, 0, 0, 3); flood(m, w, h, x, h - 1, 0, 3); }
+    for (int y = 0; y < h; y++) { flood(m, w, h, 0, y, 0, 3); flood(m, w, h, w - 1, y, 0, 3); }
+    for (size_t i = 0; i < n; i++) m[i] = m[i] == 3 ? 0 : 255;
     if (line_side && region) {
         /* Ahead of the line, the transition zone's front and the sentinel
          * dots need the skin there too: the candidates within reach that
@@ -793,11 +962,20 @@ smp_status scalp_choose(const scalp_candidates *cand, const scalp_hint *hint, co
         st = smp_fail(err, SMP_EINPUT, 1, "%s: no scalp area could be told apart in the photo; give --area-polygon or --area-mask", what);
         goto done;
     }
-    scalp_doubt(m, L, w, h, confidence, warning, warning_size);
+    /* The spread of the skin's tone, not of the shine on it: the shine
+     * counts at the region's median lightness. */
+    {
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+            if (m[i] && !shine[i]) var[k++] = L[i];
+        float mid = k ? kth_smallest(var, k, k / 2) : 0;
+        for (size_t i = 0; i < n; i++) tmp[i] = shine[i] ? mid : L[i];
+    }
+    scalp_doubt(m, tmp, w, h, confidence, warning, warning_size);
     *out = m;
     m = NULL;
 done:
-    free(tmp); free(var); free(m);
+    free(tmp); free(var); free(m); free(shine);
     return st;
 }
 

@@ -15,7 +15,8 @@
  * reaching into the middle half is kept and its holes filled, unless skin
  * runs on from it toward the face (scalp_detect, below), which refuses
  * the photo.  A shine (lighter, paler, same hue) counts as
- * skin.  Confidence is how cleanly the region separates from the rest;
+ * skin, and so does a blown-out one (near-white, unsaturated) that
+ * borders the region (scalp_choose, below).  Confidence is how cleanly the region separates from the rest;
  * a photo that gives no usable answer (a blank or all-grey image, a region
  * covering nearly all or almost none of it) is refused rather than
  * guessed. */
@@ -54,6 +55,37 @@ typedef struct scalp_hint {
 smp_status scalp_detect(const photo *p, double scale, const scalp_hint *hint, const char *what, uint8_t **out,
                         double *confidence, char *warning, size_t warning_size, smp_error *err) SMP_MUST_CHECK;
 
+/* A shine on the head: light reflected off the skin, blown out to
+ * near-white in its middle, so neither the skin's colour nor its grain.
+ * Its pixels are SHINE_LIGHTER L* or more above the skin's, under
+ * SHINE_PALE of its chroma (near-white ones, SHINE_WHITE L* or more,
+ * under SHINE_CAST too: the light's own tint) and smooth (L* standard
+ * deviation under 4 over half a millimetre); a connected blob of them is
+ * a shine when it reaches SHINE_WHITE L* somewhere, does not touch the
+ * photo's border (a wall, a window, a shirt runs on out of the frame), is
+ * SHINE_MIN_MM2 to SHINE_MAX_MM2 and its edge is soft: the mean L* of its
+ * outermost pixels above its least (the skin's + SHINE_LIGHTER) by under
+ * SHINE_SOFT of its brightest pixel's (a shine fades into the skin it
+ * lights; a white thing lying on the skin stops sharply).  scalp_choose
+ * adds a shine to the region when the region holds SHINE_TOUCH or more
+ * of the pixels within SHINE_RING_MM around it and it is no larger than
+ * the region. */
+#define SHINE_LIGHTER 10.0
+#define SHINE_PALE 0.5
+#define SHINE_WHITE 90.0
+#define SHINE_CAST 6.0
+#define SHINE_MAX_MM2 2500.0
+#define SHINE_MIN_MM2 2.0
+#define SHINE_RING_MM 1.5
+#define SHINE_TOUCH 0.1
+#define SHINE_SOFT 0.7
+
+/* The shine blobs of photo P at SCALE px/mm, as above, with the skin's
+ * colour as scalp_skin measures it (from a copy reduced to about 4 px/mm
+ * when the photo has twice that or more): OUT (the photo's size, 1 =
+ * shine) is the caller's to free. */
+smp_status scalp_shine(const photo *p, double scale, uint8_t **out, smp_error *err) SMP_MUST_CHECK;
+
 /* scalp_detect in two steps, so that a caller trying several hints on one
  * photo (the studio, a hairline dragged) finds the candidates once: the
  * pixels of the skin's colour, smooth and without stubble's grain, closed
@@ -68,6 +100,7 @@ typedef struct scalp_candidates {
     float *smooth;     /* 1 where skin-coloured and smooth (stubble or not), smoothed over GRAIN_MM */
     uint8_t *m;        /* 1 for a candidate */
     uint8_t *zone;     /* thinning: where scalp shows among the hair (bit 1); NULL otherwise */
+    uint8_t *shine;    /* 1 on the blobs that may be a shine on the head (scalp_shine_blobs) */
     float skin[3];
     double chroma;
 } scalp_candidates;

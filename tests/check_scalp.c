@@ -228,6 +228,239 @@ START_TEST(measures_the_head_breadth)
 }
 END_TEST
 
+/* A 300x300 top view at 3 px/mm: a bald crown that runs to the head's
+ * outline on the left, with textured hair round the rest, and a blown-out
+ * shine (near-white core 9 mm across the radius, fading over 4 mm) on the
+ * crown's upper right, running over its edge into the hair.  A white wall
+ * from the photo's left border meets the bald outline, and a white cup
+ * stands free in the background, both out of focus (their edges fade over
+ * 8 mm, softer than the shine's); a white clip lies on the crown's lower edge.
+ * BALD gets the crown, SHINE the shine (core and fade), WHITE the wall,
+ * the cup and the clip (with their fades). */
+static void draw_shine(photo *p, const double skin[3], uint8_t *bald, uint8_t *shine, uint8_t *white)
+{
+    smp_error err = {0};
+    ck_assert_int_eq(photo_alloc(p, 300, 300, &err), SMP_OK);
+    static const double hair[3] = {40, 30, 25}, bg[3] = {95, 105, 125}, paint[3] = {244, 244, 241};
+    for (int y = 0; y < 300; y++)
+        for (int x = 0; x < 300; x++) {
+            int k = y * 300 + x;
+            double hx = (x - 170) / 115.0, hy = (y - 155) / 130.0;
+            double bx = (x - 135) / 85.0, by = (y - 140) / 82.0;
+            double d = hypot(x - 205, y - 115), s = fmin(1, fmax(0, (39 - d) / 12));
+            int in_head = hx * hx + hy * hy < 1, clip = hypot(x - 150, y - 215) < 10;
+            double blur = fmax(fmin(1, (62 - x) / 24.0), fmin(1, (30 - hypot(x - 265, y - 32)) / 24));
+            int in_white = clip || (!in_head && blur > 0);
+            bald[k] = (uint8_t)(in_head && !clip && bx * bx + by * by < 1);
+            shine[k] = (uint8_t)(in_head && !clip && s > 0);
+            /* The wall a millimetre clear of the head's outline (the
+             * pixels on it mix the two). */
+            white[k] = (uint8_t)(clip || (in_white && hx * hx + hy * hy > 1.05));
+            double noise = (rng_unit(rng_hash(5, 9, (uint64_t)x, (uint64_t)y)) - 0.5) * 4;
+            int stripe = (x * 3 + y * 5 + (int)(rng_hash(6, 9, (uint64_t)(x / 3), (uint64_t)(y / 9)) % 5)) % 4 < 2;
+            double c[3];
+            for (int i = 0; i < 3; i++) {
+                c[i] = clip ? paint[i] + noise / 4 : bald[k] ? skin[i] + noise
+                       : in_head ? hair[i] * (stripe ? 1.35 : 0.6) + noise
+                       : in_white ? paint[i] * blur + bg[i] * (1 - blur) + noise / 4 : bg[i] + noise / 3;
+                /* Light reflected off the head, above whatever it lies on. */
+                if (shine[k]) c[i] = c[i] * (1 - s) + (253 + noise / 4) * s;
+                c[i] = c[i] < 0 ? 0 : c[i] > 255 ? 255 : c[i];
+            }
+            ((uint32_t *)(p->px + (size_t)y * p->stride))[x] =
+                (uint32_t)c[0] << 16 | (uint32_t)c[1] << 8 | (uint32_t)c[2];
+        }
+}
+
+/* The pixels outside MASK (300x300) that the photo's border cannot reach
+ * without crossing it: holes. */
+static size_t holes(const uint8_t *mask)
+{
+    static uint8_t seen[300 * 300];
+    static int stack[2 * 300 * 300];
+    size_t top = 0, out = 0, reached = 0;
+    memset(seen, 0, sizeof seen);
+    for (int k = 0; k < 300; k++) {
+        int edge[4] = {k, 299 * 300 + k, k * 300, k * 300 + 299};
+        for (int e = 0; e < 4; e++)
+            if (!mask[edge[e]] && !seen[edge[e]]) { seen[edge[e]] = 1; stack[top++] = edge[e]; }
+    }
+    while (top) {
+        int i = stack[--top], x = i % 300, y = i / 300;
+        reached++;
+        int nb[4] = {x > 0 ? i - 1 : -1, x < 299 ? i + 1 : -1, y > 0 ? i - 300 : -1, y < 299 ? i + 300 : -1};
+        for (int e = 0; e < 4; e++)
+            if (nb[e] >= 0 && !mask[nb[e]] && !seen[nb[e]]) { seen[nb[e]] = 1; stack[top++] = nb[e]; }
+    }
+    for (int i = 0; i < 300 * 300; i++) out += !mask[i];
+    return out - reached;
+}
+
+START_TEST(takes_in_a_blown_out_shine_but_not_a_white_wall)
+{
+    /* The shine is the scalp it lies on: found with the crown, in bald
+     * and thinning mode alike, while the wall, the cup and the clip, as
+     * white and as smooth, are left alone. */
+    static const double skins[][3] = {{200, 150, 115}, {225, 185, 160}, {150, 105, 80}};
+    static uint8_t bald[300 * 300], shine[300 * 300], white[300 * 300];
+    for (size_t i = 0; i < sizeof skins / sizeof *skins; i++)
+        for (int thinning = 0; thinning <= 1; thinning++) {
+            photo p;
+            uint8_t *mask = NULL;
+            double conf = 0;
+            char warn[256];
+            smp_error err = {0};
+            draw_shine(&p, skins[i], bald, shine, white);
+            ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){-1, thinning, 0, {0, 0}, NULL, 0}, "shine.png", &mask, &conf, warn,
+                                       sizeof warn, &err) == SMP_OK,
+                          "skin %zu thinning %d: %s", i, thinning, err.msg);
+            size_t in = 0, all = 0, lit = 0, lit_all = 0, painted = 0, off = 0;
+            for (int k = 0; k < 300 * 300; k++) {
+                if (bald[k]) { all++; in += mask[k] != 0; }
+                if (shine[k] && bald[k]) { lit_all++; lit += mask[k] != 0; }
+                painted += white[k] && mask[k];
+                off += !bald[k] && !shine[k] && mask[k];
+            }
+            ck_assert_msg(mask[115 * 300 + 205], "skin %zu thinning %d: the shine's middle left out", i, thinning);
+            ck_assert_msg(lit >= lit_all * 95 / 100, "skin %zu thinning %d: %zu of %zu pixels of the shine on the crown",
+                          i, thinning, lit, lit_all);
+            ck_assert_msg(in >= all * 90 / 100, "skin %zu thinning %d: %zu of %zu pixels of the crown", i, thinning, in,
+                          all);
+            ck_assert_msg(painted == 0, "skin %zu thinning %d: %zu pixels of the wall, the cup or the clip", i, thinning,
+                          painted);
+            ck_assert_msg(off <= all / 50, "skin %zu thinning %d: %zu pixels off the crown and its shine", i, thinning,
+                          off);
+            ck_assert_msg(holes(mask) == 0, "skin %zu thinning %d: %zu pixels of holes", i, thinning, holes(mask));
+            free(mask);
+            photo_free(&p);
+        }
+}
+END_TEST
+
+/* Empty 300x300 candidates at 3 px/mm, for a test to fill in, of a skin
+ * of L* 70, a* 10, b* 15. */
+static void hand_candidates(scalp_candidates *c)
+{
+    size_t n = 300 * 300;
+    memset(c, 0, sizeof *c);
+    c->w = c->h = 300;
+    c->scale = 3;
+    c->face = -1;
+    c->L = malloc(n * sizeof *c->L), c->A = malloc(n * sizeof *c->A), c->B = malloc(n * sizeof *c->B);
+    c->smooth = malloc(n * sizeof *c->smooth);
+    c->m = calloc(n, 1), c->shine = calloc(n, 1);
+    ck_assert(c->L && c->A && c->B && c->smooth && c->m && c->shine);
+    c->skin[0] = 70, c->skin[1] = 10, c->skin[2] = 15;
+    c->chroma = hypot(10, 15);
+}
+
+START_TEST(fills_a_hole_that_growing_back_closes_off)
+{
+    /* Candidates by hand: a square region with a pocket 20 px across
+     * that a one-pixel way joins to the outside, smooth skin along the
+     * way but not in the pocket.  Growing back closes the way, and the
+     * pocket, a hole now, is filled (as it would have been with no way
+     * out). */
+    scalp_candidates c;
+    hand_candidates(&c);
+    for (int y = 0; y < 300; y++)
+        for (int x = 0; x < 300; x++) {
+            size_t i = (size_t)y * 300 + x;
+            int square = x >= 80 && x < 220 && y >= 80 && y < 220, pocket = abs(x - 150) < 10 && abs(y - 150) < 10;
+            int way = x == 150 && y >= 80 && y < 150;
+            c.m[i] = (uint8_t)(square && !pocket && !way);
+            c.smooth[i] = square && !pocket ? 1.0f : 0.0f;
+            c.L[i] = c.m[i] ? 70 : 30, c.A[i] = c.m[i] ? 10 : 2, c.B[i] = c.m[i] ? 15 : 2;
+        }
+    uint8_t *mask = NULL;
+    double conf = 0;
+    char warn[256];
+    smp_error err = {0};
+    ck_assert_msg(scalp_choose(&c, &(scalp_hint){-1, 0, 0, {0, 0}, NULL, 0}, "hand", &mask, &conf, warn, sizeof warn, &err) ==
+                      SMP_OK,
+                  "%s", err.msg);
+    ck_assert_msg(mask[150 * 300 + 150] && mask[100 * 300 + 150], "the pocket or the way left out");
+    ck_assert_msg(holes(mask) == 0, "%zu pixels of holes", holes(mask));
+    free(mask);
+    scalp_candidates_free(&c);
+}
+END_TEST
+
+START_TEST(takes_in_a_shine_only_behind_the_hairline)
+{
+    /* Candidates by hand: skin behind a hairline at y = 100 (the side
+     * mask 2 behind, 1 within reach ahead, 0 beyond), and a shine across
+     * the line.  The part behind is taken, the part ahead is not. */
+    scalp_candidates c;
+    hand_candidates(&c);
+    uint8_t *side = malloc(300 * 300);
+    ck_assert(side);
+    for (int y = 0; y < 300; y++)
+        for (int x = 0; x < 300; x++) {
+            size_t i = (size_t)y * 300 + x;
+            int lit = hypot(x - 150, y - 100) < 20;
+            c.shine[i] = (uint8_t)lit;
+            c.m[i] = (uint8_t)(!lit && x >= 80 && x < 220 && y >= 100 && y < 220);
+            c.smooth[i] = c.m[i];
+            side[i] = y >= 100 ? 2 : y >= 85 ? 1 : 0;
+            c.L[i] = lit ? 97 : c.m[i] ? 70 : 30, c.A[i] = c.m[i] ? 10 : 2, c.B[i] = c.m[i] ? 15 : 2;
+        }
+    uint8_t *mask = NULL;
+    double conf = 0;
+    char warn[256];
+    smp_error err = {0};
+    ck_assert_msg(scalp_choose(&c, &(scalp_hint){-1, 0, 0, {0, 0}, side, 1}, "hand", &mask, &conf, warn, sizeof warn,
+                               &err) == SMP_OK,
+                  "%s", err.msg);
+    ck_assert_msg(mask[110 * 300 + 150], "the shine behind the line left out");
+    size_t ahead = 0;
+    for (int y = 0; y < 100; y++)
+        for (int x = 130; x <= 170; x++) ahead += mask[y * 300 + x] != 0;
+    ck_assert_msg(ahead == 0, "%zu pixels of the shine ahead of the line", ahead);
+    free(mask);
+    free(side);
+    scalp_candidates_free(&c);
+}
+END_TEST
+
+START_TEST(finds_the_shine_on_a_large_photo_too)
+{
+    /* scalp_shine (for --match auto) works on a reduced copy of a photo
+     * of 8 px/mm or more: the generated crown, each pixel made 3 x 3 (9
+     * px/mm), gives the shine it gives at 3 px/mm, and neither the wall
+     * (on the border) nor the clip (sharp-edged).  The cup, as soft as a
+     * shine and off the border, is a shine to it too: only --area auto
+     * asks that a shine border the scalp. */
+    static const double skin[3] = {200, 150, 115};
+    static uint8_t bald[300 * 300], shine[300 * 300], white[300 * 300];
+    photo p, big;
+    smp_error err = {0};
+    uint8_t *small_mask = NULL, *big_mask = NULL;
+    draw_shine(&p, skin, bald, shine, white);
+    ck_assert_int_eq(photo_alloc(&big, 900, 900, &err), SMP_OK);
+    for (int y = 0; y < 900; y++)
+        for (int x = 0; x < 900; x++)
+            ((uint32_t *)(big.px + (size_t)y * big.stride))[x] = ((const uint32_t *)(p.px + (size_t)(y / 3) * p.stride))[x / 3];
+    ck_assert_int_eq(scalp_shine(&p, 3, &small_mask, &err), SMP_OK);
+    ck_assert_int_eq(scalp_shine(&big, 9, &big_mask, &err), SMP_OK);
+    size_t lit = 0, agree = 0, painted = 0;
+    for (int y = 0; y < 900; y++)
+        for (int x = 0; x < 900; x++) {
+            int k = (y / 3) * 300 + x / 3;
+            lit += small_mask[k] != 0;
+            agree += small_mask[k] && big_mask[(size_t)y * 900 + x];
+            painted += white[k] && hypot(x / 3 - 265, y / 3 - 32) > 30 && big_mask[(size_t)y * 900 + x];
+        }
+    ck_assert_msg(big_mask[(size_t)345 * 900 + 615], "the shine's middle left out at 9 px/mm");
+    ck_assert_msg(lit > 9 * 1000 && agree >= lit * 9 / 10, "%zu of the %zu pixels of the shine at 3 px/mm", agree, lit);
+    ck_assert_msg(painted == 0, "%zu pixels of the wall or the clip", painted);
+    free(small_mask);
+    free(big_mask);
+    photo_free(&p);
+    photo_free(&big);
+}
+END_TEST
+
 START_TEST(refuses_a_photo_with_no_answer)
 {
     photo p;
@@ -442,6 +675,10 @@ Suite *scalp_suite(void)
     tcase_add_test(tc, refuses_skin_running_toward_the_face);
     tcase_add_test(tc, stubble_is_hair);
     tcase_add_test(tc, measures_the_head_breadth);
+    tcase_add_test(tc, takes_in_a_blown_out_shine_but_not_a_white_wall);
+    tcase_add_test(tc, finds_the_shine_on_a_large_photo_too);
+    tcase_add_test(tc, fills_a_hole_that_growing_back_closes_off);
+    tcase_add_test(tc, takes_in_a_shine_only_behind_the_hairline);
     suite_add_tcase(s, tc);
     return s;
 }
