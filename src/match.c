@@ -437,12 +437,12 @@ smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_m
      *   transmission.
      * Dark stubble is clearly darker than the skin beside it (under DARK_T
      * of its light); light stubble no darker, greyer by LIGHT_GREY in
-     * chroma and LIGHT_TEX times as textured as the skin.  Dark stubble
-     * wins unless light stubble lies nearer the area (the distance of the
-     * middle one of its MIN_BLOCKS nearest blocks) and is half as common
-     * again; of the winner, the nearer half (further away the light and
-     * the hair change), and of dark stubble, which thins out toward a bald
-     * area, the darker half: the hair as it grows. */
+     * chroma and LIGHT_TEX times as textured as the skin, and outside the
+     * area.  Dark stubble wins unless light stubble is half as common
+     * again among the candidates nearest the area (below); of the winner,
+     * the nearer half (further away the light and the hair change), and
+     * of dark stubble, which thins out toward a bald area, the darker
+     * half: the hair as it grows. */
     int ncand = 0, nlong = 0;
     uint8_t *bare = calloc((size_t)bw * bh, 1), *odd = calloc((size_t)bw * bh, 1);
     candidate *cand = malloc(sizeof *cand * (size_t)bw * bh);
@@ -562,9 +562,11 @@ smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_m
     /* The kind that borders the area: a vote of the VOTE candidates
      * outside it nearest it, and any as near (light stubble, often only a
      * thin fringe before the bald skin, is otherwise outnumbered by the
-     * darker hair further off).  Those inside it vote only when too few
-     * are outside: skin inside a drawn area, lit more brightly than the
-     * bare skin found nearest it, can pass for light stubble. */
+     * darker hair further off); light needs half as many votes again,
+     * since lit skin beside shaded skin passes for a little of it.  Those
+     * inside vote only when too few are outside: skin inside a drawn
+     * area, lit more brightly than the bare skin found nearest it, can
+     * pass for light stubble. */
     int vote_dark = 0, vote_light = 0;
     {
         typedef struct { float d; int dark; } seen;
@@ -583,7 +585,7 @@ smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_m
         }
         free(near);
     }
-    int dark = isfinite(near_dark) && (!isfinite(near_light) || vote_dark >= vote_light), nsel = 0;
+    int dark = isfinite(near_dark) && (!isfinite(near_light) || 3 * vote_dark >= 2 * vote_light), nsel = 0;
     if (dark && nlong > ndark) {
         /* More blocks of long hair than of dark stubble: the darker
          * textured blocks are its strands lying over the skin. */

@@ -69,25 +69,21 @@ else
     ap_measure bands "$ap_photos/$ap_ph" after.png 3 "$ap_stubble" "$ap_bald" || continue
     ap_judge
   done
-  # A practitioner's own polygons, at the default soft edge: drawn 5-10 mm
-  # into the stubble, and up to the head's outline.  The side-face photo
-  # read its dark stubble as light when drawn into it (the stubble inside
-  # the area taken for skin); the light stubble read dark, 8 L* too dark,
-  # when drawn up to the outline (its shaded rim taken for the skin).
-  while read -r ap_ph ap_name ap_poly; do
+  # A practitioner's own polygons (tests/practitioner-polygons.txt), at
+  # the default soft edge: drawn 5-10 mm into the stubble, and up to the
+  # head's outline.  The side-face photo read its dark stubble as light
+  # when drawn into it (the stubble inside the area taken for skin); the
+  # light stubble read dark, 8 L* too dark, when drawn up to the outline
+  # (its shaded rim taken for the skin).
+  while read -r ap_ph ap_name ap_poly <&3; do
+    case $ap_ph in '#'* | '') continue ;; esac
     t "stubble match with a polygon drawn $ap_name: $ap_ph"
     ap_stubble=$(ap_band "$ap_ph" stubble) ap_bald=$(ap_band "$ap_ph" bald)
     ap_render_ok "$ap_photos/$ap_ph" --scale 3 --area-polygon "$ap_poly" --match auto --compose after --no-labels \
       -o after.png || continue
     ap_measure bands "$ap_photos/$ap_ph" after.png 3 "$ap_stubble" "$ap_bald" || continue
     ap_judge
-  done <<'POLYGONS'
-stubble-side-face.jpg into-the-stubble 140,110 190,75 290,55 300,120 300,210 150,220
-stubble-side-face.jpg to-the-outline 105,115 145,65 200,45 250,35 290,30 295,200 150,225
-stubble-back.jpg to-the-outline 110,180 150,100 230,50 320,28 420,45 500,100 540,180 520,220 120,220
-light-stubble-back.jpg into-the-stubble 150,80 480,80 490,220 140,220
-light-stubble-back.jpg to-the-outline 90,150 130,80 220,35 320,20 420,35 510,80 550,150 540,200 90,200
-POLYGONS
+  done 3<"$root/tests/practitioner-polygons.txt"
 fi
 
 t "no darker ring where the area is drawn into the stubble (crown sample, match auto)"
