@@ -32,6 +32,10 @@
 #define LOCAL_FAR 12  /* failing that, how far the nearest bare skin may be (blocks) */
 #define SMOOTH_Q 0.3  /* the area's skin: its smoothest 30 % ... */
 #define SMOOTH 1.5    /* ... and any up to this many times as textured */
+/* An area drawn over stubble only: the smoothest fifth of the skin-hued
+ * blocks around it is this much lighter than the area's skin (L*) ... */
+#define OVER_DL 2.0
+#define OVER_TEX 1.5 /* ... and the area's skin this many times as textured */
 #define EDGE_DL 12.0  /* L* between neighbouring blocks: a sharp edge, not hair */
 #define OUTLINE 3     /* blocks kept clear of the background and long hair */
 #define PATCH_MM 24.0 /* the test patch; its middle 18 mm is measured */
@@ -234,6 +238,17 @@ static double choose_depth(const double skin[3], const double stub[3], const dou
         if (err < best_err) { best_err = err; best = depths[k]; }
     }
     return best;
+}
+
+/* M's report for an area drawn over stubble only: its skin (L* in M,
+ * texture SKIN_TEX) darker and grainier than the smoothest skin around
+ * it (L* AROUND_L, texture AROUND_TEX). */
+static void say_over(hair_match *m, double skin_tex, double around_l, double around_tex)
+{
+    snprintf(m->reason, sizeof m->reason,
+             "the area seems drawn over stubble: its smoothest skin (L* %.1f, grain %.1f) is darker and grainier than the "
+             "smoothest around it (L* %.1f, grain %.1f), so there is no bare skin in it to match: the plan's dots are kept",
+             m->skin_lab[0], skin_tex, around_l, around_tex);
 }
 
 /* Spreads NCH values per block from the blocks marked in KNOWN (nonzero,
@@ -535,6 +550,28 @@ smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_m
         c->light = !c->dark && k->where == 0 && luminance(c->t) >= LIGHT_T && c->grey >= LIGHT_GREY && tex >= LIGHT_TEX * skin_tex;
     }
 #undef NEAR_LAB
+    /* The smoothest fifth of the skin-hued blocks around the area: where
+     * they are clearly lighter and smoother than the area's skin, that
+     * skin is stubble (an area drawn over stubble only). */
+    double around_l = 0, around_tex = 0;
+    {
+        int na = 0, nl = 0;
+        for (int q = 0; q < bw * bh; q++)
+            if (b[q].where == 0 && b[q].n && b[q].dist <= ring && !odd[q] && fabs(b[q].lab[1] - m->skin_lab[1]) < 6 &&
+                fabs(b[q].lab[2] - m->skin_lab[2]) < 8)
+                ls[na++] = texture(&b[q]);
+        if (na >= MIN_BLOCKS) {
+            qsort(ls, (size_t)na, sizeof *ls, cmp_double);
+            around_tex = ls[na / 5];
+            for (int q = 0; q < bw * bh; q++)
+                if (b[q].where == 0 && b[q].n && b[q].dist <= ring && !odd[q] && fabs(b[q].lab[1] - m->skin_lab[1]) < 6 &&
+                    fabs(b[q].lab[2] - m->skin_lab[2]) < 8 && texture(&b[q]) <= around_tex) {
+                    around_l += b[q].lab[0];
+                    nl++;
+                }
+            around_l /= nl;
+        }
+    }
     /* The area's own bare blocks, for the fill. */
     inner_bare = calloc((size_t)bw * bh, 1);
     for (int q = 0; inner_bare && q < bw * bh; q++) inner_bare[q] = bare[q] && b[q].where == 1;
@@ -553,10 +590,16 @@ smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_m
         if (cand[q].light) ls[nlight++] = cand[q].b->dist;
     qsort(ls, (size_t)nlight, sizeof *ls, cmp_double);
     double near_light = nlight >= MIN_BLOCKS ? ls[MIN_BLOCKS / 2] : INFINITY;
+    /* Over stubble only, dark stubble stands out less than it is, or
+     * not at all (the area's skin is the stubble itself). */
+    int over = around_tex > 0 && around_l - m->skin_lab[0] > OVER_DL && skin_tex > OVER_TEX * around_tex;
     if (!isfinite(near_dark) && !isfinite(near_light)) {
         free(cand);
-        snprintf(m->reason, sizeof m->reason, "%s around the area: the plan's dots are kept",
-                 nlong >= MIN_BLOCKS ? "long hair, no short hair or stubble" : "no short hair or stubble stands out");
+        if (over)
+            say_over(m, skin_tex, around_l, around_tex);
+        else
+            snprintf(m->reason, sizeof m->reason, "%s around the area: the plan's dots are kept",
+                     nlong >= MIN_BLOCKS ? "long hair, no short hair or stubble" : "no short hair or stubble stands out");
         goto out;
     }
     /* The kind that borders the area: a vote of the VOTE candidates
@@ -586,6 +629,11 @@ smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_m
         free(near);
     }
     int dark = isfinite(near_dark) && (!isfinite(near_light) || 3 * vote_dark >= 2 * vote_light), nsel = 0;
+    if (dark && over) {
+        free(cand);
+        say_over(m, skin_tex, around_l, around_tex);
+        goto out;
+    }
     if (dark && nlong > ndark) {
         /* More blocks of long hair than of dark stubble: the darker
          * textured blocks are its strands lying over the skin. */

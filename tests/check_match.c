@@ -18,6 +18,8 @@
 #define W 480 /* 120 x 80 mm */
 #define H 320
 #define AREA "40,40 220,40 220,280 40,280"
+/* Drawn over the stubble only, 6 mm from the bald skin. */
+#define AREA_OVER "260,40 460,40 460,280 260,280"
 /* Drawn 15 mm into the stubble and over its whole height, as a
  * practitioner often does: no bare skin lies beside the stubble outside
  * it. */
@@ -175,6 +177,21 @@ START_TEST(an_area_drawn_into_the_stubble_reads_it)
 }
 END_TEST
 
+/* With no bald skin in the area there is nothing to match: its smoothest
+ * skin is stubble, darker and grainier than the bald skin beside it; it
+ * says so and keeps the plan's dots rather than darken the stubble by its
+ * own step. */
+START_TEST(an_area_over_stubble_only_is_not_matched)
+{
+    smp_hair_match m;
+    region_stats b, a, s;
+    match_area(AREA_OVER, DARK, 1100, &m, &b, &a, &s);
+    ck_assert_msg(!m.found && strstr(m.reason, "drawn over stubble"), "%s", m.reason);
+    ck_assert_double_eq(m.density, 80);
+    ck_assert_double_eq(m.dot_mm, 0.5);
+}
+END_TEST
+
 START_TEST(light_stubble_gives_a_light_grey)
 {
     smp_hair_match m;
@@ -208,6 +225,7 @@ Suite *match_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, dark_stubble_is_matched);
     tcase_add_test(tc, an_area_drawn_into_the_stubble_reads_it);
+    tcase_add_test(tc, an_area_over_stubble_only_is_not_matched);
     tcase_add_test(tc, light_stubble_gives_a_light_grey);
     tcase_add_test(tc, no_stubble_or_long_hair_keeps_the_plan);
     suite_add_tcase(s, tc);

@@ -84,6 +84,19 @@ else
     ap_measure bands "$ap_photos/$ap_ph" after.png 3 "$ap_stubble" "$ap_bald" || continue
     ap_judge
   done 3<"$root/tests/practitioner-polygons.txt"
+  # A polygon over the stubble only (behind the bald top of the side-face
+  # photo): no bald skin in it to match; it took the smoothest stubble for
+  # skin and darkened the stubble by 8 L* more.
+  t "an area over stubble only is not matched, and the match says why"
+  if [ -f "$ap_photos/stubble-side-face.jpg" ]; then
+    ap_over=(render "$ap_photos/stubble-side-face.jpg" --scale 3 --area-polygon "310,60 450,60 450,250 310,250" --match auto)
+    run "${ap_over[@]}" -o after.png; expect_status 0
+    expect_err_has "match: the area seems drawn over stubble: its smoothest skin \(L\* [0-9.]+, grain [0-9.]+\) is darker and grainier than the smoothest around it"
+    run "${ap_over[@]}" -o after.png --json; expect_status 0
+    expect_out '"match":\{"found":false,"light":false,"limited":false,"density":80,"dot_mm":0\.5,'
+  else
+    echo "skipped: stubble-side-face.jpg not found"
+  fi
   # Long hair is not stubble: its strands over the skin around a thinning
   # crown once read as dark stubble at 200 dots/cm^2, a blotchy dark crown
   # (the light grey crown-back.jpg and diffuse-thinning-top.jpg get is a
