@@ -433,9 +433,9 @@ smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_m
     double skin_lin[3];
     pool(skin, nskin, skin_lin, &m->skin_grain);
     linear_to_lab(skin_lin, m->skin_lab);
-    /* Texture within a block: the skin's median is what hair must beat. */
-    for (int q = 0; q < nskin; q++) ls[q] = texture(skin[q]);
-    qsort(ls, (size_t)nskin, sizeof *ls, cmp_double);
+    /* Texture within a block: the median of the area's blocks near its
+     * edge, or no more than the smooth ones' when stubble is among them,
+     * is what hair must beat. */
     double skin_tex = fmin(all_tex, smooth);
     /* The stubble, against the bare skin next to it under the same light
      * (a photo's light changes across a head more than stubble does):
@@ -547,7 +547,8 @@ smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_m
         c->tex = tex;
         c->grey = hypot(llab[1], llab[2]) - hypot(k->lab[1], k->lab[2]);
         c->dark = luminance(c->t) < DARK_T;
-        c->light = !c->dark && k->where == 0 && luminance(c->t) >= LIGHT_T && c->grey >= LIGHT_GREY && tex >= LIGHT_TEX * skin_tex;
+        c->light = !c->dark && k->where == 0 && luminance(c->t) >= LIGHT_T && c->grey >= LIGHT_GREY &&
+                   tex >= LIGHT_TEX * skin_tex;
     }
 #undef NEAR_LAB
     /* The smoothest fifth of the skin-hued blocks around the area: where
@@ -556,16 +557,17 @@ smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_m
     double around_l = 0, around_tex = 0;
     {
         int na = 0, nl = 0;
-        for (int q = 0; q < bw * bh; q++)
-            if (b[q].where == 0 && b[q].n && b[q].dist <= ring && !odd[q] && fabs(b[q].lab[1] - m->skin_lab[1]) < 6 &&
-                fabs(b[q].lab[2] - m->skin_lab[2]) < 8)
-                ls[na++] = texture(&b[q]);
+        uint8_t *hued = odd; /* reused: skin-hued blocks around the area */
+        for (int q = 0; q < bw * bh; q++) {
+            hued[q] = b[q].where == 0 && b[q].n && b[q].dist <= ring && !odd[q] &&
+                      fabs(b[q].lab[1] - m->skin_lab[1]) < 6 && fabs(b[q].lab[2] - m->skin_lab[2]) < 8;
+            if (hued[q]) ls[na++] = texture(&b[q]);
+        }
         if (na >= MIN_BLOCKS) {
             qsort(ls, (size_t)na, sizeof *ls, cmp_double);
             around_tex = ls[na / 5];
             for (int q = 0; q < bw * bh; q++)
-                if (b[q].where == 0 && b[q].n && b[q].dist <= ring && !odd[q] && fabs(b[q].lab[1] - m->skin_lab[1]) < 6 &&
-                    fabs(b[q].lab[2] - m->skin_lab[2]) < 8 && texture(&b[q]) <= around_tex) {
+                if (hued[q] && texture(&b[q]) <= around_tex) {
                     around_l += b[q].lab[0];
                     nl++;
                 }
