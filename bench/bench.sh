@@ -175,23 +175,35 @@ if [ -n "$appearance" ]; then
   }
   photos=$root/../shared/photos
   if [ -f "$photos/stubble-bands.txt" ]; then
-    for ph in $(awk '!/^#/ && NF >= 3 && !seen[$1]++ { print $1 }' "$photos/stubble-bands.txt"); do
-      band() { awk -v p="$ph" -v b="$1" '$1 == p && $2 == b { $1 = ""; $2 = ""; sub(/^ +/, ""); print }' "$photos/stubble-bands.txt"; }
-      "$bin" render "$photos/$ph" --scale 3 --area-polygon "$(band bald)" --match auto --edge-mm 0 --compose after \
-        --no-labels -o "$work/stubble.png" 2>/dev/null || exit 2
-      "$appearance" bands "$photos/$ph" "$work/stubble.png" 3 "$(band stubble)" "$(band bald)" >"$work/bands.txt" || exit 2
-      f=$work/bands.txt
+    # band PHOTO NAME: the band's polygon from stubble-bands.txt.
+    band() { awk -v p="$1" -v b="$2" '$1 == p && $2 == b { $1 = ""; $2 = ""; sub(/^ +/, ""); print }' "$photos/stubble-bands.txt"; }
+    # stubble LABEL PHOTO AREA-OPTIONS...: the match on PHOTO's bands,
+    # judged as tests/cli/appearance.t does.
+    stubble() {
+      local label=$1 ph=$2 f=$work/bands.txt cb
+      shift 2
+      "$bin" render "$photos/$ph" --scale 3 "$@" --match auto --compose after --no-labels -o "$work/stubble.png" \
+        2>/dev/null || exit 2
+      "$appearance" bands "$photos/$ph" "$work/stubble.png" 3 "$(band "$ph" stubble)" "$(band "$ph" bald)" >"$f" || exit 2
       if awk "BEGIN { exit !($(fig "$f" stubble_L) < $(fig "$f" bald_L)) }"; then
-        show "$ph" step "$(fig "$f" step)" 'x >= -0.25 && x <= 0.25' '|x| <= 0.25'
-        show "$ph" da "$(fig "$f" da)" 'x >= -3 && x <= 3' '|x| <= 3'
-        show "$ph" db "$(fig "$f" db)" 'x >= -3 && x <= 3' '|x| <= 3'
-        show "$ph" texture_ratio "$(fig "$f" texture_ratio)" 'x >= 0.7 && x <= 1.5' '0.7 to 1.5'
+        show "$label" step "$(fig "$f" step)" 'x >= -0.25 && x <= 0.25' '|x| <= 0.25'
+        show "$label" da "$(fig "$f" da)" 'x >= -3 && x <= 3' '|x| <= 3'
+        show "$label" db "$(fig "$f" db)" 'x >= -3 && x <= 3' '|x| <= 3'
+        show "$label" texture_ratio "$(fig "$f" texture_ratio)" 'x >= 0.7 && x <= 1.5' '0.7 to 1.5'
       else
         cb=$(fig "$f" chroma_before)
-        show "$ph" darkening "$(fig "$f" darkening)" 'x >= 0 && x <= 4' '0 to 4'
-        show "$ph" chroma_after "$(fig "$f" chroma_after)" "x < $cb" "below chroma_before $(printf %.2f "$cb")"
+        show "$label" darkening "$(fig "$f" darkening)" 'x >= 0 && x <= 4' '0 to 4'
+        show "$label" chroma_after "$(fig "$f" chroma_after)" "x < $cb" "below chroma_before $(printf %.2f "$cb")"
       fi
+    }
+    for ph in $(awk '!/^#/ && NF >= 3 && !seen[$1]++ { print $1 }' "$photos/stubble-bands.txt"); do
+      stubble "$ph" "$ph" --area-polygon "$(band "$ph" bald)" --edge-mm 0
     done
+    # A practitioner's own polygons, into the stubble and up to the outline.
+    while read -r ph how poly <&3; do
+      case $ph in '#'* | '') continue ;; esac
+      stubble "$ph,$how" "$ph" --area-polygon "$poly"
+    done 3<"$root/tests/practitioner-polygons.txt"
   else
     echo "APPEARANCE stubble match: skipped: ../shared/photos not found"
   fi

@@ -17,6 +17,7 @@
 #define RING_MM 30.0  /* how far out the hair is taken */
 #define SKIN_MM 10.0  /* how far in the bare skin is taken */
 #define MIN_BLOCKS 8  /* of stubble, to call it stubble: 32 mm^2 */
+#define VOTE 32       /* candidates nearest the area that say which kind borders it */
 /* Realistic practice: finished densities up to about 200
  * dots/cm^2 with 3-point groupings, healed deposits up to about 0.6 mm. */
 #define DOT_MIN 0.25
@@ -24,10 +25,23 @@
 /* Light stubble: a light grey this much darker than the skin (L*). */
 #define LIGHT_DL 2.5
 #define DARK_T 0.93   /* light of dark stubble over the skin beside it, at most */
+/* Light of stubble over the skin beside it, at least: a shaved head of dark
+ * hair is L* 6-11 darker than bald skin (domain), 0.53 of its light at the
+ * darkest (11 below L* 40), 0.72-0.75 on the real stubble photos; long hair
+ * lying over a thinning crown reads 0.47-0.52 (crown-thinning-top,
+ * crown-dark-hair-top), and matching it drew black blotches. */
+#define HAIR_T 0.53
 #define LIGHT_T 1.03   /* light of light stubble over the skin beside it, at least */
-#define LIGHT_GREY 1.0 /* chroma light stubble takes from the skin beside it, at least */
+#define LIGHT_GREY 3.0 /* chroma light stubble takes from the skin beside it, at least */
 #define LIGHT_TEX 1.3  /* texture of light stubble over the skin's, at least */
 #define LOCAL 4       /* blocks either way to find bare skin beside a candidate */
+#define LOCAL_FAR 12  /* failing that, how far the nearest bare skin may be (blocks) */
+#define SMOOTH_Q 0.3  /* the area's skin: its smoothest 30 % ... */
+#define SMOOTH 1.5    /* ... and any up to this many times as textured */
+/* An area drawn over stubble only: the smoothest fifth of the skin-hued
+ * blocks around it is this much lighter than the area's skin (L*) ... */
+#define OVER_DL 2.0
+#define OVER_TEX 1.5 /* ... and the area's skin this many times as textured */
 #define EDGE_DL 12.0  /* L* between neighbouring blocks: a sharp edge, not hair */
 #define OUTLINE 3     /* blocks kept clear of the background and long hair */
 #define PATCH_MM 24.0 /* the test patch; its middle 18 mm is measured */
@@ -58,13 +72,15 @@ static double texture(const block *k)
     return sqrt(fmax(0, k->l2 / k->n - mean * mean));
 }
 
-/* A block outside the area that is neither skin nor short hair on it:
- * background, clothes, long hair (far darker), a lit wall (far lighter)
- * or another hue. */
-static int not_stubble(const double lab[3], const double skin[3])
+/* A block that is neither skin nor short hair on it: background,
+ * clothes, long hair (far darker than SKIN, the area's), a lit wall (far
+ * lighter than that skin and than LIT, the L* of the bare skin nearest
+ * it: across a lit dome the skin at the outline is far darker than the
+ * area's mean, and light stubble lighter than it) or another hue. */
+static int not_stubble(const double lab[3], const double skin[3], double lit)
 {
     double dl = lab[0] - skin[0], da = lab[1] - skin[1], db = lab[2] - skin[2];
-    return lab[0] < 12 || da > 6 || db > 8 || da < -15 || db < -15 || dl > 12 || dl < -28;
+    return lab[0] < 12 || da > 6 || db > 8 || da < -15 || db < -15 || lab[0] - fmax(skin[0], lit) > 12 || dl < -28;
 }
 
 static double l_of_y(double y) { return y > 216.0 / 24389 ? 116 * cbrt(y) - 16 : 24389.0 / 27 * y; }
@@ -231,44 +247,72 @@ static double choose_depth(const double skin[3], const double stub[3], const dou
     return best;
 }
 
-/* The bare skin's L* block by block (BW x BH blocks of BS px), for the
- * fill: the area's smooth skin blocks (BARE nonzero) keep their own; the
- * rest take, in order of distance, the mean of their neighbours already
- * known.  A photo's light changes across a head, so the skin next to the
- * area's edge is the one to compare the stubble's darkening with. */
-static float *bare_field(const block *b, const uint8_t *bare, int bw, int bh)
+/* M's report for an area drawn over stubble only: its skin (L* in M,
+ * texture SKIN_TEX) darker and grainier than the smoothest skin around
+ * it (L* AROUND_L, texture AROUND_TEX). */
+static void say_over(hair_match *m, double skin_tex, double around_l, double around_tex)
 {
-    float *v = malloc(sizeof *v * (size_t)bw * bh);
+    snprintf(m->reason, sizeof m->reason,
+             "the area seems drawn over stubble: its smoothest skin (L* %.1f, grain %.1f) is darker and grainier than the "
+             "smoothest around it (L* %.1f, grain %.1f), so there is no bare skin in it to match: the plan's dots are kept",
+             m->skin_lab[0], skin_tex, around_l, around_tex);
+}
+
+/* Spreads NCH values per block from the blocks marked in KNOWN (nonzero,
+ * their values in V) to all the others, block by block in order of
+ * distance: each takes the mean of its neighbours already known.  STEPS,
+ * when given, gets how many blocks away the nearest known one is.  0 when
+ * nothing is known, -1 for want of memory. */
+static int spread(float *v, int nch, const uint8_t *seed, int bw, int bh, uint16_t *steps)
+{
     int *queue = malloc(sizeof *queue * (size_t)bw * bh);
-    uint8_t *known = calloc((size_t)bw * bh, 1);
-    if (!v || !queue || !known) { free(v); free(queue); free(known); return NULL; }
+    uint8_t *known = malloc((size_t)bw * bh);
+    if (!queue || !known) { free(queue); free(known); return -1; }
     int head = 0, tail = 0;
-    for (int q = 0; q < bw * bh; q++)
-        if (bare[q]) { v[q] = (float)b[q].lab[0]; known[q] = 2; queue[tail++] = q; }
-    if (!tail) { free(v); free(queue); free(known); return NULL; }
+    for (int q = 0; q < bw * bh; q++) {
+        known[q] = seed[q] != 0;
+        if (steps) steps[q] = 0;
+        if (known[q]) queue[tail++] = q;
+    }
+    int any = tail > 0;
     while (head < tail) {
         int q = queue[head++], x = q % bw, y = q / bw;
         static const int d[4][2] = {{1, 0}, {-1, 0}, {0, 1}, {0, -1}};
         for (int k = 0; k < 4; k++) {
-            int xx = x + d[k][0], yy = y + d[k][1];
-            if (xx < 0 || yy < 0 || xx >= bw || yy >= bh || known[yy * bw + xx]) continue;
+            int xx = x + d[k][0], yy = y + d[k][1], r = yy * bw + xx;
+            if (xx < 0 || yy < 0 || xx >= bw || yy >= bh || known[r]) continue;
             /* The mean of its known neighbours (8 of them at most). */
-            double s = 0;
+            double s[3] = {0, 0, 0};
             int n = 0;
             for (int j = -1; j <= 1; j++)
                 for (int i = -1; i <= 1; i++) {
                     int u = xx + i, w = yy + j;
                     if (u < 0 || w < 0 || u >= bw || w >= bh || !known[w * bw + u]) continue;
-                    s += v[w * bw + u];
+                    for (int c = 0; c < nch; c++) s[c] += v[(size_t)(w * bw + u) * nch + c];
                     n++;
                 }
-            v[yy * bw + xx] = (float)(s / n);
-            known[yy * bw + xx] = 1;
-            queue[tail++] = yy * bw + xx;
+            for (int c = 0; c < nch; c++) v[(size_t)r * nch + c] = (float)(s[c] / n);
+            known[r] = 1;
+            if (steps) steps[r] = (uint16_t)(steps[q] < UINT16_MAX ? steps[q] + 1 : steps[q]);
+            queue[tail++] = r;
         }
     }
     free(queue);
     free(known);
+    return any;
+}
+
+/* The bare skin's L* block by block (BW x BH blocks), for the fill: the
+ * area's smooth skin blocks (BARE nonzero) keep their own; the rest take
+ * the spread of them.  A photo's light changes across a head, so the skin
+ * next to the area's edge is the one to compare the stubble's darkening
+ * with. */
+static float *bare_field(const block *b, const uint8_t *bare, int bw, int bh)
+{
+    float *v = malloc(sizeof *v * (size_t)bw * bh);
+    if (!v) return NULL;
+    for (int q = 0; q < bw * bh; q++) v[q] = bare[q] ? (float)b[q].lab[0] : 0;
+    if (spread(v, 1, bare, bw, bh, NULL) <= 0) { free(v); return NULL; }
     return v;
 }
 
@@ -361,7 +405,7 @@ smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_m
     for (int j = 0; j < bh; j++)
         for (int i = 0; i < bw; i++) {
             block *k = &b[j * bw + i];
-            if (k->where < 0 || k->dist > (k->where ? deep : ring + 1.5)) continue;
+            if (k->where < 0 || k->dist > ring + 1.5) continue;
             for (int y = j * bs; y < (j + 1) * bs && y < p->h; y++) {
                 const uint32_t *row = (const uint32_t *)(p->px + (size_t)y * p->stride);
                 for (int x = i * bs; x < (i + 1) * bs && x < p->w; x++) {
@@ -378,54 +422,65 @@ smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_m
             for (int c = 0; c < 3; c++) k->lin[c] /= k->n ? k->n : 1;
             linear_to_lab(k->lin, k->lab);
         }
-    /* The bare skin: the inner blocks but the darkest 10 % (stray hair,
-     * pores, shadow). */
+    /* The bare skin: the smooth blocks wholly inside the area within
+     * SKIN_MM of its edge (an area drawn into the stubble holds stubble
+     * too: under SMOOTH times the texture of its smoothest SMOOTH_Q), but
+     * the darkest 10 % (stray hair, pores, shadow). */
     int ns = 0;
     for (int q = 0; q < bw * bh; q++)
-        if (b[q].where == 1 && b[q].n && !b[q].shine && b[q].dist <= deep) ls[ns++] = b[q].lab[0];
+        if (b[q].where == 1 && b[q].n && !b[q].shine && b[q].dist <= deep) ls[ns++] = texture(&b[q]);
     if (ns < 4) {
         snprintf(m->reason, sizeof m->reason, "too little of the area to measure its skin: the plan's dots are kept");
         goto out;
     }
     qsort(ls, (size_t)ns, sizeof *ls, cmp_double);
+    double smooth = SMOOTH * ls[(int)(SMOOTH_Q * ns)], all_tex = ls[ns / 2];
+    ns = 0;
+    for (int q = 0; q < bw * bh; q++)
+        if (b[q].where == 1 && b[q].n && !b[q].shine && b[q].dist <= deep && texture(&b[q]) <= smooth)
+            ls[ns++] = b[q].lab[0];
+    qsort(ls, (size_t)ns, sizeof *ls, cmp_double);
     double cut = ls[(int)(0.1 * ns)];
     int nskin = 0;
     for (int q = 0; q < bw * bh; q++)
-        if (b[q].where == 1 && b[q].n && !b[q].shine && b[q].dist <= deep && b[q].lab[0] >= cut) skin[nskin++] = &b[q];
+        if (b[q].where == 1 && b[q].n && !b[q].shine && b[q].dist <= deep && texture(&b[q]) <= smooth &&
+            b[q].lab[0] >= cut)
+            skin[nskin++] = &b[q];
     double skin_lin[3];
     pool(skin, nskin, skin_lin, &m->skin_grain);
     linear_to_lab(skin_lin, m->skin_lab);
-    /* Texture within a block: the skin's median is what hair must beat. */
-    for (int q = 0; q < nskin; q++) ls[q] = texture(skin[q]);
-    qsort(ls, (size_t)nskin, sizeof *ls, cmp_double);
-    double skin_tex = ls[nskin / 2];
+    /* Texture within a block: the median of the area's blocks near its
+     * edge, or no more than the smooth ones' when stubble is among them,
+     * is what hair must beat. */
+    double skin_tex = fmin(all_tex, smooth);
     /* The stubble, against the bare skin next to it under the same light
      * (a photo's light changes across a head more than stubble does):
-     * - bare skin: smooth blocks (texture under 1.3x the area's) with the
-     *   skin's hue, not greyer than it;
-     * - candidates: textured blocks (1.2x) greyer than the skin, with its
-     *   hue, not on a sharp edge (the head's outline), not long hair
-     *   (L* 28 darker), with bare skin within LOCAL blocks to compare:
-     *   a candidate's light over that skin's is its transmission.
+     * - bare skin, inside the area or out: smooth blocks (texture under
+     *   1.3x the area's) with the skin's hue, not greyer than it; its
+     *   light is spread from there to every block, for the skin nearest
+     *   any block;
+     * - candidates, outside the area and inside it (stubble the area was
+     *   drawn into is still the client's): textured blocks (1.2x) greyer
+     *   than the skin, with its hue, not on a sharp edge (the head's
+     *   outline), not long hair (L* 28 darker), with bare skin within
+     *   LOCAL blocks to compare, or failing that the nearest within
+     *   LOCAL_FAR: a candidate's light over that skin's is its
+     *   transmission.
      * Dark stubble is clearly darker than the skin beside it (under DARK_T
      * of its light); light stubble no darker, greyer by LIGHT_GREY in
-     * chroma and LIGHT_TEX times as textured as the skin.  Dark stubble
-     * wins unless light stubble lies nearer the area (the distance of the
-     * middle one of its MIN_BLOCKS nearest blocks) and is half as common
-     * again; of the winner, the nearer half (further away the light and
-     * the hair change), and of dark stubble, which thins out toward a bald
-     * area, the darker half: the hair as it grows. */
-    int nring = 0, ncand = 0, nlong = 0;
-    uint8_t *bare = calloc((size_t)bw * bh, 1);
+     * chroma and LIGHT_TEX times as textured as the skin, and outside the
+     * area.  Dark stubble wins unless light stubble is half as common
+     * again among the candidates nearest the area (below); of the winner,
+     * the nearer half (further away the light and the hair change), and
+     * of dark stubble, which thins out toward a bald area, the darker
+     * half: the hair as it grows. */
+    int ncand = 0, nlong = 0;
+    uint8_t *bare = calloc((size_t)bw * bh, 1), *odd = calloc((size_t)bw * bh, 1);
     candidate *cand = malloc(sizeof *cand * (size_t)bw * bh);
-    if (!bare || !cand) {
-        free(bare); free(cand);
-        st = SMP_ENOMEM;
-        goto out;
-    }
-    uint8_t *odd = calloc((size_t)bw * bh, 1);
-    if (!odd) {
-        free(bare); free(cand);
+    float *near_lin = malloc(sizeof *near_lin * 3 * (size_t)bw * bh);
+    uint16_t *near_steps = malloc(sizeof *near_steps * (size_t)bw * bh);
+    if (!bare || !odd || !cand || !near_lin || !near_steps) {
+        free(bare); free(odd); free(cand); free(near_lin); free(near_steps);
         st = SMP_ENOMEM;
         goto out;
     }
@@ -434,17 +489,34 @@ smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_m
         if (k->where < 0 || !k->n) continue;
         double da = k->lab[1] - m->skin_lab[1], db = k->lab[2] - m->skin_lab[2];
         bare[q] = !k->shine && texture(k) < 1.3 * skin_tex && da + db > -1 && fabs(k->lab[0] - m->skin_lab[0]) < 20 && da < 6 && db < 8;
-        odd[q] = k->shine || (k->where == 0 && not_stubble(k->lab, m->skin_lab));
+        for (int c = 0; c < 3; c++) near_lin[3 * q + c] = bare[q] ? (float)k->lin[c] : 0;
+    }
+    if (spread(near_lin, 3, bare, bw, bh, near_steps) < 0) {
+        free(bare); free(odd); free(cand); free(near_lin); free(near_steps);
+        st = SMP_ENOMEM;
+        goto out;
+    }
+    /* The lab of the bare skin nearest block Q. */
+#define NEAR_LAB(q, lab)                                                                     \
+    do {                                                                                     \
+        double nl_[3] = {near_lin[3 * (q)], near_lin[3 * (q) + 1], near_lin[3 * (q) + 2]}; \
+        linear_to_lab(nl_, lab);                                                             \
+    } while (0)
+    for (int q = 0; q < bw * bh; q++) {
+        if (b[q].where < 0 || !b[q].n) continue;
+        double nlab[3];
+        NEAR_LAB(q, nlab);
+        odd[q] = b[q].shine || not_stubble(b[q].lab, m->skin_lab, nlab[0]);
     }
     for (int q = 0; q < bw * bh; q++) {
         block *k = &b[q];
-        if (k->where != 0 || !k->n || k->dist > ring) continue;
-        nring++;
-        if (k->shine) continue;
-        double tex = texture(k);
-        double dl = k->lab[0] - m->skin_lab[0], da = k->lab[1] - m->skin_lab[1], db = k->lab[2] - m->skin_lab[2];
-        if (not_stubble(k->lab, m->skin_lab) && dl >= -28) continue; /* not hair on this skin */
-        if (tex < 1.2 * skin_tex || da + db > -0.5) continue; /* hair is textured and greys the skin */
+        if (k->where < 0 || !k->n || k->dist > ring || bare[q] || k->shine) continue;
+        double tex = texture(k), nlab[3];
+        NEAR_LAB(q, nlab);
+        double dl = k->lab[0] - m->skin_lab[0];
+        if (not_stubble(k->lab, m->skin_lab, nlab[0]) && dl >= -28) continue; /* not hair on this skin */
+        /* Hair is textured and greys the skin. */
+        if (tex < 1.2 * skin_tex || k->lab[1] - m->skin_lab[1] + k->lab[2] - m->skin_lab[2] > -0.5) continue;
         /* Not the head's outline or any other sharp edge: stubble changes
          * the skin over millimetres, a silhouette in one block. */
         int edge = 0;
@@ -473,28 +545,58 @@ smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_m
             for (int di = -LOCAL; di <= LOCAL; di++) {
                 int x = q % bw + di, y = q / bw + dj;
                 if (x < 0 || y < 0 || x >= bw || y >= bh || !bare[y * bw + x]) continue;
-                for (int c = 0; c < 3; c++) local[c] += b[y * bw + x].lin[c] / 1;
+                for (int c = 0; c < 3; c++) local[c] += b[y * bw + x].lin[c];
                 nl++;
             }
-        if (nl < 3) continue;
+        if (nl >= 3) {
+            for (int c = 0; c < 3; c++) local[c] /= nl;
+        } else if (near_steps[q] <= LOCAL_FAR) {
+            for (int c = 0; c < 3; c++) local[c] = near_lin[3 * q + c];
+        } else {
+            continue;
+        }
         candidate *c = &cand[ncand++];
         double llab[3];
-        for (int ch = 0; ch < 3; ch++) {
-            local[ch] /= nl;
-            c->t[ch] = k->lin[ch] / local[ch];
-        }
+        for (int ch = 0; ch < 3; ch++) c->t[ch] = k->lin[ch] / local[ch];
         linear_to_lab(local, llab);
         c->b = k;
         c->tex = tex;
         c->grey = hypot(llab[1], llab[2]) - hypot(k->lab[1], k->lab[2]);
         c->dark = luminance(c->t) < DARK_T;
-        c->light = !c->dark && luminance(c->t) >= LIGHT_T && c->grey >= LIGHT_GREY && tex >= LIGHT_TEX * skin_tex;
+        c->light = !c->dark && k->where == 0 && luminance(c->t) >= LIGHT_T && c->grey >= LIGHT_GREY &&
+                   tex >= LIGHT_TEX * skin_tex;
+    }
+#undef NEAR_LAB
+    /* The smoothest fifth of the skin-hued blocks around the area: where
+     * they are clearly lighter and smoother than the area's skin, that
+     * skin is stubble (an area drawn over stubble only). */
+    double around_l = 0, around_tex = 0;
+    {
+        int na = 0, nl = 0;
+        uint8_t *hued = odd; /* reused: skin-hued blocks around the area */
+        for (int q = 0; q < bw * bh; q++) {
+            hued[q] = b[q].where == 0 && b[q].n && b[q].dist <= ring && !odd[q] &&
+                      fabs(b[q].lab[1] - m->skin_lab[1]) < 6 && fabs(b[q].lab[2] - m->skin_lab[2]) < 8;
+            if (hued[q]) ls[na++] = texture(&b[q]);
+        }
+        if (na >= MIN_BLOCKS) {
+            qsort(ls, (size_t)na, sizeof *ls, cmp_double);
+            around_tex = ls[na / 5];
+            for (int q = 0; q < bw * bh; q++)
+                if (hued[q] && texture(&b[q]) <= around_tex) {
+                    around_l += b[q].lab[0];
+                    nl++;
+                }
+            around_l /= nl;
+        }
     }
     /* The area's own bare blocks, for the fill. */
     inner_bare = calloc((size_t)bw * bh, 1);
     for (int q = 0; inner_bare && q < bw * bh; q++) inner_bare[q] = bare[q] && b[q].where == 1;
     free(bare);
     free(odd);
+    free(near_lin);
+    free(near_steps);
     if (!inner_bare) { free(cand); st = SMP_ENOMEM; goto out; }
     int ndark = 0, nlight = 0;
     for (int q = 0; q < ncand; q++) {
@@ -506,33 +608,57 @@ smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_m
         if (cand[q].light) ls[nlight++] = cand[q].b->dist;
     qsort(ls, (size_t)nlight, sizeof *ls, cmp_double);
     double near_light = nlight >= MIN_BLOCKS ? ls[MIN_BLOCKS / 2] : INFINITY;
+    /* Over stubble only, dark stubble stands out less than it is, or
+     * not at all (the area's skin is the stubble itself). */
+    int over = around_tex > 0 && around_l - m->skin_lab[0] > OVER_DL && skin_tex > OVER_TEX * around_tex;
     if (!isfinite(near_dark) && !isfinite(near_light)) {
         free(cand);
-        snprintf(m->reason, sizeof m->reason, "%s around the area: the plan's dots are kept",
-                 nlong >= MIN_BLOCKS ? "long hair, no short hair or stubble" : "no short hair or stubble stands out");
+        if (over)
+            say_over(m, skin_tex, around_l, around_tex);
+        else
+            snprintf(m->reason, sizeof m->reason, "%s around the area: the plan's dots are kept",
+                     nlong >= MIN_BLOCKS ? "long hair, no short hair or stubble" : "no short hair or stubble stands out");
         goto out;
     }
-    /* The kind that borders the area: a vote of the 2 MIN_BLOCKS
-     * candidates nearest it, and any as near (light stubble, often only
-     * a thin fringe before the bald skin, is otherwise outnumbered by the
-     * darker hair further off). */
+    /* The kind that borders the area: a vote of the VOTE candidates
+     * outside it nearest it, and any as near (light stubble, often only a
+     * thin fringe before the bald skin, is otherwise outnumbered by the
+     * darker hair further off); light needs half as many votes again,
+     * since lit skin beside shaded skin passes for a little of it.  Those
+     * inside vote only when too few are outside: skin inside a drawn
+     * area, lit more brightly than the bare skin found nearest it, can
+     * pass for light stubble. */
     int vote_dark = 0, vote_light = 0;
     {
         typedef struct { float d; int dark; } seen;
         seen *near = malloc(sizeof *near * (size_t)(ncand + 1));
-        int nn = 0;
+        int nn = 0, nout = 0;
         if (!near) { free(cand); st = SMP_ENOMEM; goto out; }
+        for (int q = 0; q < ncand; q++) nout += cand[q].b->where == 0 && (cand[q].dark || cand[q].light);
         for (int q = 0; q < ncand; q++)
-            if (cand[q].dark || cand[q].light) near[nn++] = (seen){cand[q].b->dist, cand[q].dark};
+            if ((cand[q].dark || cand[q].light) && (cand[q].b->where == 0 || nout < VOTE))
+                near[nn++] = (seen){cand[q].b->dist, cand[q].dark};
         qsort(near, (size_t)nn, sizeof *near, cmp_nearer);
-        float reach_vote = nn ? near[(nn < 2 * MIN_BLOCKS ? nn : 2 * MIN_BLOCKS) - 1].d : 0;
+        float reach_vote = nn ? near[(nn < VOTE ? nn : VOTE) - 1].d : 0;
         for (int q = 0; q < nn && near[q].d <= reach_vote; q++) {
             vote_dark += near[q].dark;
             vote_light += !near[q].dark;
         }
         free(near);
     }
-    int dark = isfinite(near_dark) && (!isfinite(near_light) || vote_dark >= vote_light), nsel = 0;
+    int dark = isfinite(near_dark) && (!isfinite(near_light) || 3 * vote_dark >= 2 * vote_light), nsel = 0;
+    if (dark && over) {
+        free(cand);
+        say_over(m, skin_tex, around_l, around_tex);
+        goto out;
+    }
+    if (dark && nlong > ndark) {
+        /* More blocks of long hair than of dark stubble: the darker
+         * textured blocks are its strands lying over the skin. */
+        free(cand);
+        snprintf(m->reason, sizeof m->reason, "long hair, no short hair or stubble around the area: the plan's dots are kept");
+        goto out;
+    }
     for (int q = 0; q < ncand; q++)
         if (dark ? cand[q].dark : cand[q].light) cand[nsel++] = cand[q];
     for (int q = 0; q < nsel; q++) ls[q] = cand[q].b->dist;
@@ -558,6 +684,14 @@ smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_m
     double stub_lin[3];
     for (int c = 0; c < 3; c++) stub_lin[c] = skin_lin[c] * tr[c] / nstub;
     linear_to_lab(stub_lin, m->stubble_lab);
+    if (dark && luminance(stub_lin) < HAIR_T * luminance(skin_lin)) {
+        /* Darker than any buzz-cut head: strands lying over the skin. */
+        snprintf(m->reason, sizeof m->reason,
+                 "the hair around the area lets through %.0f%% of the skin's light (L* %.1f against %.1f bare), less "
+                 "than stubble does: long hair over the skin, not stubble to match: the plan's dots are kept",
+                 100 * luminance(stub_lin) / luminance(skin_lin), m->stubble_lab[0], m->skin_lab[0]);
+        goto out;
+    }
     qsort(ls, (size_t)nstub, sizeof *ls, cmp_double);
     double stub_tex = ls[nstub / 2];
     m->stubble_grain = stub_tex;

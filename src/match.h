@@ -2,13 +2,18 @@
  * short hair or stubble around it (docs/render.md, "Matching the client's
  * hair").
  *
- * Measuring: the photo is cut into blocks of 2 mm.  The bare skin is the
- * lighter 60 % of the blocks wholly inside the area within 10 mm of its
- * edge; the stubble is the blocks wholly outside it within 14 mm whose fine
- * texture (standard deviation of L*) is at least 1.2x the skin's and which
- * are darker or greyer than it, with a skin-like hue.  Much darker textured
- * blocks (L* 28 below the skin) are long hair, not stubble; a block with a
- * blown-out shine (scalp_shine) is neither skin nor hair.
+ * Measuring: the photo is cut into blocks of 2 mm.  The area's skin is
+ * its smooth blocks within 10 mm of its edge (an area drawn into the
+ * stubble holds stubble too) but the darkest tenth; bare skin is any
+ * smooth block with its hue, inside the area or out.  The stubble is the
+ * blocks around the area within 30 mm, and inside it, whose fine texture
+ * (standard deviation of L*) is at least 1.2x the skin's and which are
+ * greyer than it, with a skin-like hue, each against the bare skin beside
+ * it (the light changes across a head); much darker textured blocks (L*
+ * 28 below the skin) are long hair, not stubble; a block with a
+ * blown-out shine (scalp_shine) is neither skin nor hair.  Whether it is
+ * darker or lighter than that skin is voted by the candidates outside the
+ * area nearest it.
  *
  * Choosing: the stubble's light against the skin's, channel by channel, is
  * the transmission the dots must give.  The depth is the one whose colour

@@ -75,7 +75,7 @@ smp_status scalp_detect(const photo *p, double scale, const scalp_hint *hint, co
 #define SHINE_WHITE 90.0
 #define SHINE_CAST 6.0
 #define SHINE_MAX_MM2 2500.0
-#define SHINE_MIN_MM2 2.0
+#define SHINE_MIN_MM2 10.0
 #define SHINE_RING_MM 1.5
 #define SHINE_TOUCH 0.1
 #define SHINE_SOFT 0.7

@@ -18,6 +18,12 @@
 #define W 480 /* 120 x 80 mm */
 #define H 320
 #define AREA "40,40 220,40 220,280 40,280"
+/* Drawn over the stubble only, 6 mm from the bald skin. */
+#define AREA_OVER "260,40 460,40 460,280 260,280"
+/* Drawn 15 mm into the stubble and over its whole height, as a
+ * practitioner often does: no bare skin lies beside the stubble outside
+ * it. */
+#define AREA_INTO "40,8 296,8 296,312 40,312"
 
 typedef enum hair_kind { NONE, DARK, LIGHT, LONG } hair_kind;
 
@@ -93,15 +99,16 @@ static void measure(const photo *p, int x0, int y0, int x1, int y1, region_stats
 
 /* Matches, renders, and measures the area's middle before and after and
  * the stubble. */
-static void match_case(hair_kind kind, int hairs, smp_hair_match *m, region_stats *before, region_stats *after,
-                       region_stats *stubble)
+static void match_area(const char *polygon, hair_kind kind, int hairs, smp_hair_match *m, region_stats *before,
+                       region_stats *after, region_stats *stubble)
 {
-    char path[] = "/tmp/smpsim-hair-XXXXXX.png", opt[64], scale[16];
+    char path[] = "/tmp/smpsim-hair-XXXXXX.png", opt[64], scale[16], poly[80];
     close(mkstemps(path, 4));
     hair_photo(path, kind, hairs);
     snprintf(opt, sizeof opt, "photo=%s", path);
     snprintf(scale, sizeof scale, "scale=%d", PPM);
-    smp_plan *p = test_plan(opt, scale, "area-polygon=" AREA, "match=auto", "edge-mm=0", "blowout=0", NULL);
+    snprintf(poly, sizeof poly, "area-polygon=%s", polygon);
+    smp_plan *p = test_plan(opt, scale, poly, "match=auto", "edge-mm=0", "blowout=0", NULL);
     smp_error err = {0};
     smp_layout *L;
     ck_assert_msg(smp_layout_new(p, &L, &err) == SMP_OK, "%s", err.msg);
@@ -120,6 +127,12 @@ static void match_case(hair_kind kind, int hairs, smp_hair_match *m, region_stat
     smp_layout_free(L);
     smp_plan_free(p);
     unlink(path);
+}
+
+static void match_case(hair_kind kind, int hairs, smp_hair_match *m, region_stats *before, region_stats *after,
+                       region_stats *stubble)
+{
+    match_area(AREA, kind, hairs, m, before, after, stubble);
 }
 
 static double absorb(const region_stats *from, const region_stats *to) { return -log(to->lin[1] / from->lin[1]); }
@@ -145,6 +158,52 @@ START_TEST(dark_stubble_is_matched)
     ck_assert_msg(m2.found && !m2.light, "%s", m2.reason);
     ck_assert_msg(m2.density * m2.dot_mm * m2.dot_mm < 0.8 * m.density * m.dot_mm * m.dot_mm, "%s / %s", m2.reason, m.reason);
     ck_assert(absorb(&b2, &a2) < 0.8 * got);
+}
+END_TEST
+
+/* Stubble inside the area is still the client's stubble, not bare skin:
+ * drawn 10 mm into it, the match reads the same stubble and the bald
+ * middle takes as much light as it. */
+START_TEST(an_area_drawn_into_the_stubble_reads_it)
+{
+    smp_hair_match m;
+    region_stats b, a, s;
+    match_area(AREA_INTO, DARK, 1100, &m, &b, &a, &s);
+    ck_assert_msg(m.found && !m.light && !m.limited, "%s", m.reason);
+    ck_assert_msg(fabs(m.stubble_lab[0] - s.lab[0]) < 2, "measured L* %.1f, the stubble is %.1f", m.stubble_lab[0], s.lab[0]);
+    ck_assert_msg(fabs(m.skin_lab[0] - b.lab[0]) < 1, "measured bare L* %.1f, the skin is %.1f", m.skin_lab[0], b.lab[0]);
+    double want = absorb(&b, &s), got = absorb(&b, &a);
+    ck_assert_msg(fabs(got / want - 1) < 0.2, "absorbance %.3f, stubble %.3f (%s)", got, want, m.reason);
+}
+END_TEST
+
+/* With no bald skin in the area there is nothing to match: its smoothest
+ * skin is stubble, darker and grainier than the bald skin beside it; it
+ * says so and keeps the plan's dots rather than darken the stubble by its
+ * own step. */
+START_TEST(an_area_over_stubble_only_is_not_matched)
+{
+    smp_hair_match m;
+    region_stats b, a, s;
+    match_area(AREA_OVER, DARK, 1100, &m, &b, &a, &s);
+    ck_assert_msg(!m.found && strstr(m.reason, "drawn over stubble"), "%s", m.reason);
+    ck_assert_double_eq(m.density, 80);
+    ck_assert_double_eq(m.dot_mm, 0.5);
+}
+END_TEST
+
+/* Hair that takes more than half the light from the skin it lies on is
+ * darker than any buzz-cut head: long hair over a thinning crown, not
+ * stubble to copy (matching it drew black blotches); the plan's dots. */
+START_TEST(hair_darker_than_stubble_is_not_matched)
+{
+    smp_hair_match m;
+    region_stats b, a, s;
+    match_case(DARK, 4000, &m, &b, &a, &s);
+    ck_assert_msg(s.lin[1] < 0.53 * b.lin[1], "the generated hair lets through %.2f of the light", s.lin[1] / b.lin[1]);
+    ck_assert_msg(!m.found && strstr(m.reason, "long hair over the skin, not stubble to match"), "%s", m.reason);
+    ck_assert_double_eq(m.density, 80);
+    ck_assert_double_eq(m.dot_mm, 0.5);
 }
 END_TEST
 
@@ -180,6 +239,9 @@ Suite *match_suite(void)
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, dark_stubble_is_matched);
+    tcase_add_test(tc, an_area_drawn_into_the_stubble_reads_it);
+    tcase_add_test(tc, an_area_over_stubble_only_is_not_matched);
+    tcase_add_test(tc, hair_darker_than_stubble_is_not_matched);
     tcase_add_test(tc, light_stubble_gives_a_light_grey);
     tcase_add_test(tc, no_stubble_or_long_hair_keeps_the_plan);
     suite_add_tcase(s, tc);
