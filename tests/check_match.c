@@ -135,6 +135,14 @@ static void match_case(hair_kind kind, int hairs, smp_hair_match *m, region_stat
     match_area(AREA, kind, hairs, m, before, after, stubble);
 }
 
+/* No match: the reason says WHY and the plan's dots are kept. */
+static void plan_kept(const smp_hair_match *m, const char *why)
+{
+    ck_assert_msg(!m->found && strstr(m->reason, why), "%s", m->reason);
+    ck_assert_double_eq(m->density, 80);
+    ck_assert_double_eq(m->dot_mm, 0.5);
+}
+
 static double absorb(const region_stats *from, const region_stats *to) { return -log(to->lin[1] / from->lin[1]); }
 
 START_TEST(dark_stubble_is_matched)
@@ -186,9 +194,7 @@ START_TEST(an_area_over_stubble_only_is_not_matched)
     smp_hair_match m;
     region_stats b, a, s;
     match_area(AREA_OVER, DARK, 1100, &m, &b, &a, &s);
-    ck_assert_msg(!m.found && strstr(m.reason, "drawn over stubble"), "%s", m.reason);
-    ck_assert_double_eq(m.density, 80);
-    ck_assert_double_eq(m.dot_mm, 0.5);
+    plan_kept(&m, "drawn over stubble");
 }
 END_TEST
 
@@ -201,9 +207,7 @@ START_TEST(hair_darker_than_stubble_is_not_matched)
     region_stats b, a, s;
     match_case(DARK, 4000, &m, &b, &a, &s);
     ck_assert_msg(s.lin[1] < 0.53 * b.lin[1], "the generated hair lets through %.2f of the light", s.lin[1] / b.lin[1]);
-    ck_assert_msg(!m.found && strstr(m.reason, "long hair over the skin, not stubble to match"), "%s", m.reason);
-    ck_assert_double_eq(m.density, 80);
-    ck_assert_double_eq(m.dot_mm, 0.5);
+    plan_kept(&m, "long hair over the skin, not stubble to match");
 }
 END_TEST
 
