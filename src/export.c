@@ -87,10 +87,15 @@ cairo_status_t out_cairo_write(void *closure, const unsigned char *data, unsigne
 
 int out_stream_errno(void) { return stream_errno; }
 
+static volatile sig_atomic_t committed;
+
 void out_forget_pending(void)
 {
     for (int i = 0; i < PENDING; i++) pending[i][0] = 0;
+    committed = 0;
 }
+
+int out_committed(void) { return committed != 0; }
 
 static int out_force;
 
@@ -214,7 +219,16 @@ smp_status out_commit(out_file *o, smp_error *err)
         mode_t um = umask(0);
         umask(um);
         chmod(o->tmp, o->keep_mode ? (mode_t)o->mode : 0666 & ~um);
+        /* No stop between the file in place and saying so (out_committed). */
+        sigset_t stops, was;
+        sigemptyset(&stops);
+        sigaddset(&stops, SIGINT);
+        sigaddset(&stops, SIGTERM);
+        sigaddset(&stops, SIGHUP);
+        pthread_sigmask(SIG_BLOCK, &stops, &was);
         if (rename(o->tmp, o->target ? o->target : o->path) != 0) { bad = 1; e = errno; }
+        else committed = 1;
+        pthread_sigmask(SIG_SETMASK, &was, NULL);
     }
     free(o->target);
     o->target = NULL;

@@ -30,8 +30,12 @@ smp_status out_commit(out_file *o, smp_error *err) SMP_MUST_CHECK;
 /* Abandons the output: closes and removes the temporary file. */
 void out_abort(out_file *o);
 /* In a forked child: the output the parent is writing is not this
- * process's to remove when stopped. */
+ * process's to remove when stopped (and none of its own is in place yet). */
 void out_forget_pending(void);
+/* Whether an output of this process has been renamed into place: a
+ * batch worker stopped after that finishes its job and reports it, so
+ * that the report lists every file there is.  Async-signal-safe. */
+int out_committed(void);
 
 /* Cairo's write callback for a FILE; out_stream_errno() is the reason the
  * last failed one failed, since cairo and pango may change errno since. */

@@ -4,8 +4,8 @@
  * even a crash, never stops the others.  The parent keeps -j children
  * busy, reads each one's result from a pipe, prints one JSON line per job
  * and, on a terminal, a progress bar.  Ctrl-C: the parent stops the
- * workers (each removes the file it was writing), reports what finished
- * and exits 130.  Scheduling cannot change any output: every job is a
+ * workers (each removes the file it was writing; one whose output is in
+ * place finishes and reports it), reports what finished and exits 130.  Scheduling cannot change any output: every job is a
  * pure function of its inputs and seed. */
 #include <errno.h>
 #include <getopt.h>
@@ -35,6 +35,10 @@ static void on_stop(int sig)
 static void worker_stop(int sig)
 {
     (void)sig;
+    /* Its outputs on their way into place: the job finishes and reports
+     * them (a file there that the report calls interrupted would be a
+     * lie); before that, nothing of it is kept. */
+    if (out_committed()) return;
     smp_discard_partial_output();
     _exit(130);
 }
