@@ -477,7 +477,7 @@ void scene_cache_free(scene_cache *c)
  * the line (scalp_hint's SIDE), from its signed distance on a 0.5 mm grid.
  * Ahead of the line, the transition zone's front and the sentinels reach
  * at most the zone's width and the sentinels' depth, and a millimetre. */
-static smp_status line_sides(const smp_layout *L, uint8_t **out, uint64_t *key, smp_error *err)
+static smp_status line_sides(const smp_layout *L, const hairline *hl, uint8_t **out, uint64_t *key, smp_error *err)
 {
     const settings *s = &L->mm;
     int w = L->photo.w, h = L->photo.h;
@@ -485,14 +485,11 @@ static smp_status line_sides(const smp_layout *L, uint8_t **out, uint64_t *key, 
     if ((W / g) * (H / g) > 4e6) g = sqrt(W * H / 4e6) * 1.01;
     int gw = (int)ceil(W / g) + 1, gh = (int)ceil(H / g) + 1;
     double reach = s->transition_mm + s->sentinel_mm + 1;
-    hairline hl;
-    smp_status st = hairline_build(s, W, H, &hl, err);
-    if (st != SMP_OK) return st;
+    smp_status st = SMP_OK;
     float *sd = malloc((size_t)gw * gh * sizeof *sd);
     uint8_t *side = malloc((size_t)w * h);
     if (!sd || !side) st = smp_fail(err, SMP_ENOMEM, 0, "out of memory");
-    if (st == SMP_OK) st = hairline_distance_grid(&hl, 0, 0, g, gw, gh, reach + g, 0, sd, err);
-    hairline_free(&hl);
+    if (st == SMP_OK) st = hairline_distance_grid(hl, 0, 0, g, gw, gh, reach + g, 0, sd, err);
     if (st != SMP_OK) {
         free(sd);
         free(side);
@@ -559,7 +556,14 @@ smp_status scene_build_cached(smp_layout *L, const smp_plan *plan, scene_cache *
             hint.has_seed = s->hl_points || s->has_anchors;
             hint.seed[0] = seed.x;
             hint.seed[1] = seed.y;
-            if (hint.has_seed && (st = line_sides(L, &side, &hint.side_key, err)) != SMP_OK) return st;
+            /* The line, built once here in the frame the area will have
+             * (the photo's, in mm), and kept for the later stages. */
+            if (hint.has_seed) {
+                if ((st = hairline_build(s, L->photo.w / L->scale, L->photo.h / L->scale, &L->line, err)) != SMP_OK)
+                    return st;
+                L->has_line = 1;
+                if ((st = line_sides(L, &L->line, &side, &hint.side_key, err)) != SMP_OK) return st;
+            }
             hint.side = side;
         }
         /* Thinning with nothing standing out is refused like --area auto:
@@ -585,7 +589,7 @@ smp_status scene_build_cached(smp_layout *L, const smp_plan *plan, scene_cache *
         L->area.darker_scale = L->scale;
     }
     if (s->shape != SHAPE_NONE || s->hl_points) {
-        if ((st = hairline_build(s, L->area.w, L->area.h, &L->line, err)) != SMP_OK) return st;
+        if (!L->has_line && (st = hairline_build(s, L->area.w, L->area.h, &L->line, err)) != SMP_OK) return st;
         L->has_line = 1;
         /* The face lies across the temple line, never along it: a --face
          * that runs along the anchors is a mistake to point out. */
