@@ -697,9 +697,11 @@ smp_status scalp_find_candidates(const photo *p, double scale, int thinning, int
     /* In thinning mode, hair over the skin is what is to be treated. */
     if (thinning) {
         /* But the thinning zone does not go on into stubble whose grain
-         * is far above any thinning hair's (bit 2 of ZONE: not that). */
+         * is far above any thinning hair's (bit 4 of ZONE: not that).  Bit
+         * 8: grainy at all, with strands or stubble over the skin. */
         if (!(zone = cand->zone = malloc(n))) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
-        for (size_t i = 0; i < n; i++) zone[i] = grain[i] < THIN_STUBBLE * grainy ? 4 : 0;
+        for (size_t i = 0; i < n; i++)
+            zone[i] = (uint8_t)((grain[i] < THIN_STUBBLE * grainy ? 4 : 0) | (grain[i] >= grainy ? 8 : 0));
         grainy = INFINITY;
     }
     uint8_t *flags = malloc(n);
@@ -737,9 +739,11 @@ smp_status scalp_find_candidates(const photo *p, double scale, int thinning, int
     if (thinning) {
         /* Thinning: scalp_classify's scalp and hair (grey strands are
          * hair), and over SCALP_SHOW_MM, where scalp shows among the hair
-         * (ZONE, 1) and where hair is (2).  In the band on the face's side,
-         * only bare skin counts toward the face: it may be a forehead,
-         * while thin hair there is the front of the head. */
+         * (ZONE, 1: not in stubble; 2: in any hair).  In the band on the
+         * face's side, only bare, smooth skin counts toward the face: it
+         * may be a forehead, while skin with strands over it (few enough
+         * to leave it skin-coloured, but grainy) is the front or the back
+         * of a head that fills the photo. */
         double skin_lab[3] = {skin[0], skin[1], skin[2]};
         float *hair = malloc(n * sizeof *hair), *head = malloc(n * sizeof *head), *tex = malloc(n * sizeof *tex);
         if (!hair || !head || !tex) {
@@ -767,8 +771,9 @@ smp_status scalp_find_candidates(const photo *p, double scale, int thinning, int
                 size_t i = (size_t)y * w + x;
                 int in_band = face == FACE_DOWN ? y >= h - band : face == FACE_UP ? y < band
                               : face == FACE_LEFT ? x < band : face == FACE_RIGHT ? x >= w - band : 0;
-                zone[i] = (uint8_t)(zone[i] && head[i] > 0.5f && var[i] >= THIN_SHOWS);
-                if (in_band && tex[i] >= THIN_BARE) tmp[i] = grain[i] = 0;
+                int shows = head[i] > 0.5f && var[i] >= THIN_SHOWS, grained = zone[i] & 8;
+                zone[i] = (uint8_t)(((zone[i] & 4) && shows) | shows << 1);
+                if (in_band && (tex[i] >= THIN_BARE || grained)) tmp[i] = grain[i] = 0;
                 if (in_band) zone[i] = 0;
             }
         free(hair);
@@ -821,47 +826,56 @@ smp_status scalp_choose(const scalp_candidates *cand, const scalp_hint *hint, co
     smp_status st = SMP_OK;
     *out = NULL;
     if (!tmp || !var || !m) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
-    memcpy(m, cand->m, n);
     const uint8_t *line_side = hint->side;
-    if (line_side)
-        for (size_t i = 0; i < n; i++)
-            if (line_side[i] != 2) m[i] = 0;
-    /* The largest connected region reaching into the middle half, but
-     * not one that runs into the band of the photo on the face's side
-     * (its outer FACE_BAND): skin going on there is a forehead, a face
-     * or a neck, which only a hairline can bound (FACE < 0: one does). */
     size_t region = 0, toward = 0;
     int bx = -1, by = -1;
-    /* Behind a hairline, the region that reaches near the line's middle
-     * (SEED_REACH_MM), from anywhere in the photo. */
-    int y0 = hint->has_seed ? 0 : h / 4, y1 = hint->has_seed ? h : 3 * h / 4;
-    int x0 = hint->has_seed ? 0 : w / 4, x1 = hint->has_seed ? w : 3 * w / 4;
-    double reach = SEED_REACH_MM * scale;
-    for (int y = y0; y < y1; y++)
-        for (int x = x0; x < x1; x++) {
-            if (m[(size_t)y * w + x] != 1) continue;
-            int box[4];
-            size_t got = flood_box(m, w, h, x, y, 1, 4, box);
-            int reaches = face == FACE_DOWN ? box[3] >= h - band : face == FACE_UP ? box[1] < band
-                          : face == FACE_LEFT ? box[0] < band : face == FACE_RIGHT ? box[2] >= w - band : 0;
-            if (hint->has_seed) {
-                double dx = fmax(0, fmax(box[0] - hint->seed[0], hint->seed[0] - box[2] - 1));
-                double dy = fmax(0, fmax(box[1] - hint->seed[1], hint->seed[1] - box[3] - 1));
-                if (hypot(dx, dy) > reach) { flood(m, w, h, x, y, 4, 3); continue; }
+    /* Thinning behind a hairline, where no bare patch is found near its
+     * middle (long thin hair over all of the top): the second pass takes
+     * where scalp shows among any hair, stubble or long, as the region
+     * (the line bounds the forehead; the photo's grain cannot tell long
+     * strands from stubble). */
+    for (int pass = 0; pass < (zone && hint->has_seed ? 2 : 1) && !region; pass++) {
+        memcpy(m, cand->m, n);
+        for (size_t i = 0; pass && i < n; i++)
+            if (zone[i] & 2) m[i] = 1;
+        if (line_side)
+            for (size_t i = 0; i < n; i++)
+                if (line_side[i] != 2) m[i] = 0;
+        /* The largest connected region reaching into the middle half, but
+         * not one that runs into the band of the photo on the face's side
+         * (its outer FACE_BAND): skin going on there is a forehead, a face
+         * or a neck, which only a hairline can bound (FACE < 0: one does).
+         * Behind a hairline, the region that reaches near the line's middle
+         * (SEED_REACH_MM), from anywhere in the photo. */
+        int y0 = hint->has_seed ? 0 : h / 4, y1 = hint->has_seed ? h : 3 * h / 4;
+        int x0 = hint->has_seed ? 0 : w / 4, x1 = hint->has_seed ? w : 3 * w / 4;
+        double reach = SEED_REACH_MM * scale;
+        for (int y = y0; y < y1; y++)
+            for (int x = x0; x < x1; x++) {
+                if (m[(size_t)y * w + x] != 1) continue;
+                int box[4];
+                size_t got = flood_box(m, w, h, x, y, 1, 4, box);
+                int reaches = face == FACE_DOWN ? box[3] >= h - band : face == FACE_UP ? box[1] < band
+                              : face == FACE_LEFT ? box[0] < band : face == FACE_RIGHT ? box[2] >= w - band : 0;
+                if (hint->has_seed) {
+                    double dx = fmax(0, fmax(box[0] - hint->seed[0], hint->seed[0] - box[2] - 1));
+                    double dy = fmax(0, fmax(box[1] - hint->seed[1], hint->seed[1] - box[3] - 1));
+                    if (hypot(dx, dy) > reach) { flood(m, w, h, x, y, 4, 3); continue; }
+                }
+                if (reaches) {
+                    if (got > toward) toward = got;
+                    flood(m, w, h, x, y, 4, got >= n / 200 ? 5 : 3);
+                } else if (got > region) {
+                    if (bx >= 0) flood(m, w, h, bx, by, 2, 3);
+                    flood(m, w, h, x, y, 4, 2);
+                    region = got;
+                    bx = x;
+                    by = y;
+                } else {
+                    flood(m, w, h, x, y, 4, 3);
+                }
             }
-            if (reaches) {
-                if (got > toward) toward = got;
-                flood(m, w, h, x, y, 4, got >= n / 200 ? 5 : 3);
-            } else if (got > region) {
-                if (bx >= 0) flood(m, w, h, bx, by, 2, 3);
-                flood(m, w, h, x, y, 4, 2);
-                region = got;
-                bx = x;
-                by = y;
-            } else {
-                flood(m, w, h, x, y, 4, 3);
-            }
-        }
+    }
     /* Skin in the band on the face's side, within a few millimetres of
      * the region, is the same skin cut by a strand, a brow or an eye: the
      * region is a forehead too.  (A neck below a band of stubble is

@@ -99,7 +99,7 @@ typedef struct scalp_candidates {
     float *L, *A, *B;  /* the photo in CIELAB */
     float *smooth;     /* 1 where skin-coloured and smooth (stubble or not), smoothed over GRAIN_MM */
     uint8_t *m;        /* 1 for a candidate */
-    uint8_t *zone;     /* thinning: where scalp shows among the hair (bit 1); NULL otherwise */
+    uint8_t *zone;     /* thinning: where scalp shows among the hair not stubble (bit 1), among any (2); else NULL */
     uint8_t *shine;    /* 1 on the blobs that may be a shine on the head (scalp_shine_blobs) */
     float skin[3];
     double chroma;

@@ -329,6 +329,27 @@ START_TEST(guides_mark_the_area_and_nothing_else)
 }
 END_TEST
 
+/* Pixel X,Y of PH: colour C times F, plus NOISE on every channel. */
+static void put_noisy(photo *ph, int x, int y, uint32_t c, double f, double noise)
+{
+    uint32_t v = 0;
+    for (int k = 16; k >= 0; k -= 8) {
+        double e = ((c >> k) & 255) * f + noise;
+        v = v << 8 | (uint32_t)(e < 0 ? 0 : e > 255 ? 255 : e);
+    }
+    ((uint32_t *)(ph->px + (size_t)y * ph->stride))[x] = v;
+}
+
+/* Write PH to PATH as a PNG, and free it. */
+static void save_photo(const char *path, photo *ph)
+{
+    smp_error err = {0};
+    FILE *f = fopen(path, "wb");
+    ck_assert_int_eq(image_write_photo_png(f, path, ph, 1, &err), SMP_OK);
+    fclose(f);
+    photo_free(ph);
+}
+
 /* A 400x400 top view at 4 px/mm: dense hair over the head, thinning in an
  * oval in its middle, and bare skin (a forearm) in the corner outside it. */
 START_TEST(thinning_keeps_to_the_thinning_area)
@@ -400,17 +421,9 @@ START_TEST(thinning_is_graded_by_how_much_scalp_shows)
             double f = b >= 0 && rng_unit(rng_hash(3, 9, (uint64_t)x, (uint64_t)y)) < hair_share[b] ? 0.88 : 1;
             double noise = (rng_unit(rng_hash(4, 9, (uint64_t)x, (uint64_t)y)) - 0.5) * 10;
             if (b >= 0) c = 0xd9a88cu;
-            uint32_t v = 0;
-            for (int k = 16; k >= 0; k -= 8) {
-                double e = ((c >> k) & 255) * f + noise;
-                v = v << 8 | (uint32_t)(e < 0 ? 0 : e > 255 ? 255 : e);
-            }
-            ((uint32_t *)(ph.px + (size_t)y * ph.stride))[x] = v;
+            put_noisy(&ph, x, y, c, f, noise);
         }
-    FILE *f = fopen(path, "wb");
-    ck_assert_int_eq(image_write_photo_png(f, path, &ph, 1, &err), SMP_OK);
-    fclose(f);
-    photo_free(&ph);
+    save_photo(path, &ph);
     snprintf(opt, sizeof opt, "photo=%s", path);
     smp_plan *p = test_plan(opt, "scale=4", "mode=thinning", "face=up", NULL);
     smp_layout *L = make(p);
@@ -433,6 +446,101 @@ START_TEST(thinning_is_graded_by_how_much_scalp_shows)
     smp_plan_free(p);
     if (!getenv("KEEP")) unlink(path);
     else fprintf(stderr, "%s\n", path);
+}
+END_TEST
+
+/* A 400x400 top view at 4 px/mm, the face down (the default) and out of
+ * view: a wall round a head that fills the photo; a crown with a few
+ * strands, thin hair around it (lit strands, a pixel wide and 2.5 mm
+ * apart, pale enough to leave the skin skin-coloured) whose lower edge
+ * runs 5 mm into the photo's lowest 15 %, dense dark hair round that, a
+ * little sensor noise on everything.  Skin with strands over it in that
+ * band is the back of the head, not a forehead: thinning mode treats the
+ * thin hair down to the band (the band itself is left alone).  With a bare
+ * forehead running on into the band instead, it refuses. */
+static void top_view_photo(const char *path, int forehead)
+{
+    smp_error err = {0};
+    photo ph;
+    ck_assert_int_eq(photo_alloc(&ph, 400, 400, &err), SMP_OK);
+    for (int y = 0; y < 400; y++)
+        for (int x = 0; x < 400; x++) {
+            double r = hypot((x - 200) / 185.0, (y - 200) / 190.0);
+            uint32_t c = 0x8c9cb0u;
+            if (r < 1) {
+                int period = r < 0.55 ? 40 : r < 0.85 ? 10 : 4;
+                c = (x + y / 3) % period >= (r < 0.85 ? 1 : 3) ? 0xd9a88cu : r < 0.85 ? 0xc49882u : 0x2a2018u;
+            }
+            if (forehead && y > 300 && abs(x - 200) < 110) c = 0xd9a88cu;
+            put_noisy(&ph, x, y, c, 1, (rng_unit(rng_hash(5, 9, (uint64_t)x, (uint64_t)y)) - 0.5) * 8);
+        }
+    save_photo(path, &ph);
+}
+
+START_TEST(thinning_strands_toward_the_face_are_the_head)
+{
+    char path[] = "/tmp/smpsim-top-XXXXXX.png", opt[64];
+    close(mkstemps(path, 4));
+    top_view_photo(path, 0);
+    snprintf(opt, sizeof opt, "photo=%s", path);
+    smp_plan *p = test_plan(opt, "scale=4", "mode=thinning", NULL);
+    smp_layout *L = make(p);
+    size_t band = 0, wall = 0;
+    for (size_t k = 0; k < L->dots.n; k++) {
+        double x = L->dots.d[k].x_mm * 4, y = L->dots.d[k].y_mm * 4;
+        band += y >= 300 && y < 340 && hypot((x - 200) / 185.0, (y - 200) / 190.0) > 0.55;
+        wall += hypot((x - 200) / 185.0, (y - 200) / 190.0) > 1;
+    }
+    ck_assert_msg(band > 20, "%zu of %zu dots in the thin hair just above the lowest 15 %% of the photo", band,
+                  L->dots.n);
+    ck_assert_msg(wall == 0, "%zu dots on the wall", wall);
+    smp_layout_free(L);
+    smp_plan_free(p);
+    top_view_photo(path, 1);
+    p = test_plan(opt, "scale=4", "mode=thinning", NULL);
+    smp_error err = {0};
+    L = NULL;
+    ck_assert_int_eq(smp_layout_new(p, &L, &err), SMP_EINPUT);
+    ck_assert_msg(strstr(err.msg, "toward the face"), "%s", err.msg);
+    smp_plan_free(p);
+    unlink(path);
+}
+END_TEST
+
+/* A 400x400 frontal view at 4 px/mm, the face down: long dark hair over
+ * the top (strands 2 px wide, 6 px apart: scalp shows between them, but
+ * no bare patch anywhere behind the line), bare forehead from y 250, and
+ * a hairline drawn along the hair's edge.  Thinning mode treats the thin
+ * hair behind the line, and nothing on the forehead beyond the transition
+ * zone's front. */
+START_TEST(thinning_behind_a_line_with_no_bare_patch)
+{
+    char path[] = "/tmp/smpsim-long-XXXXXX.png", opt[64];
+    close(mkstemps(path, 4));
+    smp_error err = {0};
+    photo ph;
+    ck_assert_int_eq(photo_alloc(&ph, 400, 400, &err), SMP_OK);
+    for (int y = 0; y < 400; y++)
+        for (int x = 0; x < 400; x++) {
+            uint32_t c = y < 250 && (x + y / 3) % 6 < 2 ? 0x2a2018u : 0xd9a88cu;
+            put_noisy(&ph, x, y, c, 1, (rng_unit(rng_hash(6, 9, (uint64_t)x, (uint64_t)y)) - 0.5) * 8);
+        }
+    save_photo(path, &ph);
+    snprintf(opt, sizeof opt, "photo=%s", path);
+    smp_plan *p = test_plan(opt, "scale=4", "mode=thinning", "face=down", "hairline=rounded",
+                            "anchors=20,260:200,250:380,260", NULL);
+    smp_layout *L = make(p);
+    size_t behind = 0, forehead = 0;
+    for (size_t k = 0; k < L->dots.n; k++) {
+        double y = L->dots.d[k].y_mm * 4;
+        behind += y < 230;
+        forehead += y > 310; /* 15 mm ahead of the line */
+    }
+    ck_assert_msg(behind > 300, "%zu of %zu dots in the thin hair behind the line", behind, L->dots.n);
+    ck_assert_msg(forehead == 0, "%zu dots on the forehead", forehead);
+    smp_layout_free(L);
+    smp_plan_free(p);
+    unlink(path);
 }
 END_TEST
 
@@ -525,6 +633,8 @@ Suite *regions_suite(void)
     tcase_add_test(tc, mask_errors);
     tcase_add_test(tc, thinning_keeps_to_the_thinning_area);
     tcase_add_test(tc, thinning_is_graded_by_how_much_scalp_shows);
+    tcase_add_test(tc, thinning_strands_toward_the_face_are_the_head);
+    tcase_add_test(tc, thinning_behind_a_line_with_no_bare_patch);
     tcase_add_test(tc, guides_mark_the_area_and_nothing_else);
     tcase_add_test(tc, patch_density_matches_the_hair_around);
     tcase_add_test(tc, patch_density_needs_hair_around);
