@@ -31,6 +31,13 @@
  * lying over a thinning crown reads 0.47-0.52 (crown-thinning-top,
  * crown-dark-hair-top), and matching it drew black blotches. */
 #define HAIR_T 0.53
+/* In thinning mode, where the client keeps the hair around the area and
+ * it is most often long: hair under 0.6 of the light (L* 8.5 below 40)
+ * is long hair too.  diffuse-thinning-top's long grey-brown hair let
+ * through 0.534 and was matched as dark stubble, a grey-blue pepper over
+ * the whole head; reading real stubble as long hair only keeps the
+ * plan's dots. */
+#define HAIR_T_THIN 0.6
 #define LIGHT_T 1.03   /* light of light stubble over the skin beside it, at least */
 #define LIGHT_GREY 3.0 /* chroma light stubble takes from the skin beside it, at least */
 #define LIGHT_TEX 1.3  /* texture of light stubble over the skin's, at least */
@@ -684,7 +691,7 @@ smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_m
     double stub_lin[3];
     for (int c = 0; c < 3; c++) stub_lin[c] = skin_lin[c] * tr[c] / nstub;
     linear_to_lab(stub_lin, m->stubble_lab);
-    if (dark && luminance(stub_lin) < HAIR_T * luminance(skin_lin)) {
+    if (dark && luminance(stub_lin) < (s->thinning ? HAIR_T_THIN : HAIR_T) * luminance(skin_lin)) {
         /* Darker than any buzz-cut head: strands lying over the skin. */
         snprintf(m->reason, sizeof m->reason,
                  "the hair around the area lets through %.0f%% of the skin's light (L* %.1f against %.1f bare), less "

@@ -99,8 +99,8 @@ static void measure(const photo *p, int x0, int y0, int x1, int y1, region_stats
 
 /* Matches, renders, and measures the area's middle before and after and
  * the stubble. */
-static void match_area(const char *polygon, hair_kind kind, int hairs, smp_hair_match *m, region_stats *before,
-                       region_stats *after, region_stats *stubble)
+static void match_area_with(const char *polygon, hair_kind kind, int hairs, const char *extra, smp_hair_match *m,
+                            region_stats *before, region_stats *after, region_stats *stubble)
 {
     char path[] = "/tmp/smpsim-hair-XXXXXX.png", opt[64], scale[16], poly[80];
     close(mkstemps(path, 4));
@@ -108,7 +108,7 @@ static void match_area(const char *polygon, hair_kind kind, int hairs, smp_hair_
     snprintf(opt, sizeof opt, "photo=%s", path);
     snprintf(scale, sizeof scale, "scale=%d", PPM);
     snprintf(poly, sizeof poly, "area-polygon=%s", polygon);
-    smp_plan *p = test_plan(opt, scale, poly, "match=auto", "edge-mm=0", "blowout=0", NULL);
+    smp_plan *p = test_plan(opt, scale, poly, "match=auto", "edge-mm=0", "blowout=0", extra, NULL);
     smp_error err = {0};
     smp_layout *L;
     ck_assert_msg(smp_layout_new(p, &L, &err) == SMP_OK, "%s", err.msg);
@@ -127,6 +127,12 @@ static void match_area(const char *polygon, hair_kind kind, int hairs, smp_hair_
     smp_layout_free(L);
     smp_plan_free(p);
     unlink(path);
+}
+
+static void match_area(const char *polygon, hair_kind kind, int hairs, smp_hair_match *m, region_stats *before,
+                       region_stats *after, region_stats *stubble)
+{
+    match_area_with(polygon, kind, hairs, NULL, m, before, after, stubble);
 }
 
 static void match_case(hair_kind kind, int hairs, smp_hair_match *m, region_stats *before, region_stats *after,
@@ -211,6 +217,22 @@ START_TEST(hair_darker_than_stubble_is_not_matched)
 }
 END_TEST
 
+/* In thinning mode the hair around is kept and most often long: under 0.6
+ * of the skin's light it is long hair too, while the same photo with a
+ * bald area (normal mode) is matched as the darkest stubble. */
+START_TEST(thinning_takes_dark_hair_for_long_hair)
+{
+    smp_hair_match m;
+    region_stats b, a, s;
+    match_area_with(AREA, DARK, 2600, NULL, &m, &b, &a, &s);
+    double through = s.lin[1] / b.lin[1];
+    ck_assert_msg(through > 0.53 && through < 0.6, "the generated hair lets through %.2f of the light", through);
+    ck_assert_msg(m.found && !m.light, "%s", m.reason);
+    match_area_with(AREA, DARK, 2600, "mode=thinning", &m, &b, &a, &s);
+    plan_kept(&m, "long hair over the skin, not stubble to match");
+}
+END_TEST
+
 START_TEST(light_stubble_gives_a_light_grey)
 {
     smp_hair_match m;
@@ -246,6 +268,7 @@ Suite *match_suite(void)
     tcase_add_test(tc, an_area_drawn_into_the_stubble_reads_it);
     tcase_add_test(tc, an_area_over_stubble_only_is_not_matched);
     tcase_add_test(tc, hair_darker_than_stubble_is_not_matched);
+    tcase_add_test(tc, thinning_takes_dark_hair_for_long_hair);
     tcase_add_test(tc, light_stubble_gives_a_light_grey);
     tcase_add_test(tc, no_stubble_or_long_hair_keeps_the_plan);
     suite_add_tcase(s, tc);

@@ -141,6 +141,8 @@ expect_error "^smpsim: match: stubble around the area: L\* [0-9.]+ against [0-9.
 run render patches.jpg --scale 8 --area-polygon "100,100 400,100 400,400 100,400" --match auto -o m.png --json
 expect_status 0; expect_quiet_err
 expect_out '"match":\{"found":true,"light":false,"limited":false,"density":([7-9][0-9]|1[0-9][0-9]|200),'
+# with the line it says on standard error, word for word
+expect_out '"expect_grain":[0-9.]+,"reason":"stubble around the area: L\* [0-9.]+ against [0-9.]+ bare .*: [0-9]+ dots/cm\^2 of 0\.[0-9]+ mm deposits'
 # the plan file says it too; no stubble around the frontal sample's area: the plan's dots
 printf '[dots]\nmatch = auto\n' > m.smp
 run render frontal.jpg --plan m.smp --scale 4 --area-polygon "200,200 600,200 600,600 200,600" -o f.png
