@@ -261,9 +261,17 @@ def run_test(smpsim, samples, shots):
         hint = d.find_element(By.ID, "lineHint").text
         if "top of the head" not in hint:
             fail("with the face to the left the hairline hint says: " + hint + " (face " + str(d.execute_script("return [studio.state().face, document.getElementById('face').value]")) + ")")
+        # The top view shows no face: the note under "Suggested points"
+        # names the points to tap, for a side view too.
+        note = d.find_element(By.ID, "suggestNote").text
+        if has_api and "top of the head, the front and the temple" not in note:
+            fail("with the face to the left the suggestion note says: " + note)
         face.select_by_value("down")
         if "left temple" not in d.find_element(By.ID, "lineHint").text:
             fail("with the face down the hairline hint says: " + d.find_element(By.ID, "lineHint").text)
+        note = d.find_element(By.ID, "suggestNote").text
+        if has_api and "tap the temples and the front" not in note:
+            fail("with the face down the suggestion note says: " + note)
         # The scale of samples/top.smp, typed.
         px = d.find_element(By.ID, "pxmm")
         px.send_keys("4")
