@@ -204,6 +204,9 @@ if [ -n "$appearance" ]; then
       case $ph in '#'* | '') continue ;; esac
       stubble "$ph,$how" "$ph" --area-polygon "$poly"
     done 3<"$root/tests/practitioner-polygons.txt"
+    # The automatic area behind a practitioner's hairline (side view).
+    stubble "stubble-side-face.jpg,behind-a-hairline" stubble-side-face.jpg --area auto --face left \
+      --hairline rounded --anchors 130,60:95,150:230,260
   else
     echo "APPEARANCE stubble match: skipped: ../shared/photos not found"
   fi

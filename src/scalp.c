@@ -390,40 +390,51 @@ static int grow_over_light(uint8_t *flags, const float *L, const float *A, const
 
 static double cross3(vec2 o, vec2 a, vec2 b) { return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x); }
 
-/* The region's area over that of its convex hull: near 1 for a crown or a
- * top, low for a region that reaches along a neck or an arm, or round
- * eyes and brows. The hull is built on each row's two ends (a monotone
- * chain over the rows). */
-static double solidity(const uint8_t *m, int w, int h)
+int scalp_hull(const uint8_t *m, int w, int h, vec2 **out, size_t *corners, size_t *count)
 {
     vec2 *pt = malloc((size_t)h * 2 * sizeof *pt), *hull = malloc(((size_t)h * 2 + 1) * sizeof *hull);
-    size_t np = 0, count = 0;
-    double s = 1;
-    if (!pt || !hull) goto done;
+    size_t np = 0, k = 0;
+    *out = NULL;
+    *corners = *count = 0;
+    if (!pt || !hull) { free(pt); free(hull); return -1; }
     /* Each row's two ends, top to bottom: sorted by y, then x. */
     for (int y = 0; y < h; y++) {
         int lo = -1, hi = -1;
         for (int x = 0; x < w; x++)
-            if (m[(size_t)y * w + x]) { if (lo < 0) lo = x; hi = x; count++; }
+            if (m[(size_t)y * w + x]) { if (lo < 0) lo = x; hi = x; (*count)++; }
         if (lo < 0) continue;
         pt[np++] = v2(lo, y);
         if (hi != lo) pt[np++] = v2(hi + 1, y);
     }
-    if (np < 3) goto done;
-    /* Andrew's monotone chain; the points are already sorted by y, then x. */
-    size_t k = 0;
-    for (size_t i = 0; i < np; i++) {
-        while (k >= 2 && cross3(hull[k - 2], hull[k - 1], pt[i]) <= 0) k--;
-        hull[k++] = pt[i];
+    if (np >= 3) {
+        /* Andrew's monotone chain; the points are already sorted by y, then x. */
+        for (size_t i = 0; i < np; i++) {
+            while (k >= 2 && cross3(hull[k - 2], hull[k - 1], pt[i]) <= 0) k--;
+            hull[k++] = pt[i];
+        }
+        for (size_t i = np - 1, t = k + 1; i-- > 0;) {
+            while (k >= t && cross3(hull[k - 2], hull[k - 1], pt[i]) <= 0) k--;
+            hull[k++] = pt[i];
+        }
     }
-    for (size_t i = np - 1, t = k + 1; i-- > 0;) {
-        while (k >= t && cross3(hull[k - 2], hull[k - 1], pt[i]) <= 0) k--;
-        hull[k++] = pt[i];
-    }
-    double a = geom_polygon_area(hull, k - 1);
-    if (fabs(a) > 0) s = fmin(1, count / fabs(a));
-done:
     free(pt);
+    if (k < 4) { free(hull); return 0; }
+    *out = hull;
+    *corners = k - 1;
+    return 0;
+}
+
+/* The region's area over that of its convex hull: near 1 for a crown or a
+ * top, low for a region that reaches along a neck or an arm, or round
+ * eyes and brows. */
+static double solidity(const uint8_t *m, int w, int h)
+{
+    vec2 *hull;
+    size_t k, count;
+    double s = 1;
+    if (scalp_hull(m, w, h, &hull, &k, &count) || !hull) return s;
+    double a = geom_polygon_area(hull, k);
+    if (fabs(a) > 0) s = fmin(1, count / fabs(a));
     free(hull);
     return s;
 }

@@ -173,6 +173,12 @@ smp_status scalp_darker_than_area(const photo *p, double scale, const area *a, g
  * fewer at the borders). */
 void scalp_box_mean(const float *in, float *out, int w, int h, int r);
 
+/* The convex hull of M's nonzero pixels, built on each row's two ends (a
+ * pixel's ends at X and X + 1, Y): its K corners in *HULL (malloc'd; NULL
+ * when under three), and the pixel count in *COUNT.  -1 for want of
+ * memory. */
+int scalp_hull(const uint8_t *m, int w, int h, vec2 **hull, size_t *k, size_t *count);
+
 /* The outline of the largest region of MASK (W*H, >= 128) less EXCLUDE
  * (NULL: none), simplified to at most MAX_POINTS pixel centres, clockwise
  * in photo px, into OUT (the caller frees it); *N 0 when MASK is empty. */

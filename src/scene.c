@@ -508,6 +508,75 @@ static smp_status line_sides(const smp_layout *L, const hairline *hl, uint8_t **
     return SMP_OK;
 }
 
+/* --match auto behind a drawn hairline: the bald skin --area auto finds
+ * stops where stubble starts, and a bay of thinner stubble between the
+ * bald top and the dense stubble (above the temple, in a side view) stays
+ * lighter than both once the top matches the dense stubble, with bare
+ * spots in it that the area took in as dark smudges.  A practitioner draws
+ * round the bald top, bays and all: the area takes in its convex hull
+ * behind the line (never ahead of it: the forehead; nor outside the head,
+ * which is convex round the area), and the fill (match.c) tops up the
+ * thinner stubble there and leaves the dense stubble be.  The hull's new
+ * edge runs through stubble that may be thinner than the match's, so the
+ * dots fade out toward it over BAY_FADE_MM: no step, no straight line.
+ * *ADDED gets the pixels taken in. */
+#define BAY_FADE_MM 10.0
+static smp_status close_into_stubble(smp_layout *L, size_t *added, smp_error *err)
+{
+    area *a = &L->area;
+    int w = L->photo.w, h = L->photo.h;
+    size_t n = (size_t)w * h, count, k;
+    *added = 0;
+    if (!a->mask.px || a->mask.w != w || a->mask.h != h || !a->fill || !L->has_line) return SMP_OK;
+    uint8_t *m = malloc(n), *side = NULL;
+    vec2 *hull = NULL;
+    uint64_t key;
+    if (!m) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+    for (size_t i = 0; i < n; i++) m[i] = a->mask.px[i] >= 128;
+    smp_status st = SMP_OK;
+    if (scalp_hull(m, w, h, &hull, &k, &count)) st = smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+    if (st == SMP_OK && hull) st = line_sides(L, &L->line, &side, &key, err);
+    for (int y = 0; st == SMP_OK && hull && y < h; y++) {
+        /* The hull's span on this row's middle: it is convex. */
+        double yc = y + 0.5, lo = INFINITY, hi = -INFINITY;
+        for (size_t i = 0; i < k; i++) {
+            vec2 p = hull[i], q = hull[(i + 1) % k];
+            if ((p.y > yc) == (q.y > yc)) continue;
+            double x = p.x + (yc - p.y) * (q.x - p.x) / (q.y - p.y);
+            lo = fmin(lo, x);
+            hi = fmax(hi, x);
+        }
+        for (int x = (int)fmax(0, ceil(lo - 0.5)); x < w && x + 0.5 <= hi; x++) {
+            size_t i = (size_t)y * w + x;
+            if (m[i] || side[i] != 2) continue;
+            a->mask.px[i] = 255;
+            m[i] = 2;
+            (*added)++;
+        }
+    }
+    float *in = NULL;
+    if (st == SMP_OK && *added) {
+        /* The share of the area within BAY_FADE_MM: a half at its edge. */
+        float *t = malloc(n * sizeof *t);
+        if (!t || !(in = malloc(n * sizeof *in))) {
+            free(t);
+            st = smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+        } else {
+            for (size_t i = 0; i < n; i++) t[i] = m[i] != 0;
+            scalp_box_mean(t, in, w, h, (int)fmax(1, lround(BAY_FADE_MM * L->scale)));
+            free(t);
+            for (size_t i = 0; i < n; i++)
+                if (m[i] == 2) a->fill[i] *= fminf(1, fmaxf(0, 2 * in[i] - 1));
+        }
+    }
+    free(in);
+    a->area_mm2 += *added / (L->scale * L->scale);
+    free(m);
+    free(side);
+    free(hull);
+    return st;
+}
+
 smp_status scene_build(smp_layout *L, const smp_plan *plan, smp_error *err)
 {
     return scene_build_cached(L, plan, NULL, err);
@@ -650,6 +719,16 @@ smp_status scene_build_cached(smp_layout *L, const smp_plan *plan, scene_cache *
          * it overrides where it found stubble. */
         if ((st = match_hair(&L->photo, L->scale, &L->area, &L->mm, &L->hair, err)) != SMP_OK) return st;
         L->has_hair = 1;
+        size_t added = 0;
+        if (L->hair.found && !L->hair.light && s->area_auto && (s->shape != SHAPE_NONE || s->hl_points) &&
+            (st = close_into_stubble(L, &added, err)) != SMP_OK)
+            return st;
+        if (added) {
+            size_t r = strlen(L->hair.reason);
+            snprintf(L->hair.reason + r, sizeof L->hair.reason - r,
+                     "; the area takes in the %.1f cm^2 of its bays behind the hairline, thinner stubble topped up",
+                     added / (L->scale * L->scale) / 100);
+        }
         if (L->hair.found && L->has_shade) {
             L->shade.dilution = L->mm.dilution;
             size_t r = strlen(L->shade.reason);

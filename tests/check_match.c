@@ -259,6 +259,67 @@ START_TEST(no_stubble_or_long_hair_keeps_the_plan)
 }
 END_TEST
 
+/* Behind a drawn hairline (face down, across the bottom), --area auto
+ * finds a bald disc in dense stubble at 6 px/mm, less a bay of thinner
+ * stubble cut into it from the right.  Matched, the area takes in the bay
+ * (its convex hull), and the dots there bring the thin stubble most of
+ * the way to the dense stubble's shade; nothing lands ahead of the line. */
+START_TEST(the_bays_behind_a_hairline_are_topped_up)
+{
+    char path[] = "/tmp/smpsim-bay-XXXXXX.png", opt[64];
+    close(mkstemps(path, 4));
+    smp_error err = {0};
+    photo ph;
+    ck_assert_int_eq(photo_alloc(&ph, 600, 600, &err), SMP_OK);
+    uint64_t r = 12345;
+    for (int y = 0; y < 600; y++)
+        for (int x = 0; x < 600; x++) {
+            int n = (int)(lcg(&r) % 7) - 3;
+            ((uint32_t *)(ph.px + (size_t)y * ph.stride))[x] =
+                (uint32_t)(200 + n) << 16 | (uint32_t)(154 + n) << 8 | (uint32_t)(128 + n);
+        }
+    for (int k = 0; k < 12000; k++) {
+        int x = (int)(lcg(&r) % 599), y = (int)(lcg(&r) % 599);
+        int bay = x >= 340 && x < 460 && y >= 230 && y < 290;
+        if (hypot(x - 300, y - 260) < 150 && !bay) continue;
+        if (bay && lcg(&r) % 100 >= 35) continue;
+        for (int j = 0; j < 2; j++)
+            for (int i = 0; i < 2; i++) ((uint32_t *)(ph.px + (size_t)(y + j) * ph.stride))[x + i] = 0x3c3028u;
+    }
+    FILE *f = fopen(path, "wb");
+    ck_assert_int_eq(image_write_photo_png(f, path, &ph, 1, &err), SMP_OK);
+    fclose(f);
+    snprintf(opt, sizeof opt, "photo=%s", path);
+    smp_plan *p = test_plan(opt, "scale=6", "area=auto", "hairline=rounded", "anchors=150,440:300,460:450,440",
+                            "face=down", "match=auto", NULL);
+    smp_layout *L;
+    ck_assert_msg(smp_layout_new(p, &L, &err) == SMP_OK, "%s", err.msg);
+    smp_hair_match m;
+    ck_assert(smp_layout_hair_match(L, &m));
+    ck_assert_msg(m.found && !m.light && strstr(m.reason, "its bays behind the hairline"), "%s", m.reason);
+    region_stats bay0, bay1, dense;
+    measure(&ph, 350, 240, 450, 280, &bay0);
+    measure(&ph, 500, 100, 580, 500, &dense);
+    pigment pg;
+    pigment_from_settings(&pg, &L->mm);
+    ck_assert_int_eq(render_dots(&ph, L->shown, L->n_shown, 6, 0, 0, &pg, &err), SMP_OK);
+    measure(&ph, 350, 240, 450, 280, &bay1);
+    ck_assert_msg(bay0.lab[0] - dense.lab[0] > 2, "the bay is only %.1f L* lighter than the stubble",
+                  bay0.lab[0] - dense.lab[0]);
+    ck_assert_msg(bay0.lab[0] - bay1.lab[0] > 0.4 * (bay0.lab[0] - dense.lab[0]),
+                  "the bay went from L* %.1f to %.1f, the dense stubble is %.1f", bay0.lab[0], bay1.lab[0], dense.lab[0]);
+    ck_assert_msg(bay1.lab[0] > dense.lab[0] - 1, "the bay is darker than the stubble: %.1f against %.1f", bay1.lab[0],
+                  dense.lab[0]);
+    size_t ahead = 0;
+    for (size_t k = 0; k < L->n_shown; k++) ahead += L->shown[k].y_mm * 6 > 480;
+    ck_assert_msg(ahead == 0, "%zu dots ahead of the line", ahead);
+    photo_free(&ph);
+    smp_layout_free(L);
+    smp_plan_free(p);
+    unlink(path);
+}
+END_TEST
+
 Suite *match_suite(void)
 {
     Suite *s = suite_create("match");
@@ -271,6 +332,7 @@ Suite *match_suite(void)
     tcase_add_test(tc, thinning_takes_dark_hair_for_long_hair);
     tcase_add_test(tc, light_stubble_gives_a_light_grey);
     tcase_add_test(tc, no_stubble_or_long_hair_keeps_the_plan);
+    tcase_add_test(tc, the_bays_behind_a_hairline_are_topped_up);
     suite_add_tcase(s, tc);
     return s;
 }
