@@ -201,9 +201,11 @@ const char *smp_discard_partial_output(void);
 
 /* --area auto: the confidence of the scalp found (0..1), 0 otherwise. */
 double smp_layout_area_confidence(const smp_layout *layout);
-/* A note on a choice the layout made for the user (say, no thinning area
- * found, so the whole photo), or NULL. */
+/* A note on a choice the layout made for the user (say, a scalp found
+ * that may reach into a face), or NULL: the first of them. */
 const char *smp_layout_note(const smp_layout *layout);
+/* The I-th such note (from 0), or NULL past the last. */
+const char *smp_layout_note_at(const smp_layout *layout, int i);
 /* --anchors auto: a line giving the anchors suggested from the face and
  * how, to print for the practitioner to adopt or adjust; NULL otherwise. */
 const char *smp_layout_suggestion(const smp_layout *layout);

@@ -256,7 +256,11 @@ smp_status batch_run(const batch_job *job, int resume, batch_result *res, smp_er
     st = output_write(job->command, L, plan, job->output, others, NULL, err);
     if (st == SMP_OK) {
         res->dots = smp_layout_count(L);
-        if (smp_layout_note(L)) snprintf(res->warning, sizeof res->warning, "%s", smp_layout_note(L));
+        /* The notes, one after another, each ended by BATCH_WARNING_END. */
+        size_t k = 0;
+        for (int i = 0; smp_layout_note_at(L, i) && k < sizeof res->warning; i++)
+            k += (size_t)snprintf(res->warning + k, sizeof res->warning - k, "%s%c", smp_layout_note_at(L, i),
+                                  BATCH_WARNING_END);
     }
 out:
     smp_layout_free(L);

@@ -14,6 +14,7 @@
 #define BATCH_MAX_JOBS 1000000
 #define BATCH_MAX_COLUMNS 64
 #define BATCH_MAX_LINE 65536
+#define BATCH_WARNING_END '\x1e' /* ends each note in batch_result's WARNING (ASCII record separator) */
 
 typedef struct batch_job {
     int line;                 /* manifest line, 1-based */
@@ -39,7 +40,7 @@ typedef struct batch_result {
     size_t dots;
     double seconds;
     int skipped;
-    char warning[256]; /* what the user should check (the layout's note), or empty */
+    char warning[1100]; /* what the user should check (the layout's notes, each ended by BATCH_WARNING_END) */
 } batch_result;
 
 /* The plan a job runs, into PLAN (new): its preset, its plan file over

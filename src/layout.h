@@ -23,7 +23,12 @@ struct smp_layout {
     int has_shade;       /* --dilution auto measured this */
     double area_confidence; /* --area auto: how sure, 0..1 */
     uint64_t edge_key;   /* with a scene_cache: a hash of the area, the photo's scale and the edge width; 0 unknown */
-    char note[256];      /* what the user should know about a choice made for them */
+    /* What the user should know about choices made for them, each its own
+     * line (the area's doubt, a --face that looks wrong, --shave keeping
+     * the hair): the first SMP_NOTES, in the order made. */
+#define SMP_NOTES 4
+    char notes[SMP_NOTES][256];
+    int n_notes;
     smp_shade shade;
     int has_match;       /* --density auto matched this */
     smp_density_match match;

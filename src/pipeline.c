@@ -127,7 +127,9 @@ int smp_layout_shade(const smp_layout *L, smp_shade *out)
     return L->has_shade;
 }
 
-const char *smp_layout_note(const smp_layout *L) { return L->note[0] ? L->note : NULL; }
+const char *smp_layout_note(const smp_layout *L) { return smp_layout_note_at(L, 0); }
+
+const char *smp_layout_note_at(const smp_layout *L, int i) { return i >= 0 && i < L->n_notes ? L->notes[i] : NULL; }
 
 const char *smp_layout_suggestion(const smp_layout *L) { return L->suggestion[0] ? L->suggestion : NULL; }
 

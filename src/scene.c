@@ -9,6 +9,7 @@
 #include "scene.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -577,6 +578,17 @@ static smp_status close_into_stubble(smp_layout *L, size_t *added, smp_error *er
     return st;
 }
 
+/* A note for the user, after those made before it (SMP_NOTES at most). */
+static void add_note(smp_layout *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add_note(smp_layout *L, const char *fmt, ...)
+{
+    if (L->n_notes >= SMP_NOTES) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(L->notes[L->n_notes++], sizeof L->notes[0], fmt, ap);
+    va_end(ap);
+}
+
 smp_status scene_build(smp_layout *L, const smp_plan *plan, smp_error *err)
 {
     return scene_build_cached(L, plan, NULL, err);
@@ -593,7 +605,7 @@ smp_status scene_build_cached(smp_layout *L, const smp_plan *plan, scene_cache *
     uint8_t *mask = NULL;
     if (s->area_auto || thinning_auto) {
         /* The scene finds the scalp itself. */
-        char doubt[sizeof L->note];
+        char doubt[sizeof L->notes[0]];
         int bounded = s->shape != SHAPE_NONE || s->hl_points;
         /* A face the detector is sure of is a frontal view: its forehead
          * takes a hairline to bound it, whatever the skin looks like. */
@@ -642,7 +654,7 @@ smp_status scene_build_cached(smp_layout *L, const smp_plan *plan, scene_cache *
         st = detect_scalp(L, &hint, cache, &mask, doubt, sizeof doubt, err);
         free(side);
         if (st != SMP_OK) return st;
-        if (doubt[0]) snprintf(L->note, sizeof L->note, "%s", doubt);
+        if (doubt[0]) add_note(L, "%s", doubt);
     }
     if (mask) {
         grey_image g = {L->photo.w, L->photo.h, mask};
@@ -666,18 +678,18 @@ smp_status scene_build_cached(smp_layout *L, const smp_plan *plan, scene_cache *
             vec2 across = v2_sub(L->line.anchors[2], L->line.anchors[0]);
             double len = v2_len(across);
             static const char *names[] = {"down", "up", "left", "right"};
-            if (len > 0 && fabs(v2_dot(across, face_vector(s->face))) / len > 0.7 && !L->note[0])
-                snprintf(L->note, sizeof L->note,
-                         "--face %s runs along the temple points, not across them: the face is probably %s; check "
-                         "--face",
-                         names[s->face], fabs(across.x) > fabs(across.y) ? "up or down" : "left or right");
             /* A face found in the photo lies on the --face side of the
              * temple line. */
             vec2 mid = v2_scale(v2_add(L->line.anchors[0], L->line.anchors[2]), 0.5);
             vec2 seen = v2_scale(v2((L->face.box[0] + L->face.box[2]) / 2, (L->face.box[1] + L->face.box[3]) / 2),
                                  1 / L->scale);
-            if (L->face.found && v2_dot(v2_sub(seen, mid), face_vector(s->face)) < 0 && !L->note[0])
-                snprintf(L->note, sizeof L->note,
+            if (len > 0 && fabs(v2_dot(across, face_vector(s->face))) / len > 0.7)
+                add_note(L,
+                         "--face %s runs along the temple points, not across them: the face is probably %s; check "
+                         "--face",
+                         names[s->face], fabs(across.x) > fabs(across.y) ? "up or down" : "left or right");
+            else if (L->face.found && v2_dot(v2_sub(seen, mid), face_vector(s->face)) < 0)
+                add_note(L,
                          "the face found in the photo is on the other side of the temple points from --face %s; "
                          "check --face",
                          names[s->face]);
@@ -738,7 +750,7 @@ smp_status scene_build_cached(smp_layout *L, const smp_plan *plan, scene_cache *
     }
     if (s->shave) {
         if ((st = shave_build(&L->photo, L->scale, &L->area, &L->shave, err)) != SMP_OK) return st;
-        if (L->shave.note[0] && !L->note[0]) snprintf(L->note, sizeof L->note, "%s", L->shave.note);
+        if (L->shave.note[0]) add_note(L, "%s", L->shave.note);
     }
     return SMP_OK;
 }

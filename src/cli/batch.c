@@ -19,6 +19,10 @@
 
 #include <sys/prctl.h>
 
+/* A worker's result line: status, dots, seconds, skipped, its warnings
+ * and its error. */
+#define BATCH_MSG 2000
+
 #include "../batch.h"
 #include "../export.h"
 #include "../paths.h"
@@ -196,7 +200,7 @@ int cmd_batch(int argc, char **argv)
                 batch_result res;
                 smp_error e = {0};
                 smp_status st = batch_run(&m.jobs[j], resume, &res, &e);
-                char msg[1000];
+                char msg[BATCH_MSG];
                 for (char *t = res.warning; *t; t++)
                     if (*t == '\t' || *t == '\n') *t = ' ';
                 int n = snprintf(msg, sizeof msg, "%d\t%zu\t%.6f\t%d\t%s\t%s", st, res.dots, res.seconds, res.skipped,
@@ -227,7 +231,7 @@ int cmd_batch(int argc, char **argv)
         int k = 0;
         while (k < jobs && w[k].pid != pid) k++;
         if (k == jobs) continue;
-        char msg[1000] = {0};
+        char msg[BATCH_MSG] = {0};
         ssize_t got = read(w[k].fd, msg, sizeof msg - 1), total_got = got > 0 ? got : 0;
         while (got > 0 && total_got < (ssize_t)sizeof msg - 1 &&
                (got = read(w[k].fd, msg + total_got, sizeof msg - 1 - (size_t)total_got)) > 0)
@@ -241,7 +245,7 @@ int cmd_batch(int argc, char **argv)
         int st = -1, skip = 0;
         size_t dots = 0;
         double secs = 0;
-        char reason[700] = "", warning[300] = "";
+        char reason[700] = "", warning[sizeof ((batch_result *)0)->warning] = "";
         if (WIFEXITED(ws) && WEXITSTATUS(ws) == 0 && sscanf(msg, "%d\t%zu\t%lf\t%d\t", &st, &dots, &secs, &skip) == 4) {
             /* dots, seconds, skipped, then the warning and the error. */
             char *tab = msg;
@@ -268,15 +272,21 @@ int cmd_batch(int argc, char **argv)
         else if (st == 0) ok++;
         else if (st == -2) interrupted++;
         else failed++;
+        /* Each note its own warning (each ended by BATCH_WARNING_END). */
         json_t *warnings = json_array();
-        if (warning[0]) json_array_append_new(warnings, json_text(warning));
+        for (char *a = warning, *e; *a && (e = strchr(a, BATCH_WARNING_END)); a = e + 1) {
+            *e = 0;
+            json_array_append_new(warnings, json_text(a));
+        }
+        if (verbose && st != 0 && st != -2) fprintf(stderr, "%ssmpsim: line %d: %s\n", bar ? "\n" : "", job->line, reason);
+        for (size_t i = 0; verbose && i < json_array_size(warnings); i++)
+            fprintf(stderr, "%ssmpsim: line %d: warning: %s\n", bar ? "\n" : "", job->line,
+                    json_string_value(json_array_get(warnings, i)) ? json_string_value(json_array_get(warnings, i)) : "");
         if (json_print_line(rep, json_pack("{s:i,s:s,s:o,s:I,s:o,s:o,s:o}", "line", job->line, "status", status, "output",
                                            json_text(job->output), "dots", (json_int_t)dots, "seconds", json_num(secs, 3),
                                            "warnings", warnings, "error", st == 0 ? json_null() : json_text(reason))))
             report_lost = 1;
         fflush(rep);
-        if (verbose && st != 0 && st != -2) fprintf(stderr, "%ssmpsim: line %d: %s\n", bar ? "\n" : "", job->line, reason);
-        if (verbose && warning[0]) fprintf(stderr, "%ssmpsim: line %d: warning: %s\n", bar ? "\n" : "", job->line, warning);
         if (bar) progress(done, total, failed, t0);
     }
     if (bar) fputc('\n', stderr);

@@ -209,8 +209,8 @@ void cli_say_measured(const cli_common *c, const smp_layout *layout)
     if (smp_layout_area_confidence(layout) > 0 && say)
         fprintf(stderr, "smpsim: found the scalp with confidence %.2f; check it with --save-area FILE.png\n",
                 smp_layout_area_confidence(layout));
-    if (smp_layout_note(layout) && !c->quiet)
-        fprintf(stderr, "smpsim: note: %s\n", smp_layout_note(layout));
+    for (int i = 0; smp_layout_note_at(layout, i) && !c->quiet; i++)
+        fprintf(stderr, "smpsim: note: %s\n", smp_layout_note_at(layout, i));
     if (smp_layout_suggestion(layout) && !c->quiet) fprintf(stderr, "smpsim: %s\n", smp_layout_suggestion(layout));
 }
 

@@ -492,7 +492,7 @@ static json_t *suggest(session *s, json_t *given, int view_w, unsigned *code, sm
             json_array_append_new(poly, json_nums(xy, 2, 0));
         }
         json_object_set_new(doc, "area", json_pack("{s:o,s:o,s:o}", "polygon", poly, "confidence",
-                                                   json_num(L->area_confidence, 3), "note", json_text(L->note)));
+                                                   json_num(L->area_confidence, 3), "note", json_text(smp_layout_note(L))));
     } else {
         json_object_set_new(doc, "area", json_null());
         json_object_set_new(doc, "area_why", json_text(aerr.msg[0] ? aerr.msg : "no scalp found"));
@@ -604,9 +604,15 @@ static enum MHD_Result api_preview(struct MHD_Connection *c, const char *body, s
         /* And where the time went (ms), for make bench. */
         double ms[] = {(t1 - t0) * 1000, ls.seconds_scene * 1000, ls.seconds_field * 1000, ls.seconds_layout * 1000,
                        os.seconds[0] * 1000, os.seconds[1] * 1000, os.seconds[2] * 1000, (smp_seconds() - t0) * 1000};
+        /* Every note, one after another, for the page's one line. */
+        char notes[1100] = "";
+        for (int i = 0; smp_layout_note_at(L, i); i++) {
+            size_t at = strlen(notes);
+            snprintf(notes + at, sizeof notes - at, "%s%s", i ? "; " : "", smp_layout_note_at(L, i));
+        }
         json_t *doc = json_pack("{s:I,s:o,s:s,s:o,s:o,s:i,s:{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}}", "dots", (json_int_t)ls.dots,
                                 "scale", json_num(scale / k, 4), "scale_from", cli_scale_from(kind),
-                                "density", json_num(ls.mean_density, 1), "note", json_text(smp_layout_note(L)),
+                                "density", json_num(ls.mean_density, 1), "note", notes[0] ? json_text(notes) : json_null(),
                                 "view_width", L->photo.w, "ms", "request", json_num(ms[0], 1), "scene", json_num(ms[1], 1),
                                 "field", json_num(ms[2], 1), "layout", json_num(ms[3], 1), "render", json_num(ms[4], 1),
                                 "compose", json_num(ms[5], 1), "encode", json_num(ms[6], 1), "total", json_num(ms[7], 1));

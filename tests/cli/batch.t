@@ -180,6 +180,12 @@ grep -q '"line":2,"status":"ok".*"warnings":\["--face left runs along the temple
 grep -q '"line":3,"status":"ok".*"warnings":\[\],"error":null' out.txt || fail "empty warnings not reported: $(cat out.txt)"
 expect_err_has "^smpsim: line 2: warning: --face left runs along the temple points"
 [ "$(grep -c warning err.txt)" = 1 ] || fail "warnings on stderr: $(cat err.txt)"
+# Two notes on one job: each its own warning (the second was lost).
+printf 'plan,output,face,shave\nfrontal.smp,c.png,left,true\n' >m2.csv
+run batch m2.csv -v; expect_status 0
+grep -q '"warnings":\["--face left runs along the temple points[^"]*","--shave: hair goes on past' out.txt ||
+  fail "two warnings not reported: $(cat out.txt)"
+[ "$(grep -c 'line 2: warning' err.txt)" = 2 ] || fail "warnings on stderr: $(cat err.txt)"
 
 t "a job never replaces its inputs: the photo its plan names, a mask, the manifest, the report"
 cp "$root"/samples/* .

@@ -171,6 +171,10 @@ cp "$root"/samples/* .
 run render top.smp --face left -o x.png; expect_status 0
 expect_error "^smpsim: note: --face left runs along the temple points, not across them: the face is probably up or down; check --face$"
 run render top.smp --face up -o y.png; expect_status 0; expect_quiet_err
+# with --shave's note too, each is said on its own line (the second was lost)
+run render frontal.smp --face left --shave -o z.png; expect_status 0
+expect_err_has "^smpsim: note: --face left runs along the temple points"
+expect_err_has "^smpsim: note: --shave: hair goes on past the area's edge"
 
 t "--shave cuts the hair in the area, or says why not"
 cp "$root"/samples/* .
