@@ -748,7 +748,12 @@ smp_status scene_build_cached(smp_layout *L, const smp_plan *plan, scene_cache *
                      L->mm.dilution);
         }
     }
-    if (s->shave) {
+    if (s->shave && L->has_hair && L->hair.found) {
+        /* The match read stubble round the area: the head is buzzed
+         * already, and the dark specks of a dense buzz cut would pass
+         * for long hair in shave_build's ring (the crown sample: 84 %). */
+        add_note(L, "--shave: the hair around the area is stubble already (as --match auto read it): nothing to cut");
+    } else if (s->shave) {
         if ((st = shave_build(&L->photo, L->scale, &L->area, &L->shave, err)) != SMP_OK) return st;
         if (L->shave.note[0]) add_note(L, "%s", L->shave.note);
     }

@@ -186,6 +186,13 @@ run render top.jpg --scale 4 --area-polygon "60,300 740,300 740,500 60,500" --sh
 expect_error "^smpsim: note: --shave: (long hair surrounds|hair goes on past) the area"
 run render frontal.smp --shave -o f.png; expect_status 0
 expect_error "^smpsim: note: --shave: hair goes on past the area's edge \([0-9]+ % of a 10 mm ring around it\)"
+# the crown sample's buzz cut, read as stubble by its match = auto: nothing
+# to cut (its dense dark specks once read as long hair round the area)
+run render crown.smp --shave --compose after --no-labels -o cs.png; expect_status 0
+expect_err_has "^smpsim: note: --shave: the hair around the area is stubble already \(as --match auto read it\): nothing to cut$"
+! grep -q "long hair" err.txt || fail "the buzz cut read as long hair: $(cat err.txt)"
+run render crown.smp --compose after --no-labels -o cn.png; expect_status 0
+cmp -s cs.png cn.png || fail "--shave changed the crown sample's after"
 run render top.smp --shave --mode thinning -o x.png; expect_status 1
 expect_error "^smpsim: --shave: thinning keeps the client's hair; give one of them"
 run layout --area-mm 40,40 --shave -o x.csv; expect_status 1
