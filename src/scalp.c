@@ -809,6 +809,66 @@ done:
     return st;
 }
 
+/* A face's brows: two dark bars side by side across the face's axis,
+ * inside the skin of the forehead and the face.  M holds the holes in the
+ * region as 0 (what the border cannot reach without crossing it); a hole
+ * is bar-shaped when its long side (across the face's axis) measures
+ * BROW_LONG_MM, its short side BROW_SHORT_MM, it fills half its box or
+ * more (a strand lying across a crown is thin and slanted) and it is
+ * BROW_DL darker than the skin; two of them within BROW_GAP_MM of each
+ * other along the long side, level within BROW_LEVEL_MM, of like length.
+ * 1 and their middles in XY (photo px) when found; M's holes become 7. */
+#define BROW_LONG_MIN 20.0
+#define BROW_LONG_MAX 75.0
+#define BROW_SHORT_MIN 3.0
+#define BROW_SHORT_MAX 20.0
+#define BROW_DL 10.0
+#define BROW_GAP_MM 45.0
+#define BROW_LEVEL_MM 12.0
+static int brow_pair(uint8_t *m, const float *L, int w, int h, double scale, int face, double skin_l, double xy[4])
+{
+    enum { MAX_BARS = 16 };
+    double bar[MAX_BARS][4]; /* middle along, middle across, long side, short side (px) */
+    int nb = 0, across_x = face == FACE_DOWN || face == FACE_UP;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            if (m[(size_t)y * w + x] != 0) continue;
+            int box[4];
+            size_t got = flood_box(m, w, h, x, y, 0, 7, box);
+            double bw = box[2] - box[0] + 1, bh = box[3] - box[1] + 1;
+            double lng = across_x ? bw : bh, sht = across_x ? bh : bw;
+            if (lng < BROW_LONG_MIN * scale || lng > BROW_LONG_MAX * scale || sht < BROW_SHORT_MIN * scale ||
+                sht > BROW_SHORT_MAX * scale || lng < 2 * sht || got < 0.5 * bw * bh || nb == MAX_BARS)
+                continue;
+            double sum = 0;
+            size_t k = 0;
+            for (int yy = box[1]; yy <= box[3]; yy++)
+                for (int xx = box[0]; xx <= box[2]; xx++)
+                    if (m[(size_t)yy * w + xx] == 7) { sum += L[(size_t)yy * w + xx]; k++; }
+            if (!k || sum / k > skin_l - BROW_DL) continue;
+            double cx = (box[0] + box[2] + 1) / 2.0, cy = (box[1] + box[3] + 1) / 2.0;
+            bar[nb][0] = across_x ? cx : cy;
+            bar[nb][1] = across_x ? cy : cx;
+            bar[nb][2] = lng;
+            bar[nb][3] = sht;
+            nb++;
+        }
+    for (int i = 0; i < nb; i++)
+        for (int j = i + 1; j < nb; j++) {
+            double gap = fabs(bar[i][0] - bar[j][0]) - (bar[i][2] + bar[j][2]) / 2;
+            double ratio = bar[i][2] / bar[j][2];
+            if (gap < 0 || gap > BROW_GAP_MM * scale || fabs(bar[i][1] - bar[j][1]) > BROW_LEVEL_MM * scale ||
+                ratio < 0.5 || ratio > 2)
+                continue;
+            xy[0] = across_x ? bar[i][0] : bar[i][1];
+            xy[1] = across_x ? bar[i][1] : bar[i][0];
+            xy[2] = across_x ? bar[j][0] : bar[j][1];
+            xy[3] = across_x ? bar[j][1] : bar[j][0];
+            return 1;
+        }
+    return 0;
+}
+
 /* M's pixels of value 1 that join those of value 2 (4-connected) become 2. */
 static void grow_into(uint8_t *m, int w, int h)
 {
@@ -931,6 +991,18 @@ smp_status scalp_choose(const scalp_candidates *cand, const scalp_hint *hint, co
     for (size_t i = 0; i < n; i++) m[i] = m[i] == 2 ? 2 : 0;
     for (int x = 0; x < w; x++) { flood(m, w, h, x, 0, 0, 3); flood(m, w, h, x, h - 1, 0, 3); }
     for (int y = 0; y < h; y++) { flood(m, w, h, 0, y, 0, 3); flood(m, w, h, w - 1, y, 0, 3); }
+    /* Unbounded by a hairline, a face framed with a margin need not run
+     * on into the band: its brows inside the skin found say it is one. */
+    double brows[4];
+    if (face >= 0 && region && brow_pair(m, L, w, h, scale, face, skin[0], brows)) {
+        *confidence = -1;
+        st = smp_fail(err, SMP_EINPUT, 1,
+                      "%s: a face's brows lie inside the skin found (near %.0f,%.0f and %.0f,%.0f): give --hairline "
+                      "with --anchors to bound the forehead, or --area-polygon or --area-mask",
+                      what, brows[0], brows[1], brows[2], brows[3]);
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) m[i] = m[i] == 7 ? 0 : m[i];
     /* The grain is measured over GRAIN_MM, so the region stops short of
      * the hair by half of that: grow it back over the skin-coloured,
      * smooth pixels (GRAIN now holds those, smoothed like the rest). */

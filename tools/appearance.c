@@ -28,6 +28,7 @@ static const char usage_text[] =
     "       appearance [--json] panels IMAGE N   (mean L*, a*, b* in the middle of each of N side-by-side panels)\n"
     "       appearance mkshine OUT.png   (a test photo: skin with a specular highlight)\n"
     "       appearance mkflat OUT.png W H RRGGBB   (an even photo of one colour)\n"
+    "       appearance margin IN OUT.png PX   (IN with PX pixels of its corner's colour round it)\n"
     "Polygons are \"x,y x,y x,y ...\" in the photo's pixels; a mask is a PNG of the\n"
     "photo's size, white = the treated area.\n";
 
@@ -832,6 +833,32 @@ static void cmd_mkflat(const char *path, const char *ws, const char *hs, const c
     photo_free(&p);
 }
 
+/* IN with PX pixels of its top-left corner's colour round it: a photo
+ * framed with a margin. */
+static void cmd_margin(const char *in, const char *out, const char *pxs)
+{
+    char *end;
+    long m = strtol(pxs, &end, 10);
+    if (m < 0 || m > 5000 || *end) usage_fail("margin IN OUT.png PX");
+    photo src, p;
+    smp_error err = {0};
+    load_photo(in, &src);
+    if (photo_alloc(&p, src.w + 2 * (int)m, src.h + 2 * (int)m, &err)) fail(out, err.msg);
+    uint32_t corner = pixel(&src, 0, 0);
+    for (int y = 0; y < p.h; y++)
+        for (int x = 0; x < p.w; x++) {
+            int sx = x - (int)m, sy = y - (int)m;
+            ((uint32_t *)(p.px + (size_t)y * p.stride))[x] =
+                sx >= 0 && sy >= 0 && sx < src.w && sy < src.h ? pixel(&src, sx, sy) : corner;
+        }
+    FILE *f = fopen(out, "wb");
+    if (!f) fail(out, strerror(errno));
+    if (image_write_photo_png(f, out, &p, 6, &err)) fail(out, err.msg);
+    if (fclose(f)) fail(out, strerror(errno));
+    photo_free(&p);
+    photo_free(&src);
+}
+
 /* ---- a ring at the edge ---- */
 
 /* Where the area is drawn into the client's stubble, dots over stubble
@@ -923,6 +950,12 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "mkflat")) {
         if (nrest != 4) usage_fail("wrong number of arguments");
         cmd_mkflat(rest[0], rest[1], rest[2], rest[3]);
+        free(arg);
+        return 0;
+    }
+    if (!strcmp(cmd, "margin")) {
+        if (nrest != 3) usage_fail("wrong number of arguments");
+        cmd_margin(rest[0], rest[1], rest[2]);
         free(arg);
         return 0;
     }

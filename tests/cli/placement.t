@@ -82,6 +82,20 @@ if [ -d "$pl_photos" ] && [ -f "$pl_photos/stubble-side-face.jpg" ]; then
   done <lines.txt
 fi
 
+# The generated frontal view framed with a margin of 75 mm all round: its
+# face no longer reaches the photo's lowest 15 %, nor does dlib find the
+# drawn face; both modes took the forehead, the brows and the face down to
+# the photo's old edge.  Its brows inside the skin found say it is a face.
+pl_app=${SMPSIM_APPEARANCE:-$root/build/appearance}
+for pl_mode in "--area auto" "--mode thinning"; do
+  t "placement: a frontal view framed with a margin is refused ($pl_mode)"
+  "$pl_app" margin "$root/samples/frontal.jpg" margin.png 300 || fail "appearance margin"
+  # shellcheck disable=SC2086
+  run render margin.png --scale 4 $pl_mode -o out.png; expect_status 2
+  expect_error "^smpsim: margin\.png: a face's brows lie inside the skin found \(near [0-9]+,9[0-9][0-9] and [0-9]+,9[0-9][0-9]\): give --hairline with --anchors to bound the forehead, or --area-polygon or --area-mask$"
+  [ ! -e out.png ] || fail "out.png written"
+done
+
 # The generated side view (samples/side.jpg, 4 px/mm, the face to the
 # left): with no hairline refused, the face need not reach the photo's
 # edge; with the sample plan's line, nothing on the face, ear, cheek, neck,
