@@ -49,6 +49,12 @@
  * blocks around it is this much lighter than the area's skin (L*) ... */
 #define OVER_DL 2.0
 #define OVER_TEX 1.5 /* ... and the area's skin this many times as textured */
+/* With no stubble seen outside the area, its skin must also be this much
+ * more textured (as an L* standard deviation): the generated frontal and
+ * side samples' bald tops, lit and faintly textured above a smooth
+ * forehead (1.4 and 0.45 against 0.2 and 0.3), were said to be drawn over
+ * stubble; stubble inside measures 5.8 against 0.5 (check_match). */
+#define OVER_TEX_ALONE 1.5
 #define EDGE_DL 12.0  /* L* between neighbouring blocks: a sharp edge, not hair */
 #define OUTLINE 3     /* blocks kept clear of the background and long hair */
 #define PATCH_MM 24.0 /* the test patch; its middle 18 mm is measured */
@@ -620,7 +626,7 @@ smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_m
     int over = around_tex > 0 && around_l - m->skin_lab[0] > OVER_DL && skin_tex > OVER_TEX * around_tex;
     if (!isfinite(near_dark) && !isfinite(near_light)) {
         free(cand);
-        if (over)
+        if (over && skin_tex > around_tex + OVER_TEX_ALONE)
             say_over(m, skin_tex, around_l, around_tex);
         else
             snprintf(m->reason, sizeof m->reason, "%s around the area: the plan's dots are kept",
