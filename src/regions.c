@@ -259,6 +259,16 @@ static double patch_in(const regions *r, vec2 p, double wander)
     return in;
 }
 
+uint8_t *regions_patch_raster(const regions *r, int w, int h, double scale)
+{
+    uint8_t *m = calloc((size_t)w * h, 1);
+    if (!m || (!r->patch_poly && !r->patch_mask.v)) return m;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+            m[(size_t)y * w + x] = patch_in(r, v2((x + 0.5) / scale, (y + 0.5) / scale), 0) >= 0.5 ? 255 : 0;
+    return m;
+}
+
 void regions_eval(const regions *r, vec2 p, double *density, double *darkness)
 {
     *density = 1;

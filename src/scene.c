@@ -729,7 +729,25 @@ smp_status scene_build_cached(smp_layout *L, const smp_plan *plan, scene_cache *
     if (s->match_auto) {
         /* The client's own hair decides the dots: after the shade, which
          * it overrides where it found stubble. */
-        if ((st = match_hair(&L->photo, L->scale, &L->area, &L->mm, &L->hair, err)) != SMP_OK) return st;
+        if (L->regions.patch_poly || L->regions.patch_mask.v) {
+            /* With patches, the dots go only there: the patches are
+             * the area whose skin and surroundings the match reads. */
+            grey_image g = {L->photo.w, L->photo.h, regions_patch_raster(&L->regions, L->photo.w, L->photo.h, L->scale)};
+            area pa;
+            if (!g.px) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+            if ((st = area_build_mask(s, &g, &pa, err)) != SMP_OK) { free(g.px); return st; }
+            st = match_hair(&L->photo, L->scale, &pa, &L->mm, &L->hair, err);
+            free(L->area.fill);
+            L->area.fill = pa.fill;
+            L->area.fill_w = pa.fill_w;
+            L->area.fill_h = pa.fill_h;
+            L->area.darker_scale = L->scale; /* the fill's px per mm, as the darker map's */
+            pa.fill = NULL;
+            area_free(&pa);
+            if (st != SMP_OK) return st;
+        } else if ((st = match_hair(&L->photo, L->scale, &L->area, &L->mm, &L->hair, err)) != SMP_OK) {
+            return st;
+        }
         L->has_hair = 1;
         size_t added = 0;
         if (L->hair.found && !L->hair.light && s->area_auto && (s->shape != SHAPE_NONE || s->hl_points) &&

@@ -154,6 +154,10 @@ for ap_s in frontal side; do
   run render $ap_s.smp --match auto -o f.png; expect_status 0
   expect_err_has "^smpsim: match: long hair, no short hair or stubble around the area: the plan's dots are kept$"
 done
+# with patches, the patches are what it reads (it said "too little of the
+# area to measure its skin": the area was the whole frame, mostly stubble)
+run render patches.smp --density 80 --match auto -o pm.png; expect_status 0
+expect_err_has "^smpsim: match: stubble around the area: L\* [0-9.]+ against [0-9.]+ bare .*: [0-9]+ dots/cm\^2 of 0\.[0-9]+ mm deposits"
 run render patches.smp --match auto -o x.png; expect_status 1
 expect_error "^smpsim: --match: auto and --density auto both choose the density: give one"
 run layout --area-mm 50,50 --match auto -o d.csv; expect_status 1
