@@ -301,6 +301,22 @@ void regions_eval(const regions *r, vec2 p, double *density, double *darkness)
     }
 }
 
+double regions_bare_share(const regions *r, const area *a)
+{
+    if (!r->scalp.v || !r->hair_near.v) return 0;
+    /* On a grid of about a millimetre over the hair map's frame. */
+    double cell = fmax(1.0, sqrt((double)r->hair_w * r->hair_h / 250000.0)) / r->scalp.scale;
+    size_t in = 0, bare = 0;
+    for (double y = cell / 2; y < r->hair_h / r->scalp.scale; y += cell)
+        for (double x = cell / 2; x < r->hair_w / r->scalp.scale; x += cell) {
+            vec2 p = v2(x, y);
+            if (!area_contains(a, p)) continue;
+            in++;
+            bare += smooth01(soft_at(&r->hair_near, p) / HAIR_NEAR_SHARE) < 0.2;
+        }
+    return in ? (double)bare / in : 0;
+}
+
 /* The ring around the patches that --density auto matches: from where the
  * feathered edge ends to this far out. */
 #define RING_MM 6.0

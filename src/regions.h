@@ -65,6 +65,9 @@ smp_status regions_patch_levels(const regions *r, const photo *p, const char *wh
                                 patch_levels *out, smp_error *err) SMP_MUST_CHECK;
 /* The factors at P: density (0 = no dots) and darkness. */
 void regions_eval(const regions *r, vec2 p, double *density, double *darkness);
+/* Thinning: the share of the area A that is bare skin with next to no
+ * hair near it, which thinning leaves alone; 0 without thinning. */
+double regions_bare_share(const regions *r, const area *a);
 /* The patches as a W x H mask at SCALE px/mm, 255 inside (half-way
  * across the feather); all 0 without patches; NULL for want of memory. */
 uint8_t *regions_patch_raster(const regions *r, int w, int h, double scale);

@@ -53,6 +53,9 @@ static vec2 *scaled(const vec2 *p, size_t n, double k)
 #define FRONT_MAX_MM 100.0
 #define TEMPLE_OUT_MM 10.0
 #define TEMPLE_DROP_MM 15.0
+/* Thinning: over this share of the area bare skin far from hair (which
+ * thinning leaves alone), a note says to use --area auto. */
+#define THIN_BARE_NOTE 0.3
 
 static vec2 face_pt(const face_found *f, int i) { return v2(f->pt[i][0], f->pt[i][1]); }
 
@@ -698,6 +701,16 @@ smp_status scene_build_cached(smp_layout *L, const smp_plan *plan, scene_cache *
     if ((st = regions_build(s, L->photo.px ? &L->photo : NULL, L->photo.px ? L->scale : s->scale, &L->regions, err)) !=
         SMP_OK)
         return st;
+    /* Thinning leaves bare skin far from any hair alone: on a bald top
+     * it treats a frame round a bare window, which a note explains. */
+    if (s->thinning && L->photo.px) {
+        double bare = regions_bare_share(&L->regions, &L->area);
+        if (bare > THIN_BARE_NOTE)
+            add_note(L,
+                     "thinning mode leaves %.0f %% of the area alone: bare skin with next to no hair within 10 mm "
+                     "(a bald top, not thinning); for a bald area use --area auto",
+                     100 * bare);
+    }
     /* No area, no dots: on a photo, dots go only where the user or the
      * photo (--area auto, thinning, patches) says, never over the whole
      * picture with its face, wall and shirt. */
