@@ -971,7 +971,7 @@ smp_status scalp_choose(const scalp_candidates *cand, const scalp_hint *hint, co
         static const char *names[] = {"down", "up", "left", "right"};
         *confidence = -1;
         st = smp_fail(err, SMP_EINPUT, 1,
-                      "%s: the skin found runs on into the %s %.0f%% of the photo, toward the face (--face %s): give "
+                      "%s: the skin found runs on into the %s %.0f%% of the photo, toward the face or the neck (--face %s): give "
                       "--hairline with --anchors to bound the forehead, or --area-polygon or --area-mask",
                       what, side[face], 100 * FACE_BAND, names[face]);
         goto done;

@@ -537,7 +537,7 @@ START_TEST(refuses_skin_running_toward_the_face)
         ck_assert_ptr_null(mask);
         ck_assert(conf == -1);
         ck_assert_msg(strstr(err.msg, "front.png: the skin found runs on into the lowest 15% of the photo, toward the "
-                                      "face (--face down): give --hairline with --anchors") == err.msg,
+                                      "face or the neck (--face down): give --hairline with --anchors") == err.msg,
                       "%s", err.msg);
         /* A hairline bounds it; a face on the other side is not there. */
         ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){-1, 0, 0, {0, 0}, NULL, 0}, "front.png", &mask, &conf, warn, sizeof warn, &err) == SMP_OK, "%s",

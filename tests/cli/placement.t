@@ -29,7 +29,7 @@ else
         t "placement: $pl_ph refused ($pl_mode)"
         # shellcheck disable=SC2086 # the mode is two words
         run render "$pl_photos/$pl_ph" --scale 3 $pl_mode -o out.png; expect_status 2
-        expect_error "^smpsim: .*$pl_ph: the skin found runs on into the lowest 15% of the photo, toward the face \(--face down\): give --hairline with --anchors"
+        expect_error "^smpsim: .*$pl_ph: the skin found runs on into the lowest 15% of the photo, toward the face or the neck \(--face down\): give --hairline with --anchors"
         [ ! -e out.png ] || fail "out.png written"
       done
       continue

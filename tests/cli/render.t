@@ -101,7 +101,7 @@ awk -F, 'NR>1 && ($1 < 70 || $1 > 125 || $2 < 65 || $2 > 117) {bad++} END {exit 
 run render top.jpg --scale 4 --mode thinning --hairline rounded --anchors 190,610:400,700:610,610 -o thin.png; expect_status 0
 expect_error "found the scalp with confidence (0\.[3-9][0-9]|1\.00); check it with --save-area FILE\.png"
 run render top.jpg --scale 4 --mode thinning -o thin2.png; expect_status 2
-expect_error "^smpsim: top\.jpg: the skin found runs on into the lowest 15% of the photo, toward the face \(--face down\): give --hairline with --anchors to bound the forehead, or --area-polygon or --area-mask$"
+expect_error "^smpsim: top\.jpg: the skin found runs on into the lowest 15% of the photo, toward the face or the neck \(--face down\): give --hairline with --anchors to bound the forehead, or --area-polygon or --area-mask$"
 [ ! -e thin2.png ] || fail "thin2.png written"
 run render top.jpg --scale 4 --mode thinning --area-polygon "0,0 800,0 800,800 0,800" -o thin.png; expect_status 0
 expect_quiet_err
