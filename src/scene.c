@@ -748,7 +748,11 @@ smp_status scene_build_cached(smp_layout *L, const smp_plan *plan, scene_cache *
             grey_image g = {L->photo.w, L->photo.h, regions_patch_raster(&L->regions, L->photo.w, L->photo.h, L->scale)};
             area pa;
             if (!g.px) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
-            if ((st = area_build_mask(s, &g, &pa, err)) != SMP_OK) { free(g.px); return st; }
+            if ((st = area_build_mask(s, &g, &pa, err)) != SMP_OK) {
+                area_free(&pa);
+                free(g.px);
+                return st;
+            }
             st = match_hair(&L->photo, L->scale, &pa, &L->mm, &L->hair, err);
             free(L->area.fill);
             L->area.fill = pa.fill;
