@@ -38,6 +38,9 @@ struct smp_layout {
     area area;
     hairline line;
     int has_line;
+    /* --area auto behind the line: each photo pixel's side of it (scene.c,
+     * line_sides), kept for the match's bays; NULL when not computed. */
+    uint8_t *line_side;
     regions regions;     /* scars, patches, thinning */
     field field;
     dot_list dots;       /* every session, healed */

@@ -112,6 +112,7 @@ void smp_layout_free(smp_layout *L)
     if (!L->photo_borrowed) photo_free(&L->photo);
     field_free(&L->field);
     hairline_free(&L->line);
+    free(L->line_side);
     area_free(&L->area);
     free(L);
 }

@@ -532,14 +532,16 @@ static smp_status close_into_stubble(smp_layout *L, size_t *added, smp_error *er
     size_t n = (size_t)w * h, count, k;
     *added = 0;
     if (!a->mask.px || a->mask.w != w || a->mask.h != h || !a->fill || !L->has_line) return SMP_OK;
-    uint8_t *m = malloc(n), *side = NULL;
+    uint8_t *m = malloc(n);
     vec2 *hull = NULL;
     uint64_t key;
     if (!m) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
     for (size_t i = 0; i < n; i++) m[i] = a->mask.px[i] >= 128;
     smp_status st = SMP_OK;
     if (scalp_hull(m, w, h, &hull, &k, &count)) st = smp_fail(err, SMP_ENOMEM, 0, "out of memory");
-    if (st == SMP_OK && hull) st = line_sides(L, &L->line, &side, &key, err);
+    /* The line's sides, as --area auto found them (once per layout). */
+    if (st == SMP_OK && hull && !L->line_side) st = line_sides(L, &L->line, &L->line_side, &key, err);
+    const uint8_t *side = L->line_side;
     for (int y = 0; st == SMP_OK && hull && y < h; y++) {
         /* The hull's span on this row's middle: it is convex. */
         double yc = y + 0.5, lo = INFINITY, hi = -INFINITY;
@@ -576,7 +578,6 @@ static smp_status close_into_stubble(smp_layout *L, size_t *added, smp_error *er
     free(in);
     a->area_mm2 += *added / (L->scale * L->scale);
     free(m);
-    free(side);
     free(hull);
     return st;
 }
@@ -631,7 +632,6 @@ smp_status scene_build_cached(smp_layout *L, const smp_plan *plan, scene_cache *
                             "or --area-mask",
                             s->photo, s->face == FACE_LEFT ? "left" : "right");
         scalp_hint hint = {bounded ? -1 : (int)s->face, s->thinning, 0, {0, 0}, NULL, 0};
-        uint8_t *side = NULL;
         if (bounded) {
             /* Just behind the line's middle: 10 mm from the front anchor,
              * or the free line's middle point, away from the face. */
@@ -646,16 +646,15 @@ smp_status scene_build_cached(smp_layout *L, const smp_plan *plan, scene_cache *
                 if ((st = hairline_build(s, L->photo.w / L->scale, L->photo.h / L->scale, &L->line, err)) != SMP_OK)
                     return st;
                 L->has_line = 1;
-                if ((st = line_sides(L, &L->line, &side, &hint.side_key, err)) != SMP_OK) return st;
+                if ((st = line_sides(L, &L->line, &L->line_side, &hint.side_key, err)) != SMP_OK) return st;
             }
-            hint.side = side;
+            hint.side = L->line_side;
         }
         /* Thinning with nothing standing out is refused like --area auto:
          * dots "wherever scalp shows" in the photo would find a face, an
          * arm or a wall. */
         memset(doubt, 0, sizeof doubt);
         st = detect_scalp(L, &hint, cache, &mask, doubt, sizeof doubt, err);
-        free(side);
         if (st != SMP_OK) return st;
         if (doubt[0]) add_note(L, "%s", doubt);
     }

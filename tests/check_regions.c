@@ -62,6 +62,27 @@ START_TEST(no_dots_outside_patches)
 }
 END_TEST
 
+/* Pixel X,Y of PH: colour C times F, plus NOISE on every channel. */
+static void put_noisy(photo *ph, int x, int y, uint32_t c, double f, double noise)
+{
+    uint32_t v = 0;
+    for (int k = 16; k >= 0; k -= 8) {
+        double e = ((c >> k) & 255) * f + noise;
+        v = v << 8 | (uint32_t)(e < 0 ? 0 : e > 255 ? 255 : e);
+    }
+    ((uint32_t *)(ph->px + (size_t)y * ph->stride))[x] = v;
+}
+
+/* Write PH to PATH as a PNG, and free it. */
+static void save_photo(const char *path, photo *ph)
+{
+    smp_error err = {0};
+    FILE *f = fopen(path, "wb");
+    ck_assert_int_eq(image_write_photo_png(f, path, ph, 1, &err), SMP_OK);
+    fclose(f);
+    photo_free(ph);
+}
+
 /* A 400x400 photo at 4 px/mm: skin with dark hair strokes on a grid. */
 static const char *hair_photo(char *path, uint8_t **hair_out)
 {
@@ -77,10 +98,7 @@ static const char *hair_photo(char *path, uint8_t **hair_out)
             hair[y * 400 + x] = (uint8_t)h;
             ((uint32_t *)(ph.px + (size_t)y * ph.stride))[x] = h ? 0x2a2018u : 0xd9a88cu;
         }
-    FILE *f = fopen(path, "wb");
-    ck_assert_int_eq(image_write_photo_png(f, path, &ph, 1, &err), SMP_OK);
-    fclose(f);
-    photo_free(&ph);
+    save_photo(path, &ph);
     *hair_out = hair;
     return path;
 }
@@ -130,10 +148,7 @@ START_TEST(thinning_grey_strands_are_hair_and_bare_skin_is_not_thinning)
             int dark = x < 240 && (x + y / 4) % 30 == 5;
             ((uint32_t *)(ph.px + (size_t)y * ph.stride))[x] = dark ? 0x2a2018u : strand ? 0xf0f0eeu : 0xc89878u;
         }
-    FILE *f = fopen(path, "wb");
-    ck_assert_int_eq(image_write_photo_png(f, path, &ph, 1, &err), SMP_OK);
-    fclose(f);
-    photo_free(&ph);
+    save_photo(path, &ph);
     snprintf(opt, sizeof opt, "photo=%s", path);
     smp_plan *p = test_plan(opt, "scale=4", "mode=thinning", "area-polygon=0,0 600,0 600,300 0,300", NULL);
     smp_layout *L = make(p);
@@ -170,10 +185,7 @@ static void stubble_photo(const char *path, int stubble)
         for (int j = 0; j < 2; j++)
             for (int i = 0; i < 2; i++) ((uint32_t *)(ph.px + (size_t)(y + j) * ph.stride))[x + i] = 0x3c3028u;
     }
-    FILE *f = fopen(path, "wb");
-    ck_assert_int_eq(image_write_photo_png(f, path, &ph, 1, &err), SMP_OK);
-    fclose(f);
-    photo_free(&ph);
+    save_photo(path, &ph);
 }
 
 /* Mean grey of PH within mm radii R0..R1 of the middle. */
@@ -288,10 +300,7 @@ START_TEST(guides_mark_the_area_and_nothing_else)
     ck_assert_int_eq(photo_alloc(&ph, 240, 200, &err), SMP_OK);
     for (int y = 0; y < 200; y++)
         for (int x = 0; x < 240; x++) ((uint32_t *)(ph.px + (size_t)y * ph.stride))[x] = 0xc09070u;
-    FILE *f = fopen(path, "wb");
-    ck_assert_int_eq(image_write_photo_png(f, path, &ph, 1, &err), SMP_OK);
-    fclose(f);
-    photo_free(&ph);
+    save_photo(path, &ph);
     snprintf(opt, sizeof opt, "photo=%s", path);
     smp_plan *p = test_plan(opt, "scale=4", "area-polygon=40,40 200,40 200,160 40,160", "hairline=straight",
                             "anchors=48,152:120,152:192,152", "face=down", "compose=guides", "no-labels=1", NULL);
@@ -329,27 +338,6 @@ START_TEST(guides_mark_the_area_and_nothing_else)
 }
 END_TEST
 
-/* Pixel X,Y of PH: colour C times F, plus NOISE on every channel. */
-static void put_noisy(photo *ph, int x, int y, uint32_t c, double f, double noise)
-{
-    uint32_t v = 0;
-    for (int k = 16; k >= 0; k -= 8) {
-        double e = ((c >> k) & 255) * f + noise;
-        v = v << 8 | (uint32_t)(e < 0 ? 0 : e > 255 ? 255 : e);
-    }
-    ((uint32_t *)(ph->px + (size_t)y * ph->stride))[x] = v;
-}
-
-/* Write PH to PATH as a PNG, and free it. */
-static void save_photo(const char *path, photo *ph)
-{
-    smp_error err = {0};
-    FILE *f = fopen(path, "wb");
-    ck_assert_int_eq(image_write_photo_png(f, path, ph, 1, &err), SMP_OK);
-    fclose(f);
-    photo_free(ph);
-}
-
 /* A 400x400 top view at 4 px/mm: dense hair over the head, thinning in an
  * oval in its middle, and bare skin (a forearm) in the corner outside it. */
 START_TEST(thinning_keeps_to_the_thinning_area)
@@ -370,10 +358,7 @@ START_TEST(thinning_keeps_to_the_thinning_area)
             }
             ((uint32_t *)(ph.px + (size_t)y * ph.stride))[x] = c;
         }
-    FILE *f = fopen(path, "wb");
-    ck_assert_int_eq(image_write_photo_png(f, path, &ph, 1, &err), SMP_OK);
-    fclose(f);
-    photo_free(&ph);
+    save_photo(path, &ph);
     snprintf(opt, sizeof opt, "photo=%s", path);
     smp_plan *p = test_plan(opt, "scale=4", "mode=thinning", NULL);
     smp_layout *L = make(p);
@@ -595,10 +580,7 @@ START_TEST(fue_dot_scars_are_found_and_treated_lighter)
     free(m.v);
     char path[] = "/tmp/smpsim-fue-XXXXXX.png", opt[64];
     close(mkstemps(path, 4));
-    FILE *f = fopen(path, "wb");
-    ck_assert_int_eq(image_write_photo_png(f, path, &ph, 1, &err), SMP_OK);
-    fclose(f);
-    photo_free(&ph);
+    save_photo(path, &ph);
     snprintf(opt, sizeof opt, "photo=%s", path);
     smp_plan *p = test_plan(opt, "scale=4", "area-polygon=0,0 400,0 400,400 0,400", "scar-dots=yes", "sessions=1",
                             "density=200", "edge-mm=0", NULL);
