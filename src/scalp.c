@@ -272,6 +272,8 @@ done:
 #define SOLID_DOUBT 0.75  /* the region's share of its convex hull */
 #define FACE_BAND 0.15    /* the outer share of the photo on the face's side that the scalp must not reach */
 #define SEED_REACH_MM 25.0 /* behind a hairline: the region must come this near the line's middle */
+#define LINE_NEAR_MM 8.0  /* behind a hairline: a region this near the line anywhere along it is taken too, */
+#define LINE_PART_MM2 100.0 /* when it is this large */
 #define FACE_GAP_MM 8.0   /* skin running toward the face this near the region makes it a forehead */
 #define GRAIN_MM 3.0      /* width over which grain is measured, and the scalp regrown into the smooth skin */
 #define GRAIN_HAIR 1.5    /* finest-detail grain over bare skin's (as a standard deviation) that is stubble */
@@ -439,7 +441,36 @@ static double solidity(const uint8_t *m, int w, int h)
     return s;
 }
 
-void scalp_doubt(const uint8_t *m, const float *L, int w, int h, double *confidence, char *warning,
+/* The solidity of each connected part of M, weighted by its size. */
+static double solidity_parts(const uint8_t *m, int w, int h)
+{
+    size_t n = (size_t)w * h, total = 0;
+    uint8_t *lab = malloc(n), *part = NULL;
+    if (!lab) return solidity(m, w, h);
+    for (size_t i = 0; i < n; i++) lab[i] = m[i] ? 1 : 0;
+    double sum = 0;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            if (lab[(size_t)y * w + x] != 1) continue;
+            int box[4];
+            size_t got = flood_box(lab, w, h, x, y, 1, 2, box);
+            int bw = box[2] - box[0] + 1, bh = box[3] - box[1] + 1;
+            uint8_t *p = realloc(part, (size_t)bw * bh);
+            if (!p) { free(lab); free(part); return solidity(m, w, h); }
+            part = p;
+            for (int yy = 0; yy < bh; yy++)
+                for (int xx = 0; xx < bw; xx++)
+                    part[(size_t)yy * bw + xx] = lab[(size_t)(yy + box[1]) * w + xx + box[0]] == 2 ? 255 : 0;
+            sum += got * solidity(part, bw, bh);
+            total += got;
+            flood(lab, w, h, x, y, 2, 3);
+        }
+    free(lab);
+    free(part);
+    return total ? sum / total : 1;
+}
+
+void scalp_doubt(const uint8_t *m, const float *L, int w, int h, int parts, double *confidence, char *warning,
                  size_t warning_size)
 {
     /* Doubt, said in the number and in words: a region that runs off the
@@ -472,7 +503,7 @@ void scalp_doubt(const uint8_t *m, const float *L, int w, int h, double *confide
                      "or background; check it with --save-area FILE.png",
                      100 * edge);
     }
-    double solid = solidity(m, w, h);
+    double solid = parts ? solidity_parts(m, w, h) : solidity(m, w, h);
     if (solid < SOLID_DOUBT) {
         *confidence *= (solid / SOLID_DOUBT) * (solid / SOLID_DOUBT);
         if (warning_size && !warning[0])
@@ -900,13 +931,39 @@ smp_status scalp_choose(const scalp_candidates *cand, const scalp_hint *hint, co
     const uint8_t *line_side = hint->side;
     size_t region = 0, toward = 0;
     int bx = -1, by = -1;
+    /* Behind a hairline, the skin just behind it (within LINE_NEAR_MM of
+     * the pixels on its face's side, along the line's own points, not its
+     * run back from a side view's temple): every region there of a square
+     * centimetre or more lies between the new line and the client's hair,
+     * and is taken, not only the largest near the line's middle.  A frontal recession's temples are apart from its middle,
+     * cut off by the fringe; one region alone left a line half drawn. */
+    uint8_t *near_line = NULL;
+    if (line_side && hint->has_seed) {
+        near_line = malloc(n);
+        if (!near_line) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
+        for (size_t i = 0; i < n; i++) tmp[i] = line_side[i] == 1;
+        scalp_box_mean(tmp, var, w, h, (int)fmax(1, lround(scale * LINE_NEAR_MM)));
+        double r = scale * LINE_NEAR_MM;
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                size_t i = (size_t)y * w + x;
+                near_line[i] = line_side[i] == 2 && var[i] > 0 && x >= hint->line_box[0] - r &&
+                               x <= hint->line_box[2] + r && y >= hint->line_box[1] - r && y <= hint->line_box[3] + r;
+            }
+        memset(tmp, 0, n * sizeof *tmp);
+    }
     /* Thinning behind a hairline, where no bare patch is found near its
      * middle (long thin hair over all of the top): the second pass takes
      * where scalp shows among any hair, stubble or long, as the region
      * (the line bounds the forehead; the photo's grain cannot tell long
      * strands from stubble). */
-    for (int pass = 0; pass < (zone && hint->has_seed ? 2 : 1) && !region; pass++) {
+    size_t taken = 0;
+    int seeded = 0; /* a region taken along the line comes near its middle too */
+    double best = 0;  /* the largest region taken by the middle */
+    for (int pass = 0; pass < (zone && hint->has_seed ? 2 : 1) && !region && !seeded; pass++) {
         memcpy(m, cand->m, n);
+        taken = 0;
+        best = 0;
         for (size_t i = 0; pass && i < n; i++)
             if (zone[i] & 2) m[i] = 1;
         if (line_side)
@@ -928,18 +985,41 @@ smp_status scalp_choose(const scalp_candidates *cand, const scalp_hint *hint, co
                 size_t got = flood_box(m, w, h, x, y, 1, 4, box);
                 int reaches = face == FACE_DOWN ? box[3] >= h - band : face == FACE_UP ? box[1] < band
                               : face == FACE_LEFT ? box[0] < band : face == FACE_RIGHT ? box[2] >= w - band : 0;
-                if (hint->has_seed) {
-                    double dx = fmax(0, fmax(box[0] - hint->seed[0], hint->seed[0] - box[2] - 1));
-                    double dy = fmax(0, fmax(box[1] - hint->seed[1], hint->seed[1] - box[3] - 1));
-                    if (hypot(dx, dy) > reach) { flood(m, w, h, x, y, 4, 3); continue; }
+                double dx = fmax(0, fmax(box[0] - hint->seed[0], hint->seed[0] - box[2] - 1));
+                double dy = fmax(0, fmax(box[1] - hint->seed[1], hint->seed[1] - box[3] - 1));
+                int by_seed = hint->has_seed && hypot(dx, dy) <= reach;
+                if (near_line) {
+                    int touches = 0;
+                    for (int yy = box[1]; yy <= box[3] && !touches; yy++)
+                        for (int xx = box[0]; xx <= box[2] && !touches; xx++) {
+                            size_t i = (size_t)yy * w + xx;
+                            touches = m[i] == 4 && near_line[i];
+                        }
+                    if (touches && got >= LINE_PART_MM2 * scale * scale) {
+                        flood(m, w, h, x, y, 4, 2);
+                        taken += got;
+                        if (by_seed) {
+                            /* The largest near the middle so far: any
+                             * smaller one taken by the middle goes. */
+                            seeded = 1;
+                            if (got > best && bx >= 0) {
+                                flood(m, w, h, bx, by, 2, 3);
+                                bx = -1;
+                                region = 0;
+                            }
+                            best = fmax(best, got);
+                        }
+                        continue;
+                    }
                 }
+                if (hint->has_seed && !by_seed) { flood(m, w, h, x, y, 4, 3); continue; }
                 if (reaches) {
                     if (got > toward) toward = got;
                     flood(m, w, h, x, y, 4, got >= n / 200 ? 5 : 3);
-                } else if (got > region) {
+                } else if (got > best) {
                     if (bx >= 0) flood(m, w, h, bx, by, 2, 3);
                     flood(m, w, h, x, y, 4, 2);
-                    region = got;
+                    region = best = got;
                     bx = x;
                     by = y;
                 } else {
@@ -947,6 +1027,9 @@ smp_status scalp_choose(const scalp_candidates *cand, const scalp_hint *hint, co
                 }
             }
     }
+    region += taken;
+    free(near_line);
+    near_line = NULL;
     /* Skin in the band on the face's side, within a few millimetres of
      * the region, is the same skin cut by a strand, a brow or an eye: the
      * region is a forehead too.  (A neck below a band of stubble is
@@ -1068,7 +1151,7 @@ smp_status scalp_choose(const scalp_candidates *cand, const scalp_hint *hint, co
         float mid = k ? kth_smallest(var, k, k / 2) : 0;
         for (size_t i = 0; i < n; i++) tmp[i] = shine[i] ? mid : L[i];
     }
-    scalp_doubt(m, tmp, w, h, confidence, warning, warning_size);
+    scalp_doubt(m, tmp, w, h, taken > 0, confidence, warning, warning_size);
     *out = m;
     m = NULL;
 done:

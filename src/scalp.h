@@ -34,12 +34,16 @@
  * the face's side but within reach of the drawn line's transition zone,
  * 0 beyond: the region is chosen among the candidates behind the line,
  * then takes in those within reach that join it, and nothing beyond.
- * SIDE_KEY tells one SIDE from another (a cache compares it). */
+ * SIDE_KEY tells one SIDE from another (a cache compares it).  LINE_BOX
+ * (photo px: x0, y0, x1, y1), with SIDE: the box of the line's own points
+ * (the anchors, or a free line's points), not of its run back from the
+ * temple in a side view. */
 typedef struct scalp_hint {
     int face;
     int thinning;
     int has_seed;
     double seed[2];
+    double line_box[4];
     const uint8_t *side;
     uint64_t side_key;
 } scalp_hint;
@@ -114,10 +118,12 @@ void scalp_candidates_free(scalp_candidates *c);
 /* Lowers CONFIDENCE for a found region M (W*H, nonzero = scalp) on the
  * lightness plane L when it runs off the photo along over a quarter of
  * the border, when it fills under three quarters of its convex hull
- * (ragged: into a face, neck or arm), or when the interquartile range of
- * its L* over 1.349 (a standard deviation, were it normal) exceeds 15;
- * WARNING says why (the first of these; empty when none). */
-void scalp_doubt(const uint8_t *m, const float *L, int w, int h, double *confidence, char *warning,
+ * (ragged: into a face, neck or arm; with PARTS, each connected part of
+ * it its own hull, the parts weighed by size: the regions behind a
+ * hairline lie apart along it), or when the interquartile range of its L*
+ * over 1.349 (a standard deviation, were it normal) exceeds 15; WARNING
+ * says why (the first of these; empty when none). */
+void scalp_doubt(const uint8_t *m, const float *L, int w, int h, int parts, double *confidence, char *warning,
                  size_t warning_size);
 
 /* The skin's colour as above (CIELAB) and the hair's lightness (the

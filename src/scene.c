@@ -631,7 +631,7 @@ smp_status scene_build_cached(smp_layout *L, const smp_plan *plan, scene_cache *
                             "ear and the cheek: give --hairline with --anchors to bound the forehead, or --area-polygon "
                             "or --area-mask",
                             s->photo, s->face == FACE_LEFT ? "left" : "right");
-        scalp_hint hint = {bounded ? -1 : (int)s->face, s->thinning, 0, {0, 0}, NULL, 0};
+        scalp_hint hint = {bounded ? -1 : (int)s->face, s->thinning, 0, {0, 0}, {0, 0, 0, 0}, NULL, 0};
         if (bounded) {
             /* Just behind the line's middle: 10 mm from the front anchor,
              * or the free line's middle point, away from the face. */
@@ -649,6 +649,17 @@ smp_status scene_build_cached(smp_layout *L, const smp_plan *plan, scene_cache *
                 if ((st = line_sides(L, &L->line, &L->line_side, &hint.side_key, err)) != SMP_OK) return st;
             }
             hint.side = L->line_side;
+            /* The line's own points: the anchors, or a free line's. */
+            const vec2 *pts = s->hl_points ? s->hl_points : s->anchors;
+            size_t np = s->hl_points ? s->hl_n : 3;
+            hint.line_box[0] = hint.line_box[1] = INFINITY;
+            hint.line_box[2] = hint.line_box[3] = -INFINITY;
+            for (size_t k = 0; k < np; k++) {
+                hint.line_box[0] = fmin(hint.line_box[0], pts[k].x * L->scale);
+                hint.line_box[1] = fmin(hint.line_box[1], pts[k].y * L->scale);
+                hint.line_box[2] = fmax(hint.line_box[2], pts[k].x * L->scale);
+                hint.line_box[3] = fmax(hint.line_box[3], pts[k].y * L->scale);
+            }
         }
         /* Thinning with nothing standing out is refused like --area auto:
          * dots "wherever scalp shows" in the photo would find a face, an

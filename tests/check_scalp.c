@@ -59,7 +59,7 @@ START_TEST(finds_the_scalp_on_generated_photos)
         char warn[256];
         smp_error err = {0};
         draw(&scenes[i], &p, truth);
-        ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){-1, 0, 0, {0, 0}, NULL, 0}, "generated", &mask, &conf, warn, sizeof warn, &err) == SMP_OK, "scene %zu: %s", i,
+        ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){-1, 0, 0, {0, 0}, {0, 0, 0, 0}, NULL, 0}, "generated", &mask, &conf, warn, sizeof warn, &err) == SMP_OK, "scene %zu: %s", i,
                       err.msg);
         ck_assert_msg(!warn[0], "scene %zu: %s", i, warn);
         size_t inter = 0, uni = 0;
@@ -92,7 +92,7 @@ START_TEST(finds_a_crown_off_the_middle)
         smp_error err = {0};
         draw(&sc[i], &p, truth);
         ck_assert(!truth[150 * 300 + 150]);
-        ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){-1, 0, 0, {0, 0}, NULL, 0}, "generated", &mask, &conf, warn, sizeof warn, &err) == SMP_OK, "%s", err.msg);
+        ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){-1, 0, 0, {0, 0}, {0, 0, 0, 0}, NULL, 0}, "generated", &mask, &conf, warn, sizeof warn, &err) == SMP_OK, "%s", err.msg);
         size_t inter = 0, uni = 0;
         for (int k = 0; k < 300 * 300; k++) {
             inter += truth[k] && mask[k];
@@ -152,7 +152,7 @@ START_TEST(finds_the_whole_bald_top_across_a_lighting_gradient)
     smp_error err = {0};
     draw_lit(&p, bald, head);
     for (int face = -1; face <= FACE_UP; face += 1 + (face == -1)) {
-        ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){face, 0, 0, {0, 0}, NULL, 0}, "lit.png", &mask, &conf, warn, sizeof warn,
+        ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){face, 0, 0, {0, 0}, {0, 0, 0, 0}, NULL, 0}, "lit.png", &mask, &conf, warn, sizeof warn,
                                    &err) == SMP_OK,
                       "%s", err.msg);
         size_t in = 0, all = 0, outside = 0, shaded = 0, shaded_all = 0;
@@ -311,7 +311,7 @@ START_TEST(takes_in_a_blown_out_shine_but_not_a_white_wall)
             char warn[256];
             smp_error err = {0};
             draw_shine(&p, skins[i], bald, shine, white);
-            ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){-1, thinning, 0, {0, 0}, NULL, 0}, "shine.png", &mask, &conf, warn,
+            ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){-1, thinning, 0, {0, 0}, {0, 0, 0, 0}, NULL, 0}, "shine.png", &mask, &conf, warn,
                                        sizeof warn, &err) == SMP_OK,
                           "skin %zu thinning %d: %s", i, thinning, err.msg);
             size_t in = 0, all = 0, lit = 0, lit_all = 0, painted = 0, off = 0;
@@ -376,7 +376,7 @@ START_TEST(fills_a_hole_that_growing_back_closes_off)
     double conf = 0;
     char warn[256];
     smp_error err = {0};
-    ck_assert_msg(scalp_choose(&c, &(scalp_hint){-1, 0, 0, {0, 0}, NULL, 0}, "hand", &mask, &conf, warn, sizeof warn, &err) ==
+    ck_assert_msg(scalp_choose(&c, &(scalp_hint){-1, 0, 0, {0, 0}, {0, 0, 0, 0}, NULL, 0}, "hand", &mask, &conf, warn, sizeof warn, &err) ==
                       SMP_OK,
                   "%s", err.msg);
     ck_assert_msg(mask[150 * 300 + 150] && mask[100 * 300 + 150], "the pocket or the way left out");
@@ -409,7 +409,7 @@ START_TEST(takes_in_a_shine_only_behind_the_hairline)
     double conf = 0;
     char warn[256];
     smp_error err = {0};
-    ck_assert_msg(scalp_choose(&c, &(scalp_hint){-1, 0, 0, {0, 0}, side, 1}, "hand", &mask, &conf, warn, sizeof warn,
+    ck_assert_msg(scalp_choose(&c, &(scalp_hint){-1, 0, 0, {0, 0}, {0, 0, 0, 0}, side, 1}, "hand", &mask, &conf, warn, sizeof warn,
                                &err) == SMP_OK,
                   "%s", err.msg);
     ck_assert_msg(mask[110 * 300 + 150], "the shine behind the line left out");
@@ -417,6 +417,47 @@ START_TEST(takes_in_a_shine_only_behind_the_hairline)
     for (int y = 0; y < 100; y++)
         for (int x = 130; x <= 170; x++) ahead += mask[y * 300 + x] != 0;
     ck_assert_msg(ahead == 0, "%zu pixels of the shine ahead of the line", ahead);
+    free(mask);
+    free(side);
+    scalp_candidates_free(&c);
+}
+END_TEST
+
+START_TEST(takes_every_region_along_the_hairline)
+{
+    /* Candidates by hand: a hairline along y = 150 from x 20 to 280 (the
+     * face up, behind it below), and behind it three bald regions apart,
+     * split by a fringe reaching down to the line: the temples and the
+     * middle, where the seed lies.  All three are taken; so is no region
+     * 30 mm behind the line, nor one under a square centimetre. */
+    scalp_candidates c;
+    hand_candidates(&c);
+    uint8_t *side = malloc(300 * 300);
+    ck_assert(side);
+    for (int y = 0; y < 300; y++)
+        for (int x = 0; x < 300; x++) {
+            size_t i = (size_t)y * 300 + x;
+            int temples = (x >= 20 && x < 90) || (x >= 210 && x < 280), middle = x >= 120 && x < 180;
+            int bald = y >= 150 && ((temples && y < 200) || (middle && y < 230));
+            int far = x >= 20 && x < 90 && y >= 240 && y < 290, tiny = x >= 100 && x < 110 && y >= 150 && y < 160;
+            c.m[i] = (uint8_t)(bald || far || tiny);
+            c.smooth[i] = c.m[i];
+            side[i] = y >= 150 ? 2 : y >= 135 ? 1 : 0;
+            c.L[i] = c.m[i] ? 70 : 30, c.A[i] = c.m[i] ? 10 : 2, c.B[i] = c.m[i] ? 15 : 2;
+        }
+    uint8_t *mask = NULL;
+    double conf = 0;
+    char warn[256];
+    smp_error err = {0};
+    scalp_hint hint = {-1, 0, 1, {150, 160}, {20, 150, 280, 150}, side, 1};
+    ck_assert_msg(scalp_choose(&c, &hint, "hand", &mask, &conf, warn, sizeof warn, &err) == SMP_OK, "%s", err.msg);
+    ck_assert_msg(mask[170 * 300 + 150], "the middle left out");
+    ck_assert_msg(mask[170 * 300 + 50] && mask[170 * 300 + 245], "a temple left out (%d, %d)", mask[170 * 300 + 50],
+                  mask[170 * 300 + 245]);
+    ck_assert_msg(!mask[265 * 300 + 50], "the region far behind the line taken");
+    ck_assert_msg(!mask[155 * 300 + 105], "the tiny region taken");
+    /* Three solid parts: not ragged, whatever their common hull. */
+    ck_assert_msg(warn[0] == 0 && conf > 0.9, "confidence %.2f: %s", conf, warn);
     free(mask);
     free(side);
     scalp_candidates_free(&c);
@@ -470,7 +511,7 @@ START_TEST(refuses_a_photo_with_no_answer)
     uint8_t *mask = NULL;
     double conf;
     char warn[256];
-    ck_assert_int_eq(scalp_detect(&p, 3, &(scalp_hint){-1, 0, 0, {0, 0}, NULL, 0}, "grey.png", &mask, &conf, warn, sizeof warn, &err), SMP_EINPUT);
+    ck_assert_int_eq(scalp_detect(&p, 3, &(scalp_hint){-1, 0, 0, {0, 0}, {0, 0, 0, 0}, NULL, 0}, "grey.png", &mask, &conf, warn, sizeof warn, &err), SMP_EINPUT);
     ck_assert_ptr_null(mask);
     ck_assert_msg(strstr(err.msg, "grey.png: no scalp area") != NULL, "%s", err.msg);
     photo_free(&p);
@@ -532,7 +573,7 @@ START_TEST(refuses_skin_running_toward_the_face)
         char warn[256];
         smp_error err = {0};
         paint(&p, kinds[i]);
-        ck_assert_int_eq(scalp_detect(&p, 3, &(scalp_hint){FACE_DOWN, 0, 0, {0, 0}, NULL, 0}, "front.png", &mask, &conf, warn, sizeof warn, &err),
+        ck_assert_int_eq(scalp_detect(&p, 3, &(scalp_hint){FACE_DOWN, 0, 0, {0, 0}, {0, 0, 0, 0}, NULL, 0}, "front.png", &mask, &conf, warn, sizeof warn, &err),
                          SMP_EINPUT);
         ck_assert_ptr_null(mask);
         ck_assert(conf == -1);
@@ -540,10 +581,10 @@ START_TEST(refuses_skin_running_toward_the_face)
                                       "face or the neck (--face down): give --hairline with --anchors") == err.msg,
                       "%s", err.msg);
         /* A hairline bounds it; a face on the other side is not there. */
-        ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){-1, 0, 0, {0, 0}, NULL, 0}, "front.png", &mask, &conf, warn, sizeof warn, &err) == SMP_OK, "%s",
+        ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){-1, 0, 0, {0, 0}, {0, 0, 0, 0}, NULL, 0}, "front.png", &mask, &conf, warn, sizeof warn, &err) == SMP_OK, "%s",
                       err.msg);
         free(mask);
-        ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){FACE_UP, 0, 0, {0, 0}, NULL, 0}, "front.png", &mask, &conf, warn, sizeof warn, &err) == SMP_OK,
+        ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){FACE_UP, 0, 0, {0, 0}, {0, 0, 0, 0}, NULL, 0}, "front.png", &mask, &conf, warn, sizeof warn, &err) == SMP_OK,
                       "%s", err.msg);
         free(mask);
         photo_free(&p);
@@ -561,7 +602,7 @@ START_TEST(stubble_is_hair)
     char warn[256];
     smp_error err = {0};
     paint(&p, back);
-    ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){FACE_DOWN, 0, 0, {0, 0}, NULL, 0}, "back.png", &mask, &conf, warn, sizeof warn, &err) == SMP_OK, "%s",
+    ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){FACE_DOWN, 0, 0, {0, 0}, {0, 0, 0, 0}, NULL, 0}, "back.png", &mask, &conf, warn, sizeof warn, &err) == SMP_OK, "%s",
                   err.msg);
     size_t top = 0, top_all = 0, stubble = 0, neck = 0;
     for (int y = 0; y < 300; y++)
@@ -594,7 +635,7 @@ START_TEST(doubts_a_scalp_that_runs_off_the_photo)
         uint8_t truth[300 * 300], *mask = NULL;
         smp_error err = {0};
         draw(&sc[i], &p, truth);
-        ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){-1, 0, 0, {0, 0}, NULL, 0}, "generated", &mask, &conf[i], warn[i], sizeof warn[i], &err) == SMP_OK,
+        ck_assert_msg(scalp_detect(&p, 3, &(scalp_hint){-1, 0, 0, {0, 0}, {0, 0, 0, 0}, NULL, 0}, "generated", &mask, &conf[i], warn[i], sizeof warn[i], &err) == SMP_OK,
                       "%s", err.msg);
         free(mask);
         photo_free(&p);
@@ -621,10 +662,10 @@ START_TEST(doubts_a_scalp_of_uneven_tone)
         }
     double conf_even = 0.9, conf_ramp = 0.9;
     char warn[256];
-    scalp_doubt(m, even, W, H, &conf_even, warn, sizeof warn);
+    scalp_doubt(m, even, W, H, 0, &conf_even, warn, sizeof warn);
     ck_assert_msg(!warn[0], "%s", warn);
     ck_assert(conf_even == 0.9);
-    scalp_doubt(m, ramp, W, H, &conf_ramp, warn, sizeof warn);
+    scalp_doubt(m, ramp, W, H, 0, &conf_ramp, warn, sizeof warn);
     ck_assert_msg(strstr(warn, "very uneven in tone (L* spread ") && strstr(warn, "--save-area"), "%s", warn);
     ck_assert_msg(conf_ramp < 0.85 && conf_ramp > 0.5, "%.3f", conf_ramp);
 }
@@ -648,7 +689,7 @@ START_TEST(doubts_a_ragged_scalp)
             }
         double conf = 0.9;
         char warn[256];
-        scalp_doubt(m, l, W, H, &conf, warn, sizeof warn);
+        scalp_doubt(m, l, W, H, 0, &conf, warn, sizeof warn);
         if (!arm) {
             ck_assert_msg(!warn[0], "%s", warn);
             ck_assert(conf == 0.9);
@@ -679,6 +720,7 @@ Suite *scalp_suite(void)
     tcase_add_test(tc, finds_the_shine_on_a_large_photo_too);
     tcase_add_test(tc, fills_a_hole_that_growing_back_closes_off);
     tcase_add_test(tc, takes_in_a_shine_only_behind_the_hairline);
+    tcase_add_test(tc, takes_every_region_along_the_hairline);
     suite_add_tcase(s, tc);
     return s;
 }

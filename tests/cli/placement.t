@@ -82,6 +82,24 @@ if [ -d "$pl_photos" ] && [ -f "$pl_photos/stubble-side-face.jpg" ]; then
   done <lines.txt
 fi
 
+# Behind a line along a frontal recession, the bald temples lie apart from
+# the middle (the fringe reaches down to the line between them): every bald
+# region along the line is treated, not only the one at its middle (which
+# left bowed-face-front.jpg's left temple untouched, a line half drawn).
+if [ -d "$pl_photos" ] && [ -f "$pl_photos/bowed-face-front.jpg" ]; then
+  t "placement: both temples behind the line on bowed-face-front.jpg"
+  run render "$pl_photos/bowed-face-front.jpg" --scale 3 --area auto --hairline rounded \
+    --anchors 90,230:300,250:540,240 --compose after --no-labels -o after.png
+  expect_status 0
+  expect_err_has "^smpsim: found the scalp with confidence 1.00"
+  for pl_box in "70,190 170,190 170,235 70,235" "320,215 480,215 480,245 320,245"; do
+    "$pl_bin" diff "$pl_photos/bowed-face-front.jpg" after.png "$pl_box" >fig.txt 2>fig.err ||
+      { fail "appearance diff: $(cat fig.err)"; continue; }
+    pl_n=$(awk '$1 == "diff_pixels" { print $2 }' fig.txt)
+    [ "${pl_n:-0}" -gt 1500 ] || fail "only ${pl_n:-0} pixels changed at the temple $pl_box"
+  done
+fi
+
 # The generated frontal view framed with a margin of 75 mm all round: its
 # face no longer reaches the photo's lowest 15 %, nor does dlib find the
 # drawn face; both modes took the forehead, the brows and the face down to
