@@ -16,6 +16,17 @@
  * of HAIR_NEAR_MM is not thinning (density fades to none there). */
 #define HAIR_NEAR_MM 20.0
 #define HAIR_NEAR_SHARE 0.02
+/* ... unless it is a crown's bald middle: a patch of bare skin (scalp
+ * showing over RINGED_BARE of a window) of RINGED_MIN_MM2 or more, off
+ * the photo's border, most of whose ring RINGED_RING_MM wide
+ * (RINGED_SHARE) is thinning hair, with scalp showing between the hairs
+ * (RING_SHOWS: a bald patch in dense hair has none). */
+#define RINGED_BARE 0.85
+#define RINGED_MIN_MM2 200.0
+#define RINGED_RING_MM 5.0
+#define RINGED_SHARE 0.7
+#define RINGED_MAX 8 /* patches looked at, the largest */
+#define RING_SHOWS 0.15
 
 static double smooth01(double t)
 {
@@ -90,6 +101,86 @@ static double soft_at(const soft_mask *m, vec2 p)
     return m->v[(size_t)y * m->w + x];
 }
 
+/* A patch of bare skin: a pixel of it (X, Y), its box and its size. */
+typedef struct bare_patch { int x, y, box[4]; size_t n; } bare_patch;
+
+static int larger_patch(const void *a, const void *b)
+{
+    size_t x = ((const bare_patch *)a)->n, y = ((const bare_patch *)b)->n;
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* A crown's bald middle, ringed by thinning hair: NEAR (the share of hair
+ * nearby) is raised to HAIR_NEAR_SHARE over it, so thinning treats it.
+ * HAIR: 1 on hair pixels; SHOWS: how much scalp shows.  A patch: bare
+ * skin (not hair, scalp showing over RINGED_BARE of the window: a wall or
+ * shirt shows none, thin hair less) with some of it far from hair (under
+ * HAIR_NEAR_SHARE nearby).  0, or -1 for want of memory. */
+static int take_in_ringed_bare(const uint8_t *hair, const float *shows, float *near, int w, int h, double scale)
+{
+    size_t n = (size_t)w * h, np = 0, cap = 0;
+    uint8_t *lab = malloc(n);
+    int *stack = malloc(sizeof(int) * 2 * n);
+    bare_patch *patch = NULL;
+    if (!lab || !stack) goto nomem;
+    for (size_t i = 0; i < n; i++) lab[i] = !hair[i] && shows[i] >= RINGED_BARE;
+    int rr = (int)fmax(1, lround(scale * RINGED_RING_MM));
+    /* The patches (1 -> 2) that hold skin far from hair, large enough and
+     * with their ring in the photo (a patch nearer its border may be a
+     * forehead running on out of view). */
+    for (int sy = 0; sy < h; sy++)
+        for (int sx = 0; sx < w; sx++) {
+            size_t i = (size_t)sy * w + sx;
+            if (lab[i] != 1 || near[i] >= HAIR_NEAR_SHARE) continue;
+            bare_patch p = {sx, sy, {0, 0, 0, 0}, 0};
+            p.n = scalp_flood(lab, w, h, sx, sy, 1, 2, p.box, stack);
+            if (p.n < RINGED_MIN_MM2 * scale * scale || p.box[0] < rr || p.box[1] < rr || p.box[2] >= w - rr ||
+                p.box[3] >= h - rr)
+                continue;
+            if (np == cap) {
+                bare_patch *q = realloc(patch, sizeof *q * (cap = cap ? 2 * cap : 8));
+                if (!q) goto nomem;
+                patch = q;
+            }
+            patch[np++] = p;
+        }
+    /* Of the largest few (a photo of many bare rings would take long),
+     * those ringed by thinning hair: 2 -> 4. */
+    qsort(patch, np, sizeof *patch, larger_patch);
+    for (size_t k = 0; k < np && k < RINGED_MAX; k++) {
+        const int *box = patch[k].box;
+        int x0 = box[0] - rr, y0 = box[1] - rr, bw = box[2] - box[0] + 1 + 2 * rr, bh = box[3] - box[1] + 1 + 2 * rr;
+        float *ring = malloc(sizeof *ring * (size_t)bw * bh);
+        if (!ring) goto nomem;
+        /* This patch alone, as 4 for now, then its ring: within RR of it. */
+        scalp_flood(lab, w, h, patch[k].x, patch[k].y, 2, 4, (int[4]){0, 0, 0, 0}, stack);
+        for (int y = 0; y < bh; y++)
+            for (int x = 0; x < bw; x++) ring[(size_t)y * bw + x] = lab[(size_t)(y + y0) * w + x + x0] == 4;
+        scalp_box_mean(ring, ring, bw, bh, rr);
+        size_t nr = 0, thin = 0;
+        for (int y = 0; y < bh; y++)
+            for (int x = 0; x < bw; x++) {
+                size_t i = (size_t)(y + y0) * w + x + x0;
+                if (ring[(size_t)y * bw + x] <= 0 || lab[i] == 4) continue;
+                nr++;
+                thin += shows[i] >= RING_SHOWS && (hair[i] || near[i] >= HAIR_NEAR_SHARE);
+            }
+        free(ring);
+        if (!nr || thin < RINGED_SHARE * nr) scalp_flood(lab, w, h, patch[k].x, patch[k].y, 4, 2, (int[4]){0, 0, 0, 0}, stack);
+    }
+    for (size_t i = 0; i < n; i++)
+        if (lab[i] == 4 && near[i] < HAIR_NEAR_SHARE) near[i] = HAIR_NEAR_SHARE;
+    free(lab);
+    free(stack);
+    free(patch);
+    return 0;
+nomem:
+    free(lab);
+    free(stack);
+    free(patch);
+    return -1;
+}
+
 /* The share of scalp and the hair (scalp_classify: a grey or white strand
  * is hair too), and how much hair lies near each pixel, so that bare skin
  * with no hair around it (a forehead, a bald patch) is not taken for
@@ -117,6 +208,11 @@ smp_status regions_scalp_map(const photo *p, double scale, soft_mask *scalp, sof
     /* How much scalp shows between the hairs (scalp_shows_lab, over
      * SCALP_SHOW_MM); how much hair within a window of HAIR_NEAR_MM. */
     scalp_box_mean(near->v, near->v, p->w, p->h, (int)fmax(1, lround(scale * HAIR_NEAR_MM / 2)));
+    if (take_in_ringed_bare(cls, scalp->v, near->v, p->w, p->h, scale) < 0) {
+        free(cls); free(scalp->v); free(near->v);
+        scalp->v = near->v = NULL;
+        return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+    }
     *hair = cls;
     return SMP_OK;
 }

@@ -72,13 +72,11 @@ void scalp_box_mean(const float *in, float *out, int w, int h, int r)
 
 /* Flood fill from (sx, sy) over pixels where m[] == from, writing to;
  * BOX gets {x0, y0, x1, y1} of what it filled. */
-static size_t flood_box(uint8_t *m, int w, int h, int sx, int sy, uint8_t from, uint8_t to, int box[4])
+size_t scalp_flood(uint8_t *m, int w, int h, int sx, int sy, uint8_t from, uint8_t to, int box[4], int *stack)
 {
     box[0] = box[2] = sx;
     box[1] = box[3] = sy;
     if (m[(size_t)sy * w + sx] != from) return 0;
-    int *stack = malloc(sizeof(int) * 2 * (size_t)w * h);
-    if (!stack) return 0;
     size_t top = 0, n = 0;
     stack[top++] = sx; stack[top++] = sy;
     m[(size_t)sy * w + sx] = to;
@@ -97,6 +95,17 @@ static size_t flood_box(uint8_t *m, int w, int h, int sx, int sy, uint8_t from, 
             stack[top++] = nx; stack[top++] = ny;
         }
     }
+    return n;
+}
+
+static size_t flood_box(uint8_t *m, int w, int h, int sx, int sy, uint8_t from, uint8_t to, int box[4])
+{
+    box[0] = box[2] = sx;
+    box[1] = box[3] = sy;
+    if (m[(size_t)sy * w + sx] != from) return 0;
+    int *stack = malloc(sizeof(int) * 2 * (size_t)w * h);
+    if (!stack) return 0;
+    size_t n = scalp_flood(m, w, h, sx, sy, from, to, box, stack);
     free(stack);
     return n;
 }

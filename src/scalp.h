@@ -175,6 +175,11 @@ smp_status scalp_head_breadth(const photo *p, int face, double *breadth, smp_err
 smp_status scalp_darker_than_area(const photo *p, double scale, const area *a, grey_image *out,
                                   smp_error *err) SMP_MUST_CHECK;
 
+/* Flood fill in M (W x H) from SX,SY over 4-connected pixels of value
+ * FROM, setting them to TO; BOX gets the bounding box (x0, y0, x1, y1);
+ * STACK, the caller's, holds 2 W H ints.  The number of pixels filled. */
+size_t scalp_flood(uint8_t *m, int w, int h, int sx, int sy, uint8_t from, uint8_t to, int box[4], int *stack);
+
 /* OUT = the mean of IN over (2R + 1)^2 pixels around each (W x H planes;
  * fewer at the borders). */
 void scalp_box_mean(const float *in, float *out, int w, int h, int r);

@@ -434,6 +434,59 @@ START_TEST(thinning_is_graded_by_how_much_scalp_shows)
 }
 END_TEST
 
+/* A 400x400 top view at 4 px/mm: a wall 10 mm wide round a head of hair
+ * with a bare disc of 22 mm radius in its middle, a crown's bald vertex.
+ * The hair round it is thin (dark strands a pixel wide every 4 px, the
+ * scalp showing between) or, DENSE, dark all over (a bald patch in a full
+ * head of hair).  A little sensor noise on everything. */
+static void ringed_photo(const char *path, int dense)
+{
+    smp_error err = {0};
+    photo ph;
+    ck_assert_int_eq(photo_alloc(&ph, 400, 400, &err), SMP_OK);
+    for (int y = 0; y < 400; y++)
+        for (int x = 0; x < 400; x++) {
+            int wall = x < 40 || x >= 360 || y < 40 || y >= 360;
+            int bare = hypot(x - 200, y - 200) < 4 * 22;
+            int strand = !wall && !bare && (dense || (x + y / 3) % 4 == 0);
+            double noise = (rng_unit(rng_hash(5, 9, (uint64_t)x, (uint64_t)y)) - 0.5) * 8;
+            put_noisy(&ph, x, y, wall ? 0xb4b8bcu : strand ? 0x2a2018u : 0xd9a88cu, 1, noise);
+        }
+    save_photo(path, &ph);
+}
+
+START_TEST(thinning_treats_a_bald_vertex_ringed_by_thin_hair)
+{
+    /* Bare skin far from hair is not thinning (a forehead, a bald patch),
+     * but a crown's bald middle ringed by thinning hair is: its core, 16
+     * mm and more from the hair, gets dots; in dense hair it gets none. */
+    for (int dense = 0; dense < 2; dense++) {
+        char path[] = "/tmp/smpsim-vertex-XXXXXX.png", opt[64];
+        close(mkstemps(path, 4));
+        ringed_photo(path, dense);
+        snprintf(opt, sizeof opt, "photo=%s", path);
+        smp_plan *p = test_plan(opt, "scale=4", "mode=thinning", "area-polygon=40,40 360,40 360,360 40,360", NULL);
+        smp_layout *L = make(p);
+        size_t core = 0, ring = 0;
+        for (size_t k = 0; k < L->dots.n; k++) {
+            double r = hypot(L->dots.d[k].x_mm - 50, L->dots.d[k].y_mm - 50);
+            core += r < 6;
+            ring += r > 25 && r < 35;
+        }
+        if (dense) {
+            ck_assert_msg(core == 0, "%zu dots in a bald patch's core in dense hair", core);
+        } else {
+            /* 1.1 cm^2 at the plan's 80 dots/cm^2 is about 90. */
+            ck_assert_msg(core > 45, "%zu dots in the bald vertex's core", core);
+            ck_assert_msg(ring > 100, "%zu dots among the thin hair round it", ring);
+        }
+        smp_layout_free(L);
+        smp_plan_free(p);
+        unlink(path);
+    }
+}
+END_TEST
+
 /* A 400x400 top view at 4 px/mm, the face down (the default) and out of
  * view: a wall round a head that fills the photo; a crown with a few
  * strands, thin hair around it (lit strands, a pixel wide and 2.5 mm
@@ -615,6 +668,7 @@ Suite *regions_suite(void)
     tcase_add_test(tc, mask_errors);
     tcase_add_test(tc, thinning_keeps_to_the_thinning_area);
     tcase_add_test(tc, thinning_is_graded_by_how_much_scalp_shows);
+    tcase_add_test(tc, thinning_treats_a_bald_vertex_ringed_by_thin_hair);
     tcase_add_test(tc, thinning_strands_toward_the_face_are_the_head);
     tcase_add_test(tc, thinning_behind_a_line_with_no_bare_patch);
     tcase_add_test(tc, guides_mark_the_area_and_nothing_else);
