@@ -78,7 +78,7 @@ void area_free(area *a)
     if (!a) return;
     grey_image_free(&a->mask);
     grey_image_free(&a->exclude);
-    grey_image_free(&a->darker);
+    grey_image_free(&a->not_bare);
     free(a->fill);
     a->fill = NULL;
     free(a->excl_box);

@@ -24,12 +24,14 @@ typedef struct area {
     size_t excl_count;
     double *excl_box;
     double area_mm2;      /* treated area */
-    /* On a photo: where it is darker than the area's skin (hair, stubble,
-     * shadow), at SCALE px/mm; 255 = darker.  px == NULL when unknown.
-     * The soft edge is narrow there: the client's own hair is the
-     * blend (field.c). */
-    grey_image darker;
-    double darker_scale;  /* its px per mm (also FILL's) */
+    /* On a photo: where it is no bare skin like the area's: darker (hair,
+     * stubble, shadow) or another colour altogether (the room past the
+     * head's outline, clothes), at SCALE px/mm; 255 = not bare.  px ==
+     * NULL when unknown.  The soft edge is narrow there: the client's own
+     * hair is the blend, and the dots run on to the head's outline
+     * (field.c). */
+    grey_image not_bare;
+    double not_bare_scale;  /* its px per mm (also FILL's) */
     /* --match auto: the share of the dots still missing at each photo
      * pixel (1 on bare skin, less where the client's own stubble already
      * darkens it), the photo's size; NULL when none. */

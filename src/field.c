@@ -111,22 +111,23 @@ static smp_status build_edge(field *f, const area *a, double width, smp_error *e
             size_t k = (size_t)j * w + i;
             d[k] = area_contains(a, c) ? far : 0;
             int dk = 0;
-            if (!d[k] && a->darker.px) {
-                int x = (int)(c.x * a->darker_scale), y = (int)(c.y * a->darker_scale);
-                dk = x >= 0 && y >= 0 && x < a->darker.w && y < a->darker.h && a->darker.px[(size_t)y * a->darker.w + x];
+            if (!d[k] && a->not_bare.px) {
+                int x = (int)(c.x * a->not_bare_scale), y = (int)(c.y * a->not_bare_scale);
+                dk = x >= 0 && y >= 0 && x < a->not_bare.w && y < a->not_bare.h && a->not_bare.px[(size_t)y * a->not_bare.w + x];
             }
             dark[k] = dk ? 0 : far;
         }
-    /* Outside cells within 1.5 mm of darker ones (hair, stubble) are not
-     * bare skin either: the distance to bare skin skips them. */
+    /* Outside cells within 1.5 mm of ones that are no bare skin (hair,
+     * stubble, the room past the head's outline) are not bare skin
+     * either: the distance to bare skin skips them. */
     chamfer(dark, w, h);
     for (size_t k = 0; k < nc; k++) bare[k] = d[k] || dark[k] * g <= 1.5 ? far : 0;
     free(dark);
     chamfer(d, w, h);
     chamfer(bare, w, h);
     /* From cells to mm, measured from the edge between the cells; where
-     * the nearest outside is darker (bare skin is further than it by a
-     * millimetre and more), the ramp narrows to EDGE_HAIR_MM. */
+     * the nearest outside is no bare skin (bare skin is further than it
+     * by a millimetre and more), the ramp narrows to EDGE_HAIR_MM. */
     for (size_t k = 0; k < nc; k++) {
         double dist = d[k] > 0 ? (d[k] - 0.5) * g : 0, gap = (bare[k] - d[k]) * g;
         double hair = fmin(1, fmax(0, (gap - 0.5) / 1.5));
@@ -316,7 +317,7 @@ double field_density_shifted(const field *f, vec2 p, double shift, double *t, sm
         if (lam <= 0) return 0;
     }
     if (f->area->fill) {
-        int x = (int)(p.x * f->area->darker_scale), y = (int)(p.y * f->area->darker_scale);
+        int x = (int)(p.x * f->area->not_bare_scale), y = (int)(p.y * f->area->not_bare_scale);
         if (x >= 0 && y >= 0 && x < f->area->fill_w && y < f->area->fill_h) lam *= f->area->fill[(size_t)y * f->area->fill_w + x];
         if (lam <= 0) return 0;
     }

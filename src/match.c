@@ -374,7 +374,7 @@ static smp_status fill_gaps(const photo *p, double scale, area *a, const float *
     a->fill = l;
     a->fill_w = p->w;
     a->fill_h = p->h;
-    a->darker_scale = scale;
+    a->not_bare_scale = scale;
     return SMP_OK;
 }
 

@@ -283,6 +283,7 @@ done:
 #define SEED_REACH_MM 25.0 /* behind a hairline: the region must come this near the line's middle */
 #define LINE_NEAR_MM 8.0  /* behind a hairline: a region this near the line anywhere along it is taken too, */
 #define LINE_PART_MM2 100.0 /* when it is this large */
+#define BACKGROUND_DE 25.0 /* beside the area, this far from the skin's colour (CIELAB) is no skin */
 #define FACE_GAP_MM 8.0   /* skin running toward the face this near the region makes it a forehead */
 #define GRAIN_MM 3.0      /* width over which grain is measured, and the scalp regrown into the smooth skin */
 #define GRAIN_HAIR 1.5    /* finest-detail grain over bare skin's (as a standard deviation) that is stubble */
@@ -1180,43 +1181,97 @@ smp_status scalp_detect(const photo *p, double scale, const scalp_hint *hint, co
     return st;
 }
 
-smp_status scalp_darker_than_area(const photo *p, double scale, const area *a, grey_image *out, smp_error *err)
+/* Tables for fast CIELAB: linear light per 8-bit value, and CIELAB's f
+ * (the cube root, linear near black) per 1/4096 of X, Y or Z. */
+typedef struct lab_tables { float lin[256], f[4098]; } lab_tables;
+
+static void lab_tables_init(lab_tables *t)
+{
+    for (int v = 0; v < 256; v++) t->lin[v] = (float)srgb_to_linear(v);
+    for (int i = 0; i <= 4097; i++) {
+        double x = fmin(1, i / 4096.0);
+        t->f[i] = (float)(x > 216.0 / 24389 ? cbrt(x) : (24389.0 / 27 * x + 16) / 116);
+    }
+}
+
+static float lab_f(const lab_tables *t, float x)
+{
+    float s = fminf(1, fmaxf(0, x)) * 4096;
+    int k = (int)s;
+    return t->f[k] + (t->f[k + 1] - t->f[k]) * (s - (float)k);
+}
+
+/* Pixel V's L*, and with AB its a* and b*. */
+static float fast_lab(const lab_tables *t, uint32_t v, float *ab)
+{
+    float r = t->lin[(v >> 16) & 255], g = t->lin[(v >> 8) & 255], b = t->lin[v & 255];
+    float fy = lab_f(t, 0.2126729f * r + 0.7151522f * g + 0.0721750f * b);
+    if (ab) {
+        ab[0] = 500 * (lab_f(t, (0.4124564f * r + 0.3575761f * g + 0.1804375f * b) / 0.95047f) - fy);
+        ab[1] = 200 * (fy - lab_f(t, (0.0193339f * r + 0.1191920f * g + 0.9503041f * b) / 1.08883f));
+    }
+    return 116 * fy - 16;
+}
+
+smp_status scalp_not_bare_skin(const photo *p, double scale, const area *a, grey_image *out, smp_error *err)
 {
     memset(out, 0, sizeof *out);
     size_t n = (size_t)p->w * p->h, ns = 0;
-    float *l = malloc(n * sizeof *l), *in = malloc(n * sizeof *in);
+    int step = n > 4000000 ? 3 : n > 1000000 ? 2 : 1;
+    size_t most = ((size_t)p->w / step + 1) * ((size_t)p->h / step + 1);
+    float *l = malloc(n * sizeof *l), *in = malloc(3 * most * sizeof *in);
     uint8_t *m = malloc(n);
     if (!l || !in || !m) {
         free(l); free(in); free(m);
         return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
     }
-    /* Every pixel's L*, from tables (linear light per 8-bit value, L* per
-     * 1/4096 of luminance): a 12 MP photo in a few tens of ms. */
-    float lin[256], lstar[4098];
-    for (int v = 0; v < 256; v++) lin[v] = (float)srgb_to_linear(v);
-    for (int i = 0; i <= 4097; i++) {
-        double y = fmin(1, i / 4096.0);
-        lstar[i] = (float)(y > 216.0 / 24389 ? 116 * cbrt(y) - 16 : 24389.0 / 27 * y);
-    }
-    int step = n > 4000000 ? 3 : 1;
+    /* Every pixel's L* from tables: a 12 MP photo in a few tens of ms;
+     * the area's sampled pixels' a* and b* too. */
+    lab_tables t;
+    lab_tables_init(&t);
     for (int y = 0; y < p->h; y++) {
         const uint32_t *row = (const uint32_t *)(p->px + (size_t)y * p->stride);
         for (int x = 0; x < p->w; x++) {
-            uint32_t v = row[x];
-            float Y = 0.2126729f * lin[(v >> 16) & 255] + 0.7151522f * lin[(v >> 8) & 255] + 0.0721750f * lin[v & 255];
-            float f = Y * 4096;
-            int k = (int)f;
-            if (k > 4096) k = 4096;
-            l[(size_t)y * p->w + x] = lstar[k] + (lstar[k + 1] - lstar[k]) * (f - (float)k);
-            if (y % step == 0 && x % step == 0 && area_contains(a, v2((x + 0.5) / scale, (y + 0.5) / scale)))
-                in[ns++] = l[(size_t)y * p->w + x];
+            l[(size_t)y * p->w + x] = fast_lab(&t, row[x], NULL);
+            if (y % step == 0 && x % step == 0 && area_contains(a, v2((x + 0.5) / scale, (y + 0.5) / scale))) {
+                in[ns] = fast_lab(&t, row[x], &in[most + 2 * ns]);
+                ns++;
+            }
         }
     }
     if (ns >= 50) {
         /* 8 % of the skin's lightness, 2.5 L* at least: dark stubble on
-         * dark skin in dim light darkens it by less than 4. */
-        float skin = kth_smallest(in, ns, (size_t)(0.7 * ns)), by = fmaxf(2.5f, 0.08f * skin);
-        for (size_t i = 0; i < n; i++) m[i] = l[i] < skin - by ? 255 : 0;
+         * dark skin in dim light darkens it by less than 4.  The skin's
+         * colour: the mean a* and b* of the area's pixels within 10 L* of
+         * that. */
+        double sa = 0, sb = 0;
+        size_t nk = 0;
+        float *li = malloc(ns * sizeof *li);
+        if (!li) {
+            free(l); free(in); free(m);
+            return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+        }
+        memcpy(li, in, ns * sizeof *li);
+        float skin = kth_smallest(li, ns, (size_t)(0.7 * ns)), by = fmaxf(2.5f, 0.08f * skin);
+        free(li);
+        for (size_t k = 0; k < ns; k++)
+            if (fabsf(in[k] - skin) < 10) { sa += in[most + 2 * k]; sb += in[most + 2 * k + 1]; nk++; }
+        sa /= nk ? nk : 1;
+        sb /= nk ? nk : 1;
+        /* Darker: hair, stubble, shadow.  Not skin at all: BACKGROUND_DE
+         * or more from its colour (the wall or room past the head's
+         * outline, clothes). */
+        for (int y = 0; y < p->h; y++) {
+            const uint32_t *row = (const uint32_t *)(p->px + (size_t)y * p->stride);
+            for (int x = 0; x < p->w; x++) {
+                size_t i = (size_t)y * p->w + x;
+                float ab[2];
+                if (l[i] < skin - by) { m[i] = 255; continue; }
+                fast_lab(&t, row[x], ab);
+                double dl = l[i] - skin, da = ab[0] - sa, db = ab[1] - sb;
+                m[i] = nk && dl * dl + da * da + db * db > BACKGROUND_DE * BACKGROUND_DE ? 255 : 0;
+            }
+        }
         out->w = p->w;
         out->h = p->h;
         out->px = m;

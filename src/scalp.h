@@ -169,11 +169,13 @@ int scalp_shows_lab(int w, int h, const float *L, const uint8_t *cls, const doub
  * of the photo. */
 smp_status scalp_head_breadth(const photo *p, int face, double *breadth, smp_error *err) SMP_MUST_CHECK;
 
-/* Marks in OUT (the photo's size, 255 = darker) where photo P is darker
- * than the skin of area A (its lighter 60 %, at SCALE px/mm) by 8 % of its
- * L* (2.5 at least) or more: hair, stubble or shadow beside the area. */
-smp_status scalp_darker_than_area(const photo *p, double scale, const area *a, grey_image *out,
-                                  smp_error *err) SMP_MUST_CHECK;
+/* Marks in OUT (the photo's size, 255 = not bare skin) where photo P is
+ * darker than the skin of area A (its lighter 60 %, at SCALE px/mm) by 8 %
+ * of its L* (2.5 at least) or more (hair, stubble or shadow beside the
+ * area), or lies 25 or more from that skin's colour in CIELAB (the room
+ * past the head's outline, clothes). */
+smp_status scalp_not_bare_skin(const photo *p, double scale, const area *a, grey_image *out,
+                               smp_error *err) SMP_MUST_CHECK;
 
 /* Flood fill in M (W x H) from SX,SY over 4-connected pixels of value
  * FROM, setting them to TO; BOX gets the bounding box (x0, y0, x1, y1);

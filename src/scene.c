@@ -426,13 +426,13 @@ static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
     return h;
 }
 
-/* Where the photo beside the area is darker (scalp_darker_than_area),
+/* Where the photo beside the area is no bare skin (scalp_not_bare_skin),
  * kept in CACHE for the area it was found for: an anchor dragged leaves
  * the area as it was. */
-static smp_status darker_than_area(smp_layout *L, scene_cache *cache, smp_error *err)
+static smp_status not_bare_beside(smp_layout *L, scene_cache *cache, smp_error *err)
 {
     const area *a = &L->area;
-    if (!cache) return scalp_darker_than_area(&L->photo, L->scale, a, &L->area.darker, err);
+    if (!cache) return scalp_not_bare_skin(&L->photo, L->scale, a, &L->area.not_bare, err);
     uint64_t key = 14695981039346656037u;
     double nums[] = {L->scale, a->w, a->h, a->scale, (double)a->poly_n, (double)a->mask.w, (double)a->mask.h,
                      (double)a->exclude.w, (double)a->exclude.h};
@@ -449,20 +449,20 @@ static smp_status darker_than_area(smp_layout *L, scene_cache *cache, smp_error 
     }
     key |= 1; /* never 0, "none" */
     L->edge_key = hash_bytes(key, &L->mm.edge_mm, sizeof L->mm.edge_mm) | 1;
-    if (cache->darker_key != key) {
-        grey_image_free(&cache->darker);
-        cache->darker_key = 0;
-        smp_status st = scalp_darker_than_area(&L->photo, L->scale, a, &cache->darker, err);
+    if (cache->not_bare_key != key) {
+        grey_image_free(&cache->not_bare);
+        cache->not_bare_key = 0;
+        smp_status st = scalp_not_bare_skin(&L->photo, L->scale, a, &cache->not_bare, err);
         if (st != SMP_OK) return st;
-        cache->darker_key = key;
+        cache->not_bare_key = key;
     }
-    L->area.darker = (grey_image){0};
-    if (!cache->darker.px) return SMP_OK;
-    size_t n = (size_t)cache->darker.w * cache->darker.h;
-    if (!(L->area.darker.px = malloc(n))) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
-    memcpy(L->area.darker.px, cache->darker.px, n);
-    L->area.darker.w = cache->darker.w;
-    L->area.darker.h = cache->darker.h;
+    L->area.not_bare = (grey_image){0};
+    if (!cache->not_bare.px) return SMP_OK;
+    size_t n = (size_t)cache->not_bare.w * cache->not_bare.h;
+    if (!(L->area.not_bare.px = malloc(n))) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+    memcpy(L->area.not_bare.px, cache->not_bare.px, n);
+    L->area.not_bare.w = cache->not_bare.w;
+    L->area.not_bare.h = cache->not_bare.h;
     return SMP_OK;
 }
 
@@ -470,7 +470,7 @@ void scene_cache_free(scene_cache *c)
 {
     if (!c) return;
     photo_free(&c->photo);
-    grey_image_free(&c->darker);
+    grey_image_free(&c->not_bare);
     field_free(&c->edge);
     scalp_candidates_free(&c->cand);
     free(c->scalp_mask);
@@ -676,11 +676,11 @@ smp_status scene_build_cached(smp_layout *L, const smp_plan *plan, scene_cache *
         return st;
     }
     if (L->face.found && (st = exclude_face(L, err)) != SMP_OK) return st;
-    /* Where the photo beside the area is darker (the client's hair), the
-     * soft edge is theirs (field.c). */
+    /* Where the photo beside the area is no bare skin (the client's hair,
+     * the room past the head's outline), the soft edge is narrow (field.c). */
     if (L->photo.px && s->edge_mm > 0) {
-        if ((st = darker_than_area(L, cache, err)) != SMP_OK) return st;
-        L->area.darker_scale = L->scale;
+        if ((st = not_bare_beside(L, cache, err)) != SMP_OK) return st;
+        L->area.not_bare_scale = L->scale;
     }
     if (s->shape != SHAPE_NONE || s->hl_points) {
         if (!L->has_line && (st = hairline_build(s, L->area.w, L->area.h, &L->line, err)) != SMP_OK) return st;
@@ -768,7 +768,7 @@ smp_status scene_build_cached(smp_layout *L, const smp_plan *plan, scene_cache *
             L->area.fill = pa.fill;
             L->area.fill_w = pa.fill_w;
             L->area.fill_h = pa.fill_h;
-            L->area.darker_scale = L->scale; /* the fill's px per mm, as the darker map's */
+            L->area.not_bare_scale = L->scale; /* the fill's px per mm, as the not-bare map's */
             pa.fill = NULL;
             area_free(&pa);
             if (st != SMP_OK) return st;

@@ -32,8 +32,8 @@ typedef struct scene_cache {
      * megapixels (17 bytes a pixel), the size a page shows. */
     int cand_valid;
     scalp_candidates cand;
-    uint64_t darker_key;  /* the area the darker pixels below were found for (a hash), 0: none */
-    grey_image darker;
+    uint64_t not_bare_key;  /* the area the not-bare pixels below were found for (a hash), 0: none */
+    grey_image not_bare;
     uint64_t edge_key;    /* the area and edge width the soft edge below is for, 0: none */
     field edge;           /* only its soft edge (field.h) */
 } scene_cache;

@@ -123,10 +123,10 @@ START_TEST(soft_edge_on_bare_skin_narrow_beside_hair)
     area a;
     smp_error err = {0};
     ck_assert_int_eq(area_build(&s, &a, &err), SMP_OK);
-    a.darker = (grey_image){200, 200, calloc(200 * 200, 1)};
-    a.darker_scale = 2;
+    a.not_bare = (grey_image){200, 200, calloc(200 * 200, 1)};
+    a.not_bare_scale = 2;
     for (int y = 0; y < 200; y++)
-        for (int x = 161; x < 200; x++) a.darker.px[(size_t)y * 200 + x] = 255;
+        for (int x = 161; x < 200; x++) a.not_bare.px[(size_t)y * 200 + x] = 255;
     field f;
     ck_assert_int_eq(field_build(&s, &a, NULL, NULL, &f, &err), SMP_OK);
     double full = field_density(&f, v2(50, 50), NULL, NULL), left = 0, right = 0, mid = 0;

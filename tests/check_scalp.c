@@ -423,6 +423,38 @@ START_TEST(takes_in_a_shine_only_behind_the_hairline)
 }
 END_TEST
 
+START_TEST(not_bare_skin_beside_the_area)
+{
+    /* A 100 x 60 mm photo at 3 px/mm: skin from x 0 to 60 mm, with a
+     * stripe of dark hair at 40-45 mm; a light greenish wall past 60 mm
+     * (as behind stubble-side-face.jpg's dome).  The area: the skin left
+     * of 35 mm.  Hair and wall are marked, skin in and beside the area
+     * is not; without an area to measure the skin, nothing is. */
+    smp_error err = {0};
+    photo p;
+    ck_assert_int_eq(photo_alloc(&p, 300, 180, &err), SMP_OK);
+    for (int y = 0; y < 180; y++)
+        for (int x = 0; x < 300; x++) {
+            uint32_t c = x >= 180 ? 0xd2dcb4u : x >= 120 && x < 135 ? 0x2a2018u : 0xc8987cu;
+            ((uint32_t *)(p.px + (size_t)y * p.stride))[x] = c;
+        }
+    smp_plan *plan = test_plan("area-mm=100,60", "area-polygon=0,0 35,0 35,60 0,60", NULL);
+    area a;
+    ck_assert_int_eq(area_build(plan_settings(plan), &a, &err), SMP_OK);
+    grey_image m;
+    ck_assert_int_eq(scalp_not_bare_skin(&p, 3, &a, &m, &err), SMP_OK);
+    ck_assert_ptr_nonnull(m.px);
+    ck_assert_int_eq(m.px[90 * 300 + 50], 0);   /* in the area */
+    ck_assert_int_eq(m.px[90 * 300 + 150], 0);  /* bare skin beside it */
+    ck_assert_int_eq(m.px[90 * 300 + 127], 255); /* hair */
+    ck_assert_int_eq(m.px[90 * 300 + 250], 255); /* the wall */
+    grey_image_free(&m);
+    area_free(&a);
+    smp_plan_free(plan);
+    photo_free(&p);
+}
+END_TEST
+
 START_TEST(takes_every_region_along_the_hairline)
 {
     /* Candidates by hand: a hairline along y = 150 from x 20 to 280 (the
@@ -721,6 +753,7 @@ Suite *scalp_suite(void)
     tcase_add_test(tc, fills_a_hole_that_growing_back_closes_off);
     tcase_add_test(tc, takes_in_a_shine_only_behind_the_hairline);
     tcase_add_test(tc, takes_every_region_along_the_hairline);
+    tcase_add_test(tc, not_bare_skin_beside_the_area);
     suite_add_tcase(s, tc);
     return s;
 }
