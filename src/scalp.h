@@ -173,6 +173,11 @@ smp_status scalp_darker_than_area(const photo *p, double scale, const area *a, g
  * fewer at the borders). */
 void scalp_box_mean(const float *in, float *out, int w, int h, int r);
 
+/* Flood fill of M (W x H) from (SX, SY) over the 4-connected pixels equal
+ * to FROM, writing TO; BOX gets {x0, y0, x1, y1} of what it filled.  The
+ * count filled (0 when out of memory or M there is not FROM). */
+size_t scalp_flood_box(uint8_t *m, int w, int h, int sx, int sy, uint8_t from, uint8_t to, int box[4]);
+
 /* The convex hull of M's nonzero pixels, built on each row's two ends (a
  * pixel's ends at X and X + 1, Y): its K corners in *HULL (malloc'd; NULL
  * when under three), and the pixel count in *COUNT.  -1 for want of

@@ -91,21 +91,62 @@ static void face_anchors(const face_found *f, double scale, vec2 out[3], double 
     out[2] = v2_add(v2_add(cr, v2_scale(u, TEMPLE_OUT_MM * scale)), v2_scale(up, ht - v2_dot(v2_sub(cr, glabella), up)));
 }
 
-/* Never the face: the face found (from the jaw up to the brows, or its
- * box without landmarks) joins the area's exclusion, at the photo's
- * scale. */
-static smp_status exclude_face(smp_layout *L, smp_error *err)
+/* The area's exclusion mask at the photo's pixels (an empty one made when
+ * there is none) into *OUT; NULL when the area has one at another scale
+ * (the user's --exclude-mask), which a face box or an ear is not worth
+ * resampling. */
+static smp_status photo_exclusion(smp_layout *L, uint8_t **out, smp_error *err)
 {
     area *a = &L->area;
     int w = L->photo.w, h = L->photo.h;
+    *out = NULL;
     if (!a->exclude.px) {
         if (!(a->exclude.px = calloc((size_t)w * h, 1))) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
         a->exclude.w = w;
         a->exclude.h = h;
     } else if (a->exclude.w != w || a->exclude.h != h) {
-        return SMP_OK; /* an exclusion mask at another scale: the face box is not worth resampling it */
+        return SMP_OK;
     }
     a->scale = L->scale;
+    *out = a->exclude.px;
+    return SMP_OK;
+}
+
+/* Photo pixel X, Y joins the exclusion EX; the area it took from the
+ * treated area, in mm^2. */
+static double exclude_pixel(smp_layout *L, uint8_t *ex, int x, int y)
+{
+    uint8_t *px = &ex[(size_t)y * L->photo.w + x];
+    if (*px >= 128) return 0;
+    double took = area_contains(&L->area, v2((x + 0.5) / L->scale, (y + 0.5) / L->scale)) / (L->scale * L->scale);
+    *px = 255;
+    return took;
+}
+
+/* Never the ears: those found (ears.c, with their margin) join the area's
+ * exclusion like the face. */
+static smp_status exclude_ears(smp_layout *L, smp_error *err)
+{
+    uint8_t *ex;
+    smp_status st = photo_exclusion(L, &ex, err);
+    if (st != SMP_OK || !ex) return st;
+    double off = 0;
+    for (int y = 0; y < L->photo.h; y++)
+        for (int x = 0; x < L->photo.w; x++)
+            if (L->ears.mask[(size_t)y * L->photo.w + x]) off += exclude_pixel(L, ex, x, y);
+    L->area.area_mm2 = fmax(0, L->area.area_mm2 - off);
+    return SMP_OK;
+}
+
+/* Never the face: the face found (from the jaw up to the brows, or its
+ * box without landmarks) joins the area's exclusion, at the photo's
+ * scale. */
+static smp_status exclude_face(smp_layout *L, smp_error *err)
+{
+    int w = L->photo.w, h = L->photo.h;
+    uint8_t *ex;
+    smp_status st = photo_exclusion(L, &ex, err);
+    if (st != SMP_OK || !ex) return st;
     const face_found *f = &L->face;
     vec2 poly[27];
     size_t n = 0;
@@ -124,18 +165,14 @@ static smp_status exclude_face(smp_layout *L, smp_error *err)
         y0 = fmin(y0, poly[i].y); y1 = fmax(y1, poly[i].y);
     }
     /* Every pixel the face touches (its centre or a corner inside). */
-    size_t off = 0;
+    double off = 0;
     for (int y = (int)fmax(0, floor(y0) - 1); y < (int)fmin(h, ceil(y1) + 1); y++)
         for (int x = (int)fmax(0, floor(x0) - 1); x < (int)fmin(w, ceil(x1) + 1); x++) {
-            uint8_t *px = &a->exclude.px[(size_t)y * w + x];
             int in = geom_in_polygon(v2(x + 0.5, y + 0.5), poly, n);
             for (int c = 0; c < 4 && !in; c++) in = geom_in_polygon(v2(x + (c & 1), y + (c >> 1)), poly, n);
-            if (*px < 128 && in) {
-                off += area_contains(a, v2((x + 0.5) / L->scale, (y + 0.5) / L->scale));
-                *px = 255;
-            }
+            if (in) off += exclude_pixel(L, ex, x, y);
         }
-    a->area_mm2 = fmax(0, a->area_mm2 - off / (L->scale * L->scale));
+    L->area.area_mm2 = fmax(0, L->area.area_mm2 - off);
     return SMP_OK;
 }
 
@@ -665,6 +702,12 @@ smp_status scene_build_cached(smp_layout *L, const smp_plan *plan, scene_cache *
         return st;
     }
     if (L->face.found && (st = exclude_face(L, err)) != SMP_OK) return st;
+    /* The ears, where the face is looked for to keep it out (the area
+     * found or thinning's, and the guides that show what is kept out). */
+    if (L->photo.px && L->scale > 0 && (s->area_auto || s->thinning || s->compose == COMPOSE_GUIDES)) {
+        if ((st = ears_find(&L->photo, L->scale, &L->ears, err)) != SMP_OK) return st;
+        if (L->ears.n && (st = exclude_ears(L, err)) != SMP_OK) return st;
+    }
     /* Where the photo beside the area is darker (the client's hair), the
      * soft edge is theirs (field.c). */
     if (L->photo.px && s->edge_mm > 0) {
