@@ -402,8 +402,11 @@ static void blend(uint32_t *px, uint32_t rgb, double a)
 
 /* What the scene keeps out of any area, found in the photo (the face, an
  * ear): its outline PTS (N, photo px) dashed in magenta at ZOOM, and WHAT
- * it is above it (below, at the top of a W x H view), within the view. */
-static void kept_out(cairo_t *cr, const vec2 *pts, size_t n, double zoom, const char *what, double size, int w, int h)
+ * it is above it, or BELOW it (the face's: above the brows are the
+ * hairline's anchors), on the other side where the W x H view has no
+ * room. */
+static void kept_out(cairo_t *cr, const vec2 *pts, size_t n, double zoom, const char *what, int below, double size,
+                     int w, int h)
 {
     if (n < 3) return;
     double x0 = INFINITY, y0 = INFINITY, y1 = -INFINITY;
@@ -428,8 +431,10 @@ static void kept_out(cairo_t *cr, const vec2 *pts, size_t n, double zoom, const 
     pango_layout_get_pixel_size(pl, &tw, &th);
     g_object_unref(pl);
     double lh = th + ts * 0.35, lwid = tw + ts * 0.7;
-    double y = y0 - lh - lw >= 0 ? y0 - lh - lw : fmin(y1 + lw, h - lh);
+    double above = y0 - lh - lw, under = y1 + lw;
+    double y = below ? (under + lh <= h ? under : fmax(0, above)) : (above >= 0 ? above : fmin(under, h - lh));
     label(cr, what, fmax(0, fmin(x0, w - lwid)), y, ts, w);
+    cairo_new_path(cr); /* the text leaves a current point the next line would start from */
 }
 
 /* --compose guides over VIEW (the photo at ZOOM of its pixels): the area
@@ -496,10 +501,10 @@ static smp_status draw_guides(photo *view, cairo_t *cr, const result_view *L, do
             poly[n++] = v2(f->box[2], f->box[3]);
             poly[n++] = v2(f->box[0], f->box[3]);
         }
-        kept_out(cr, poly, n, zoom, "face: kept out", size, w, h);
+        kept_out(cr, poly, n, zoom, "face: kept out", 1, size, w, h);
     }
     for (int k = 0; L->ears && k < L->ears->n; k++)
-        kept_out(cr, L->ears->outline[k], L->ears->outline_n[k], zoom, "ear: kept out", size, w, h);
+        kept_out(cr, L->ears->outline[k], L->ears->outline_n[k], zoom, "ear: kept out", 0, size, w, h);
     if (L->line && L->line->n > 1) {
         cairo_set_source_rgb(cr, 1, 0.85, 0.1);
         cairo_set_line_width(cr, lw);
