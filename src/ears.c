@@ -18,8 +18,16 @@
  * saturated or green wall. */
 static int head_colour(float l, float a, float b)
 {
-    double c = hypot(a, b), hue = atan2(b, a) * 180 / M_PI;
-    return c < 40 && l > 12 && l < 95 && ((hue > -30 && hue < 90) || c < 8);
+    double c2 = (double)a * a + (double)b * b;
+    /* Hue over -30 and under 90 degrees: a* > 0 and b* above -tan 30 a*. */
+    return c2 < 40 * 40 && l > 12 && l < 95 && ((a > 0 && b > -0.57735 * a) || c2 < 8 * 8);
+}
+
+/* Whether hue atan2(B, A) lies between LO and HI degrees (both within
+ * -90..90, so A > 0). */
+static int hue_within(double a, double b, double lo, double hi)
+{
+    return a > 0 && b > a * tan(lo * M_PI / 180) && b < a * tan(hi * M_PI / 180);
 }
 
 static int cmp_float(const void *x, const void *y)
@@ -142,10 +150,10 @@ static int find_blobs(int w, int h, double s, const float *L, const float *A, co
     scalp_box_mean(t, sum, w, h, reach);
     scalp_box_mean(head, t, w, h, reach);
     for (size_t i = 0; i < n; i++) {
-        double c = hypot(A[i], B[i]), hue = atan2(B[i], A[i]) * 180 / M_PI;
+        double c = hypot(A[i], B[i]);
         double over = t[i] > 1e-3f ? A[i] - sum[i] / t[i] : 0;
-        int skin = A[i] >= EAR_A_MIN && hue > EAR_HUE_MIN && hue < EAR_HUE_MAX && c > EAR_CHROMA_MIN &&
-                   c < EAR_CHROMA_MAX && L[i] > 15 && L[i] < 90;
+        int skin = A[i] >= EAR_A_MIN && c > EAR_CHROMA_MIN && c < EAR_CHROMA_MAX && L[i] > 15 && L[i] < 90 &&
+                   hue_within(A[i], B[i], EAR_HUE_MIN, EAR_HUE_MAX);
         m[i] = skin && over >= EAR_GROW;
         seed[i] = skin && over >= EAR_SEED;
     }

@@ -195,6 +195,23 @@ static smp_status find_face(const photo *p, int points, const char *what, scene_
     return SMP_OK;
 }
 
+/* The ears in L's photo at its scale, looked for once per photo and scale
+ * with CACHE (NULL: every time; a dragged anchor changes neither). */
+static smp_status find_ears(smp_layout *L, scene_cache *cache, smp_error *err)
+{
+    if (!cache) return ears_find(&L->photo, L->scale, &L->ears, err);
+    if (cache->ears_scale != L->scale) {
+        ears_free(&cache->ears);
+        cache->ears_scale = 0;
+        smp_status st = ears_find(&cache->photo, L->scale, &cache->ears, err);
+        if (st != SMP_OK) return st;
+        cache->ears_scale = L->scale;
+    }
+    L->ears = cache->ears;
+    L->ears_borrowed = 1;
+    return SMP_OK;
+}
+
 /* The photo: read from the plan's file, or borrowed from CACHE. */
 static smp_status scene_photo(smp_layout *L, const settings *s, scene_cache *cache, smp_error *err)
 {
@@ -507,6 +524,7 @@ void scene_cache_free(scene_cache *c)
 {
     if (!c) return;
     photo_free(&c->photo);
+    ears_free(&c->ears);
     grey_image_free(&c->darker);
     field_free(&c->edge);
     scalp_candidates_free(&c->cand);
@@ -705,7 +723,7 @@ smp_status scene_build_cached(smp_layout *L, const smp_plan *plan, scene_cache *
     /* The ears, where the face is looked for to keep it out (the area
      * found or thinning's, and the guides that show what is kept out). */
     if (L->photo.px && L->scale > 0 && (s->area_auto || s->thinning || s->compose == COMPOSE_GUIDES)) {
-        if ((st = ears_find(&L->photo, L->scale, &L->ears, err)) != SMP_OK) return st;
+        if ((st = find_ears(L, cache, err)) != SMP_OK) return st;
         if (L->ears.n && (st = exclude_ears(L, err)) != SMP_OK) return st;
     }
     /* Where the photo beside the area is darker (the client's hair), the
