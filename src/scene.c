@@ -92,20 +92,25 @@ static void face_anchors(const face_found *f, double scale, vec2 out[3], double 
 }
 
 /* The area's exclusion mask at the photo's pixels (an empty one made when
- * there is none) into *OUT; NULL when the area has one at another scale
- * (the user's --exclude-mask), which a face box or an ear is not worth
- * resampling. */
+ * there is none) into *OUT.  The user's --exclude-mask is at the photo's
+ * scale but may be a pixel larger or smaller (area.c allows it): it is
+ * cut or padded to the photo's size, so the face and the ears are kept out
+ * whatever mask was given. */
 static smp_status photo_exclusion(smp_layout *L, uint8_t **out, smp_error *err)
 {
     area *a = &L->area;
     int w = L->photo.w, h = L->photo.h;
     *out = NULL;
-    if (!a->exclude.px) {
-        if (!(a->exclude.px = calloc((size_t)w * h, 1))) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+    if (!a->exclude.px || a->exclude.w != w || a->exclude.h != h) {
+        uint8_t *m = calloc((size_t)w * h, 1);
+        if (!m) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+        for (int y = 0; a->exclude.px && y < h && y < a->exclude.h; y++)
+            memcpy(m + (size_t)y * w, a->exclude.px + (size_t)y * a->exclude.w,
+                   (size_t)(w < a->exclude.w ? w : a->exclude.w));
+        free(a->exclude.px);
+        a->exclude.px = m;
         a->exclude.w = w;
         a->exclude.h = h;
-    } else if (a->exclude.w != w || a->exclude.h != h) {
-        return SMP_OK;
     }
     a->scale = L->scale;
     *out = a->exclude.px;
