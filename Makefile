@@ -35,7 +35,7 @@ ALL_LDFLAGS = -pthread $(SAN) $(LDFLAGS)
 POINTSET_N = 131072
 POINTSET_SEED = 1
 
-LIB_SRC = src/analyze.c src/area.c src/batch.c src/bulk.c src/clock.c src/colour.c src/export.c src/field.c src/geom.c src/hairline.c src/image.c src/json.c \
+LIB_SRC = src/analyze.c src/area.c src/batch.c src/bulk.c src/clock.c src/colour.c src/ears.c src/export.c src/field.c src/geom.c src/hairline.c src/image.c src/json.c \
           src/match.c src/noise.c src/output.c src/paths.c src/pigment.c src/pipeline.c src/plan.c src/preview.c src/print.c src/regions.c src/render.c src/sampler.c src/scalp.c src/scene.c src/shade.c src/shave.c src/status.c src/view.c
 CLI_SRC = src/cli/main.c src/cli/cli.c src/cli/layout.c src/cli/analyze.c src/cli/presets.c src/cli/render.c src/cli/shade.c src/cli/print.c src/cli/batch.c src/cli/studio.c
 TEST_SRC = $(sort $(wildcard tests/check_*.c))

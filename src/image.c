@@ -110,6 +110,27 @@ void photo_free(photo *p)
     memset(p, 0, sizeof *p);
 }
 
+smp_status photo_reduce(const photo *p, int f, photo *out, smp_error *err)
+{
+    int w = (p->w + f - 1) / f, h = (p->h + f - 1) / f;
+    smp_status st = photo_alloc(out, w, h, err);
+    if (st != SMP_OK) return st;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            unsigned sum[3] = {0, 0, 0}, k = 0;
+            for (int yy = y * f; yy < y * f + f && yy < p->h; yy++)
+                for (int xx = x * f; xx < x * f + f && xx < p->w; xx++, k++) {
+                    uint32_t v = ((const uint32_t *)(p->px + (size_t)yy * p->stride))[xx];
+                    sum[0] += (v >> 16) & 255;
+                    sum[1] += (v >> 8) & 255;
+                    sum[2] += v & 255;
+                }
+            ((uint32_t *)(out->px + (size_t)y * out->stride))[x] =
+                (sum[0] + k / 2) / k << 16 | (sum[1] + k / 2) / k << 8 | (sum[2] + k / 2) / k;
+        }
+    return SMP_OK;
+}
+
 /* libpng reports through these: no printing, one longjmp. */
 static void png_quiet_error(png_structp png, png_const_charp msg)
 {

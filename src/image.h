@@ -34,6 +34,10 @@ typedef struct photo {
 
 smp_status photo_alloc(photo *p, int w, int h, smp_error *err) SMP_MUST_CHECK;
 void photo_free(photo *p);
+/* P with every F x F pixels averaged into one (the last row and column of
+ * a size F does not divide averaged over what there is), into OUT: the
+ * measuring stages work at a few px/mm whatever the photo's. */
+smp_status photo_reduce(const photo *p, int f, photo *out, smp_error *err) SMP_MUST_CHECK;
 
 /* Reads a PNG (any bit depth, grey, palette, alpha over white, interlaced)
  * or JPEG (baseline, progressive, greyscale; CMYK refused) and applies the

@@ -2,6 +2,7 @@
 #ifndef SMP_LAYOUT_H
 #define SMP_LAYOUT_H
 #include "area.h"
+#include "ears.h"
 #include "face.h"
 #include "image.h"
 #include "field.h"
@@ -18,6 +19,8 @@ struct smp_layout {
     double scale;        /* photo px per mm */
     int scale_estimated; /* 1 when the scale was guessed from the anchors, 2 from the face, 3 from the head */
     face_found face;     /* the face in the photo, when the scene looked for one */
+    ears_found ears;     /* the ears in plain view, when it looked for them (with the face's) */
+    int ears_borrowed;   /* 1: EARS are a scene_cache's, not freed with the layout */
     char suggestion[320]; /* --anchors auto: the anchors suggested, to print */
     vec2 anchors_px[3];  /* and the same in photo px */
     int has_shade;       /* --dilution auto measured this */

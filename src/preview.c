@@ -400,10 +400,48 @@ static void blend(uint32_t *px, uint32_t rgb, double a)
     *px = out;
 }
 
+/* What the scene keeps out of any area, found in the photo (the face, an
+ * ear): its outline PTS (N, photo px) dashed in magenta at ZOOM, and WHAT
+ * it is above it, or BELOW it (the face's: above the brows are the
+ * hairline's anchors), on the other side where the W x H view has no
+ * room. */
+static void kept_out(cairo_t *cr, const vec2 *pts, size_t n, double zoom, const char *what, int below, double size,
+                     int w, int h)
+{
+    if (n < 3) return;
+    double x0 = INFINITY, y0 = INFINITY, y1 = -INFINITY;
+    cairo_new_path(cr);
+    for (size_t i = 0; i < n; i++) {
+        cairo_line_to(cr, pts[i].x * zoom, pts[i].y * zoom);
+        x0 = fmin(x0, pts[i].x * zoom);
+        y0 = fmin(y0, pts[i].y * zoom);
+        y1 = fmax(y1, pts[i].y * zoom);
+    }
+    cairo_close_path(cr);
+    double lw = fmax(1.5, size / 8), dash[2] = {3 * lw, 2 * lw};
+    cairo_set_source_rgb(cr, 1, 0.3, 0.85);
+    cairo_set_line_width(cr, lw);
+    cairo_set_dash(cr, dash, 2, 0);
+    cairo_stroke(cr);
+    cairo_set_dash(cr, NULL, 0, 0);
+    double ts = size * 0.7;
+    PangoLayout *pl = preview_text_layout(cr, "Sans Bold", ts);
+    pango_layout_set_text(pl, what, -1);
+    int tw, th;
+    pango_layout_get_pixel_size(pl, &tw, &th);
+    g_object_unref(pl);
+    double lh = th + ts * 0.35, lwid = tw + ts * 0.7;
+    double above = y0 - lh - lw, under = y1 + lw;
+    double y = below ? (under + lh <= h ? under : fmax(0, above)) : (above >= 0 ? above : fmin(under, h - lh));
+    label(cr, what, fmax(0, fmin(x0, w - lwid)), y, ts, w);
+    cairo_new_path(cr); /* the text leaves a current point the next line would start from */
+}
+
 /* --compose guides over VIEW (the photo at ZOOM of its pixels): the area
  * tinted with its outline, what the exclusions keep out in red, a
- * 1 cm grid on the area, then with cairo the hairline, its anchors and
- * (BAR) a scale bar. */
+ * 1 cm grid on the area, then with cairo the face and ears the scene
+ * found and keeps out (kept_out), the hairline, its anchors and (BAR) a
+ * scale bar. */
 static smp_status draw_guides(photo *view, cairo_t *cr, const result_view *L, double zoom, const panel *q, double size,
                               int bar, smp_error *err)
 {
@@ -449,6 +487,24 @@ static smp_status draw_guides(photo *view, cairo_t *cr, const result_view *L, do
         cairo_set_line_width(cr, lw / 2);
         cairo_stroke(cr);
     }
+    if (L->face) {
+        const face_found *f = L->face;
+        vec2 poly[27];
+        size_t n = 0;
+        if (f->has_points) {
+            /* The outline exclude_face (scene.c) keeps out: the jaw, then the brows. */
+            for (int i = 0; i <= 16; i++) poly[n++] = v2(f->pt[i][0], f->pt[i][1]);
+            for (int i = 26; i >= 17; i--) poly[n++] = v2(f->pt[i][0], f->pt[i][1]);
+        } else {
+            poly[n++] = v2(f->box[0], f->box[1]);
+            poly[n++] = v2(f->box[2], f->box[1]);
+            poly[n++] = v2(f->box[2], f->box[3]);
+            poly[n++] = v2(f->box[0], f->box[3]);
+        }
+        kept_out(cr, poly, n, zoom, "face: kept out", 1, size, w, h);
+    }
+    for (int k = 0; L->ears && k < L->ears->n; k++)
+        kept_out(cr, L->ears->outline[k], L->ears->outline_n[k], zoom, "ear: kept out", 0, size, w, h);
     if (L->line && L->line->n > 1) {
         cairo_set_source_rgb(cr, 1, 0.85, 0.1);
         cairo_set_line_width(cr, lw);

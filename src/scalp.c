@@ -70,8 +70,6 @@ void scalp_box_mean(const float *in, float *out, int w, int h, int r)
     free(ii);
 }
 
-/* Flood fill from (sx, sy) over pixels where m[] == from, writing to;
- * BOX gets {x0, y0, x1, y1} of what it filled. */
 size_t scalp_flood(uint8_t *m, int w, int h, int sx, int sy, uint8_t from, uint8_t to, int box[4], int *stack)
 {
     box[0] = box[2] = sx;
@@ -98,7 +96,7 @@ size_t scalp_flood(uint8_t *m, int w, int h, int sx, int sy, uint8_t from, uint8
     return n;
 }
 
-static size_t flood_box(uint8_t *m, int w, int h, int sx, int sy, uint8_t from, uint8_t to, int box[4])
+size_t scalp_flood_box(uint8_t *m, int w, int h, int sx, int sy, uint8_t from, uint8_t to, int box[4])
 {
     box[0] = box[2] = sx;
     box[1] = box[3] = sy;
@@ -113,7 +111,7 @@ static size_t flood_box(uint8_t *m, int w, int h, int sx, int sy, uint8_t from, 
 static size_t flood(uint8_t *m, int w, int h, int sx, int sy, uint8_t from, uint8_t to)
 {
     int box[4];
-    return flood_box(m, w, h, sx, sy, from, to, box);
+    return scalp_flood_box(m, w, h, sx, sy, from, to, box);
 }
 
 /* The skin's CIELAB colour (see scalp.h); VAR is the local variance of
@@ -463,7 +461,7 @@ static double solidity_parts(const uint8_t *m, int w, int h)
         for (int x = 0; x < w; x++) {
             if (lab[(size_t)y * w + x] != 1) continue;
             int box[4];
-            size_t got = flood_box(lab, w, h, x, y, 1, 2, box);
+            size_t got = scalp_flood_box(lab, w, h, x, y, 1, 2, box);
             int bw = box[2] - box[0] + 1, bh = box[3] - box[1] + 1;
             uint8_t *p = realloc(part, (size_t)bw * bh);
             if (!p) { free(lab); free(part); return solidity(m, w, h); }
@@ -548,7 +546,7 @@ static void shine_blobs(const float *L, const float *A, const float *B, const fl
         for (int x = 0; x < w; x++) {
             if (out[(size_t)y * w + x] != 1) continue;
             int box[4];
-            size_t got = flood_box(out, w, h, x, y, 1, 2, box);
+            size_t got = scalp_flood_box(out, w, h, x, y, 1, 2, box);
             int keep = got >= least && got <= most && box[0] > 0 && box[1] > 0 && box[2] < w - 1 && box[3] < h - 1;
             /* Its brightest pixel, and its outermost ones (off the
              * photo's border, as it is kept). */
@@ -587,7 +585,7 @@ static int add_shine(uint8_t *m, const uint8_t *shine, int w, int h, double scal
         for (int x = 0; x < w; x++) {
             if (s[(size_t)y * w + x] != 1) continue;
             int box[4];
-            size_t got = flood_box(s, w, h, x, y, 1, 2, box);
+            size_t got = scalp_flood_box(s, w, h, x, y, 1, 2, box);
             /* The pixels within R of the blob, outside it, and how many
              * of them the region holds. */
             int x0 = box[0] - r < 0 ? 0 : box[0] - r, y0 = box[1] - r < 0 ? 0 : box[1] - r;
@@ -648,20 +646,7 @@ smp_status scalp_shine(const photo *p, double scale, uint8_t **out, smp_error *e
     *out = NULL;
     if (!L || !A || !B || !tmp || !var || !m) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
     if (f > 1) {
-        if ((st = photo_alloc(&small, w, h, err)) != SMP_OK) goto done;
-        for (int y = 0; y < h; y++)
-            for (int x = 0; x < w; x++) {
-                unsigned sum[3] = {0, 0, 0}, k = 0;
-                for (int yy = y * f; yy < y * f + f && yy < p->h; yy++)
-                    for (int xx = x * f; xx < x * f + f && xx < p->w; xx++, k++) {
-                        uint32_t v = ((const uint32_t *)(p->px + (size_t)yy * p->stride))[xx];
-                        sum[0] += (v >> 16) & 255;
-                        sum[1] += (v >> 8) & 255;
-                        sum[2] += v & 255;
-                    }
-                ((uint32_t *)(small.px + (size_t)y * small.stride))[x] =
-                    (sum[0] + k / 2) / k << 16 | (sum[1] + k / 2) / k << 8 | (sum[2] + k / 2) / k;
-            }
+        if ((st = photo_reduce(p, f, &small, err)) != SMP_OK) goto done;
         q = &small;
     }
     photo_to_lab(q, L, A, B);
@@ -875,7 +860,7 @@ static int brow_pair(uint8_t *m, const float *L, int w, int h, double scale, int
         for (int x = 0; x < w; x++) {
             if (m[(size_t)y * w + x] != 0) continue;
             int box[4];
-            size_t got = flood_box(m, w, h, x, y, 0, 7, box);
+            size_t got = scalp_flood_box(m, w, h, x, y, 0, 7, box);
             double bw = box[2] - box[0] + 1, bh = box[3] - box[1] + 1;
             double lng = across_x ? bw : bh, sht = across_x ? bh : bw;
             if (lng < BROW_LONG_MIN * scale || lng > BROW_LONG_MAX * scale || sht < BROW_SHORT_MIN * scale ||
@@ -992,7 +977,7 @@ smp_status scalp_choose(const scalp_candidates *cand, const scalp_hint *hint, co
             for (int x = x0; x < x1; x++) {
                 if (m[(size_t)y * w + x] != 1) continue;
                 int box[4];
-                size_t got = flood_box(m, w, h, x, y, 1, 4, box);
+                size_t got = scalp_flood_box(m, w, h, x, y, 1, 4, box);
                 int reaches = face == FACE_DOWN ? box[3] >= h - band : face == FACE_UP ? box[1] < band
                               : face == FACE_LEFT ? box[0] < band : face == FACE_RIGHT ? box[2] >= w - band : 0;
                 double dx = fmax(0, fmax(box[0] - hint->seed[0], hint->seed[0] - box[2] - 1));
@@ -1052,7 +1037,7 @@ smp_status scalp_choose(const scalp_candidates *cand, const scalp_hint *hint, co
                               : face == FACE_LEFT ? x < band : x >= w - band;
                 if (!in_band || m[(size_t)y * w + x] != 1) continue;
                 int box[4];
-                size_t got = flood_box(m, w, h, x, y, 1, 6, box);
+                size_t got = scalp_flood_box(m, w, h, x, y, 1, 6, box);
                 flood(m, w, h, x, y, 6, got >= n / 400 ? 5 : 3);
             }
         for (size_t i = 0; i < n; i++) tmp[i] = m[i] == 5 ? 1.0f : 0.0f;
@@ -1305,7 +1290,7 @@ smp_status scalp_head_breadth(const photo *p, int face, double *breadth, smp_err
     int box[4] = {0, 0, 0, 0};
     size_t got = 0;
     for (int y = h / 3; y < 2 * h / 3 && !got; y++)
-        for (int x = w / 3; x < 2 * w / 3 && !got; x++) got = flood_box(cls, w, h, x, y, 1, 2, box);
+        for (int x = w / 3; x < 2 * w / 3 && !got; x++) got = scalp_flood_box(cls, w, h, x, y, 1, 2, box);
     /* Across the face's direction: its breadth, the widest span of any
      * row (or column, when the face is to a side); along it, its length. */
     int across_rows = face == FACE_DOWN || face == FACE_UP;

@@ -177,14 +177,16 @@ smp_status scalp_head_breadth(const photo *p, int face, double *breadth, smp_err
 smp_status scalp_not_bare_skin(const photo *p, double scale, const area *a, grey_image *out,
                                smp_error *err) SMP_MUST_CHECK;
 
-/* Flood fill in M (W x H) from SX,SY over 4-connected pixels of value
- * FROM, setting them to TO; BOX gets the bounding box (x0, y0, x1, y1);
- * STACK, the caller's, holds 2 W H ints.  The number of pixels filled. */
-size_t scalp_flood(uint8_t *m, int w, int h, int sx, int sy, uint8_t from, uint8_t to, int box[4], int *stack);
-
 /* OUT = the mean of IN over (2R + 1)^2 pixels around each (W x H planes;
  * fewer at the borders). */
 void scalp_box_mean(const float *in, float *out, int w, int h, int r);
+
+/* Flood fill of M (W x H) from (SX, SY) over the 4-connected pixels equal
+ * to FROM, writing TO; BOX gets {x0, y0, x1, y1} of what it filled.  The
+ * count filled (0 when out of memory or M there is not FROM). */
+size_t scalp_flood_box(uint8_t *m, int w, int h, int sx, int sy, uint8_t from, uint8_t to, int box[4]);
+/* The same with STACK, the caller's, of 2 W H ints (for many floods). */
+size_t scalp_flood(uint8_t *m, int w, int h, int sx, int sy, uint8_t from, uint8_t to, int box[4], int *stack);
 
 /* The convex hull of M's nonzero pixels, built on each row's two ends (a
  * pixel's ends at X and X + 1, Y): its K corners in *HULL (malloc'd; NULL

@@ -91,21 +91,67 @@ static void face_anchors(const face_found *f, double scale, vec2 out[3], double 
     out[2] = v2_add(v2_add(cr, v2_scale(u, TEMPLE_OUT_MM * scale)), v2_scale(up, ht - v2_dot(v2_sub(cr, glabella), up)));
 }
 
+/* The area's exclusion mask at the photo's pixels (an empty one made when
+ * there is none) into *OUT.  The user's --exclude-mask is at the photo's
+ * scale but may be a pixel larger or smaller (area.c allows it): it is
+ * cut or padded to the photo's size, so the face and the ears are kept out
+ * whatever mask was given. */
+static smp_status photo_exclusion(smp_layout *L, uint8_t **out, smp_error *err)
+{
+    area *a = &L->area;
+    int w = L->photo.w, h = L->photo.h;
+    *out = NULL;
+    if (!a->exclude.px || a->exclude.w != w || a->exclude.h != h) {
+        uint8_t *m = calloc((size_t)w * h, 1);
+        if (!m) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+        for (int y = 0; a->exclude.px && y < h && y < a->exclude.h; y++)
+            memcpy(m + (size_t)y * w, a->exclude.px + (size_t)y * a->exclude.w,
+                   (size_t)(w < a->exclude.w ? w : a->exclude.w));
+        free(a->exclude.px);
+        a->exclude.px = m;
+        a->exclude.w = w;
+        a->exclude.h = h;
+    }
+    a->scale = L->scale;
+    *out = a->exclude.px;
+    return SMP_OK;
+}
+
+/* Photo pixel X, Y joins the exclusion EX; the area it took from the
+ * treated area, in mm^2. */
+static double exclude_pixel(smp_layout *L, uint8_t *ex, int x, int y)
+{
+    uint8_t *px = &ex[(size_t)y * L->photo.w + x];
+    if (*px >= 128) return 0;
+    double took = area_contains(&L->area, v2((x + 0.5) / L->scale, (y + 0.5) / L->scale)) / (L->scale * L->scale);
+    *px = 255;
+    return took;
+}
+
+/* Never the ears: those found (ears.c, with their margin) join the area's
+ * exclusion like the face. */
+static smp_status exclude_ears(smp_layout *L, smp_error *err)
+{
+    uint8_t *ex;
+    smp_status st = photo_exclusion(L, &ex, err);
+    if (st != SMP_OK || !ex) return st;
+    double off = 0;
+    for (int y = 0; y < L->photo.h; y++)
+        for (int x = 0; x < L->photo.w; x++)
+            if (L->ears.mask[(size_t)y * L->photo.w + x]) off += exclude_pixel(L, ex, x, y);
+    L->area.area_mm2 = fmax(0, L->area.area_mm2 - off);
+    return SMP_OK;
+}
+
 /* Never the face: the face found (from the jaw up to the brows, or its
  * box without landmarks) joins the area's exclusion, at the photo's
  * scale. */
 static smp_status exclude_face(smp_layout *L, smp_error *err)
 {
-    area *a = &L->area;
     int w = L->photo.w, h = L->photo.h;
-    if (!a->exclude.px) {
-        if (!(a->exclude.px = calloc((size_t)w * h, 1))) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
-        a->exclude.w = w;
-        a->exclude.h = h;
-    } else if (a->exclude.w != w || a->exclude.h != h) {
-        return SMP_OK; /* an exclusion mask at another scale: the face box is not worth resampling it */
-    }
-    a->scale = L->scale;
+    uint8_t *ex;
+    smp_status st = photo_exclusion(L, &ex, err);
+    if (st != SMP_OK || !ex) return st;
     const face_found *f = &L->face;
     vec2 poly[27];
     size_t n = 0;
@@ -124,18 +170,14 @@ static smp_status exclude_face(smp_layout *L, smp_error *err)
         y0 = fmin(y0, poly[i].y); y1 = fmax(y1, poly[i].y);
     }
     /* Every pixel the face touches (its centre or a corner inside). */
-    size_t off = 0;
+    double off = 0;
     for (int y = (int)fmax(0, floor(y0) - 1); y < (int)fmin(h, ceil(y1) + 1); y++)
         for (int x = (int)fmax(0, floor(x0) - 1); x < (int)fmin(w, ceil(x1) + 1); x++) {
-            uint8_t *px = &a->exclude.px[(size_t)y * w + x];
             int in = geom_in_polygon(v2(x + 0.5, y + 0.5), poly, n);
             for (int c = 0; c < 4 && !in; c++) in = geom_in_polygon(v2(x + (c & 1), y + (c >> 1)), poly, n);
-            if (*px < 128 && in) {
-                off += area_contains(a, v2((x + 0.5) / L->scale, (y + 0.5) / L->scale));
-                *px = 255;
-            }
+            if (in) off += exclude_pixel(L, ex, x, y);
         }
-    a->area_mm2 = fmax(0, a->area_mm2 - off / (L->scale * L->scale));
+    L->area.area_mm2 = fmax(0, L->area.area_mm2 - off);
     return SMP_OK;
 }
 
@@ -155,6 +197,23 @@ static smp_status find_face(const photo *p, int points, const char *what, scene_
         cache->face_level = 1 + points;
     }
     *out = cache->face;
+    return SMP_OK;
+}
+
+/* The ears in L's photo at its scale, looked for once per photo and scale
+ * with CACHE (NULL: every time; a dragged anchor changes neither). */
+static smp_status find_ears(smp_layout *L, scene_cache *cache, smp_error *err)
+{
+    if (!cache) return ears_find(&L->photo, L->scale, &L->ears, err);
+    if (cache->ears_scale != L->scale) {
+        ears_free(&cache->ears);
+        cache->ears_scale = 0;
+        smp_status st = ears_find(&cache->photo, L->scale, &cache->ears, err);
+        if (st != SMP_OK) return st;
+        cache->ears_scale = L->scale;
+    }
+    L->ears = cache->ears;
+    L->ears_borrowed = 1;
     return SMP_OK;
 }
 
@@ -470,6 +529,7 @@ void scene_cache_free(scene_cache *c)
 {
     if (!c) return;
     photo_free(&c->photo);
+    ears_free(&c->ears);
     grey_image_free(&c->not_bare);
     field_free(&c->edge);
     scalp_candidates_free(&c->cand);
@@ -676,6 +736,12 @@ smp_status scene_build_cached(smp_layout *L, const smp_plan *plan, scene_cache *
         return st;
     }
     if (L->face.found && (st = exclude_face(L, err)) != SMP_OK) return st;
+    /* The ears, where the face is looked for to keep it out (the area
+     * found or thinning's, and the guides that show what is kept out). */
+    if (L->photo.px && L->scale > 0 && (s->area_auto || s->thinning || s->compose == COMPOSE_GUIDES)) {
+        if ((st = find_ears(L, cache, err)) != SMP_OK) return st;
+        if (L->ears.n && (st = exclude_ears(L, err)) != SMP_OK) return st;
+    }
     /* Where the photo beside the area is no bare skin (the client's hair,
      * the room past the head's outline), the soft edge is narrow (field.c). */
     if (L->photo.px && s->edge_mm > 0) {

@@ -19,6 +19,8 @@ typedef struct scene_cache {
     photo photo;          /* decoded and oriented; owned; layouts borrow it */
     int face_level;       /* 0: not looked for yet; 1: the box; 2: with the landmarks */
     face_found face;
+    double ears_scale;    /* the ears below were looked for at this scale; 0: not yet */
+    ears_found ears;      /* layouts borrow them */
     int scalp_valid;      /* the scalp answer below is for these inputs: */
     double scalp_scale;
     scalp_hint scalp_hint;

@@ -9,6 +9,8 @@ void result_view_of(const smp_layout *L, result_view *v)
     v->scale = L->scale;
     v->area = &L->area;
     v->line = L->has_line ? &L->line : NULL;
+    v->face = L->face.found ? &L->face : NULL;
+    v->ears = L->ears.n ? &L->ears : NULL;
     v->dots = L->dots.d;
     v->n_dots = L->dots.n;
     v->shown = L->shown;

@@ -7,6 +7,8 @@
 #include <stdint.h>
 
 #include "area.h"
+#include "ears.h"
+#include "face.h"
 #include "hairline.h"
 #include "image.h"
 #include "plan.h"
@@ -17,6 +19,8 @@ typedef struct result_view {
     double scale;              /* photo px per mm */
     const area *area;          /* the treatment area in mm; area->w, area->h is the frame */
     const hairline *line;      /* NULL without a hairline */
+    const face_found *face;    /* the face the scene found and kept out, or NULL */
+    const ears_found *ears;    /* the ears it found and kept out, or NULL */
     const smp_dot *dots;       /* every session's impressions, healed */
     size_t n_dots;
     const smp_dot *shown;      /* the state the plan shows (--show) */

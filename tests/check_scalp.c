@@ -6,6 +6,7 @@
 #include "check_suites.h"
 #include "rng.h"
 #include "plan.h"
+#include "ears.h"
 #include "scalp.h"
 
 typedef struct { uint8_t skin[3], hair[3], bg[3]; double light; double bx, by, brx, bry; } scene;
@@ -733,6 +734,60 @@ START_TEST(doubts_a_ragged_scalp)
 }
 END_TEST
 
+/* A 600x600 back view at 3 px/mm: a head of even skin (a* 12) on a pale
+ * wall, and an ear (a* 25) 30 x 60 mm with its middle at EX, EY and its
+ * radii RX, RY px (none when RX is 0), drawn over the head's edge. */
+static void draw_ear(photo *p, int ex, int ey, int rx, int ry)
+{
+    smp_error err = {0};
+    ck_assert_int_eq(photo_alloc(p, 600, 600, &err), SMP_OK);
+    for (int y = 0; y < 600; y++)
+        for (int x = 0; x < 600; x++) {
+            double hx = (x - 330) / 200.0, hy = (y - 260) / 240.0;
+            double noise = (rng_unit(rng_hash(7, 3, (uint64_t)x, (uint64_t)y)) - 0.5) * 4;
+            double c[3] = {222, 224, 228};
+            if (hx * hx + hy * hy < 1 || y > 480) c[0] = 190, c[1] = 150, c[2] = 130;
+            if (rx && pow((x - ex) / (double)rx, 2) + pow((y - ey) / (double)ry, 2) < 1) c[0] = 200, c[1] = 130, c[2] = 115;
+            uint32_t v = 0;
+            for (int k = 0; k < 3; k++) v = v << 8 | (uint32_t)fmin(255, fmax(0, c[k] + noise));
+            ((uint32_t *)(p->px + (size_t)y * p->stride))[x] = v;
+        }
+}
+
+START_TEST(finds_an_ear_beside_the_head_and_nothing_else)
+{
+    /* The ear upright beside the head is found where it is drawn; the same
+     * flush lying flat, standing apart on the wall, or no ear at all, is
+     * none. */
+    static const struct { int ex, ey, rx, ry, want; } cases[] = {
+        {125, 330, 45, 90, 1}, {0, 0, 0, 0, 0}, {125, 330, 90, 45, 0}, {60, 330, 45, 90, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        photo p;
+        smp_error err = {0};
+        ears_found e;
+        draw_ear(&p, cases[i].ex, cases[i].ey, cases[i].rx, cases[i].ry);
+        ck_assert_int_eq(ears_find(&p, 3, &e, &err), SMP_OK);
+        ck_assert_msg(e.n == cases[i].want, "case %zu: %d ears, want %d", i, e.n, cases[i].want);
+        if (e.n) {
+            const double want[4] = {cases[i].ex - cases[i].rx, cases[i].ey - cases[i].ry, cases[i].ex + cases[i].rx,
+                                    cases[i].ey + cases[i].ry};
+            for (int k = 0; k < 4; k++)
+                ck_assert_msg(fabs(e.box[0][k] - want[k]) <= 6, "case %zu: box[%d] %.0f, want %.0f", i, k, e.box[0][k],
+                              want[k]);
+            /* Kept out with its margin: the ear's middle and 1.5 mm past its
+             * outer edge, not 5 mm past it. */
+            ck_assert_int_eq(e.mask[(size_t)cases[i].ey * 600 + cases[i].ex], 255);
+            ck_assert_int_eq(e.mask[(size_t)cases[i].ey * 600 + (size_t)(want[0] - 4)], 255);
+            ck_assert_int_eq(e.mask[(size_t)cases[i].ey * 600 + (size_t)(want[0] - 15)], 0);
+            ck_assert_uint_ge(e.outline_n[0], 8);
+        }
+        ears_free(&e);
+        photo_free(&p);
+    }
+}
+END_TEST
+
 Suite *scalp_suite(void)
 {
     Suite *s = suite_create("scalp");
@@ -754,6 +809,7 @@ Suite *scalp_suite(void)
     tcase_add_test(tc, takes_in_a_shine_only_behind_the_hairline);
     tcase_add_test(tc, takes_every_region_along_the_hairline);
     tcase_add_test(tc, not_bare_skin_beside_the_area);
+    tcase_add_test(tc, finds_an_ear_beside_the_head_and_nothing_else);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -25,6 +25,7 @@ static const char usage_text[] =
     "       appearance [--json] ring BEFORE AFTER PX_PER_MM AREA_MASK.png\n"
     "       appearance [--json] shine BEFORE AFTER [PX_PER_MM]\n"
     "       appearance [--json] diff BEFORE AFTER [POLY]   (only inside POLY when given)\n"
+    "       appearance [--json] colour IMAGE RRGGBB TOL [POLY]   (pixels within TOL of RRGGBB in every channel)\n"
     "       appearance [--json] panels IMAGE N   (mean L*, a*, b* in the middle of each of N side-by-side panels)\n"
     "       appearance mkshine OUT.png   (a test photo: skin with a specular highlight)\n"
     "       appearance mkflat OUT.png W H RRGGBB   (an even photo of one colour)\n"
@@ -783,6 +784,33 @@ static void cmd_panels(const char *path, const char *count)
     photo_free(&p);
 }
 
+/* ---- colour ----
+ * How many pixels of IMAGE (inside POLY when given) are within TOL of
+ * RRGGBB in each channel: a guides picture's marks are of one colour. */
+static void cmd_colour(const char *path, const char *hex, const char *tol_s, const char *poly)
+{
+    char *end;
+    unsigned long rgb = strtoul(hex, &end, 16);
+    if (strlen(hex) != 6 || *end) usage_fail("RRGGBB must be six hex digits");
+    long tol = strtol(tol_s, &end, 10);
+    if (end == tol_s || *end || tol < 0 || tol > 255) usage_fail("TOL must be a whole number from 0 to 255");
+    photo p;
+    load_photo(path, &p);
+    uint8_t *in = poly ? polygon_mask(poly, "POLY", p.w, p.h) : NULL;
+    size_t count = 0;
+    for (int y = 0; y < p.h; y++)
+        for (int x = 0; x < p.w; x++) {
+            if (in && !in[(size_t)y * p.w + x]) continue;
+            uint32_t v = pixel(&p, x, y);
+            int near = 1;
+            for (int k = 0; k < 24; k += 8) near &= labs((long)((v >> k) & 255) - (long)((rgb >> k) & 255)) <= tol;
+            count += (size_t)near;
+        }
+    put_count("colour_pixels", (double)count);
+    free(in);
+    photo_free(&p);
+}
+
 /* ---- a test photo ---- */
 
 /* A 400x400 photo of skin (RGB 200,158,138 with a little deterministic
@@ -943,6 +971,13 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "panels")) {
         if (nrest != 2) usage_fail("wrong number of arguments");
         cmd_panels(rest[0], rest[1]);
+        emit(json);
+        free(arg);
+        return 0;
+    }
+    if (!strcmp(cmd, "colour")) {
+        if (nrest != 3 && nrest != 4) usage_fail("wrong number of arguments");
+        cmd_colour(rest[0], rest[1], rest[2], nrest == 4 ? rest[3] : NULL);
         emit(json);
         free(arg);
         return 0;

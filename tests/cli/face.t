@@ -43,6 +43,13 @@ else
   set --
   # The suggestion, adopted, gives the same hairline at the given scale.
   run render face.png --anchors auto --area-polygon "0,0 512,0 512,200 0,200" --compose guides -o g.png; expect_status 0
+  # The guides outline the face kept out in magenta (ff4dd9): round the
+  # face (x 150-300, y 60-190), hardly anywhere else.
+  fc_bin=${SMPSIM_APPEARANCE:-$root/build/appearance}
+  fc_in=$("$fc_bin" colour g.png ff4dd9 40 "150,60 300,60 300,190 150,190" | awk '$1 == "colour_pixels" { print $2 }')
+  fc_all=$("$fc_bin" colour g.png ff4dd9 40 | awk '$1 == "colour_pixels" { print $2 }')
+  [ "${fc_in:-0}" -ge 200 ] && [ $((fc_all - fc_in)) -le $((fc_in / 10)) ] ||
+    fail "${fc_in:-0} magenta pixels round the face, ${fc_all:-0} in all"
 
   t "a face in view: --area auto refuses it without a hairline, and finds no scalp behind it"
   cp "$fc_photo" face.png
