@@ -146,7 +146,7 @@ static int take_in_ringed_bare(const uint8_t *hair, const float *shows, float *n
         }
     /* Of the largest few (a photo of many bare rings would take long),
      * those ringed by thinning hair: 2 -> 4. */
-    qsort(patch, np, sizeof *patch, larger_patch);
+    if (np) qsort(patch, np, sizeof *patch, larger_patch);
     for (size_t k = 0; k < np && k < RINGED_MAX; k++) {
         const int *box = patch[k].box;
         int x0 = box[0] - rr, y0 = box[1] - rr, bw = box[2] - box[0] + 1 + 2 * rr, bh = box[3] - box[1] + 1 + 2 * rr;
