@@ -212,6 +212,11 @@ const char *smp_layout_suggestion(const smp_layout *layout);
 /* --anchors auto: XY gets the left temple, front midpoint and right
  * temple suggested, in photo px (x, y each); 0 when there are none. */
 int smp_layout_anchors_auto(const smp_layout *layout, double xy[6]);
+/* What the scene found in the photo and keeps out of the area, in photo
+ * px (x0, y0, x1, y1): the ears' boxes in EARS (*N_EARS of them, up to 2,
+ * left to right) and, when it returns 1, the face's box in FACE.  Nothing
+ * when none was looked for (see the man page's --compose guides). */
+int smp_layout_kept_out(const smp_layout *layout, double face[4], double ears[2][4], int *n_ears);
 /* Writes the treatment area as a mask PNG of the photo's size (white =
  * treat), atomically, for correcting in an image editor. */
 smp_status smp_layout_save_area(const smp_layout *layout, const char *path, smp_error *err) SMP_MUST_CHECK;

@@ -142,6 +142,18 @@ int smp_layout_anchors_auto(const smp_layout *L, double xy[6])
     return 1;
 }
 
+int smp_layout_kept_out(const smp_layout *L, double face[4], double ears[2][4], int *n_ears)
+{
+    *n_ears = 0;
+    if (L->face.found)
+        for (int k = 0; k < 4; k++) face[k] = L->face.box[k];
+    for (int e = 0; e < L->ears.n && e < 2; e++) {
+        for (int k = 0; k < 4; k++) ears[e][k] = L->ears.box[e][k];
+        (*n_ears)++;
+    }
+    return L->face.found != 0;
+}
+
 int smp_layout_hair_match(const smp_layout *L, smp_hair_match *out)
 {
     if (L->has_hair) *out = L->hair;

@@ -241,7 +241,10 @@ static smp_status build_scene(smp_layout *L, const settings *given, scene_cache 
     smp_status st = scene_photo(L, s, cache, err);
     if (st != SMP_OK) return st;
     int no_scale = !(s->ruler_mm > 0) && !(s->scale > 0);
-    if (s->anchors_auto || s->area_auto || s->thinning || no_scale || s->compose == COMPOSE_GUIDES) {
+    /* Not for the guides alone: they show what a render with the same
+     * options keeps out, and a render with a drawn area and a scale does
+     * not look. */
+    if (s->anchors_auto || s->area_auto || s->thinning || no_scale) {
         st = find_face(&L->photo, s->anchors_auto || no_scale, s->photo, cache, &L->face, err);
         if (st != SMP_OK) return st;
     }
@@ -736,9 +739,8 @@ smp_status scene_build_cached(smp_layout *L, const smp_plan *plan, scene_cache *
         return st;
     }
     if (L->face.found && (st = exclude_face(L, err)) != SMP_OK) return st;
-    /* The ears, where the face is looked for to keep it out (the area
-     * found or thinning's, and the guides that show what is kept out). */
-    if (L->photo.px && L->scale > 0 && (s->area_auto || s->thinning || s->compose == COMPOSE_GUIDES)) {
+    /* The ears, wherever the face is looked for, to keep them out. */
+    if (L->photo.px && L->scale > 0 && (s->anchors_auto || s->area_auto || s->thinning || L->scale_estimated)) {
         if ((st = find_ears(L, cache, err)) != SMP_OK) return st;
         if (L->ears.n && (st = exclude_ears(L, err)) != SMP_OK) return st;
     }

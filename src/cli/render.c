@@ -66,13 +66,19 @@ int cmd_render(int argc, char **argv)
                      anchors[4], anchors[5]);
             anchors_auto = json_text(abuf);
         }
+        double face[4], ears[2][4];
+        int n_ears, has_face = smp_layout_kept_out(layout, face, ears, &n_ears);
+        json_t *ear_boxes = json_array();
+        for (int e = 0; e < n_ears; e++) json_array_append_new(ear_boxes, json_nums(ears[e], 4, 0));
+        json_t *kept = json_pack("{s:o,s:o}", "face", has_face ? json_nums(face, 4, 0) : json_null(), "ears", ear_boxes);
         json_t *doc = json_pack(
-            "{s:I,s:o,s:o,s:b,s:o,s:b,s:s,s:o,s:o,s:o,s:o,s:o,s:I,s:{s:o,s:o,s:o,s:o,s:o,s:o}}", "dots", (json_int_t)st.dots,
+            "{s:I,s:o,s:o,s:b,s:o,s:b,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:I,s:{s:o,s:o,s:o,s:o,s:o,s:o}}", "dots", (json_int_t)st.dots,
             "area_confidence", json_num(smp_layout_area_confidence(layout), 3), "dilution",
             json_num(auto_shade ? sh.dilution : smp_plan_dilution(plan), 6), "dilution_auto", auto_shade,
             "scale_px_per_mm", json_num(scale, 4), "scale_estimated", kind >= 2, "scale_from",
             cli_scale_from(kind), "anchors_auto", anchors_auto, "area_cm2",
             json_num(st.area_cm2, 4), "mean_density", json_num(st.mean_density, 3), "density_auto", dauto, "match", match,
+            "kept_out", kept,
             "seed", (json_int_t)smp_plan_seed(plan), "seconds", "decode", json_num(st.seconds_scene, 6), "layout",
             json_num(t1 - t0 - st.seconds_scene, 6), "render", json_num(out.seconds[0], 6), "compose",
             json_num(out.seconds[1], 6), "encode", json_num(out.seconds[2], 6), "total", json_num(t2 - t0, 6));

@@ -22,6 +22,20 @@ ea_all=$(ea_marks g.png ff4dd9 40)
 ea_y=$(ea_marks g.png ffd91a 40 "400,300 600,300 600,560 400,560")
 [ "${ea_y:-x}" = 0 ] || fail "${ea_y:-?} yellow pixels by the ear: the hairline runs on to its label"
 
+t "--json names the ear kept out; the guides look for it only as the render does"
+cp "$root"/samples/side.jpg "$root"/samples/side.smp .
+run render --plan side.smp --json -o a.png; expect_status 0
+grep -qE '"kept_out": ?\{"face": ?null, ?"ears": ?\[\[4[0-9]{2}, ?3[0-9]{2}, ?5[0-9]{2}, ?5[0-9]{2}\]\]\}' out.txt ||
+  fail "kept_out: $(grep -o '"kept_out[^}]*}' out.txt)"
+# A drawn area and a scale: the render does not look for ears, so its
+# guides show none kept out (they outlined the ear "kept out" while the
+# render dotted it).
+run render side.jpg --scale 4 --area-polygon "380,300 600,300 600,600 380,600" --compose guides --json -o g.png
+expect_status 0
+grep -qE '"kept_out": ?\{"face": ?null, ?"ears": ?\[\]\}' out.txt || fail "kept_out: $(grep -o '"kept_out[^}]*}' out.txt)"
+ea_all=$(ea_marks g.png ff4dd9 40)
+[ "${ea_all:-x}" = 0 ] || fail "${ea_all:-?} magenta pixels: an ear outlined that the render does not keep out"
+
 t "no dot on the ear of the side sample"
 cp "$root"/samples/side.jpg "$root"/samples/side.smp .
 run render --plan side.smp --compose after --no-labels -o after.png; expect_status 0
