@@ -16,15 +16,17 @@
  * of HAIR_NEAR_MM is not thinning (density fades to none there). */
 #define HAIR_NEAR_MM 20.0
 #define HAIR_NEAR_SHARE 0.02
-/* ... unless it is a crown's bald middle: a patch of bare skin (scalp
- * showing over RINGED_BARE of a window) of RINGED_MIN_MM2 or more, off
- * the photo's border, most of whose ring RINGED_RING_MM wide
- * (RINGED_SHARE) is thinning hair, with scalp showing between the hairs
- * (RING_SHOWS: a bald patch in dense hair has none). */
+/* ... unless it is a crown's bald middle: a patch of bare skin in the
+ * area (scalp showing over RINGED_BARE of a window) of RINGED_MIN_MM2 or
+ * more, off the photo's border, whose ring RINGED_RING_MM wide lies mostly
+ * in the area (RINGED_INSIDE) and is there mostly (RINGED_SHARE) thinning
+ * hair, with scalp showing between the hairs (RING_SHOWS: a bald patch in
+ * dense hair has none). */
 #define RINGED_BARE 0.85
 #define RINGED_MIN_MM2 200.0
 #define RINGED_RING_MM 5.0
 #define RINGED_SHARE 0.7
+#define RINGED_INSIDE 0.5 /* of the ring, at least this much in the area (only that part is judged) */
 #define RINGED_MAX 8 /* patches looked at, the largest */
 #define RING_SHOWS 0.15
 
@@ -112,18 +114,20 @@ static int larger_patch(const void *a, const void *b)
 
 /* A crown's bald middle, ringed by thinning hair: NEAR (the share of hair
  * nearby) is raised to HAIR_NEAR_SHARE over it, so thinning treats it.
- * HAIR: 1 on hair pixels; SHOWS: how much scalp shows.  A patch: bare
- * skin (not hair, scalp showing over RINGED_BARE of the window: a wall or
- * shirt shows none, thin hair less) with some of it far from hair (under
- * HAIR_NEAR_SHARE nearby).  0, or -1 for want of memory. */
-static int take_in_ringed_bare(const uint8_t *hair, const float *shows, float *near, int w, int h, double scale)
+ * HAIR: 1 on hair pixels; SHOWS: how much scalp shows; INSIDE: 1 in the
+ * area.  A patch: bare skin in the area (not hair, scalp showing over
+ * RINGED_BARE of the window: a wall or shirt shows none, thin hair less)
+ * with some of it far from hair (under HAIR_NEAR_SHARE nearby).  0, or -1
+ * for want of memory. */
+static int take_in_ringed_bare(const uint8_t *hair, const float *shows, const uint8_t *inside, float *near, int w, int h,
+                               double scale)
 {
     size_t n = (size_t)w * h, np = 0, cap = 0;
     uint8_t *lab = malloc(n);
     int *stack = malloc(sizeof(int) * 2 * n);
     bare_patch *patch = NULL;
     if (!lab || !stack) goto nomem;
-    for (size_t i = 0; i < n; i++) lab[i] = !hair[i] && shows[i] >= RINGED_BARE;
+    for (size_t i = 0; i < n; i++) lab[i] = inside[i] && !hair[i] && shows[i] >= RINGED_BARE;
     int rr = (int)fmax(1, lround(scale * RINGED_RING_MM));
     /* The patches (1 -> 2) that hold skin far from hair, large enough and
      * with their ring in the photo (a patch nearer its border may be a
@@ -157,16 +161,18 @@ static int take_in_ringed_bare(const uint8_t *hair, const float *shows, float *n
         for (int y = 0; y < bh; y++)
             for (int x = 0; x < bw; x++) ring[(size_t)y * bw + x] = lab[(size_t)(y + y0) * w + x + x0] == 4;
         scalp_box_mean(ring, ring, bw, bh, rr);
-        size_t nr = 0, thin = 0;
+        size_t all = 0, nr = 0, thin = 0;
         for (int y = 0; y < bh; y++)
             for (int x = 0; x < bw; x++) {
                 size_t i = (size_t)(y + y0) * w + x + x0;
                 if (ring[(size_t)y * bw + x] <= 0 || lab[i] == 4) continue;
+                all++;
+                if (!inside[i]) continue;
                 nr++;
                 thin += shows[i] >= RING_SHOWS && (hair[i] || near[i] >= HAIR_NEAR_SHARE);
             }
         free(ring);
-        if (!nr || thin < RINGED_SHARE * nr) scalp_flood(lab, w, h, patch[k].x, patch[k].y, 4, 2, (int[4]){0, 0, 0, 0}, stack);
+        if (!nr || nr < RINGED_INSIDE * all || thin < RINGED_SHARE * nr) scalp_flood(lab, w, h, patch[k].x, patch[k].y, 4, 2, (int[4]){0, 0, 0, 0}, stack);
     }
     for (size_t i = 0; i < n; i++)
         if (lab[i] == 4 && near[i] < HAIR_NEAR_SHARE) near[i] = HAIR_NEAR_SHARE;
@@ -179,6 +185,20 @@ nomem:
     free(stack);
     free(patch);
     return -1;
+}
+
+smp_status regions_take_in_vertex(regions *r, const area *a, smp_error *err)
+{
+    if (!r->hair || !r->scalp.v || !r->hair_near.v) return SMP_OK;
+    int w = r->hair_w, h = r->hair_h;
+    double scale = r->hair_near.scale;
+    uint8_t *inside = malloc((size_t)w * h);
+    if (!inside) return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) inside[(size_t)y * w + x] = (uint8_t)area_contains(a, v2((x + 0.5) / scale, (y + 0.5) / scale));
+    int bad = take_in_ringed_bare(r->hair, r->scalp.v, inside, r->hair_near.v, w, h, scale);
+    free(inside);
+    return bad ? smp_fail(err, SMP_ENOMEM, 0, "out of memory") : SMP_OK;
 }
 
 /* The share of scalp and the hair (scalp_classify: a grey or white strand
@@ -208,11 +228,6 @@ smp_status regions_scalp_map(const photo *p, double scale, soft_mask *scalp, sof
     /* How much scalp shows between the hairs (scalp_shows_lab, over
      * SCALP_SHOW_MM); how much hair within a window of HAIR_NEAR_MM. */
     scalp_box_mean(near->v, near->v, p->w, p->h, (int)fmax(1, lround(scale * HAIR_NEAR_MM / 2)));
-    if (take_in_ringed_bare(cls, scalp->v, near->v, p->w, p->h, scale) < 0) {
-        free(cls); free(scalp->v); free(near->v);
-        scalp->v = near->v = NULL;
-        return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
-    }
     *hair = cls;
     return SMP_OK;
 }

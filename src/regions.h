@@ -65,6 +65,9 @@ smp_status regions_patch_levels(const regions *r, const photo *p, const char *wh
                                 patch_levels *out, smp_error *err) SMP_MUST_CHECK;
 /* The factors at P: density (0 = no dots) and darkness. */
 void regions_eval(const regions *r, vec2 p, double *density, double *darkness);
+/* Thinning: a crown's bald middle in the area A, ringed by thinning hair
+ * (regions.c), is thinning too, though bare and far from hair. */
+smp_status regions_take_in_vertex(regions *r, const area *a, smp_error *err) SMP_MUST_CHECK;
 /* Thinning: the share of the area A that is bare skin with next to no
  * hair near it, which thinning leaves alone; 0 without thinning. */
 double regions_bare_share(const regions *r, const area *a);

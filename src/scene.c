@@ -779,6 +779,7 @@ smp_status scene_build_cached(smp_layout *L, const smp_plan *plan, scene_cache *
     if ((st = regions_build(s, L->photo.px ? &L->photo : NULL, L->photo.px ? L->scale : s->scale, &L->regions, err)) !=
         SMP_OK)
         return st;
+    if (s->thinning && L->photo.px && (st = regions_take_in_vertex(&L->regions, &L->area, err)) != SMP_OK) return st;
     /* Thinning leaves bare skin far from any hair alone: on a bald top
      * it treats a frame round a bare window, which a note explains. */
     if (s->thinning && L->photo.px) {

@@ -102,17 +102,25 @@ fi
 
 # A crown's bald vertex, ringed by thinning hair, is thinning: on
 # crown-back.jpg its middle (fine hairs the photo does not resolve) was
-# left pale, 39 % of the area, and the after barely differed.
-if [ -d "$pl_photos" ] && [ -f "$pl_photos/crown-back.jpg" ]; then
-  t "placement: thinning treats crown-back.jpg's bald vertex"
-  run render "$pl_photos/crown-back.jpg" --scale 3 --mode thinning --compose after --no-labels -o after.png
+# left pale, 39 % of the area, and the after barely differed.  On
+# crown-dark-hair-top.jpg the grey hair below the crown reads as bare skin,
+# so the bare patch runs on out of the photo; within the area it is ringed
+# all the same (before: a frame of dots round a pale window, 46 % alone).
+# Each line: photo, a box in the vertex's middle, the pixels it must change.
+while read -r pl_ph pl_box pl_min; do
+  [ -f "$pl_photos/$pl_ph" ] || continue
+  t "placement: thinning treats $pl_ph's bald vertex"
+  run render "$pl_photos/$pl_ph" --scale 3 --mode thinning --compose after --no-labels -o after.png
   expect_status 0
   if grep -q "leaves [0-9]* % of the area alone" err.txt; then fail "the vertex is left alone: $(cat err.txt)"; fi
-  "$pl_bin" diff "$pl_photos/crown-back.jpg" after.png "250,110 390,110 390,230 250,230" >fig.txt 2>fig.err ||
+  "$pl_bin" diff "$pl_photos/$pl_ph" after.png "$(echo "$pl_box" | tr '_' ' ')" >fig.txt 2>fig.err ||
     fail "appearance diff: $(cat fig.err)"
   pl_n=$(awk '$1 == "diff_pixels" { print $2 }' fig.txt)
-  [ "${pl_n:-0}" -gt 5000 ] || fail "only ${pl_n:-0} pixels changed in the vertex"
-fi
+  [ "${pl_n:-0}" -gt "$pl_min" ] || fail "only ${pl_n:-0} pixels changed in the vertex"
+done <<'EOF_VERTEX'
+crown-back.jpg 250,110_390,110_390,230_250,230 5000
+crown-dark-hair-top.jpg 210,330_280,330_280,395_210,395 2500
+EOF_VERTEX
 
 # The generated frontal view framed with a margin of 75 mm all round: its
 # face no longer reaches the photo's lowest 15 %, nor does dlib find the
