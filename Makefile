@@ -158,17 +158,22 @@ asan: deps-tests
 	    CFLAGS='-O1 -g' test-all
 
 # make valgrind: the unit tests and the CLI tests under valgrind, two at a
-# time, one process per tests/cli/*.t file; VALGRIND_CLI names the files
-# (all by default; CI names the error, limit and safety ones).
+# time, one process per tests/cli/*.t file and per unit suite, in that
+# order, longest first, so that the two cores finish together (the CLI
+# files take 0.5-3 minutes each there, the suites under one); VALGRIND_CLI
+# names the files, longest first (all by default; CI names the error,
+# limit and safety ones).
 VALGRIND = valgrind -q --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite \
            --suppressions=$(CURDIR)/tests/valgrind.supp
 VALGRIND_CLI ?= $(notdir $(basename $(wildcard tests/cli/*.t)))
+VALGRIND_FIRST = regions match scalp print sampler
+UNIT_SUITES = $(VALGRIND_FIRST) $(filter-out $(VALGRIND_FIRST),$(shell sed -n 's/.*[^a-z_]\([a-z]*\)_suite().*/\1/p' tests/check_main.c))
 valgrind: deps-tests
 	@scripts/deps.sh --valgrind
 	@$(MAKE) --no-print-directory $(BUILD)/smpsim $(BUILD)/check_smpsim $(BUILD)/appearance $(BUILD)/jsoncheck
-	@(echo units; printf '%s\n' $(VALGRIND_CLI)) | xargs -P 2 -I{} sh -c \
-	    'if [ {} = units ]; then CK_FORK=no $(VALGRIND) $(BUILD)/check_smpsim; \
-	     else echo "valgrind: tests/cli/{}.t"; SMPSIM_WRAP="$(VALGRIND)" $(TEST_TOOLS) tests/cli/run.sh $(BUILD)/smpsim {}; fi'
+	@(printf '%s\n' $(VALGRIND_CLI); printf 'unit:%s\n' $(UNIT_SUITES)) | xargs -P 2 -I{} sh -c \
+	    'case {} in unit:*) echo "valgrind: the {} tests"; CK_RUN_SUITE=$$(echo {} | cut -d: -f2) CK_FORK=no $(VALGRIND) $(BUILD)/check_smpsim;; \
+	     *) echo "valgrind: tests/cli/{}.t"; SMPSIM_WRAP="$(VALGRIND)" $(TEST_TOOLS) tests/cli/run.sh $(BUILD)/smpsim {};; esac'
 
 # make fuzz: libFuzzer harnesses (clang) for plan files, manifests, images
 # and the option parsers, each run FUZZ_SECONDS on a seed corpus.
