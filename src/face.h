@@ -38,6 +38,21 @@ typedef struct face_found {
  * photo in messages. */
 smp_status face_find(const photo *p, int points, const char *what, face_found *out, smp_error *err) SMP_MUST_CHECK;
 
+/* The outline the scene keeps out and the guides draw, in photo px: the
+ * jaw, then the brows back (27 points), or without the landmarks the
+ * box's corners; how many. */
+static inline int face_outline(const face_found *f, double out[27][2])
+{
+    int n = 0;
+    if (f->has_points) {
+        for (int i = 0; i <= 16; i++, n++) out[n][0] = f->pt[i][0], out[n][1] = f->pt[i][1];
+        for (int i = 26; i >= 17; i--, n++) out[n][0] = f->pt[i][0], out[n][1] = f->pt[i][1];
+    } else {
+        for (int k = 0; k < 4; k++, n++) out[n][0] = f->box[k == 1 || k == 2 ? 2 : 0], out[n][1] = f->box[k < 2 ? 1 : 3];
+    }
+    return n;
+}
+
 /* The model's path, for messages and --version. */
 const char *face_model_path(void);
 

@@ -488,20 +488,11 @@ static smp_status draw_guides(photo *view, cairo_t *cr, const result_view *L, do
         cairo_stroke(cr);
     }
     if (L->face) {
-        const face_found *f = L->face;
+        double pts[27][2];
         vec2 poly[27];
-        size_t n = 0;
-        if (f->has_points) {
-            /* The outline exclude_face (scene.c) keeps out: the jaw, then the brows. */
-            for (int i = 0; i <= 16; i++) poly[n++] = v2(f->pt[i][0], f->pt[i][1]);
-            for (int i = 26; i >= 17; i--) poly[n++] = v2(f->pt[i][0], f->pt[i][1]);
-        } else {
-            poly[n++] = v2(f->box[0], f->box[1]);
-            poly[n++] = v2(f->box[2], f->box[1]);
-            poly[n++] = v2(f->box[2], f->box[3]);
-            poly[n++] = v2(f->box[0], f->box[3]);
-        }
-        kept_out(cr, poly, n, zoom, "face: kept out", 1, size, w, h);
+        int n = face_outline(L->face, pts);
+        for (int i = 0; i < n; i++) poly[i] = v2(pts[i][0], pts[i][1]);
+        kept_out(cr, poly, (size_t)n, zoom, "face: kept out", 1, size, w, h);
     }
     for (int k = 0; L->ears && k < L->ears->n; k++)
         kept_out(cr, L->ears->outline[k], L->ears->outline_n[k], zoom, "ear: kept out", 0, size, w, h);

@@ -152,18 +152,10 @@ static smp_status exclude_face(smp_layout *L, smp_error *err)
     uint8_t *ex;
     smp_status st = photo_exclusion(L, &ex, err);
     if (st != SMP_OK || !ex) return st;
-    const face_found *f = &L->face;
+    double pts[27][2];
     vec2 poly[27];
-    size_t n = 0;
-    if (f->has_points) {
-        for (int i = 0; i <= 16; i++) poly[n++] = face_pt(f, i);
-        for (int i = 26; i >= 17; i--) poly[n++] = face_pt(f, i);
-    } else {
-        poly[n++] = v2(f->box[0], f->box[1]);
-        poly[n++] = v2(f->box[2], f->box[1]);
-        poly[n++] = v2(f->box[2], f->box[3]);
-        poly[n++] = v2(f->box[0], f->box[3]);
-    }
+    size_t n = (size_t)face_outline(&L->face, pts);
+    for (size_t i = 0; i < n; i++) poly[i] = v2(pts[i][0], pts[i][1]);
     double x0 = w, y0 = h, x1 = 0, y1 = 0;
     for (size_t i = 0; i < n; i++) {
         x0 = fmin(x0, poly[i].x); x1 = fmax(x1, poly[i].x);
