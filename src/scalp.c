@@ -454,27 +454,29 @@ static double solidity_parts(const uint8_t *m, int w, int h)
 {
     size_t n = (size_t)w * h, total = 0;
     uint8_t *lab = malloc(n), *part = NULL;
-    if (!lab) return solidity(m, w, h);
+    int *stack = malloc(sizeof(int) * 2 * n);
+    if (!lab || !stack) { free(lab); free(stack); return solidity(m, w, h); }
     for (size_t i = 0; i < n; i++) lab[i] = m[i] ? 1 : 0;
     double sum = 0;
     for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++) {
             if (lab[(size_t)y * w + x] != 1) continue;
             int box[4];
-            size_t got = scalp_flood_box(lab, w, h, x, y, 1, 2, box);
+            size_t got = scalp_flood(lab, w, h, x, y, 1, 2, box, stack);
             int bw = box[2] - box[0] + 1, bh = box[3] - box[1] + 1;
             uint8_t *p = realloc(part, (size_t)bw * bh);
-            if (!p) { free(lab); free(part); return solidity(m, w, h); }
+            if (!p) { free(lab); free(part); free(stack); return solidity(m, w, h); }
             part = p;
             for (int yy = 0; yy < bh; yy++)
                 for (int xx = 0; xx < bw; xx++)
                     part[(size_t)yy * bw + xx] = lab[(size_t)(yy + box[1]) * w + xx + box[0]] == 2 ? 255 : 0;
             sum += got * solidity(part, bw, bh);
             total += got;
-            flood(lab, w, h, x, y, 2, 3);
+            scalp_flood(lab, w, h, x, y, 2, 3, box, stack);
         }
     free(lab);
     free(part);
+    free(stack);
     return total ? sum / total : 1;
 }
 

@@ -355,6 +355,17 @@ static void hand_candidates(scalp_candidates *c)
     c->chroma = hypot(10, 15);
 }
 
+/* A hairline's sides on the 300x300 candidates, the face up: 2 behind
+ * the line at row LINE_Y (below it), 1 within 15 px ahead, 0 beyond. */
+static uint8_t *side_of_line(int line_y)
+{
+    uint8_t *side = malloc(300 * 300);
+    ck_assert(side);
+    for (int y = 0; y < 300; y++)
+        for (int x = 0; x < 300; x++) side[(size_t)y * 300 + x] = y >= line_y ? 2 : y >= line_y - 15 ? 1 : 0;
+    return side;
+}
+
 START_TEST(fills_a_hole_that_growing_back_closes_off)
 {
     /* Candidates by hand: a square region with a pocket 20 px across
@@ -394,8 +405,7 @@ START_TEST(takes_in_a_shine_only_behind_the_hairline)
      * the line.  The part behind is taken, the part ahead is not. */
     scalp_candidates c;
     hand_candidates(&c);
-    uint8_t *side = malloc(300 * 300);
-    ck_assert(side);
+    uint8_t *side = side_of_line(100);
     for (int y = 0; y < 300; y++)
         for (int x = 0; x < 300; x++) {
             size_t i = (size_t)y * 300 + x;
@@ -403,7 +413,6 @@ START_TEST(takes_in_a_shine_only_behind_the_hairline)
             c.shine[i] = (uint8_t)lit;
             c.m[i] = (uint8_t)(!lit && x >= 80 && x < 220 && y >= 100 && y < 220);
             c.smooth[i] = c.m[i];
-            side[i] = y >= 100 ? 2 : y >= 85 ? 1 : 0;
             c.L[i] = lit ? 97 : c.m[i] ? 70 : 30, c.A[i] = c.m[i] ? 10 : 2, c.B[i] = c.m[i] ? 15 : 2;
         }
     uint8_t *mask = NULL;
@@ -465,8 +474,7 @@ START_TEST(takes_every_region_along_the_hairline)
      * 30 mm behind the line, nor one under a square centimetre. */
     scalp_candidates c;
     hand_candidates(&c);
-    uint8_t *side = malloc(300 * 300);
-    ck_assert(side);
+    uint8_t *side = side_of_line(150);
     for (int y = 0; y < 300; y++)
         for (int x = 0; x < 300; x++) {
             size_t i = (size_t)y * 300 + x;
@@ -475,7 +483,6 @@ START_TEST(takes_every_region_along_the_hairline)
             int far = x >= 20 && x < 90 && y >= 240 && y < 290, tiny = x >= 100 && x < 110 && y >= 150 && y < 160;
             c.m[i] = (uint8_t)(bald || far || tiny);
             c.smooth[i] = c.m[i];
-            side[i] = y >= 150 ? 2 : y >= 135 ? 1 : 0;
             c.L[i] = c.m[i] ? 70 : 30, c.A[i] = c.m[i] ? 10 : 2, c.B[i] = c.m[i] ? 15 : 2;
         }
     uint8_t *mask = NULL;

@@ -9,6 +9,8 @@ ea_bin=${SMPSIM_APPEARANCE:-$root/build/appearance}
 # ea_marks IMAGE [POLY]: how many pixels of IMAGE are the guides' magenta.
 ea_marks() { "$ea_bin" colour "$@" >fig.txt 2>fig.err && awk '$1 == "colour_pixels" { print $2 }' fig.txt; }
 ea_box="430,349 532,349 532,549 430,549"
+# ea_changed BEFORE AFTER [POLY]: how many pixels AFTER changed (in POLY).
+ea_changed() { "$ea_bin" diff "$@" >fig.txt 2>fig.err && awk '$1 == "diff_pixels" { print $2 }' fig.txt; }
 
 t "the guides outline the ear of the side sample, and nothing else"
 cp "$root"/samples/side.jpg "$root"/samples/side.smp .
@@ -39,9 +41,9 @@ ea_all=$(ea_marks g.png ff4dd9 40)
 t "no dot on the ear of the side sample"
 cp "$root"/samples/side.jpg "$root"/samples/side.smp .
 run render --plan side.smp --compose after --no-labels -o after.png; expect_status 0
-"$ea_bin" diff side.jpg after.png >fig.txt && ea_n=$(awk '$1 == "diff_pixels" { print $2 }' fig.txt)
+ea_n=$(ea_changed side.jpg after.png)
 [ "${ea_n:-0}" -gt 2000 ] || fail "only ${ea_n:-0} pixels changed: no treatment"
-"$ea_bin" diff side.jpg after.png "$ea_box" >fig.txt && ea_n=$(awk '$1 == "diff_pixels" { print $2 }' fig.txt)
+ea_n=$(ea_changed side.jpg after.png "$ea_box")
 [ "${ea_n:-x}" = 0 ] || fail "${ea_n:-?} pixels changed on the ear"
 
 t "thinning mode on an area over the ear leaves the ear alone"
@@ -51,9 +53,9 @@ cp "$root"/samples/side.jpg .
 run render side.jpg --scale 4 --mode thinning --area-polygon "380,300 600,300 600,600 380,600" --compose after \
   --no-labels -o after.png
 expect_status 0
-"$ea_bin" diff side.jpg after.png >fig.txt && ea_n=$(awk '$1 == "diff_pixels" { print $2 }' fig.txt)
+ea_n=$(ea_changed side.jpg after.png)
 [ "${ea_n:-0}" -gt 2000 ] || fail "only ${ea_n:-0} pixels changed: no treatment"
-"$ea_bin" diff side.jpg after.png "$ea_box" >fig.txt && ea_n=$(awk '$1 == "diff_pixels" { print $2 }' fig.txt)
+ea_n=$(ea_changed side.jpg after.png "$ea_box")
 [ "${ea_n:-x}" = 0 ] || fail "${ea_n:-?} pixels changed on the ear"
 
 t "with an exclusion mask a pixel wider than the photo, the ear is still kept out"
@@ -64,7 +66,7 @@ cp "$root"/samples/side.jpg .
 run render side.jpg --scale 4 --mode thinning --area-polygon "380,300 600,300 600,600 380,600" --exclude-mask m.png \
   --compose after --no-labels -o after.png
 expect_status 0
-"$ea_bin" diff side.jpg after.png "$ea_box" >fig.txt && ea_n=$(awk '$1 == "diff_pixels" { print $2 }' fig.txt)
+ea_n=$(ea_changed side.jpg after.png "$ea_box")
 [ "${ea_n:-x}" = 0 ] || fail "${ea_n:-?} pixels changed on the ear"
 
 ea_photos=$root/../shared/photos
@@ -97,8 +99,7 @@ EA_EOF
   run render "$ea_photos/light-stubble-back.jpg" --scale 3 --mode thinning \
     --area-polygon "480,220 630,220 630,450 480,450" --compose after --no-labels -o after.png
   expect_status 0
-  "$ea_bin" diff "$ea_photos/light-stubble-back.jpg" after.png "540,268 617,268 617,411 540,411" >fig.txt &&
-    ea_n=$(awk '$1 == "diff_pixels" { print $2 }' fig.txt)
+  ea_n=$(ea_changed "$ea_photos/light-stubble-back.jpg" after.png "540,268 617,268 617,411 540,411")
   [ "${ea_n:-x}" = 0 ] || fail "${ea_n:-?} pixels changed on the ear"
 
   for ea_ph in crown-back.jpg crown-dark-hair-top.jpg crown-thinning-top.jpg diffuse-thinning-top.jpg; do
