@@ -261,7 +261,7 @@ static smp_status build_scene(smp_layout *L, const settings *given, scene_cache 
         double breadth;
         if ((st = scalp_head_breadth(&L->photo, (int)s->face, &breadth, err)) != SMP_OK) return st;
         if (!(breadth > 0))
-            return smp_fail(err, SMP_EVALUE, 0, "%s: no scale: give --scale PX_PER_MM, --ruler or --anchors",
+            return smp_fail(err, SMP_EVALUE, 0, "%s: no scale: no face to measure, nor the whole head in view; give --scale PX_PER_MM, --ruler or --anchors",
                             s->photo);
         L->scale = breadth / HEAD_BREADTH_MM;
         L->scale_estimated = 3;
@@ -665,7 +665,10 @@ smp_status scene_build_cached(smp_layout *L, const smp_plan *plan, scene_cache *
     if (s->area_auto || thinning_auto) {
         /* The scene finds the scalp itself. */
         char doubt[sizeof L->notes[0]];
-        int bounded = s->shape != SHAPE_NONE || s->hl_points;
+        /* Only a line placed on the photo bounds it: a shape with no
+         * anchors (a preset's) goes where the area would put it, and the
+         * area is what is being looked for. */
+        int bounded = s->hl_points || (s->shape != SHAPE_NONE && s->has_anchors);
         /* A face the detector is sure of is a frontal view: its forehead
          * takes a hairline to bound it, whatever the skin looks like. */
         if (L->face.found && !bounded) {

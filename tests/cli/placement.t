@@ -147,6 +147,27 @@ for pl_mode in "--area auto" "--mode thinning"; do
   expect_error "^smpsim: .*side.jpg: --face left is a side view, whose bald top runs on over the temple into the face, the ear and the cheek: give --hairline with --anchors to bound the forehead, or --area-polygon or --area-mask$"
   [ ! -e out.png ] || fail "out.png written"
 done
+# A hairline shape with no anchors (a preset's, or --hairline alone) is
+# placed where the area would put it, so it bounds nothing: it once let
+# --area auto run over the generated frontal view's forehead, and
+# natural-buzz over the brows of bowed-face-front.jpg.
+for pl_case in "frontal --preset natural-buzz" "frontal --hairline mature" "side --preset natural-buzz" \
+  "frontal --preset natural-buzz --mode thinning"; do
+  pl_s=${pl_case%% *}; pl_o=${pl_case#* }
+  t "placement: a hairline without anchors does not bound the forehead ($pl_s, $pl_o)"
+  # shellcheck disable=SC2086
+  run render "$root/samples/$pl_s.jpg" --scale 4 --area auto $pl_o -o out.png; expect_status 2
+  expect_error "^smpsim: .*$pl_s\.jpg: the skin found runs on into the lowest 15% of the photo, toward the face or the neck \(--face down\): give --hairline with --anchors"
+  [ ! -e out.png ] || fail "out.png written"
+done
+if [ -f "$pl_photos/bowed-face-front.jpg" ]; then
+  for pl_ph in bowed-face-front.jpg frontal-recession-front.jpg; do
+    t "placement: a preset's hairline without anchors does not bound the forehead of $pl_ph"
+    run render "$pl_photos/$pl_ph" --scale 3 --area auto --preset natural-buzz -o out.png; expect_status 2
+    expect_error "^smpsim: .*$pl_ph: the skin found runs on into the lowest 15% of the photo"
+    [ ! -e out.png ] || fail "out.png written"
+  done
+fi
 for pl_mode in "" "--mode thinning"; do
   t "placement: behind the line on the generated side view ${pl_mode:-(--area auto)}"
   # shellcheck disable=SC2086

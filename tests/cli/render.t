@@ -227,7 +227,7 @@ expect_error "^smpsim: warning: no scale given; assuming the head in the photo i
 expect_out '"scale_estimated":true,"scale_from":"head"'
 # The close-up of a crown runs off the photo: no scale, as before.
 run render crown.jpg --area-polygon "100,100 700,100 700,700 100,700" -o b.png; expect_status 1
-expect_error "^smpsim: crown\.jpg: no scale: give --scale PX_PER_MM, --ruler or --anchors$"
+expect_error "^smpsim: crown\.jpg: no scale: no face to measure, nor the whole head in view; give --scale PX_PER_MM, --ruler or --anchors$"
 
 t "--area auto finds the scalp, saves it, and refuses a photo with no answer"
 cp "$root"/samples/* .
