@@ -81,6 +81,8 @@ void area_free(area *a)
     grey_image_free(&a->not_bare);
     free(a->fill);
     a->fill = NULL;
+    free(a->tone);
+    a->tone = NULL;
     free(a->excl_box);
     a->excl_box = NULL;
     a->excl_count = 0;

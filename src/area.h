@@ -37,6 +37,10 @@ typedef struct area {
      * darkens it), the photo's size; NULL when none. */
     float *fill;
     int fill_w, fill_h;
+    /* --match auto: each dot's darkness there as a share of the match's
+     * (less beside lighter or sparser stubble), FILL's size; NULL when
+     * none. */
+    float *tone;
 } area;
 
 smp_status area_build(const settings *s, area *a, smp_error *err) SMP_MUST_CHECK;

@@ -352,9 +352,13 @@ double field_density_shifted(const field *f, vec2 p, double shift, double *t, sm
 
 double field_darkness(const field *f, vec2 p)
 {
-    if (!f->regions) return 1;
-    double dens, dark;
-    regions_eval(f->regions, p, &dens, &dark);
+    double dark = 1, dens;
+    if (f->regions) regions_eval(f->regions, p, &dens, &dark);
+    if (f->area && f->area->tone) {
+        int x = (int)(p.x * f->area->not_bare_scale), y = (int)(p.y * f->area->not_bare_scale);
+        if (x >= 0 && y >= 0 && x < f->area->fill_w && y < f->area->fill_h)
+            dark *= f->area->tone[(size_t)y * f->area->fill_w + x];
+    }
     return dark;
 }
 

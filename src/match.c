@@ -58,6 +58,13 @@
 #define EDGE_DL 12.0  /* L* between neighbouring blocks: a sharp edge, not hair */
 #define OUTLINE 3     /* blocks kept clear of the background and long hair */
 #define PATCH_MM 24.0 /* the test patch; its middle 18 mm is measured */
+/* The tone beside the stubble that borders the area (docs/render.md). */
+#define NEED_MM 4.0   /* the span over which the area's own light sets what each part needs */
+#define ADJ_MM 6.0    /* stubble this near the area's edge borders it; its level counts this far in, */
+#define NEAR_MM 6.0   /* ... fading out over this much further */
+#define TONE_MIN 0.35 /* the lightest dots there, as a share of the match's darkness */
+#define SEED_T 0.97   /* stubble darkens the skin beside it to this share of its light, at least */
+#define SEED_BLOCKS 3 /* the stubble's level at the edge: the median of the blocks this far either way */
 
 typedef struct block {
     double lin[3];  /* mean linear light */
@@ -97,6 +104,7 @@ static int not_stubble(const double lab[3], const double skin[3], double lit)
 }
 
 static double l_of_y(double y) { return y > 216.0 / 24389 ? 116 * cbrt(y) - 16 : 24389.0 / 27 * y; }
+static double y_of_l(double l) { return l > 8 ? pow((l + 16) / 116, 3) : l * 27 / 24389; }
 
 static double luminance(const double lin[3]) { return 0.2126729 * lin[0] + 0.7151522 * lin[1] + 0.0721750 * lin[2]; }
 
@@ -334,10 +342,14 @@ static float *bare_field(const block *b, const uint8_t *bare, int bw, int bh)
  * (STEP L* darker than it) says how much of the stubble's darkening is
  * already there; where the pixel's neighbourhood is also textured as hair
  * (1.2x to 2.2x the skin's TEX), that share of the dots is left out.  A
- * darker but smooth patch (shade) keeps them all. */
-static smp_status fill_gaps(const photo *p, double scale, area *a, const float *bare, int bs, int bw, int bh, double step,
-                            double tex)
+ * darker but smooth patch (shade) keeps them all.  With STUB (the L* of
+ * the stubble bordering the area, per block, NULL when none) and NEAR (how
+ * much it counts there, 0-255), the area's tone: bare skin near stubble
+ * lighter than the match's (SKIN_L against STUB_L) gets lighter dots. */
+static smp_status fill_gaps(const photo *p, double scale, area *a, const float *bare, const float *stub,
+                            const uint8_t *near, int bs, int bw, int bh, double skin_l, double stub_l, double tex)
 {
+    double step = stub_l - skin_l;
     size_t n = (size_t)p->w * p->h;
     float *l = malloc(n * sizeof *l), *m1 = malloc(n * sizeof *m1), *m2 = malloc(n * sizeof *m2);
     if (!l || !m1 || !m2) { free(l); free(m1); free(m2); return SMP_ENOMEM; }
@@ -349,6 +361,11 @@ static smp_status fill_gaps(const photo *p, double scale, area *a, const float *
             l[(size_t)y * p->w + x] = (float)l_of_y(luminance(lin));
         }
     }
+    /* The area's own light over NEED_MM, for what each part needs. */
+    float *wide = stub ? malloc(n * sizeof *wide) : NULL, *tone = stub ? malloc(n * sizeof *tone) : NULL;
+    if (stub && (!wide || !tone)) { free(l); free(m1); free(m2); free(wide); free(tone); return SMP_ENOMEM; }
+    if (wide) scalp_box_mean(l, wide, p->w, p->h, (int)fmax(1, lround(NEED_MM / 2 * scale)));
+    double full = -log(y_of_l(stub_l) / y_of_l(skin_l));
     int r = (int)fmax(1, lround(0.75 * scale));
     scalp_box_mean(l, m1, p->w, p->h, r);
     for (size_t i = 0; i < n; i++) m2[i] = l[i] * l[i];
@@ -361,17 +378,34 @@ static smp_status fill_gaps(const photo *p, double scale, area *a, const float *
         double tx = fx - x0, ty = fy - y0;
         int xa = x0 < 0 ? 0 : x0 >= bw ? bw - 1 : x0, xb = x0 + 1 >= bw ? bw - 1 : x0 + 1 < 0 ? 0 : x0 + 1;
         int ya = y0 < 0 ? 0 : y0 >= bh ? bh - 1 : y0, yb = y0 + 1 >= bh ? bh - 1 : y0 + 1 < 0 ? 0 : y0 + 1;
-        double bare_l = (bare[ya * bw + xa] * (1 - tx) + bare[ya * bw + xb] * tx) * (1 - ty) +
-                        (bare[yb * bw + xa] * (1 - tx) + bare[yb * bw + xb] * tx) * ty;
+#define BILERP(v) ((v[ya * bw + xa] * (1 - tx) + v[ya * bw + xb] * tx) * (1 - ty) + \
+                   (v[yb * bw + xa] * (1 - tx) + v[yb * bw + xb] * tx) * ty)
+        double bare_l = BILERP(bare);
         double have = fmin(1, fmax(0, (bare_l - m1[i]) / span));
         double t = sqrt(fmax(0, m2[i] - m1[i] * m1[i])) / fmax(0.3, tex);
         double hair = fmin(1, fmax(0, (t - 1.2) / 1.0));
-        l[i] = (float)(1 - have * hair);
+        double f = 1 - have * hair;
+        if (tone) tone[i] = 1;
+        if (wide && full > 0) {
+            /* The darkening this part needs to read as the stubble
+             * nearest it, against what the dots give the area's skin:
+             * lighter dots there, as a practitioner blends an edge, not
+             * fewer (sparser dots read as pepper).  Bare skin only: hair
+             * in the area (a bay of thin stubble taken in) is topped up
+             * as above. */
+            double need = -log(y_of_l(BILERP(stub)) / y_of_l(wide[i])) / full, w = BILERP(near) / 255.0 * (1 - hair);
+            tone[i] = (float)fmin(1, w * fmax(TONE_MIN, need) + (1 - w));
+        }
+#undef BILERP
+        l[i] = (float)f;
     }
+    free(wide);
     free(m1);
     free(m2);
     free(a->fill);
+    free(a->tone);
     a->fill = l;
+    a->tone = tone;
     a->fill_w = p->w;
     a->fill_h = p->h;
     a->not_bare_scale = scale;
@@ -391,7 +425,8 @@ smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_m
     block *b = calloc((size_t)bw * bh, sizeof *b);
     block **skin = malloc(sizeof *skin * (size_t)bw * bh);
     double *ls = malloc(sizeof *ls * (size_t)bw * bh);
-    uint8_t *inner_bare = NULL, *shine = NULL;
+    uint8_t *inner_bare = NULL, *shine = NULL, *stub_seed = NULL;
+    float *stub_l = NULL;
     if (!b || !skin || !ls) {
         free(b); free(skin); free(ls);
         return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
@@ -672,6 +707,31 @@ smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_m
         snprintf(m->reason, sizeof m->reason, "long hair, no short hair or stubble around the area: the plan's dots are kept");
         goto out;
     }
+    /* The stubble's own L* where it borders the area (within ADJ_MM of
+     * its edge), for the fill: dense or sparse, not only the darker part
+     * the match takes; at each place the median of the stubble within
+     * SEED_BLOCKS, not only the thinning fringe nearest the edge. */
+    stub_seed = calloc((size_t)bw * bh, 1);
+    stub_l = malloc(sizeof *stub_l * (size_t)bw * bh);
+    if (!stub_seed || !stub_l) { free(cand); st = SMP_ENOMEM; goto out; }
+    for (int q = 0; q < bw * bh; q++) stub_l[q] = -1;
+    for (int q = 0; dark && q < ncand; q++)
+        if (cand[q].b->where == 0 && !cand[q].light && luminance(cand[q].t) < SEED_T)
+            stub_l[cand[q].b - b] = (float)cand[q].b->lab[0];
+    for (int q = 0; q < bw * bh; q++) {
+        if (stub_l[q] < 0 || b[q].dist > ADJ_MM / BLOCK_MM) continue;
+        double near[(2 * SEED_BLOCKS + 1) * (2 * SEED_BLOCKS + 1)];
+        int nn = 0;
+        for (int dj = -SEED_BLOCKS; dj <= SEED_BLOCKS; dj++)
+            for (int di = -SEED_BLOCKS; di <= SEED_BLOCKS; di++) {
+                int x = q % bw + di, y = q / bw + dj;
+                if (x >= 0 && y >= 0 && x < bw && y < bh && stub_l[y * bw + x] >= 0) near[nn++] = stub_l[y * bw + x];
+            }
+        qsort(near, (size_t)nn, sizeof *near, cmp_double);
+        stub_seed[q] = 1;
+        ls[q] = near[nn / 2];
+    }
+    for (int q = 0; q < bw * bh; q++) stub_l[q] = stub_seed[q] ? (float)ls[q] : 0;
     for (int q = 0; q < ncand; q++)
         if (dark ? cand[q].dark : cand[q].light) cand[nsel++] = cand[q];
     for (int q = 0; q < nsel; q++) ls[q] = cand[q].b->dist;
@@ -786,7 +846,18 @@ smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_m
     if (!m->light) {
         float *bare_l = bare_field(b, inner_bare, bw, bh);
         if (!bare_l) { st = SMP_ENOMEM; goto out; }
-        st = fill_gaps(p, scale, a, bare_l, bs, bw, bh, m->stubble_lab[0] - m->skin_lab[0], skin_tex);
+        /* Where the stubble beside the area is known, the stubble's L*
+         * spread over the area, to darken each part only as far as it. */
+        uint16_t *steps = malloc(sizeof *steps * (size_t)bw * bh);
+        int known = steps ? spread(stub_l, 1, stub_seed, bw, bh, steps) : -1;
+        if (known < 0) { free(bare_l); free(steps); st = SMP_ENOMEM; goto out; }
+        /* How much it counts (stub_seed, reused): wholly within ADJ_MM of
+         * it, fading out over NEAR_MM; further in, the match's own level. */
+        for (int q = 0; q < bw * bh; q++)
+            stub_seed[q] = (uint8_t)(255 * fmin(1, fmax(0, 1 - (steps[q] * BLOCK_MM - ADJ_MM) / NEAR_MM)));
+        free(steps);
+        st = fill_gaps(p, scale, a, bare_l, known > 0 ? stub_l : NULL, stub_seed, bs, bw, bh, m->skin_lab[0],
+                       m->stubble_lab[0], skin_tex);
         free(bare_l);
         if (st != SMP_OK) goto out;
     }
@@ -824,6 +895,8 @@ out:
     free(ls);
     free(inner_bare);
     free(shine);
+    free(stub_seed);
+    free(stub_l);
     if (st != SMP_OK) return smp_fail(err, st, 0, "out of memory");
     return SMP_OK;
 }

@@ -36,7 +36,8 @@ typedef smp_hair_match hair_match;
  * found, sets the density, dot size, depth and dilution in S and, for dark
  * stubble, A's fill: where stubble already darkens the area (its edge
  * drawn into the stubble), fewer dots, so that it blends.  M says what it
- * measured and chose.  Fails only for want of memory. */
+ * measured and chose; beside stubble lighter than the match's, A's tone
+ * lightens the dots near the edge.  Fails only for want of memory. */
 smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_match *m,
                       smp_error *err) SMP_MUST_CHECK;
 

@@ -33,8 +33,12 @@ static uint64_t lcg(uint64_t *r)
     return *r >> 33;
 }
 
+/* When set, the stubble's density in the photo's lower half (per cm^2). */
+static int hairs_below;
+
 /* Skin of colour SKIN with a little pixel noise; right of x = 236 (4 mm
- * past the area), HAIRS per cm^2 of the given kind. */
+ * past the area), HAIRS per cm^2 of the given kind (HAIRS_BELOW in the
+ * lower half, when set). */
 static void hair_photo(const char *path, hair_kind kind, int hairs)
 {
     smp_error err = {0};
@@ -50,6 +54,7 @@ static void hair_photo(const char *path, hair_kind kind, int hairs)
     int count = kind == LONG ? 100 * (int)cm2 : (int)(hairs * cm2);
     for (int k = 0; k < count; k++) {
         int x = 236 + (int)(lcg(&r) % (W - 236)), y = (int)(lcg(&r) % H);
+        if (hairs_below && y >= H / 2 && (int)(lcg(&r) % (uint64_t)hairs) >= hairs_below) continue;
         int len = kind == LONG ? 60 : 2, dir = (int)(lcg(&r) % 4);
         for (int s = 0; s < len; s++) {
             int xx = x + (dir == 0 || dir == 3 ? s : 0), yy = y + (dir >= 1 ? s : 0);
@@ -259,6 +264,53 @@ START_TEST(no_stubble_or_long_hair_keeps_the_plan)
 }
 END_TEST
 
+/* The stubble beside the area dense above and sparse below: next to the
+ * sparse stubble the area darkens only as far as it, not to the dense
+ * stubble's level (a visible darker cap's edge, seen on stubble-back.jpg's
+ * lower edge); next to the dense stubble, to its level. */
+START_TEST(the_edge_darkens_as_the_stubble_beside_it)
+{
+    smp_hair_match m;
+    region_stats b, a, s;
+    hairs_below = 450;
+    match_area(AREA, DARK, 1100, &m, &b, &a, &s);
+    ck_assert_msg(m.found && !m.light, "%s", m.reason);
+    /* measure() and the render again, on strips along the area's right
+     * edge (x 200-218: 0.5-5 mm in) and on the stubble beside them. */
+    char path[] = "/tmp/smpsim-hair-XXXXXX.png", opt[64];
+    close(mkstemps(path, 4));
+    hair_photo(path, DARK, 1100);
+    hairs_below = 450;
+    snprintf(opt, sizeof opt, "photo=%s", path);
+    smp_plan *p = test_plan(opt, "scale=4", "area-polygon=" AREA, "match=auto", "edge-mm=0", "blowout=0", NULL);
+    smp_error err = {0};
+    smp_layout *L;
+    ck_assert_msg(smp_layout_new(p, &L, &err) == SMP_OK, "%s", err.msg);
+    photo ph;
+    ck_assert_int_eq(photo_alloc(&ph, W, H, &err), SMP_OK);
+    memcpy(ph.px, L->photo.px, (size_t)ph.stride * ph.h);
+    region_stats top0, low0, top1, low1, stub_top, stub_low;
+    measure(&ph, 200, 50, 218, 110, &top0);
+    measure(&ph, 200, 210, 218, 270, &low0);
+    measure(&ph, 250, 50, 330, 110, &stub_top);
+    measure(&ph, 250, 210, 330, 270, &stub_low);
+    pigment pg;
+    pigment_from_settings(&pg, &L->mm);
+    ck_assert_int_eq(render_dots(&ph, L->shown, L->n_shown, PPM, 0, 0, &pg, &err), SMP_OK);
+    measure(&ph, 200, 50, 218, 110, &top1);
+    measure(&ph, 200, 210, 218, 270, &low1);
+    double top = absorb(&top0, &top1), low = absorb(&low0, &low1);
+    double want_top = absorb(&top0, &stub_top), want_low = absorb(&low0, &stub_low);
+    ck_assert_msg(top > 0.5 * want_top, "by the dense stubble: absorbance %.3f, the stubble's %.3f", top, want_top);
+    ck_assert_msg(low < 0.9 * top && fabs(low / want_low - 1) < 0.3,
+                  "by the sparse stubble: absorbance %.3f, the stubble's %.3f (by the dense: %.3f)", low, want_low, top);
+    photo_free(&ph);
+    smp_layout_free(L);
+    smp_plan_free(p);
+    unlink(path);
+}
+END_TEST
+
 /* Behind a drawn hairline (face down, across the bottom), --area auto
  * finds a bald disc in dense stubble at 6 px/mm, less a bay of thinner
  * stubble cut into it from the right.  Matched, the area takes in the bay
@@ -326,6 +378,7 @@ Suite *match_suite(void)
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, dark_stubble_is_matched);
+    tcase_add_test(tc, the_edge_darkens_as_the_stubble_beside_it);
     tcase_add_test(tc, an_area_drawn_into_the_stubble_reads_it);
     tcase_add_test(tc, an_area_over_stubble_only_is_not_matched);
     tcase_add_test(tc, hair_darker_than_stubble_is_not_matched);
