@@ -197,6 +197,11 @@ done:
  * but smooth). */
 #define STRAND_LIGHTER 8.0
 #define STRAND_CHROMA 0.5
+#define SURE_CHROMA 0.8 /* skin that is plainly skin: this share of the skin's chroma, at least; */
+#define SURE_MM 3.0     /* scalp shows within this of their convex hull, */
+#define AREA_SURE_MM 7.5 /* the automatic area within this (its soft edge fades it further in) */
+static int sure_skin_hull(const float *L, const float *A, const float *B, int w, int h, const double skin[3],
+                          double scale, double margin_mm, uint8_t *inside, float *tmp);
 
 void scalp_classify_lab(int w, int h, const float *L, const float *A, const float *B, const float *var,
                         const double skin_lab[3], double hair_l, uint8_t *out)
@@ -265,6 +270,16 @@ smp_status scalp_classify(const photo *p, double scale, uint8_t **out, float **s
             st = smp_fail(err, SMP_ENOMEM, 0, "out of memory");
             goto done;
         }
+        /* Scalp shows only about the skin that is plainly skin. */
+        uint8_t *sure = malloc(n);
+        if (!sure || sure_skin_hull(L, A, B, w, h, skin_lab, scale, SURE_MM, sure, tmp)) {
+            free(sure);
+            st = smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+            goto done;
+        }
+        for (size_t i = 0; i < n; i++)
+            if (!sure[i]) (*shows)[i] = 0;
+        free(sure);
     }
     *out = m;
     m = NULL;
@@ -431,6 +446,53 @@ int scalp_hull(const uint8_t *m, int w, int h, vec2 **out, size_t *corners, size
     if (k < 4) { free(hull); return 0; }
     *out = hull;
     *corners = k - 1;
+    return 0;
+}
+
+void scalp_hull_fill(const vec2 *hull, size_t k, int w, int h, uint8_t *out, uint8_t value)
+{
+    for (int y = 0; y < h; y++) {
+        /* The hull's span on this row's middle: it is convex. */
+        double yc = y + 0.5, lo = INFINITY, hi = -INFINITY;
+        for (size_t i = 0; i < k; i++) {
+            vec2 p = hull[i], q = hull[(i + 1) % k];
+            if ((p.y > yc) == (q.y > yc)) continue;
+            double x = p.x + (yc - p.y) * (q.x - p.x) / (q.y - p.y);
+            lo = fmin(lo, x);
+            hi = fmax(hi, x);
+        }
+        for (int x = (int)fmax(0, ceil(lo - 0.5)); x < w && x + 0.5 <= hi; x++) out[(size_t)y * w + x] = value;
+    }
+}
+
+/* INSIDE (W*H) gets 1 within MARGIN_MM of the convex hull of the skin that
+ * is plainly skin (near SKIN's hue and lightness, and SURE_CHROMA of its
+ * chroma or more, chroma taken over L* + 16), 0 beyond; all 1 when there
+ * is none.  TMP is W*H scratch.  Grey fly-away hair over a shirt or a
+ * wall beyond the head's outline is skin-hued enough to pass for scalp
+ * (diffuse-thinning-top.jpg's left side, dotted over the shirt) but lies
+ * outside it: the head is convex round its skin.  -1 for want of
+ * memory. */
+static int sure_skin_hull(const float *L, const float *A, const float *B, int w, int h, const double skin[3],
+                          double scale, double margin_mm, uint8_t *inside, float *tmp)
+{
+    size_t n = (size_t)w * h, k, count;
+    /* Chroma over L* + 16: shade darkens skin and its chroma alike. */
+    double chroma = hypot(skin[1], skin[2]) / (skin[0] + 16);
+    vec2 *hull = NULL;
+    for (size_t i = 0; i < n; i++) {
+        double da = A[i] - skin[1], db = B[i] - skin[2];
+        inside[i] = da * da + db * db < 16.0 * 16.0 && fabs(L[i] - skin[0]) < 30 &&
+                    hypot(A[i], B[i]) / fmax(1, L[i] + 16) >= SURE_CHROMA * chroma;
+    }
+    if (scalp_hull(inside, w, h, &hull, &k, &count)) return -1;
+    if (!hull) { memset(inside, 1, n); return 0; }
+    memset(inside, 0, n);
+    scalp_hull_fill(hull, k, w, h, inside, 1);
+    free(hull);
+    for (size_t i = 0; i < n; i++) tmp[i] = inside[i];
+    scalp_box_mean(tmp, tmp, w, h, (int)fmax(1, lround(scale * margin_mm)));
+    for (size_t i = 0; i < n; i++) inside[i] = tmp[i] > 0;
     return 0;
 }
 
@@ -1118,6 +1180,20 @@ smp_status scalp_choose(const scalp_candidates *cand, const scalp_hint *hint, co
     if (line_side)
         for (size_t i = 0; i < n; i++)
             if (!line_side[i]) m[i] = 0;
+    /* Nothing beyond the head's outline: only about the skin that is
+     * plainly skin. */
+    {
+        double sk[3] = {skin[0], skin[1], skin[2]};
+        uint8_t *sure = malloc(n);
+        if (!sure || sure_skin_hull(L, A, B, w, h, sk, scale, AREA_SURE_MM, sure, tmp)) {
+            free(sure);
+            st = smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+            goto done;
+        }
+        for (size_t i = 0; i < n; i++)
+            if (!sure[i]) m[i] = 0;
+        free(sure);
+    }
     for (size_t i = 0; i < n; i++) found += m[i] == 255;
     double share = (double)found / n;
     /* Confidence: how far the region's colour stands from the rest. */

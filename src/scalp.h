@@ -193,6 +193,10 @@ size_t scalp_flood(uint8_t *m, int w, int h, int sx, int sy, uint8_t from, uint8
  * when under three), and the pixel count in *COUNT.  -1 for want of
  * memory. */
 int scalp_hull(const uint8_t *m, int w, int h, vec2 **hull, size_t *k, size_t *count);
+/* Sets OUT (W*H) to VALUE on the pixels whose middle lies inside the
+ * convex polygon HULL of K corners (scalp_hull's), row by row; the rest
+ * is left as it is. */
+void scalp_hull_fill(const vec2 *hull, size_t k, int w, int h, uint8_t *out, uint8_t value);
 
 /* The outline of the largest region of MASK (W*H, >= 128) less EXCLUDE
  * (NULL: none), simplified to at most MAX_POINTS pixel centres, clockwise

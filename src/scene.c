@@ -597,23 +597,18 @@ static smp_status close_into_stubble(smp_layout *L, size_t *added, smp_error *er
     /* The line's sides, as --area auto found them (once per layout). */
     if (st == SMP_OK && hull && !L->line_side) st = line_sides(L, &L->line, &L->line_side, &key, err);
     const uint8_t *side = L->line_side;
-    for (int y = 0; st == SMP_OK && hull && y < h; y++) {
-        /* The hull's span on this row's middle: it is convex. */
-        double yc = y + 0.5, lo = INFINITY, hi = -INFINITY;
-        for (size_t i = 0; i < k; i++) {
-            vec2 p = hull[i], q = hull[(i + 1) % k];
-            if ((p.y > yc) == (q.y > yc)) continue;
-            double x = p.x + (yc - p.y) * (q.x - p.x) / (q.y - p.y);
-            lo = fmin(lo, x);
-            hi = fmax(hi, x);
-        }
-        for (int x = (int)fmax(0, ceil(lo - 0.5)); x < w && x + 0.5 <= hi; x++) {
-            size_t i = (size_t)y * w + x;
-            if (m[i] || side[i] != 2) continue;
+    uint8_t *in_hull = st == SMP_OK && hull ? calloc(n, 1) : NULL;
+    if (st == SMP_OK && hull && !in_hull) st = smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+    if (in_hull) {
+        /* The hull, less the area itself and what lies ahead of the line. */
+        scalp_hull_fill(hull, k, w, h, in_hull, 1);
+        for (size_t i = 0; i < n; i++) {
+            if (!in_hull[i] || m[i] || side[i] != 2) continue;
             a->mask.px[i] = 255;
             m[i] = 2;
             (*added)++;
         }
+        free(in_hull);
     }
     float *in = NULL;
     if (st == SMP_OK && *added) {
