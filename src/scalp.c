@@ -200,8 +200,8 @@ done:
 #define SURE_CHROMA 0.8 /* skin that is plainly skin: this share of the skin's chroma, at least; */
 #define SURE_MM 3.0     /* scalp shows within this of their convex hull, */
 #define AREA_SURE_MM 7.5 /* the automatic area within this (its soft edge fades it further in) */
-static int sure_skin_hull(const float *L, const float *A, const float *B, int w, int h, const double skin[3],
-                          double scale, double margin_mm, uint8_t *inside, float *tmp);
+static int off_the_head(const float *L, const float *A, const float *B, int w, int h, const double skin[3],
+                        double scale, double margin_mm, float *tmp, uint8_t *clear, float *clear_f);
 
 void scalp_classify_lab(int w, int h, const float *L, const float *A, const float *B, const float *var,
                         const double skin_lab[3], double hair_l, uint8_t *out)
@@ -271,15 +271,10 @@ smp_status scalp_classify(const photo *p, double scale, uint8_t **out, float **s
             goto done;
         }
         /* Scalp shows only about the skin that is plainly skin. */
-        uint8_t *sure = malloc(n);
-        if (!sure || sure_skin_hull(L, A, B, w, h, skin_lab, scale, SURE_MM, sure, tmp)) {
-            free(sure);
+        if (off_the_head(L, A, B, w, h, skin_lab, scale, SURE_MM, tmp, NULL, *shows)) {
             st = smp_fail(err, SMP_ENOMEM, 0, "out of memory");
             goto done;
         }
-        for (size_t i = 0; i < n; i++)
-            if (!sure[i]) (*shows)[i] = 0;
-        free(sure);
     }
     *out = m;
     m = NULL;
@@ -465,34 +460,41 @@ void scalp_hull_fill(const vec2 *hull, size_t k, int w, int h, uint8_t *out, uin
     }
 }
 
-/* INSIDE (W*H) gets 1 within MARGIN_MM of the convex hull of the skin that
- * is plainly skin (near SKIN's hue and lightness, and SURE_CHROMA of its
- * chroma or more, chroma taken over L* + 16), 0 beyond; all 1 when there
- * is none.  TMP is W*H scratch.  Grey fly-away hair over a shirt or a
- * wall beyond the head's outline is skin-hued enough to pass for scalp
- * (diffuse-thinning-top.jpg's left side, dotted over the shirt) but lies
- * outside it: the head is convex round its skin.  -1 for want of
- * memory. */
-static int sure_skin_hull(const float *L, const float *A, const float *B, int w, int h, const double skin[3],
-                          double scale, double margin_mm, uint8_t *inside, float *tmp)
+/* Clears CLEAR and CLEAR_F (W*H each, either may be NULL) beyond
+ * MARGIN_MM of the convex hull of the skin that is plainly skin (near
+ * SKIN's hue and lightness, and SURE_CHROMA of its chroma or more, chroma
+ * taken over L* + 16); nothing when there is none.  TMP is W*H scratch.
+ * Grey fly-away hair over a shirt or a wall beyond the head's outline is
+ * skin-hued enough to pass for scalp (diffuse-thinning-top.jpg's left
+ * side, dotted over the shirt) but lies outside it: the head is convex
+ * round its skin.  -1 for want of memory. */
+static int off_the_head(const float *L, const float *A, const float *B, int w, int h, const double skin[3],
+                        double scale, double margin_mm, float *tmp, uint8_t *clear, float *clear_f)
 {
     size_t n = (size_t)w * h, k, count;
-    /* Chroma over L* + 16: shade darkens skin and its chroma alike. */
     double chroma = hypot(skin[1], skin[2]) / (skin[0] + 16);
     vec2 *hull = NULL;
+    uint8_t *in = malloc(n);
+    if (!in) return -1;
     for (size_t i = 0; i < n; i++) {
         double da = A[i] - skin[1], db = B[i] - skin[2];
-        inside[i] = da * da + db * db < 16.0 * 16.0 && fabs(L[i] - skin[0]) < 30 &&
-                    hypot(A[i], B[i]) / fmax(1, L[i] + 16) >= SURE_CHROMA * chroma;
+        in[i] = da * da + db * db < 16.0 * 16.0 && fabs(L[i] - skin[0]) < 30 &&
+                hypot(A[i], B[i]) / fmax(1, L[i] + 16) >= SURE_CHROMA * chroma;
     }
-    if (scalp_hull(inside, w, h, &hull, &k, &count)) return -1;
-    if (!hull) { memset(inside, 1, n); return 0; }
-    memset(inside, 0, n);
-    scalp_hull_fill(hull, k, w, h, inside, 1);
+    if (scalp_hull(in, w, h, &hull, &k, &count)) { free(in); return -1; }
+    if (hull) {
+        memset(in, 0, n);
+        scalp_hull_fill(hull, k, w, h, in, 1);
+        for (size_t i = 0; i < n; i++) tmp[i] = in[i];
+        scalp_box_mean(tmp, tmp, w, h, (int)fmax(1, lround(scale * margin_mm)));
+        for (size_t i = 0; i < n; i++) {
+            if (tmp[i] > 0) continue;
+            if (clear) clear[i] = 0;
+            if (clear_f) clear_f[i] = 0;
+        }
+    }
     free(hull);
-    for (size_t i = 0; i < n; i++) tmp[i] = inside[i];
-    scalp_box_mean(tmp, tmp, w, h, (int)fmax(1, lround(scale * margin_mm)));
-    for (size_t i = 0; i < n; i++) inside[i] = tmp[i] > 0;
+    free(in);
     return 0;
 }
 
@@ -1184,15 +1186,10 @@ smp_status scalp_choose(const scalp_candidates *cand, const scalp_hint *hint, co
      * plainly skin. */
     {
         double sk[3] = {skin[0], skin[1], skin[2]};
-        uint8_t *sure = malloc(n);
-        if (!sure || sure_skin_hull(L, A, B, w, h, sk, scale, AREA_SURE_MM, sure, tmp)) {
-            free(sure);
+        if (off_the_head(L, A, B, w, h, sk, scale, AREA_SURE_MM, tmp, m, NULL)) {
             st = smp_fail(err, SMP_ENOMEM, 0, "out of memory");
             goto done;
         }
-        for (size_t i = 0; i < n; i++)
-            if (!sure[i]) m[i] = 0;
-        free(sure);
     }
     for (size_t i = 0; i < n; i++) found += m[i] == 255;
     double share = (double)found / n;
