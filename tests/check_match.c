@@ -33,13 +33,10 @@ static uint64_t lcg(uint64_t *r)
     return *r >> 33;
 }
 
-/* When set, the stubble's density in the photo's lower half (per cm^2). */
-static int hairs_below;
-
 /* Skin of colour SKIN with a little pixel noise; right of x = 236 (4 mm
- * past the area), HAIRS per cm^2 of the given kind (HAIRS_BELOW in the
- * lower half, when set). */
-static void hair_photo(const char *path, hair_kind kind, int hairs)
+ * past the area), HAIRS per cm^2 of the given kind (BELOW in the lower
+ * half, when not 0). */
+static void hair_photo_below(const char *path, hair_kind kind, int hairs, int below)
 {
     smp_error err = {0};
     photo ph;
@@ -54,7 +51,7 @@ static void hair_photo(const char *path, hair_kind kind, int hairs)
     int count = kind == LONG ? 100 * (int)cm2 : (int)(hairs * cm2);
     for (int k = 0; k < count; k++) {
         int x = 236 + (int)(lcg(&r) % (W - 236)), y = (int)(lcg(&r) % H);
-        if (hairs_below && y >= H / 2 && (int)(lcg(&r) % (uint64_t)hairs) >= hairs_below) continue;
+        if (below && hairs > 0 && y >= H / 2 && (int)(lcg(&r) % (uint64_t)hairs) >= below) continue;
         int len = kind == LONG ? 60 : 2, dir = (int)(lcg(&r) % 4);
         for (int s = 0; s < len; s++) {
             int xx = x + (dir == 0 || dir == 3 ? s : 0), yy = y + (dir >= 1 ? s : 0);
@@ -75,6 +72,8 @@ static void hair_photo(const char *path, hair_kind kind, int hairs)
     fclose(f);
     photo_free(&ph);
 }
+
+static void hair_photo(const char *path, hair_kind kind, int hairs) { hair_photo_below(path, kind, hairs, 0); }
 
 typedef struct region_stats {
     double lin[3]; /* mean linear light */
@@ -270,22 +269,19 @@ END_TEST
  * lower edge); next to the dense stubble, to its level. */
 START_TEST(the_edge_darkens_as_the_stubble_beside_it)
 {
-    smp_hair_match m;
-    region_stats b, a, s;
-    hairs_below = 450;
-    match_area(AREA, DARK, 1100, &m, &b, &a, &s);
-    ck_assert_msg(m.found && !m.light, "%s", m.reason);
-    /* measure() and the render again, on strips along the area's right
-     * edge (x 200-218: 0.5-5 mm in) and on the stubble beside them. */
+    /* Measured and rendered on strips along the area's right edge (x
+     * 200-218: 0.5-5 mm in) and on the stubble beside them. */
     char path[] = "/tmp/smpsim-hair-XXXXXX.png", opt[64];
     close(mkstemps(path, 4));
-    hair_photo(path, DARK, 1100);
-    hairs_below = 450;
+    hair_photo_below(path, DARK, 1100, 450);
     snprintf(opt, sizeof opt, "photo=%s", path);
     smp_plan *p = test_plan(opt, "scale=4", "area-polygon=" AREA, "match=auto", "edge-mm=0", "blowout=0", NULL);
     smp_error err = {0};
     smp_layout *L;
     ck_assert_msg(smp_layout_new(p, &L, &err) == SMP_OK, "%s", err.msg);
+    smp_hair_match m;
+    ck_assert(smp_layout_hair_match(L, &m));
+    ck_assert_msg(m.found && !m.light, "%s", m.reason);
     photo ph;
     ck_assert_int_eq(photo_alloc(&ph, W, H, &err), SMP_OK);
     memcpy(ph.px, L->photo.px, (size_t)ph.stride * ph.h);
