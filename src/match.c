@@ -64,7 +64,7 @@
 #define NEAR_MM 6.0   /* ... fading out over this much further */
 #define TONE_MIN 0.35 /* the lightest dots there, as a share of the match's darkness */
 #define SEED_T 0.97   /* stubble darkens the skin beside it to this share of its light, at least */
-#define SEED_BLOCKS 3 /* the stubble's level at the edge: the median of the blocks this far either way */
+#define SEED_BLOCKS 3 /* the stubble's level at the edge: the lower quartile of the blocks this far either way */
 
 typedef struct block {
     double lin[3];  /* mean linear light */
@@ -709,15 +709,17 @@ smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_m
     }
     /* The stubble's own L* where it borders the area (within ADJ_MM of
      * its edge), for the fill: dense or sparse, not only the darker part
-     * the match takes; at each place the median of the stubble within
-     * SEED_BLOCKS, not only the thinning fringe nearest the edge. */
+     * the match takes; at each place the lower quartile of the stubble
+     * within SEED_BLOCKS (as the match takes the darker half), not only
+     * the thinning fringe nearest the edge.  Its mean L*, as the area's
+     * own light is measured in fill_gaps. */
     stub_seed = calloc((size_t)bw * bh, 1);
     stub_l = malloc(sizeof *stub_l * (size_t)bw * bh);
     if (!stub_seed || !stub_l) { free(cand); st = SMP_ENOMEM; goto out; }
     for (int q = 0; q < bw * bh; q++) stub_l[q] = -1;
     for (int q = 0; dark && q < ncand; q++)
         if (cand[q].b->where == 0 && !cand[q].light && luminance(cand[q].t) < SEED_T)
-            stub_l[cand[q].b - b] = (float)cand[q].b->lab[0];
+            stub_l[cand[q].b - b] = (float)(cand[q].b->l / cand[q].b->n);
     for (int q = 0; q < bw * bh; q++) {
         if (stub_l[q] < 0 || b[q].dist > ADJ_MM / BLOCK_MM) continue;
         double near[(2 * SEED_BLOCKS + 1) * (2 * SEED_BLOCKS + 1)];
@@ -729,7 +731,7 @@ smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_m
             }
         qsort(near, (size_t)nn, sizeof *near, cmp_double);
         stub_seed[q] = 1;
-        ls[q] = near[nn / 2];
+        ls[q] = near[nn / 4];
     }
     for (int q = 0; q < bw * bh; q++) stub_l[q] = stub_seed[q] ? (float)ls[q] : 0;
     for (int q = 0; q < ncand; q++)

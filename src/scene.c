@@ -824,11 +824,14 @@ smp_status scene_build_cached(smp_layout *L, const smp_plan *plan, scene_cache *
             }
             st = match_hair(&L->photo, L->scale, &pa, &L->mm, &L->hair, err);
             free(L->area.fill);
+            free(L->area.tone);
             L->area.fill = pa.fill;
+            L->area.tone = pa.tone;
             L->area.fill_w = pa.fill_w;
             L->area.fill_h = pa.fill_h;
             L->area.not_bare_scale = L->scale; /* the fill's px per mm, as the not-bare map's */
             pa.fill = NULL;
+            pa.tone = NULL;
             area_free(&pa);
             if (st != SMP_OK) return st;
         } else if ((st = match_hair(&L->photo, L->scale, &L->area, &L->mm, &L->hair, err)) != SMP_OK) {
