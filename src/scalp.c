@@ -203,13 +203,20 @@ done:
 static int off_the_head(const float *L, const float *A, const float *B, int w, int h, const double skin[3],
                         double scale, double margin_mm, float *tmp, uint8_t *clear, float *clear_f);
 
+/* Near the skin's hue and chroma (CIELAB a*, b* within 16) and within 30
+ * of its L*: scalp, if it is lighter than the hair. */
+static int skin_like(float l, float a, float b, const double skin[3])
+{
+    double da = a - skin[1], db = b - skin[2];
+    return da * da + db * db < 16.0 * 16.0 && fabs(l - skin[0]) < 30;
+}
+
 void scalp_classify_lab(int w, int h, const float *L, const float *A, const float *B, const float *var,
                         const double skin_lab[3], double hair_l, uint8_t *out)
 {
     double chroma = hypot(skin_lab[1], skin_lab[2]), mid = (skin_lab[0] + hair_l) / 2;
     for (size_t i = 0; i < (size_t)w * h; i++) {
-        double da = A[i] - skin_lab[1], db = B[i] - skin_lab[2];
-        int skin = da * da + db * db < 16.0 * 16.0 && fabs(L[i] - skin_lab[0]) < 30;
+        int skin = skin_like(L[i], A[i], B[i], skin_lab);
         int strand = L[i] > skin_lab[0] + STRAND_LIGHTER && hypot(A[i], B[i]) < STRAND_CHROMA * chroma && var[i] > 4;
         out[i] = L[i] < mid || strand ? SCALP_HAIR : skin ? SCALP_SHOWS : 0;
     }
@@ -476,11 +483,8 @@ static int off_the_head(const float *L, const float *A, const float *B, int w, i
     vec2 *hull = NULL;
     uint8_t *in = malloc(n);
     if (!in) return -1;
-    for (size_t i = 0; i < n; i++) {
-        double da = A[i] - skin[1], db = B[i] - skin[2];
-        in[i] = da * da + db * db < 16.0 * 16.0 && fabs(L[i] - skin[0]) < 30 &&
-                hypot(A[i], B[i]) / fmax(1, L[i] + 16) >= SURE_CHROMA * chroma;
-    }
+    for (size_t i = 0; i < n; i++)
+        in[i] = skin_like(L[i], A[i], B[i], skin) && hypot(A[i], B[i]) / fmax(1, L[i] + 16) >= SURE_CHROMA * chroma;
     if (scalp_hull(in, w, h, &hull, &k, &count)) { free(in); return -1; }
     if (hull) {
         memset(in, 0, n);
