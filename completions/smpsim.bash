@@ -17,6 +17,7 @@ _smpsim()
         --face) COMPREPLY=($(compgen -W "down up left right" -- "$cur")); return ;;
         --compose) COMPREPLY=($(compgen -W "after side split stack overlay sessions healing-range guides" -- "$cur")); return ;;
         --show) COMPREPLY=($(compgen -W "healed fresh years= session=" -- "$cur")); return ;;
+        --undertone) COMPREPLY=($(compgen -W "cool neutral warm" -- "$cur")); return ;;
         --paper) COMPREPLY=($(compgen -W "a4 letter" -- "$cur")); return ;;
         --clustering|--no-labels|--json|--dump-plan|--force|--resume|--open|-q|-v|--quiet|--verbose) ;;
         -o|--output|--report) COMPREPLY=($(compgen -f -- "$cur")); return ;;

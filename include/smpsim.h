@@ -187,6 +187,7 @@ typedef struct smp_hair_match {
     double stubble_lab[3];   /* the stubble around it */
     double skin_grain, stubble_grain; /* standard deviation of L* */
     double density, dot_mm, depth_mm, dilution; /* chosen */
+    int undertone;           /* chosen: 0 cool, 1 neutral, 2 warm (--undertone) */
     double expect_lab[3];    /* what the chosen dots should make of the skin */
     double expect_grain;
     char reason[400];        /* one plain line: what it measured and chose */

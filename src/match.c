@@ -242,30 +242,37 @@ static smp_status size_for(const settings *s, double scale, double density, doub
     return SMP_OK;
 }
 
-/* The depth whose colour cast comes closest to the stubble's: the mean
- * absorbance per channel is X times the deposit's effect in that channel;
- * X is set so the luminance matches, then a* and b* are compared. */
-static double choose_depth(const double skin[3], const double stub[3], const double weight[3])
+/* The depth and undertone whose colour cast comes closest to the
+ * stubble's: the mean absorbance per channel is X times the deposit's
+ * effect in that channel; X is set so the luminance matches, then a* and
+ * b* are compared.  The usual depth and plain carbon black win ties, by
+ * 0.3 each.  With FIXED (a --pigment colour's weights) only the depth. */
+static void choose_cast(const double skin[3], const double stub[3], const double *fixed, double *depth, int *undertone)
 {
     static const double depths[] = {0.15, 0.2, 0.25, 0.3};
-    double want_y = luminance(stub), slab[3], best = 0.2, best_err = INFINITY;
+    double want_y = luminance(stub), slab[3], best_err = INFINITY;
     linear_to_lab(stub, slab);
-    for (size_t k = 0; k < sizeof depths / sizeof *depths; k++) {
-        deposit_optics o;
-        pigment_optics(depths[k], &o);
-        double e[3], lo = 0, hi = 10, out[3];
-        for (int c = 0; c < 3; c++) e[c] = (o.gain[c] * o.halo[c] + o.gain[1] * (1 - o.halo[1])) * weight[c];
-        for (int it = 0; it < 50; it++) {
-            double x = (lo + hi) / 2;
-            for (int c = 0; c < 3; c++) out[c] = skin[c] * exp(-x * e[c]);
-            if (luminance(out) > want_y) lo = x; else hi = x;
+    *depth = 0.2;
+    *undertone = 0;
+    for (int u = 0; u < (fixed ? 1 : 3); u++) {
+        double weight[3];
+        if (fixed) memcpy(weight, fixed, sizeof weight); else pigment_undertone(u, weight);
+        for (size_t k = 0; k < sizeof depths / sizeof *depths; k++) {
+            deposit_optics o;
+            pigment_optics(depths[k], &o);
+            double e[3], lo = 0, hi = 10, out[3];
+            for (int c = 0; c < 3; c++) e[c] = (o.gain[c] * o.halo[c] + o.gain[1] * (1 - o.halo[1])) * weight[c];
+            for (int it = 0; it < 50; it++) {
+                double x = (lo + hi) / 2;
+                for (int c = 0; c < 3; c++) out[c] = skin[c] * exp(-x * e[c]);
+                if (luminance(out) > want_y) lo = x; else hi = x;
+            }
+            double lab[3];
+            linear_to_lab(out, lab);
+            double err = hypot(lab[1] - slab[1], lab[2] - slab[2]) + (depths[k] == 0.2 ? 0 : 0.3) + (u ? 0.25 + 0.25 * u : 0);
+            if (err < best_err) { best_err = err; *depth = depths[k]; *undertone = u; }
         }
-        double lab[3];
-        linear_to_lab(out, lab);
-        double err = hypot(lab[1] - slab[1], lab[2] - slab[2]) + (depths[k] == 0.2 ? 0 : 0.3);
-        if (err < best_err) { best_err = err; best = depths[k]; }
     }
-    return best;
 }
 
 /* M's report for an area drawn over stubble only: its skin (L* in M,
@@ -419,6 +426,7 @@ smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_m
     m->dot_mm = s->dot_mm;
     m->depth_mm = s->depth_mm;
     m->dilution = s->dilution;
+    m->undertone = s->undertone;
     int bs = (int)lround(BLOCK_MM * scale);
     if (bs < 2) bs = 2;
     int bw = (p->w + bs - 1) / bs, bh = (p->h + bs - 1) / bs;
@@ -776,9 +784,11 @@ smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_m
     pigment_from_settings(&pg, s);
     double after[3], grain = 0;
     double density = s->density1, dot = s->dot_mm, depth = s->depth_mm, dilution = s->dilution;
+    int undertone = s->undertone;
     int faint = 0; /* every candidate too dark even at the smallest size */
     if (luminance(stub_lin) < 0.96 * luminance(skin_lin)) {
-        depth = choose_depth(skin_lin, stub_lin, pg.weight);
+        choose_cast(skin_lin, stub_lin, s->has_pigment ? pg.weight : NULL, &depth, &undertone);
+        s->undertone = undertone; /* for the test patches */
         double want = absorbance(skin_lin, stub_lin);
         static const double densities[] = {70, 85, 100, 120, 150, 180, 200};
         double best = INFINITY;
@@ -867,6 +877,7 @@ smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_m
     m->dot_mm = dot;
     m->depth_mm = depth;
     m->dilution = dilution;
+    m->undertone = undertone;
     m->expect_grain = sqrt(m->skin_grain * m->skin_grain + grain * grain);
     linear_to_lab(after, m->expect_lab);
     s->density1 = s->density2 = density;
@@ -882,10 +893,11 @@ smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_m
     else
         n = snprintf(m->reason, sizeof m->reason,
                      "stubble around the area: L* %.1f against %.1f bare (a* %+.1f, b* %+.1f), grain %.1f against %.1f: "
-                     "%g dots/cm^2 of %.2f mm deposits %.2f mm deep at dilution %g, expected L* %.1f (a* %+.1f, b* %+.1f), "
+                     "%g dots/cm^2 of %.2f mm deposits %.2f mm deep at dilution %g%s, expected L* %.1f (a* %+.1f, b* %+.1f), "
                      "grain %.1f",
                      m->stubble_lab[0], m->skin_lab[0], m->stubble_lab[1] - m->skin_lab[1],
                      m->stubble_lab[2] - m->skin_lab[2], m->stubble_grain, m->skin_grain, density, dot, depth, dilution,
+                     s->has_pigment ? "" : undertone == 2 ? ", warm undertone" : undertone == 1 ? ", neutral undertone" : ", cool undertone",
                      m->expect_lab[0], m->expect_lab[1] - m->skin_lab[1], m->expect_lab[2] - m->skin_lab[2],
                      m->expect_grain);
     if (m->limited && n > 0 && (size_t)n < sizeof m->reason)

@@ -16,7 +16,8 @@
  * area nearest it.
  *
  * Choosing: the stubble's light against the skin's, channel by channel, is
- * the transmission the dots must give.  The depth is the one whose colour
+ * the transmission the dots must give.  The depth and the pigment's
+ * undertone (carbon black, or some brown in it) are those whose colour
  * cast comes closest to the stubble's; then for densities from 70 to 200
  * dots/cm^2 the deposit size that darkens as much is found by rendering a
  * 16 mm test patch of the client's skin with the renderer itself, and the
@@ -33,7 +34,7 @@
 typedef smp_hair_match hair_match;
 
 /* Measures P (SCALE px/mm) around and inside area A and, when stubble is
- * found, sets the density, dot size, depth and dilution in S and, for dark
+ * found, sets the density, dot size, depth, undertone and dilution in S and, for dark
  * stubble, A's fill: where stubble already darkens the area (its edge
  * drawn into the stubble), fewer dots, so that it blends.  M says what it
  * measured and chose; beside stubble lighter than the match's, A's tone

@@ -107,10 +107,26 @@ double pigment_apparent_mm(double d, double z)
     return 2 * lo;
 }
 
+/* The undertones as weights: carbon black absorbs all three channels
+ * alike and reads cool through skin (its halo takes most red); neutral
+ * and warm pigments have brown in them, absorbing less red and a little
+ * less green, like carbon mixed with about 10 % and 20 % of a brown
+ * (#261200 and #4d2600 as --pigment colours, undiluted). */
+static const double UNDERTONE[3][3] = {{1, 1, 1}, {0.85, 0.93, 1}, {0.70, 0.85, 1}};
+
+void pigment_undertone(int undertone, double weight[3])
+{
+    if (undertone < 0 || undertone > 2) undertone = 0;
+    for (int c = 0; c < 3; c++) weight[c] = UNDERTONE[undertone][c];
+}
+
 void pigment_from_settings(pigment *pg, const settings *s)
 {
     memset(pg, 0, sizeof *pg);
-    for (int c = 0; c < 3; c++) pg->weight[c] = s->has_pigment ? 1.0 - s->pigment[c] / 255.0 : 1.0;
+    if (s->has_pigment)
+        for (int c = 0; c < 3; c++) pg->weight[c] = 1.0 - s->pigment[c] / 255.0;
+    else
+        pigment_undertone(s->undertone, pg->weight);
     /* Water parts W to one of pigment: 1/(1 + W/6) keeps near-black at
      * 0-2 and a light grey (about 0.23) at 20:1, docs/domain.md's range.  No
      * source maps dilution to darkness: this is a starting point to test

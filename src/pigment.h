@@ -8,8 +8,9 @@
  * well as darker.  pigment_optics() gives that per channel as a function
  * of depth; the renderer draws the core per dot and the halo as a field.
  *
- * - Dilution (water parts W to one of pigment) sets how opaque the ink is.
- *   --pigment '#RRGGBB' gives the ink's colour directly.
+ * - Dilution (water parts W to one of pigment) sets how opaque the ink is,
+ *   the undertone (cool carbon black, neutral, warm) how much brown is in
+ *   it.  --pigment '#RRGGBB' gives the ink's colour directly.
  * - A blown-out deposit (too deep or too wet) sits at BLOWN_DEPTH_MM and
  *   spreads 1.3x: fainter, wider, blue-green.
  * - Each later session is a little darker (--session-darkening).
@@ -39,6 +40,10 @@ typedef struct pigment {
     double session_darkening;
     double depth_mm;        /* of a healed deposit (--depth-mm) */
 } pigment;
+
+/* The ink's weights per channel for an undertone (0 cool, 1 neutral, 2
+ * warm; settings.undertone). */
+void pigment_undertone(int undertone, double weight[3]);
 
 /* What one deposit at a depth does to the light, per channel (R, G, B):
  * it removes GAIN x its geometric area x its ink opacity, in mm^2 of skin

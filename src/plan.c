@@ -36,7 +36,7 @@ enum opt_id {
     O_SESSIONS, O_SESSION_SHARES, O_SESSION_DARKENING, O_FIRST_RAISE, O_HEALING_SPREAD,
     O_PAPER, O_CLINIC, O_CLIENT, O_DATE, O_LOGO, O_NOTES, O_SESSION_DATES, O_SHEET,
     O_PHOTO, O_RULER, O_MAX_PIXELS,
-    O_EXCLUDE_MASK, O_EXCLUDE_POLYGON, O_DILUTION, O_PIGMENT, O_BLOWOUT, O_SHOW, O_COMPOSE, O_WIDTH, O_NO_LABELS, O_PNG_LEVEL, O_QUALITY,
+    O_EXCLUDE_MASK, O_EXCLUDE_POLYGON, O_DILUTION, O_UNDERTONE, O_PIGMENT, O_BLOWOUT, O_SHOW, O_COMPOSE, O_WIDTH, O_NO_LABELS, O_PNG_LEVEL, O_QUALITY,
     O_COUNT
 };
 
@@ -96,7 +96,7 @@ static const option_def options[O_COUNT] = {
                   NUMBER(dot_variation, 0, 0.9, "expected a fraction between 0 and 0.9")},
     [O_DARKNESS] = {{"darkness", "dots", "0..1", "how opaque a deposit's ink is before dilution", "1"},
                   NUMBER(darkness, 0.01, 1, "expected a number between 0.01 and 1")},
-    [O_MATCH] = {{"match", "dots", "auto|off", "auto: choose density, deposit size, depth and dilution to read like the client's stubble around the area", "off"}},
+    [O_MATCH] = {{"match", "dots", "auto|off", "auto: choose density, deposit size, depth, dilution and undertone to read like the client's stubble around the area", "off"}},
     [O_SHAVE] = {{"shave", "render", NULL, "show the longer hair around the area cut to stubble: one even shaved head", "no"}},
     [O_DEPTH_MM] = {{"depth-mm", "dots", "MM", "depth of the deposits under the skin's surface (deeper: fainter, wider, cooler)", "0.2"},
                   NUMBER(depth_mm, 0.05, 1, "expected mm between 0.05 and 1")},
@@ -141,7 +141,8 @@ static const option_def options[O_COUNT] = {
     [O_EXCLUDE_MASK] = {{"exclude-mask", "area", "FILE.png", "areas never to treat, white = exclude (ears, dense hair); the photo's size", NULL}},
     [O_EXCLUDE_POLYGON] = {{"exclude-polygon", "area", "X,Y ... | X,Y ...", "areas never to treat (ears, a birthmark) as polygons, ' | ' between them; positions as in --area-polygon", NULL}},
     [O_DILUTION] = {{"dilution", "render", "W|auto", "pigment dilution, W parts water to 1 part pigment; auto: from the photo", "1"}},
-    [O_PIGMENT] = {{"pigment", "render", "#RRGGBB", "pigment colour, overriding the dilution", NULL}},
+    [O_UNDERTONE] = {{"undertone", "render", "cool|neutral|warm", "the pigment's undertone: plain carbon black reads cool in skin; neutral and warm have some brown in them", "cool"}},
+    [O_PIGMENT] = {{"pigment", "render", "#RRGGBB", "pigment colour, overriding the dilution and undertone", NULL}},
     [O_BLOWOUT] = {{"blowout", "render", "FRACTION", "share of blown-out dots: wider, softer, cooler", "0.02"},
                   NUMBER(blowout, 0, 1, "expected a fraction between 0 and 1")},
     [O_SHOW] = {{"show", "render", "STATE[,session=K]", "healed, fresh (first days: larger, darker, red around) or years=Y; after session K", "healed"}},
@@ -161,6 +162,7 @@ static const char *shape_names[] = {
     [SHAPE_BOXED] = "boxed", [SHAPE_BROKEN] = "broken", [SHAPE_FEMALE] = "female",
 };
 static const char *face_names[] = {"down", "up", "left", "right"};
+static const char *undertone_names[] = {"cool", "neutral", "warm"};
 static const char *compose_names[] = {"after",    "side",          "split", "stack", "overlay",
                                       "sessions", "healing-range", "guides"};
 
@@ -616,6 +618,12 @@ static const char *apply(settings *s, int id, const char *v, const char *dir, ch
         s->dilution_auto = !strcmp(v, "auto");
         if (s->dilution_auto) return NULL;
         return parse_num(v, 0, 50, &s->dilution) ? "expected water parts between 0 and 50, or auto" : NULL;
+    case O_UNDERTONE: {
+        int k;
+        if (parse_enum(v, undertone_names, 3, &k)) return "expected cool, neutral or warm";
+        s->undertone = k;
+        return NULL;
+    }
     case O_PIGMENT: {
         unsigned r, g, b;
         char tail;

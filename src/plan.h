@@ -59,6 +59,7 @@ typedef struct settings {
     double max_pixels;
     double dilution, blowout;
     int dilution_auto;         /* --dilution auto: from the photo (shade) */
+    int undertone;             /* 0 cool (carbon black), 1 neutral, 2 warm (pigment.c) */
     int has_pigment;
     uint8_t pigment[3];
     int compose;               /* compose_mode */

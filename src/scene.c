@@ -388,7 +388,8 @@ static smp_status match_density(smp_layout *L, const patch_levels *lv, smp_error
         /* Less water, when the plan left the shade to smpsim: strength
          * 1 / (1 + W/6) (pigment.c) must grow by d / MATCH_MAX. */
         double strength = 1 / (1 + s->dilution / 6) * d / MATCH_MAX;
-        double w = strength >= 1 ? 0 : round(6 * (1 / strength - 1) * 2) / 2;
+        /* To the half part below, so that the ink is strong enough. */
+        double w = strength >= 1 ? 0 : floor(6 * (1 / strength - 1) * 2) / 2;
         s->dilution = m->dilution = L->shade.dilution = w;
         size_t r = strlen(L->shade.reason);
         snprintf(L->shade.reason + r, sizeof L->shade.reason - r, "; matching the hair around the patches takes %g", w);

@@ -36,8 +36,10 @@ static uint64_t lcg(uint64_t *r)
 /* Skin of colour SKIN with a little pixel noise; right of x = 236 (4 mm
  * past the area), HAIRS per cm^2 of the given kind (BELOW in the lower
  * half, when not 0). */
-static void hair_photo_below(const char *path, hair_kind kind, int hairs, int below)
+static void hair_photo_coloured(const char *path, hair_kind kind, int hairs, int below, const int hair_rgb[3])
 {
+    static const int grey_black[3] = {45, 42, 44};
+    if (!hair_rgb) hair_rgb = grey_black;
     smp_error err = {0};
     photo ph;
     ck_assert_int_eq(photo_alloc(&ph, W, H, &err), SMP_OK);
@@ -60,9 +62,11 @@ static void hair_photo_below(const char *path, hair_kind kind, int hairs, int be
             int rr = (*p >> 16) & 255, gg = (*p >> 8) & 255, bb = *p & 255;
             if (kind == LIGHT) { /* grey-white hair, a little lighter than the skin */
                 rr = (rr + 220) / 2; gg = (gg + 218) / 2; bb = (bb + 216) / 2;
-            } else { /* dark hair shafts (they read grey-black), an eighth of a pixel wide: stubble at 4 px/mm */
+            } else { /* dark hair shafts (grey-black unless HAIR_RGB), an eighth of a pixel wide: stubble at 4 px/mm */
                 double f = kind == LONG ? 0.95 : 0.12;
-                rr = (int)(rr * (1 - f) + 45 * f); gg = (int)(gg * (1 - f) + 42 * f); bb = (int)(bb * (1 - f) + 44 * f);
+                rr = (int)(rr * (1 - f) + hair_rgb[0] * f);
+                gg = (int)(gg * (1 - f) + hair_rgb[1] * f);
+                bb = (int)(bb * (1 - f) + hair_rgb[2] * f);
             }
             *p = (uint32_t)rr << 16 | (uint32_t)gg << 8 | (uint32_t)bb;
         }
@@ -73,7 +77,11 @@ static void hair_photo_below(const char *path, hair_kind kind, int hairs, int be
     photo_free(&ph);
 }
 
-static void hair_photo(const char *path, hair_kind kind, int hairs) { hair_photo_below(path, kind, hairs, 0); }
+static void hair_photo_below(const char *path, hair_kind kind, int hairs, int below)
+{
+    hair_photo_coloured(path, kind, hairs, below, NULL);
+}
+
 
 typedef struct region_stats {
     double lin[3]; /* mean linear light */
@@ -103,12 +111,13 @@ static void measure(const photo *p, int x0, int y0, int x1, int y1, region_stats
 
 /* Matches, renders, and measures the area's middle before and after and
  * the stubble. */
-static void match_area_with(const char *polygon, hair_kind kind, int hairs, const char *extra, smp_hair_match *m,
-                            region_stats *before, region_stats *after, region_stats *stubble)
+static void match_area_coloured(const char *polygon, hair_kind kind, int hairs, const int hair_rgb[3], const char *extra,
+                                smp_hair_match *m, region_stats *before, region_stats *after, region_stats *stubble,
+                                region_stats *after_cool)
 {
     char path[] = "/tmp/smpsim-hair-XXXXXX.png", opt[64], scale[16], poly[80];
     close(mkstemps(path, 4));
-    hair_photo(path, kind, hairs);
+    hair_photo_coloured(path, kind, hairs, 0, hair_rgb);
     snprintf(opt, sizeof opt, "photo=%s", path);
     snprintf(scale, sizeof scale, "scale=%d", PPM);
     snprintf(poly, sizeof poly, "area-polygon=%s", polygon);
@@ -127,10 +136,23 @@ static void match_area_with(const char *polygon, hair_kind kind, int hairs, cons
     pigment_from_settings(&pg, &L->mm);
     ck_assert_int_eq(render_dots(&ph, L->shown, L->n_shown, PPM, 0, 0, &pg, &err), SMP_OK);
     measure(&ph, 64, 64, 196, 256, after);
+    if (after_cool) {
+        /* The same dots in plain carbon black. */
+        memcpy(ph.px, L->photo.px, (size_t)ph.stride * ph.h);
+        pigment_undertone(0, pg.weight);
+        ck_assert_int_eq(render_dots(&ph, L->shown, L->n_shown, PPM, 0, 0, &pg, &err), SMP_OK);
+        measure(&ph, 64, 64, 196, 256, after_cool);
+    }
     photo_free(&ph);
     smp_layout_free(L);
     smp_plan_free(p);
     unlink(path);
+}
+
+static void match_area_with(const char *polygon, hair_kind kind, int hairs, const char *extra, smp_hair_match *m,
+                            region_stats *before, region_stats *after, region_stats *stubble)
+{
+    match_area_coloured(polygon, kind, hairs, NULL, extra, m, before, after, stubble, NULL);
 }
 
 static void match_area(const char *polygon, hair_kind kind, int hairs, smp_hair_match *m, region_stats *before,
@@ -176,6 +198,28 @@ START_TEST(dark_stubble_is_matched)
     ck_assert_msg(m2.found && !m2.light, "%s", m2.reason);
     ck_assert_msg(m2.density * m2.dot_mm * m2.dot_mm < 0.8 * m.density * m.dot_mm * m.dot_mm, "%s / %s", m2.reason, m.reason);
     ck_assert(absorb(&b2, &a2) < 0.8 * got);
+}
+END_TEST
+
+/* Brown stubble: a pigment with some brown in it, whose colour is closer
+ * to the stubble's than carbon black's would be.  Stubble as cool as on
+ * the real photos (stubble-side-face: a* -3.9, b* -5.8 for L* -7.4), with
+ * the shadow of the hair under the skin, keeps carbon black. */
+START_TEST(brown_stubble_takes_a_browner_pigment)
+{
+    static const int brown[3] = {70, 50, 35};
+    smp_hair_match m;
+    region_stats b, a, s, cool;
+    match_area_coloured(AREA, DARK, 1100, brown, NULL, &m, &b, &a, &s, &cool);
+    ck_assert_msg(m.found && !m.light && m.undertone > 0, "%s", m.reason);
+    ck_assert_msg(strstr(m.reason, m.undertone == 2 ? "warm undertone" : "neutral undertone"), "%s", m.reason);
+    double got = hypot(a.lab[1] - s.lab[1], a.lab[2] - s.lab[2]), black = hypot(cool.lab[1] - s.lab[1], cool.lab[2] - s.lab[2]);
+    ck_assert_msg(got < black - 0.5 && fabs(a.lab[1] - s.lab[1]) < 3 && fabs(a.lab[2] - s.lab[2]) < 3,
+                  "a*b* %.1f,%.1f (carbon black %.1f,%.1f) against the stubble's %.1f,%.1f", a.lab[1], a.lab[2],
+                  cool.lab[1], cool.lab[2], s.lab[1], s.lab[2]);
+    static const int blue_black[3] = {10, 40, 60};
+    match_area_coloured(AREA, DARK, 1100, blue_black, NULL, &m, &b, &a, &s, NULL);
+    ck_assert_msg(m.found && m.undertone == 0 && strstr(m.reason, "cool undertone"), "%s", m.reason);
 }
 END_TEST
 
@@ -382,6 +426,7 @@ Suite *match_suite(void)
     tcase_add_test(tc, light_stubble_gives_a_light_grey);
     tcase_add_test(tc, no_stubble_or_long_hair_keeps_the_plan);
     tcase_add_test(tc, the_bays_behind_a_hairline_are_topped_up);
+    tcase_add_test(tc, brown_stubble_takes_a_browner_pigment);
     suite_add_tcase(s, tc);
     return s;
 }

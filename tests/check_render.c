@@ -349,6 +349,48 @@ START_TEST(pigment_colour_and_dilution)
 }
 END_TEST
 
+/* A pigment with brown in it takes less red than carbon black: a field of
+ * its dots reads warmer (a*, b*) for as much darkening in green, and the
+ * undertones keep their order. */
+START_TEST(a_browner_undertone_reads_warmer)
+{
+    smp_error err = {0};
+    const double ppm = 6;
+    double lab[3][3];
+    for (int u = 0; u < 3; u++) {
+        photo ph = flat(120, 120, 0xd2aa96);
+        smp_dot d[400]; /* 100 per cm^2 */
+        for (int k = 0; k < 400; k++) d[k] = (smp_dot){0.5 + k % 20, 0.5 + k / 20, 0.5, 1, 1, SMP_DOT_REGULAR, 0, 0, 0.2};
+        settings s;
+        memset(&s, 0, sizeof s);
+        s.depth_mm = 0.2;
+        s.undertone = u;
+        pigment pg;
+        pigment_from_settings(&pg, &s);
+        ck_assert_double_eq(pg.weight[2], 1);
+        ck_assert(u == 0 ? pg.weight[0] == 1 : pg.weight[0] < pg.weight[1] && pg.weight[1] < 1);
+        ck_assert_int_eq(render_dots(&ph, d, 400, ppm, 0, 0, &pg, &err), SMP_OK);
+        double sum[3] = {0, 0, 0};
+        for (int y = 24; y < 96; y++)
+            for (int x = 24; x < 96; x++)
+                for (int c = 0; c < 3; c++) sum[c] += srgb_to_linear((px_at(&ph, x, y) >> (16 - 8 * c)) & 255);
+        for (int c = 0; c < 3; c++) sum[c] /= 72 * 72;
+        linear_to_lab(sum, lab[u]);
+        photo_free(&ph);
+    }
+    uint8_t skin_rgb[3] = {0xd2, 0xaa, 0x96};
+    double skin[3];
+    srgb_to_lab(skin_rgb, skin);
+    for (int u = 1; u < 3; u++) {
+        /* Per L* of darkening, less of a* and b*. */
+        double was = (skin[1] - lab[u - 1][1] + skin[2] - lab[u - 1][2]) / (skin[0] - lab[u - 1][0]);
+        double now = (skin[1] - lab[u][1] + skin[2] - lab[u][2]) / (skin[0] - lab[u][0]);
+        ck_assert_msg(now < was - 0.05, "undertone %d: a*+b* lost per L* %.2f, against %.2f", u, now, was);
+    }
+    ck_assert_msg(skin[0] - lab[2][0] > 3, "the warm dots darken by L* %.1f only", skin[0] - lab[2][0]);
+}
+END_TEST
+
 Suite *render_suite(void)
 {
     Suite *s = suite_create("render");
@@ -362,6 +404,7 @@ Suite *render_suite(void)
     tcase_add_test(tc, shadow_at_defaults_and_shine_kept);
     tcase_add_test(tc, fresh_dots_are_darker_and_redden_the_skin_around_them);
     tcase_add_test(tc, pigment_colour_and_dilution);
+    tcase_add_test(tc, a_browner_undertone_reads_warmer);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -101,27 +101,102 @@ static int in_patch(double x, double y, double margin)
     return 0;
 }
 
-/* Buzz-cut stubble: about 90 follicular units per cm^2, each a short dark
- * speck or two; fewer toward a patch's edge, none inside. */
-static void stubble(cairo_t *cr, double w, double h, double ppm, uint64_t *k)
+/* Buzz-cut stubble: about 90 follicular units per cm^2 of one to three
+ * hairs on a jittered grid (follicles keep their distance), fewer toward a
+ * patch's edge, none inside.  Each hair is a short dark speck above the
+ * skin and, below it, the part under the skin seen through it: a soft
+ * cool shadow about 0.4 mm wide at the root and along the follicle behind
+ * it, which is most of what makes a shaved head darker (as crown.jpg). */
+/* The part of a hair under the skin, seen through it (SHADOW, W x H px at
+ * PPM px/mm): a Gaussian of 0.4 mm and peak AMP at the root (X, Y mm), and
+ * 0.6 of it 0.3 mm back along the follicle, against the growth DIR. */
+static void follicle_shadow(float *shadow, int w, int h, double ppm, double x, double y, double dir, double amp)
 {
-    double units = w * h / (ppm * ppm) / 100 * 90;
-    cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
-    for (int i = 0; i < (int)units; i++) {
-        double x = w * u(k), y = h * u(k);
-        if (in_patch(x, y, 0)) continue;
-        if (in_patch(x, y, 3 * ppm) && u(k) < 0.5) continue;
-        int hairs = 1 + (u(k) < 0.55) + (u(k) < 0.2);
-        for (int j = 0; j < hairs; j++) {
-            double a = 2 * M_PI * u(k), x1 = x + 0.15 * ppm * cos(a) * j, y1 = y + 0.15 * ppm * sin(a) * j;
-            double shade = 0.12 + 0.12 * u(k), dir = 1.9 + 0.5 * (u(k) - 0.5), len = (0.15 + 0.2 * u(k)) * ppm;
-            cairo_set_source_rgba(cr, shade, shade * 0.9, shade * 0.85, 0.55 + 0.25 * u(k));
-            cairo_set_line_width(cr, (0.09 + 0.04 * u(k)) * ppm);
-            cairo_move_to(cr, x1, y1);
-            cairo_line_to(cr, x1 + len * cos(dir), y1 + len * sin(dir));
-            cairo_stroke(cr);
+    const double sig = 0.4 * ppm;
+    const int rad = (int)ceil(3 * sig);
+    for (int part = 0; part < 2; part++) {
+        double px = (x - part * 0.3 * cos(dir)) * ppm;
+        double py = (y - part * 0.3 * sin(dir)) * ppm;
+        double a = amp * (part ? 0.6 : 1);
+        int x0 = (int)px, y0 = (int)py;
+        for (int yy = y0 - rad; yy <= y0 + rad; yy++) {
+            if (yy < 0 || yy >= h) continue;
+            for (int xx = x0 - rad; xx <= x0 + rad; xx++) {
+                if (xx < 0 || xx >= w) continue;
+                double r2 = (xx + 0.5 - px) * (xx + 0.5 - px) + (yy + 0.5 - py) * (yy + 0.5 - py);
+                shadow[(size_t)yy * w + xx] += (float)(a * exp(-r2 / (2 * sig * sig)));
+            }
         }
     }
+}
+
+/* A hair above the skin: a stroke of LEN from (X, Y) toward DIR, in the
+ * units CR draws in. */
+static void hair_stroke(cairo_t *cr, double x, double y, double dir, double len, double width, double r, double g,
+                        double b, double alpha)
+{
+    cairo_set_source_rgba(cr, r, g, b, alpha);
+    cairo_set_line_width(cr, width);
+    cairo_move_to(cr, x, y);
+    cairo_line_to(cr, x + len * cos(dir), y + len * sin(dir));
+    cairo_stroke(cr);
+}
+
+typedef struct stub_hair {
+    double x, y, dir, len, width, shade, alpha;
+} stub_hair;
+
+static void stubble(cairo_t *cr, double w, double h, double ppm, uint64_t *k)
+{
+    double grid = ppm / sqrt(0.9);
+    int gw = (int)(w / grid) + 1, gh = (int)(h / grid) + 1, n = 0, iw = (int)w, ih = (int)h;
+    stub_hair *hs = malloc(sizeof *hs * (size_t)gw * gh * 3);
+    float *shadow = calloc((size_t)iw * ih, sizeof *shadow);
+    if (!hs || !shadow) { free(hs); free(shadow); return; }
+    for (int j = 0; j < gh; j++)
+        for (int i = 0; i < gw; i++) {
+            double x = (i + 0.5 + 0.8 * (u(k) - 0.5)) * grid, y = (j + 0.5 + 0.8 * (u(k) - 0.5)) * grid;
+            if (in_patch(x, y, 0)) continue;
+            if (in_patch(x, y, 3 * ppm) && u(k) < 0.5) continue;
+            int hairs = 1 + (u(k) < 0.55) + (u(k) < 0.2);
+            for (int q = 0; q < hairs; q++) {
+                stub_hair *e = &hs[n++];
+                double an = 2 * M_PI * u(k);
+                e->x = x + 0.15 * ppm * cos(an) * q;
+                e->y = y + 0.15 * ppm * sin(an) * q;
+                e->shade = 0.12 + 0.12 * u(k);
+                e->dir = 1.9 + 0.5 * (u(k) - 0.5);
+                e->len = (0.15 + 0.2 * u(k)) * ppm;
+                e->alpha = 0.45 + 0.25 * u(k);
+                e->width = (0.08 + 0.04 * u(k)) * ppm;
+                follicle_shadow(shadow, iw, ih, ppm, e->x / ppm, e->y / ppm, e->dir, 0.045 + 0.015 * u(k));
+            }
+        }
+    /* The shadow takes red the most, so it is cooler as well as darker. */
+    static const double absorb[3] = {1.0, 0.64, 0.42};
+    cairo_surface_t *s = cairo_get_target(cr);
+    cairo_surface_flush(s);
+    unsigned char *data = cairo_image_surface_get_data(s);
+    int stride = cairo_image_surface_get_stride(s);
+    for (int y = 0; y < ih; y++) {
+        uint32_t *row = (uint32_t *)(data + (size_t)y * stride);
+        for (int x = 0; x < iw; x++) {
+            uint32_t px = 0;
+            for (int c = 0; c < 3; c++) {
+                double v = pow(((row[x] >> (16 - 8 * c)) & 255) / 255.0, 2.2) * exp(-shadow[(size_t)y * iw + x] * absorb[c]);
+                px = px << 8 | (uint32_t)lround(255 * pow(v, 1 / 2.2));
+            }
+            row[x] = px;
+        }
+    }
+    cairo_surface_mark_dirty(s);
+    free(shadow);
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+    for (int i = 0; i < n; i++) {
+        const stub_hair *e = &hs[i];
+        hair_stroke(cr, e->x, e->y, e->dir, e->len, e->width, e->shade, e->shade * 0.95, e->shade * 0.95, e->alpha);
+    }
+    free(hs);
 }
 
 static int save(cairo_surface_t *s, const char *dir, const char *name)
@@ -319,25 +394,8 @@ static int crown_sample(const char *outdir)
      * shadow at the root and along the follicle behind it. */
     float *shadow = calloc((size_t)SW * SH, sizeof *shadow);
     if (!shadow) { free(hs); return 1; }
-    const double sig = 0.4 * CROWN_PPM;
-    const int rad = (int)ceil(3 * sig);
-    for (int i = 0; i < n; i++) {
-        if (hs[i].shadow <= 0) continue;
-        for (int part = 0; part < 2; part++) {
-            double px = (hs[i].x - part * 0.3 * cos(hs[i].dir)) * CROWN_PPM;
-            double py = (hs[i].y - part * 0.3 * sin(hs[i].dir)) * CROWN_PPM;
-            double amp = hs[i].shadow * (part ? 0.6 : 1);
-            int x0 = (int)px, y0 = (int)py;
-            for (int y = y0 - rad; y <= y0 + rad; y++) {
-                if (y < 0 || y >= SH) continue;
-                for (int x = x0 - rad; x <= x0 + rad; x++) {
-                    if (x < 0 || x >= SW) continue;
-                    double r2 = (x + 0.5 - px) * (x + 0.5 - px) + (y + 0.5 - py) * (y + 0.5 - py);
-                    shadow[(size_t)y * SW + x] += (float)(amp * exp(-r2 / (2 * sig * sig)));
-                }
-            }
-        }
-    }
+    for (int i = 0; i < n; i++)
+        if (hs[i].shadow > 0) follicle_shadow(shadow, SW, SH, CROWN_PPM, hs[i].x, hs[i].y, hs[i].dir, hs[i].shadow);
     /* Skin: medium-fair, lit softly from the upper left and front, faint
      * mottling, a mild broad shine on the crown; a plain wall behind. */
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, SW, SH);
@@ -400,11 +458,7 @@ static int crown_sample(const char *outdir)
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
     for (int i = 0; i < n; i++) {
         const crown_hair *h = &hs[i];
-        cairo_set_source_rgba(cr, h->shade, h->shade * 1.02, h->shade * 1.06, h->alpha);
-        cairo_set_line_width(cr, h->width);
-        cairo_move_to(cr, h->x, h->y);
-        cairo_line_to(cr, h->x + h->len * cos(h->dir), h->y + h->len * sin(h->dir));
-        cairo_stroke(cr);
+        hair_stroke(cr, h->x, h->y, h->dir, h->len, h->width, h->shade, h->shade * 1.02, h->shade * 1.06, h->alpha);
     }
     cairo_destroy(cr);
     free(hs);
@@ -583,20 +637,21 @@ int main(int argc, char **argv)
     cairo_destroy(cr);
     if (save(s, argv[1], "patches.jpg")) return 2;
     cairo_surface_destroy(s);
-    /* The patches as a practitioner would paint them: a rough ellipse over
-     * each, a little beyond the bare skin. */
+    /* The patches as a practitioner would paint them: round each patch
+     * by hand, about 3 mm beyond the bare skin, over the thinner stubble
+     * at its edge, so that the dots blend into the full stubble. */
     s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, W, H);
     cr = cairo_create(s);
     cairo_set_source_rgb(cr, 0, 0, 0);
     cairo_paint(cr);
     cairo_set_source_rgb(cr, 1, 1, 1);
     for (int i = 0; i < 2; i++) {
-        cairo_save(cr);
-        cairo_translate(cr, PATCHES[i][0], PATCHES[i][1]);
-        cairo_rotate(cr, 0.3);
-        cairo_scale(cr, 1.08, 0.98);
-        cairo_arc(cr, 0, 0, PATCHES[i][2] * 1.05, 0, 2 * M_PI);
-        cairo_restore(cr);
+        for (int j = 0; j < 48; j++) {
+            double a = 2 * M_PI * j / 48, r = patch_edge(i, a) + (3 + 0.6 * sin(4 * a + i)) * 2 * S;
+            if (j == 0) cairo_move_to(cr, PATCHES[i][0] + r * cos(a), PATCHES[i][1] + r * sin(a));
+            else cairo_line_to(cr, PATCHES[i][0] + r * cos(a), PATCHES[i][1] + r * sin(a));
+        }
+        cairo_close_path(cr);
         cairo_fill(cr);
     }
     cairo_destroy(cr);

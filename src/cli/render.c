@@ -48,9 +48,10 @@ int cmd_render(int argc, char **argv)
         json_t *match = json_null(), *dauto = json_null(), *anchors_auto = json_null();
         smp_hair_match hm;
         if (smp_layout_hair_match(layout, &hm))
-            match = json_pack("{s:b,s:b,s:b,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "found", hm.found, "light", hm.light,
+            match = json_pack("{s:b,s:b,s:b,s:o,s:o,s:o,s:o,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "found", hm.found, "light", hm.light,
                               "limited", hm.limited, "density", json_num(hm.density, 6), "dot_mm", json_num(hm.dot_mm, 3),
-                              "depth_mm", json_num(hm.depth_mm, 3), "dilution", json_num(hm.dilution, 6), "skin_lab",
+                              "depth_mm", json_num(hm.depth_mm, 3), "dilution", json_num(hm.dilution, 6), "undertone",
+                              hm.undertone == 2 ? "warm" : hm.undertone == 1 ? "neutral" : "cool", "skin_lab",
                               json_nums(hm.skin_lab, 3, 2), "stubble_lab", json_nums(hm.stubble_lab, 3, 2), "expect_lab",
                               json_nums(hm.expect_lab, 3, 2), "skin_grain", json_num(hm.skin_grain, 2), "stubble_grain",
                               json_num(hm.stubble_grain, 2), "expect_grain", json_num(hm.expect_grain, 2), "reason",

@@ -21,6 +21,7 @@ done <<'LIST'
 --session-shares|a,b|expected percentages A,B,C\.\.\.
 --area|manual|expected auto
 --face|sideways|expected down, up, left or right
+--undertone|black|expected cool, neutral or warm
 --mode|thick|expected normal or thinning
 --paper|a3|expected a4 or letter
 --match|maybe|expected auto or off

@@ -118,16 +118,22 @@ run render top.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" --
 
 t "alopecia patches matched to the stubble around them"
 cp "$root"/samples/* .
+# the sample matches with match = auto; --density auto is the older way
+grep -v -e '^\[dots\]' -e '^match = auto' patches.smp >pa.smp
+printf '[density]\ndensity = auto\n[render]\ndilution = auto\n' >>pa.smp
 run render patches.smp -o p.png --json; expect_status 0
+expect_out '"density_auto":null,"match":\{"found":true,"light":false,"limited":false'
+expect_out '"dilution":[0-9.]+,"undertone":"(cool|neutral|warm)","skin_lab"'
+run render pa.smp -o p.png --json; expect_status 0
 expect_out '"density_auto":\{"density":([4-9][0-9]|1[01][0-9]),'
 expect_out '"limited":false'
-run render patches.smp -o p.png; expect_status 0
+run render pa.smp -o p.png; expect_status 0
 expect_err_has "density ([4-9][0-9]|1[01][0-9]) dots/cm\^2 \(auto, from the photo\): the hair around the patches darkens the skin by"
 expect_err_has "^smpsim: dilution [0-9.]+ \(auto"
 # a fixed shade too light for the stubble: says the patches stay lighter
-run render patches.smp --dilution 20 --dot-mm 0.3 -o p.png; expect_status 0
+run render pa.smp --dilution 20 --dot-mm 0.3 -o p.png; expect_status 0
 expect_error "the patches will stay lighter \(try --dilution auto\)"
-run render patches.smp --density 80 -o fixed.png --json; expect_status 0; expect_out '"density_auto":null'
+run render pa.smp --density 80 -o fixed.png --json; expect_status 0; expect_out '"density_auto":null'
 run render top.smp --density auto -o x.png; expect_status 1
 expect_error "auto needs a photo and --patch-mask or --patch-polygon"
 run render top.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" --density auto --patch-polygon "0,0 800,0 800,800 0,800" -o x.png; expect_status 2
@@ -162,9 +168,11 @@ for ap_s in frontal side; do
 done
 # with patches, the patches are what it reads (it said "too little of the
 # area to measure its skin": the area was the whole frame, mostly stubble)
-run render patches.smp --density 80 --match auto -o pm.png; expect_status 0
+grep -v -e '^\[dots\]' -e '^match = auto' patches.smp >pa.smp
+printf '[density]\ndensity = auto\n' >>pa.smp
+run render pa.smp --density 80 --match auto -o pm.png; expect_status 0
 expect_err_has "^smpsim: match: stubble around the area: L\* [0-9.]+ against [0-9.]+ bare .*: [0-9]+ dots/cm\^2 of 0\.[0-9]+ mm deposits"
-run render patches.smp --match auto -o x.png; expect_status 1
+run render pa.smp --match auto -o x.png; expect_status 1
 expect_error "^smpsim: --match: auto and --density auto both choose the density: give one"
 run layout --area-mm 50,50 --match auto -o d.csv; expect_status 1
 expect_error "^smpsim: --match: auto needs a photo with the client's hair in it"

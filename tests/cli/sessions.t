@@ -70,3 +70,23 @@ run layout top.smp --show fresh -o fresh.csv; expect_status 0
 # The last session's impressions are the fresh ones.
 awk -F, 'FNR > 1 && $5 == 3 {s[FILENAME] += $3; n[FILENAME]++} END {r = (s["fresh.csv"] / n["fresh.csv"]) / (s["healed.csv"] / n["healed.csv"]); exit !(r > 1.5 && r < 1.7)}' healed.csv fresh.csv ||
   fail "fresh impressions of the last session are not 1.6x the healed diameter"
+
+t "--undertone: a pigment with brown in it reads warmer than carbon black for as much ink"
+"${SMPSIM_APPEARANCE:-$root/build/appearance}" mkflat flat.png 400 400 d2aa96
+for u in cool neutral warm; do
+  run render flat.png --scale 4 --area-polygon "20,20 380,20 380,380 20,380" --undertone $u --compose side -o $u.png
+  expect_status 0
+  panels $u.png 2
+  eval "${u}_a=\$(fig panel2_a) ${u}_b=\$(fig panel2_b) ${u}_L=\$(fig panel2_L)"
+done
+below "$cool_a" "$neutral_a" && below "$neutral_a" "$warm_a" && below "$cool_b" "$neutral_b" && below "$neutral_b" "$warm_b" ||
+  fail "not warmer in turn: a* $cool_a $neutral_a $warm_a, b* $cool_b $neutral_b $warm_b"
+awk -v l="$warm_L" -v s="$(fig panel1_L)" 'BEGIN {exit !(s - l > 4)}' || fail "the warm pigment darkens by less than L* 4: $warm_L against $(fig panel1_L)"
+run render flat.png --scale 4 --area-polygon "20,20 380,20 380,380 20,380" --undertone black -o x.png; expect_status 1
+expect_error "^smpsim: --undertone: black: expected cool, neutral or warm$"
+run render flat.png --scale 4 --area-polygon "20,20 380,20 380,380 20,380" --pigment '#404040' --undertone warm --compose side -o p1.png
+panels p1.png 2; p1=$(fig panel2_a)
+run render flat.png --scale 4 --area-polygon "20,20 380,20 380,380 20,380" --pigment '#404040' --compose side -o p2.png
+panels p2.png 2
+[ "$p1" = "$(fig panel2_a)" ] || fail "--pigment did not override the undertone: a* $p1 against $(fig panel2_a)"
+
