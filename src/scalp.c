@@ -299,6 +299,8 @@ done:
 #define LINE_NEAR_MM 8.0  /* behind a hairline: a region this near the line anywhere along it is taken too, */
 #define LINE_PART_MM2 100.0 /* when it is this large */
 #define BACKGROUND_DE 25.0 /* beside the area, this far from the skin's colour (CIELAB) is no skin */
+#define BACKGROUND_HUE 16.0 /* ... or this far in a* and b* alone (skin_like's hue): a pale green wall */
+#define NEAR_LIGHT_MM 5.0  /* the area's bare skin beside a place: its lightest within this */
 #define FACE_GAP_MM 8.0   /* skin running toward the face this near the region makes it a forehead */
 #define GRAIN_MM 3.0      /* width over which grain is measured, and the scalp regrown into the smooth skin */
 #define GRAIN_HAIR 1.5    /* finest-detail grain over bare skin's (as a standard deviation) that is stubble */
@@ -500,6 +502,57 @@ static int off_the_head(const float *L, const float *A, const float *B, int w, i
     free(hull);
     free(in);
     return 0;
+}
+
+/* A large photo is read in blocks of pixels, averaged, to about this many
+ * in all: the hull is coarse, and a 12 MP photo in CIELAB is 144 MB. */
+#define OFF_HEAD_PIXELS 1e6
+
+smp_status scalp_off_head(const photo *p, double scale, double margin_mm, uint8_t **out, smp_error *err)
+{
+    int w = p->w, h = p->h;
+    int f = (int)fmax(1, ceil(sqrt((double)w * h / OFF_HEAD_PIXELS)));
+    int sw = (w + f - 1) / f, sh = (h + f - 1) / f;
+    size_t n = (size_t)sw * sh;
+    float *L = malloc(n * sizeof *L), *A = malloc(n * sizeof *A), *B = malloc(n * sizeof *B), *tmp = malloc(n * sizeof *tmp);
+    uint8_t *on = malloc(n);
+    smp_status st = SMP_OK;
+    *out = NULL;
+    if (!L || !A || !B || !tmp || !on || !(*out = calloc((size_t)w * h, 1))) {
+        st = smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+        goto done;
+    }
+    for (int y = 0; y < sh; y++)
+        for (int x = 0; x < sw; x++) {
+            double sum[3] = {0, 0, 0};
+            int k = 0;
+            for (int yy = y * f; yy < (y + 1) * f && yy < h; yy++) {
+                const uint32_t *row = (const uint32_t *)(p->px + (size_t)yy * p->stride);
+                for (int xx = x * f; xx < (x + 1) * f && xx < w; xx++, k++)
+                    for (int c = 0; c < 3; c++) sum[c] += (row[xx] >> (16 - 8 * c)) & 255;
+            }
+            uint8_t rgb[3];
+            for (int c = 0; c < 3; c++) rgb[c] = (uint8_t)lrint(sum[c] / k);
+            double lab[3];
+            srgb_to_lab(rgb, lab);
+            size_t i = (size_t)y * sw + x;
+            L[i] = (float)lab[0];
+            A[i] = (float)lab[1];
+            B[i] = (float)lab[2];
+        }
+    double skin[3], hair_l;
+    if ((st = scalp_skin(sw, sh, L, A, B, scale / f, skin, &hair_l, err)) != SMP_OK) goto done;
+    memset(on, 1, n);
+    if (off_the_head(L, A, B, sw, sh, skin, scale / f, margin_mm, tmp, on, NULL)) {
+        st = smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+        goto done;
+    }
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) (*out)[(size_t)y * w + x] = !on[(size_t)(y / f) * sw + x / f];
+done:
+    if (st != SMP_OK) { free(*out); *out = NULL; }
+    free(L); free(A); free(B); free(tmp); free(on);
+    return st;
 }
 
 /* The region's area over that of its convex hull: near 1 for a crown or a
@@ -1277,16 +1330,41 @@ static float fast_lab(const lab_tables *t, uint32_t v, float *ab)
     return 116 * fy - 16;
 }
 
+/* V (W x H; -1 where unknown) takes the greatest known value within R
+ * cells either way (a square), separably; TMP is W x H scratch. */
+static void near_max(float *v, float *tmp, int w, int h, int r)
+{
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            float best = -1;
+            for (int k = x - r < 0 ? 0 : x - r; k <= x + r && k < w; k++) best = fmaxf(best, v[(size_t)y * w + k]);
+            tmp[(size_t)y * w + x] = best;
+        }
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            float best = -1;
+            for (int k = y - r < 0 ? 0 : y - r; k <= y + r && k < h; k++) best = fmaxf(best, tmp[(size_t)k * w + x]);
+            v[(size_t)y * w + x] = best;
+        }
+}
+
 smp_status scalp_not_bare_skin(const photo *p, double scale, const area *a, grey_image *out, smp_error *err)
 {
     memset(out, 0, sizeof *out);
     size_t n = (size_t)p->w * p->h, ns = 0;
     int step = n > 4000000 ? 3 : n > 1000000 ? 2 : 1;
     size_t most = ((size_t)p->w / step + 1) * ((size_t)p->h / step + 1);
-    float *l = malloc(n * sizeof *l), *in = malloc(3 * most * sizeof *in);
+    /* The area's light near each place, on cells of a millimetre: the
+     * mean L* of its pixels in each cell, then the lightest within
+     * NEAR_LIGHT_MM (the bare skin, past stubble the area was drawn
+     * into). */
+    int c = (int)fmax(1, lround(scale)), cw = (p->w + c - 1) / c, ch = (p->h + c - 1) / c;
+    size_t nc = (size_t)cw * ch;
+    float *l = malloc(n * sizeof *l), *in = malloc(3 * most * sizeof *in), *cl = calloc(nc, sizeof *cl),
+          *cn = calloc(nc, sizeof *cn);
     uint8_t *m = malloc(n);
-    if (!l || !in || !m) {
-        free(l); free(in); free(m);
+    if (!l || !in || !m || !cl || !cn) {
+        free(l); free(in); free(m); free(cl); free(cn);
         return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
     }
     /* Every pixel's L* from tables: a 12 MP photo in a few tens of ms;
@@ -1299,6 +1377,9 @@ smp_status scalp_not_bare_skin(const photo *p, double scale, const area *a, grey
             l[(size_t)y * p->w + x] = fast_lab(&t, row[x], NULL);
             if (y % step == 0 && x % step == 0 && area_contains(a, v2((x + 0.5) / scale, (y + 0.5) / scale))) {
                 in[ns] = fast_lab(&t, row[x], &in[most + 2 * ns]);
+                size_t k = (size_t)(y / c) * cw + x / c;
+                cl[k] += in[ns];
+                cn[k]++;
                 ns++;
             }
         }
@@ -1316,8 +1397,10 @@ smp_status scalp_not_bare_skin(const photo *p, double scale, const area *a, grey
             return smp_fail(err, SMP_ENOMEM, 0, "out of memory");
         }
         memcpy(li, in, ns * sizeof *li);
-        float skin = kth_smallest(li, ns, (size_t)(0.7 * ns)), by = fmaxf(2.5f, 0.08f * skin);
+        float skin = kth_smallest(li, ns, (size_t)(0.7 * ns));
         free(li);
+        for (size_t k = 0; k < nc; k++) cl[k] = cn[k] > 0 ? cl[k] / cn[k] : -1;
+        near_max(cl, cn, cw, ch, (int)lround(NEAR_LIGHT_MM * scale / c));
         for (size_t k = 0; k < ns; k++)
             if (fabsf(in[k] - skin) < 10) { sa += in[most + 2 * k]; sb += in[most + 2 * k + 1]; nk++; }
         sa /= nk ? nk : 1;
@@ -1329,11 +1412,12 @@ smp_status scalp_not_bare_skin(const photo *p, double scale, const area *a, grey
             const uint32_t *row = (const uint32_t *)(p->px + (size_t)y * p->stride);
             for (int x = 0; x < p->w; x++) {
                 size_t i = (size_t)y * p->w + x;
-                float ab[2];
-                if (l[i] < skin - by) { m[i] = 255; continue; }
+                float ab[2], near = cl[(size_t)(y / c) * cw + x / c], ref = near >= 0 ? near : skin;
+                if (l[i] < ref - fmaxf(2.5f, 0.08f * ref)) { m[i] = 255; continue; }
                 fast_lab(&t, row[x], ab);
                 double dl = l[i] - skin, da = ab[0] - sa, db = ab[1] - sb;
-                m[i] = nk && dl * dl + da * da + db * db > BACKGROUND_DE * BACKGROUND_DE ? 255 : 0;
+                m[i] = nk && (dl * dl + da * da + db * db > BACKGROUND_DE * BACKGROUND_DE ||
+                              da * da + db * db > BACKGROUND_HUE * BACKGROUND_HUE) ? 255 : 0;
             }
         }
         out->w = p->w;
@@ -1344,6 +1428,8 @@ smp_status scalp_not_bare_skin(const photo *p, double scale, const area *a, grey
     free(l);
     free(in);
     free(m);
+    free(cl);
+    free(cn);
     return SMP_OK;
 }
 

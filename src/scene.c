@@ -173,6 +173,39 @@ static smp_status exclude_face(smp_layout *L, smp_error *err)
     return SMP_OK;
 }
 
+/* Never past the head's outline: a drawn area (a polygon or mask on the
+ * photo) that runs over the wall or clothes beyond it, as one drawn round
+ * the outline in the studio easily does, loses what lies further than
+ * DRAWN_SURE_MM from the convex hull of the skin that is plainly skin
+ * (scalp.c); *TOOK gets the mm^2 it took.  stubble-side-face.jpg with the
+ * practitioner's polygon to the outline: 3.1 cm^2 of dots on the wall. */
+#define DRAWN_SURE_MM 1.0
+static smp_status exclude_off_head(smp_layout *L, scene_cache *cache, double *took, smp_error *err)
+{
+    uint8_t *off = NULL, *ex;
+    *took = 0;
+    smp_status st = SMP_OK;
+    if (!cache) {
+        st = scalp_off_head(&L->photo, L->scale, DRAWN_SURE_MM, &off, err);
+    } else if (cache->off_head_scale != L->scale) {
+        /* Once per photo and scale: a page redraws on every drag. */
+        free(cache->off_head);
+        cache->off_head = NULL;
+        cache->off_head_scale = 0;
+        if ((st = scalp_off_head(&cache->photo, L->scale, DRAWN_SURE_MM, &cache->off_head, err)) == SMP_OK)
+            cache->off_head_scale = L->scale;
+    }
+    if (st != SMP_OK) return st;
+    const uint8_t *m = cache ? cache->off_head : off;
+    if ((st = photo_exclusion(L, &ex, err)) == SMP_OK)
+        for (int y = 0; y < L->photo.h; y++)
+            for (int x = 0; x < L->photo.w; x++)
+                if (m[(size_t)y * L->photo.w + x]) *took += exclude_pixel(L, ex, x, y);
+    free(off);
+    L->area.area_mm2 = fmax(0, L->area.area_mm2 - *took);
+    return st;
+}
+
 /* The scene: reads the photo, finds its scale and turns every position
  * given in photo pixels into mm, so that later stages see mm only.  A face
  * in the photo is looked for when it can help: to confirm one is there
@@ -527,6 +560,8 @@ void scene_cache_free(scene_cache *c)
     photo_free(&c->photo);
     ears_free(&c->ears);
     grey_image_free(&c->not_bare);
+    free(c->off_head);
+    c->off_head = NULL;
     field_free(&c->edge);
     scalp_candidates_free(&c->cand);
     free(c->scalp_mask);
@@ -730,6 +765,14 @@ smp_status scene_build_cached(smp_layout *L, const smp_plan *plan, scene_cache *
         return st;
     }
     if (L->face.found && (st = exclude_face(L, err)) != SMP_OK) return st;
+    if (L->photo.px && L->scale > 0 && (s->polygon || s->area_mask) && !s->area_auto && !s->thinning && !s->patch_poly &&
+        !s->patch_mask) {
+        double took;
+        if ((st = exclude_off_head(L, cache, &took, err)) != SMP_OK) return st;
+        if (took >= 10)
+            add_note(L, "%.1f cm^2 of the area drawn lies past the head's outline (the wall or clothes): no dots there",
+                     took / 100);
+    }
     /* The ears, wherever the face is looked for, to keep them out. */
     if (L->photo.px && L->scale > 0 && (s->anchors_auto || s->area_auto || s->thinning || L->scale_estimated)) {
         if ((st = find_ears(L, cache, err)) != SMP_OK) return st;

@@ -34,6 +34,8 @@ typedef struct scene_cache {
      * megapixels (17 bytes a pixel), the size a page shows. */
     int cand_valid;
     scalp_candidates cand;
+    double off_head_scale;  /* the pixels off the head below were found at this scale; 0: not yet */
+    uint8_t *off_head;      /* photo px, 1 = past the head's outline (scalp_off_head) */
     uint64_t not_bare_key;  /* the area the not-bare pixels below were found for (a hash), 0: none */
     grey_image not_bare;
     uint64_t edge_key;    /* the area and edge width the soft edge below is for, 0: none */

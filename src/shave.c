@@ -175,7 +175,10 @@ smp_status shave_build(const photo *p, double scale, const area *a, shave *out, 
     for (size_t i = 0; i < n; i++) sd[i] = sqrtf(fmaxf(0, tmp[i] - sd[i] * sd[i]));
     for (size_t i = 0; i < n; i += stride)
         if (dist[i] == 0) tmp[ns++] = sd[i];
-    if (ns < 100) goto out; /* no area to speak of: nothing to cut */
+    if (ns < 100) { /* no area to speak of */
+        snprintf(out->note, sizeof out->note, "--shave: the area is too small to tell its skin from hair: nothing cut");
+        goto out;
+    }
     qsort(tmp, ns, sizeof *tmp, cmp_float);
     float smooth = fmaxf(1.0f, 1.5f * tmp[ns / 4]);
     /* Dense hair is smooth too at this size: of the smooth pixels, those
@@ -185,7 +188,10 @@ smp_status shave_build(const photo *p, double scale, const area *a, shave *out, 
     ns = 0;
     for (size_t i = 0; i < n; i += stride)
         if (dist[i] == 0 && sd[i] <= smooth && L[i] >= split) tmp[ns++] = L[i];
-    if (ns < 100) goto out;
+    if (ns < 100) {
+        snprintf(out->note, sizeof out->note, "--shave: too little smooth skin in the area to tell it from hair: nothing cut");
+        goto out;
+    }
     qsort(tmp, ns, sizeof *tmp, cmp_float);
     float skin_l = tmp[(size_t)(0.7 * ns)], skin_lo = tmp[(size_t)(0.4 * ns)];
     double sa = 0, sb = 0;
@@ -198,7 +204,12 @@ smp_status shave_build(const photo *p, double scale, const area *a, shave *out, 
         if (dist[i] <= band) tmp[nh++] = L[i];
     qsort(tmp, nh, sizeof *tmp, cmp_float);
     float hair_l = tmp[nh / 16];
-    if (skin_l - hair_l < 15) goto out; /* no hair that stands out from the skin */
+    if (skin_l - hair_l < 15) {
+        snprintf(out->note, sizeof out->note,
+                 "--shave: no hair stands out from the skin in the area or at its edge (L* %.0f against %.0f): nothing "
+                 "cut", hair_l, skin_l);
+        goto out;
+    }
     float mid = (skin_l + hair_l) / 2;
     /* Long hair all around the area: cut only inside it, the after would
      * show a bare patch in a head of hair.  The area must be the part of
@@ -270,7 +281,10 @@ smp_status shave_build(const photo *p, double scale, const area *a, shave *out, 
             ncut += cut[i] != 0;
         }
         out->cut_cm2 = ncut / (scale * scale) / 100;
-        if (ncut == 0) goto out;
+        if (ncut == 0) {
+            snprintf(out->note, sizeof out->note, "--shave: no hair reaches the area: nothing cut");
+            goto out;
+        }
     }
     /* Under the hair: the client's skin colour (the clean skin of the
      * area), lit as the skin around it is: the light of the known skin over

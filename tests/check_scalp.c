@@ -465,6 +465,43 @@ START_TEST(not_bare_skin_beside_the_area)
 }
 END_TEST
 
+/* Skin in shade beside the area is bare skin, hair in the same shade is
+ * not: a 100 x 60 mm photo at 3 px/mm lit from the top, its light falling
+ * by 30 % to the bottom; the area is its top half; below it the skin goes
+ * on in deeper shade, with a stripe of dark stubble at 50-55 mm.  The
+ * shaded skin just below the area is 8 % of L* darker than the area's
+ * lit skin, but no darker than the area's skin beside it.  A pale green
+ * wall, 24 from the skin in CIELAB but of another hue, is no skin. */
+START_TEST(skin_in_shade_beside_the_area_is_bare_skin)
+{
+    smp_error err = {0};
+    photo p;
+    ck_assert_int_eq(photo_alloc(&p, 300, 180, &err), SMP_OK);
+    for (int y = 0; y < 180; y++)
+        for (int x = 0; x < 300; x++) {
+            double light = 1 - 0.3 * y / 180.0;
+            int r = 222, g = 175, b = 147; /* the side sample's skin */
+            if (y >= 150 && y < 165) { r = 70; g = 55; b = 45; }
+            if (x >= 270) { r = 203; g = 209; b = 163; light = 1; } /* its wall */
+            uint32_t c = (uint32_t)lrint(r * light) << 16 | (uint32_t)lrint(g * light) << 8 | (uint32_t)lrint(b * light);
+            ((uint32_t *)(p.px + (size_t)y * p.stride))[x] = c;
+        }
+    smp_plan *plan = test_plan("area-mm=100,60", "area-polygon=0,0 85,0 85,30 0,30", NULL);
+    area a;
+    ck_assert_int_eq(area_build(plan_settings(plan), &a, &err), SMP_OK);
+    grey_image m;
+    ck_assert_int_eq(scalp_not_bare_skin(&p, 3, &a, &m, &err), SMP_OK);
+    ck_assert_ptr_nonnull(m.px);
+    for (int y = 91; y < 100; y++) ck_assert_msg(m.px[y * 300 + 120] == 0, "shaded skin at row %d taken for hair", y);
+    ck_assert_int_eq(m.px[157 * 300 + 120], 255); /* the stubble, in the same shade */
+    ck_assert_int_eq(m.px[40 * 300 + 285], 255);  /* the wall */
+    grey_image_free(&m);
+    area_free(&a);
+    smp_plan_free(plan);
+    photo_free(&p);
+}
+END_TEST
+
 START_TEST(takes_every_region_along_the_hairline)
 {
     /* Candidates by hand: a hairline along y = 150 from x 20 to 280 (the
@@ -863,6 +900,7 @@ Suite *scalp_suite(void)
     tcase_add_test(tc, takes_in_a_shine_only_behind_the_hairline);
     tcase_add_test(tc, takes_every_region_along_the_hairline);
     tcase_add_test(tc, not_bare_skin_beside_the_area);
+    tcase_add_test(tc, skin_in_shade_beside_the_area_is_bare_skin);
     tcase_add_test(tc, finds_an_ear_beside_the_head_and_nothing_else);
     suite_add_tcase(s, tc);
     return s;

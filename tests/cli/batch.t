@@ -164,10 +164,10 @@ COMP_WORDS=(smpsim layout --preset wid); COMP_CWORD=3; _smpsim
 
 t "a preset column: the named plan under the plan file and the other columns"
 cp "$root"/samples/top.jpg .
-printf 'photo,output,preset,scale,area-polygon,seed\ntop.jpg,a.csv,widows-peak,4,"100,100 700,100 700,700 100,700",3\ntop.jpg,b.csv,nothere,4,"100,100 700,100 700,700",3\n' >m.csv
-printf 'photo,output,command,preset,scale,area-polygon\ntop.jpg,c.csv,layout,widows-peak,4,"100,100 700,100 700,700 100,700"\n' >n.csv
+printf 'photo,output,preset,scale,area-polygon,seed\ntop.jpg,a.csv,widows-peak,4,"160,160 640,160 640,640 160,640",3\ntop.jpg,b.csv,nothere,4,"100,100 700,100 700,700",3\n' >m.csv
+printf 'photo,output,command,preset,scale,area-polygon\ntop.jpg,c.csv,layout,widows-peak,4,"160,160 640,160 640,640 160,640"\n' >n.csv
 run batch n.csv -q; expect_status 0; expect_file c.csv
-run layout top.jpg --preset widows-peak --scale 4 --area-polygon "100,100 700,100 700,700 100,700" -o d.csv; expect_status 0
+run layout top.jpg --preset widows-peak --scale 4 --area-polygon "160,160 640,160 640,640 160,640" -o d.csv; expect_status 0
 cmp -s c.csv d.csv || fail "the preset column did not make the dots --preset makes"
 run batch m.csv -q; expect_status 2
 grep -q "\"error\":\"unknown preset 'nothere'" out.txt || fail "the bad preset is not reported: $(cat out.txt)"

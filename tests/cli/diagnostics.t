@@ -63,7 +63,7 @@ run layout --area-mm 50,50 --area-mask black16.png --area-polygon "0,0 10,0 10,1
 expect_error "give --area-mask or --area-polygon, not both$"
 run render top.jpg --scale 4 --area auto --area-polygon "0,0 100,0 100,100" -o a.png; expect_status 1
 expect_error "give auto, --area-polygon or --area-mask, one of them$"
-run render top.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" --anchors 190,610:400,700:610,610 --hairline-points "10,10 20,20" -o a.png; expect_status 1
+run render top.jpg --scale 4 --area-polygon "160,160 640,160 640,640 160,640" --anchors 190,610:400,700:610,610 --hairline-points "10,10 20,20" -o a.png; expect_status 1
 expect_error "give --anchors or --hairline-points, not both$"
 run render top.jpg --anchors 190,610:700,700:610,610 -o a.png; expect_status 1
 expect_error "the front midpoint must lie between the temple points$"
@@ -99,8 +99,8 @@ run layout --area-mask bad.png --scale 4 -o d.csv; expect_status 2; expect_error
 run layout --area-mask black16.png --scale 4 -o d.csv; expect_status 2
 expect_error "^smpsim: black16\.png: the mask has no white pixels: nothing to treat$"
 smpsim layout --area-mm 4,4 --px-per-mm 4 -o p16.png
-run render p16.png --scale 4 --area-polygon "100,100 700,100 700,700 100,700" --patch-mask black16.png -o a.png; expect_status 2; expect_error "^smpsim: black16\.png: the mask has no white pixels$"
-run render p16.png --scale 4 --area-polygon "100,100 700,100 700,700 100,700" --scar-dots --scar-mask p16.png -o a.png; expect_status 1
+run render p16.png --scale 4 --area-polygon "160,160 640,160 640,640 160,640" --patch-mask black16.png -o a.png; expect_status 2; expect_error "^smpsim: black16\.png: the mask has no white pixels$"
+run render p16.png --scale 4 --area-polygon "160,160 640,160 640,640 160,640" --scar-dots --scar-mask p16.png -o a.png; expect_status 1
 expect_error "give --scar-dots or --scar-mask, not both$"
 smpsim layout --area-mm 1000,0.25 --px-per-mm 4 -o wide.png
 run layout --area-mask wide.png --scale 0.1 -o d.csv; expect_status 2; expect_error "^smpsim: wide\.png: at this scale the mask spans more than 20000 mm$"
@@ -109,7 +109,7 @@ expect_error "^smpsim: --area-polygon: spans more than 20000 mm$"
 mkdir folder
 run layout --plan folder -o d.csv; expect_status 2; expect_error "^smpsim: folder: not a regular file$"
 run analyze folder --area-mm 10,10; expect_status 2; expect_error "^smpsim: folder: read error$"
-run render top.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" -o a.png; expect_status 2; expect_error "^smpsim: top\.jpg: cannot open: No such file or directory$"
+run render top.jpg --scale 4 --area-polygon "160,160 640,160 640,640 160,640" -o a.png; expect_status 2; expect_error "^smpsim: top\.jpg: cannot open: No such file or directory$"
 run layout --area-mask nothere.png --scale 4 -o d.csv; expect_status 2; expect_error "^smpsim: nothere\.png: cannot open: No such file or directory$"
 cp "$root"/samples/top.jpg top.jpg
 run render top.jpg --scale 4 --area-polygon "0,0 800,0 800,800 0,800" --save-area a.jpg -o b.png; expect_status 1
@@ -194,7 +194,7 @@ t "catalogue: what -v says (exit 0)"
 run layout --area-mm 50,50 -v -o d.csv; expect_status 0
 expect_error "^smpsim: [0-9]+ dots \(expected [0-9]+\) over 25\.0 cm\^2, [0-9.]+ dots/cm\^2, in [0-9.]+ s$"
 cp "$root"/samples/top.jpg top.jpg
-run render top.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" -v -o a.png; expect_status 0
+run render top.jpg --scale 4 --area-polygon "160,160 640,160 640,640 160,640" -v -o a.png; expect_status 0
 expect_error "^smpsim: a\.png: [0-9]+ dots at 4\.00 px/mm in [0-9.]+ s$"
 
 t "catalogue: the batch progress bar, on a terminal only"

@@ -9,15 +9,15 @@ lim() {
   if [ -n "${SMPSIM_SANITIZED:-}${SMPSIM_WRAP:-}" ]; then run "$@"; echo "$status" >status.txt; return; fi
   (ulimit -v 1000000; run "$@"; echo "$status" >status.txt); status=$(cat status.txt)
 }
-lim render huge.png --scale 4 --area-polygon "100,100 700,100 700,700 100,700" -o a.png; expect_status 2
+lim render huge.png --scale 4 --area-polygon "160,160 640,160 640,640 160,640" -o a.png; expect_status 2
 expect_error "^smpsim: huge\.png: 20000x20000 pixels is over the limit of 100 megapixels$"
 lim layout --area-mask huge.png --scale 4 -o a.csv; expect_status 2; expect_error "huge\.png: 20000x20000 pixels is over the limit of 100 megapixels"
-lim render top.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" --scar-mask huge.png -o a.png; expect_status 2; expect_error "huge\.png: 20000x20000 pixels is over the limit"
-lim render top.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" --patch-mask huge.png -o a.png; expect_status 2; expect_error "huge\.png: 20000x20000 pixels is over the limit"
+lim render top.jpg --scale 4 --area-polygon "160,160 640,160 640,640 160,640" --scar-mask huge.png -o a.png; expect_status 2; expect_error "huge\.png: 20000x20000 pixels is over the limit"
+lim render top.jpg --scale 4 --area-polygon "160,160 640,160 640,640 160,640" --patch-mask huge.png -o a.png; expect_status 2; expect_error "huge\.png: 20000x20000 pixels is over the limit"
 lim layout --area-mm 100,100 --density-map huge.png -o a.csv; expect_status 2; expect_error "huge\.png: 20000x20000 pixels is over the limit"
-lim print top.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" --logo huge.png -o a.pdf; expect_status 2; expect_error "huge\.png: 20000x20000 pixels is over the limit of 25 megapixels"
-lim render top.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" --max-pixels 640000 -o a.png; expect_status 0
-lim render top.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" --max-pixels 639999 -o a.png; expect_status 2; expect_error "top\.jpg: 800x800 pixels is over the limit of 639999 pixels"
+lim print top.jpg --scale 4 --area-polygon "160,160 640,160 640,640 160,640" --logo huge.png -o a.pdf; expect_status 2; expect_error "huge\.png: 20000x20000 pixels is over the limit of 25 megapixels"
+lim render top.jpg --scale 4 --area-polygon "160,160 640,160 640,640 160,640" --max-pixels 640000 -o a.png; expect_status 0
+lim render top.jpg --scale 4 --area-polygon "160,160 640,160 640,640 160,640" --max-pixels 639999 -o a.png; expect_status 2; expect_error "top\.jpg: 800x800 pixels is over the limit of 639999 pixels"
 expect_only_files huge.png top.jpg a.png status.txt
 
 t "pixels: outputs past the limit are refused before they are drawn"
@@ -76,11 +76,11 @@ run batch long.csv -q; expect_status 2; expect_error "^smpsim: long\.csv:2: line
 
 t "print: names and dates of 200 characters, notes of 20000 bytes"
 cp "$root"/samples/top.jpg top.jpg
-run print top.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" --client "$(printf '%0201d' 0)" -o m.pdf; expect_status 1
+run print top.jpg --scale 4 --area-polygon "160,160 640,160 640,640 160,640" --client "$(printf '%0201d' 0)" -o m.pdf; expect_status 1
 expect_error "^smpsim: --client: .*longer than 200 characters"
-run print top.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" --clinic "$(printf '%0201d' 0)" -o m.pdf; expect_status 1; expect_error "^smpsim: --clinic: "
+run print top.jpg --scale 4 --area-polygon "160,160 640,160 640,640 160,640" --clinic "$(printf '%0201d' 0)" -o m.pdf; expect_status 1; expect_error "^smpsim: --clinic: "
 printf '%020001d' 0 >notes.txt
-run print top.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" --notes notes.txt -o m.pdf; expect_status 2; expect_error "^smpsim: notes\.txt: notes longer than 20000 bytes$"
+run print top.jpg --scale 4 --area-polygon "160,160 640,160 640,640 160,640" --notes notes.txt -o m.pdf; expect_status 2; expect_error "^smpsim: notes\.txt: notes longer than 20000 bytes$"
 expect_only_files top.jpg notes.txt
 
 t "dot files for analyze: lines of 1023 characters"

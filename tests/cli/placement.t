@@ -6,6 +6,13 @@
 pl_photos=$root/../shared/photos
 pl_data=$root/tests/cli/data/placement.txt
 pl_bin=${SMPSIM_APPEARANCE:-$root/build/appearance}
+# pl_fig PHOTO NAME POLY: pl_n = figure NAME of `appearance diff` between
+# PHOTO and after.png inside POLY (a failure, and status 1, when it cannot tell).
+pl_fig() {
+  pl_n=
+  "$pl_bin" diff "$1" after.png "$3" >fig.txt 2>fig.err || { fail "appearance diff: $(cat fig.err)"; return 1; }
+  pl_n=$(awk -v k="$2" '$1 == k { print $2 }' fig.txt)
+}
 # pl_untouched PHOTO: after.png changed over 2000 pixels of the photo (a
 # path), and none in the regions of regions.txt (lines NAME POLYGON).
 pl_untouched() {
@@ -93,9 +100,7 @@ if [ -d "$pl_photos" ] && [ -f "$pl_photos/bowed-face-front.jpg" ]; then
   expect_status 0
   expect_err_has "^smpsim: found the scalp with confidence 1.00"
   for pl_box in "70,190 170,190 170,235 70,235" "320,215 480,215 480,245 320,245"; do
-    "$pl_bin" diff "$pl_photos/bowed-face-front.jpg" after.png "$pl_box" >fig.txt 2>fig.err ||
-      { fail "appearance diff: $(cat fig.err)"; continue; }
-    pl_n=$(awk '$1 == "diff_pixels" { print $2 }' fig.txt)
+    pl_fig "$pl_photos/bowed-face-front.jpg" diff_pixels "$pl_box" || continue
     [ "${pl_n:-0}" -gt 1500 ] || fail "only ${pl_n:-0} pixels changed at the temple $pl_box"
   done
 fi
@@ -183,3 +188,32 @@ PL_EOF
   [ -n "$pl_mode" ] || echo "hair 560,330 720,330 720,600 560,600" >>regions.txt
   pl_untouched "$root/samples/side.jpg"
 done
+
+# A drawn area that runs past the head's outline onto the wall, as one
+# drawn round the outline in the studio easily does: no dots there, and a
+# note says how much was left out (stubble-side-face.jpg with the
+# practitioner's polygon "to the outline" had 3 cm^2 of dots on the wall).
+t "placement: a drawn area past the head's outline leaves the wall alone (generated side view)"
+run render "$root/samples/side.jpg" --scale 4 --area-polygon "200,20 600,20 600,200 200,200" --compose after \
+  --no-labels -o after.png
+expect_status 0
+expect_error "^smpsim: note: [0-9]+\.[0-9] cm\^2 of the area drawn lies past the head's outline \(the wall or clothes\): no dots there$"
+printf 'wall-top 360,20 440,20 440,45 360,45\nwall-left 200,20 260,20 260,60 200,60\n' >regions.txt
+pl_untouched "$root/samples/side.jpg"
+# the samples' areas lie on the head: no note
+for pl_s in top frontal side crown patches; do
+  run render "$root/samples/$pl_s.smp" -o s.png; expect_status 0
+  ! grep -q "past the head's outline" err.txt || fail "$pl_s.smp: $(cat err.txt)"
+done
+if [ -f "$pl_photos/stubble-side-face.jpg" ]; then
+  t "placement: a drawn area past the head's outline leaves the wall alone (stubble-side-face.jpg)"
+  run render "$pl_photos/stubble-side-face.jpg" --scale 3 --match auto --compose after --no-labels -o after.png \
+    --area-polygon "105,115 145,65 200,45 250,35 290,30 295,200 150,225"
+  expect_status 0
+  expect_err_has "past the head's outline"
+  # 2.5 mm and more from the outline: at most the faintest tail of a halo
+  for pl_box in "150,64 175,55 175,70 150,82" "205,45 235,39 235,49 205,58"; do
+    pl_fig "$pl_photos/stubble-side-face.jpg" diff_max "$pl_box" || continue
+    [ "${pl_n:-99}" -le 3 ] || fail "the wall at $pl_box changed by up to ${pl_n:-?} levels"
+  done
+fi

@@ -77,6 +77,12 @@ files=("$here"/*.t)
 [ $# -gt 0 ] && files=("${@/#/$here/}") && files=("${files[@]/%/.t}")
 every_file=$(( $# == 0 ))
 for f in "${files[@]}"; do
+  # A file that does not parse would stop short where the error is, its
+  # later cases silently not run: a failure.
+  if ! msg=$(bash -n "$f" 2>&1); then
+    end_case; case_name=$(basename "$f"); case_ok=1; fail "does not parse: $msg"; end_case
+    continue
+  fi
   # shellcheck disable=SC1090
   . "$f"
 done

@@ -9,16 +9,16 @@ exiftool -q -overwrite_original -GPSLatitude=48.8584 -GPSLatitudeRef=N -GPSLongi
 exiftool in.jpg | grep -q SecretCam || fail "the test photo has no tags"
 exiftool in.jpg | grep -q ClinicSecretProfile || fail "the test photo has no ICC profile"
 for out in a.png a.jpg a.pdf a.svg; do
-  run render in.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" --hairline rounded --anchors 190,610:400,700:610,610 -o $out; expect_status 0
+  run render in.jpg --scale 4 --area-polygon "160,160 640,160 640,640 160,640" --hairline rounded --anchors 190,610:400,700:610,610 -o $out; expect_status 0
 done
-run print in.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" -o m.pdf; expect_status 0
-run layout in.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" -o l.png; expect_status 0
-run layout in.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" -o l.svg; expect_status 0
-run render in.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" --compose overlay -o o.png; expect_status 0
-run layout in.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" -o l.csv; expect_status 0
-run layout in.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" -o l.json; expect_status 0
+run print in.jpg --scale 4 --area-polygon "160,160 640,160 640,640 160,640" -o m.pdf; expect_status 0
+run layout in.jpg --scale 4 --area-polygon "160,160 640,160 640,640 160,640" -o l.png; expect_status 0
+run layout in.jpg --scale 4 --area-polygon "160,160 640,160 640,640 160,640" -o l.svg; expect_status 0
+run render in.jpg --scale 4 --area-polygon "160,160 640,160 640,640 160,640" --compose overlay -o o.png; expect_status 0
+run layout in.jpg --scale 4 --area-polygon "160,160 640,160 640,640 160,640" -o l.csv; expect_status 0
+run layout in.jpg --scale 4 --area-polygon "160,160 640,160 640,640 160,640" -o l.json; expect_status 0
 run render in.jpg --scale 4 --area auto --hairline rounded --anchors 190,610:400,700:610,610 --save-area area.png --compose sessions -o s.jpg; expect_status 0
-run shade in.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" --json; expect_status 0; cp out.txt shade.json
+run shade in.jpg --scale 4 --area-polygon "160,160 640,160 640,640 160,640" --json; expect_status 0; cp out.txt shade.json
 for f in a.png a.jpg a.pdf a.svg m.pdf l.png l.svg o.png l.csv l.json area.png s.jpg shade.json; do
   if exiftool -a -G1 "$f" | grep -Eiq 'SecretCam|SpyPhone|SN123456|PatientSecret|DrWho|GPS|ClinicSecretProfile'; then
     fail "$f carries metadata from the photo: $(exiftool -a -G1 "$f" | grep -Ei 'SecretCam|SpyPhone|SN123456|PatientSecret|DrWho|GPS|ClinicSecretProfile' | head -3)"
@@ -40,9 +40,9 @@ for out in full.csv full.png full.svg; do
   run layout --area-mm 50,50 -o $out; expect_status 2; expect_error "^smpsim: $out: write failed: No space left on device$"
 done
 for out in full.png full.jpg full.pdf full.svg; do
-  run render in.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" -o $out; expect_status 2; expect_error "^smpsim: $out: write failed: No space left on device$"
+  run render in.jpg --scale 4 --area-polygon "160,160 640,160 640,640 160,640" -o $out; expect_status 2; expect_error "^smpsim: $out: write failed: No space left on device$"
 done
-run print in.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" -o full.pdf; expect_status 2; expect_error "^smpsim: full\.pdf: write failed: No space left on device$"
+run print in.jpg --scale 4 --area-polygon "160,160 640,160 640,640 160,640" -o full.pdf; expect_status 2; expect_error "^smpsim: full\.pdf: write failed: No space left on device$"
 cp "$root"/samples/top.smp "$root"/samples/top.jpg .; printf 'top.smp\n' >list.txt
 run batch list.txt -q --report full.csv; expect_status 2; expect_error "full\.csv: write failed: No space left on device"
 [ -c /dev/full ] && [ -L full.png ] || fail "the device or the link to it was replaced"
@@ -54,7 +54,7 @@ echo old >big.png; echo old >big.pdf
 (ulimit -f 20; ${SMPSIM_WRAP:-} "$bin" layout --area-mm 200,200 --px-per-mm 10 -o big.png >out.txt 2>err.txt); status=$?
 cat err.txt >>"$work/stderr.log"
 expect_status 2; expect_error "^smpsim: big\.png: write failed: File too large$"
-(ulimit -f 20; ${SMPSIM_WRAP:-} "$bin" render "$root"/samples/top.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" -o big.pdf >out.txt 2>err.txt); status=$?
+(ulimit -f 20; ${SMPSIM_WRAP:-} "$bin" render "$root"/samples/top.jpg --scale 4 --area-polygon "160,160 640,160 640,640 160,640" -o big.pdf >out.txt 2>err.txt); status=$?
 cat err.txt >>"$work/stderr.log"
 expect_status 2; expect_error "^smpsim: big\.pdf: write failed: File too large$"
 [ "$(cat big.png big.pdf)" = "$(printf 'old\nold')" ] || fail "the old files were changed"
@@ -95,7 +95,7 @@ t "an output that is an input, by another path, is refused"
 cp "$root"/samples/top.jpg in.jpg; ln in.jpg hard.jpg; ln -s "$PWD/in.jpg" soft.jpg
 sum=$(cksum <in.jpg)
 for out in hard.jpg soft.jpg ./in.jpg ../case/in.jpg; do
-  run render in.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" -o $out; expect_status 2; expect_error "the output would overwrite an input"
+  run render in.jpg --scale 4 --area-polygon "160,160 640,160 640,640 160,640" -o $out; expect_status 2; expect_error "the output would overwrite an input"
 done
 ln in.jpg hard.png
 run render in.jpg --scale 4 --save-area hard.png -o a.png; expect_status 2; expect_error "hard\.png: the output would overwrite an input"

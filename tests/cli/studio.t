@@ -63,7 +63,7 @@ grep -q '"area":null,"area_why":"photo.jpg: the skin found runs on into the lowe
   fail "area refused: $(cat body.out)"
 sid=$(session_of body.out)
 [ ${#sid} = 32 ] || fail "session id: $sid"
-req='{"session":"'$sid'","settings":{"scale":4,"area-polygon":"100,100 700,100 700,700 100,700","hairline":"rounded","anchors":"190,610:400,700:610,610","compose":"after"}}'
+req='{"session":"'$sid'","settings":{"scale":4,"area-polygon":"160,160 640,160 640,640 160,640","hairline":"rounded","anchors":"190,610:400,700:610,610","compose":"after"}}'
 post "${url}api/preview" -H 'Content-Type: application/json' --data "$req"; expect_code 200 preview
 is_png body.out || fail "preview: not a PNG: $(head -c 200 body.out)"
 [ "$(png_size body.out)" = 800x800 ] || fail "preview size $(png_size body.out)"
@@ -76,12 +76,12 @@ grep -qi '"scale_from":"anchors"' head.txt || fail "no estimate said: $(grep -i 
 # --match auto: what it measured and chose, in one line beside the picture
 # (as render says on standard error).
 post "${url}api/preview" --data "${req/\"compose\"/\"match\":\"auto\",\"compose\"}"; expect_code 200 "preview, match auto"
-smpsim render top.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" --hairline rounded \
+smpsim render top.jpg --scale 4 --area-polygon "160,160 640,160 640,640 160,640" --hairline rounded \
   --anchors 190,610:400,700:610,610 --match auto --compose after -o m.png 2>match.err
 said=$(sed -n 's/^smpsim: match: //p' match.err)
 [ -n "$said" ] && grep -qiF "\"match\":\"$said\"" head.txt || fail "match info: $(grep -i smpsim-info head.txt) (render: $said)"
 # The same plan from the command line draws the same picture.
-smpsim render top.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" --hairline rounded \
+smpsim render top.jpg --scale 4 --area-polygon "160,160 640,160 640,640 160,640" --hairline rounded \
   --anchors 190,610:400,700:610,610 --compose after -o cli.png 2>/dev/null
 cmp -s studio.png cli.png || fail "the studio's preview differs from render's"
 # At a view width: the photo and every position scaled, for speed.
@@ -96,7 +96,7 @@ post "${url}api/preview" --data "${req%\}},\"view_width\":2000}"; expect_code 20
 # JPEG when asked, render's JPEG.
 post "${url}api/preview" --data "${req%\}},\"format\":\"jpeg\"}"; expect_code 200 "a JPEG preview"
 grep -qi '^Content-Type: image/jpeg' head.txt || fail "JPEG type: $(grep -i content-type head.txt)"
-smpsim render top.jpg --scale 4 --area-polygon "100,100 700,100 700,700 100,700" --hairline rounded \
+smpsim render top.jpg --scale 4 --area-polygon "160,160 640,160 640,640 160,640" --hairline rounded \
   --anchors 190,610:400,700:610,610 --compose after -o cli.jpg 2>/dev/null
 cmp -s body.out cli.jpg || fail "the studio's JPEG differs from render's"
 for bad in '"view_width":"wide"' '"view_width":3' '"format":"gif"'; do
@@ -239,7 +239,7 @@ cp "$root"/samples/top.jpg clinic/
 cp "$root"/samples/top.jpg upload.jpg
 studio_start --listen 127.0.0.1:0 --dir clinic
 post "${url}api/photo" --data-binary @upload.jpg; sid=$(session_of body.out)
-set_='"settings":{"scale":4,"area-polygon":"100,100 700,100 700,700 100,700","hairline":"mature","anchors":"190,610:400,700:610,610","density":70,"clustering":true,"compose":"side"}'
+set_='"settings":{"scale":4,"area-polygon":"160,160 640,160 640,640 160,640","hairline":"mature","anchors":"190,610:400,700:610,610","density":70,"clustering":true,"compose":"side"}'
 post "${url}api/save" --data '{"session":"'$sid'",'"$set_"',"name":"client-a","what":["plan","png","jpeg","pdf"]}'
 expect_code 200 save
 [ "$(cat body.out)" = '{"saved":["client-a.smp","client-a-photo.jpg","client-a.png","client-a.jpg","client-a.pdf"]}' ] ||
@@ -275,7 +275,7 @@ cmp -s clinic/top.jpg "$root"/samples/top.jpg || fail "the photo was changed"
 post "${url}api/open" --data '{"name":"client-a.smp"}'; expect_code 200 "open the saved plan"
 osid=$(session_of body.out)
 # The plan's settings, as text, for the page to show and edit.
-for kv in '"area-polygon":"100,100 700,100 700,700 100,700"' '"scale":"4"' '"density":"70"' '"clustering":"yes"' \
+for kv in '"area-polygon":"160,160 640,160 640,640 160,640"' '"scale":"4"' '"density":"70"' '"clustering":"yes"' \
   '"hairline":"mature"' '"anchors":"190,610:400,700:610,610"' '"compose":"side"'; do
   grep -qF "$kv" body.out || fail "opened settings lack $kv: $(head -c 400 body.out)"
 done
@@ -308,7 +308,7 @@ get "${url}api/plans"; expect_code 200 plans
 post "${url}api/open" --data '{"name":"../client-a.smp"}'; expect_code 400 "open a path"
 post "${url}api/open" --data '{"name":"nothere.smp"}'; expect_code 404 "open a missing plan"
 mkdir elsewhere; cp "$root"/samples/top.jpg elsewhere/
-printf '[photo]\nphoto = ../elsewhere/top.jpg\n[area]\nscale = 4\narea-polygon = 100,100 700,100 700,700 100,700\n' >clinic/away.smp
+printf '[photo]\nphoto = ../elsewhere/top.jpg\n[area]\nscale = 4\narea-polygon = 160,160 640,160 640,640 160,640\n' >clinic/away.smp
 post "${url}api/open" --data '{"name":"away.smp"}'; expect_code 422 "a photo outside --dir"
 grep -q 'away.smp: its photo .*is not in the studio' body.out || fail "away: $(cat body.out)"
 printf '[photo]\nphoto = top.jpg\n[area]\nscale = 4\narea-mask = top.jpg\n' >clinic/masked.smp
@@ -339,7 +339,7 @@ grep -q '^{"session":"[0-9a-f]\{32\}","width":800,"height":800,"settings":{.*"ar
   fail "start: $(head -c 300 body.out)"
 grep -q '"suggest":{"scale":{"px_per_mm":4,"from":"given"' body.out || fail "start's suggestion: $(head -c 600 body.out)"
 sid=$(session_of body.out)
-post "${url}api/preview" --data '{"session":"'$sid'","settings":{"scale":4,"area-polygon":"100,100 700,100 700,700 100,700","compose":"after"}}'
+post "${url}api/preview" --data '{"session":"'$sid'","settings":{"scale":4,"area-polygon":"160,160 640,160 640,640 160,640","compose":"after"}}'
 expect_code 200 "the start's session previews"
 # Its photo is the folder's top.jpg: never written over.
 post "${url}api/save" --data '{"session":"'$sid'","settings":{},"name":"top","what":["jpeg"],"replace":true}'; expect_code 409 "over the start photo"
@@ -409,7 +409,7 @@ mkdir clinic
 cp "$root"/samples/top.jpg .
 studio_start --listen 127.0.0.1:0 --dir clinic
 post "${url}api/photo" --data-binary @top.jpg; sid=$(session_of body.out)
-base_='"scale":4,"area-polygon":"100,100 700,100 700,700 100,700","compose":"after","no-labels":true'
+base_='"scale":4,"area-polygon":"160,160 640,160 640,640 160,640","compose":"after","no-labels":true'
 excl_='"exclude-polygon":"200,200 400,200 400,400 200,400 | 500,450 650,500 550,650"'
 post "${url}api/preview" --data '{"session":"'$sid'","settings":{'"$base_"'}}'; expect_code 200 "preview without"
 cp body.out without.png
