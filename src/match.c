@@ -247,14 +247,24 @@ static smp_status size_for(const settings *s, double scale, double density, doub
  * effect in that channel; X is set so the luminance matches, then a* and
  * b* are compared.  The usual depth and plain carbon black win ties, by
  * 0.3 each.  With FIXED (a --pigment colour's weights) only the depth. */
-static void choose_cast(const double skin[3], const double stub[3], const double *fixed, double *depth, int *undertone)
+/* What a depth and an undertone cost against the usual 0.2 mm and carbon
+ * black, in a*b*: a change of pigment is a bigger step for a practitioner
+ * than a small gain in hue. */
+static double cast_cost(double depth, int undertone)
+{
+    return (fabs(depth - 0.2) < 1e-9 ? 0 : 0.3) + (undertone ? 0.25 + 0.25 * undertone : 0);
+}
+
+/* ONLY: that undertone alone, or -1 for any. */
+static void choose_cast(const double skin[3], const double stub[3], const double *fixed, int only, double *depth,
+                        int *undertone)
 {
     static const double depths[] = {0.15, 0.2, 0.25, 0.3};
     double want_y = luminance(stub), slab[3], best_err = INFINITY;
     linear_to_lab(stub, slab);
     *depth = 0.2;
-    *undertone = 0;
-    for (int u = 0; u < (fixed ? 1 : 3); u++) {
+    *undertone = only > 0 ? only : 0;
+    for (int u = only >= 0 ? only : 0; u < (fixed ? 1 : only >= 0 ? only + 1 : 3); u++) {
         double weight[3];
         if (fixed) memcpy(weight, fixed, sizeof weight); else pigment_undertone(u, weight);
         for (size_t k = 0; k < sizeof depths / sizeof *depths; k++) {
@@ -269,7 +279,7 @@ static void choose_cast(const double skin[3], const double stub[3], const double
             }
             double lab[3];
             linear_to_lab(out, lab);
-            double err = hypot(lab[1] - slab[1], lab[2] - slab[2]) + (depths[k] == 0.2 ? 0 : 0.3) + (u ? 0.25 + 0.25 * u : 0);
+            double err = hypot(lab[1] - slab[1], lab[2] - slab[2]) + cast_cost(depths[k], u);
             if (err < best_err) { best_err = err; *depth = depths[k]; *undertone = u; }
         }
     }
@@ -787,7 +797,7 @@ smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_m
     int undertone = s->undertone;
     int faint = 0; /* every candidate too dark even at the smallest size */
     if (luminance(stub_lin) < 0.96 * luminance(skin_lin)) {
-        choose_cast(skin_lin, stub_lin, s->has_pigment ? pg.weight : NULL, &depth, &undertone);
+        choose_cast(skin_lin, stub_lin, s->has_pigment ? pg.weight : NULL, -1, &depth, &undertone);
         s->undertone = undertone; /* for the test patches */
         double want = absorbance(skin_lin, stub_lin);
         static const double densities[] = {70, 85, 100, 120, 150, 180, 200};
@@ -820,6 +830,42 @@ smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_m
                     grain = g;
                 }
             }
+        }
+        if (isfinite(best) && !s->has_pigment) {
+            /* The cast worked out above leaves out how the cores saturate:
+             * the other undertones, each at its own depth and sized to the
+             * same darkening, rendered on the test patch too, and the one
+             * closest to the stubble in a*b* kept (the crown sample: carbon
+             * mixed with brown read 2 b* cooler than its stubble). */
+            double slab[3], alab[3];
+            linear_to_lab(stub_lin, slab);
+            linear_to_lab(after, alab);
+            double cast = hypot(alab[1] - slab[1], alab[2] - slab[2]) + cast_cost(depth, undertone);
+            double fit = fabs(log(sqrt(m->skin_grain * m->skin_grain + grain * grain) / fmax(0.3, m->stubble_grain)));
+            int chosen = undertone;
+            for (int u = 0; u < 3; u++) {
+                if (u == chosen) continue;
+                double du, d, out_lin[3], g, ulab[3];
+                int uu;
+                choose_cast(skin_lin, stub_lin, NULL, u, &du, &uu);
+                s->undertone = u;
+                if ((st = size_for(s, scale, density, du, dilution, skin_lin, want, &d, out_lin, &g)) != SMP_OK) goto out;
+                double got = absorbance(skin_lin, out_lin);
+                if (got < 0.9 * want || got > 1.15 * want) continue;
+                linear_to_lab(out_lin, ulab);
+                double e = hypot(ulab[1] - slab[1], ulab[2] - slab[2]) + cast_cost(du, u);
+                /* Not at the cost of the grain (a deeper deposit is softer). */
+                double ufit = fabs(log(sqrt(m->skin_grain * m->skin_grain + g * g) / fmax(0.3, m->stubble_grain)));
+                if (e < cast && ufit <= fit + 0.1) {
+                    cast = e;
+                    undertone = u;
+                    depth = du;
+                    dot = d;
+                    grain = g;
+                    memcpy(after, out_lin, sizeof after);
+                }
+            }
+            s->undertone = undertone;
         }
         faint = !isfinite(best) && too_dark == tried;
         if (!isfinite(best) && !faint) {

@@ -197,9 +197,14 @@ static smp_status exclude_off_head(smp_layout *L, scene_cache *cache, double *to
     }
     if (st != SMP_OK) return st;
     const uint8_t *m = cache ? cache->off_head : off;
+    /* Only within the area's bounds: the rest of the photo has no dots. */
+    double x0, y0, x1, y1;
+    area_bounds(&L->area, &x0, &y0, &x1, &y1);
+    int px0 = (int)fmax(0, floor(x0 * L->scale)), py0 = (int)fmax(0, floor(y0 * L->scale));
+    int px1 = (int)fmin(L->photo.w, ceil(x1 * L->scale) + 1), py1 = (int)fmin(L->photo.h, ceil(y1 * L->scale) + 1);
     if ((st = photo_exclusion(L, &ex, err)) == SMP_OK)
-        for (int y = 0; y < L->photo.h; y++)
-            for (int x = 0; x < L->photo.w; x++)
+        for (int y = py0; y < py1; y++)
+            for (int x = px0; x < px1; x++)
                 if (m[(size_t)y * L->photo.w + x]) *took += exclude_pixel(L, ex, x, y);
     free(off);
     L->area.area_mm2 = fmax(0, L->area.area_mm2 - *took);
