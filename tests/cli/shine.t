@@ -1,4 +1,4 @@
-# A blown-out shine on a bald crown is the scalp it lies on (docs/area.md):
+# A blown-out shine on a bald crown is the scalp it lies on (docs/regions.md):
 # on the real photos in data/shine.txt, --area auto and --mode thinning
 # find the shine's middle and most of the bald top around it, and --match
 # auto reads neither the shine nor the skin it lights as light stubble.
