@@ -477,31 +477,53 @@ void scalp_hull_fill(const vec2 *hull, size_t k, int w, int h, uint8_t *out, uin
  * skin-hued enough to pass for scalp (diffuse-thinning-top.jpg's left
  * side, dotted over the shirt) but lies outside it: the head is convex
  * round its skin.  -1 for want of memory. */
-static int off_the_head(const float *L, const float *A, const float *B, int w, int h, const double skin[3],
-                        double scale, double margin_mm, float *tmp, uint8_t *clear, float *clear_f)
+/* The convex hull of the skin that is plainly skin (the caller frees
+ * *HULL; NULL when there is none), from W x H planes of CIELAB.  -1 for
+ * want of memory. */
+static int skin_hull(const float *L, const float *A, const float *B, int w, int h, const double skin[3], vec2 **hull,
+                     size_t *k)
 {
-    size_t n = (size_t)w * h, k, count;
+    size_t n = (size_t)w * h, count;
     double chroma = hypot(skin[1], skin[2]) / (skin[0] + 16);
-    vec2 *hull = NULL;
     uint8_t *in = malloc(n);
+    *hull = NULL;
     if (!in) return -1;
     for (size_t i = 0; i < n; i++)
         in[i] = skin_like(L[i], A[i], B[i], skin) && hypot(A[i], B[i]) / fmax(1, L[i] + 16) >= SURE_CHROMA * chroma;
-    if (scalp_hull(in, w, h, &hull, &k, &count)) { free(in); return -1; }
-    if (hull) {
-        memset(in, 0, n);
-        scalp_hull_fill(hull, k, w, h, in, 1);
-        for (size_t i = 0; i < n; i++) tmp[i] = in[i];
-        scalp_box_mean(tmp, tmp, w, h, (int)fmax(1, lround(scale * margin_mm)));
-        for (size_t i = 0; i < n; i++) {
-            if (tmp[i] > 0) continue;
-            if (clear) clear[i] = 0;
-            if (clear_f) clear_f[i] = 0;
-        }
-    }
-    free(hull);
+    int r = scalp_hull(in, w, h, hull, k, &count);
     free(in);
+    return r;
+}
+
+/* Clears CLEAR and CLEAR_F (W x H, either may be NULL) beyond MARGIN_MM of
+ * HULL (K corners); TMP is W x H scratch.  -1 for want of memory. */
+static int clear_off_hull(const vec2 *hull, size_t k, int w, int h, double scale, double margin_mm, float *tmp,
+                          uint8_t *clear, float *clear_f)
+{
+    size_t n = (size_t)w * h;
+    uint8_t *in = calloc(n, 1);
+    if (!in) return -1;
+    scalp_hull_fill(hull, k, w, h, in, 1);
+    for (size_t i = 0; i < n; i++) tmp[i] = in[i];
+    free(in);
+    scalp_box_mean(tmp, tmp, w, h, (int)fmax(1, lround(scale * margin_mm)));
+    for (size_t i = 0; i < n; i++) {
+        if (tmp[i] > 0) continue;
+        if (clear) clear[i] = 0;
+        if (clear_f) clear_f[i] = 0;
+    }
     return 0;
+}
+
+static int off_the_head(const float *L, const float *A, const float *B, int w, int h, const double skin[3],
+                        double scale, double margin_mm, float *tmp, uint8_t *clear, float *clear_f)
+{
+    vec2 *hull;
+    size_t k;
+    if (skin_hull(L, A, B, w, h, skin, &hull, &k)) return -1;
+    int r = hull ? clear_off_hull(hull, k, w, h, scale, margin_mm, tmp, clear, clear_f) : 0;
+    free(hull);
+    return r;
 }
 
 /* The region's area over that of its convex hull: near 1 for a crown or a
@@ -1279,11 +1301,11 @@ static float fast_lab(const lab_tables *t, uint32_t v, float *ab)
     return 116 * fy - 16;
 }
 
-/* A photo is read in blocks of pixels, averaged, to about a megapixel
- * in all (a 12 MP photo in CIELAB is 144 MB), and the skin's colour is
- * measured on fewer still: at 800 x 800 the whole took 110 ms, too much
- * for every render and every drag on a page. */
-#define OFF_HEAD_PIXELS 1e6
+/* The hull is found on every Fth pixel each way, to about this many (its
+ * corners move by F - 1 pixels at most), and the skin's colour measured
+ * on fewer still: on every pixel, in CIELAB, an 800 x 800 photo took 110
+ * ms, too much for every render and every drag on a page. */
+#define OFF_HEAD_PIXELS 2.5e5
 #define OFF_HEAD_SKIN_PIXELS 4e4
 
 smp_status scalp_off_head(const photo *p, double scale, double margin_mm, uint8_t **out, smp_error *err)
@@ -1291,37 +1313,32 @@ smp_status scalp_off_head(const photo *p, double scale, double margin_mm, uint8_
     int w = p->w, h = p->h;
     int f = (int)fmax(1, ceil(sqrt((double)w * h / OFF_HEAD_PIXELS)));
     int sw = (w + f - 1) / f, sh = (h + f - 1) / f;
-    size_t n = (size_t)sw * sh;
-    float *L = malloc(n * sizeof *L), *A = malloc(n * sizeof *A), *B = malloc(n * sizeof *B), *tmp = malloc(n * sizeof *tmp);
-    uint8_t *on = malloc(n);
+    size_t n = (size_t)sw * sh, nf = (size_t)w * h;
+    float *L = malloc(n * sizeof *L), *A = malloc(n * sizeof *A), *B = malloc(n * sizeof *B);
+    float *tmp = malloc(nf * sizeof *tmp);
+    uint8_t *on = malloc(nf);
+    vec2 *hull = NULL;
     smp_status st = SMP_OK;
     *out = NULL;
-    if (!L || !A || !B || !tmp || !on || !(*out = calloc((size_t)w * h, 1))) {
+    if (!L || !A || !B || !tmp || !on) {
         st = smp_fail(err, SMP_ENOMEM, 0, "out of memory");
         goto done;
     }
+    /* Every Fth pixel each way, as it is: an average would mix the wall
+     * into the head's edge. */
     lab_tables t;
     lab_tables_init(&t);
-    for (int y = 0; y < sh; y++)
+    for (int y = 0; y < sh; y++) {
+        const uint32_t *row = (const uint32_t *)(p->px + (size_t)y * f * p->stride);
         for (int x = 0; x < sw; x++) {
-            uint32_t v = ((const uint32_t *)(p->px + (size_t)y * p->stride))[x];
-            if (f > 1) {
-                unsigned sum[3] = {0, 0, 0}, k = 0;
-                for (int yy = y * f; yy < (y + 1) * f && yy < h; yy++) {
-                    const uint32_t *row = (const uint32_t *)(p->px + (size_t)yy * p->stride);
-                    for (int xx = x * f; xx < (x + 1) * f && xx < w; xx++, k++)
-                        for (int c = 0; c < 3; c++) sum[c] += (row[xx] >> (16 - 8 * c)) & 255;
-                }
-                v = 0;
-                for (int c = 0; c < 3; c++) v = v << 8 | (sum[c] + k / 2) / k;
-            }
             size_t i = (size_t)y * sw + x;
             float ab[2];
-            L[i] = fast_lab(&t, v, ab);
+            L[i] = fast_lab(&t, row[x * f], ab);
             A[i] = ab[0];
             B[i] = ab[1];
         }
-    /* The skin's colour from every Kth block of those, K to about
+    }
+    /* The skin's colour from every Kth of those, K to about
      * OFF_HEAD_SKIN_PIXELS: measuring it is most of the work. */
     double skin[3], hair_l;
     int k = (int)fmax(1, ceil(sqrt((double)n / OFF_HEAD_SKIN_PIXELS)));
@@ -1339,16 +1356,23 @@ smp_status scalp_off_head(const photo *p, double scale, double margin_mm, uint8_
     st = scalp_skin(kw, kh, kl, kl + kn, kl + 2 * kn, scale / f / k, skin, &hair_l, err);
     free(kl);
     if (st != SMP_OK) goto done;
-    memset(on, 1, n);
-    if (off_the_head(L, A, B, sw, sh, skin, scale / f, margin_mm, tmp, on, NULL)) {
-        st = smp_fail(err, SMP_ENOMEM, 0, "out of memory");
-        goto done;
+    /* The hull on the sampled pixels, each standing for F x F of the photo;
+     * its margin at the photo's own scale. */
+    size_t hk;
+    if (skin_hull(L, A, B, sw, sh, skin, &hull, &hk)) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
+    if (!(*out = calloc(nf, 1))) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
+    if (hull) {
+        for (size_t i = 0; i < hk; i++) hull[i] = v2(hull[i].x * f, hull[i].y * f);
+        memset(on, 1, nf);
+        if (clear_off_hull(hull, hk, w, h, scale, margin_mm, tmp, on, NULL)) {
+            st = smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+            goto done;
+        }
+        for (size_t i = 0; i < nf; i++) (*out)[i] = !on[i];
     }
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++) (*out)[(size_t)y * w + x] = !on[(size_t)(y / f) * sw + x / f];
 done:
     if (st != SMP_OK) { free(*out); *out = NULL; }
-    free(L); free(A); free(B); free(tmp); free(on);
+    free(L); free(A); free(B); free(tmp); free(on); free(hull);
     return st;
 }
 
@@ -1423,6 +1447,11 @@ smp_status scalp_not_bare_skin(const photo *p, double scale, const area *a, grey
         free(li);
         for (size_t k = 0; k < nc; k++) cl[k] = cn[k] > 0 ? cl[k] / cn[k] : -1;
         near_max(cl, cn, cw, ch, (int)lround(NEAR_LIGHT_MM * scale / c));
+        /* Each cell's threshold: darker than this is no bare skin. */
+        for (size_t k = 0; k < nc; k++) {
+            float ref = cl[k] >= 0 ? cl[k] : skin, by = 0.08f * ref;
+            cl[k] = ref - (by > 2.5f ? by : 2.5f);
+        }
         for (size_t k = 0; k < ns; k++)
             if (fabsf(in[k] - skin) < 10) { sa += in[most + 2 * k]; sb += in[most + 2 * k + 1]; nk++; }
         sa /= nk ? nk : 1;
@@ -1432,10 +1461,11 @@ smp_status scalp_not_bare_skin(const photo *p, double scale, const area *a, grey
          * outline, clothes). */
         for (int y = 0; y < p->h; y++) {
             const uint32_t *row = (const uint32_t *)(p->px + (size_t)y * p->stride);
+            const float *dark = cl + (size_t)(y / c) * cw;
             for (int x = 0; x < p->w; x++) {
                 size_t i = (size_t)y * p->w + x;
-                float ab[2], near = cl[(size_t)(y / c) * cw + x / c], ref = near >= 0 ? near : skin;
-                if (l[i] < ref - fmaxf(2.5f, 0.08f * ref)) { m[i] = 255; continue; }
+                float ab[2];
+                if (l[i] < dark[x / c]) { m[i] = 255; continue; }
                 fast_lab(&t, row[x], ab);
                 double dl = l[i] - skin, da = ab[0] - sa, db = ab[1] - sb;
                 m[i] = nk && (dl * dl + da * da + db * db > BACKGROUND_DE * BACKGROUND_DE ||
