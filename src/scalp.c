@@ -419,6 +419,13 @@ static int grow_over_light(uint8_t *flags, const float *L, const float *A, const
 
 static double cross3(vec2 o, vec2 a, vec2 b) { return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x); }
 
+/* Points by y, then x: the monotone chain's order. */
+static int cmp_yx(const void *pa, const void *pb)
+{
+    const vec2 *a = pa, *b = pb;
+    return a->y < b->y ? -1 : a->y > b->y ? 1 : a->x < b->x ? -1 : a->x > b->x;
+}
+
 int scalp_hull(const uint8_t *m, int w, int h, vec2 **out, size_t *corners, size_t *count)
 {
     vec2 *pt = malloc((size_t)h * 2 * sizeof *pt), *hull = malloc(((size_t)h * 2 + 1) * sizeof *hull);
@@ -1302,9 +1309,11 @@ static float fast_lab(const lab_tables *t, uint32_t v, float *ab)
 }
 
 /* The hull is found on every Fth pixel each way, to about this many (its
- * corners move by F - 1 pixels at most), and the skin's colour measured
- * on fewer still: on every pixel, in CIELAB, an 800 x 800 photo took 110
- * ms, too much for every render and every drag on a page. */
+ * corners move by F - 1 pixels at most), grown by the margin as a polygon
+ * and filled at the photo's scale (no plane of floats: a 12 MP photo's
+ * is 48 MB), and the skin's colour measured on fewer still: on every
+ * pixel, in CIELAB, an 800 x 800 photo took 110 ms, too much for every
+ * render and every drag on a page. */
 #define OFF_HEAD_PIXELS 2.5e5
 #define OFF_HEAD_SKIN_PIXELS 4e4
 
@@ -1315,12 +1324,10 @@ smp_status scalp_off_head(const photo *p, double scale, double margin_mm, uint8_
     int sw = (w + f - 1) / f, sh = (h + f - 1) / f;
     size_t n = (size_t)sw * sh, nf = (size_t)w * h;
     float *L = malloc(n * sizeof *L), *A = malloc(n * sizeof *A), *B = malloc(n * sizeof *B);
-    float *tmp = malloc(nf * sizeof *tmp);
-    uint8_t *on = malloc(nf);
     vec2 *hull = NULL;
     smp_status st = SMP_OK;
     *out = NULL;
-    if (!L || !A || !B || !tmp || !on) {
+    if (!L || !A || !B) {
         st = smp_fail(err, SMP_ENOMEM, 0, "out of memory");
         goto done;
     }
@@ -1362,17 +1369,36 @@ smp_status scalp_off_head(const photo *p, double scale, double margin_mm, uint8_
     if (skin_hull(L, A, B, sw, sh, skin, &hull, &hk)) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
     if (!(*out = calloc(nf, 1))) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
     if (hull) {
-        for (size_t i = 0; i < hk; i++) hull[i] = v2(hull[i].x * f, hull[i].y * f);
-        memset(on, 1, nf);
-        if (clear_off_hull(hull, hk, w, h, scale, margin_mm, tmp, on, NULL)) {
+        /* Within the margin of the hull: within a square of that half-side
+         * of it (as a box mean would say), the hull of the corners' squares. */
+        double r = margin_mm * scale;
+        size_t gk = 0;
+        vec2 *pts = malloc(4 * hk * sizeof *pts), *grown = malloc((4 * hk + 1) * sizeof *grown);
+        if (!pts || !grown) {
+            free(pts); free(grown);
             st = smp_fail(err, SMP_ENOMEM, 0, "out of memory");
             goto done;
         }
-        for (size_t i = 0; i < nf; i++) (*out)[i] = !on[i];
+        for (size_t i = 0; i < hk; i++)
+            for (int j = 0; j < 4; j++)
+                pts[4 * i + j] = v2(hull[i].x * f + (j & 1 ? r : -r), hull[i].y * f + (j & 2 ? r : -r));
+        qsort(pts, 4 * hk, sizeof *pts, cmp_yx);
+        for (size_t i = 0; i < 4 * hk; i++) {
+            while (gk >= 2 && cross3(grown[gk - 2], grown[gk - 1], pts[i]) <= 0) gk--;
+            grown[gk++] = pts[i];
+        }
+        for (size_t i = 4 * hk - 1, lower = gk + 1; i-- > 0;) {
+            while (gk >= lower && cross3(grown[gk - 2], grown[gk - 1], pts[i]) <= 0) gk--;
+            grown[gk++] = pts[i];
+        }
+        memset(*out, 1, nf);
+        scalp_hull_fill(grown, gk - 1, w, h, *out, 0);
+        free(pts);
+        free(grown);
     }
 done:
     if (st != SMP_OK) { free(*out); *out = NULL; }
-    free(L); free(A); free(B); free(tmp); free(on); free(hull);
+    free(L); free(A); free(B); free(hull);
     return st;
 }
 
