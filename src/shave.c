@@ -16,6 +16,9 @@
  * shown buzzed; beyond it lie the rest of the head, the face or the
  * background, which the tool cannot tell apart from hair well enough. */
 #define SHAVE_MM 3.0
+/* The head's outline darkens the skin within this of it, as a dome's side
+ * turns from the light and the camera. */
+#define DOME_MM 30.0
 /* Hair is closed over this much so that the skin between strands goes
  * with them, and the cut's edge is blended over the last half of it. */
 #define CLOSE_MM 1.0
@@ -27,6 +30,25 @@
 #define RING_MM 10.0
 #define MAX_RING_HAIR 0.4
 #define SOME_RING_HAIR 0.15
+
+/* Chamfer distance in px (steps 1 and 1.4) to the pixels where DIST is 0. */
+static void chamfer_px(float *dist, int w, int h)
+{
+    for (int pass = 0; pass < 2; pass++) {
+        int step = pass ? -1 : 1;
+        for (int y = pass ? h - 1 : 0; y >= 0 && y < h; y += step)
+            for (int x = pass ? w - 1 : 0; x >= 0 && x < w; x += step) {
+                float *d = &dist[(size_t)y * w + x];
+                int yp = y - step, xp = x - step;
+                if (xp >= 0 && xp < w) *d = fminf(*d, dist[(size_t)y * w + xp] + 1);
+                if (yp >= 0 && yp < h) {
+                    *d = fminf(*d, dist[(size_t)yp * w + x] + 1);
+                    if (xp >= 0 && xp < w) *d = fminf(*d, dist[(size_t)yp * w + xp] + 1.414f);
+                    if (x + step >= 0 && x + step < w) *d = fminf(*d, dist[(size_t)yp * w + x + step] + 1.414f);
+                }
+            }
+    }
+}
 
 static int cmp_float(const void *a, const void *b)
 {
@@ -103,6 +125,53 @@ static smp_status push_pull(float *v, float *k, int w, int h)
     return st;
 }
 
+/* Least squares of log(V[3 i]) over the known pixels (K 1) against a
+ * quadratic in x and y (each from -0.5 to 0.5 across the photo) and
+ * DOME[i], the log of the shading a dome's outline gives: Q gets the
+ * seven terms' weights (1, x, y, x^2, xy, y^2, dome; without the dome
+ * when the known pixels do not reach toward the outline) and LO the
+ * least log light known, less a little (the fit is held above it).  0
+ * when too few are known or the system is singular. */
+static int shading_fit(const float *v, const float *k, const float *dome, int w, int h, double q[7], double *lo)
+{
+    double a[7][8] = {{0}}, dmin = INFINITY, dmax = -INFINITY, least = INFINITY;
+    size_t n = (size_t)w * h, used = 0, step = n > 250000 ? n / 250000 : 1;
+    for (size_t i = 0; i < n; i += step) {
+        if (k[i] <= 0) continue;
+        double x = (double)(i % (size_t)w) / w - 0.5, y = (double)(i / (size_t)w) / h - 0.5;
+        double t[7] = {1, x, y, x * x, x * y, y * y, dome[i]}, z = log(fmax(1e-3, v[3 * i]));
+        for (int r = 0; r < 7; r++) {
+            for (int c = 0; c < 7; c++) a[r][c] += t[r] * t[c];
+            a[r][7] += t[r] * z;
+        }
+        dmin = fmin(dmin, dome[i]);
+        dmax = fmax(dmax, dome[i]);
+        least = fmin(least, z);
+        used++;
+    }
+    if (used < 100) return 0;
+    int nt = dmax - dmin > 0.2 ? 7 : 6;
+    q[6] = 0;
+    if (nt == 6)
+        for (int r = 0; r < 6; r++) a[r][6] = a[r][7];
+    /* Gauss-Jordan with partial pivoting. */
+    for (int c = 0; c < nt; c++) {
+        int piv = c;
+        for (int r = c + 1; r < nt; r++)
+            if (fabs(a[r][c]) > fabs(a[piv][c])) piv = r;
+        if (fabs(a[piv][c]) < 1e-9 * (double)used) return 0;
+        for (int j = 0; j <= nt; j++) { double t = a[c][j]; a[c][j] = a[piv][j]; a[piv][j] = t; }
+        for (int r = 0; r < nt; r++) {
+            if (r == c) continue;
+            double f = a[r][c] / a[c][c];
+            for (int j = c; j <= nt; j++) a[r][j] -= f * a[c][j];
+        }
+    }
+    for (int r = 0; r < nt; r++) q[r] = a[r][nt] / a[r][r];
+    *lo = least - 0.3;
+    return 1;
+}
+
 /* The stubble: dots of the plan's kind over the cut hair (CUT, the photo's
  * size, 255 = cut), healed. */
 static smp_status lay_stubble(const settings *s, double scale, int w, int h, uint8_t *cut, dot_list *out,
@@ -139,7 +208,7 @@ smp_status shave_build(const photo *p, double scale, const area *a, shave *out, 
     float *L = malloc(n * sizeof *L), *A = malloc(n * sizeof *A), *B = malloc(n * sizeof *B);
     float *dist = malloc(n * sizeof *dist), *tmp = malloc(n * sizeof *tmp), *sd = malloc(n * sizeof *sd);
     uint8_t *cut = calloc(n, 1);
-    float *lin = NULL, *known = NULL;
+    float *lin = NULL, *known = NULL, *bgd = NULL;
     smp_status st = SMP_OK;
     if (!L || !A || !B || !dist || !tmp || !sd || !cut) { st = SMP_ENOMEM; goto out; }
     photo_to_lab(p, L, A, B);
@@ -147,20 +216,7 @@ smp_status shave_build(const photo *p, double scale, const area *a, shave *out, 
     const float far = 1e9f;
     for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++) dist[(size_t)y * w + x] = area_contains(a, v2((x + 0.5) / scale, (y + 0.5) / scale)) ? 0 : far;
-    for (int pass = 0; pass < 2; pass++) {
-        int step = pass ? -1 : 1;
-        for (int y = pass ? h - 1 : 0; y >= 0 && y < h; y += step)
-            for (int x = pass ? w - 1 : 0; x >= 0 && x < w; x += step) {
-                float *d = &dist[(size_t)y * w + x];
-                int yp = y - step, xp = x - step;
-                if (xp >= 0 && xp < w) *d = fminf(*d, dist[(size_t)y * w + xp] + 1);
-                if (yp >= 0 && yp < h) {
-                    *d = fminf(*d, dist[(size_t)yp * w + x] + 1);
-                    if (xp >= 0 && xp < w) *d = fminf(*d, dist[(size_t)yp * w + xp] + 1.414f);
-                    if (x + step >= 0 && x + step < w) *d = fminf(*d, dist[(size_t)yp * w + x + step] + 1.414f);
-                }
-            }
-    }
+    chamfer_px(dist, w, h);
     /* The skin: the area's smooth pixels (a head of hair leaves few: the
      * bare crown, skin between strands), of those the lighter part; the
      * hair: the darkest sixteenth of the area and the band around it
@@ -242,6 +298,10 @@ smp_status shave_build(const photo *p, double scale, const area *a, shave *out, 
     }
     scalp_box_mean(tmp, tmp, w, h, (int)fmax(1, lround(scale)));
     for (size_t i = 0; i < n; i++) tmp[i] = tmp[i] > 0.8f;
+    /* The head's outline, for its shading: the distance to the background. */
+    if (!(bgd = malloc(n * sizeof *bgd))) { st = SMP_ENOMEM; goto out; }
+    for (size_t i = 0; i < n; i++) bgd[i] = tmp[i] > 0 ? 0 : far;
+    chamfer_px(bgd, w, h);
     scalp_box_mean(tmp, tmp, w, h, (int)fmax(1, lround(2 * scale)));
     for (size_t i = 0; i < n; i++) cut[i] = tmp[i] > 0; /* 1: near the background */
     /* Hair in the area and the band, closed over CLOSE_MM. */
@@ -290,7 +350,8 @@ smp_status shave_build(const photo *p, double scale, const area *a, shave *out, 
      * area), lit as the skin around it is: the light of the known skin over
      * that colour's, filled in over the cut.  Known: clean skin-coloured
      * pixels not cut (the area, skin between and beside the hair; skin
-     * between strands is shaded by them, so only the lighter part). */
+     * between strands is shaded by them, so where it is not smooth, only
+     * the lighter part). */
     lin = malloc(n * 3 * sizeof *lin);
     known = malloc(n * sizeof *known);
     if (!lin || !known) { st = SMP_ENOMEM; goto out; }
@@ -301,7 +362,7 @@ smp_status shave_build(const photo *p, double scale, const area *a, shave *out, 
         double l3[3] = {srgb_to_linear((v >> 16) & 255), srgb_to_linear((v >> 8) & 255), srgb_to_linear(v & 255)};
         double da = A[i] - sa, db = B[i] - sb;
         known[i] = !cut[i] && dist[i] <= band && da * da + db * db < 16.0 * 16 && fabsf(L[i] - skin_l) < 30 &&
-                   L[i] >= skin_lo - 3 && sd[i] <= 2 * smooth;
+                   (L[i] >= skin_lo - 3 || sd[i] <= smooth) && sd[i] <= 2 * smooth;
         /* The skin's colour: clean skin in the area, not its shine. */
         if (known[i] && dist[i] == 0 && L[i] <= skin_l + 3 && render_pigment_share(v) > 0.99) {
             for (int c = 0; c < 3; c++) skin_lin[c] += l3[c];
@@ -328,9 +389,31 @@ smp_status shave_build(const photo *p, double scale, const area *a, shave *out, 
         float light = (float)(lin[3 * i] / skin_y);
         lin[3 * i] = lin[3 * i + 1] = lin[3 * i + 2] = light < 0.3f ? 0.3f : light > 1.6f ? 1.6f : light;
     }
+    /* The head's shading carried on under the hair (the nearest known skin
+     * alone would not darken toward the outline as a dome does): a
+     * quadratic in x and y and a dome's falloff within DOME_MM of the
+     * outline, fitted to the log of the known light, and what it leaves
+     * filled in by push-pull.  SHADE (in tmp) is the fit. */
+    double q[7] = {0, 0, 0, 0, 0, 0, 0}, lo = 0;
+    float *shade = tmp;
+    for (size_t i = 0; i < n; i++) {
+        double d = 1 - fmin(1, bgd[i] / (DOME_MM * scale));
+        bgd[i] = (float)log(fmax(0.05, sqrt(fmax(0, 1 - d * d))));
+    }
+    int fitted = shading_fit(lin, known, bgd, w, h, q, &lo);
+    for (size_t i = 0; i < n; i++) {
+        double x = (double)(i % (size_t)w) / w - 0.5, y = (double)(i / (size_t)w) / h - 0.5;
+        shade[i] = fitted ? (float)exp(fmax(lo, q[0] + q[1] * x + q[2] * y + q[3] * x * x + q[4] * x * y +
+                                                    q[5] * y * y + q[6] * bgd[i]))
+                          : 1;
+        for (int c = 0; c < 3; c++) lin[3 * i + c] /= shade[i];
+    }
     if ((st = push_pull(lin, known, w, h)) != SMP_OK) goto out;
-    for (size_t i = 0; i < n; i++)
-        for (int c = 0; c < 3; c++) lin[3 * i + c] = (float)(skin_lin[c] * lin[3 * i + c]);
+    for (size_t i = 0; i < n; i++) {
+        float light = lin[3 * i] * shade[i];
+        light = light < 0.3f ? 0.3f : light > 1.6f ? 1.6f : light;
+        for (int c = 0; c < 3; c++) lin[3 * i + c] = (float)(skin_lin[c] * light);
+    }
     if ((st = photo_alloc(&out->shaved, w, h, err)) != SMP_OK) goto out;
     /* The cut's edge blended over half a millimetre. */
     for (size_t i = 0; i < n; i++) tmp[i] = cut[i] ? 1 : 0;
@@ -357,7 +440,7 @@ smp_status shave_build(const photo *p, double scale, const area *a, shave *out, 
     out->scale = scale;
     cut = NULL;
 out:
-    free(L); free(A); free(B); free(dist); free(tmp); free(sd); free(cut); free(lin); free(known);
+    free(L); free(A); free(B); free(dist); free(tmp); free(sd); free(cut); free(lin); free(known); free(bgd);
     if (st != SMP_OK) {
         shave_free(out);
         if (st == SMP_ENOMEM) return smp_fail(err, st, 0, "out of memory");

@@ -15,8 +15,10 @@
  *   stays.
  * - Under it: the client's skin colour (measured in the area), lit as the
  *   skin around it is: the light of the known skin (smooth skin-coloured
- *   pixels in the area and beside it) filled in over the hair by push-pull, the
- *   known pixels averaged down a pyramid until every hole is covered and
+ *   pixels in the area and beside it) fitted to the head's shading (a
+ *   quadratic across the photo and a dome's falloff toward its outline),
+ *   and what that leaves filled in over the hair by push-pull, the known
+ *   pixels averaged down a pyramid until every hole is covered and
  *   interpolated back up.  Where skin shows over less than a quarter of
  *   the head near the area (long dense hair), what lies under the hair is
  *   not known: the hair is kept and the user told.

@@ -46,6 +46,17 @@ static photo head_of(int strands, int inner)
 
 static photo head(void) { return head_of(6000, 90); }
 
+/* The skin at radius R of a head lit from the camera: a dome, its light
+ * falling toward the outline (radius 160 px), as linear RGB. */
+static uint32_t shaded_skin(double r)
+{
+    double t = fmin(1, r / 160), light = 0.35 + 0.65 * sqrt(1 - 0.9 * t * t);
+    double lin[3] = {0.65 * light, 0.40 * light, 0.28 * light};
+    uint32_t v = 0;
+    for (int c = 0; c < 3; c++) v = v << 8 | (uint32_t)lrint(fmin(255, linear_to_srgb(lin[c])));
+    return v;
+}
+
 static double lightness(uint32_t v)
 {
     uint8_t rgb[3] = {(uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v};
@@ -119,6 +130,40 @@ START_TEST(hair_in_the_area_is_cut_to_skin)
 }
 END_TEST
 
+/* Under the hair, the skin is lit as the head's shape says: on a dome
+ * whose light falls toward its outline, the cut ring takes the falloff
+ * the bare skin shows, not the light of the crown beside it. */
+START_TEST(the_skin_under_the_hair_follows_the_heads_shading)
+{
+    photo ph = head_of(6000, 90);
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++) {
+            double r = hypot(x - 200, y - 200);
+            uint32_t *v = &((uint32_t *)(ph.px + (size_t)y * ph.stride))[x];
+            if (r < 160 && *v != 0x2a2220u) *v = shaded_skin(r);
+        }
+    shave sh;
+    char poly[1024];
+    whole_head(poly, sizeof poly);
+    photo before = ph;
+    run_on(ph, poly, &before, &sh);
+    ck_assert_msg(sh.shaved.px != NULL, "%s", sh.note);
+    double err = 0;
+    size_t n = 0;
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++) {
+            double r = hypot(x - 200, y - 200);
+            uint32_t b = ((uint32_t *)(before.px + (size_t)y * before.stride))[x];
+            if (r < 100 || r > 150 || b != 0x2a2220u) continue;
+            err += fabs(lightness(((uint32_t *)(sh.shaved.px + (size_t)y * sh.shaved.stride))[x]) - lightness(shaded_skin(r)));
+            n++;
+        }
+    ck_assert_msg(n > 1000 && err / n < 2.5, "mean |dL*| %.2f over %zu hair pixels", err / n, n);
+    shave_free(&sh);
+    photo_free(&before);
+}
+END_TEST
+
 START_TEST(a_crown_in_long_hair_is_left_alone)
 {
     photo ph;
@@ -155,6 +200,7 @@ Suite *shave_suite(void)
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, hair_in_the_area_is_cut_to_skin);
+    tcase_add_test(tc, the_skin_under_the_hair_follows_the_heads_shading);
     tcase_add_test(tc, a_crown_in_long_hair_is_left_alone);
     tcase_add_test(tc, a_head_of_dense_hair_is_not_guessed_at);
     suite_add_tcase(s, tc);
