@@ -359,7 +359,7 @@ static smp_status write_png(FILE *f, const result_view *L, const smp_plan *plan,
         for (int x = 0; x < w; x++) row[x] = LAYOUT_SKIN;
     }
     pigment pg;
-    pigment_from_settings(&pg, plan_settings(plan));
+    pigment_from_settings(&pg, L->mm); /* as the dots were made (--match auto's undertone) */
     if ((st = render_dots(&canvas, L->shown, L->n_shown, ppm, 0, 0, &pg, err)) == SMP_OK)
         st = image_write_photo_png(f, path, &canvas, plan_settings(plan)->png_level, err);
     photo_free(&canvas);

@@ -716,8 +716,10 @@ smp_status preview_write(FILE *f, const char *path, smp_format fmt, const result
                          output_stats *stats, smp_error *err)
 {
     const settings *s = plan_settings(plan);
+    /* The pigment as the dots were made: --match auto may have chosen its
+     * undertone. */
     pigment pg;
-    pigment_from_settings(&pg, s);
+    pigment_from_settings(&pg, L->mm);
     if (s->compose == COMPOSE_OVERLAY) return write_overlay(f, path, L, &pg, err);
     if (fmt == SMP_FMT_PDF || fmt == SMP_FMT_SVG) return write_vector(f, path, fmt, L, s, &pg, err);
     return write_raster(f, path, fmt, L, s, &pg, stats->seconds, err);

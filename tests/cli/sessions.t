@@ -90,3 +90,20 @@ run render flat.png --scale 4 --area-polygon "20,20 380,20 380,380 20,380" --pig
 panels p2.png 2
 [ "$p1" = "$(fig panel2_a)" ] || fail "--pigment did not override the undertone: a* $p1 against $(fig panel2_a)"
 
+t "--match auto's choice of undertone is the pigment the preview draws"
+# The crown sample's match takes a neutral undertone.  Its after must read
+# as its dots drawn with that choice given outright: the preview once drew
+# the plan's carbon black instead, 1.4 b* cooler (a grey oval in the
+# stubble at arm's length).
+cp "$root"/samples/crown.smp "$root"/samples/crown.jpg .
+run render crown.smp --json --compose after --no-labels -o m.png; expect_status 0
+expect_out '"undertone":"neutral"'
+chosen=$(sed -n 's/.*"match":{.*"density":\([0-9.]*\),"dot_mm":\([0-9.]*\),"depth_mm":\([0-9.]*\),.*/--density \1 --dot-mm \2 --depth-mm \3/p' out.txt)
+[ -n "$chosen" ] || fail "no density, dot_mm and depth_mm in the match's JSON"
+panels m.png 1; m_a=$(fig panel1_a) m_b=$(fig panel1_b)
+# shellcheck disable=SC2086
+run render crown.smp --match off $chosen --undertone neutral --compose after --no-labels -o n.png; expect_status 0
+panels n.png 1
+awk -v a="$m_a" -v b="$m_b" -v A="$(fig panel1_a)" -v B="$(fig panel1_b)" 'BEGIN {exit !((a - A) ^ 2 < 0.25 && (b - B) ^ 2 < 0.25)}' ||
+  fail "the match's after is not drawn with its undertone: a* $m_a, b* $m_b against $(fig panel1_a), $(fig panel1_b)"
+
