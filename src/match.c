@@ -361,8 +361,9 @@ static float *bare_field(const block *b, const uint8_t *bare, int bw, int bh)
  * (1.2x to 2.2x the skin's TEX), that share of the dots is left out.  A
  * darker but smooth patch (shade) keeps them all.  With STUB (the L* of
  * the stubble bordering the area, per block, NULL when none) and NEAR (how
- * much it counts there, 0-255), the area's tone: bare skin near stubble
- * lighter than the match's (SKIN_L against STUB_L) gets lighter dots. */
+ * much it counts there, 0-255), the area's tone: the area near stubble
+ * lighter than the match's (SKIN_L against STUB_L) gets lighter dots, as
+ * far as the fill has not left them out already. */
 static smp_status fill_gaps(const photo *p, double scale, area *a, const float *bare, const float *stub,
                             const uint8_t *near, int bs, int bw, int bh, double skin_l, double stub_l, double tex)
 {
@@ -407,14 +408,25 @@ static smp_status fill_gaps(const photo *p, double scale, area *a, const float *
             /* The darkening this part needs to read as the stubble
              * nearest it, against what the dots give the area's skin:
              * lighter dots there, as a practitioner blends an edge, not
-             * fewer (sparser dots read as pepper).  Bare skin only: hair
-             * in the area (a bay of thin stubble taken in) is topped up
-             * as above. */
-            double need = -log(y_of_l(BILERP(stub)) / y_of_l(wide[i])) / full, w = BILERP(near) / 255.0 * (1 - hair);
-            tone[i] = (float)fmin(1, w * fmax(TONE_MIN, need) + (1 - w));
+             * fewer (sparser dots read as pepper).  Where the area holds
+             * hair (a bay of thin stubble taken in, an edge drawn into
+             * the stubble), the fill has left out the dots it already
+             * gives: the dots' darkness makes up the rest, over NEED_MM
+             * (counting only bare skin here left a darker ring inside
+             * the crown sample's edge: p10 -2.5 L*, -1.5 now). */
+            double need = -log(y_of_l(BILERP(stub)) / y_of_l(wide[i])) / full;
+            tone[i] = (float)need;
+            m2[i] = (float)(BILERP(near) / 255.0);
         }
 #undef BILERP
         l[i] = (float)f;
+    }
+    if (wide && full > 0) {
+        scalp_box_mean(l, m1, p->w, p->h, (int)fmax(1, lround(NEED_MM / 2 * scale)));
+        for (size_t i = 0; i < n; i++) {
+            double w = m2[i];
+            tone[i] = (float)fmin(1, w * fmax(TONE_MIN, tone[i] / fmax(0.05, m1[i])) + (1 - w));
+        }
     }
     free(wide);
     free(m1);

@@ -144,7 +144,7 @@ t "no darker ring where the area is drawn into the stubble (crown sample, match 
 # the bare skin beside the edge (the light falls off across the head).
 ap_render_ok "$root/samples/crown.smp" --compose after --no-labels --save-area mask.png -o after.png &&
   ap_measure ring "$root/samples/crown.jpg" after.png 4 mask.png &&
-  ap_expect "ring_dip_p10" "$(ap_fig ring_dip_p10)" 'x >= -3' '>= -3 L*'
+  ap_expect "ring_dip_p10" "$(ap_fig ring_dip_p10)" 'x >= -2' '>= -2 L* (target -3; -2.5 when the tone ignored the stubble inside the area)'
 
 t "shadow and grain at default settings on the top sample"
 ap_render_ok "$root/samples/top.smp" --compose after --no-labels --save-area mask.png -o after.png &&
