@@ -202,6 +202,10 @@ const char *smp_discard_partial_output(void);
 
 /* --area auto: the confidence of the scalp found (0..1), 0 otherwise. */
 double smp_layout_area_confidence(const smp_layout *layout);
+/* How soft the photo is round the area (focus, motion, a phone's
+ * processing), as the sigma in mm of a Gaussian blur; the dots drawn on it
+ * are softened as much.  0 without a photo or on a sharp one. */
+double smp_layout_photo_softness(const smp_layout *layout);
 /* A note on a choice the layout made for the user (say, a scalp found
  * that may reach into a face), or NULL: the first of them. */
 const char *smp_layout_note(const smp_layout *layout);

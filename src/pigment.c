@@ -135,6 +135,7 @@ void pigment_from_settings(pigment *pg, const settings *s)
     pg->blowout = s->blowout;
     pg->session_darkening = s->session_darkening;
     pg->depth_mm = s->depth_mm;
+    pg->soft_mm = s->photo_soft_mm;
 }
 
 double pigment_mean_ink_mm2(const settings *s)

@@ -39,6 +39,7 @@ typedef struct pigment {
     double blowout;         /* share of blown-out dots */
     double session_darkening;
     double depth_mm;        /* of a healed deposit (--depth-mm) */
+    double soft_mm;         /* the photo's own blur, as a Gaussian's sigma: the dots drawn on it take it too */
 } pigment;
 
 /* The ink's weights per channel for an undertone (0 cool, 1 neutral, 2

@@ -122,6 +122,7 @@ size_t smp_layout_count(const smp_layout *L) { return L->n_shown; }
 const smp_dot *smp_layout_dots(const smp_layout *L) { return L->shown; }
 void smp_layout_get_stats(const smp_layout *L, smp_layout_stats *st) { *st = L->stats; }
 double smp_layout_area_confidence(const smp_layout *L) { return L->area_confidence; }
+double smp_layout_photo_softness(const smp_layout *L) { return L->mm.photo_soft_mm; }
 
 int smp_layout_shade(const smp_layout *L, smp_shade *out)
 {

@@ -60,6 +60,10 @@ typedef struct settings {
     double dilution, blowout;
     int dilution_auto;         /* --dilution auto: from the photo (shade) */
     int undertone;             /* 0 cool (carbon black), 1 neutral, 2 warm (pigment.c) */
+    /* Not a plan key: the photo's own softness around the area (the scene
+     * measures it, scalp_softness), in mm, so that the dots drawn on it
+     * are as soft as its own detail; 0 without a photo. */
+    double photo_soft_mm;
     int has_pigment;
     uint8_t pigment[3];
     int compose;               /* compose_mode */

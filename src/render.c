@@ -182,8 +182,13 @@ static const kernel *kernel_find(const kernel_cache *kc, int rq, int bq, int fx,
     return kc->k[bq] ? kc->k[bq][(size_t)rq * SUB * SUB + (size_t)(fy * SUB + fx)] : NULL;
 }
 
-/* The blur step of a core at DEPTH (mm) at PPM. */
-static int core_blur_step(float depth, double ppm) { return blur_step((float)(pigment_core_blur_mm(depth) * ppm)); }
+/* The blur step of a core at DEPTH (mm) at PPM on a photo whose own blur
+ * is SOFT px: the two Gaussians add as their variances. */
+static int core_blur_step(float depth, double ppm, double soft)
+{
+    double b = pigment_core_blur_mm(depth) * ppm;
+    return blur_step((float)sqrt(b * b + soft * soft));
+}
 
 /* Makes in KC, ahead of the pass, the kernels of every pair of radius and
  * blur steps used (RQ_USED, BQ_USED), at every sub-pixel position: the
@@ -324,6 +329,7 @@ typedef struct sorter {
     const smp_dot *dots;
     size_t n;
     double ppm, ox, oy;
+    double soft;       /* the photo's own blur, px */
     int w, h, cw, ch;
     uint32_t *cell;    /* per dot */
     splat *out;
@@ -379,7 +385,7 @@ static void order_count(sorter *so, int t)
         float z = (float)d->depth_mm, r = (float)(d->diameter_mm * so->ppm / 2);
         if (z != zlast) {
             depth_class_of(rg, zlast = z);
-            bq = core_blur_step(z, so->ppm);
+            bq = core_blur_step(z, so->ppm, so->soft);
         }
         rg->zmin = fmin(rg->zmin, z);
         rg->zmax = fmax(rg->zmax, z);
@@ -621,9 +627,11 @@ static smp_status halo_setup(halo_grid *g, const splat_range *rg, double ppm, in
     if (g->c < 1) g->c = 1;
     double cell_mm = g->c / ppm;
     double reach = 0;
+    /* The photo's own blur widens the halos too (variances add). */
+    double soft2 = pg->soft_mm * pg->soft_mm;
     for (int c = 0; c < 3; c++) {
-        g->sigma[c] = lo.sigma_mm[c] / cell_mm;
-        reach = fmax(reach, HALO_REACH * hi.sigma_mm[c] / cell_mm);
+        g->sigma[c] = sqrt(lo.sigma_mm[c] * lo.sigma_mm[c] + soft2) / cell_mm;
+        reach = fmax(reach, HALO_REACH * sqrt(hi.sigma_mm[c] * hi.sigma_mm[c] + soft2) / cell_mm);
         g->scale[c] = pg->weight[c] / ((double)g->c * g->c);
         int R = (int)ceil(HALO_REACH * g->sigma[c]);
         if (R > (MAX_TAPS - 1) / 2) R = (MAX_TAPS - 1) / 2;
@@ -1348,7 +1356,7 @@ static smp_status frame_pass_rows(const pass_job *job)
                 pigment_optics(zlast = d->depth, &o);
                 gain = o.gain[1];
                 halo = o.halo[1];
-                bq = core_blur_step(d->depth, job->ppm);
+                bq = core_blur_step(d->depth, job->ppm, job->pg->soft_mm * job->ppm);
             }
             /* floorf, for the values a dot here can have. */
             int ix = (int)d->x, iy = (int)d->y;
@@ -1430,7 +1438,7 @@ static smp_status render_setup(render_ctx *rc)
     if (st != SMP_OK) return st;
     /* The widest core kernel bounds the rows a dot reaches: the largest
      * and deepest deposit's (the extent grows with both). */
-    float sg = fmaxf(0.5f, (float)(pigment_core_blur_mm(rg->zmax) * rc->ppm));
+    float sg = fmaxf(0.5f, (float)hypot(pigment_core_blur_mm(rg->zmax) * rc->ppm, rc->pg->soft_mm * rc->ppm));
     int ext = kernel_extent(fminf(rg->rmax, (float)MAX_R), fminf(sg, (NBLUR - 1.0f) / BSTEPS));
     for (int i = 0; i < 2; i++)
         rc->jobs[i] = (pass_job){p, &rc->g, rc->so.out, rc->n, rc->ppm, rc->pg, rc->premake ? rc->kc : NULL, ext, i ? p->h : 0, p->h, SMP_OK};
@@ -1485,6 +1493,7 @@ smp_status render_dots(photo *p, const smp_dot *dots, size_t n, double ppm, doub
     rc->ppm = ppm;
     rc->pg = pg;
     smp_status st = sorter_init(&rc->so, dots, n, ppm, ox, oy, p->w, p->h);
+    rc->so.soft = pg->soft_mm * ppm;
     if (st == SMP_OK && !(rc->kc = kernel_cache_new())) st = SMP_ENOMEM;
     pthread_t th;
     if (st == SMP_OK && p->h >= MIN_SPLIT_ROWS && pthread_barrier_init(&rc->bar, NULL, 2) == 0) {

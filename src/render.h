@@ -11,7 +11,8 @@
  * pixels: light reflected at the surface, above the ink) is kept.  Both
  * parts conserve the deposit's effect at any resolution, and pixels no
  * halo reaches are left byte-identical.  Dots come with their final
- * diameter, ink and depth (pigment_apply). */
+ * diameter, ink and depth (pigment_apply); on a soft photo both parts are
+ * blurred as much as its own detail (pigment.soft_mm). */
 #ifndef SMP_RENDER_H
 #define SMP_RENDER_H
 #include "image.h"

@@ -1668,3 +1668,98 @@ smp_status scalp_outline(const uint8_t *mask, const uint8_t *exclude, int w, int
     *n_out = k;
     return SMP_OK;
 }
+
+/* The gradient magnitude of V (W x H) by central differences, 0 at the
+ * border. */
+static void gradient(const float *v, float *g, int w, int h)
+{
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            size_t i = (size_t)y * w + x;
+            if (x == 0 || y == 0 || x == w - 1 || y == h - 1) { g[i] = 0; continue; }
+            float gx = (v[i + 1] - v[i - 1]) / 2, gy = (v[i + (size_t)w] - v[i - (size_t)w]) / 2;
+            g[i] = sqrtf(gx * gx + gy * gy);
+        }
+}
+
+double scalp_softness(const photo *p, const int box[4])
+{
+    int x0 = box[0] < 0 ? 0 : box[0], y0 = box[1] < 0 ? 0 : box[1];
+    int x1 = box[2] > p->w ? p->w : box[2], y1 = box[3] > p->h ? p->h : box[3];
+    /* A large box: its middle SOFT_MAX_SIDE px each way is plenty. */
+    if (x1 - x0 > SOFT_MAX_SIDE) { x0 = (x0 + x1 - SOFT_MAX_SIDE) / 2; x1 = x0 + SOFT_MAX_SIDE; }
+    if (y1 - y0 > SOFT_MAX_SIDE) { y0 = (y0 + y1 - SOFT_MAX_SIDE) / 2; y1 = y0 + SOFT_MAX_SIDE; }
+    int w = x1 - x0, h = y1 - y0;
+    if (w < 32 || h < 32) return 0;
+    size_t n = (size_t)w * h;
+    float *v = malloc(n * sizeof *v), *b = malloc(n * sizeof *b), *g0 = malloc(n * sizeof *g0), *g1 = malloc(n * sizeof *g1);
+    double sigma = 0;
+    if (!v || !b || !g0 || !g1) goto out;
+    for (int y = 0; y < h; y++) {
+        const uint32_t *row = (const uint32_t *)(p->px + (size_t)(y0 + y) * p->stride) + x0;
+        for (int x = 0; x < w; x++) {
+            uint32_t c = row[x];
+            v[(size_t)y * w + x] = 0.299f * (float)((c >> 16) & 255) + 0.587f * (float)((c >> 8) & 255) + 0.114f * (float)(c & 255);
+        }
+    }
+    /* The photo blurred again by a Gaussian of 1 px (separable, 4 px either
+     * way), through b and g1. */
+    float k[9], ks = 0;
+    for (int i = -4; i <= 4; i++) ks += k[i + 4] = expf(-(float)(i * i) / 2);
+    for (int i = 0; i < 9; i++) k[i] /= ks;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            float s = 0;
+            for (int i = -4; i <= 4; i++) s += k[i + 4] * v[(size_t)y * w + (x + i < 0 ? 0 : x + i >= w ? w - 1 : x + i)];
+            g1[(size_t)y * w + x] = s;
+        }
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            float s = 0;
+            for (int i = -4; i <= 4; i++) s += k[i + 4] * g1[(size_t)(y + i < 0 ? 0 : y + i >= h ? h - 1 : y + i) * w + x];
+            b[(size_t)y * w + x] = s;
+        }
+    gradient(v, g0, w, h);
+    gradient(b, g1, w, h);
+    /* The sharpest edges: the top SOFT_EDGES of the gradients, found in a
+     * histogram (steps of a quarter level), well inside the box (the blur
+     * reads past its edge). */
+    enum { NH = 1500 };
+    static const int margin = 5;
+    size_t hist[NH] = {0}, m = 0;
+    for (int y = margin; y < h - margin; y++)
+        for (int x = margin; x < w - margin; x++) {
+            int q = (int)(g0[(size_t)y * w + x] * 4);
+            hist[q < NH ? q : NH - 1]++;
+            m++;
+        }
+    size_t want = (size_t)((double)m * SOFT_EDGES), seen = 0;
+    int cut = NH - 1;
+    while (cut > 0 && seen + hist[cut] < want) seen += hist[cut--];
+    float thr = (float)cut / 4;
+    if (thr < SOFT_MIN_EDGE) goto out; /* nothing sharp enough to judge by: a blank photo */
+    /* The median ratio of the sharp gradients to the blurred ones: a step
+     * blurred by s falls from 1 / s to 1 / sqrt(s^2 + 1) in its gradient. */
+    enum { NR = 800 };
+    size_t rh[NR] = {0}, nr = 0;
+    for (int y = margin; y < h - margin; y++)
+        for (int x = margin; x < w - margin; x++) {
+            size_t i = (size_t)y * w + x;
+            if (g0[i] < thr || g1[i] <= 0) continue;
+            int q = (int)((g0[i] / g1[i] - 1) * 200);
+            rh[q < 0 ? 0 : q < NR ? q : NR - 1]++;
+            nr++;
+        }
+    size_t half = nr / 2, acc = 0;
+    int q = 0;
+    while (q < NR - 1 && acc + rh[q] <= half) acc += rh[q++];
+    double r = 1 + (q + 0.5) / 200;
+    double s = 1 / sqrt(fmax(1e-6, r * r - 1));
+    /* Less what a perfectly sharp photo measures (pixels and the
+     * differences themselves). */
+    sigma = sqrt(fmax(0, s * s - SOFT_FLOOR * SOFT_FLOOR));
+    if (sigma > SOFT_MAX) sigma = SOFT_MAX;
+out:
+    free(v); free(b); free(g0); free(g1);
+    return sigma;
+}

@@ -621,6 +621,8 @@ static smp_status line_sides(const smp_layout *L, const hairline *hl, uint8_t **
  * dots fade out toward it over BAY_FADE_MM: no step, no straight line.
  * *ADDED gets the pixels taken in. */
 #define BAY_FADE_MM 10.0
+/* The photo's softness is measured this far round the area. */
+#define SOFT_AROUND_MM 10.0
 static smp_status close_into_stubble(smp_layout *L, size_t *added, smp_error *err)
 {
     area *a = &L->area;
@@ -857,6 +859,16 @@ smp_status scene_build_cached(smp_layout *L, const smp_plan *plan, scene_cache *
     }
     free(lv.core);
     if (s->density_auto && (st = match_density(L, &lv, err)) != SMP_OK) return st;
+    if (L->photo.px) {
+        /* The photo's own softness round the area (SOFT_AROUND_MM): dots
+         * drawn on a soft photo are as soft, not crisp specks on it.
+         * Before the match, whose test patch is drawn the same way. */
+        double x0, y0, x1, y1, m = SOFT_AROUND_MM;
+        area_bounds(&L->area, &x0, &y0, &x1, &y1);
+        int box[4] = {(int)floor((x0 - m) * L->scale), (int)floor((y0 - m) * L->scale), (int)ceil((x1 + m) * L->scale),
+                      (int)ceil((y1 + m) * L->scale)};
+        L->mm.photo_soft_mm = scalp_softness(&L->photo, box) / L->scale;
+    }
     if (s->match_auto) {
         /* The client's own hair decides the dots: after the shade, which
          * it overrides where it found stubble. */

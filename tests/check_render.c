@@ -56,11 +56,15 @@ static pigment default_pigment(void)
     return pg;
 }
 
-/* One deposit of DIAMETER at DEPTH on a flat grey at PPM: the light it
- * takes per channel in mm^2 (integral of 1 - T), the share of green's
- * beyond RADIUS + 0.15 mm, and green's second moment in mm^2. */
-static void deposit_with(double ppm, double diameter, double depth, double companion, double total[3], double *far_share,
-                         double *spread)
+/* The strongest darkening of green (1 - T) the last deposit_with drew. */
+static double deposit_peak;
+
+/* One deposit of DIAMETER at DEPTH on a flat grey at PPM, on a photo whose
+ * own blur is SOFT mm: the light it takes per channel in mm^2 (integral of
+ * 1 - T), the share of green's beyond RADIUS + 0.15 mm, and green's second
+ * moment in mm^2. */
+static void deposit_soft(double ppm, double diameter, double depth, double companion, double soft, double total[3],
+                         double *far_share, double *spread)
 {
     smp_error err = {0};
     int w = (int)lround(8 * ppm);
@@ -70,8 +74,10 @@ static void deposit_with(double ppm, double diameter, double depth, double compa
     smp_dot d[2] = {{4.0, 4.0, diameter, 1, 1, SMP_DOT_REGULAR, 0, 0, depth},
                     {12.0, 4.0, diameter, 1, 1, SMP_DOT_REGULAR, 0, 0, companion}};
     pigment pg = default_pigment();
+    pg.soft_mm = soft;
     ck_assert_int_eq(render_dots(&ph, d, companion > 0 ? 2 : 1, ppm, 0, 0, &pg, &err), SMP_OK);
     double far = 0, m2 = 0;
+    deposit_peak = 0;
     for (int c = 0; c < 3; c++) total[c] = 0;
     for (int y = 0; y < w; y++)
         for (int x = 0; x < w; x++) {
@@ -81,6 +87,7 @@ static void deposit_with(double ppm, double diameter, double depth, double compa
                 total[c] += dk;
                 if (c == 1) {
                     m2 += dk * r2;
+                    deposit_peak = fmax(deposit_peak, dk * ppm * ppm);
                     if (sqrt(r2) > diameter / 2 + 0.15) far += dk;
                 }
             }
@@ -90,10 +97,35 @@ static void deposit_with(double ppm, double diameter, double depth, double compa
     photo_free(&ph);
 }
 
+static void deposit_with(double ppm, double diameter, double depth, double companion, double total[3], double *far_share,
+                         double *spread)
+{
+    deposit_soft(ppm, diameter, depth, companion, 0, total, far_share, spread);
+}
+
 static void one_deposit(double ppm, double diameter, double depth, double total[3], double *far_share, double *spread)
 {
     deposit_with(ppm, diameter, depth, 0, total, far_share, spread);
 }
+
+/* On a soft photo the dots are as soft as its own detail: the core spreads
+ * and its peak falls, but the deposit takes as much light as on a sharp
+ * one (the blur moves light, it does not add ink). */
+START_TEST(a_soft_photo_softens_a_deposit_not_its_ink)
+{
+    double t0[3], t1[3], far0, far1, s0, s1;
+    deposit_soft(4, 0.4, 0.2, 0, 0, t0, &far0, &s0);
+    double peak0 = deposit_peak;
+    deposit_soft(4, 0.4, 0.2, 0, 0.4, t1, &far1, &s1);
+    double peak1 = deposit_peak;
+    /* Within 8 %: the core darkens 8-bit values (see above), and blue,
+     * whose halo is the smallest share, moves most (-5 %). */
+    for (int c = 0; c < 3; c++) ck_assert_msg(fabs(t1[c] / t0[c] - 1) < 0.08, "channel %d: %.4f -> %.4f mm^2", c, t0[c], t1[c]);
+    ck_assert_msg(peak1 < 0.75 * peak0, "peak %.3f -> %.3f", peak0, peak1);
+    /* A Gaussian of 0.4 mm adds 2 x 0.16 mm^2 to the second moment. */
+    ck_assert_msg(s1 - s0 > 0.2 && s1 - s0 < 0.45, "second moment %.3f -> %.3f mm^2", s0, s1);
+}
+END_TEST
 
 START_TEST(a_deposit_darkens_a_halo_wider_than_itself)
 {
@@ -396,6 +428,7 @@ Suite *render_suite(void)
     Suite *s = suite_create("render");
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, a_soft_photo_softens_a_deposit_not_its_ink);
     tcase_add_test(tc, a_deposit_darkens_a_halo_wider_than_itself);
     tcase_add_test(tc, deeper_deposits_are_fainter_wider_and_cooler);
     tcase_add_test(tc, a_deeper_deposit_among_shallow_ones_keeps_its_halo);

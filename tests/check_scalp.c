@@ -878,6 +878,88 @@ START_TEST(finds_an_ear_beside_the_head_and_nothing_else)
 }
 END_TEST
 
+/* Skin and hair-dark marks of random sizes on it, sharp-edged, blurred by
+ * a Gaussian of SIGMA px (none when 0). */
+static photo marks(double sigma)
+{
+    const int w = 320, h = 320;
+    smp_error err = {0};
+    photo ph;
+    ck_assert_int_eq(photo_alloc(&ph, w, h, &err), SMP_OK);
+    float *v[3];
+    for (int c = 0; c < 3; c++) v[c] = malloc(sizeof(float) * (size_t)w * h);
+    static const float skin[3] = {210, 170, 150};
+    for (size_t i = 0; i < (size_t)w * h; i++)
+        for (int c = 0; c < 3; c++) v[c][i] = skin[c];
+    for (int k = 0; k < 400; k++) {
+        uint64_t r = rng_hash(7, RNG_GENERATOR, (uint64_t)k, 0);
+        int x0 = (int)(r % 300), y0 = (int)((r >> 12) % 300), mw = 2 + (int)((r >> 24) % 12), mh = 2 + (int)((r >> 32) % 12);
+        float dark = 0.3f + 0.5f * (float)((r >> 40) % 100) / 100;
+        for (int y = y0; y < y0 + mh && y < h; y++)
+            for (int x = x0; x < x0 + mw && x < w; x++)
+                for (int c = 0; c < 3; c++) v[c][(size_t)y * w + x] = skin[c] * dark;
+    }
+    if (sigma > 0) {
+        int R = (int)ceil(4 * sigma);
+        double *k = malloc(sizeof *k * (size_t)(2 * R + 1)), ks = 0;
+        for (int i = -R; i <= R; i++) ks += k[i + R] = exp(-i * i / (2 * sigma * sigma));
+        float *t = malloc(sizeof(float) * (size_t)w * h);
+        for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < h; y++)
+                for (int x = 0; x < w; x++) {
+                    double a = 0;
+                    for (int i = -R; i <= R; i++) a += k[i + R] * v[c][(size_t)y * w + (x + i < 0 ? 0 : x + i >= w ? w - 1 : x + i)];
+                    t[(size_t)y * w + x] = (float)(a / ks);
+                }
+            for (int y = 0; y < h; y++)
+                for (int x = 0; x < w; x++) {
+                    double a = 0;
+                    for (int i = -R; i <= R; i++) a += k[i + R] * t[(size_t)(y + i < 0 ? 0 : y + i >= h ? h - 1 : y + i) * w + x];
+                    v[c][(size_t)y * w + x] = (float)(a / ks);
+                }
+        }
+        free(t);
+        free(k);
+    }
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            uint32_t o = 0;
+            for (int c = 0; c < 3; c++) o = o << 8 | (uint32_t)lrintf(v[c][(size_t)y * w + x]);
+            ((uint32_t *)(ph.px + (size_t)y * ph.stride))[x] = o;
+        }
+    for (int c = 0; c < 3; c++) free(v[c]);
+    return ph;
+}
+
+/* The photo's softness: about the blur it was given, none on a sharp one
+ * or a blank one. */
+START_TEST(a_photo_s_softness_is_its_blur)
+{
+    static const double blur[] = {0, 1.0, 1.8, 2.8};
+    int box[4] = {0, 0, 320, 320};
+    double last = -1;
+    for (int i = 0; i < 4; i++) {
+        photo ph = marks(blur[i]);
+        double s = scalp_softness(&ph, box);
+        /* Hard pixel steps, sharper than a camera's, measure 0.4; marks 2
+         * to 13 px wide blurred by 2.8 px run into each other (2.5). */
+        ck_assert_msg(fabs(s - blur[i]) < 0.45 + 0.1 * blur[i] && s > last + 0.4, "blurred by %.1f px: measured %.2f",
+                      blur[i], s);
+        last = s;
+        photo_free(&ph);
+    }
+    smp_error err = {0};
+    photo blank;
+    ck_assert_int_eq(photo_alloc(&blank, 100, 100, &err), SMP_OK);
+    memset(blank.px, 0x80, (size_t)blank.stride * 100);
+    int b2[4] = {0, 0, 100, 100};
+    ck_assert_double_eq(scalp_softness(&blank, b2), 0);
+    int tiny[4] = {0, 0, 20, 20};
+    ck_assert_double_eq(scalp_softness(&blank, tiny), 0);
+    photo_free(&blank);
+}
+END_TEST
+
 Suite *scalp_suite(void)
 {
     Suite *s = suite_create("scalp");
@@ -902,6 +984,7 @@ Suite *scalp_suite(void)
     tcase_add_test(tc, not_bare_skin_beside_the_area);
     tcase_add_test(tc, skin_in_shade_beside_the_area_is_bare_skin);
     tcase_add_test(tc, finds_an_ear_beside_the_head_and_nothing_else);
+    tcase_add_test(tc, a_photo_s_softness_is_its_blur);
     suite_add_tcase(s, tc);
     return s;
 }

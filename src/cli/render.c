@@ -73,8 +73,9 @@ int cmd_render(int argc, char **argv)
         for (int e = 0; e < n_ears; e++) json_array_append_new(ear_boxes, json_nums(ears[e], 4, 0));
         json_t *kept = json_pack("{s:o,s:o}", "face", has_face ? json_nums(face, 4, 0) : json_null(), "ears", ear_boxes);
         json_t *doc = json_pack(
-            "{s:I,s:o,s:o,s:b,s:o,s:b,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:I,s:{s:o,s:o,s:o,s:o,s:o,s:o}}", "dots", (json_int_t)st.dots,
-            "area_confidence", json_num(smp_layout_area_confidence(layout), 3), "dilution",
+            "{s:I,s:o,s:o,s:o,s:b,s:o,s:b,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:I,s:{s:o,s:o,s:o,s:o,s:o,s:o}}", "dots",
+            (json_int_t)st.dots, "area_confidence", json_num(smp_layout_area_confidence(layout), 3), "photo_softness_mm",
+            json_num(smp_layout_photo_softness(layout), 3), "dilution",
             json_num(auto_shade ? sh.dilution : smp_plan_dilution(plan), 6), "dilution_auto", auto_shade,
             "scale_px_per_mm", json_num(scale, 4), "scale_estimated", kind >= 2, "scale_from",
             cli_scale_from(kind), "anchors_auto", anchors_auto, "area_cm2",

@@ -243,6 +243,15 @@ expect_out '"scale_estimated":true,"scale_from":"head"'
 run render crown.jpg --area-polygon "160,160 640,160 640,640 160,640" -o b.png; expect_status 1
 expect_error "^smpsim: crown\.jpg: no scale: no face to measure, nor the whole head in view; give --scale PX_PER_MM, --ruler or --anchors$"
 
+t "the dots are as soft as the photo: measured round the area, reported in --json"
+# crown.jpg is drawn as a camera takes it (a little blur); top.jpg is
+# sharp.  The dots on the crown's photo are drawn with its blur.
+cp "$root"/samples/* .
+run render crown.smp --json -o c.png; expect_status 0
+expect_out '"photo_softness_mm":0\.(0[89]|1[0-9]|2[0-9])[0-9]*,'
+run render top.smp --json -o t.png; expect_status 0
+expect_out '"photo_softness_mm":0(\.0[0-4][0-9]*)?,'
+
 t "--area auto finds the scalp, saves it, and refuses a photo with no answer"
 cp "$root"/samples/* .
 run render top.jpg --scale 4 --area auto --hairline rounded --anchors 190,610:400,700:610,610 --save-area area.png --json -o a.png; expect_status 0
