@@ -1686,53 +1686,64 @@ double scalp_softness(const photo *p, const int box[4])
 {
     int x0 = box[0] < 0 ? 0 : box[0], y0 = box[1] < 0 ? 0 : box[1];
     int x1 = box[2] > p->w ? p->w : box[2], y1 = box[3] > p->h ? p->h : box[3];
-    /* A large box: its middle SOFT_MAX_SIDE px each way is plenty. */
-    if (x1 - x0 > SOFT_MAX_SIDE) { x0 = (x0 + x1 - SOFT_MAX_SIDE) / 2; x1 = x0 + SOFT_MAX_SIDE; }
-    if (y1 - y0 > SOFT_MAX_SIDE) { y0 = (y0 + y1 - SOFT_MAX_SIDE) / 2; y1 = y0 + SOFT_MAX_SIDE; }
-    int w = x1 - x0, h = y1 - y0;
-    if (w < 32 || h < 32) return 0;
-    size_t n = (size_t)w * h;
-    float *v = malloc(n * sizeof *v), *b = malloc(n * sizeof *b), *g0 = malloc(n * sizeof *g0), *g1 = malloc(n * sizeof *g1);
+    int bw = x1 - x0, bh = y1 - y0;
+    if (bw < 32 || bh < 32) return 0;
+    /* Tiles of SOFT_TILE px spread evenly over the box, SOFT_TILES each way
+     * at most: the area's edges (stubble, hair) are where the sharp detail
+     * is, not only its middle, and a few tiles are as good as the whole. */
+    int tw = bw < SOFT_TILE ? bw : SOFT_TILE, th = bh < SOFT_TILE ? bh : SOFT_TILE;
+    int nx = bw / tw < SOFT_TILES ? bw / tw : SOFT_TILES, ny = bh / th < SOFT_TILES ? bh / th : SOFT_TILES;
+    size_t n = (size_t)tw * th, most = (size_t)nx * ny * n;
+    float *v = malloc(n * sizeof *v), *b = malloc(n * sizeof *b), *g0 = malloc(most * sizeof *g0),
+          *g1 = malloc(most * sizeof *g1);
     double sigma = 0;
     if (!v || !b || !g0 || !g1) goto out;
-    for (int y = 0; y < h; y++) {
-        const uint32_t *row = (const uint32_t *)(p->px + (size_t)(y0 + y) * p->stride) + x0;
-        for (int x = 0; x < w; x++) {
-            uint32_t c = row[x];
-            v[(size_t)y * w + x] = 0.299f * (float)((c >> 16) & 255) + 0.587f * (float)((c >> 8) & 255) + 0.114f * (float)(c & 255);
-        }
-    }
-    /* The photo blurred again by a Gaussian of 1 px (separable, 4 px either
-     * way), through b and g1. */
     float k[9], ks = 0;
     for (int i = -4; i <= 4; i++) ks += k[i + 4] = expf(-(float)(i * i) / 2);
     for (int i = 0; i < 9; i++) k[i] /= ks;
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++) {
-            float s = 0;
-            for (int i = -4; i <= 4; i++) s += k[i + 4] * v[(size_t)y * w + (x + i < 0 ? 0 : x + i >= w ? w - 1 : x + i)];
-            g1[(size_t)y * w + x] = s;
+    for (int ty = 0; ty < ny; ty++)
+        for (int tx = 0; tx < nx; tx++) {
+            int ox = x0 + (nx > 1 ? (int)((long)(bw - tw) * tx / (nx - 1)) : (bw - tw) / 2);
+            int oy = y0 + (ny > 1 ? (int)((long)(bh - th) * ty / (ny - 1)) : (bh - th) / 2);
+            float *t0 = g0 + (size_t)(ty * nx + tx) * n, *t1 = g1 + (size_t)(ty * nx + tx) * n;
+            for (int y = 0; y < th; y++) {
+                const uint32_t *row = (const uint32_t *)(p->px + (size_t)(oy + y) * p->stride) + ox;
+                for (int x = 0; x < tw; x++) {
+                    uint32_t c = row[x];
+                    v[(size_t)y * tw + x] =
+                        0.299f * (float)((c >> 16) & 255) + 0.587f * (float)((c >> 8) & 255) + 0.114f * (float)(c & 255);
+                }
+            }
+            /* The tile blurred again by a Gaussian of 1 px (separable, 4 px
+             * either way), through t1 and b. */
+            for (int y = 0; y < th; y++)
+                for (int x = 0; x < tw; x++) {
+                    float a = 0;
+                    for (int i = -4; i <= 4; i++) a += k[i + 4] * v[(size_t)y * tw + (x + i < 0 ? 0 : x + i >= tw ? tw - 1 : x + i)];
+                    t1[(size_t)y * tw + x] = a;
+                }
+            for (int y = 0; y < th; y++)
+                for (int x = 0; x < tw; x++) {
+                    float a = 0;
+                    for (int i = -4; i <= 4; i++) a += k[i + 4] * t1[(size_t)(y + i < 0 ? 0 : y + i >= th ? th - 1 : y + i) * tw + x];
+                    b[(size_t)y * tw + x] = a;
+                }
+            gradient(v, t0, tw, th);
+            gradient(b, t1, tw, th);
         }
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++) {
-            float s = 0;
-            for (int i = -4; i <= 4; i++) s += k[i + 4] * g1[(size_t)(y + i < 0 ? 0 : y + i >= h ? h - 1 : y + i) * w + x];
-            b[(size_t)y * w + x] = s;
-        }
-    gradient(v, g0, w, h);
-    gradient(b, g1, w, h);
     /* The sharpest edges: the top SOFT_EDGES of the gradients, found in a
-     * histogram (steps of a quarter level), well inside the box (the blur
-     * reads past its edge). */
+     * histogram (steps of a quarter level), well inside each tile (the
+     * blur reads past its edge). */
     enum { NH = 1500 };
     static const int margin = 5;
     size_t hist[NH] = {0}, m = 0;
-    for (int y = margin; y < h - margin; y++)
-        for (int x = margin; x < w - margin; x++) {
-            int q = (int)(g0[(size_t)y * w + x] * 4);
-            hist[q < NH ? q : NH - 1]++;
-            m++;
-        }
+    for (size_t t = 0; t < (size_t)nx * ny; t++)
+        for (int y = margin; y < th - margin; y++)
+            for (int x = margin; x < tw - margin; x++) {
+                int q = (int)(g0[t * n + (size_t)y * tw + x] * 4);
+                hist[q < NH ? q : NH - 1]++;
+                m++;
+            }
     size_t want = (size_t)((double)m * SOFT_EDGES), seen = 0;
     int cut = NH - 1;
     while (cut > 0 && seen + hist[cut] < want) seen += hist[cut--];
@@ -1742,14 +1753,15 @@ double scalp_softness(const photo *p, const int box[4])
      * blurred by s falls from 1 / s to 1 / sqrt(s^2 + 1) in its gradient. */
     enum { NR = 800 };
     size_t rh[NR] = {0}, nr = 0;
-    for (int y = margin; y < h - margin; y++)
-        for (int x = margin; x < w - margin; x++) {
-            size_t i = (size_t)y * w + x;
-            if (g0[i] < thr || g1[i] <= 0) continue;
-            int q = (int)((g0[i] / g1[i] - 1) * 200);
-            rh[q < 0 ? 0 : q < NR ? q : NR - 1]++;
-            nr++;
-        }
+    for (size_t t = 0; t < (size_t)nx * ny; t++)
+        for (int y = margin; y < th - margin; y++)
+            for (int x = margin; x < tw - margin; x++) {
+                size_t i = t * n + (size_t)y * tw + x;
+                if (g0[i] < thr || g1[i] <= 0) continue;
+                int q = (int)((g0[i] / g1[i] - 1) * 200);
+                rh[q < 0 ? 0 : q < NR ? q : NR - 1]++;
+                nr++;
+            }
     size_t half = nr / 2, acc = 0;
     int q = 0;
     while (q < NR - 1 && acc + rh[q] <= half) acc += rh[q++];

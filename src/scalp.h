@@ -184,8 +184,9 @@ smp_status scalp_not_bare_skin(const photo *p, double scale, const area *a, grey
  * blocks of about a megapixel in all. */
 smp_status scalp_off_head(const photo *p, double scale, double margin_mm, uint8_t **out, smp_error *err) SMP_MUST_CHECK;
 
-/* How soft the photo is in BOX (photo px: x0, y0, x1, y1; its middle
- * SOFT_MAX_SIDE px each way when larger): the sigma, in px, of the
+/* How soft the photo is in BOX (photo px: x0, y0, x1, y1; read in tiles
+ * of SOFT_TILE px spread over it, SOFT_TILES each way at most): the sigma,
+ * in px, of the
  * Gaussian blur that would take a perfectly sharp photo to it (focus,
  * motion, a phone's processing), so that dots drawn on it can be as soft.
  * Measured on its sharpest edges (the top SOFT_EDGES of its gradients): a
@@ -194,7 +195,8 @@ smp_status scalp_off_head(const photo *p, double scale, double margin_mm, uint8_
  * the differences themselves), which is taken off.  0 for a box under 32
  * px or without an edge of SOFT_MIN_EDGE levels a pixel; at most SOFT_MAX
  * px.  For want of memory, 0. */
-#define SOFT_MAX_SIDE 1024
+#define SOFT_TILE 96
+#define SOFT_TILES 4
 #define SOFT_EDGES 0.01
 #define SOFT_FLOOR 0.36
 #define SOFT_MIN_EDGE 1.0

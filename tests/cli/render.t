@@ -249,8 +249,8 @@ t "the dots are as soft as the photo: measured round the area, reported in --jso
 cp "$root"/samples/* .
 run render crown.smp --json -o c.png; expect_status 0
 expect_out '"photo_softness_mm":0\.(0[89]|1[0-9]|2[0-9])[0-9]*,'
-run render top.smp --json -o t.png; expect_status 0
-expect_out '"photo_softness_mm":0(\.0[0-4][0-9]*)?,'
+run render top.smp --json -o t.png; expect_status 0 # under 0.08 mm: a third of a pixel
+expect_out '"photo_softness_mm":0(\.0[0-7][0-9]*)?,'
 
 t "--area auto finds the scalp, saves it, and refuses a photo with no answer"
 cp "$root"/samples/* .
