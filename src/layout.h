@@ -38,6 +38,10 @@ struct smp_layout {
     int has_hair;        /* --match auto measured this */
     smp_hair_match hair;
     shave shave;         /* --shave: the photo with the hair cut, and its stubble */
+    /* A drawn area that ran past the head's outline: the photo px past it
+     * (scene.c, exclude_off_head), which the after keeps as they were: no
+     * halo spills ink onto the wall.  NULL when none. */
+    uint8_t *kept;
     area area;
     hairline line;
     int has_line;

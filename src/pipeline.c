@@ -108,6 +108,7 @@ void smp_layout_free(smp_layout *L)
     dot_list_free(&L->dots);
     for (int i = 0; i < 5; i++) free(L->owned[i]);
     regions_free(&L->regions);
+    free(L->kept);
     if (!L->ears_borrowed) ears_free(&L->ears);
     shave_free(&L->shave);
     if (!L->photo_borrowed) photo_free(&L->photo);

@@ -20,6 +20,11 @@ void result_view_of(const smp_layout *L, result_view *v)
     v->hair = L->regions.hair;
     v->hair_w = L->regions.hair_w;
     v->hair_h = L->regions.hair_h;
+    if (!v->hair && L->kept) {
+        v->hair = L->kept;
+        v->hair_w = L->photo.w;
+        v->hair_h = L->photo.h;
+    }
     v->mm = &L->mm;
     v->stats = &L->stats;
 }

@@ -27,7 +27,10 @@ typedef struct result_view {
     size_t n_shown;
     const smp_dot *stubble;    /* --shave: stubble drawn on the cut hair */
     size_t n_stubble;
-    const uint8_t *hair;       /* thinning: photo px where hair stays over the dots, or NULL */
+    /* Photo px the after keeps as they were, or NULL: in thinning mode the
+     * hair over the dots; for a drawn area, the room past the head's
+     * outline (no halo spills ink onto the wall). */
+    const uint8_t *hair;
     int hair_w, hair_h;
     const settings *mm;        /* the plan's settings in mm, as the dots were made */
     const smp_layout_stats *stats;

@@ -211,8 +211,10 @@ if [ -f "$pl_photos/stubble-side-face.jpg" ]; then
     --area-polygon "105,115 145,65 200,45 250,35 290,30 295,200 150,225"
   expect_status 0
   expect_err_has "past the head's outline"
-  # 2.5 mm and more from the outline: at most the faintest tail of a halo
-  for pl_box in "150,64 175,55 175,70 150,82" "205,45 235,39 235,49 205,58"; do
+  # 2.5 mm and more from the outline: at most the faintest tail of a halo;
+  # 1-2.3 mm past it, where the halos of the dots nearest the outline
+  # reached (up to 23 levels), the after keeps the wall as it was
+  for pl_box in "150,64 175,55 175,70 150,82" "205,45 235,39 235,49 205,58" "160,77 200,59 240,46 240,50 200,63 160,81"; do
     pl_fig "$pl_photos/stubble-side-face.jpg" diff_max "$pl_box" || continue
     [ "${pl_n:-99}" -le 3 ] || fail "the wall at $pl_box changed by up to ${pl_n:-?} levels"
   done
