@@ -45,12 +45,19 @@ typedef struct ear_blob {
 } ear_blob;
 
 /* OUT (W x H) = 1 where a pixel of M (W x H, == V) lies within R pixels
- * (a square), using TMP and TMP2 (W x H floats). */
+ * (a square); TMP and TMP2 are unused since scalp_dilate (kept for the
+ * callers' buffers). */
 static void dilate(const uint8_t *m, uint8_t v, int w, int h, int r, float *tmp, float *tmp2, uint8_t *out)
 {
-    for (size_t i = 0; i < (size_t)w * h; i++) tmp[i] = m[i] == v;
-    scalp_box_mean(tmp, tmp2, w, h, r);
-    for (size_t i = 0; i < (size_t)w * h; i++) out[i] = tmp2[i] > 1e-6f;
+    (void)tmp;
+    (void)tmp2;
+    for (size_t i = 0; i < (size_t)w * h; i++) out[i] = m[i] == v;
+    if (scalp_dilate(out, w, h, r)) {
+        /* For want of memory, the box mean as before. */
+        for (size_t i = 0; i < (size_t)w * h; i++) tmp[i] = m[i] == v;
+        scalp_box_mean(tmp, tmp2, w, h, r);
+        for (size_t i = 0; i < (size_t)w * h; i++) out[i] = tmp2[i] > 1e-6f;
+    }
 }
 
 /* Whether the piece of M marked 4 within BOX (a window of it, grown by

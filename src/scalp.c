@@ -47,6 +47,30 @@ static float median_of(float *v, size_t n)
 }
 
 /* Box mean over (2r+1)^2 by an integral image. */
+int scalp_dilate(uint8_t *m, int w, int h, int r)
+{
+    int n = w > h ? w : h;
+    uint8_t *line = malloc((size_t)n);
+    if (!line) return -1;
+    for (int pass = 0; pass < 2; pass++) {
+        int len = pass ? h : w, lines = pass ? w : h;
+        size_t step = pass ? (size_t)w : 1;
+        for (int l = 0; l < lines; l++) {
+            uint8_t *p = pass ? m + l : m + (size_t)l * w;
+            int count = 0;
+            for (int k = 0; k < r && k < len; k++) count += p[(size_t)k * step] != 0;
+            for (int k = 0; k < len; k++) {
+                if (k + r < len) count += p[(size_t)(k + r) * step] != 0;
+                if (k - r - 1 >= 0) count -= p[(size_t)(k - r - 1) * step] != 0;
+                line[k] = count > 0;
+            }
+            for (int k = 0; k < len; k++) p[(size_t)k * step] = line[k];
+        }
+    }
+    free(line);
+    return 0;
+}
+
 void scalp_box_mean(const float *in, float *out, int w, int h, int r)
 {
     double *ii = calloc((size_t)(w + 1) * (h + 1), sizeof *ii);

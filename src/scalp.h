@@ -203,6 +203,11 @@ smp_status scalp_off_head(const photo *p, double scale, double margin_mm, uint8_
 #define SOFT_MAX 4.0
 double scalp_softness(const photo *p, const int box[4]);
 
+/* M (W x H, 0 or 1) grown by R px each way (a square), rows then
+ * columns, each a running count of the ones within R.  -1 for want of
+ * memory (M unchanged), else 0. */
+int scalp_dilate(uint8_t *m, int w, int h, int r);
+
 /* OUT = the mean of IN over (2R + 1)^2 pixels around each (W x H planes;
  * fewer at the borders). */
 void scalp_box_mean(const float *in, float *out, int w, int h, int r);

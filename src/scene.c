@@ -183,32 +183,6 @@ static smp_status exclude_face(smp_layout *L, smp_error *err)
 /* ... and the after keeps the photo as it was from this far past that hull
  * (nearer, the outline's own pixels are part skin). */
 #define KEPT_FROM_MM 0.3
-/* M (W x H, 0 or 1) grown by R px each way (a square), rows then columns,
- * each a running count of the ones within R.  -1 for want of memory (M
- * unchanged), else 0. */
-static int dilate_mask(uint8_t *m, int w, int h, int r)
-{
-    int n = w > h ? w : h;
-    uint8_t *line = malloc((size_t)n);
-    if (!line) return -1;
-    for (int pass = 0; pass < 2; pass++) {
-        int len = pass ? h : w, lines = pass ? w : h;
-        size_t step = pass ? (size_t)w : 1;
-        for (int l = 0; l < lines; l++) {
-            uint8_t *p = pass ? m + l : m + (size_t)l * w;
-            int count = 0;
-            for (int k = 0; k < r && k < len; k++) count += p[(size_t)k * step] != 0;
-            for (int k = 0; k < len; k++) {
-                if (k + r < len) count += p[(size_t)(k + r) * step] != 0;
-                if (k - r - 1 >= 0) count -= p[(size_t)(k - r - 1) * step] != 0;
-                line[k] = count > 0;
-            }
-            for (int k = 0; k < len; k++) p[(size_t)k * step] = line[k];
-        }
-    }
-    free(line);
-    return 0;
-}
 static smp_status exclude_off_head(smp_layout *L, scene_cache *cache, double *took, smp_error *err)
 {
     uint8_t *off = NULL, *ex;
@@ -245,7 +219,7 @@ static smp_status exclude_off_head(smp_layout *L, scene_cache *cache, double *to
         } else {
             memcpy(L->kept, m, n);
             int r = (int)lround((DRAWN_SURE_MM - KEPT_FROM_MM) * L->scale);
-            if (r > 0 && dilate_mask(L->kept, L->photo.w, L->photo.h, r)) st = smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+            if (r > 0 && scalp_dilate(L->kept, L->photo.w, L->photo.h, r)) st = smp_fail(err, SMP_ENOMEM, 0, "out of memory");
         }
     }
     free(off);
