@@ -1340,6 +1340,78 @@ static float fast_lab(const lab_tables *t, uint32_t v, float *ab)
  * render and every drag on a page. */
 #define OFF_HEAD_PIXELS 2.5e5
 #define OFF_HEAD_SKIN_PIXELS 4e4
+/* The room inside that hull's margin: reached from past it, step by step,
+ * over neighbours within ROOM_STEP of each other in CIELAB, within
+ * ROOM_SEED of the colour it set out from (a wall's own shading, not the
+ * blurred step to the head), ROOM_FROM_SKIN or more from the skin's, no
+ * darker than the skin (hair past the hull, as dark as a dark room, is
+ * the head's) and within ROOM_REACH_MM.  A wall of a skin's hue (stubble-back.jpg's pink)
+ * puts some of its pixels in the hull of the skin: the hull then runs 2-5
+ * mm past the head, where the dots drawn to the outline would lie on it. */
+#define ROOM_STEP 8.0
+#define ROOM_SEED 20.0
+#define ROOM_FROM_SKIN 20.0
+#define ROOM_REACH_MM 25.0
+
+static double de2(const float *L, const float *A, const float *B, size_t i, size_t j)
+{
+    double dl = L[i] - L[j], da = A[i] - A[j], db = B[i] - B[j];
+    return dl * dl + da * da + db * db;
+}
+
+/* Grows OFF (SW x SH, 1 = past the hull's margin) into the room within
+ * it, as above, marking what it reached 2.  -1 for want of memory. */
+static int room_past_hull(uint8_t *off, const float *L, const float *A, const float *B, int sw, int sh,
+                          const double skin[3], double scale)
+{
+    size_t n = (size_t)sw * sh, head = 0, tail = 0;
+    int *queue = malloc(n * sizeof *queue), *seed = malloc(n * sizeof *seed);
+    uint16_t *dist = malloc(n * sizeof *dist);
+    if (!queue || !seed || !dist) {
+        free(queue); free(seed); free(dist);
+        return -1;
+    }
+    int reach = (int)fmin(60000, lround(ROOM_REACH_MM * scale));
+    /* Every pixel past the margin that borders one within it sets out. */
+    for (int y = 0; y < sh; y++)
+        for (int x = 0; x < sw; x++) {
+            size_t i = (size_t)y * sw + x;
+            if (off[i] != 1 || L[i] < skin[0]) continue;
+            if ((x > 0 && !off[i - 1]) || (x + 1 < sw && !off[i + 1]) || (y > 0 && !off[i - sw]) ||
+                (y + 1 < sh && !off[i + sw])) {
+                queue[tail++] = (int)i;
+                seed[i] = (int)i;
+                dist[i] = 0;
+            }
+        }
+    while (head < tail) {
+        size_t i = (size_t)queue[head++];
+        if (dist[i] >= reach) continue;
+        int x = (int)(i % sw), y = (int)(i / sw);
+        size_t nb[4];
+        int k = 0;
+        if (x > 0) nb[k++] = i - 1;
+        if (x + 1 < sw) nb[k++] = i + 1;
+        if (y > 0) nb[k++] = i - sw;
+        if (y + 1 < sh) nb[k++] = i + sw;
+        for (int j = 0; j < k; j++) {
+            size_t q = nb[j];
+            if (off[q] || L[q] < skin[0]) continue;
+            double dl = L[q] - skin[0], da = A[q] - skin[1], db = B[q] - skin[2];
+            if (de2(L, A, B, q, i) > ROOM_STEP * ROOM_STEP || de2(L, A, B, q, (size_t)seed[i]) > ROOM_SEED * ROOM_SEED ||
+                dl * dl + da * da + db * db < ROOM_FROM_SKIN * ROOM_FROM_SKIN)
+                continue;
+            off[q] = 2;
+            seed[q] = seed[i];
+            dist[q] = (uint16_t)(dist[i] + 1);
+            queue[tail++] = (int)q;
+        }
+    }
+    free(queue);
+    free(seed);
+    free(dist);
+    return 0;
+}
 
 smp_status scalp_off_head(const photo *p, double scale, double margin_mm, uint8_t **out, smp_error *err)
 {
@@ -1419,6 +1491,21 @@ smp_status scalp_off_head(const photo *p, double scale, double margin_mm, uint8_
         scalp_hull_fill(grown, gk - 1, w, h, *out, 0);
         free(pts);
         free(grown);
+        /* The room within the margin, on the sampled pixels, each marking
+         * its F x F pixels of the photo. */
+        uint8_t *so = malloc(n);
+        if (!so) { st = smp_fail(err, SMP_ENOMEM, 0, "out of memory"); goto done; }
+        for (int y = 0; y < sh; y++)
+            for (int x = 0; x < sw; x++) so[(size_t)y * sw + x] = (*out)[(size_t)y * f * w + (size_t)x * f];
+        if (room_past_hull(so, L, A, B, sw, sh, skin, scale / f)) {
+            free(so);
+            st = smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+            goto done;
+        }
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+                if (so[(size_t)(y / f) * sw + x / f] == 2) (*out)[(size_t)y * w + x] = 2;
+        free(so);
     }
 done:
     if (st != SMP_OK) { free(*out); *out = NULL; }

@@ -177,11 +177,13 @@ smp_status scalp_head_breadth(const photo *p, int face, double *breadth, smp_err
 smp_status scalp_not_bare_skin(const photo *p, double scale, const area *a, grey_image *out,
                                smp_error *err) SMP_MUST_CHECK;
 
-/* Marks in *OUT (the photo's size, malloc'd, 1 = off the head) what lies
+/* Marks in *OUT (the photo's size, malloc'd) what lies off the head: 1
  * beyond MARGIN_MM of the convex hull of the skin in P that is plainly
- * skin (the head is convex round it): the wall or clothes past the head's
- * outline.  All 0 when no skin is plainly skin.  A large photo is read in
- * blocks of about a megapixel in all. */
+ * skin (the head is convex round it), the wall or clothes past the head's
+ * outline; 2 within it, where the room runs on in from there, unbroken
+ * and unlike the skin, up to the head's outline (a wall of a skin's hue
+ * puts some of its pixels in that hull).  All 0 when no skin is plainly
+ * skin.  A large photo is read in blocks of about a megapixel in all. */
 smp_status scalp_off_head(const photo *p, double scale, double margin_mm, uint8_t **out, smp_error *err) SMP_MUST_CHECK;
 
 /* How soft the photo is in BOX (photo px: x0, y0, x1, y1; read in tiles

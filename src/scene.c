@@ -177,7 +177,9 @@ static smp_status exclude_face(smp_layout *L, smp_error *err)
  * photo) that runs over the wall or clothes beyond it, as one drawn round
  * the outline in the studio easily does, loses what lies further than
  * DRAWN_SURE_MM from the convex hull of the skin that is plainly skin
- * (scalp.c); *TOOK gets the mm^2 it took.  stubble-side-face.jpg with the
+ * (scalp.c), and the room that runs on in from there to the outline (a
+ * pink wall holds pixels of a skin's colour, so the hull takes some of
+ * it in); *TOOK gets the mm^2 it took.  stubble-side-face.jpg with the
  * practitioner's polygon to the outline: 3.1 cm^2 of dots on the wall. */
 #define DRAWN_SURE_MM 1.0
 /* ... and the after keeps the photo as it was from this far past that hull
@@ -217,9 +219,12 @@ static smp_status exclude_off_head(smp_layout *L, scene_cache *cache, double *to
         if (!(L->kept = malloc(n))) {
             st = smp_fail(err, SMP_ENOMEM, 0, "out of memory");
         } else {
-            memcpy(L->kept, m, n);
+            /* The room found within the margin runs on to the outline
+             * itself: it is kept as it is. */
+            for (size_t i = 0; i < n; i++) L->kept[i] = m[i] == 1;
             int r = (int)lround((DRAWN_SURE_MM - KEPT_FROM_MM) * L->scale);
             if (r > 0 && scalp_dilate(L->kept, L->photo.w, L->photo.h, r)) st = smp_fail(err, SMP_ENOMEM, 0, "out of memory");
+            for (size_t i = 0; i < n; i++) L->kept[i] |= m[i] == 2;
         }
     }
     free(off);
@@ -832,6 +837,13 @@ smp_status scene_build_cached(smp_layout *L, const smp_plan *plan, scene_cache *
     if (L->photo.px && s->edge_mm > 0) {
         if ((st = not_bare_beside(L, cache, err)) != SMP_OK) return st;
         L->area.not_bare_scale = L->scale;
+        /* The room found past the outline is no skin, whatever its colour
+         * (a pink wall 25 from the skin's passed for it, and the dots
+         * faded out over the head's last 5 mm). */
+        grey_image *nb = &L->area.not_bare;
+        if (L->kept && nb->px && nb->w == L->photo.w && nb->h == L->photo.h)
+            for (size_t i = 0, n = (size_t)nb->w * nb->h; i < n; i++)
+                if (L->kept[i]) nb->px[i] = 255;
     }
     if (s->shape != SHAPE_NONE || s->hl_points) {
         if (!L->has_line && (st = hairline_build(s, L->area.w, L->area.h, &L->line, err)) != SMP_OK) return st;
