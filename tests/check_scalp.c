@@ -742,6 +742,51 @@ START_TEST(no_scalp_shows_beyond_the_head)
 }
 END_TEST
 
+/* A head of dark skin (stubble-back.jpg's, L* 32) before a pink wall (L*
+ * 80, a* 12) with darker marks on it in a row 17 mm above the head, of a
+ * colour near enough the skin's (L* 53, a* 13) to count as plainly skin:
+ * the skin's hull takes in the wall down to the head, and the room within
+ * it must be found all the same, up to the head's outline and never on
+ * it. */
+static int pink_wall(int x, int y)
+{
+    if (hypot(x - 150, y - 170) < 100) return 1;
+    return y >= 20 && y < 24 && x >= 30 && x < 270 && x % 12 < 4 ? 2 : 0;
+}
+
+START_TEST(the_room_past_the_head_though_a_wall_holds_the_skin_s_colour)
+{
+    smp_error err = {0};
+    photo p;
+    ck_assert_int_eq(photo_alloc(&p, 300, 300, &err), SMP_OK);
+    static const uint32_t colour[3] = {0xddbfc9, 0x5b4748, 0x967679};
+    for (int y = 0; y < 300; y++)
+        for (int x = 0; x < 300; x++)
+            ((uint32_t *)(p.px + (size_t)y * p.stride))[x] = colour[pink_wall(x, y)];
+    uint8_t *off = NULL;
+    ck_assert_msg(scalp_off_head(&p, 3, 1.0, &off, &err) == SMP_OK, "%s", err.msg);
+    size_t wall = 0, wall_off = 0, head_off = 0;
+    for (int y = 0; y < 300; y++)
+        for (int x = 0; x < 300; x++) {
+            double r = hypot(x - 150, y - 170);
+            size_t i = (size_t)y * 300 + x;
+            if (r < 99) head_off += off[i] != 0;
+            /* The wall between the stripe and the head, 1 mm past it and more. */
+            if (r > 103 && y > 30 && y < 100 && pink_wall(x, y) == 0) {
+                wall++;
+                wall_off += off[i] != 0;
+            }
+        }
+    /* The stripe's hull does reach over that wall: the test means something. */
+    ck_assert_msg(off[40 * 300 + 150] != 1, "150,40 lies past the hull's margin");
+    ck_assert_msg(off[40 * 300 + 150] == 2, "150,40 is not found as room (%d)", off[40 * 300 + 150]);
+    ck_assert_msg(wall_off == wall, "%zu of %zu wall pixels within 1-10 mm of the head found off it", wall_off, wall);
+    ck_assert_msg(head_off == 0, "%zu pixels of the head taken for the room", head_off);
+    free(off);
+    photo_free(&p);
+}
+END_TEST
+
 START_TEST(doubts_a_scalp_that_runs_off_the_photo)
 {
     /* The same skin and hair, once framed and once running off the top and
@@ -975,6 +1020,7 @@ Suite *scalp_suite(void)
     tcase_add_test(tc, refuses_skin_running_toward_the_face);
     tcase_add_test(tc, stubble_is_hair);
     tcase_add_test(tc, no_scalp_shows_beyond_the_head);
+    tcase_add_test(tc, the_room_past_the_head_though_a_wall_holds_the_skin_s_colour);
     tcase_add_test(tc, measures_the_head_breadth);
     tcase_add_test(tc, takes_in_a_blown_out_shine_but_not_a_white_wall);
     tcase_add_test(tc, finds_the_shine_on_a_large_photo_too);
