@@ -132,9 +132,13 @@ deps:
 deps-tests:
 	@scripts/deps.sh --tests
 
+# The cores, for building (make check and make asan build on all of them,
+# as the CLI tests run on them: tests/cli/run.sh).
+NPROC := $(shell nproc 2>/dev/null || echo 1)
+
 # make check: strict build, then the Check unit tests and the CLI tests.
 check: deps-tests
-	@$(MAKE) --no-print-directory WERROR=-Werror test-all
+	@$(MAKE) -j$(NPROC) --no-print-directory WERROR=-Werror test-all
 
 # The face tests' photo (scripts/face-photo.sh; they skip without it).
 FACE_PHOTO = $(CURDIR)/build/test-photos/astronaut.png
@@ -153,7 +157,7 @@ golden: $(BUILD)/smpsim $(BUILD)/appearance $(BUILD)/jsoncheck
 
 asan: deps-tests
 	@LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 SMPSIM_SANITIZED=1 \
-	$(MAKE) --no-print-directory BUILD=build-asan WERROR=-Werror \
+	$(MAKE) -j$(NPROC) --no-print-directory BUILD=build-asan WERROR=-Werror \
 	    SAN='-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined' \
 	    CFLAGS='-O1 -g' test-all
 
@@ -189,7 +193,7 @@ FUZZ_CLI = build-fuzz/src/cli/cli.o build-fuzz/src/cli/layout.o build-fuzz/src/c
 fuzz: deps
 	@scripts/deps.sh --clang
 	@$(MAKE) --no-print-directory $(BUILD)/smpsim
-	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang CXX=clang++ SAN='$(FUZZ_SAN) -fsanitize=fuzzer-no-link' \
+	@$(MAKE) -j$(NPROC) --no-print-directory BUILD=build-fuzz CC=clang CXX=clang++ SAN='$(FUZZ_SAN) -fsanitize=fuzzer-no-link' \
 	    CFLAGS='-O1 -g' build-fuzz/libsmpsim.a $(FUZZ_CLI)
 	@for h in plan manifest manifest_plans image options dots; do \
 	    clang $(FUZZ_SAN) -fsanitize=fuzzer -pthread -Iinclude -Isrc $(PC_CFLAGS) -O1 -g -o build-fuzz/fuzz_$$h \

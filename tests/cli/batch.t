@@ -214,14 +214,14 @@ t "workers that cannot be started are a failure of every job left, with the reas
 # Not under ASan or valgrind: their own helpers need processes too.
 if [ "$(id -u)" != 0 ] || ! command -v setpriv >/dev/null 2>&1 || [ -n "${SMPSIM_SANITIZED:-}${SMPSIM_WRAP:-}" ]; then
   echo "skipped: needs root and setpriv, and a plain build"
-  echo '^cannot start a worker: @; @ of @ jobs not run$   # skipped here' >>"$work/stderr.log.skip"
+  echo '^cannot start a worker: @; @ of @ jobs not run$   # skipped here' >>"$stderr_log.skip"
 else
   np=$(mktemp -d /tmp/smpsim-nproc-XXXXXX); chmod 777 "$np"
   cp "$root"/samples/top.smp "$root"/samples/top.jpg "$np"/; chmod 644 "$np"/*
   printf 'plan,output\ntop.smp,a.png\ntop.smp,b.png\n' >"$np"/m.csv; chmod 644 "$np"/m.csv
   (cd "$np" && setpriv --reuid 65534 --regid 65534 --clear-groups bash -c "ulimit -u 1; exec $bin batch m.csv -q") \
     >out.txt 2>err.txt; status=$?
-  cat err.txt >>"$work/stderr.log"
+  cat err.txt >>"$stderr_log"
   expect_status 2
   expect_error "^smpsim batch: cannot start a worker: Resource temporarily unavailable; 2 of 2 jobs not run$"
   [ ! -e "$np"/a.png ] || fail "a job ran"

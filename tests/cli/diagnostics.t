@@ -137,7 +137,7 @@ run presets nothere; expect_status 1; expect_error "unknown preset 'nothere'"
 # A copy of the program with no presets beside it, run where there are none.
 cp "$bin" ./lone-smpsim
 SMPSIM_PRESETS=/nonexistent ${SMPSIM_WRAP:-} ./lone-smpsim presets >out.txt 2>err.txt; status=$?
-cat err.txt >>"$work/stderr.log"
+cat err.txt >>"$stderr_log"
 # Only where smpsim is not installed: the share folder would have them.
 if [ "$status" = 2 ] || [ "$status" = 1 ]; then
   expect_error "no presets found \(looked in \./presets, \\\$SMPSIM_PRESETS, beside the program and the share folder\)"
@@ -202,7 +202,7 @@ cp "$root"/samples/top.smp "$root"/samples/top.jpg .; printf 'top.smp\n' >list.t
 # script(1) gives the batch a terminal; what it drew joins the log.
 script -qec "'$bin' batch list.txt" /dev/null >tty.txt 2>&1 </dev/null
 grep -aEq 'smpsim batch \[[#. -]*\] 1/1, 0 failed' tty.txt || fail "no progress bar on a terminal: $(head -c 300 tty.txt)"
-tr '\r' '\n' <tty.txt >>"$work/stderr.log"
+tr '\r' '\n' <tty.txt >>"$stderr_log"
 run batch list.txt; expect_status 0
 grep -q 'smpsim batch \[' err.txt && fail "a progress bar without a terminal"
 true

@@ -17,7 +17,7 @@ fc_photo=${SMPSIM_FACE_PHOTO:-}
 if [ -z "$fc_photo" ] || [ ! -s "$fc_photo" ]; then
   t "faces in a real photo"
   echo "skipped: no face photo (scripts/face-photo.sh)"
-  cat >>"$work/stderr.log.skip" <<'FC_EOF'
+  cat >>"$stderr_log.skip" <<'FC_EOF'
 ^@: a face is in view \(at @,@ to @,@\): give    # needs the face photo
 ^@: no bald scalp found behind the hairline's middle   # needs the face photo
 ^warning: no scale given; assuming 63 mm between the pupils   # needs the face photo

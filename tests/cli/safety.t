@@ -52,10 +52,10 @@ t "past a file-size limit: exit 2, the reason, the old file kept, no partial fil
 echo old >big.png; echo old >big.pdf
 # The binary itself under the limit: the shared stderr log may be past it.
 (ulimit -f 20; ${SMPSIM_WRAP:-} "$bin" layout --area-mm 200,200 --px-per-mm 10 -o big.png >out.txt 2>err.txt); status=$?
-cat err.txt >>"$work/stderr.log"
+cat err.txt >>"$stderr_log"
 expect_status 2; expect_error "^smpsim: big\.png: write failed: File too large$"
 (ulimit -f 20; ${SMPSIM_WRAP:-} "$bin" render "$root"/samples/top.jpg --scale 4 --area-polygon "160,160 640,160 640,640 160,640" -o big.pdf >out.txt 2>err.txt); status=$?
-cat err.txt >>"$work/stderr.log"
+cat err.txt >>"$stderr_log"
 expect_status 2; expect_error "^smpsim: big\.pdf: write failed: File too large$"
 [ "$(cat big.png big.pdf)" = "$(printf 'old\nold')" ] || fail "the old files were changed"
 expect_only_files big.png big.pdf

@@ -23,7 +23,7 @@ studio_stop() {
   wait "$spid"; local s=$?
   [ "$s" = 0 ] || fail "studio exited $s after Ctrl-C: $(cat studio.err)"
   grep -q "stopped; the photos it held are gone" studio.err || fail "no goodbye: $(cat studio.err)"
-  cat studio.err >>"$work/stderr.log"
+  cat studio.err >>"$stderr_log"
 }
 # post PATH CURL-ARGS...: the status code into code.txt, the body into
 # body.out, the headers into head.txt.
