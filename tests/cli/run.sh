@@ -105,6 +105,7 @@ if [ $# -eq 0 ] && [ "$jobs" -gt 1 ]; then
       passed=$((passed + np)) failed=$((failed + nf))
     fi
     cat "$work/stderr-$n.log" >>"$work/stderr.log" 2>/dev/null
+    cat "$work/stderr-$n.log.skip" >>"$work/stderr.log.skip" 2>/dev/null
   done <"$work/names"
   files=()
 else
