@@ -183,6 +183,7 @@ typedef struct smp_hair_match {
     int found;               /* 1: stubble found and matched; 0: none, the plan's dots kept */
     int light;               /* 1: the stubble is no darker than the skin: a light, greyer result */
     int limited;             /* 1: realistic density and size cannot darken as much */
+    int long_hair;           /* 1: long hair lies round the area, not stubble (found is 0) */
     double skin_lab[3];      /* the bare skin inside the area, next to its edge (CIELAB) */
     double stubble_lab[3];   /* the stubble around it */
     double skin_grain, stubble_grain; /* standard deviation of L* */

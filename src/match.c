@@ -441,7 +441,10 @@ static smp_status fill_gaps(const photo *p, double scale, area *a, const float *
     return SMP_OK;
 }
 
-smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_match *m, smp_error *err)
+/* match_hair, or with KIND_ONLY only as far as what borders the area:
+ * M's found, light, long_hair and reason; S and A are left alone. */
+static smp_status measure(const photo *p, double scale, area *a, settings *s, hair_match *m, int kind_only,
+                          smp_error *err)
 {
     memset(m, 0, sizeof *m);
     m->density = s->density1;
@@ -693,9 +696,11 @@ smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_m
         free(cand);
         if (over && skin_tex > around_tex + OVER_TEX_ALONE)
             say_over(m, skin_tex, around_l, around_tex);
-        else
+        else {
+            m->long_hair = nlong >= MIN_BLOCKS;
             snprintf(m->reason, sizeof m->reason, "%s around the area: the plan's dots are kept",
-                     nlong >= MIN_BLOCKS ? "long hair, no short hair or stubble" : "no short hair or stubble stands out");
+                     m->long_hair ? "long hair, no short hair or stubble" : "no short hair or stubble stands out");
+        }
         goto out;
     }
     /* The kind that borders the area: a vote of the VOTE candidates
@@ -734,6 +739,7 @@ smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_m
         /* More blocks of long hair than of dark stubble: the darker
          * textured blocks are its strands lying over the skin. */
         free(cand);
+        m->long_hair = 1;
         snprintf(m->reason, sizeof m->reason, "long hair, no short hair or stubble around the area: the plan's dots are kept");
         goto out;
     }
@@ -791,10 +797,16 @@ smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_m
     linear_to_lab(stub_lin, m->stubble_lab);
     if (dark && luminance(stub_lin) < (s->thinning ? HAIR_T_THIN : HAIR_T) * luminance(skin_lin)) {
         /* Darker than any buzz-cut head: strands lying over the skin. */
+        m->long_hair = 1;
         snprintf(m->reason, sizeof m->reason,
                  "the hair around the area lets through %.0f%% of the skin's light (L* %.1f against %.1f bare), less "
                  "than stubble does: long hair over the skin, not stubble to match: the plan's dots are kept",
                  100 * luminance(stub_lin) / luminance(skin_lin), m->stubble_lab[0], m->skin_lab[0]);
+        goto out;
+    }
+    if (kind_only) {
+        /* Stubble to match: what it is, not yet how. */
+        snprintf(m->reason, sizeof m->reason, "stubble around the area");
         goto out;
     }
     qsort(ls, (size_t)nstub, sizeof *ls, cmp_double);
@@ -971,4 +983,15 @@ out:
     free(stub_l);
     if (st != SMP_OK) return smp_fail(err, st, 0, "out of memory");
     return SMP_OK;
+}
+
+smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_match *m, smp_error *err)
+{
+    return measure(p, scale, a, s, m, 0, err);
+}
+
+smp_status match_hair_kind(const photo *p, double scale, area *a, const settings *s, hair_match *m, smp_error *err)
+{
+    settings t = *s;
+    return measure(p, scale, a, &t, m, 1, err);
 }

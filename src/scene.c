@@ -972,6 +972,22 @@ smp_status scene_build_cached(smp_layout *L, const smp_plan *plan, scene_cache *
     } else if (s->shave) {
         if ((st = shave_build(&L->photo, L->scale, &L->area, &L->shave, err)) != SMP_OK) return st;
         if (L->shave.note[0]) add_note(L, "%s", L->shave.note);
+    } else if (L->photo.px && !s->thinning && !L->regions.patch_poly && !L->regions.patch_mask.v) {
+        /* The after shows the dots as they read on a head kept buzzed:
+         * next to long hair that is a grey wash beside dark strands, so
+         * say so when long hair borders the area (as the match reads it;
+         * without --match auto, only that far: about 60 ms on a 640 px
+         * photo, too much for a studio drag, which leaves it out). */
+        hair_match kind;
+        const hair_match *h = &L->hair;
+        if (!L->has_hair && !cache) {
+            if ((st = match_hair_kind(&L->photo, L->scale, &L->area, s, &kind, err)) != SMP_OK) return st;
+            h = &kind;
+        }
+        if (h->long_hair)
+            add_note(L, "long hair lies round the area: the after shows it as SMP reads on a head kept shaved; for "
+                        "dots under the hair use --mode thinning, and to show the rest shaved give that part as the "
+                        "area with --shave");
     }
     return SMP_OK;
 }

@@ -11,6 +11,7 @@
 #include "colour.h"
 #include "image.h"
 #include "layout.h"
+#include "match.h"
 #include "plan.h"
 #include "render.h"
 
@@ -308,6 +309,62 @@ START_TEST(no_stubble_or_long_hair_keeps_the_plan)
 }
 END_TEST
 
+/* The note for long hair round the area, in normal mode without --match
+ * auto (1 when it is given), from the kind alone. */
+static int long_hair_noted(hair_kind kind, int hairs, const char *extra)
+{
+    char path[] = "/tmp/smpsim-hair-XXXXXX.png", opt[64];
+    close(mkstemps(path, 4));
+    hair_photo_coloured(path, kind, hairs, 0, NULL);
+    snprintf(opt, sizeof opt, "photo=%s", path);
+    smp_plan *p = test_plan(opt, "scale=4", "area-polygon=" AREA, extra, NULL);
+    smp_error err = {0};
+    smp_layout *L;
+    ck_assert_msg(smp_layout_new(p, &L, &err) == SMP_OK, "%s", err.msg);
+    int noted = 0;
+    for (int i = 0; smp_layout_note_at(L, i); i++) noted += strstr(smp_layout_note_at(L, i), "long hair lies round") != NULL;
+    smp_layout_free(L);
+    smp_plan_free(p);
+    unlink(path);
+    return noted;
+}
+
+/* What borders the area, alone: long hair (strands, or hair too dark for
+ * stubble) or not, with the plan's settings and the area left as they
+ * were; the note that the after shows a head kept shaved follows it. */
+START_TEST(the_kind_alone_tells_long_hair_from_stubble)
+{
+    static const struct { hair_kind kind; int hairs, long_hair; } cases[] = {
+        {LONG, 0, 1}, {DARK, 4000, 1}, {DARK, 2600, 0}, {DARK, 800, 0}, {LIGHT, 200, 0}, {NONE, 0, 0}};
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        char path[] = "/tmp/smpsim-hair-XXXXXX.png", opt[64];
+        close(mkstemps(path, 4));
+        hair_photo_coloured(path, cases[k].kind, cases[k].hairs, 0, NULL);
+        snprintf(opt, sizeof opt, "photo=%s", path);
+        smp_plan *p = test_plan(opt, "scale=4", "area-polygon=" AREA, NULL);
+        smp_error err = {0};
+        smp_layout *L;
+        ck_assert_msg(smp_layout_new(p, &L, &err) == SMP_OK, "%s", err.msg);
+        settings s = L->mm;
+        smp_hair_match m;
+        ck_assert_int_eq(match_hair_kind(&L->photo, L->scale, &L->area, &L->mm, &m, &err), SMP_OK);
+        ck_assert_msg(m.long_hair == cases[k].long_hair, "case %zu: %s", k, m.reason);
+        ck_assert_msg(!m.found, "case %zu: the kind alone matched: %s", k, m.reason);
+        ck_assert(memcmp(&s, &L->mm, sizeof s) == 0);
+        ck_assert_ptr_null(L->area.fill);
+        smp_layout_free(L);
+        smp_plan_free(p);
+        unlink(path);
+    }
+    ck_assert_int_eq(long_hair_noted(LONG, 0, NULL), 1);
+    ck_assert_int_eq(long_hair_noted(LONG, 0, "match=auto"), 1);
+    ck_assert_int_eq(long_hair_noted(DARK, 2600, NULL), 0);
+    ck_assert_int_eq(long_hair_noted(NONE, 0, NULL), 0);
+    /* Thinning puts the dots under the hair: nothing to say. */
+    ck_assert_int_eq(long_hair_noted(LONG, 0, "mode=thinning"), 0);
+}
+END_TEST
+
 /* The stubble beside the area dense above and sparse below: next to the
  * sparse stubble the area darkens only as far as it, not to the dense
  * stubble's level (a visible darker cap's edge, seen on stubble-back.jpg's
@@ -426,6 +483,7 @@ Suite *match_suite(void)
     tcase_add_test(tc, thinning_takes_dark_hair_for_long_hair);
     tcase_add_test(tc, light_stubble_gives_a_light_grey);
     tcase_add_test(tc, no_stubble_or_long_hair_keeps_the_plan);
+    tcase_add_test(tc, the_kind_alone_tells_long_hair_from_stubble);
     tcase_add_test(tc, the_bays_behind_a_hairline_are_topped_up);
     tcase_add_test(tc, brown_stubble_takes_a_browner_pigment);
     suite_add_tcase(s, tc);

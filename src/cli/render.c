@@ -48,14 +48,14 @@ int cmd_render(int argc, char **argv)
         json_t *match = json_null(), *dauto = json_null(), *anchors_auto = json_null();
         smp_hair_match hm;
         if (smp_layout_hair_match(layout, &hm))
-            match = json_pack("{s:b,s:b,s:b,s:o,s:o,s:o,s:o,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "found", hm.found, "light", hm.light,
+            match = json_pack("{s:b,s:b,s:b,s:o,s:o,s:o,s:o,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b}", "found", hm.found, "light", hm.light,
                               "limited", hm.limited, "density", json_num(hm.density, 6), "dot_mm", json_num(hm.dot_mm, 3),
                               "depth_mm", json_num(hm.depth_mm, 3), "dilution", json_num(hm.dilution, 6), "undertone",
                               hm.undertone == 2 ? "warm" : hm.undertone == 1 ? "neutral" : "cool", "skin_lab",
                               json_nums(hm.skin_lab, 3, 2), "stubble_lab", json_nums(hm.stubble_lab, 3, 2), "expect_lab",
                               json_nums(hm.expect_lab, 3, 2), "skin_grain", json_num(hm.skin_grain, 2), "stubble_grain",
                               json_num(hm.stubble_grain, 2), "expect_grain", json_num(hm.expect_grain, 2), "reason",
-                              json_text(hm.reason));
+                              json_text(hm.reason), "long_hair", hm.long_hair);
         if (auto_density)
             dauto = json_pack("{s:o,s:o,s:o,s:o,s:o,s:b}", "density", json_num(dm.density, 6), "darkness",
                               json_num(dm.darkness, 3), "dilution", json_num(dm.dilution, 6), "inside", json_num(dm.inside, 1),
@@ -72,15 +72,17 @@ int cmd_render(int argc, char **argv)
         json_t *ear_boxes = json_array();
         for (int e = 0; e < n_ears; e++) json_array_append_new(ear_boxes, json_nums(ears[e], 4, 0));
         json_t *kept = json_pack("{s:o,s:o}", "face", has_face ? json_nums(face, 4, 0) : json_null(), "ears", ear_boxes);
+        json_t *notes = json_array();
+        for (int i = 0; smp_layout_note_at(layout, i); i++) json_array_append_new(notes, json_text(smp_layout_note_at(layout, i)));
         json_t *doc = json_pack(
-            "{s:I,s:o,s:o,s:o,s:b,s:o,s:b,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:I,s:{s:o,s:o,s:o,s:o,s:o,s:o}}", "dots",
+            "{s:I,s:o,s:o,s:o,s:b,s:o,s:b,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:I,s:{s:o,s:o,s:o,s:o,s:o,s:o}}", "dots",
             (json_int_t)st.dots, "area_confidence", json_num(smp_layout_area_confidence(layout), 3), "photo_softness_mm",
             json_num(smp_layout_photo_softness(layout), 3), "dilution",
             json_num(auto_shade ? sh.dilution : smp_plan_dilution(plan), 6), "dilution_auto", auto_shade,
             "scale_px_per_mm", json_num(scale, 4), "scale_estimated", kind >= 2, "scale_from",
             cli_scale_from(kind), "anchors_auto", anchors_auto, "area_cm2",
             json_num(st.area_cm2, 4), "mean_density", json_num(st.mean_density, 3), "density_auto", dauto, "match", match,
-            "kept_out", kept,
+            "kept_out", kept, "notes", notes,
             "seed", (json_int_t)smp_plan_seed(plan), "seconds", "decode", json_num(st.seconds_scene, 6), "layout",
             json_num(t1 - t0 - st.seconds_scene, 6), "render", json_num(out.seconds[0], 6), "compose",
             json_num(out.seconds[1], 6), "encode", json_num(out.seconds[2], 6), "total", json_num(t2 - t0, 6));

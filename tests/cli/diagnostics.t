@@ -195,7 +195,7 @@ run layout --area-mm 50,50 -v -o d.csv; expect_status 0
 expect_error "^smpsim: [0-9]+ dots \(expected [0-9]+\) over 25\.0 cm\^2, [0-9.]+ dots/cm\^2, in [0-9.]+ s$"
 cp "$root"/samples/top.jpg top.jpg
 run render top.jpg --scale 4 --area-polygon "160,160 640,160 640,640 160,640" -v -o a.png; expect_status 0
-expect_error "^smpsim: a\.png: [0-9]+ dots at 4\.00 px/mm in [0-9.]+ s$"
+expect_err_has "^smpsim: a\.png: [0-9]+ dots at 4\.00 px/mm in [0-9.]+ s$"
 
 t "catalogue: the batch progress bar, on a terminal only"
 cp "$root"/samples/top.smp "$root"/samples/top.jpg .; printf 'top.smp\n' >list.txt

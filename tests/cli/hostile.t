@@ -41,5 +41,5 @@ else
   [ ! -e h.pdf ] || [ "$(wc -c <h.pdf)" -lt 20000000 ] || fail "the mock-up of huge.png is $(wc -c <h.pdf) bytes"
   bounded "SVG of a 100-megapixel photo at 40 px/mm" render huge.png --scale 40 --area-polygon "4000,4000 6000,4000 6000,6000 4000,6000" -o h.svg
   [ ! -e h.svg ] || [ "$(wc -c <h.svg)" -lt 20000000 ] || fail "the SVG of huge.png is $(wc -c <h.svg) bytes"
-  bounded "a 20000 x 1200000 px preview" render top.jpg --scale 4 --area-polygon "160,160 640,160 640,640 160,640" --compose stack --width 20000 -o w.png
+  bounded "a 20000 x 1200000 px preview" render top.jpg --scale 4 -q --area-polygon "160,160 640,160 640,640 160,640" --compose stack --width 20000 -o w.png
 fi

@@ -12,12 +12,12 @@ lim() {
 lim render huge.png --scale 4 --area-polygon "160,160 640,160 640,640 160,640" -o a.png; expect_status 2
 expect_error "^smpsim: huge\.png: 20000x20000 pixels is over the limit of 100 megapixels$"
 lim layout --area-mask huge.png --scale 4 -o a.csv; expect_status 2; expect_error "huge\.png: 20000x20000 pixels is over the limit of 100 megapixels"
-lim render top.jpg --scale 4 --area-polygon "160,160 640,160 640,640 160,640" --scar-mask huge.png -o a.png; expect_status 2; expect_error "huge\.png: 20000x20000 pixels is over the limit"
-lim render top.jpg --scale 4 --area-polygon "160,160 640,160 640,640 160,640" --patch-mask huge.png -o a.png; expect_status 2; expect_error "huge\.png: 20000x20000 pixels is over the limit"
+lim render top.jpg --scale 4 -q --area-polygon "160,160 640,160 640,640 160,640" --scar-mask huge.png -o a.png; expect_status 2; expect_error "huge\.png: 20000x20000 pixels is over the limit"
+lim render top.jpg --scale 4 -q --area-polygon "160,160 640,160 640,640 160,640" --patch-mask huge.png -o a.png; expect_status 2; expect_error "huge\.png: 20000x20000 pixels is over the limit"
 lim layout --area-mm 100,100 --density-map huge.png -o a.csv; expect_status 2; expect_error "huge\.png: 20000x20000 pixels is over the limit"
-lim print top.jpg --scale 4 --area-polygon "160,160 640,160 640,640 160,640" --logo huge.png -o a.pdf; expect_status 2; expect_error "huge\.png: 20000x20000 pixels is over the limit of 25 megapixels"
+lim print top.jpg --scale 4 -q --area-polygon "160,160 640,160 640,640 160,640" --logo huge.png -o a.pdf; expect_status 2; expect_error "huge\.png: 20000x20000 pixels is over the limit of 25 megapixels"
 lim render top.jpg --scale 4 --area-polygon "160,160 640,160 640,640 160,640" --max-pixels 640000 -o a.png; expect_status 0
-lim render top.jpg --scale 4 --area-polygon "160,160 640,160 640,640 160,640" --max-pixels 639999 -o a.png; expect_status 2; expect_error "top\.jpg: 800x800 pixels is over the limit of 639999 pixels"
+lim render top.jpg --scale 4 -q --area-polygon "160,160 640,160 640,640 160,640" --max-pixels 639999 -o a.png; expect_status 2; expect_error "top\.jpg: 800x800 pixels is over the limit of 639999 pixels"
 expect_only_files huge.png top.jpg a.png status.txt
 
 t "pixels: outputs past the limit are refused before they are drawn"
@@ -80,7 +80,7 @@ run print top.jpg --scale 4 --area-polygon "160,160 640,160 640,640 160,640" --c
 expect_error "^smpsim: --client: .*longer than 200 characters"
 run print top.jpg --scale 4 --area-polygon "160,160 640,160 640,640 160,640" --clinic "$(printf '%0201d' 0)" -o m.pdf; expect_status 1; expect_error "^smpsim: --clinic: "
 printf '%020001d' 0 >notes.txt
-run print top.jpg --scale 4 --area-polygon "160,160 640,160 640,640 160,640" --notes notes.txt -o m.pdf; expect_status 2; expect_error "^smpsim: notes\.txt: notes longer than 20000 bytes$"
+run print top.jpg --scale 4 -q --area-polygon "160,160 640,160 640,640 160,640" --notes notes.txt -o m.pdf; expect_status 2; expect_error "^smpsim: notes\.txt: notes longer than 20000 bytes$"
 expect_only_files top.jpg notes.txt
 
 t "dot files for analyze: lines of 1023 characters"

@@ -207,7 +207,7 @@ t "placement: a drawn area past the head's outline leaves the wall alone (genera
 run render "$root/samples/side.jpg" --scale 4 --area-polygon "200,20 600,20 600,200 200,200" --compose after \
   --no-labels -o after.png
 expect_status 0
-expect_error "^smpsim: note: [0-9]+\.[0-9] cm\^2 of the area drawn lies past the head's outline \(the wall or clothes\): no dots there$"
+expect_err_has "^smpsim: note: [0-9]+\.[0-9] cm\^2 of the area drawn lies past the head's outline \(the wall or clothes\): no dots there$"
 printf 'wall-top 360,20 440,20 440,45 360,45\nwall-left 200,20 260,20 260,60 200,60\n' >regions.txt
 pl_untouched "$root/samples/side.jpg"
 # the samples' areas lie on the head: no note

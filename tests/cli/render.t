@@ -51,7 +51,7 @@ run render cut.png --scale 4 -o o.png; expect_status 2; expect_error "cut\.png: 
 echo "plain text" >text.jpg
 run render text.jpg --scale 4 -o o.png; expect_status 2; expect_error "text\.jpg: not a PNG or JPEG"
 run render top.jpg --scale 4 --area-polygon "160,160 640,160 640,640 160,640" --max-pixels 1000 -o o.png; expect_status 2; expect_error "800x800 pixels is over the limit of 1000"
-run render top.jpg --scale 4 --area-polygon "160,160 640,160 640,640 160,640" -o nodir/o.png; expect_status 2; expect_error "nodir/o\.png: cannot create"
+run render top.jpg --scale 4 -q --area-polygon "160,160 640,160 640,640 160,640" -o nodir/o.png; expect_status 2; expect_error "nodir/o\.png: cannot create"
 ln -s top.jpg link.jpg
 run render top.jpg --scale 4 --area-polygon "160,160 640,160 640,640 160,640" -o link.jpg; expect_status 2; expect_error "would overwrite an input"
 run render top.jpg --scale 4 --area-polygon "160,160 640,160 640,640 160,640" -o ./top.jpg; expect_status 2; expect_error "would overwrite an input"
@@ -200,6 +200,24 @@ run render frontal.smp --face left --shave -o z.png; expect_status 0
 expect_err_has "^smpsim: note: --face left runs along the temple points"
 expect_err_has "^smpsim: note: --shave: hair goes on past the area's edge"
 
+t "a note says when long hair lies round the area: the after shows the head kept shaved"
+cp "$root"/samples/* .
+longnote="^smpsim: note: long hair lies round the area: the after shows it as SMP reads on a head kept shaved; for dots under the hair use --mode thinning, and to show the rest shaved give that part as the area with --shave\$"
+# the frontal sample's long dark hair beside the area, read as --match auto
+# reads it, with the match or without
+run render frontal.smp -o f.png --json; expect_status 0; expect_error "$longnote"
+expect_out '"notes":\[[^]]*long hair lies round the area'
+run render frontal.smp --match auto -o f.png --json; expect_status 0; expect_err_has "$longnote"
+expect_out '"reason":"long hair, no short hair or stubble around the area: the plan.s dots are kept","long_hair":true\}'
+# the crown sample's buzz cut is stubble; thinning treats under the hair;
+# --shave says its own; the top sample's bald top drawn to its hair: none
+run render crown.smp -o c.png --json; expect_status 0; ! grep -q "long hair" err.txt || fail "the buzz cut read as long hair: $(cat err.txt)"
+expect_out '"long_hair":false\},"kept_out":\{[^}]*\},"notes":\[\]'
+
+run render top.smp --mode thinning -o t.png; expect_status 0; ! grep -q "long hair lies" err.txt || fail "a note in thinning mode"
+run render frontal.smp --shave -o s.png; expect_status 0; ! grep -q "long hair lies" err.txt || fail "two notes with --shave"
+run render top.smp -o t.png; expect_status 0; expect_quiet_err
+
 t "--shave cuts the hair in the area, or says why not"
 cp "$root"/samples/* .
 run render top.smp --shave --compose after --no-labels -o s.png; expect_status 0; expect_quiet_err
@@ -237,7 +255,7 @@ cp "$root"/samples/* .
 # The top sample is drawn at 4 px/mm with a head 161.5 mm broad: taken as
 # 152 mm, the scale comes out 8 % high (4.34), within the 10 % the warning says.
 run render top.jpg --area-polygon "160,160 640,160 640,640 160,640" --json -o a.png; expect_status 0
-expect_error "^smpsim: warning: no scale given; assuming the head in the photo is 152 mm broad \(most adults 140-165 mm: within about 10%\): 4\.[0-3][0-9] px/mm$"
+expect_err_has "^smpsim: warning: no scale given; assuming the head in the photo is 152 mm broad \(most adults 140-165 mm: within about 10%\): 4\.[0-3][0-9] px/mm$"
 expect_out '"scale_estimated":true,"scale_from":"head"'
 # The close-up of a crown runs off the photo: no scale, as before.
 run render crown.jpg --area-polygon "160,160 640,160 640,640 160,640" -o b.png; expect_status 1
@@ -282,7 +300,8 @@ run layout --area-mm 20,20 --scar-dots -o d.csv; expect_status 1; expect_error "
 
 t "--compose guides draws the placement over the photo, in PNG or JPEG only"
 cp "$root"/samples/* .
-run render frontal.smp --compose guides -o g.png; expect_status 0; expect_quiet_err
+run render frontal.smp --compose guides -o g.png; expect_status 0
+expect_error "^smpsim: note: long hair lies round the area: "
 [ "$(png_size g.png)" = 800x800 ] || fail "guides size $(png_size g.png), the photo is 800x800"
 run render frontal.smp --compose guides -o g.jpg; expect_status 0; expect_file g.jpg
 run render frontal.smp --compose guides -o g.pdf; expect_status 1; expect_error "g\.pdf: the guides picture needs a \.png or \.jpg"

@@ -40,9 +40,9 @@ for out in full.csv full.png full.svg; do
   run layout --area-mm 50,50 -o $out; expect_status 2; expect_error "^smpsim: $out: write failed: No space left on device$"
 done
 for out in full.png full.jpg full.pdf full.svg; do
-  run render in.jpg --scale 4 --area-polygon "160,160 640,160 640,640 160,640" -o $out; expect_status 2; expect_error "^smpsim: $out: write failed: No space left on device$"
+  run render in.jpg --scale 4 -q --area-polygon "160,160 640,160 640,640 160,640" -o $out; expect_status 2; expect_error "^smpsim: $out: write failed: No space left on device$"
 done
-run print in.jpg --scale 4 --area-polygon "160,160 640,160 640,640 160,640" -o full.pdf; expect_status 2; expect_error "^smpsim: full\.pdf: write failed: No space left on device$"
+run print in.jpg --scale 4 -q --area-polygon "160,160 640,160 640,640 160,640" -o full.pdf; expect_status 2; expect_error "^smpsim: full\.pdf: write failed: No space left on device$"
 cp "$root"/samples/top.smp "$root"/samples/top.jpg .; printf 'top.smp\n' >list.txt
 run batch list.txt -q --report full.csv; expect_status 2; expect_error "full\.csv: write failed: No space left on device"
 [ -c /dev/full ] && [ -L full.png ] || fail "the device or the link to it was replaced"
@@ -54,7 +54,7 @@ echo old >big.png; echo old >big.pdf
 (ulimit -f 20; ${SMPSIM_WRAP:-} "$bin" layout --area-mm 200,200 --px-per-mm 10 -o big.png >out.txt 2>err.txt); status=$?
 cat err.txt >>"$stderr_log"
 expect_status 2; expect_error "^smpsim: big\.png: write failed: File too large$"
-(ulimit -f 20; ${SMPSIM_WRAP:-} "$bin" render "$root"/samples/top.jpg --scale 4 --area-polygon "160,160 640,160 640,640 160,640" -o big.pdf >out.txt 2>err.txt); status=$?
+(ulimit -f 20; ${SMPSIM_WRAP:-} "$bin" render "$root"/samples/top.jpg --scale 4 -q --area-polygon "160,160 640,160 640,640 160,640" -o big.pdf >out.txt 2>err.txt); status=$?
 cat err.txt >>"$stderr_log"
 expect_status 2; expect_error "^smpsim: big\.pdf: write failed: File too large$"
 [ "$(cat big.png big.pdf)" = "$(printf 'old\nold')" ] || fail "the old files were changed"
