@@ -179,8 +179,8 @@ valgrind: deps-tests
 	@scripts/deps.sh --valgrind
 	@$(MAKE) --no-print-directory $(BUILD)/smpsim $(BUILD)/check_smpsim $(BUILD)/appearance $(BUILD)/jsoncheck
 	@(printf '%s\n' $(VALGRIND_CLI); printf 'unit:%s\n' $(UNIT_SUITES)) | xargs -P 2 -I{} sh -c \
-	    'case {} in unit:*) echo "valgrind: the {} tests"; CK_RUN_SUITE=$$(echo {} | cut -d: -f2) CK_FORK=no $(VALGRIND) $(BUILD)/check_smpsim;; \
-	     *) echo "valgrind: tests/cli/{}.t"; SMPSIM_WRAP="$(VALGRIND)" $(TEST_TOOLS) tests/cli/run.sh $(BUILD)/smpsim {};; esac'
+	    'case {} in unit:*) echo "valgrind: the {} tests ($$(date +%T))"; CK_RUN_SUITE=$$(echo {} | cut -d: -f2) CK_FORK=no $(VALGRIND) $(BUILD)/check_smpsim;; \
+	     *) echo "valgrind: tests/cli/{}.t ($$(date +%T))"; SMPSIM_WRAP="$(VALGRIND)" $(TEST_TOOLS) tests/cli/run.sh $(BUILD)/smpsim {};; esac'
 
 # make fuzz: libFuzzer harnesses (clang) for plan files, manifests, images
 # and the option parsers, each run FUZZ_SECONDS on a seed corpus.

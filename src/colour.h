@@ -11,7 +11,7 @@ void srgb_to_lab(const uint8_t rgb[3], double lab[3]);
 /* The same from linear light (0..1 per channel). */
 void linear_to_lab(const double rgb[3], double lab[3]);
 /* An 8-bit sRGB value (0..255) to linear light (0..1), and back. */
-double srgb_to_linear(double v);
+double srgb_to_linear(int v);
 double linear_to_srgb(double v);
 /* The photo's CIELAB planes (w*h floats each; A and B may be NULL). */
 void photo_to_lab(const photo *p, float *l, float *a, float *b);

@@ -40,11 +40,8 @@ static float kth_smallest(float *v, size_t n, size_t k)
     return v[k];
 }
 
-static float median_of(float *v, size_t n)
-{
-    qsort(v, n, sizeof *v, cmp_float);
-    return v[n / 2];
-}
+/* The median as sorting would give it (V is reordered). */
+static float median_of(float *v, size_t n) { return kth_smallest(v, n, n / 2); }
 
 /* Box mean over (2r+1)^2 by an integral image. */
 int scalp_dilate(uint8_t *m, int w, int h, int r)
@@ -1554,11 +1551,17 @@ smp_status scalp_not_bare_skin(const photo *p, double scale, const area *a, grey
      * the area's sampled pixels' a* and b* too. */
     lab_tables t;
     lab_tables_init(&t);
+    /* Only pixels in the area's bounding box can be in it. */
+    double bx0, by0, bx1, by1;
+    area_bounds(a, &bx0, &by0, &bx1, &by1);
     for (int y = 0; y < p->h; y++) {
         const uint32_t *row = (const uint32_t *)(p->px + (size_t)y * p->stride);
+        double my = (y + 0.5) / scale;
+        int row_in = y % step == 0 && my >= by0 && my <= by1;
         for (int x = 0; x < p->w; x++) {
             l[(size_t)y * p->w + x] = fast_lab(&t, row[x], NULL);
-            if (y % step == 0 && x % step == 0 && area_contains(a, v2((x + 0.5) / scale, (y + 0.5) / scale))) {
+            double mx = (x + 0.5) / scale;
+            if (row_in && x % step == 0 && mx >= bx0 && mx <= bx1 && area_contains(a, v2(mx, my))) {
                 in[ns] = fast_lab(&t, row[x], &in[most + 2 * ns]);
                 size_t k = (size_t)(y / c) * cw + x / c;
                 cl[k] += in[ns];
