@@ -65,6 +65,7 @@ static smp_status build_distance(field *f, const hairline *hl, smp_error *err)
 #define EDGE_NOISE_MM 4.0
 /* The ramp's width where the area borders the client's hair. */
 #define EDGE_HAIR_MM 1.0
+#define HAIR_SPAN_MM 1.0 /* the square whose points say whether a cell is hair */
 
 /* Two-pass chamfer distance (steps 1 and sqrt 2 cells) to the cells where
  * D is 0. */
@@ -112,8 +113,19 @@ static smp_status build_edge(field *f, const area *a, double width, smp_error *e
             d[k] = area_contains(a, c) ? far : 0;
             int dk = 0;
             if (!d[k] && a->not_bare.px) {
-                int x = (int)(c.x * a->not_bare_scale), y = (int)(c.y * a->not_bare_scale);
-                dk = x >= 0 && y >= 0 && x < a->not_bare.w && y < a->not_bare.h && a->not_bare.px[(size_t)y * a->not_bare.w + x];
+                /* Hair when 5 of 9 points over HAIR_SPAN_MM square
+                 * round the cell are no bare skin, not one pixel: sparse
+                 * stubble hardly darker than the skin has a dark pixel
+                 * within 1.5 mm of every cell, and narrowed the ramp. */
+                int nd = 0;
+                for (int v = -1; v <= 1; v++)
+                    for (int u = -1; u <= 1; u++) {
+                        int x = (int)((c.x + u * HAIR_SPAN_MM / 2) * a->not_bare_scale);
+                        int y = (int)((c.y + v * HAIR_SPAN_MM / 2) * a->not_bare_scale);
+                        nd += x >= 0 && y >= 0 && x < a->not_bare.w && y < a->not_bare.h &&
+                              a->not_bare.px[(size_t)y * a->not_bare.w + x];
+                    }
+                dk = nd >= 5;
             }
             dark[k] = dk ? 0 : far;
         }

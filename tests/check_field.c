@@ -127,15 +127,22 @@ START_TEST(soft_edge_on_bare_skin_narrow_beside_hair)
     a.not_bare_scale = 2;
     for (int y = 0; y < 200; y++)
         for (int x = 161; x < 200; x++) a.not_bare.px[(size_t)y * 200 + x] = 255;
+    /* Below it, sparse stubble: a dark pixel every 1.5 mm each way, the
+     * skin between them bare. */
+    for (int y = 162; y < 200; y += 3)
+        for (int x = 0; x < 161; x += 3) a.not_bare.px[(size_t)y * 200 + x] = 255;
     field f;
     ck_assert_int_eq(field_build(&s, &a, NULL, NULL, &f, &err), SMP_OK);
-    double full = field_density(&f, v2(50, 50), NULL, NULL), left = 0, right = 0, mid = 0;
+    double full = field_density(&f, v2(50, 50), NULL, NULL), left = 0, right = 0, mid = 0, bottom = 0;
     for (int k = 0; k < 40; k++) {
         double y = 30 + k;
         left += field_density(&f, v2(21.5, y), NULL, NULL) / 40;
         mid += field_density(&f, v2(22.5 + 5, y), NULL, NULL) / 40;
         right += field_density(&f, v2(78.5, y), NULL, NULL) / 40;
+        bottom += field_density(&f, v2(y, 78.5), NULL, NULL) / 40;
     }
+    /* Sparse stubble is no blend: the edge beside it as on bare skin. */
+    ck_assert_msg(bottom < 0.55 * full && bottom > 0.05 * full, "bottom %f of %f", bottom, full);
     /* 1.5 mm in from bare skin: a fraction; 7.5 mm in: full; 1.5 mm in
      * from the hair: full, the hair is the blend. */
     ck_assert_msg(left < 0.55 * full && left > 0.05 * full, "left %f of %f", left, full);

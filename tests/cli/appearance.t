@@ -100,6 +100,22 @@ else
   else
     echo "skipped: stubble-side-face.jpg not found"
   fi
+  # Beside the practitioner's polygon drawn into the stubble, at its lower
+  # right, the stubble has no bare skin within 8 mm to say how much it
+  # darkens the skin: the area there took the dense stubble's level from
+  # 12 mm away, L* 47.2 against the stubble's 52.5 just outside.
+  t "the area beside stubble is no darker than it: stubble-side-face.jpg, drawn into the stubble"
+  if [ -f "$ap_photos/stubble-side-face.jpg" ]; then
+    ap_render_ok "$ap_photos/stubble-side-face.jpg" --scale 3 \
+      --area-polygon "$(awk '$1 == "stubble-side-face.jpg" && $2 == "into-the-stubble" { $1 = ""; $2 = ""; print }' \
+        "$root/tests/practitioner-polygons.txt")" --match auto --compose after --no-labels -o after.png &&
+      ap_measure bands "$ap_photos/stubble-side-face.jpg" after.png 3 "305,180 335,180 335,205 305,205" \
+        "265,180 295,180 295,205 265,205" &&
+      ap_expect "L* inside against the stubble beside it" \
+        "$(awk -v a="$(ap_fig after_L)" -v s="$(ap_fig stubble_L)" 'BEGIN { printf "%.2f", a - s }')" 'x >= -3.5' '-3.5 or more'
+  else
+    echo "skipped: stubble-side-face.jpg not found"
+  fi
   # A polygon over the stubble only (behind the bald top of the side-face
   # photo): no bald skin in it to match; it took the smoothest stubble for
   # skin and darkened the stubble by 8 L* more.
