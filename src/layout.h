@@ -32,6 +32,7 @@ struct smp_layout {
 #define SMP_NOTES 4
     char notes[SMP_NOTES][256];
     int n_notes;
+    int doubt_note;      /* --area auto: 1 + the index of the note of doubt about the area found, 0 none */
     smp_shade shade;
     int has_match;       /* --density auto matched this */
     smp_density_match match;

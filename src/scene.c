@@ -810,7 +810,11 @@ smp_status scene_build_cached(smp_layout *L, const smp_plan *plan, scene_cache *
         memset(doubt, 0, sizeof doubt);
         st = detect_scalp(L, &hint, cache, &mask, doubt, sizeof doubt, err);
         if (st != SMP_OK) return st;
-        if (doubt[0]) add_note(L, "%s", doubt);
+        if (doubt[0]) {
+            int had = L->n_notes;
+            add_note(L, "%s", doubt);
+            if (L->n_notes > had) L->doubt_note = L->n_notes;
+        }
     }
     if (mask) {
         grey_image g = {L->photo.w, L->photo.h, mask};
@@ -977,11 +981,28 @@ smp_status scene_build_cached(smp_layout *L, const smp_plan *plan, scene_cache *
          * next to long hair that is a grey wash beside dark strands, so
          * say so when long hair borders the area (as the match reads it;
          * without --match auto, only that far: about 60 ms on a 640 px
-         * photo, too much for a studio drag, which leaves it out). */
+         * photo).  With CACHE (the studio), read once for the area as
+         * given (automatic, a polygon, a mask file) at this scale: a
+         * dragged anchor moves an automatic area's front, not the hair
+         * round it, and 60 ms is most of a drag's budget. */
         hair_match kind;
         const hair_match *h = &L->hair;
         if (!L->has_hair && !cache) {
             if ((st = match_hair_kind(&L->photo, L->scale, &L->area, s, &kind, err)) != SMP_OK) return st;
+            h = &kind;
+        } else if (!L->has_hair) {
+            uint64_t key = hash_bytes(14695981039346656037u, &L->scale, sizeof L->scale);
+            key = hash_bytes(key, &s->area_auto, sizeof s->area_auto);
+            if (!s->area_auto && L->area.poly) key = hash_bytes(key, L->area.poly, L->area.poly_n * sizeof *L->area.poly);
+            if (!s->area_auto && s->area_mask) key = hash_bytes(key, s->area_mask, strlen(s->area_mask));
+            key |= 1; /* never 0, "none" */
+            if (cache->hair_kind_key != key) {
+                if ((st = match_hair_kind(&L->photo, L->scale, &L->area, s, &kind, err)) != SMP_OK) return st;
+                cache->hair_kind_long = kind.long_hair;
+                cache->hair_kind_key = key;
+            }
+            memset(&kind, 0, sizeof kind);
+            kind.long_hair = cache->hair_kind_long;
             h = &kind;
         }
         if (h->long_hair)

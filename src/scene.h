@@ -40,6 +40,8 @@ typedef struct scene_cache {
     grey_image not_bare;
     uint64_t edge_key;    /* the area and edge width the soft edge below is for, 0: none */
     field edge;           /* only its soft edge (field.h) */
+    uint64_t hair_kind_key; /* the area as given and the scale the reading below is for, 0: none */
+    int hair_kind_long;     /* long hair round that area (match_hair_kind), for the note */
 } scene_cache;
 
 void scene_cache_free(scene_cache *c);

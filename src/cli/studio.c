@@ -492,7 +492,8 @@ static json_t *suggest(session *s, json_t *given, int view_w, unsigned *code, sm
             json_array_append_new(poly, json_nums(xy, 2, 0));
         }
         json_object_set_new(doc, "area", json_pack("{s:o,s:o,s:o}", "polygon", poly, "confidence",
-                                                   json_num(L->area_confidence, 3), "note", json_text(smp_layout_note(L))));
+                                                   json_num(L->area_confidence, 3), "note",
+                                                   json_text(L->doubt_note ? smp_layout_note_at(L, L->doubt_note - 1) : NULL)));
     } else {
         json_object_set_new(doc, "area", json_null());
         json_object_set_new(doc, "area_why", json_text(aerr.msg[0] ? aerr.msg : "no scalp found"));

@@ -288,6 +288,11 @@ def run_test(smpsim, samples, shots):
         settle(d, "the preview of the three points")
         if not d.execute_script("return !!document.getElementById('afterImg').getAttribute('src')"):
             fail("no preview shown after three points: " + d.find_element(By.ID, "info").text)
+        # The sample's long hair round the area is said in the page's
+        # words, with no command-line option in them.
+        info = d.find_element(By.ID, "info").text
+        if "long hair lies round the area" not in info or "--" in info:
+            fail("the line beside the preview: " + info)
         h1 = shown_hash(d)
         n1 = d.execute_script("return studio.previews")
         # Drag the front point 40 px down, with a finger.

@@ -67,10 +67,16 @@ req='{"session":"'$sid'","settings":{"scale":4,"area-polygon":"160,160 640,160 6
 post "${url}api/preview" -H 'Content-Type: application/json' --data "$req"; expect_code 200 preview
 is_png body.out || fail "preview: not a PNG: $(head -c 200 body.out)"
 [ "$(png_size body.out)" = 800x800 ] || fail "preview size $(png_size body.out)"
-# What the page says beside it: the dots and the scale, estimated when not given.
-grep -qi '^X-Smpsim-Info: {"dots":[0-9]*,"scale":4,"scale_from":"given","density":[0-9.]*,"note":null,"view_width":800,"ms":{' head.txt ||
+# What the page says beside it: the dots and the scale, estimated when not
+# given, and as render does, that long hair lies round the area (the
+# sample's hair beside the square).
+grep -qi '^X-Smpsim-Info: {"dots":[0-9]*,"scale":4,"scale_from":"given","density":[0-9.]*,"note":"long hair lies round the area: the after shows it as SMP reads on a head kept shaved;[^"]*","view_width":800,"ms":{' head.txt ||
   fail "info: $(grep -i smpsim head.txt)"
 cp body.out studio.png
+# An anchor dragged: the hair round the area is read once for it, and
+# still said.
+post "${url}api/preview" --data "${req/400,700/400,690}"; expect_code 200 "preview, an anchor moved"
+grep -qi '"note":"long hair lies round the area' head.txt || fail "the note after a drag: $(grep -i smpsim head.txt)"
 post "${url}api/preview" --data "${req/\"scale\":4,/}"
 grep -qi '"scale_from":"anchors"' head.txt || fail "no estimate said: $(grep -i smpsim head.txt)"
 # --match auto: what it measured and chose, in one line beside the picture
@@ -148,7 +154,9 @@ poly=$(sed -n 's/.*"area":{"polygon":\[\(.*\)\],"confidence".*/\1/p' body.out | 
 n=$(echo "$poly" | wc -w)
 [ "$n" -ge 6 ] && [ "$n" -le 120 ] && [ $((n % 2)) = 0 ] || fail "area polygon of $((n / 2)) points: $(head -c 400 body.out)"
 echo "$poly" | awk '{for (i = 1; i <= NF; i++) if ($i < 0 || $i > 800) exit 1}' || fail "area outside the photo: $poly"
-grep -q '"confidence":[0-9.]*,"note":' body.out || fail "area confidence: $(head -c 400 body.out)"
+# Its note is a doubt about the area found, none here: the long hair round
+# it is said beside the preview, not as a reason to edit the area.
+grep -q '"confidence":[0-9.]*,"note":null' body.out || fail "area confidence: $(head -c 400 body.out)"
 smpsim render top.jpg --scale 4 --area auto --hairline rounded --anchors 190,610:400,700:610,610 --save-area mask.png -o a.png 2>/dev/null
 # The polygon's vertices lie on the mask's boundary: most within 2 px of a white pixel.
 if command -v python3 >/dev/null 2>&1; then
