@@ -42,31 +42,14 @@ static void lin_init(void)
     }
 }
 
-static double lin(int v)
-{
-    pthread_once(&lin_once, lin_init);
-    return lin_table[v & 255];
-}
+/* The tables, made once per process (every public entry below). */
+static void tables_ready(void) { pthread_once(&lin_once, lin_init); }
 
 static double lab_f(double t) { return t > 216.0 / 24389 ? cube_root(t) : (24389.0 / 27 * t + 16) / 116; }
 
-double srgb_to_linear(int v) { return lin(v); }
-
-double linear_to_srgb(double v)
+/* linear_to_lab's work, the tables made. */
+static void lab_of(const double rgb[3], double lab[3])
 {
-    v = v < 0 ? 0 : v > 1 ? 1 : v;
-    return 255 * (v <= 0.0031308 ? 12.92 * v : 1.055 * pow(v, 1 / 2.4) - 0.055);
-}
-
-void srgb_to_lab(const uint8_t rgb[3], double lab[3])
-{
-    double l[3] = {lin(rgb[0]), lin(rgb[1]), lin(rgb[2])};
-    linear_to_lab(l, lab);
-}
-
-void linear_to_lab(const double rgb[3], double lab[3])
-{
-    pthread_once(&lin_once, lin_init);
     double r = rgb[0], g = rgb[1], b = rgb[2];
     double x = (0.4124564 * r + 0.3575761 * g + 0.1804375 * b) / 0.95047;
     double y = 0.2126729 * r + 0.7151522 * g + 0.0721750 * b;
@@ -77,14 +60,39 @@ void linear_to_lab(const double rgb[3], double lab[3])
     lab[2] = 200 * (fy - fz);
 }
 
+double srgb_to_linear(int v)
+{
+    tables_ready();
+    return lin_table[v & 255];
+}
+
+double linear_to_srgb(double v)
+{
+    v = v < 0 ? 0 : v > 1 ? 1 : v;
+    return 255 * (v <= 0.0031308 ? 12.92 * v : 1.055 * pow(v, 1 / 2.4) - 0.055);
+}
+
+void srgb_to_lab(const uint8_t rgb[3], double lab[3])
+{
+    tables_ready();
+    double l[3] = {lin_table[rgb[0]], lin_table[rgb[1]], lin_table[rgb[2]]};
+    lab_of(l, lab);
+}
+
+void linear_to_lab(const double rgb[3], double lab[3])
+{
+    tables_ready();
+    lab_of(rgb, lab);
+}
+
 void photo_to_lab(const photo *p, float *l, float *a, float *b)
 {
+    tables_ready();
     for (int y = 0; y < p->h; y++)
         for (int x = 0; x < p->w; x++) {
             uint32_t c = ((const uint32_t *)(p->px + (size_t)y * p->stride))[x];
-            uint8_t rgb[3] = {(uint8_t)(c >> 16), (uint8_t)(c >> 8), (uint8_t)c};
-            double lab[3];
-            srgb_to_lab(rgb, lab);
+            double lin3[3] = {lin_table[(c >> 16) & 255], lin_table[(c >> 8) & 255], lin_table[c & 255]}, lab[3];
+            lab_of(lin3, lab);
             size_t i = (size_t)y * p->w + x;
             l[i] = (float)lab[0];
             if (a) a[i] = (float)lab[1];
