@@ -444,11 +444,13 @@ static smp_status fill_gaps(const photo *p, double scale, area *a, const float *
 }
 
 /* match_hair, or with KIND_ONLY only as far as what borders the area:
- * M's found, light, long_hair and reason; S and A are left alone. */
+ * M's found, light, long_hair and reason, and STUBBLE 1 when stubble
+ * borders it; S and A are left alone. */
 static smp_status measure(const photo *p, double scale, area *a, settings *s, hair_match *m, int kind_only,
-                          smp_error *err)
+                          int *stubble, smp_error *err)
 {
     memset(m, 0, sizeof *m);
+    *stubble = 0;
     m->density = s->density1;
     m->dot_mm = s->dot_mm;
     m->depth_mm = s->depth_mm;
@@ -816,6 +818,7 @@ static smp_status measure(const photo *p, double scale, area *a, settings *s, ha
     }
     if (kind_only) {
         /* Stubble to match: what it is, not yet how. */
+        *stubble = 1;
         snprintf(m->reason, sizeof m->reason, "stubble around the area");
         goto out;
     }
@@ -997,11 +1000,16 @@ out:
 
 smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_match *m, smp_error *err)
 {
-    return measure(p, scale, a, s, m, 0, err);
+    int stubble;
+    return measure(p, scale, a, s, m, 0, &stubble, err);
 }
 
-smp_status match_hair_kind(const photo *p, double scale, area *a, const settings *s, hair_match *m, smp_error *err)
+smp_status match_hair_kind(const photo *p, double scale, area *a, const settings *s, hair_match *m, int *stubble,
+                           smp_error *err)
 {
     settings t = *s;
-    return measure(p, scale, a, &t, m, 1, err);
+    int got;
+    smp_status st = measure(p, scale, a, &t, m, 1, &got, err);
+    if (stubble) *stubble = got;
+    return st;
 }

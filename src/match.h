@@ -42,8 +42,9 @@ typedef smp_hair_match hair_match;
 smp_status match_hair(const photo *p, double scale, area *a, settings *s, hair_match *m,
                       smp_error *err) SMP_MUST_CHECK;
 /* Only what borders A, as match_hair reads it: M's long_hair and reason
- * (found stays 0), S and A untouched; cheaper, as it tries no dots. */
-smp_status match_hair_kind(const photo *p, double scale, area *a, const settings *s, hair_match *m,
+ * (found stays 0), and STUBBLE (unless NULL) 1 when stubble borders A;
+ * S and A untouched; cheaper, as it tries no dots. */
+smp_status match_hair_kind(const photo *p, double scale, area *a, const settings *s, hair_match *m, int *stubble,
                            smp_error *err) SMP_MUST_CHECK;
 
 #endif

@@ -334,8 +334,8 @@ static int long_hair_noted(hair_kind kind, int hairs, const char *extra)
  * were; the note that the after shows a head kept shaved follows it. */
 START_TEST(the_kind_alone_tells_long_hair_from_stubble)
 {
-    static const struct { hair_kind kind; int hairs, long_hair; } cases[] = {
-        {LONG, 0, 1}, {DARK, 4000, 1}, {DARK, 2600, 0}, {DARK, 800, 0}, {LIGHT, 200, 0}, {NONE, 0, 0}};
+    static const struct { hair_kind kind; int hairs, long_hair, stubble; } cases[] = {
+        {LONG, 0, 1, 0}, {DARK, 4000, 1, 0}, {DARK, 2600, 0, 1}, {DARK, 800, 0, 1}, {LIGHT, 200, 0, 1}, {NONE, 0, 0, 0}};
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
         char path[] = "/tmp/smpsim-hair-XXXXXX.png", opt[64];
         close(mkstemps(path, 4));
@@ -347,8 +347,10 @@ START_TEST(the_kind_alone_tells_long_hair_from_stubble)
         ck_assert_msg(smp_layout_new(p, &L, &err) == SMP_OK, "%s", err.msg);
         settings s = L->mm;
         smp_hair_match m;
-        ck_assert_int_eq(match_hair_kind(&L->photo, L->scale, &L->area, &L->mm, &m, &err), SMP_OK);
+        int stubble = -1;
+        ck_assert_int_eq(match_hair_kind(&L->photo, L->scale, &L->area, &L->mm, &m, &stubble, &err), SMP_OK);
         ck_assert_msg(m.long_hair == cases[k].long_hair, "case %zu: %s", k, m.reason);
+        ck_assert_msg(stubble == cases[k].stubble, "case %zu: stubble %d: %s", k, stubble, m.reason);
         ck_assert_msg(!m.found, "case %zu: the kind alone matched: %s", k, m.reason);
         ck_assert(memcmp(&s, &L->mm, sizeof s) == 0);
         ck_assert_ptr_null(L->area.fill);
