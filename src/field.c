@@ -60,39 +60,12 @@ static smp_status build_distance(field *f, const hairline *hl, smp_error *err)
 /* The soft edge: cells of at most a tenth of its width (and at most 1 M
  * cells), each marked inside or outside the area, then the distance of each
  * inside cell to the nearest outside one by a two-pass chamfer transform
- * (steps of 1 and sqrt 2 cells: within 8 %, plenty for a ramp).  Beyond
+ * (steps of 1 and sqrt 2 cells: at most 8.3 % over, plenty for a ramp).  Beyond
  * the frame counts as inside: the photo's border is no edge. */
 #define EDGE_NOISE_MM 4.0
 /* The ramp's width where the area borders the client's hair. */
 #define EDGE_HAIR_MM 1.0
 #define HAIR_SPAN_MM 1.0 /* the square whose points say whether a cell is hair */
-
-/* Two-pass chamfer distance (steps 1 and sqrt 2 cells) to the cells where
- * D is 0. */
-static void chamfer(float *d, int w, int h)
-{
-    const float diag = (float)M_SQRT2;
-    for (int j = 0; j < h; j++)
-        for (int i = 0; i < w; i++) {
-            float *c = &d[(size_t)j * w + i];
-            if (i > 0) *c = fminf(*c, c[-1] + 1);
-            if (j > 0) {
-                *c = fminf(*c, c[-w] + 1);
-                if (i > 0) *c = fminf(*c, c[-w - 1] + diag);
-                if (i + 1 < w) *c = fminf(*c, c[-w + 1] + diag);
-            }
-        }
-    for (int j = h - 1; j >= 0; j--)
-        for (int i = w - 1; i >= 0; i--) {
-            float *c = &d[(size_t)j * w + i];
-            if (i + 1 < w) *c = fminf(*c, c[1] + 1);
-            if (j + 1 < h) {
-                *c = fminf(*c, c[w] + 1);
-                if (i + 1 < w) *c = fminf(*c, c[w + 1] + diag);
-                if (i > 0) *c = fminf(*c, c[w - 1] + diag);
-            }
-        }
-}
 
 static smp_status build_edge(field *f, const area *a, double width, smp_error *err)
 {
@@ -132,11 +105,11 @@ static smp_status build_edge(field *f, const area *a, double width, smp_error *e
     /* Outside cells within 1.5 mm of ones that are no bare skin (hair,
      * stubble, the room past the head's outline) are not bare skin
      * either: the distance to bare skin skips them. */
-    chamfer(dark, w, h);
+    geom_chamfer(dark, w, h, 1);
     for (size_t k = 0; k < nc; k++) bare[k] = d[k] || dark[k] * g <= 1.5 ? far : 0;
     free(dark);
-    chamfer(d, w, h);
-    chamfer(bare, w, h);
+    geom_chamfer(d, w, h, 1);
+    geom_chamfer(bare, w, h, 1);
     /* From cells to mm, measured from the edge between the cells; where
      * the nearest outside is no bare skin (bare skin is further than it
      * by a millimetre and more), the ramp narrows to EDGE_HAIR_MM. */

@@ -67,3 +67,28 @@ int geom_polygon_crossing(const vec2 *p, size_t n, size_t *ei, size_t *ej)
     }
     return 0;
 }
+
+void geom_chamfer(float *d, int w, int h, float unit)
+{
+    const float diag = unit * (float)M_SQRT2;
+    for (int j = 0; j < h; j++)
+        for (int i = 0; i < w; i++) {
+            float *c = &d[(size_t)j * w + i];
+            if (i > 0) *c = fminf(*c, c[-1] + unit);
+            if (j > 0) {
+                *c = fminf(*c, c[-w] + unit);
+                if (i > 0) *c = fminf(*c, c[-w - 1] + diag);
+                if (i + 1 < w) *c = fminf(*c, c[-w + 1] + diag);
+            }
+        }
+    for (int j = h - 1; j >= 0; j--)
+        for (int i = w - 1; i >= 0; i--) {
+            float *c = &d[(size_t)j * w + i];
+            if (i + 1 < w) *c = fminf(*c, c[1] + unit);
+            if (j + 1 < h) {
+                *c = fminf(*c, c[w] + unit);
+                if (i + 1 < w) *c = fminf(*c, c[w + 1] + diag);
+                if (i > 0) *c = fminf(*c, c[w - 1] + diag);
+            }
+        }
+}

@@ -26,4 +26,9 @@ double geom_polygon_edge_dist(vec2 p, const vec2 *poly, size_t n);
  * their indices (edge k runs from point k to point k + 1) in EI < EJ. */
 int geom_polygon_crossing(const vec2 *p, size_t n, size_t *ei, size_t *ej);
 
+/* Two-pass chamfer distance on a W x H grid of cells UNIT apart (steps
+ * UNIT and UNIT * sqrt 2: at most 8.3 % over the true distance) to the cells
+ * where D is 0; D holds a large value elsewhere. */
+void geom_chamfer(float *d, int w, int h, float unit);
+
 #endif

@@ -462,28 +462,8 @@ smp_status regions_patch_levels(const regions *r, const photo *p, const char *wh
             inarea[k] = (uint8_t)area_contains(a, c);
             dist[k] = in[k] > 0.02f ? 0 : INFINITY;
         }
-    /* Distance from the patches, two chamfer passes (1 and sqrt 2). */
-    const float d1 = (float)cell, d2 = (float)(cell * M_SQRT2);
-    for (int j = 0; j < ny; j++)
-        for (int i = 0; i < nx; i++) {
-            float *d = &dist[(size_t)j * nx + i];
-            if (i > 0) *d = fminf(*d, d[-1] + d1);
-            if (j > 0) {
-                *d = fminf(*d, d[-nx] + d1);
-                if (i > 0) *d = fminf(*d, d[-nx - 1] + d2);
-                if (i + 1 < nx) *d = fminf(*d, d[-nx + 1] + d2);
-            }
-        }
-    for (int j = ny - 1; j >= 0; j--)
-        for (int i = nx - 1; i >= 0; i--) {
-            float *d = &dist[(size_t)j * nx + i];
-            if (i + 1 < nx) *d = fminf(*d, d[1] + d1);
-            if (j + 1 < ny) {
-                *d = fminf(*d, d[nx] + d1);
-                if (i + 1 < nx) *d = fminf(*d, d[nx + 1] + d2);
-                if (i > 0) *d = fminf(*d, d[nx - 1] + d2);
-            }
-        }
+    /* Distance from the patches (chamfer). */
+    geom_chamfer(dist, nx, ny, (float)cell);
     /* Every pixel (every 2nd or 4th each way on a big photo) adds its grey
      * to the core or the ring. */
     int step = (size_t)p->w * p->h > 4000000 ? 4 : (size_t)p->w * p->h > 1000000 ? 2 : 1;

@@ -31,25 +31,6 @@
 #define MAX_RING_HAIR 0.4
 #define SOME_RING_HAIR 0.15
 
-/* Chamfer distance in px (steps 1 and 1.4) to the pixels where DIST is 0. */
-static void chamfer_px(float *dist, int w, int h)
-{
-    for (int pass = 0; pass < 2; pass++) {
-        int step = pass ? -1 : 1;
-        for (int y = pass ? h - 1 : 0; y >= 0 && y < h; y += step)
-            for (int x = pass ? w - 1 : 0; x >= 0 && x < w; x += step) {
-                float *d = &dist[(size_t)y * w + x];
-                int yp = y - step, xp = x - step;
-                if (xp >= 0 && xp < w) *d = fminf(*d, dist[(size_t)y * w + xp] + 1);
-                if (yp >= 0 && yp < h) {
-                    *d = fminf(*d, dist[(size_t)yp * w + x] + 1);
-                    if (xp >= 0 && xp < w) *d = fminf(*d, dist[(size_t)yp * w + xp] + 1.414f);
-                    if (x + step >= 0 && x + step < w) *d = fminf(*d, dist[(size_t)yp * w + x + step] + 1.414f);
-                }
-            }
-    }
-}
-
 static int cmp_float(const void *a, const void *b)
 {
     float x = *(const float *)a, y = *(const float *)b;
@@ -212,11 +193,11 @@ smp_status shave_build(const photo *p, double scale, const area *a, shave *out, 
     smp_status st = SMP_OK;
     if (!L || !A || !B || !dist || !tmp || !sd || !cut) { st = SMP_ENOMEM; goto out; }
     photo_to_lab(p, L, A, B);
-    /* Distance from the area in px (chamfer, steps 1 and 1.4): 0 inside. */
+    /* Distance from the area in px (chamfer): 0 inside. */
     const float far = 1e9f;
     for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++) dist[(size_t)y * w + x] = area_contains(a, v2((x + 0.5) / scale, (y + 0.5) / scale)) ? 0 : far;
-    chamfer_px(dist, w, h);
+    geom_chamfer(dist, w, h, 1);
     /* The skin: the area's smooth pixels (a head of hair leaves few: the
      * bare crown, skin between strands), of those the lighter part; the
      * hair: the darkest sixteenth of the area and the band around it
@@ -301,7 +282,7 @@ smp_status shave_build(const photo *p, double scale, const area *a, shave *out, 
     /* The head's outline, for its shading: the distance to the background. */
     if (!(bgd = malloc(n * sizeof *bgd))) { st = SMP_ENOMEM; goto out; }
     for (size_t i = 0; i < n; i++) bgd[i] = tmp[i] > 0 ? 0 : far;
-    chamfer_px(bgd, w, h);
+    geom_chamfer(bgd, w, h, 1);
     scalp_box_mean(tmp, tmp, w, h, (int)fmax(1, lround(2 * scale)));
     for (size_t i = 0; i < n; i++) cut[i] = tmp[i] > 0; /* 1: near the background */
     /* Hair in the area and the band, closed over CLOSE_MM. */
