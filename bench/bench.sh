@@ -104,6 +104,22 @@ if [ -n "$benchrender" ]; then
   echo "-j 1:    $j1 s"
   echo "-j 2:    $j2 s"
   echo "RATIO batch throughput -j 2/-j 1: $(awk "BEGIN{printf \"%.2f\", $j1 / $j2}")x (target >= 1.8x on two cores)"
+  # A photo job with --area auto looks for a face; the batch decodes the
+  # face detector once for all its jobs, a lone render each time.
+  echo
+  echo "== batch: 10 jobs of the crown sample with --area auto, -j 1, against 10 separate renders"
+  cp "$root/samples/crown.jpg" "$work/crown.jpg"
+  printf 'photo,output,scale,area\n' >"$work/auto.csv"
+  for i in $(seq 1 10); do printf 'crown.jpg,a%d.png,4,auto\n' "$i" >>"$work/auto.csv"; done
+  t0=$(date +%s.%N)
+  for i in $(seq 1 10); do "$bin" render "$work/crown.jpg" --scale 4 --area auto -o "$work/s$i.png" >/dev/null 2>&1 || exit 2; done
+  t1=$(date +%s.%N)
+  lone=$(awk "BEGIN{print $t1 - $t0}")
+  t0=$(date +%s.%N); "$bin" batch "$work/auto.csv" -q -j 1 >/dev/null || exit 2; t1=$(date +%s.%N)
+  inbatch=$(awk "BEGIN{print $t1 - $t0}")
+  echo "renders: $lone s"
+  echo "batch:   $inbatch s"
+  echo "RATIO batch/separate renders, --area auto: $(awk "BEGIN{printf \"%.2f\", $inbatch / $lone}")x (target <= 0.75x)"
 fi
 
 # The studio (issue 14): server-side time of /api/preview after a moved

@@ -37,6 +37,9 @@ typedef struct face_found {
  * an error naming it.  OUT->found = 0 when there is none.  WHAT names the
  * photo in messages. */
 smp_status face_find(const photo *p, int points, const char *what, face_found *out, smp_error *err) SMP_MUST_CHECK;
+/* Decodes the detector now (about 0.2 s, once per process), so that the
+ * processes a batch forks share it rather than each decoding its own. */
+void face_prepare(void);
 
 /* The outline the scene keeps out and the guides draw, in photo px: the
  * jaw, then the brows back (27 points), or without the landmarks the
