@@ -178,11 +178,13 @@ int cmd_batch(int argc, char **argv)
     size_t next = 0, done = 0, ok = 0, failed = 0, skipped = 0, interrupted = 0;
     int report_lost = 0;
     int running = 0, start_errno = 0;
-    /* Decoded once here, the face detector is shared by every job forked
-     * below instead of decoded in each (a photo job's --area auto or
-     * thinning looks for a face): a render of a 640 px photo took 0.42 s,
-     * half of it that. */
-    if (total > 1) face_prepare();
+    /* When two or more jobs name a photo or a plan, the face detector is
+     * decoded once here and shared by the jobs forked below instead of
+     * decoded in each (a photo job's --area auto or thinning looks for a
+     * face): a render of a 640 px photo took 0.42 s, half of it that. */
+    int photos = 0;
+    for (size_t k = 0; k < total; k++) photos += m.jobs[todo[k]].photo || m.jobs[todo[k]].plan;
+    if (photos > 1) face_prepare();
     while (next < total || running > 0) {
         while (!stop_requested && running < jobs && next < total) {
             int fds[2];
