@@ -136,6 +136,7 @@ void pigment_from_settings(pigment *pg, const settings *s)
     pg->session_darkening = s->session_darkening;
     pg->depth_mm = s->depth_mm;
     pg->soft_mm = s->photo_soft_mm;
+    pg->skin_warmth = s->photo_skin_warmth;
 }
 
 double pigment_mean_ink_mm2(const settings *s)

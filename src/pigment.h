@@ -40,6 +40,7 @@ typedef struct pigment {
     double session_darkening;
     double depth_mm;        /* of a healed deposit (--depth-mm) */
     double soft_mm;         /* the photo's own blur, as a Gaussian's sigma: the dots drawn on it take it too */
+    double skin_warmth;     /* the client's skin's warmth (render.c's shine), measured on the photo; 0: unknown */
 } pigment;
 
 /* The ink's weights per channel for an undertone (0 cool, 1 neutral, 2

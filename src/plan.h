@@ -64,6 +64,10 @@ typedef struct settings {
      * measures it, scalp_softness), in mm, so that the dots drawn on it
      * are as soft as its own detail; 0 without a photo. */
     double photo_soft_mm;
+    /* Not a plan key either: the warmth of the client's skin in the area
+     * (red over the lesser of green and blue, as a share of the brightest
+     * channel), for the shine the render keeps; 0 unknown. */
+    double photo_skin_warmth;
     int has_pigment;
     uint8_t pigment[3];
     int compose;               /* compose_mode */

@@ -241,16 +241,43 @@ static inline float lesser(float a, float b) { return a < b ? a : b; }
 static inline float greater(float a, float b) { return a > b ? a : b; }
 static inline float clamp01(float v) { return lesser(greater(v, 0), 1); }
 
-static inline float shine_keep(float r, float g, float b)
+/* The warmth below which a bright pixel starts to be kept (HI), and one
+ * over the span to where it is kept whole (INV). */
+typedef struct shine_sat {
+    float hi, inv;
+} shine_sat;
+
+/* For a client whose skin's warmth was measured (pigment.skin_warmth,
+ * over 0): light reflected at the surface is white, and adds to the skin's
+ * own colour, so a pixel's share of it is about one less its warmth over
+ * the skin's (warmth does not change with how much light falls, only with
+ * how much is reflected white).  A pixel starts to be kept from SHINE_FROM
+ * of that and is kept whole from SHINE_WHOLE: on crown-back.jpg's
+ * flash-lit crown (skin warmth 0.17) the fixed thresholds kept 56 % of
+ * skin of warmth 0.155 from the pigment, and a 40 x 30 mm patch stayed
+ * bare round a 15 mm glare. */
+#define SHINE_FROM 0.15
+#define SHINE_WHOLE 0.55
+static shine_sat shine_sat_for(const pigment *pg)
+{
+    float hi = SAT_HI, lo = SAT_LO;
+    if (pg && pg->skin_warmth > 0) {
+        hi = (float)((1 - SHINE_FROM) * pg->skin_warmth);
+        lo = (float)((1 - SHINE_WHOLE) * pg->skin_warmth);
+    }
+    return (shine_sat){hi, 1 / (hi - lo)};
+}
+
+static inline float shine_keep(float r, float g, float b, shine_sat sat)
 {
     float mn = lesser(r, lesser(g, b)), mx = greater(greater(r, greater(g, b)), 1);
     float warm = greater(r - lesser(g, b), 0) / mx;
-    return clamp01((mn - SHINE_LO) * (1 / (SHINE_HI - SHINE_LO))) * clamp01((SAT_HI - warm) * (1 / (SAT_HI - SAT_LO)));
+    return clamp01((mn - SHINE_LO) * (1 / (SHINE_HI - SHINE_LO))) * clamp01((sat.hi - warm) * sat.inv);
 }
 
 double render_pigment_share(uint32_t v)
 {
-    return 1 - shine_keep((float)((v >> 16) & 255), (float)((v >> 8) & 255), (float)(v & 255));
+    return 1 - shine_keep((float)((v >> 16) & 255), (float)((v >> 8) & 255), (float)(v & 255), shine_sat_for(NULL));
 }
 
 /* ---- dots in frame order ----
@@ -888,6 +915,7 @@ typedef struct frame_pass {
     float core_scale;   /* core absorbance to A: the absorbance of 8-bit values in the darkest channel, Q(14 - core_shift) */
     int16_t core_w[4];  /* per byte of a pixel (blue, green, red, the fourth): its share of A, Q15 */
     int core_shift;     /* 0, or 1 for a strongly coloured ink: A's range is 2^(core_shift + 1) */
+    shine_sat sat;      /* the shine's thresholds for this client's skin */
     float *ring;        /* RH rows of RS floats of core absorbance: the frame's width and room for a kernel's row past it */
     uint8_t *ring_used; /* per ring row: some core in it */
     int rh, rs;
@@ -967,7 +995,7 @@ SSSE3_LOOP static void darken_row_c(uint32_t *px, float *core, const int16_t *m0
             uint32_t v = px[x0 + x];
             int r = (v >> 16) & 255, g = (v >> 8) & 255, b = v & 255;
             if (r >= SHINE_MIN8 && g >= SHINE_MIN8 && b >= SHINE_MIN8)
-                kx = (int16_t)(int)lesser(shine_keep((float)r, (float)g, (float)b) * 32768.0f + 0.5f, (float)Q15);
+                kx = (int16_t)(int)lesser(shine_keep((float)r, (float)g, (float)b, fp->sat) * 32768.0f + 0.5f, (float)Q15);
             for (int k = 0; k < 4; k++) {
                 a[4 * x + k] = ax;
                 keep[4 * x + k] = kx;
@@ -1023,7 +1051,7 @@ AVX2_INLINE static void spread4(__m256i a, __m256i *lo, __m256i *hi)
 }
 
 /* shine_keep of 8 pixels in Q15, the same arithmetic. */
-AVX2_INLINE static __m256i keep8(__m256i v)
+AVX2_INLINE static __m256i keep8(__m256i v, __m256 sat_hi, __m256 sat_inv)
 {
     const __m256i m255 = _mm256_set1_epi32(255);
     const __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1);
@@ -1034,7 +1062,7 @@ AVX2_INLINE static __m256i keep8(__m256i v)
     __m256 mx = _mm256_max_ps(_mm256_max_ps(r, _mm256_max_ps(g, b)), one);
     __m256 warm = _mm256_div_ps(_mm256_max_ps(_mm256_sub_ps(r, gb), zero), mx);
     __m256 k1 = _mm256_mul_ps(_mm256_sub_ps(mn, _mm256_set1_ps(SHINE_LO)), _mm256_set1_ps(1 / (SHINE_HI - SHINE_LO)));
-    __m256 k2 = _mm256_mul_ps(_mm256_sub_ps(_mm256_set1_ps(SAT_HI), warm), _mm256_set1_ps(1 / (SAT_HI - SAT_LO)));
+    __m256 k2 = _mm256_mul_ps(_mm256_sub_ps(sat_hi, warm), sat_inv);
     k1 = _mm256_min_ps(_mm256_max_ps(k1, zero), one);
     k2 = _mm256_min_ps(_mm256_max_ps(k2, zero), one);
     __m256 keep = _mm256_add_ps(_mm256_mul_ps(_mm256_mul_ps(k1, k2), _mm256_set1_ps(32768.0f)), _mm256_set1_ps(0.5f));
@@ -1043,7 +1071,7 @@ AVX2_INLINE static __m256i keep8(__m256i v)
 
 /* darken_row_c on 8 pixels. */
 AVX2_INLINE static void darken8(uint32_t *px, float *core, const int16_t *m0, const int16_t *m1, __m256i ty, __m256i cw,
-                                __m256 cs, int shift)
+                                __m256 cs, int shift, __m256 sat_hi, __m256 sat_inv)
 {
     const __m256i zero = _mm256_setzero_si256(), q15 = _mm256_set1_epi16(Q15);
     __m256i v = _mm256_loadu_si256((const __m256i *)px);
@@ -1072,7 +1100,7 @@ AVX2_INLINE static void darken8(uint32_t *px, float *core, const int16_t *m0, co
         _mm256_cmpeq_epi8(_mm256_subs_epu8(v, _mm256_set1_epi8((char)(SHINE_MIN8 - 1))), zero));
     if (((~under & 0x77777777u) + 0x11111111u) & 0x88888888u) {
         __m256i kl, kh;
-        spread4(keep8(v), &kl, &kh);
+        spread4(keep8(v, sat_hi, sat_inv), &kl, &kh);
         ml = _mm256_add_epi16(ml, _mm256_mulhrs_epi16(_mm256_sub_epi16(q15, ml), kl));
         mh = _mm256_add_epi16(mh, _mm256_mulhrs_epi16(_mm256_sub_epi16(q15, mh), kh));
     }
@@ -1090,22 +1118,22 @@ AVX2 static void darken_row_avx2(uint32_t *px, float *core, const int16_t *m0, c
     const __m256i tyv = _mm256_set1_epi16((int16_t)ty);
     const __m256i cw = _mm256_set1_epi64x((int64_t)((uint64_t)(uint16_t)fp->core_w[0] | (uint64_t)(uint16_t)fp->core_w[1] << 16 |
                                                     (uint64_t)(uint16_t)fp->core_w[2] << 32 | (uint64_t)(uint16_t)fp->core_w[3] << 48));
-    const __m256 cs = _mm256_set1_ps(fp->core_scale);
+    const __m256 cs = _mm256_set1_ps(fp->core_scale), sh = _mm256_set1_ps(fp->sat.hi), si = _mm256_set1_ps(fp->sat.inv);
     const int shift = fp->core_shift;
     int x = 0;
     if (next)
         for (; x + 16 <= w; x += 16) {
             _mm_prefetch(next + 4 * (size_t)x, _MM_HINT_T0);
-            darken8(px + x, core + x, m0 + 4 * (size_t)x, m1 + 4 * (size_t)x, tyv, cw, cs, shift);
-            darken8(px + x + 8, core + x + 8, m0 + 4 * (size_t)x + 32, m1 + 4 * (size_t)x + 32, tyv, cw, cs, shift);
+            darken8(px + x, core + x, m0 + 4 * (size_t)x, m1 + 4 * (size_t)x, tyv, cw, cs, shift, sh, si);
+            darken8(px + x + 8, core + x + 8, m0 + 4 * (size_t)x + 32, m1 + 4 * (size_t)x + 32, tyv, cw, cs, shift, sh, si);
         }
-    for (; x + 8 <= w; x += 8) darken8(px + x, core + x, m0 + 4 * (size_t)x, m1 + 4 * (size_t)x, tyv, cw, cs, shift);
+    for (; x + 8 <= w; x += 8) darken8(px + x, core + x, m0 + 4 * (size_t)x, m1 + 4 * (size_t)x, tyv, cw, cs, shift, sh, si);
     if (x < w) {
         /* The last pixels through a copy: the ring and the widened rows
          * have room for 8. */
         uint32_t t[8] = {0};
         memcpy(t, px + x, sizeof(uint32_t) * (size_t)(w - x));
-        darken8(t, core + x, m0 + 4 * (size_t)x, m1 + 4 * (size_t)x, tyv, cw, cs, shift);
+        darken8(t, core + x, m0 + 4 * (size_t)x, m1 + 4 * (size_t)x, tyv, cw, cs, shift, sh, si);
         memcpy(px + x, t, sizeof(uint32_t) * (size_t)(w - x));
     }
 }
@@ -1287,6 +1315,7 @@ static smp_status frame_pass_rows(const pass_job *job)
     fp.w8 = (w + 7) & ~7;
     fp.rs = fp.w8 + 16;
     fp.avx2 = g->avx2;
+    fp.sat = shine_sat_for(job->pg);
     size_t wide_bytes = sizeof(int16_t) * 4 * (size_t)fp.w8;
     fp.ring = calloc((size_t)fp.rh * fp.rs, sizeof(float));
     fp.ring_used = calloc((size_t)fp.rh, 1);

@@ -312,6 +312,8 @@ START_TEST(shadow_at_defaults_and_shine_kept)
     double dl = sum[0] / n - lb[0], dbb = sum[2] / n - lb[2];
     ck_assert_msg(dl < -5 && dl > -12, "default shadow dL* %f", dl);
     ck_assert_msg(dbb <= 0, "b* rose by %f", dbb);
+    /* The scene measured the skin's warmth for the shine: (200 - 128) / 200. */
+    ck_assert_msg(fabs(L->mm.photo_skin_warmth - 0.36) < 0.005, "skin warmth %f", L->mm.photo_skin_warmth);
     photo_free(&a);
     smp_layout_free(L);
     ck_assert(render_pigment_share(0xf5f5f5) < 0.01);
@@ -338,6 +340,63 @@ START_TEST(shadow_at_defaults_and_shine_kept)
             ck_assert_msg(fabs(lab[0] - lw[0]) < 2, "shine lost %f L* at %d,%d", lab[0] - lw[0], x, y);
         }
     photo_free(&ph);
+}
+END_TEST
+
+/* Mean L* of P over the square [X0, X1) x [Y0, Y1). */
+static double mean_l(const photo *p, int x0, int y0, int x1, int y1)
+{
+    double sum = 0;
+    int n = 0;
+    for (int y = y0; y < y1; y++)
+        for (int x = x0; x < x1; x++) {
+            uint32_t v = px_at(p, x, y);
+            uint8_t rgb[3] = {(uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v};
+            double lab[3];
+            srgb_to_lab(rgb, lab);
+            sum += lab[0];
+            n++;
+        }
+    return sum / n;
+}
+
+/* The shine follows the client's skin: brightly lit skin as warm as the
+ * client's (warmth 0.156 against 0.17: crown-back.jpg's flash-lit crown)
+ * takes the pigment, as the same skin in shade does; without the skin's
+ * warmth (the fixed thresholds, for fair skin of 0.2) it was kept over
+ * half; a white glare is kept either way. */
+START_TEST(shine_follows_the_clients_skin)
+{
+    smp_dot d[400];
+    for (int i = 0; i < 400; i++) d[i] = (smp_dot){0.5 + (i % 20) + 0.3 * ((i / 20) % 2), 0.5 + i / 20, 0.5, 1, 1, SMP_DOT_REGULAR, 0, 0, 0.2};
+    double lit_dl[2], glare_dl[2], shade_dl = 0;
+    for (int k = 0; k < 2; k++) {
+        smp_error err = {0};
+        photo ph = flat(80, 80, 0xf4d9ce), orig = flat(80, 80, 0xf4d9ce);
+        for (int y = 30; y < 50; y++)
+            for (int x = 0; x < 80; x++) {
+                uint32_t v = x < 40 ? 0xf6f6f4 : 0xa38e86; /* a glare; the skin in shade, as warm */
+                ((uint32_t *)(ph.px + (size_t)y * ph.stride))[x] = v;
+                ((uint32_t *)(orig.px + (size_t)y * orig.stride))[x] = v;
+            }
+        pigment pg = default_pigment();
+        pg.skin_warmth = k ? 0.17 : 0;
+        ck_assert_int_eq(render_dots(&ph, d, 400, 4, 0, 0, &pg, &err), SMP_OK);
+        lit_dl[k] = mean_l(&ph, 10, 6, 70, 24) - mean_l(&orig, 10, 6, 70, 24);
+        glare_dl[k] = mean_l(&ph, 8, 32, 32, 48) - mean_l(&orig, 8, 32, 32, 48);
+        if (k) shade_dl = mean_l(&ph, 48, 32, 72, 48) - mean_l(&orig, 48, 32, 72, 48);
+        photo_free(&ph);
+        photo_free(&orig);
+    }
+    ck_assert_msg(fabs(glare_dl[0]) < 2 && fabs(glare_dl[1]) < 2, "the glare lost %f, %f L*", glare_dl[0], glare_dl[1]);
+    ck_assert_msg(shade_dl < -4, "the skin in shade darkened by %f L* only", shade_dl);
+    /* In linear light the lit skin loses the share the shaded skin does,
+     * which at its lightness is more L* (here -11.2 against -8.0; with the
+     * fixed thresholds -4.9). */
+    ck_assert_msg(lit_dl[1] < shade_dl, "the lit skin of the client's warmth darkened by %f L* (shade: %f)", lit_dl[1],
+                  shade_dl);
+    ck_assert_msg(lit_dl[0] > 0.5 * lit_dl[1], "the fixed thresholds darkened it by %f L* (with the skin's: %f)", lit_dl[0],
+                  lit_dl[1]);
 }
 END_TEST
 
@@ -435,6 +494,7 @@ Suite *render_suite(void)
     tcase_add_test(tc, apparent_size_of_a_healed_deposit);
     tcase_add_test(tc, renders_agree_across_resolutions);
     tcase_add_test(tc, shadow_at_defaults_and_shine_kept);
+    tcase_add_test(tc, shine_follows_the_clients_skin);
     tcase_add_test(tc, fresh_dots_are_darker_and_redden_the_skin_around_them);
     tcase_add_test(tc, pigment_colour_and_dilution);
     tcase_add_test(tc, a_browner_undertone_reads_warmer);
