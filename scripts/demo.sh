@@ -1,7 +1,8 @@
 #!/bin/sh
-# make demo: renders every sample plan as a before/after preview, a sessions
-# strip and a printed mock-up, and lays out a few presets as PNG and
-# true-size SVG; says where everything is.
+# make demo: renders every sample plan as a before/after preview (the top
+# one also with --shave, the rest of the hair cut), a sessions strip and a
+# printed mock-up, and lays out a few presets as PNG and true-size SVG;
+# says where everything is.
 set -eu
 bin=$1
 out=demo-out
@@ -10,6 +11,8 @@ for plan in samples/*.smp; do
   name=$(basename "$plan" .smp)
   "$bin" render "$plan" -o "$out/$name-preview.png"
 done
+# The whole look for full-head work: the rest of the hair cut to stubble.
+"$bin" render samples/top.smp --shave -o "$out/top-shaved-preview.png"
 "$bin" render samples/top.smp --compose sessions -o "$out/top-sessions.png"
 "$bin" print samples/top.smp --client "Demo Client" --clinic "smpsim demo" -o "$out/top-mockup.pdf"
 for p in natural-buzz mature-receded widows-peak soft-broken female-density; do
