@@ -40,8 +40,7 @@ static float kth_smallest(float *v, size_t n, size_t k)
     return v[k];
 }
 
-/* The median as sorting would give it (V is reordered). */
-static float median_of(float *v, size_t n) { return kth_smallest(v, n, n / 2); }
+float scalp_median(float *v, size_t n) { return kth_smallest(v, n, n / 2); }
 
 /* Box mean over (2r+1)^2 by an integral image. */
 int scalp_dilate(uint8_t *m, int w, int h, int r)
@@ -158,7 +157,7 @@ static int skin_estimate(int w, int h, const float *L, const float *A, const flo
             if (var[i] < 16 && A[i] > 2 && B[i] > 2 && hue > 15 && hue < 85) { pick[i] = 1; sample[k++] = L[i]; }
         }
     if (k >= box / 50 && k >= 20) {
-        float lmid = median_of(sample, k);
+        float lmid = scalp_median(sample, k);
         for (size_t i = 0; i < n; i++) pick[i] = pick[i] && L[i] >= lmid;
     } else {
         memset(pick, 0, n);
@@ -169,7 +168,7 @@ static int skin_estimate(int w, int h, const float *L, const float *A, const flo
         k = 0;
         for (size_t i = 0; i < n; i++)
             if (pick[i]) sample[k++] = chan[c][i];
-        skin[c] = k ? median_of(sample, k) : 0;
+        skin[c] = k ? scalp_median(sample, k) : 0;
     }
     free(sample);
     free(pick);
@@ -398,7 +397,7 @@ static int grow_over_light(uint8_t *flags, const float *L, const float *A, const
     size_t nseed = 0;
     for (size_t k = 0; k < nc; k++)
         if (state[k] == 1 && sm[k] > 0.5f) { state[k] = 2; sm[nseed++] = cc[k]; }
-    float seed_chroma = nseed ? median_of(sm, nseed) : 0;
+    float seed_chroma = nseed ? scalp_median(sm, nseed) : 0;
     size_t head = 0, tail = 0;
     static const int dx[4] = {1, -1, 0, 0}, dy[4] = {0, 0, 1, -1};
     for (size_t k = 0; k < nc; k++) {

@@ -210,6 +210,10 @@ double scalp_softness(const photo *p, const int box[4]);
  * memory (M unchanged), else 0. */
 int scalp_dilate(uint8_t *m, int w, int h, int r);
 
+/* The median of V (N > 0) as sorting would give it, element N / 2, in
+ * linear time on average (V is reordered). */
+float scalp_median(float *v, size_t n);
+
 /* OUT = the mean of IN over (2R + 1)^2 pixels around each (W x H planes;
  * fewer at the borders). */
 void scalp_box_mean(const float *in, float *out, int w, int h, int r);

@@ -739,12 +739,6 @@ static double photo_softness(const smp_layout *L)
  * (darkest channel under 172) and above hair's (over 60), some 100,000 of
  * them at most; 0 when fewer than 200. */
 #define WARMTH_SAMPLES 100000
-static int cmp_float(const void *pa, const void *pb)
-{
-    float x = *(const float *)pa, y = *(const float *)pb;
-    return x < y ? -1 : x > y;
-}
-
 static double photo_skin_warmth(const smp_layout *L)
 {
     const area *a = &L->area;
@@ -770,11 +764,7 @@ static double photo_skin_warmth(const smp_layout *L)
             w[n++] = (float)(r > gb ? (double)(r - gb) / mx : 0);
         }
     }
-    double med = 0;
-    if (n >= 200) {
-        qsort(w, n, sizeof *w, cmp_float);
-        med = w[n / 2];
-    }
+    double med = n >= 200 ? scalp_median(w, n) : 0;
     free(w);
     return med;
 }
